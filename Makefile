@@ -1,0 +1,74 @@
+# cxresearch: `make help` lists the targets. The two that matter are `make run` and `make test`.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.cxresearch-installed
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+JOBS   ?= 2
+
+.PHONY: help run test venv lab figures data lint unit notebooks benchmarks validate clean distclean
+
+help: ## show this help
+	@echo "cxresearch -- make targets:"
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-11s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@echo "==> setting up $(VENV) (Python >= 3.11, pinned by constraints.txt)"
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cxresearch needs Python >= 3.11; set PYTHON=python3.11")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet --progress-bar off -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+	@echo "==> $(VENV) ready"
+
+venv: $(STAMP) ## create or update .venv (pinned by constraints.txt)
+
+run: $(STAMP) ## set up, rebuild data/processed/ and execute every notebook in order (regenerates figures/)
+	@echo "==> rebuilding data/processed/ (seeded synthetic study)"
+	@$(PY) -m cxresearch data build
+	@echo "==> executing notebooks"
+	@$(PY) -m cxresearch run
+	@echo "==> done: figures in figures/, list them with: $(PY) -m cxresearch figures"
+
+test: $(STAMP) ## set up, then ruff + unit tests + doctests + every notebook under nbval
+	@echo "==> ruff"
+	@$(PY) -m ruff check cxresearch tests benchmarks scripts conftest.py
+	@echo "==> pytest: unit tests, doctests and notebooks (nbval), $(JOBS) workers"
+	@$(PY) -m pytest -n $(JOBS) --dist loadscope $(NBVAL)
+
+lint: $(STAMP) ## ruff only
+	@$(PY) -m ruff check cxresearch tests benchmarks scripts conftest.py
+
+unit: $(STAMP) ## unit tests and doctests only (no notebooks)
+	@$(PY) -m pytest -n $(JOBS) --dist loadscope tests cxresearch
+
+notebooks: $(STAMP) ## nbval over the notebooks only
+	@$(PY) -m pytest -n $(JOBS) --dist loadscope $(NBVAL) notebooks
+
+figures: $(STAMP) ## re-execute the notebooks (in place) and list the figures they wrote
+	@$(PY) -m cxresearch run
+	@$(PY) -m cxresearch figures
+
+data: $(STAMP) ## rebuild data/processed/ and check it against its sha256 manifest
+	@$(PY) -m cxresearch data build
+	@$(PY) -m cxresearch data verify
+
+lab: $(STAMP) ## open JupyterLab on notebooks/
+	@$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,lab]"
+	@$(PY) -m jupyter lab notebooks/
+
+benchmarks: $(STAMP) ## run the speed benchmarks (prints ratios; figures go in the README)
+	@for f in benchmarks/bench_*.py; do echo "==> $$f"; $(PY) $$f || exit 1; done
+
+validate: $(STAMP) ## long simulation validations (bias, coverage); minutes, not part of make test
+	@for f in scripts/validate_*.py; do echo "==> $$f"; $(PY) $$f || exit 1; done
+
+clean: ## remove caches and runs/ (keeps .venv, data and figures)
+	rm -rf runs .pytest_cache .ruff_cache build *.egg-info
+	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +
+
+distclean: clean ## also remove .venv
+	rm -rf $(VENV)

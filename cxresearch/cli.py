@@ -1,0 +1,243 @@
+"""Command line: ``python -m cxresearch <command>`` (also installed as ``cxresearch``).
+
+Run ``python -m cxresearch --help`` for the commands and ``python -m cxresearch COMMAND --help``
+for each command's options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["build_parser", "main"]
+
+_DESCRIPTION = """\
+cxresearch: rerun the CX research notebooks, rebuild their data and check their records.
+
+Typical use:
+  python -m cxresearch run                      execute every notebook in order, in place
+  python -m cxresearch run 03 05                execute notebooks 03 and 05 only
+  python -m cxresearch run -p data_dir=exports/ rerun the studies on your own survey exports
+                                                (results go to runs/, never over the record)
+  python -m cxresearch data build               regenerate data/processed/ (seeded, synthetic)
+  python -m cxresearch sync                     update notebooks from their py:percent scripts
+"""
+
+_EPILOG = """\
+Exit status: 0 on success, 1 when a notebook fails or a check finds a problem, 2 on bad usage.
+Docs: README.md (overview, data, figures) and docs/DEVELOPING.md (conventions)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and for documentation)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m cxresearch",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="store_true", help="print the package version")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="execute notebooks with papermill (all, in order, by default)",
+        description=(
+            "Execute notebooks through papermill, in name order, with a progress bar. Without "
+            "-p the notebooks are executed in place and cleaned of volatile metadata. With -p "
+            "(other data or settings) the executed copies go to runs/ and figures to "
+            "runs/figures/ unless --output-dir is given. On failure the notebook and the cell "
+            "are named and the partly executed copy is kept in runs/failed/."
+        ),
+    )
+    run.add_argument(
+        "notebooks",
+        nargs="*",
+        metavar="NOTEBOOK",
+        help="notebook path, name, stem or number prefix such as 03 (default: all)",
+    )
+    run.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a parameter of the notebooks' `parameters` cell, e.g. -p data_dir=exports/ "
+        "-p seed=7 (values parse as Python literals when they can); repeatable",
+    )
+    run.add_argument(
+        "-o",
+        "--output-dir",
+        type=Path,
+        default=None,
+        help="write executed notebooks (and figures) here instead of in place",
+    )
+    run.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+    sync = sub.add_parser(
+        "sync",
+        help="keep notebooks and their py:percent scripts (notebooks/scripts/) paired",
+        description="Update notebooks from their paired scripts (default) or the reverse, "
+        "keeping the outputs of unchanged cells; --check only reports pairs out of sync.",
+    )
+    sync.add_argument(
+        "--from",
+        dest="direction",
+        choices=["scripts", "notebooks"],
+        default="scripts",
+        help="which side is the source (default: scripts)",
+    )
+    sync.add_argument("--check", action="store_true", help="report only; exit 1 if out of sync")
+
+    clean = sub.add_parser(
+        "clean",
+        help="strip volatile metadata from notebooks (outputs are kept)",
+        description="Drop papermill timestamps, execution metadata and language_info, as "
+        "nbdev's clean does, so a rerun leaves no diff.",
+    )
+    clean.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="default: all")
+
+    data = sub.add_parser(
+        "data",
+        help="build or verify data/processed/ (the seeded synthetic study)",
+        description="build: regenerate data/processed/ from the seeded simulation "
+        "(identical bytes for the same seed), with its data dictionary and sha256 manifest. "
+        "verify: check data/processed/ against its sha256 manifest.",
+    )
+    data.add_argument("action", choices=["build", "verify"])
+    data.add_argument("--seed", type=int, default=None, help="simulation seed (default: 2026)")
+    data.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output directory (default: data/processed/ or $CXRESEARCH_PROCESSED_DIR)",
+    )
+
+    sub.add_parser(
+        "figures",
+        help="list the published figures (figures/manifest.json) with their captions",
+        description="List every figure in figures/manifest.json: name, source notebook, "
+        "caption. `make figures` reruns the notebooks that make them.",
+    )
+    sub.add_parser("list", help="list the notebooks in run order with their titles")
+    return parser
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from cxresearch.runner import NotebookExecutionError, parse_parameters, run_notebooks
+
+    try:
+        parameters = parse_parameters(args.parameter)
+        result = run_notebooks(
+            args.notebooks or None,
+            parameters=parameters,
+            output_dir=args.output_dir,
+            progress=not args.no_progress,
+        )
+    except NotebookExecutionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(result.to_string(index=False))
+    return 0
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from cxresearch.notebooks import check_pairs, sync_pairs
+
+    table = check_pairs() if args.check else sync_pairs(args.direction)
+    print(table.to_string(index=False))
+    return 0 if (table["status"] == "in sync").all() else 1
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    import nbformat
+
+    from cxresearch.notebooks import write_notebook
+    from cxresearch.runner import resolve_notebooks
+
+    for path in resolve_notebooks(args.notebooks or None):
+        write_notebook(nbformat.read(path, as_version=4), path)
+        print(f"cleaned {path.name}")
+    return 0
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    from cxresearch import data_build
+
+    if args.action == "build":
+        kwargs = {"out_dir": args.out}
+        if args.seed is not None:
+            kwargs["seed"] = args.seed
+        written = data_build.build(**kwargs)
+        for path in written:
+            print(f"wrote {path.name}")
+        return 0
+    problems = data_build.verify(args.out)
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    if not problems:
+        print("data/processed matches its sha256 manifest")
+    return 1 if problems else 0
+
+
+def _cmd_figures(_: argparse.Namespace) -> int:
+    from cxresearch.figures import load_manifest
+
+    manifest = load_manifest()
+    if not manifest:
+        print("no figures yet: run `make run` or `python -m cxresearch run`")
+        return 0
+    for name, entry in sorted(manifest.items()):
+        print(f"{name}  [{entry.get('source', '?')}]\n    {entry.get('caption', '')}")
+    return 0
+
+
+def _cmd_list(_: argparse.Namespace) -> int:
+    import nbformat
+
+    from cxresearch.notebooks import list_notebooks
+
+    for path in list_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        title = next(
+            (
+                line.lstrip("# ").strip()
+                for cell in nb.cells
+                if cell.cell_type == "markdown"
+                for line in cell.source.splitlines()
+                if line.startswith("# ")
+            ),
+            "",
+        )
+        print(f"{path.stem:<40} {title}")
+    return 0
+
+
+_COMMANDS = {
+    "run": _cmd_run,
+    "sync": _cmd_sync,
+    "clean": _cmd_clean,
+    "data": _cmd_data,
+    "figures": _cmd_figures,
+    "list": _cmd_list,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from cxresearch import __version__
+
+        print(__version__)
+        return 0
+    if not args.command:
+        parser.print_help()
+        return 2
+    return _COMMANDS[args.command](args)

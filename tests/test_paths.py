@@ -1,0 +1,33 @@
+"""Project paths are absolute and independent of the working directory."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from cxresearch import paths
+
+
+def test_paths_are_absolute_and_inside_the_project():
+    for name in ("DATA_DIR", "RAW_DIR", "PROCESSED_DIR", "NOTEBOOKS_DIR", "FIGURES_DIR"):
+        value = getattr(paths, name)
+        assert value.is_absolute()
+        assert paths.PROJECT_ROOT in value.parents
+    assert (paths.PROJECT_ROOT / "pyproject.toml").is_file()
+
+
+def test_environment_overrides(monkeypatch, tmp_path):
+    monkeypatch.setenv("CXRESEARCH_FIGURES_DIR", str(tmp_path / "f"))
+    monkeypatch.setenv("CXRESEARCH_PROCESSED_DIR", str(tmp_path / "p"))
+    assert paths.figures_dir() == (tmp_path / "f").resolve()
+    assert paths.processed_dir() == (tmp_path / "p").resolve()
+    monkeypatch.delenv("CXRESEARCH_FIGURES_DIR")
+    assert paths.figures_dir() == paths.FIGURES_DIR
+
+
+def test_import_prints_nothing_from_another_directory(tmp_path):
+    code = "import cxresearch, cxresearch.paths as p; assert p.PROJECT_ROOT.is_absolute()"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "" and done.stderr == ""
