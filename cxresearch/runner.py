@@ -49,13 +49,15 @@ class NotebookExecutionError(RuntimeError):
     ename: str
     evalue: str
     saved_to: str | None = None
+    n_cells: int | None = None
 
     def __str__(self) -> str:
-        where = (
-            f"cell {self.cell_index} (In [{self.exec_count}])"
-            if self.cell_index is not None
-            else "before any cell ran"
-        )
+        # cell_index is 0-based (nbformat); people count cells from 1, as Jupyter shows them
+        if self.cell_index is not None:
+            of = f" of {self.n_cells}" if self.n_cells else ""
+            where = f"cell {self.cell_index + 1}{of} (In [{self.exec_count}])"
+        else:
+            where = "before any cell ran"
         lines = [
             f"notebook {self.notebook} failed in {where}: {self.ename}: {self.evalue}",
         ]
@@ -176,6 +178,8 @@ def run_notebooks(
                         log_output=False,
                         request_save_on_cell_execute=False,
                         start_timeout=start_timeout,
+                        # quiet the kernel's start-up notices (errors still show)
+                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
                     )
                 except PapermillExecutionError as exc:
                     raise _execution_error(nb_path, scratch, exc) from None
@@ -204,6 +208,7 @@ def _execution_error(nb_path: Path, scratch: Path, exc: Any) -> NotebookExecutio
 
     saved_to = None
     cell_index = None
+    n_cells = None
     if scratch.exists():
         failed_dir = paths.RUNS_DIR / "failed"
         failed_dir.mkdir(parents=True, exist_ok=True)
@@ -211,13 +216,13 @@ def _execution_error(nb_path: Path, scratch: Path, exc: Any) -> NotebookExecutio
         saved_to = _display_name(failed_dir / nb_path.name)
         # papermill inserts an error-marker cell at the top; find the failing cell by its count
         nb = nbformat.read(scratch, as_version=4)
-        code_index = -1
-        for cell in nb.cells:
-            if "papermill-error-cell-tag" in cell.metadata.get("tags", []):
-                continue
-            code_index += 1
+        cells = [
+            c for c in nb.cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])
+        ]
+        n_cells = len(cells)
+        for index, cell in enumerate(cells):
             if cell.cell_type == "code" and cell.get("execution_count") == exc.exec_count:
-                cell_index = code_index
+                cell_index = index
                 break
     first_line = next((ln for ln in str(exc.source).splitlines() if ln.strip()), "")
     return NotebookExecutionError(
@@ -228,4 +233,5 @@ def _execution_error(nb_path: Path, scratch: Path, exc: Any) -> NotebookExecutio
         ename=str(exc.ename),
         evalue=str(exc.evalue).splitlines()[0][:500] if str(exc.evalue) else "",
         saved_to=saved_to,
+        n_cells=n_cells,
     )

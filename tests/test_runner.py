@@ -77,7 +77,7 @@ def test_broken_notebook_names_notebook_and_cell(tmp_path):
     assert err.notebook.endswith("99_broken.ipynb")
     assert err.exec_count == 3 and err.cell_index == 3 and err.ename == "ZeroDivisionError"
     message = str(err)
-    assert "99_broken.ipynb failed in cell 3 (In [3]): ZeroDivisionError" in message
+    assert "99_broken.ipynb failed in cell 4 of 4 (In [3]): ZeroDivisionError" in message
     assert "cell starts: 1 / 0" in message
     assert path.read_bytes() == before, "a failed run must not overwrite the notebook"
 
