@@ -178,8 +178,8 @@ def run_notebooks(
                         log_output=False,
                         request_save_on_cell_execute=False,
                         start_timeout=start_timeout,
-                        # quiet the kernel's start-up notices (errors still show)
-                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                        # quiet the kernel's own log (start-up and shutdown notices); cell errors still surface
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                     )
                 except PapermillExecutionError as exc:
                     raise _execution_error(nb_path, scratch, exc) from None

@@ -93,7 +93,7 @@ table = pd.concat(
         for method in ("wald", "adjusted_wald")
     ],
     ignore_index=True,
-)
+)[["method", "estimate", "se", "ci_low", "ci_high", "n"]]
 table.round(2)
 
 # %% [markdown]
