@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.cxresearch-installed
-NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+NBVAL  := --nbval
 JOBS   ?= 2
 
 .PHONY: help run test venv lab figures data lint unit notebooks benchmarks validate clean distclean
