@@ -1,0 +1,167 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,scripts//py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · A satisfaction-index model (ECSI/ACSI) with PLS path modelling
+#
+# National satisfaction indices (the ACSI in the US, the ECSI in Europe) model satisfaction as
+# the centre of a chain: image and expectations shape perceived quality and value, these drive
+# satisfaction, and satisfaction drives complaints and loyalty. They are estimated with PLS path
+# modelling and reported as 0–100 index scores. This notebook fits the model to a **synthetic**
+# customer survey whose true paths are known, checks what PLS recovers, then fits the real ECSI
+# mobile-phone data (Tenenhaus et al. 2005) when it is available.
+
+# %% tags=["parameters"]
+# Parameters (papermill can override them: python -m cxresearch run 03 -p n_respondents=500 ...).
+data_dir = None  # None: the synthetic survey; a folder with ecsi_survey.csv (ECSI item names)
+seed = 0
+n_respondents = 1000
+n_bootstrap = 300
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from cxresearch import csi
+from cxresearch.figures import FIGSIZE, save_figure, use_style
+from cxresearch.simulate import simulate_ecsi_survey
+
+use_style()
+if data_dir is None:
+    survey = simulate_ecsi_survey(n=n_respondents, seed=seed)
+    items, truth = survey.data, survey.paths
+else:
+    items, truth = pd.read_csv(Path(data_dir) / "ecsi_survey.csv"), None
+print(f"{len(items):,} respondents, {items.shape[1]} items on 1-10 "
+      f"({'synthetic' if data_dir is None else 'user data'})")
+
+# %% [markdown]
+# ## The model
+#
+# Seven constructs, each measured by 1–7 items (reflective, mode A), and twelve paths.
+
+# %%
+pd.DataFrame({"items": [", ".join(v) for v in csi.ECSI_BLOCKS.values()]},
+             index=pd.Index(list(csi.ECSI_BLOCKS), name="construct"))
+
+# %% [markdown]
+# ## Fit with bootstrap intervals
+#
+# Path-weighting scheme, standardized items; percentile intervals from resampling respondents.
+# PLSc (consistent PLS) corrects the attenuation that plain PLS suffers when items carry
+# measurement error; we fit both and set them beside the truth.
+
+# %%
+fit = csi.fit_pls(items, csi.ECSI_BLOCKS, csi.ECSI_PATHS, bootstrap=n_bootstrap, seed=seed,
+                  scale_range=(1, 10))
+plsc = csi.fit_pls(items, csi.ECSI_BLOCKS, csi.ECSI_PATHS, consistent=True)
+paths = fit.paths.assign(plsc=plsc.paths["estimate"])
+if truth is not None:
+    paths = paths.merge(truth.rename(columns={"estimate": "truth"}), on=["source", "target"])
+paths.round(3)
+
+# %% [markdown]
+# Explained variance of each endogenous construct:
+
+# %%
+fit.r2.to_frame().T.round(3)
+
+# %%
+fig, ax = plt.subplots(figsize=FIGSIZE["double"])
+plotted = paths.assign(path=paths["source"] + " → " + paths["target"]).iloc[::-1]
+ax.errorbar(plotted["estimate"], plotted["path"],
+            xerr=[plotted["estimate"] - plotted["low"], plotted["high"] - plotted["estimate"]],
+            fmt="o", capsize=3, label="PLS (95% bootstrap CI)")
+ax.scatter(plotted["plsc"], plotted["path"], marker="s", label="PLSc", zorder=3)
+if truth is not None:
+    ax.scatter(plotted["truth"], plotted["path"], marker="x", color="black", label="truth",
+               zorder=4)
+ax.axvline(0, color="black", linewidth=0.8)
+ax.set_xlabel("standardized path coefficient")
+ax.set_title("ECSI path coefficients (synthetic survey)" if truth is not None
+             else "ECSI path coefficients")
+ax.legend(loc="lower right")
+save_figure(
+    fig, "03_ecsi_paths",
+    data=plotted[["source", "target", "estimate", "low", "high", "plsc"]
+                 + (["truth"] if truth is not None else [])].round(4),
+    caption=("PLS path coefficients of the ECSI model with 95% percentile bootstrap intervals, "
+             "PLSc estimates and the true values of the synthetic survey."),
+    alt_text=("Dot plot of twelve paths: plain PLS estimates sit slightly closer to zero than "
+              "the truth for the strong paths, PLSc estimates lie near the truth; the largest "
+              "paths are expectation to quality, quality to value and satisfaction to "
+              "complaints."),
+    source="03_satisfaction_index_model",
+)
+plt.show()
+
+# %% [markdown]
+# ## Measurement quality
+#
+# Loadings above about .7, composite reliability above .7 and AVE above .5 are the usual
+# reflective criteria; the price-tolerance loyalty item (`CUSL2`) is weak by design, as in the
+# real data.
+
+# %%
+fit.reliability().round(3)
+
+# %% [markdown]
+# ## Index scores on 0–100, the ACSI way
+#
+# Each respondent's construct score is a weighted mean of the raw items with the PLS weights
+# unstandardized and normalised to sum to one, mapped so that 1 → 0 and 10 → 100. The index is
+# the mean score.
+
+# %%
+fit.index().to_frame().T.round(1)
+
+# %% [markdown]
+# ## Direct and indirect effects on loyalty
+#
+# Much of the effect of perceived quality on loyalty runs through satisfaction.
+
+# %%
+fit.effects().query("target == 'Loyalty'").set_index("source").round(3)
+
+# %% [markdown]
+# ## The real ECSI mobile-phone data
+#
+# Fitted with the same model when the shared reference data are present (250 respondents;
+# Tenenhaus et al. 2005).
+
+# %%
+try:
+    mobi = csi.load_mobi()
+except FileNotFoundError:
+    mobi = None
+    print("ECSI mobile-phone data not available here; skipped.")
+if mobi is not None:
+    real = csi.fit_pls(mobi, csi.ECSI_BLOCKS, csi.ECSI_PATHS, scale_range=(1, 10))
+    display(real.paths.merge(real.r2.rename("target_r2"), left_on="target",  # noqa: F821
+                             right_index=True).round(3))
+    display(real.index().to_frame().T.round(1))  # noqa: F821
+
+# %% [markdown]
+# ## What this shows, and what it doesn't
+#
+# - On a survey with a known structure, PLS finds every strong path and gets its sign right;
+#   plain PLS shrinks the strong paths towards zero (its composites include measurement
+#   error), and PLSc removes most of that bias. Small paths (around .05–.2) are estimated with
+#   intervals of about ±.05 at this sample size.
+# - Quality, value and image explain about half of satisfaction in the synthetic survey (about
+#   two thirds in the real data); loyalty depends on satisfaction and image, with complaints
+#   handling adding little.
+# - Index scores on 0–100 make constructs comparable over time, but only with the same items,
+#   scale and weights.
+# - It does **not** show causation: the arrows are assumptions, and PLS fits them as stated.
+#   The synthetic survey is built from the ECSI model itself, so the fit is flattering; real
+#   surveys have non-normal, top-heavy ratings and missing answers.
