@@ -1,0 +1,195 @@
+"""Tests for cxresearch.io: the bad-input corpus, column mapping, PII, SPSS/Excel, load_study.
+
+References: the corpus files in tests/data/bad_inputs/ were written by hand (see its README.md);
+expected rows and columns below are read off those files, not produced by the code under test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxresearch.io import (
+    TABLE_SPECS,
+    SurveyValidationError,
+    data_dictionary,
+    load_study,
+    read_survey,
+    study_overview,
+    validate_table,
+)
+from cxresearch.simulate.study import StudyParams, simulate_study
+
+BAD = Path(__file__).parent / "data" / "bad_inputs"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "must_contain"),
+    [
+        ("wrong_scale.csv", {}, ["column 'csat'", "outside 1..5", "rows [1, 3]", "[3, 5]"]),
+        ("text_in_numeric.csv", {}, ["column 'nps'", "text in a numeric column", "rows [1, 2]"]),
+        ("duplicate_ids.csv", {}, ["column 'respondent_id'", "duplicated", "rows [0, 2]"]),
+        ("missing_column.csv", {}, ["missing required column(s) ['respondent_id']",
+                                    "found ['id_number', 'nps', 'csat']"]),
+        ("latin1.csv", {}, ["not valid utf-8", "column 'comment'", "line 3 (row 1)"]),
+        ("empty.csv", {}, ["empty", "respondent_id"]),
+        ("header_only.csv", {}, ["no data rows"]),
+        ("ragged.csv", {}, ["line 3 has 4 fields", "(row 1)"]),
+        ("two_row_header.xlsx", {}, ["second header row", "header=[0, 1]", "spreadsheet row 2"]),
+    ],
+)  # fmt: skip
+def test_bad_input_corpus_rejected_with_column_and_rows(
+    name: str, kwargs: dict, must_contain: list[str]
+) -> None:
+    path = BAD / name
+    before = _digest(path)
+    with pytest.raises(SurveyValidationError) as info:
+        read_survey(path, kind="customers", **kwargs)
+    msg = str(info.value)
+    for part in must_contain:
+        assert part in msg, (part, msg)
+    assert isinstance(info.value, ValueError)
+    assert "Traceback" not in msg and "pandas" not in msg
+    assert _digest(path) == before  # input never modified
+
+
+def test_fixes_suggested_by_the_messages_work() -> None:
+    df = read_survey(BAD / "two_row_header.xlsx", kind="customers", header=[0, 1])
+    assert df["nps"].tolist() == [9, 6, 10]
+    df = read_survey(BAD / "latin1.csv", kind="customers", encoding="latin-1")
+    assert df["comment"].tolist() == ["fine", "très bien"]
+
+
+def test_spss_with_column_mapping() -> None:
+    mapping = {"RespID": "respondent_id", "Q1_Recommend": "nps", "Q2_Satisfied": "csat"}
+    df = read_survey(BAD / "good_customers.sav", kind="customers", columns=mapping)
+    assert df["respondent_id"].tolist() == ["r01", "r02", "r03"]
+    assert df["nps"].dtype == "Int64" and df["nps"].tolist() == [9, 4, 8]
+    assert df["csat"].isna().tolist() == [False, False, True]
+    assert df.attrs["read_report"]["renamed"] == mapping
+    with pytest.raises(SurveyValidationError, match=r"names column\(s\) \['Nope'\]"):
+        read_survey(BAD / "good_customers.sav", kind="customers", columns={"Nope": "nps"})
+
+
+def test_pii_dropped_with_report_unless_kept() -> None:
+    df = read_survey(BAD / "with_pii.csv", kind="customers")
+    assert df.columns.tolist() == ["respondent_id", "nps"]
+    assert df.attrs["read_report"]["dropped_pii"] == ["Full Name", "contact", "Phone"]
+    kept = read_survey(BAD / "with_pii.csv", kind="customers", keep_pii=["contact"])
+    assert "contact" in kept.columns and "Phone" not in kept.columns
+    assert "Phone" in read_survey(BAD / "with_pii.csv", kind="customers", keep_pii=True)
+
+
+def test_excel_and_csv_round_trip(tmp_path: Path) -> None:
+    src = pd.DataFrame(
+        {"Respondent ID": ["a", "b", "c"], "NPS": [10, 0, 7], "CES": [7, None, 1]}
+    )
+    src.to_excel(tmp_path / "x.xlsx", index=False)
+    df = read_survey(tmp_path / "x.xlsx", kind="customers",
+                     columns={"Respondent ID": "respondent_id"})  # fmt: skip
+    assert df["nps"].tolist() == [10, 0, 7]  # "NPS" matched case-insensitively
+    assert df["ces"].isna().tolist() == [False, True, False]
+    (tmp_path / "x.csv").write_text("respondent_id,culture_1,engagement_2\ne1,5,\ne2,1,3\n")
+    emp = read_survey(tmp_path / "x.csv", kind="employees")
+    assert emp["engagement_2"].isna().tolist() == [True, False]
+    with pytest.raises(SurveyValidationError, match=r"column 'culture_1'.*not whole"):
+        validate_table(pd.DataFrame({"respondent_id": ["a"], "culture_1": [2.5]}), "employees")
+    with pytest.raises(ValueError, match="argument 'kind'"):
+        read_survey(tmp_path / "x.csv", kind="staff")
+
+
+def test_validate_table_does_not_modify_input_and_checks_enums() -> None:
+    firms = pd.DataFrame({"firm_id": ["F1", "F2"], "cx_owner": ["ceo", "the board"]})
+    copy = firms.copy()
+    with pytest.raises(SurveyValidationError, match=r"column 'cx_owner'.*not in.*rows \[1\]"):
+        validate_table(firms, "firms")
+    pd.testing.assert_frame_equal(firms, copy)
+    fy = pd.DataFrame({"firm_id": ["F1", "F1"], "year": [2020, 2020]})
+    with pytest.raises(SurveyValidationError, match=r"\['firm_id', 'year'\].*duplicated"):
+        validate_table(fy, "firm_years")
+
+
+def test_load_study_round_trip_parquet_and_csv(tmp_path: Path) -> None:
+    s = simulate_study(StudyParams(n_firms=12, n_years=3), seed=4)
+    for name, frame in s.tables().items():
+        if name in ("firms", "employees"):
+            frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
+        else:
+            frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    loaded = load_study(tmp_path)
+    for name, frame in s.tables().items():
+        pd.testing.assert_frame_equal(loaded.tables()[name], frame)
+    assert loaded.truth == {}
+
+
+def test_load_study_missing_table_and_bad_reference(tmp_path: Path) -> None:
+    s = simulate_study(StudyParams(n_firms=5, n_years=2), seed=4)
+    s.firms.to_csv(tmp_path / "firms.csv", index=False)
+    s.firm_years.to_csv(tmp_path / "firm_years.csv", index=False)
+    with pytest.raises(SurveyValidationError) as info:
+        load_study(tmp_path)
+    msg = str(info.value)
+    assert "missing table(s)" in msg and "employees" in msg and "customers" in msg
+    assert "found files ['firm_years.csv', 'firms.csv']" in msg
+    s.employees.to_csv(tmp_path / "employees.csv", index=False)
+    cust = s.customers.copy()
+    cust.loc[3, "firm_id"] = "F9999"
+    cust.to_csv(tmp_path / "customers.csv", index=False)
+    with pytest.raises(SurveyValidationError, match=r"customers: column 'firm_id'.*rows \[3\]"):
+        load_study(tmp_path)
+    cust = s.customers.drop(columns=["ces"])
+    cust.to_csv(tmp_path / "customers.csv", index=False)
+    with pytest.raises(SurveyValidationError, match=r"missing required column\(s\) \['ces'\]"):
+        load_study(tmp_path)
+
+
+def test_bundled_data_loads_with_truth() -> None:
+    s = load_study()
+    assert s.firms.shape[0] == 300
+    assert s.truth["ex_to_cx"] == pytest.approx(0.3)
+    assert s.latent is not None and {"ex", "cx"} <= set(s.latent.columns)
+
+
+def test_specs_cover_the_simulation_columns() -> None:
+    s = simulate_study(StudyParams(n_firms=5, n_years=2), seed=0)
+    for name, frame in s.tables().items():
+        assert [c.name for c in TABLE_SPECS[name]] == frame.columns.tolist()
+    assert np.isfinite(s.firm_years["revenue"]).all()
+
+
+def test_copy_of_corpus_is_unchanged_after_all_reads(tmp_path: Path) -> None:
+    dst = tmp_path / "corpus"
+    shutil.copytree(BAD, dst)
+    for f in sorted(dst.iterdir()):
+        if f.suffix in (".csv", ".xlsx", ".sav"):
+            with contextlib.suppress(SurveyValidationError):
+                read_survey(f, kind="customers")
+    assert {f.name: _digest(f) for f in dst.iterdir()} == {
+        f.name: _digest(f) for f in BAD.iterdir()
+    }
+
+
+def test_data_dictionary_and_overview() -> None:
+    d = data_dictionary()
+    assert set(d["table"]) == {"customers", "employees", "firms", "firm_years"}
+    row = d[(d["table"] == "firms") & (d["column"] == "cx_owner")].iloc[0]
+    assert row["allowed"] == "cx_leader, ceo, coo, cmo, everyone"
+    assert d.loc[d["column"] == "culture_4", "meaning"].str.contains("REVERSE").all()
+    s = simulate_study(StudyParams(n_firms=8, n_years=3), seed=1)
+    o = study_overview(s).set_index("table")
+    assert o.loc["firm_years", "rows"] == 24 and o.loc["firms", "firms"] == 8
+    # missing share equals a direct count on the employees table
+    emp = s.employees
+    assert o.loc["employees", "missing_share"] == pytest.approx(
+        emp.isna().sum().sum() / emp.size
+    )
