@@ -21,8 +21,8 @@
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 02 -p seed=3 ...).
-data_dir = None  # None: the synthetic study; a folder of survey exports reruns it on real data
-seed = 0  # seed of the synthetic study
+data_dir = None  # None: the bundled synthetic study (data/processed); a folder: your own exports
+seed = 0  # seed of the parallel analysis's random data sets
 parallel_iterations = 100  # random data sets in the parallel analysis
 
 # %%
@@ -32,10 +32,9 @@ import pandas as pd
 from cxresearch import psychometrics as ps
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.io import load_study
-from cxresearch.simulate import simulate_study
 
 use_style()
-study = simulate_study(seed=seed) if data_dir is None else load_study(data_dir)
+study = load_study(data_dir)
 culture = [f"culture_{i}" for i in range(1, 7)]
 engagement = [f"engagement_{i}" for i in range(1, 6)]
 employees = study.employees.merge(study.firms[["firm_id", "cx_owner"]], on="firm_id")
