@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -701,21 +702,36 @@ def study_overview(study: Study) -> pd.DataFrame:
     return out
 
 
+_TABLE_SUFFIXES: tuple[str, ...] = (".parquet", ".csv", ".xlsx", ".sav")
+
+
 def _find_table(directory: Path, name: str) -> Path | None:
-    for ext in (".parquet", ".csv"):
+    for ext in _TABLE_SUFFIXES:
         candidate = directory / f"{name}{ext}"
         if candidate.is_file():
             return candidate
     return None
 
 
-def load_study(data_dir: str | Path | None = None) -> Study:
-    """Read and validate the four study tables from a directory into a :class:`Study`.
+def _empty_table(kind: str) -> pd.DataFrame:
+    return pd.DataFrame({s.name: pd.Series(dtype="object") for s in _specs(kind)})
+
+
+def load_study(
+    data_dir: str | Path | None = None, tables: Sequence[str] | None = None
+) -> Study:
+    """Read and validate the study tables from a directory into a :class:`Study`.
 
     ``data_dir=None`` reads the bundled **synthetic** data in ``data/processed/`` (see
-    ``data/README.md``). Each table is ``<name>.parquet`` or ``<name>.csv``; ``truth.json`` (if
-    present) becomes ``truth`` and ``latent.parquet`` the answer key. Validation is strict: every
-    contract column is required, and firm ids in the other tables must exist in ``firms``.
+    ``data/README.md``). Each table is ``<name>.parquet``, ``.csv``, ``.xlsx`` or ``.sav`` (the
+    last three through :func:`read_survey`, so exports from survey tools work as they are);
+    ``truth.json`` (if present) becomes ``truth`` and ``latent.parquet`` the answer key.
+
+    ``tables`` names the tables a study needs (default: all four). Tables not needed and not
+    present come back as empty frames with the contract's columns, so a notebook about customer
+    metrics runs on a folder holding only ``customers.csv`` and ``firms.csv``. Validation is
+    strict: every contract column of a present table is required, and firm ids in the other
+    tables must exist in ``firms`` when ``firms`` is given.
 
     >>> s = load_study()
     >>> s.firms["firm_id"].iloc[0], "ex_to_cx" in s.truth
@@ -724,35 +740,46 @@ def load_study(data_dir: str | Path | None = None) -> Study:
     from cxresearch import paths
     from cxresearch.simulate.study import Study
 
+    needed = list(KINDS) if tables is None else list(tables)
+    unknown_kinds = [t for t in needed if t not in KINDS]
+    if unknown_kinds:
+        raise ValueError(f"argument 'tables': unknown table(s) {unknown_kinds}; use {list(KINDS)}")
     directory = Path(data_dir) if data_dir is not None else paths.processed_dir()
     if not directory.is_dir():
         raise SurveyValidationError(f"argument 'data_dir': {str(directory)!r} is not a directory")
     found = {name: _find_table(directory, name) for name in KINDS}
-    missing = [name for name, path in found.items() if path is None]
+    missing = [name for name in needed if found[name] is None]
     if missing:
         present = sorted(p.name for p in directory.iterdir() if p.is_file())
         raise SurveyValidationError(
-            f"{directory.name}: missing table(s) {[m + '.parquet|.csv' for m in missing]}; "
-            f"found files {present}; expected firms, firm_years, employees and customers "
-            "(see data/processed/datapackage.json for their columns)"
+            f"{directory.name}: missing table(s) "
+            f"{[m + '.parquet|.csv|.xlsx|.sav' for m in missing]}; found files {present}; "
+            f"this study needs {needed} (see data/processed/datapackage.json for their columns)"
         )
-    tables: dict[str, pd.DataFrame] = {}
+    tables_read: dict[str, pd.DataFrame] = {}
     for name, path in found.items():
-        assert path is not None
+        if path is None:
+            tables_read[name] = _empty_table(name)
+            continue
         if path.suffix == ".parquet":
             raw = pd.read_parquet(path)
-            offset = None
-        else:
+            table = validate_table(raw, name, strict=True, source=path.name, line_offset=None)
+        elif path.suffix == ".csv":
             raw = pd.read_csv(path, dtype=str)
-            offset = 2
-        table = validate_table(raw, name, strict=True, source=path.name, line_offset=offset)
+            table = validate_table(raw, name, strict=True, source=path.name, line_offset=2)
+        else:
+            table = read_survey(path, name)
+            table = validate_table(table, name, strict=True, source=path.name, line_offset=None)
         key = ["firm_id", "year"] if name == "firm_years" else (
             ["firm_id"] if name == "firms" else ["respondent_id"]
         )  # fmt: skip
-        tables[name] = table.sort_values(key, kind="stable").reset_index(drop=True)
+        tables_read[name] = table.sort_values(key, kind="stable").reset_index(drop=True)
+    tables = tables_read
     known = set(tables["firms"]["firm_id"])
     problems = []
     for name in ("firm_years", "employees", "customers"):
+        if found["firms"] is None or found[name] is None:
+            continue
         unknown = ~tables[name]["firm_id"].isin(known)
         if unknown.any():
             rows = [int(i) for i in np.flatnonzero(unknown.to_numpy())]

@@ -153,6 +153,24 @@ def test_load_study_missing_table_and_bad_reference(tmp_path: Path) -> None:
         load_study(tmp_path)
 
 
+def test_load_study_subset_of_tables_and_excel_export(tmp_path: Path) -> None:
+    s = simulate_study(StudyParams(n_firms=6, n_years=2), seed=5)
+    s.firms.to_csv(tmp_path / "firms.csv", index=False)
+    s.customers.to_excel(tmp_path / "customers.xlsx", index=False)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(SurveyValidationError, match=r"this study needs \['customers', 'employees"):
+        load_study(tmp_path)
+    loaded = load_study(tmp_path, tables=["firms", "customers"])
+    assert len(loaded.customers) == len(s.customers)
+    pd.testing.assert_series_equal(
+        loaded.customers["nps"].astype(float), s.customers["nps"].astype(float)
+    )
+    assert loaded.employees.empty and "culture_1" in loaded.employees.columns
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before, "inputs untouched"
+    with pytest.raises(ValueError, match="argument 'tables': unknown table"):
+        load_study(tmp_path, tables=["customer"])
+
+
 def test_bundled_data_loads_with_truth() -> None:
     s = load_study()
     assert s.firms.shape[0] == 300
