@@ -37,16 +37,10 @@ def _summarise(rows: list[dict], by: list[str]) -> pd.DataFrame:
 
 
 def nps_coverage(rng: np.random.Generator, reps: int) -> pd.DataFrame:
-    rows = []
-    for n in (30, 50, 100, 300, 1000, 2000):
-        for p, d in SHARES:
-            draws = rng.multinomial(n, [p, 1 - p - d, d], size=reps)
-            for method in ("wald", "adjusted_wald", "score"):
-                _, _, lo, hi = m.nps_interval_arrays(draws[:, 0], draws[:, 2], n, method=method)
-                t = 100 * (p - d)
-                rows.append({"method": method, "n": n,
-                             "coverage": np.mean((lo <= t) & (t <= hi))})
-    return _summarise(rows, ["method", "n"])
+    cov = m.nps_coverage_simulation((30, 50, 100, 300, 1000, 2000), SHARES,
+                                    ("wald", "adjusted_wald", "score"), n_sim=reps,
+                                    seed=int(rng.integers(2**32)))
+    return _summarise(cov[["method", "n", "coverage"]].to_dict("records"), ["method", "n"])
 
 
 def nps_bootstrap_coverage(rng: np.random.Generator, reps: int) -> pd.DataFrame:

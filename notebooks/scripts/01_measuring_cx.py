@@ -22,8 +22,8 @@
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 01 -p seed=3 ...).
-data_dir = None  # None: the synthetic study; a folder of survey exports reruns it on real data
-seed = 0  # seed of the synthetic study and of every simulation below
+data_dir = None  # None: the bundled synthetic study (data/processed); a folder: your own exports
+seed = 0  # seed of every simulation below
 level = 0.95  # confidence level of every interval
 min_n = 30  # smallest cell shown by segment
 n_sim = 4000  # simulated samples per cell in the coverage check
@@ -32,17 +32,14 @@ n_sim = 4000  # simulated samples per cell in the coverage check
 import warnings
 
 import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
 
 from cxresearch import metrics as m
 from cxresearch.datasets import cms_patient_experience
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.io import load_study
-from cxresearch.simulate import simulate_study
 
 use_style()
-study = simulate_study(seed=seed) if data_dir is None else load_study(data_dir)
+study = load_study(data_dir, tables=["firms", "customers"])
 customers = study.customers.merge(study.firms[["firm_id", "cx_owner", "industry"]], on="firm_id")
 source_label = "synthetic" if data_dir is None else "user data"
 print(f"{len(customers):,} customer responses from {customers['firm_id'].nunique()} firms "
@@ -73,30 +70,28 @@ print(f"{len(customers):,} customer responses from {customers['firm_id'].nunique
 # The intervals say so.
 
 # %%
-rng = np.random.default_rng(seed)
-true_shares = (0.45, 0.30, 0.25)
-monthly = pd.concat(
-    [m.nps_from_counts(*rng.multinomial(100, true_shares), level=level).to_frame()
-     .assign(month=month) for month in range(1, 13)],
-    ignore_index=True,
-)[["month", "estimate", "ci_low", "ci_high", "n"]]
+promoters, detractors = 0.45, 0.25  # true shares of the synthetic customers: NPS 20
+monthly = m.repeated_nps_samples(promoters, detractors, n=100, periods=12, level=level,
+                                 seed=seed).rename(columns={"period": "month"})
 monthly.set_index("month")[["estimate", "ci_low", "ci_high"]].round(1).T
 
 # %%
 fig, ax = plt.subplots(figsize=FIGSIZE["double"])
-ax.errorbar(monthly["month"], monthly["estimate"],
-            yerr=[monthly["estimate"] - monthly["ci_low"], monthly["ci_high"] - monthly["estimate"]],
-            fmt="o", capsize=3, label=f"monthly NPS with {level:.0%} CI (n = 100)")
-ax.axhline(100 * (true_shares[0] - true_shares[2]), color="black", linestyle="--", linewidth=1,
+ax.errorbar(monthly["month"], monthly["estimate"], fmt="o", capsize=3,
+            yerr=[monthly["estimate"] - monthly["ci_low"],
+                  monthly["ci_high"] - monthly["estimate"]],
+            label=f"monthly NPS with {level:.0%} CI (n = 100)")
+ax.axhline(100 * (promoters - detractors), color="black", linestyle="--", linewidth=1,
            label="true NPS (unchanged all year)")
 ax.set_xticks(range(1, 13))
 ax.set_xlabel("month")
 ax.set_ylabel("NPS (−100 to 100)")
 ax.set_title("Synthetic: twelve samples of the same customers")
 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize="small")
-covered = int(((monthly["ci_low"] <= 20) & (monthly["ci_high"] >= 20)).sum())
+covered = int(monthly["covers"].sum())
 save_figure(
-    fig, "01_monthly_nps_noise", data=monthly,
+    fig, "01_monthly_nps_noise",
+    data=monthly[["month", "estimate", "ci_low", "ci_high", "n", "true_nps", "covers"]],
     caption=("Synthetic data: monthly NPS from 100 answers each, all drawn from the same "
              f"customers (true NPS 20), with adjusted-Wald {level:.0%} intervals. The bare "
              "score moves by many points while nothing changed."),
@@ -116,20 +111,15 @@ plt.show()
 # points; at n = 1,000 to about ±5.
 
 # %%
-scenarios = {"typical (40% / 20%)": (0.40, 0.20), "polarised (45% / 45%)": (0.45, 0.45),
-             "strong (70% / 5%)": (0.70, 0.05)}
-width = pd.DataFrame([
-    {"scenario": name, "n": n,
-     "nps": 100 * (p - d),
-     "half_width": m.nps_from_counts(p * n, (1 - p - d) * n, d * n, level=level).margin}
-    for name, (p, d) in scenarios.items() for n in (30, 50, 100, 200, 300, 500, 1000, 2000)
-])
-width[width["n"].isin([100, 1000])].pivot(index="scenario", columns="n",
-                                          values="half_width").round(1)
+mixes = {"typical (40% / 20%)": (0.40, 0.20), "polarised (45% / 45%)": (0.45, 0.45),
+         "strong (70% / 5%)": (0.70, 0.05)}
+width = m.nps_interval_widths(mixes, n_values=(30, 50, 100, 200, 300, 500, 1000, 2000),
+                              level=level)
+width[width["n"].isin([100, 1000])].pivot(index="mix", columns="n", values="half_width").round(1)
 
 # %%
 fig, ax = plt.subplots(figsize=FIGSIZE["single"])
-for name, frame in width.groupby("scenario", sort=False):
+for name, frame in width.groupby("mix", sort=False):
     ax.plot(frame["n"], frame["half_width"], marker="o", markersize=3, label=name)
 ax.set_xscale("log")
 ax.set_xticks([30, 100, 300, 1000], labels=["30", "100", "300", "1,000"])
@@ -159,19 +149,10 @@ plt.show()
 # Rocks' score interval stay close to 95% from n = 30. The package defaults to adjusted Wald.
 
 # %%
-sim_rng = np.random.default_rng(seed + 1)
-rows = []
-for n in (30, 100, 1000):
-    for p, d in [(0.4, 0.2), (0.7, 0.05), (0.45, 0.45), (0.8, 0.1)]:
-        draws = sim_rng.multinomial(n, [p, 1 - p - d, d], size=n_sim)
-        for method in ("wald", "adjusted_wald", "score"):
-            _, _, lo, hi = m.nps_interval_arrays(draws[:, 0], draws[:, 2], n, method=method,
-                                                 level=level)
-            truth = 100 * (p - d)
-            rows.append({"n": n, "method": method,
-                         "coverage": np.mean((lo <= truth) & (truth <= hi))})
-coverage = pd.DataFrame(rows).pivot_table(index="n", columns="method", values="coverage")
-coverage[["wald", "adjusted_wald", "score"]].round(3)
+coverage = m.nps_coverage_simulation(
+    n_values=(30, 100, 1000), mixes=[(0.4, 0.2), (0.7, 0.05), (0.45, 0.45), (0.8, 0.1)],
+    methods=("wald", "adjusted_wald", "score"), n_sim=n_sim, level=level, seed=seed + 1)
+coverage.pivot_table(index="n", columns="method", values="coverage", sort=False).round(3)
 
 # %% [markdown]
 # ## The metrics on real data: CMS patient-experience scores
@@ -188,15 +169,9 @@ cms["measure"] = cms["measure_title"].str.replace("CAHPS for MIPS SSM: ", "", re
 cms.groupby("measure")["prf_rate"].describe()[["count", "min", "50%", "max"]].round(1)
 
 # %%
-rating = cms[cms["measure_cd"] == "CAHPS_GRP_3"].sort_values(["prf_rate", "org_nm"])
-rating = rating.reset_index(drop=True)
-intervals = pd.concat([
-    pd.concat([m.top_box_from_counts(rate * n / 100, n, level=level, label=org).to_frame()
-               for org, rate in zip(rating["org_nm"], rating["prf_rate"])], ignore_index=True)
-    .assign(assumed_n=n, rank=range(len(rating)))
-    for n in (100, 1000)
-], ignore_index=True)[["label", "assumed_n", "rank", "estimate", "ci_low", "ci_high"]]
-intervals.rename(columns={"label": "group"}).head(6).round(1)
+rating = cms[cms["measure_cd"] == "CAHPS_GRP_3"].set_index("org_nm")["prf_rate"]
+intervals = m.top_box_intervals_at_assumed_n(rating, assumed_n=(100, 1000), level=level)
+intervals.head(6).round(1)
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=FIGSIZE["double"], sharey=True, sharex=True)
@@ -215,8 +190,8 @@ save_figure(
              f"provider most favourably, {len(rating)} medical groups ranked, with Wilson "
              f"{level:.0%} intervals under an assumed 100 (left) or 1,000 (right) answers per "
              "group; the published file does not give n."),
-    alt_text=(f"Two panels of {len(rating)} ranked points from {rating['prf_rate'].min():.0f}% "
-              f"to {rating['prf_rate'].max():.0f}% with horizontal bars; on the left (n = 100) "
+    alt_text=(f"Two panels of {len(rating)} ranked points from {rating.min():.0f}% "
+              f"to {rating.max():.0f}% with horizontal bars; on the left (n = 100) "
               "the bars span about ±5 to ±9 points and overlap almost everywhere, on the right "
               "(n = 1,000) about ±2 to ±3 points, separating the ends of the ranking."),
     source="01_measuring_cx",
@@ -228,32 +203,22 @@ plt.show()
 # many comparisons? Ranking the groups is only meaningful at the larger sample size.
 
 # %%
-rows = []
-for n in (100, 1000):
-    res = {org: m.top_box_from_counts(rate * n / 100, n, level=level)
-           for org, rate in zip(rating["org_nm"], rating["prf_rate"])}
-    pairs = m.compare_many(res, level=level)
-    rows.append({"assumed_n": n, "pairs": len(pairs),
-                 "significant_unadjusted": int((pairs["p_value"] < 1 - level).sum()),
-                 "significant_holm": int(pairs["significant"].sum())})
-pd.DataFrame(rows).set_index("assumed_n")
+m.top_box_pairwise_at_assumed_n(rating, assumed_n=(100, 1000), level=level).set_index("assumed_n")
 
 # %% [markdown]
 # ## The metrics on synthetic customer responses
 #
 # The **synthetic** customer survey of the study (NPS on 0–10, CSAT on 1–5, CES on 1–7, some
-# answers missing) gives all three metrics at once. Missing answers are dropped and counted: the
-# package warns how many, shown here instead of on stderr.
+# answers missing) gives all three metrics at once. Missing answers are dropped and counted
+# (`n_missing`); the package also warns, silenced here because the count is shown.
 
 # %%
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)  # "dropped k missing value(s)": shown below
     overall = [m.nps(customers["nps"], level=level), m.csat(customers["csat"], level=level),
                m.ces(customers["ces"], level=level)]
 for r in overall:
-    print(r.summary())
-for w in caught:
-    print("note:", w.message)
+    print(f"{r.summary()}; {r.n_missing:,} missing answers dropped")
 
 # %% [markdown]
 # By CX owner (who owns customer experience in the firm): one row per segment, with the interval
@@ -298,25 +263,16 @@ plt.show()
 # both). How often does the gap between their bare scores reach 10 points or more?
 
 # %%
-pair_rng = np.random.default_rng(seed + 2)
-a = pair_rng.multinomial(100, true_shares, size=n_sim)
-b = pair_rng.multinomial(100, true_shares, size=n_sim)
-gap = (a[:, 0] - a[:, 2]) - (b[:, 0] - b[:, 2])  # NPS points, since n = 100
-p_values = np.array([m.compare(m.nps_from_counts(*x), m.nps_from_counts(*y)).p_value
-                     for x, y in zip(a, b)])
-print(f"{np.mean(np.abs(gap) >= 10):.0%} of pairs of identical teams differ by 10+ NPS points;")
-print(f"{np.mean(p_values < 0.05):.1%} of all pairs are declared different by a 5% test "
-      "(the false-alarm rate the test promises)")
+alarms = m.nps_false_alarm_simulation(promoters, detractors, n=100, n_sim=n_sim, level=level,
+                                      seed=seed + 2)
+print(alarms.summary(gap=10))
 
 # %% [markdown]
 # Take the first simulated pair whose gap is 10 to 15 points, a gap that would headline a
 # dashboard. The interval of the *difference* is what matters, and it includes zero.
 
 # %%
-i = int(np.flatnonzero((np.abs(gap) >= 10) & (np.abs(gap) <= 15))[0])
-team_a = m.nps_from_counts(*a[i], level=level, label="team A")
-team_b = m.nps_from_counts(*b[i], level=level, label="team B")
-diff = m.compare(team_a, team_b, level=level)
+team_a, team_b, diff = alarms.example_pair(min_gap=10, max_gap=15, labels=("team A", "team B"))
 print(team_a.summary())
 print(team_b.summary())
 print(diff.summary())
@@ -345,15 +301,18 @@ m.sample_size_table(level=level)
 #
 # By firm and year, the **synthetic** survey has some cells with fewer than `min_n` answers.
 # Their estimates are hidden (NaN), flagged and explained, while their n is kept so the reader
-# sees why. Four suppressed and four shown cells:
+# sees why.
 
 # %%
 cells = m.by_segment(customers, ["firm_id", "year"], "nps", min_n=min_n, level=level)
-print(f"{int(cells['suppressed'].sum())} of {len(cells)} firm-year cells suppressed "
-      f"(fewer than {min_n} answers)")
+m.suppression_summary(cells)
+
+# %% [markdown]
+# Four suppressed and four shown cells:
+
+# %%
 shown = ["firm_id", "year", "estimate", "ci_low", "ci_high", "n", "suppressed", "note"]
-pd.concat([cells[cells["suppressed"]].head(4), cells[~cells["suppressed"]].head(4)])[shown] \
-    .round(1)
+m.suppressed_and_shown(cells, k=4)[shown].round(1)
 
 # %% [markdown]
 # ## Bad input is reported, not coerced
@@ -362,11 +321,9 @@ pd.concat([cells[cells["suppressed"]].head(4), cells[~cells["suppressed"]].head(
 # the column and the first offending rows.
 
 # %%
-for values in ([9, 10, 11, 7], [9, 8.5, 10], [9, 10, "ten", 7]):
-    try:
-        m.nps(pd.Series(values, name="likely_to_recommend"))
-    except ValueError as err:
-        print(err)
+bad = {"out of scale": [9, 10, 11, 7], "fraction": [9, 8.5, 10], "text": [9, 10, "ten", 7]}
+errors = m.input_errors(bad, "nps", name="likely_to_recommend")
+print("\n".join(errors["case"] + ": " + errors["message"]))
 
 # %% [markdown]
 # ## At any scale: counting inside DuckDB
@@ -377,17 +334,9 @@ for values in ([9, 10, 11, 7], [9, 8.5, 10], [9, 10, "ten", 7]):
 # (`benchmarks/bench_metrics.py`) times both on 10 million answers.
 
 # %%
-import tempfile
-from pathlib import Path
-
-with tempfile.TemporaryDirectory() as tmp:
-    path = Path(tmp) / "customers.parquet"
-    customers[["industry", "year", "nps"]].to_parquet(path)
-    from_duckdb = m.aggregate_responses(path, ["industry", "year"], "nps", scale=(0, 10))
-from_pandas = m.aggregate_responses(customers, ["industry", "year"], "nps", scale=(0, 10),
-                                    engine="pandas")
-print("identical counts:", from_duckdb.equals(from_pandas))
-m.summarise_counts(from_duckdb, ["industry", "year"], "nps", min_n=min_n, level=level) \
+engines = m.check_engines(customers, ["industry", "year"], "nps", scale=(0, 10))
+print(engines.summary())
+m.summarise_counts(engines.to_frame(), ["industry", "year"], "nps", min_n=min_n, level=level) \
     [["industry", "year", "estimate", "ci_low", "ci_high", "n"]].head(5).round(1)
 
 # %% [markdown]
