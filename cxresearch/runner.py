@@ -178,7 +178,7 @@ def run_notebooks(
                         log_output=False,
                         request_save_on_cell_execute=False,
                         start_timeout=start_timeout,
-                        # quiet the kernel's own log (start-up and shutdown notices); cell errors still surface
+                        # quiet the kernel's own start-up and shutdown notices (cell errors surface)
                         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                     )
                 except PapermillExecutionError as exc:

@@ -200,3 +200,18 @@ def test_missing_and_bad_input() -> None:
         ps.cronbach_alpha(x.assign(q2=1.0))
     with pytest.raises(ValueError, match="n_factors"):
         ps.efa(x.dropna(), 3)
+
+
+def test_efa_is_deterministic_for_the_same_data():
+    """statsmodels draws ML starting values at random; the package fixes them (reruns match)."""
+    rng = np.random.default_rng(11)
+    f = rng.normal(size=(400, 2))
+    x = pd.DataFrame(
+        f @ np.array([[0.8, 0.7, 0.6, 0, 0, 0], [0, 0, 0, 0.7, 0.6, 0.8]])
+        + rng.normal(scale=0.6, size=(400, 6)),
+        columns=[f"i{k}" for k in range(6)],
+    )
+    first = ps.efa(x, n_factors=2, rotation="oblimin").loadings
+    for _ in range(3):
+        pd.testing.assert_frame_equal(ps.efa(x, n_factors=2, rotation="oblimin").loadings, first,
+                                      check_exact=True)

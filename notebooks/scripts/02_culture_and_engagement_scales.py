@@ -31,6 +31,7 @@ import pandas as pd
 
 from cxresearch import psychometrics as ps
 from cxresearch.figures import FIGSIZE, save_figure, use_style
+from cxresearch.datasets import IBM_SATISFACTION_ITEMS, ibm_hr_attrition
 from cxresearch.io import load_study
 
 use_style()
@@ -161,8 +162,8 @@ mi.drop(columns="converged").round(3)
 # shipped in R's modeldata) has five 1–4 ratings. Are they one "satisfaction" scale?
 
 # %%
-ibm = ps.ibm_satisfaction_items()
-ibm_items = list(ps.IBM_SATISFACTION_ITEMS)
+ibm = ibm_hr_attrition()
+ibm_items = list(IBM_SATISFACTION_ITEMS)
 print(ps.cronbach_alpha(ibm[ibm_items]).summary())
 ibm[ibm_items].corr().round(3)
 
