@@ -107,7 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
         "verify: check data/processed/ against its sha256 manifest.",
     )
     data.add_argument("action", choices=["build", "verify"])
-    data.add_argument("--seed", type=int, default=None, help="simulation seed (default: 2026)")
+    data.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="simulation seed (default: 0, the seed of the bundled data)",
+    )
     data.add_argument(
         "--out",
         type=Path,

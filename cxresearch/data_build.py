@@ -37,7 +37,7 @@ from cxresearch.simulate.study import StudyParams
 
 __all__ = ["CHECKSUMS", "DEFAULT_SEED", "build", "datapackage", "verify"]
 
-DEFAULT_SEED = 2026
+DEFAULT_SEED = 0
 CHECKSUMS = "SHA256SUMS"
 _CSV_TABLES = ("firms", "firm_years")
 _PRIMARY_KEYS = {

@@ -30,9 +30,8 @@
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 05 -p seed=1 ...).
-data_dir = None  # None: the synthetic study; a folder of survey exports reruns it on real data
-seed = 0
-n_firms = 300
+data_dir = None  # None: the bundled synthetic study (data/processed); a folder: your own exports
+seed = 0  # seed of the simulations and bootstraps below
 n_boot = 500
 
 # %%
@@ -45,11 +44,10 @@ from cxresearch import linkage as lk
 from cxresearch import metrics as m
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.io import load_study
-from cxresearch.simulate import StudyParams, simulate_study
 
 use_style()
 synthetic = data_dir is None
-study = simulate_study(StudyParams(n_firms=n_firms), seed=seed) if synthetic else load_study(data_dir)
+study = load_study(data_dir)  # bundled: simulate_study(StudyParams(), seed=0), 300 firms
 label = "synthetic" if synthetic else "user data"
 truth = study.truth
 print(f"{len(study.firms)} firms, {len(study.firm_years)} firm-years, {len(study.employees)} "

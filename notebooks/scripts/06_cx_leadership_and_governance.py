@@ -29,9 +29,8 @@
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 06 -p seed=1 ...).
-data_dir = None  # None: the synthetic study; a folder of survey exports reruns it on real data
-seed = 0
-n_firms = 300
+data_dir = None  # None: the bundled synthetic study (data/processed); a folder: your own exports
+seed = 0  # seed of the simulations and bootstraps below
 n_firms_scenario = 1500  # firms in each of the random / confounded appointment scenarios
 strong_selection = 2.0  # log-odds of appointing per SD of a firm's baseline growth
 power_sims = 100
@@ -49,7 +48,7 @@ from cxresearch.simulate import StudyParams, simulate_study
 
 use_style()
 synthetic = data_dir is None
-study = simulate_study(StudyParams(n_firms=n_firms), seed=seed) if synthetic else load_study(data_dir)
+study = load_study(data_dir)  # bundled: simulate_study(StudyParams(), seed=0), 300 firms
 label = "synthetic" if synthetic else "user data"
 truth = study.truth
 sd_cx = truth.get("sd_cx_latent", np.nan)
