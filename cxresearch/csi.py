@@ -53,7 +53,6 @@ __all__ = [
     "MOBI_BASIC_PATHS",
     "PlsResult",
     "fit_pls",
-    "load_mobi",
 ]
 
 ECSI_BLOCKS: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -96,19 +95,6 @@ MOBI_BASIC_PATHS: tuple[tuple[str, str], ...] = (
 MOBI_BASIC_MODES: Mapping[str, str] = MappingProxyType({"Quality": "B"})
 
 Scheme = Literal["path", "centroid", "factorial"]
-
-
-def load_mobi() -> pd.DataFrame:
-    """The ECSI mobile-phone data (250 x 24, items 1-10) from ``../shared/reference-data``.
-
-    Raises FileNotFoundError when the shared reference data are not present.
-    """
-    from cxresearch.paths import SHARED_DIR
-
-    path = SHARED_DIR / "reference-data" / "ecsi_mobi" / "mobi.csv"
-    if not path.is_file():
-        raise FileNotFoundError(f"ECSI mobile-phone data not found at {path.name} in shared data")
-    return pd.read_csv(path, index_col=0)
 
 
 # --------------------------------------------------------------------------------------------

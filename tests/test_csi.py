@@ -48,7 +48,7 @@ BASIC = ["Image", "Expectation", "Quality", "Complaints", "Loyalty"]
 
 @pytest.fixture(scope="module")
 def mobi() -> pd.DataFrame:
-    return csi.load_mobi()
+    return pd.read_csv(MOBI, index_col=0)
 
 
 @needs_mobi

@@ -31,3 +31,14 @@ def test_import_prints_nothing_from_another_directory(tmp_path):
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert done.stdout == "" and done.stderr == ""
+
+
+def test_package_and_notebooks_never_read_the_shared_reference_data():
+    """../shared is for tests only: a user's clone does not have it."""
+    sources = [*paths.PACKAGE_DIR.rglob("*.py"), *paths.SCRIPTS_DIR.glob("*.py")]
+    offenders = [
+        p.name
+        for p in sources
+        if p.name != "paths.py" and ("SHARED_DIR" in p.read_text() or "../shared" in p.read_text())
+    ]
+    assert offenders == []
