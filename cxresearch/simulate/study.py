@@ -69,7 +69,7 @@ Sources for magnitudes: Harter, Schmidt & Hayes (2002, J. Applied Psychology 87(
 true-score correlations (engagement with customer loyalty .33, turnover -.30); the Sears
 service-profit chain (Rucci, Kirn & Quinn 1998, HBR; Heskett et al. 1994, HBR); Zhao &
 Chamberlain (2019, Glassdoor); Schneider, Hanges, Smith & Salvaggio (2003, J. Applied Psychology
-88(5)); see ``../shared/reference/literature.md`` and each field of :class:`StudyParams`.
+88(5)); see ``docs/simulation.md`` (with full references) and each field of :class:`StudyParams`.
 
 Example
 -------
