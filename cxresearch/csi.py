@@ -40,6 +40,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
@@ -53,6 +54,7 @@ __all__ = [
     "MOBI_BASIC_PATHS",
     "PlsResult",
     "fit_pls",
+    "read_ecsi_survey",
 ]
 
 ECSI_BLOCKS: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -95,6 +97,77 @@ MOBI_BASIC_PATHS: tuple[tuple[str, str], ...] = (
 MOBI_BASIC_MODES: Mapping[str, str] = MappingProxyType({"Quality": "B"})
 
 Scheme = Literal["path", "centroid", "factorial"]
+
+
+def read_ecsi_survey(
+    data_dir: str | Path,
+    blocks: Mapping[str, Sequence[str]] = ECSI_BLOCKS,
+    scale: tuple[int, int] = (1, 10),
+    name: str = "ecsi_survey",
+) -> pd.DataFrame:
+    """Read and check a user's ECSI-style survey export, ``DATA_DIR/ecsi_survey.{csv,xlsx,sav}``.
+
+    The file needs one column per item of ``blocks`` (the ECSI questionnaire's item names,
+    ``IMAG1`` ... ``CUSL3``), answered on the integer scale ``scale``; other columns are kept.
+    Missing answers are allowed (:func:`fit_pls` drops incomplete rows). The file is never
+    modified. Raises ``FileNotFoundError`` naming what was looked for, or ``ValueError`` naming
+    the column, the rule and the first offending rows.
+
+    >>> import tempfile, pathlib
+    >>> from cxresearch.simulate import simulate_ecsi_survey
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     simulate_ecsi_survey(n=20, seed=1).data.to_csv(pathlib.Path(d) / "ecsi_survey.csv",
+    ...                                                  index=False)
+    ...     read_ecsi_survey(d).shape
+    (20, 24)
+    """
+    directory = Path(data_dir)
+    candidates = [directory / f"{name}{ext}" for ext in (".csv", ".xlsx", ".sav", ".parquet")]
+    path = next((p for p in candidates if p.is_file()), None)
+    if path is None:
+        raise FileNotFoundError(
+            f"argument 'data_dir': no {name}.csv, .xlsx, .sav or .parquet in {directory.name!r}; "
+            f"notebooks 03 and 04 need one row per respondent with the ECSI items "
+            f"{[i for items in blocks.values() for i in items]}"
+        )
+    if path.suffix == ".csv":
+        data = pd.read_csv(path, dtype=str)
+    elif path.suffix == ".xlsx":
+        data = pd.read_excel(path, dtype=str)
+    elif path.suffix == ".sav":
+        import pyreadstat
+
+        data, _ = pyreadstat.read_sav(str(path), apply_value_formats=False)
+    else:
+        data = pd.read_parquet(path)
+    items = [i for block in blocks.values() for i in block]
+    missing = [i for i in items if i not in data.columns]
+    if missing:
+        raise ValueError(
+            f"{path.name}: missing item column(s) {missing}; found {[str(c) for c in data.columns]}"
+        )
+    lo, hi = scale
+    out = data.copy()
+    for item in items:
+        raw = out[item]
+        text = raw.astype("string").str.strip()
+        number = pd.to_numeric(text, errors="coerce")
+        bad_text = number.isna() & text.notna() & (text != "")
+        rows = [int(i) for i in np.flatnonzero(bad_text.to_numpy())[:5]]
+        if rows:
+            raise ValueError(
+                f"{path.name}: column {item!r}: text in a numeric column at rows {rows} "
+                f"(e.g. {text[bad_text].head(3).tolist()})"
+            )
+        outside = number.notna() & ((number < lo) | (number > hi) | (number % 1 != 0))
+        rows = [int(i) for i in np.flatnonzero(outside.to_numpy())[:5]]
+        if rows:
+            raise ValueError(
+                f"{path.name}: column {item!r}: {int(outside.sum())} value(s) not integers in "
+                f"{lo}..{hi} at rows {rows} (e.g. {number[outside].head(3).tolist()})"
+            )
+        out[item] = number.astype("float64")
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -200,3 +200,32 @@ def test_bad_input() -> None:
         csi.fit_pls(s.data, csi.ECSI_BLOCKS, csi.ECSI_PATHS, scheme="bogus")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="appear in no path"):
         csi.fit_pls(s.data, csi.ECSI_BLOCKS, csi.ECSI_PATHS[:3])
+
+
+def test_read_ecsi_survey_checks_items_and_never_modifies(tmp_path) -> None:
+    from cxresearch.simulate import simulate_ecsi_survey
+
+    data = simulate_ecsi_survey(n=30, seed=2).data
+    with pytest.raises(FileNotFoundError, match=r"no ecsi_survey\.csv"):
+        csi.read_ecsi_survey(tmp_path)
+    path = tmp_path / "ecsi_survey.csv"
+    data.to_csv(path, index=False)
+    before = path.read_bytes()
+    read = csi.read_ecsi_survey(tmp_path)
+    np.testing.assert_array_equal(read[list(data.columns)].to_numpy(), data.to_numpy(float))
+    assert path.read_bytes() == before
+    bad = data.astype(object)
+    bad.loc[4, "PERQ2"] = "very good"
+    bad.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"column 'PERQ2': text in a numeric column at rows \[4\]"):
+        csi.read_ecsi_survey(tmp_path)
+    bad = data.copy()
+    bad.loc[[2, 7], "CUSA1"] = 11
+    bad.to_csv(path, index=False)
+    with pytest.raises(
+        ValueError, match=r"column 'CUSA1': 2 value\(s\) not integers in 1\.\.10 at rows \[2, 7\]"
+    ):
+        csi.read_ecsi_survey(tmp_path)
+    data.drop(columns=["CUSCO"]).to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"missing item column\(s\) \['CUSCO'\]"):
+        csi.read_ecsi_survey(tmp_path)

