@@ -35,7 +35,13 @@ import pandas as pd
 from cxresearch import paths
 from cxresearch.notebooks import list_notebooks, write_notebook
 
-__all__ = ["NotebookExecutionError", "parse_parameters", "resolve_notebooks", "run_notebooks"]
+__all__ = [
+    "NotebookExecutionError",
+    "notebook_parameters",
+    "parse_parameters",
+    "resolve_notebooks",
+    "run_notebooks",
+]
 
 
 @dataclass
@@ -122,6 +128,17 @@ def resolve_notebooks(names: Sequence[str] | None = None) -> list[Path]:
     return chosen
 
 
+def notebook_parameters(path: str | Path) -> set[str]:
+    """Names assigned in a notebook's cell tagged ``parameters`` (papermill's inspection).
+
+    >>> sorted(notebook_parameters(resolve_notebooks(["00"])[0]))
+    ['detractors', 'level', 'passives', 'promoters']
+    """
+    import papermill as pm
+
+    return set(pm.inspect_notebook(str(path)))
+
+
 def _display_name(path: Path) -> str:
     try:
         return path.resolve().relative_to(paths.PROJECT_ROOT).as_posix()
@@ -158,6 +175,16 @@ def run_notebooks(
         if env_backup is None:
             os.environ["CXRESEARCH_FIGURES_DIR"] = str(out_dir / "figures")
 
+    accepted = {path: notebook_parameters(path) for path in targets}
+    if parameters:
+        known = set().union(*accepted.values())
+        unknown = sorted(set(parameters) - known)
+        if unknown:
+            raise ValueError(
+                f"parameter(s) {unknown} are not in the `parameters` cell of any selected "
+                f"notebook; known: {sorted(known)}"
+            )
+
     rows = []
     bar = tqdm(targets, desc="notebooks", unit="nb", disable=not progress)
     try:
@@ -171,7 +198,9 @@ def run_notebooks(
                     nb = pm.execute_notebook(
                         str(nb_path),
                         str(scratch),
-                        parameters=parameters or None,
+                        # each notebook gets only the parameters it declares
+                        parameters={k: v for k, v in parameters.items() if k in accepted[nb_path]}
+                        or None,
                         kernel_name=kernel_name,
                         cwd=str(nb_path.parent),
                         progress_bar={"leave": False, "desc": nb_path.stem} if progress else False,

@@ -101,3 +101,30 @@ def test_module_entry_point_runs():
         check=True,
     )
     assert done.stdout.strip() == "0.1.0"
+
+
+def test_unknown_parameter_is_refused_before_running(tmp_path):
+    path = _notebook(tmp_path, "97_p.ipynb", ["n = 1", "print(n)"])
+    with pytest.raises(
+        ValueError, match=r"parameter\(s\) \['dta_dir'\] are not in the `parameters`"
+    ):
+        run_notebooks(
+            [path], parameters={"dta_dir": "x"}, output_dir=tmp_path / "o", progress=False
+        )
+
+
+def test_each_notebook_gets_only_its_own_parameters(tmp_path):
+    a = _notebook(tmp_path, "95_a.ipynb", ["n = 1", "print(n)"])
+    b = _notebook(tmp_path, "96_b.ipynb", ["m = 1", "print(m)"])
+    out = tmp_path / "out"
+    run_notebooks([a, b], parameters={"n": 5, "m": 7}, output_dir=out, progress=False)
+    printed = [
+        [
+            o["text"]
+            for c in nbformat.read(out / p.name, as_version=4).cells
+            if c.cell_type == "code"
+            for o in c.outputs
+        ]
+        for p in (a, b)
+    ]
+    assert printed == [["5\n"], ["7\n"]]
