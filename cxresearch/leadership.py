@@ -16,6 +16,13 @@ Questions from the debate and the function that answers each:
 - How big must a study be? :func:`power_curve` (generic, simulation-based) and
   :func:`event_study_power`.
 
+Notebook helpers (several outcomes at once, and the simulation's answer key in each estimate's
+units): :func:`leadership_panel`, :func:`ownership_contrasts`, :func:`event_studies`,
+:func:`event_study_table`, :func:`confounding_scenarios`, :func:`say_do_gap_summary`,
+:func:`say_do_effects_by_outcome`, :func:`within_unit_sd`, :func:`effect_for_power`,
+:func:`event_study_power_by_outcome`, :func:`true_owner_effects`,
+:func:`true_event_study_effects`, :func:`true_event_time_path`.
+
 :func:`simulate_staggered_panel` makes a small staggered-adoption panel with a known,
 heterogeneous effect for tests, validation and power analysis.
 """
@@ -32,17 +39,30 @@ import pandas as pd
 __all__ = [
     "EventStudyResult",
     "OwnershipResult",
+    "confounding_scenarios",
+    "effect_for_power",
+    "event_studies",
     "event_study",
     "event_study_power",
+    "event_study_power_by_outcome",
     "event_study_result",
+    "event_study_table",
     "leader_cohorts",
+    "leadership_panel",
     "naive_comparison",
+    "ownership_contrasts",
     "ownership_effects",
     "power_curve",
     "say_do_effects",
+    "say_do_effects_by_outcome",
+    "say_do_gap_summary",
     "say_do_index",
     "simulate_staggered_panel",
+    "true_event_study_effects",
+    "true_event_time_path",
+    "true_owner_effects",
     "twfe_static",
+    "within_unit_sd",
 ]
 
 _Z975 = 1.959963984540054
@@ -928,3 +948,411 @@ def event_study_power(
 
     grid = [{"n_firms": int(f), "n_years": int(t)} for t in n_years for f in n_firms]
     return power_curve(sim, est, grid, n_sims=n_sims, alpha=alpha, seed=seed)
+
+
+# --------------------------------------------------------------------------------------------
+# the study panel for leadership questions, and the simulation's answer key in its units
+# --------------------------------------------------------------------------------------------
+
+_OWNERS = ("ceo", "coo", "cmo", "cx_leader")
+
+
+def leadership_panel(
+    panel: pd.DataFrame,
+    firms: pd.DataFrame,
+    unit: str = "firm_id",
+    time: str = "year",
+) -> pd.DataFrame:
+    """Firm-year panel for the leadership questions: outcomes in effect units plus cohorts.
+
+    ``panel`` is :func:`cxresearch.linkage.linkage_panel` output (``ex, ev_ex, cx, ev_cx`` and
+    the outcomes); ``firms`` the firm table (``cx_owner``, ``cx_leader_year``, industry...).
+    Adds ``cx_sd`` and ``ex_sd`` (:func:`cxresearch.linkage.true_score_z`: SD of the true
+    score), ``contacts_log_pct`` and ``cost_log_pct`` (:func:`cxresearch.linkage.log_percent`
+    of contacts per customer and cost to serve) and ``first_treated``
+    (:func:`leader_cohorts` with the panel's first year). Rows of firms missing from ``firms``
+    are dropped (inner join), as are none otherwise; the inputs are not modified.
+
+    >>> from cxresearch.simulate import StudyParams, simulate_study
+    >>> from cxresearch.linkage import linkage_panel
+    >>> s = simulate_study(StudyParams(n_firms=40, n_years=4), seed=0)
+    >>> p = leadership_panel(linkage_panel(s.firm_years, s.employees, s.customers), s.firms)
+    >>> round(float(p["cx_sd"].mean()), 6), len(p) == len(s.firm_years)
+    (0.0, True)
+    """
+    from cxresearch.linkage import log_percent, true_score_z
+
+    _require_columns(panel, [unit, time, "cx", "ev_cx", "ex", "ev_ex", "contacts_per_customer",
+                             "cost_to_serve"], "panel")
+    out = panel.merge(firms, on=unit)
+    out["cx_sd"] = true_score_z(out, "cx", "ev_cx")
+    out["contacts_log_pct"] = log_percent(out["contacts_per_customer"])
+    out["ex_sd"] = true_score_z(out, "ex", "ev_ex")
+    out["cost_log_pct"] = log_percent(out["cost_to_serve"])
+    first_year = int(out[time].min())
+    return out.merge(leader_cohorts(firms, first_year, unit=unit).reset_index(), on=unit)
+
+
+def true_owner_effects(truth: Mapping[str, float]) -> pd.DataFrame:
+    """Simulated effects of each CX owner against "everyone", in the units of the contrasts.
+
+    From :func:`cxresearch.simulate.simulate_study`'s ``truth`` (CX in raw latent units,
+    ``sd_cx = sd_cx_latent``; ``c_g = cx_to_revenue_growth`` pp per unit of CX;
+    ``c_k = cx_to_contacts`` % per unit of CX; ``L = 100 ln(1 + p / 100)`` turns a percent
+    change into log-percent):
+
+    - ``cx_sd``: ``owner_effect_o / sd_cx`` (for the leader ``owner_effect_cx_leader`` =
+      ``leader_effect_cx``);
+    - ``revenue_growth``: ``owner_effect_o * c_g``; for the leader
+      ``leader_effect_cx * c_g + leader_effect_revenue_growth`` (its direct effect);
+    - ``contacts_log_pct``: ``L(c_k) * owner_effect_o``; for the leader
+      ``L(c_k) * leader_effect_cx + L(leader_effect_contacts)``.
+
+    Structural effects only (no selection). Missing keys give NaN. Returns ``outcome, owner,
+    true_value``.
+
+    >>> t = {"owner_effect_ceo": 0.1, "owner_effect_coo": 0.0, "owner_effect_cmo": 0.0,
+    ...      "leader_effect_cx": 0.2, "sd_cx_latent": 0.5, "cx_to_revenue_growth": 2.0,
+    ...      "leader_effect_revenue_growth": 0.1, "cx_to_contacts": 0.0,
+    ...      "leader_effect_contacts": 0.0}
+    >>> out = true_owner_effects(t).set_index(["outcome", "owner"])["true_value"].round(4)
+    >>> float(out["cx_sd", "cx_leader"]), float(out["revenue_growth", "cx_leader"])
+    (0.4, 0.5)
+    """
+    g = truth.get
+    sd_cx, c_g = g("sd_cx_latent", np.nan), g("cx_to_revenue_growth", np.nan)
+    c_k = 100 * np.log1p(g("cx_to_contacts", np.nan) / 100)
+    rows = []
+    for o in _OWNERS:
+        eff = g("leader_effect_cx", np.nan) if o == "cx_leader" else g(f"owner_effect_{o}", np.nan)
+        growth = eff * c_g + (g("leader_effect_revenue_growth", np.nan) if o == "cx_leader"
+                              else 0.0)
+        contacts = c_k * eff + (100 * np.log1p(g("leader_effect_contacts", np.nan) / 100)
+                                if o == "cx_leader" else 0.0)
+        rows += [
+            {"outcome": "cx_sd", "owner": o, "true_value": eff / sd_cx},
+            {"outcome": "revenue_growth", "owner": o, "true_value": growth},
+            {"outcome": "contacts_log_pct", "owner": o, "true_value": contacts},
+        ]
+    return pd.DataFrame(rows)
+
+
+def true_event_study_effects(truth: Mapping[str, float]) -> pd.DataFrame:
+    """Simulated average effect of appointing a CX leader, in the event study's units.
+
+    The simulation records the leader's total effect (structural plus knock-on, actual minus
+    counterfactual) averaged over appointed firms' post-appointment years
+    (``leader_total_effect_*``), and by event time for CX and revenue growth (``..._e{e}``).
+    Matching :meth:`EventStudyResult.overall` (the unweighted mean of event times 0..3):
+
+    - ``revenue_growth``: mean of ``leader_total_effect_revenue_growth_e{0..3}`` (pp);
+    - ``cx_sd``: mean of ``leader_total_effect_cx_e{0..3}`` / ``sd_cx_latent``;
+    - ``contacts_log_pct``, ``cost_log_pct``: ``100 ln(1 + p / 100)`` of the percent effects;
+    - ``ex_sd``: ``leader_total_effect_ex / sd_ex_latent``.
+
+    Missing keys give NaN. Returns ``outcome, true_value``.
+
+    >>> t = {f"leader_total_effect_revenue_growth_e{e}": 0.4 + 0.1 * e for e in range(4)}
+    >>> out = true_event_study_effects(t).set_index("outcome")["true_value"]
+    >>> round(float(out["revenue_growth"]), 4), bool(np.isnan(out["cx_sd"]))
+    (0.55, True)
+    """
+    g = truth.get
+
+    def pct(key: str) -> float:
+        return float(100 * np.log1p(g(key, np.nan) / 100))
+
+    vals = {
+        "revenue_growth": float(np.mean([g(f"leader_total_effect_revenue_growth_e{e}", np.nan)
+                                         for e in range(4)])),
+        "cx_sd": float(np.mean([g(f"leader_total_effect_cx_e{e}", np.nan) for e in range(4)])
+                       / g("sd_cx_latent", np.nan)),
+        "contacts_log_pct": pct("leader_total_effect_contacts"),
+        "cost_log_pct": pct("leader_total_effect_cost_to_serve"),
+        "ex_sd": g("leader_total_effect_ex", np.nan) / g("sd_ex_latent", np.nan),
+    }
+    return pd.DataFrame({"outcome": list(vals), "true_value": list(vals.values())})
+
+
+def true_event_time_path(
+    truth: Mapping[str, float], outcome: str, event_times: Iterable[int]
+) -> list[float]:
+    """True effect at each event time: 0 before appointment, the simulated effect after.
+
+    Revenue growth has a per-event-time truth (``leader_total_effect_revenue_growth_e{e}``);
+    other outcomes use their post-period average from :func:`true_event_study_effects` at
+    every ``e >= 0``.
+
+    >>> true_event_time_path({"leader_total_effect_revenue_growth_e0": 0.5,
+    ...                       "leader_total_effect_revenue_growth_e1": 0.7},
+    ...                      "revenue_growth", [-1, 0, 1])
+    [0.0, 0.5, 0.7]
+    """
+    if outcome == "revenue_growth":
+        return [float(truth.get(f"leader_total_effect_revenue_growth_e{e}", np.nan))
+                if e >= 0 else 0.0 for e in event_times]
+    avg = true_event_study_effects(truth).set_index("outcome")["true_value"]
+    if outcome not in avg.index:
+        raise ValueError(f"true_event_time_path: unknown outcome {outcome!r}; "
+                         f"one of {list(avg.index)}")
+    return [float(avg[outcome]) if e >= 0 else 0.0 for e in event_times]
+
+
+# --------------------------------------------------------------------------------------------
+# several outcomes at once
+# --------------------------------------------------------------------------------------------
+
+
+def ownership_contrasts(
+    data: pd.DataFrame,
+    outcomes: Mapping[str, str],
+    controls: Sequence[str] = (),
+    true_values: pd.DataFrame | None = None,
+    **kwargs: object,
+) -> pd.DataFrame:
+    """:func:`ownership_effects` contrasts for several outcomes, stacked, with true values.
+
+    ``outcomes`` maps each outcome column to a display label (column ``outcome``; the column
+    name goes in ``variable``). ``true_values`` (e.g. :func:`true_owner_effects`, columns
+    ``outcome, owner, true_value`` keyed by column name) adds ``true_value`` (NaN where none).
+    Other keyword arguments go to :func:`ownership_effects`.
+
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"cx_owner": np.repeat(["everyone", "ceo"], 50)})
+    >>> d["y"] = np.where(d["cx_owner"] == "ceo", 1.0, 0.0) + rng.normal(size=100)
+    >>> out = ownership_contrasts(d, {"y": "outcome y"})
+    >>> out[["outcome", "owner"]].values.tolist(), round(float(out["estimate"].iloc[0]), 2)
+    ([['outcome y', 'ceo']], 0.9)
+    """
+    frames = [
+        ownership_effects(data, y, controls=list(controls), **kwargs)  # type: ignore[arg-type]
+        .contrasts.assign(outcome=label, variable=y)
+        for y, label in outcomes.items()
+    ]
+    out = pd.concat(frames, ignore_index=True)
+    if true_values is not None:
+        tv = true_values.rename(columns={"outcome": "variable"})[["variable", "owner",
+                                                                   "true_value"]]
+        out = out.merge(tv, on=["variable", "owner"], how="left")
+    return out
+
+
+def event_studies(
+    panel: pd.DataFrame,
+    outcomes: Iterable[str],
+    unit: str,
+    time: str,
+    first_treated: str,
+    window: tuple[int, int] = (-3, 3),
+    **kwargs: object,
+) -> dict[str, EventStudyResult]:
+    """:func:`event_study_result` for each outcome column, in order (a dict by outcome).
+
+    >>> p, _ = simulate_staggered_panel(n_units=100, n_periods=6, seed=0)
+    >>> p["y2"] = 2 * p["y"]
+    >>> res = event_studies(p, ["y", "y2"], "unit", "time", "first_treated")
+    >>> round(res["y2"].overall()["estimate"] / res["y"].overall()["estimate"], 6)
+    2.0
+    """
+    return {
+        y: event_study_result(panel, y, unit, time, first_treated, window=window,
+                              **kwargs)  # type: ignore[arg-type]
+        for y in outcomes
+    }
+
+
+def event_study_table(
+    results: Mapping[str, EventStudyResult],
+    labels: Mapping[str, str] | None = None,
+    true_values: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per outcome: the post-period average (:meth:`EventStudyResult.overall`), the
+    pre-trend test's p-value and, if given, the true value (columns ``outcome, true_value`` as
+    :func:`true_event_study_effects` returns, keyed by outcome column).
+
+    Columns: ``outcome`` (label), ``estimate, se, ci_low, ci_high, pretrend_p, true_value``.
+
+    >>> p, _ = simulate_staggered_panel(n_units=200, n_periods=6, effect=1.0,
+    ...                                 effect_growth=0.0, seed=0)
+    >>> tab = event_study_table(event_studies(p, ["y"], "unit", "time", "first_treated"))
+    >>> list(tab.columns)
+    ['outcome', 'estimate', 'se', 'ci_low', 'ci_high', 'pretrend_p', 'true_value']
+    """
+    labels = dict(labels or {})
+    tv = ({} if true_values is None
+          else dict(zip(true_values["outcome"], true_values["true_value"])))
+    return pd.DataFrame([
+        {"outcome": labels.get(y, y),
+         **{k: v for k, v in r.overall().items() if k != "n_event_times"},
+         "pretrend_p": r.pretrend_test()["p_value"], "true_value": tv.get(y, np.nan)}
+        for y, r in results.items()
+    ])
+
+
+def confounding_scenarios(
+    n_firms: int,
+    selections: Mapping[str, float],
+    seed: int = 0,
+    outcome: str = "revenue_growth",
+) -> pd.DataFrame:
+    """Naive comparison, two-way FE and event study on studies that differ only in selection.
+
+    For each scenario ``name -> s`` the study :func:`cxresearch.simulate.simulate_study`
+    (``StudyParams(n_firms=n_firms, selection_on_growth=s)``, same ``seed``) is analysed for
+    the leader's effect on ``outcome`` with :func:`naive_comparison` (leader firm-years vs
+    others, year effects, SEs by firm), :func:`twfe_static` and :func:`event_study_result`
+    (post-period average of event times 0..3). ``true_effect`` is the simulated mean total
+    effect over event times 0..3; ``growth_gap_of_appointers`` the appointers' baseline growth
+    head start (pp); ``pretrend_p`` (event study rows only) the pre-trend test.
+    Only ``revenue_growth`` and ``cx`` have per-event-time truths.
+
+    >>> out = confounding_scenarios(150, {"random": 0.0}, seed=0)
+    >>> out["method"].tolist()
+    ['naive comparison', 'two-way FE', 'event study']
+    """
+    from cxresearch.simulate.study import StudyParams, simulate_study
+
+    if outcome not in ("revenue_growth", "cx"):
+        raise ValueError(f"confounding_scenarios: outcome must be 'revenue_growth' or 'cx', "
+                         f"got {outcome!r}")
+    rows: list[dict[str, object]] = []
+    for scenario, sel in selections.items():
+        s = simulate_study(StudyParams(n_firms=n_firms, selection_on_growth=sel), seed=seed)
+        fy = s.firm_years.merge(
+            leader_cohorts(s.firms, int(s.firm_years["year"].min())).reset_index(),
+            on="firm_id")
+        target = float(np.mean([s.truth[f"leader_total_effect_{outcome}_e{e}"]
+                                for e in range(4)]))
+        naive = naive_comparison(fy, outcome, "has_cx_leader", "firm_id", "year")
+        twfe = twfe_static(fy, outcome, "firm_id", "year", "first_treated")
+        es = event_study_result(fy, outcome, "firm_id", "year", "first_treated")
+        for method, r in [("naive comparison", naive), ("two-way FE", twfe),
+                          ("event study", es.overall())]:
+            rows.append({"scenario": scenario, "method": method, "estimate": r["estimate"],
+                         "ci_low": r["ci_low"], "ci_high": r["ci_high"], "true_effect": target,
+                         "growth_gap_of_appointers": s.truth["selection_gap_growth_pp"]})
+        rows[-1]["pretrend_p"] = es.pretrend_test()["p_value"]
+    return pd.DataFrame(rows)
+
+
+def say_do_gap_summary(
+    firms: pd.DataFrame,
+    say: str = "stated_cx_priority",
+    do: str = "cx_budget_share",
+    top: float = 4,
+) -> pd.DataFrame:
+    """How common is the say/do gap? Three descriptive figures, as a ``measure, value`` frame.
+
+    - share of firms with stated priority ``>= top`` (e.g. 4-5 of 5);
+    - among those, the share with ``do`` below the median of all firms;
+    - Pearson correlation of ``say`` and ``do``.
+
+    >>> f = pd.DataFrame({"stated_cx_priority": [5, 5, 4, 2], "cx_budget_share": [1, 3, 2, 4]})
+    >>> say_do_gap_summary(f)["value"].round(4).tolist()
+    [0.75, 0.6667, -0.7303]
+    """
+    _require_columns(firms, [say, do], "firms")
+    is_top = firms[say] >= top
+    if not is_top.any():
+        raise ValueError(f"say_do_gap_summary: no firm has {say!r} >= {top}")
+    low = firms[do] < firms[do].median()
+    return pd.DataFrame({
+        "measure": [f"firms calling CX a top priority ({top:g}-5 of 5)",
+                    "... of which with a below-median CX budget",
+                    "correlation of stated priority and budget share"],
+        "value": [float(is_top.mean()), float((is_top & low).sum() / is_top.sum()),
+                  float(np.corrcoef(firms[say], firms[do])[0, 1])],
+    })
+
+
+def say_do_effects_by_outcome(
+    data: pd.DataFrame,
+    outcomes: Mapping[str, str],
+    controls: Sequence[str] = (),
+    say_effect: Mapping[str, float] | None = None,
+    **kwargs: object,
+) -> pd.DataFrame:
+    """:func:`say_do_effects` for several outcomes, stacked, with the true "say" effect.
+
+    ``outcomes`` maps outcome columns to labels (column ``outcome``). ``say_effect`` maps an
+    outcome column to the true coefficient of ``say`` (the simulation's ``say_do_effect`` for
+    CX); ``true_value`` is that on the ``say`` rows of that outcome, NaN elsewhere.
+
+    >>> rng = np.random.default_rng(2)
+    >>> d = pd.DataFrame({"stated_cx_priority": rng.integers(1, 6, 300),
+    ...                   "cx_budget_share": rng.gamma(2.0, 1.0, 300)})
+    >>> d["y"] = 0.5 * d["cx_budget_share"] + rng.normal(size=300)
+    >>> out = say_do_effects_by_outcome(d, {"y": "Y"}, say_effect={"y": 0.0})
+    >>> out.loc[out["term"] == "say", "true_value"].tolist()
+    [0.0]
+    """
+    say_effect = dict(say_effect or {})
+    frames = []
+    for y, label in outcomes.items():
+        f = say_do_effects(data, y, controls=list(controls), **kwargs)  # type: ignore[arg-type]
+        f = f.assign(outcome=label,
+                     true_value=np.where(f["term"] == "say", say_effect.get(y, np.nan), np.nan))
+        frames.append(f)
+    return pd.concat(frames, ignore_index=True)
+
+
+def within_unit_sd(panel: pd.DataFrame, y: str, unit: str = "firm_id",
+                   time: str = "year") -> float:
+    """SD of ``y`` after removing unit means, then period means of the result.
+
+    ``r_it = y_it - mean_i(y)``, ``r'_it = r_it - mean_t(r)``, SD (ddof 1) of ``r'``: the
+    noise an event study faces once firm and year effects are removed (one pass of the
+    two-way demeaning; exact for balanced panels).
+
+    >>> p = pd.DataFrame({"firm_id": [1, 1, 2, 2], "year": [1, 2, 1, 2],
+    ...                   "y": [0.0, 2.0, 1.0, 1.0]})
+    >>> round(within_unit_sd(p, "y"), 4)
+    0.5774
+    """
+    _require_columns(panel, [y, unit, time], "panel")
+    r = panel[y] - panel.groupby(unit)[y].transform("mean")
+    r = r - r.groupby(panel[time]).transform("mean")
+    return float(r.std(ddof=1))
+
+
+def event_study_power_by_outcome(
+    inputs: pd.DataFrame,
+    n_firms: Sequence[int] = (100, 300, 1000, 3000),
+    n_years: Sequence[int] = (5, 8),
+    never_share: float = 0.3,
+    n_sims: int = 100,
+    seed: int | None = 0,
+) -> pd.DataFrame:
+    """:func:`event_study_power` for each row of ``inputs`` (``outcome, effect, noise_sd``).
+
+    Every outcome uses the same ``seed``, so each block equals one :func:`event_study_power`
+    call. Returns its rows with an ``outcome`` column.
+
+    >>> inp = pd.DataFrame({"outcome": ["a"], "effect": [0.5], "noise_sd": [1.0]})
+    >>> event_study_power_by_outcome(inp, n_firms=[40], n_years=[6], n_sims=20)["power"].tolist()
+    [0.3]
+    """
+    _require_columns(inputs, ["outcome", "effect", "noise_sd"], "inputs")
+    return pd.concat([
+        event_study_power(effect=float(r.effect), noise_sd=float(r.noise_sd),
+                          never_share=never_share, n_firms=list(n_firms),
+                          n_years=list(n_years), n_sims=n_sims, seed=seed).assign(
+                              outcome=r.outcome)
+        for r in inputs.itertuples()
+    ], ignore_index=True)
+
+
+def effect_for_power(true_value: float, result: EventStudyResult) -> float:
+    """The effect size to power a study for: the true effect when known, else the estimate.
+
+    On synthetic data the simulated effect (finite ``true_value``); on user data (NaN) this
+    study's own post-period average, :meth:`EventStudyResult.overall`.
+
+    >>> p, _ = simulate_staggered_panel(n_units=100, n_periods=6, seed=0)
+    >>> r = event_study_result(p, "y", "unit", "time", "first_treated")
+    >>> effect_for_power(0.5, r), effect_for_power(np.nan, r) == r.overall()["estimate"]
+    (0.5, True)
+    """
+    if np.isfinite(true_value):
+        return float(true_value)
+    return float(result.overall()["estimate"])

@@ -17,6 +17,12 @@ revenue growth and lowers the cost to serve. Testing it needs four steps, each a
 Two small generators with a known truth, :func:`simulate_nested` and :func:`simulate_var_panel`,
 are used by the tests, the validation script and the power analysis.
 
+Preparation and answer-key helpers for the notebooks: :func:`add_group_key`,
+:func:`reverse_items`, :func:`mean_reliability`, :func:`true_score_z`, :func:`log_percent`,
+:func:`firm_means`, :func:`mediation_by_outcome`, :func:`event_rate_by_group`,
+:func:`nested_wave`, and :func:`true_linkage_effects`, :func:`true_cross_lagged_paths`,
+:func:`true_chain_effects` (the simulation's ``truth`` in the units of each estimate).
+
 All of these are correlational designs. A linkage coefficient is an association net of the
 controls named; the cross-lagged panel orders effects in time but does not remove time-varying
 confounders.
@@ -36,21 +42,33 @@ __all__ = [
     "AggregationWarning",
     "MediationResult",
     "MixedModelResult",
+    "add_group_key",
     "add_lags",
     "aggregation_indices",
     "cross_lagged_panel",
     "eiv_regression",
+    "event_rate_by_group",
+    "firm_means",
     "group_scores",
     "linkage_model",
     "linkage_panel",
     "linkage_regression",
+    "log_percent",
     "logit_associations",
+    "mean_reliability",
     "mediation",
+    "mediation_by_outcome",
     "multilevel_model",
+    "nested_wave",
+    "reverse_items",
     "sem_service_profit_chain",
     "simulate_nested",
     "simulate_var_panel",
     "standardize",
+    "true_chain_effects",
+    "true_cross_lagged_paths",
+    "true_linkage_effects",
+    "true_score_z",
 ]
 
 _Z975 = 1.959963984540054
@@ -1455,3 +1473,347 @@ def simulate_var_panel(
     for j, v in enumerate(variables):
         out[v] = arr[:, :, j].ravel()
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# preparing survey answers and firm-level frames for the linkage notebook
+# --------------------------------------------------------------------------------------------
+
+
+def add_group_key(
+    data: pd.DataFrame,
+    columns: Sequence[str] = ("firm_id", "year"),
+    name: str = "firm_year",
+    sep: str = "|",
+) -> pd.DataFrame:
+    """A copy of ``data`` with one string key joining ``columns`` (e.g. firm and year).
+
+    ``key = str(c1) + sep + str(c2) + ...``, for :func:`aggregation_indices`, which takes one
+    grouping column. The input is not modified.
+
+    >>> d = pd.DataFrame({"firm_id": ["F1", "F2"], "year": [2020, 2021]})
+    >>> add_group_key(d)["firm_year"].tolist()
+    ['F1|2020', 'F2|2021']
+    """
+    columns = list(columns)
+    if not columns:
+        raise ValueError("add_group_key: give at least one column in 'columns'")
+    _require_columns(data, columns)
+    key = data[columns[0]].astype(str)
+    for c in columns[1:]:
+        key = key + sep + data[c].astype(str)
+    return data.assign(**{name: key})
+
+
+def reverse_items(data: pd.DataFrame, items: Mapping[str, tuple[int, int]]) -> pd.DataFrame:
+    """A copy of ``data`` with reverse-keyed items recoded ``x' = lo + hi - x``.
+
+    ``items`` maps each reverse-keyed item to its scale range ``(lo, hi)``; on a 1-5 scale
+    5 becomes 1 and 2 becomes 4. Recoding is its own inverse. Values outside ``lo..hi`` raise.
+
+    >>> d = pd.DataFrame({"culture_4": [1, 2, 5], "culture_1": [3, 3, 3]})
+    >>> reverse_items(d, {"culture_4": (1, 5)})["culture_4"].tolist()
+    [5, 4, 1]
+    """
+    _require_columns(data, list(items))
+    out = data.copy()
+    for item, (lo, hi) in items.items():
+        _require_numeric(data, [item])
+        v = data[item]
+        bad = v.notna() & ((v < lo) | (v > hi))
+        if bad.any():
+            raise ValueError(
+                f"column {item!r}: {int(bad.sum())} value(s) outside {lo}..{hi} at rows "
+                f"{_first_rows(bad, data.index)}"
+            )
+        out[item] = lo + hi - v
+    return out
+
+
+def mean_reliability(panel: pd.DataFrame, score: str, error_variance: str) -> float:
+    """Reliability of group means: ``1 - mean(sampling variance) / variance of the means``.
+
+    The share of the observed variance of the group means (e.g. firm-year EX scores) that is
+    not sampling noise, i.e. the true-score variance over the observed variance (Lord & Novick
+    1968; for group means the ICC(2) logic of Bliese 2000). ``error_variance`` holds each
+    mean's sampling variance, as :func:`linkage_panel` returns in ``ev_ex`` / ``ev_cx``.
+
+    >>> p = pd.DataFrame({"ex": [1.0, 2.0, 3.0, 4.0], "ev_ex": [0.5, 0.5, 0.5, 0.5]})
+    >>> round(mean_reliability(p, "ex", "ev_ex"), 4)
+    0.7
+    """
+    _require_columns(panel, [score, error_variance], "panel")
+    _require_numeric(panel, [score, error_variance], "panel")
+    return float(1 - panel[error_variance].mean() / panel[score].var(ddof=1))
+
+
+def true_score_z(panel: pd.DataFrame, score: str, error_variance: str) -> pd.Series:
+    """Group means in true-score SD units: ``(x - mean(x)) / sqrt(var(x) - mean(ev))``.
+
+    Observed means have variance ``var(true) + mean(ev)`` (classical test theory), so dividing
+    by the square root of the noise-free part expresses a difference in SD of the true score,
+    the unit in which the simulation states its effects. Raises if the sampling variance
+    exceeds the observed variance (no true-score variance left).
+
+    >>> p = pd.DataFrame({"cx": [0.0, 1.0, 2.0, 3.0], "ev": [2 / 3] * 4})
+    >>> true_score_z(p, "cx", "ev").round(4).tolist()
+    [-1.5, -0.5, 0.5, 1.5]
+    """
+    _require_columns(panel, [score, error_variance], "panel")
+    _require_numeric(panel, [score, error_variance], "panel")
+    x = panel[score].astype(float)
+    signal = x.var(ddof=1) - panel[error_variance].mean()
+    if not signal > 0:
+        raise ValueError(
+            f"true_score_z: mean of {error_variance!r} ({panel[error_variance].mean():.4g}) is "
+            f"not below the variance of {score!r} ({x.var(ddof=1):.4g}); no true-score variance"
+        )
+    return ((x - x.mean()) / np.sqrt(signal)).rename(score)
+
+
+def log_percent(values: pd.Series) -> pd.Series:
+    """``100 * ln(x)``: differences are (log-)percent differences, for positive outcomes.
+
+    A difference of ``d`` in log-percent is a ratio of ``exp(d / 100)``; for small ``d`` it is
+    about ``d`` percent (e.g. cost to serve, contacts per customer). Non-positive values raise.
+
+    >>> round(float(log_percent(pd.Series([1.0, 1.05])).diff().iloc[1]), 4)
+    4.879
+    """
+    v = pd.to_numeric(values, errors="raise").astype(float)
+    bad = v.notna() & (v <= 0)
+    if bad.any():
+        raise ValueError(
+            f"column {values.name!r}: {int(bad.sum())} non-positive value(s) at rows "
+            f"{_first_rows(bad, values.index)}; log-percent needs x > 0"
+        )
+    return 100 * np.log(v)
+
+
+def firm_means(
+    panel: pd.DataFrame,
+    columns: Sequence[str],
+    unit: str = "firm_id",
+    standardized: Sequence[str] = (),
+    log_pct: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Unit-level means of panel columns over all periods, optionally z-scored or log-percent.
+
+    One row per ``unit`` (sorted), the mean of each of ``columns`` over its rows. For each name
+    in ``standardized`` a column ``<name>_z`` (:func:`standardize` of the unit means) is added;
+    ``log_pct`` maps new column names to columns whose unit mean is turned into
+    :func:`log_percent`. Averaging years makes firm means reliable (~8x the respondents of a
+    firm-year mean) for between-firm models such as :func:`mediation`.
+
+    >>> p = pd.DataFrame({"firm_id": ["A", "A", "B", "B"], "ex": [1.0, 3.0, 4.0, 6.0],
+    ...                   "cost": [1.0, 1.0, 2.0, 2.0]})
+    >>> firm_means(p, ["ex", "cost"], standardized=["ex"],
+    ...            log_pct={"cost_pct": "cost"}).round(3).to_dict("list")
+    {'ex': [2.0, 5.0], 'cost': [1.0, 2.0], 'ex_z': [-0.707, 0.707], 'cost_pct': [0.0, 69.315]}
+    """
+    columns = list(columns)
+    log_pct = dict(log_pct or {})
+    missing = [c for c in [*standardized, *log_pct.values()] if c not in columns]
+    if missing:
+        raise ValueError(f"firm_means: {missing} must also be listed in 'columns'")
+    _require_columns(panel, [unit, *columns], "panel")
+    _require_numeric(panel, columns, "panel")
+    out = panel.groupby(unit, sort=True)[columns].mean()
+    for c in standardized:
+        out[f"{c}_z"] = standardize(out[c])
+    for new, c in log_pct.items():
+        out[new] = log_percent(out[c])
+    return out
+
+
+def mediation_by_outcome(
+    data: pd.DataFrame,
+    x: str,
+    mediator: str,
+    outcomes: Sequence[str],
+    covariates: Sequence[str] = (),
+    n_boot: int = 1000,
+    seed: int | None = 0,
+) -> pd.DataFrame:
+    """:func:`mediation` of ``x -> mediator -> y`` for each outcome ``y``, stacked.
+
+    Each outcome gets the same bootstrap seed, so each row equals a single :func:`mediation`
+    call. Returns the rows of :meth:`MediationResult.to_frame` with an ``outcome`` column.
+
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"x": rng.normal(size=200)})
+    >>> d["m"] = 0.5 * d["x"] + rng.normal(size=200)
+    >>> d["y"] = 0.4 * d["m"] + rng.normal(size=200)
+    >>> out = mediation_by_outcome(d, "x", "m", ["y"], n_boot=50, seed=0)
+    >>> out.loc[out["effect"] == "a", ["outcome", "estimate"]].round(2).values.tolist()
+    [['y', 0.43]]
+    """
+    if not outcomes:
+        raise ValueError("mediation_by_outcome: give at least one outcome")
+    return pd.concat(
+        [
+            mediation(data, x, mediator, y, covariates=list(covariates), n_boot=n_boot,
+                      seed=seed).to_frame().assign(outcome=y)
+            for y in outcomes
+        ],
+        ignore_index=True,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# the simulation's answer key in the units of each linkage estimate
+# --------------------------------------------------------------------------------------------
+
+
+def true_linkage_effects(truth: Mapping[str, float]) -> pd.DataFrame:
+    """True values of :func:`linkage_model` terms, in true-score SD of CX per SD of EX.
+
+    From :func:`cxresearch.simulate.simulate_study`'s ``truth`` (raw latent units):
+    ``ex = ex_to_cx * sd_ex / sd_cx``, ``ex_lag = ex_lag_to_cx * sd_ex / sd_cx`` and
+    ``has_cx_leader = leader_effect_cx / sd_cx`` (a 0/1 regressor: SD of CX only). Missing keys
+    give NaN (user data have no truth). Returns columns ``term, true_value``.
+
+    >>> t = {"ex_to_cx": 0.5, "ex_lag_to_cx": 0.1, "leader_effect_cx": 0.3,
+    ...      "sd_ex_latent": 1.2, "sd_cx_latent": 1.5}
+    >>> true_linkage_effects(t)["true_value"].round(4).tolist()
+    [0.4, 0.08, 0.2]
+    """
+    sd_ex, sd_cx = truth.get("sd_ex_latent", np.nan), truth.get("sd_cx_latent", np.nan)
+    return pd.DataFrame({
+        "term": ["ex", "ex_lag", "has_cx_leader"],
+        "true_value": [truth.get("ex_to_cx", np.nan) * sd_ex / sd_cx,
+                       truth.get("ex_lag_to_cx", np.nan) * sd_ex / sd_cx,
+                       truth.get("leader_effect_cx", np.nan) / sd_cx],
+    })
+
+
+def true_cross_lagged_paths(truth: Mapping[str, float], sd_growth: float) -> pd.DataFrame:
+    """True standardized cross-lagged paths among EX, CX and revenue growth (lag 1).
+
+    A raw path ``b`` from X to Y is ``b * sd_X / sd_Y`` in SD per SD. EX and CX use the
+    simulation's latent SDs (``sd_ex_latent``, ``sd_cx_latent``); revenue growth has no latent
+    SD in ``truth``, so its observed SD ``sd_growth`` is given. Growth(t) -> EX(t+1) is
+    ``performance_lag_to_ex``; EX(t) -> growth(t+1) is zero by construction (the simulation
+    has no direct EX -> growth path). Missing keys give NaN. Returns ``from, to, lag, path,
+    true_value`` in a fixed display order, to merge on ``from, to, lag`` with
+    :func:`cross_lagged_panel`.
+
+    >>> t = {"ex_lag_to_cx": 0.1, "cx_lag_to_ex": 0.05, "performance_lag_to_ex": 0.02,
+    ...      "sd_ex_latent": 1.0, "sd_cx_latent": 2.0}
+    >>> true_cross_lagged_paths(t, sd_growth=5.0)["true_value"].round(4).tolist()
+    [0.05, 0.1, 0.1, 0.0]
+    """
+    sd_ex, sd_cx = truth.get("sd_ex_latent", np.nan), truth.get("sd_cx_latent", np.nan)
+    return pd.DataFrame({
+        "from": ["ex", "cx", "revenue_growth", "ex"],
+        "to": ["cx", "ex", "ex", "revenue_growth"],
+        "lag": [1, 1, 1, 1],
+        "path": ["EX(t) → CX(t+1), direct", "CX(t) → EX(t+1)", "growth(t) → EX(t+1)",
+                 "EX(t) → growth(t+1)"],
+        "true_value": [truth.get("ex_lag_to_cx", np.nan) * sd_ex / sd_cx,
+                       truth.get("cx_lag_to_ex", np.nan) * sd_cx / sd_ex,
+                       truth.get("performance_lag_to_ex", np.nan) * sd_growth / sd_ex,
+                       0.0],
+    })
+
+
+def true_chain_effects(
+    truth: Mapping[str, float],
+    latent: pd.DataFrame,
+    unit: str = "firm_id",
+) -> pd.DataFrame:
+    """True mediation effects of firm-mean EX -> CX -> outcome, in the units of the notebook.
+
+    Firm means of the simulation's latent EX and CX (``latent``, one row per firm-year) give
+    between-firm SDs ``sdx``, ``sdc``. EX and CX are z-scored, so
+    ``a = (ex_to_cx + ex_lag_to_cx) * sdx / sdc`` (the long-run EX effect on CX),
+    ``b`` = the outcome per SD of firm CX: ``cx_to_revenue_growth * sdc`` for revenue growth
+    (pp) and ``100 * ln(1 + cx_to_cost_to_serve / 100) * sdc`` for cost to serve in
+    log-percent (``log_cost_pct``); ``indirect = total = a * b`` and ``direct = 0`` (no EX ->
+    outcome path except through CX in the simulation). Returns ``outcome, effect, true_value``.
+
+    >>> lat = pd.DataFrame({"firm_id": ["A", "B"], "ex": [0.0, 1.0], "cx": [0.0, 2.0]})
+    >>> t = {"ex_to_cx": 0.5, "ex_lag_to_cx": 0.0, "cx_to_revenue_growth": 1.0,
+    ...      "cx_to_cost_to_serve": -5.0}
+    >>> out = true_chain_effects(t, lat)
+    >>> out.loc[out["outcome"] == "revenue_growth", "true_value"].round(4).tolist()
+    [0.25, 1.4142, 0.3536, 0.0, 0.3536]
+    """
+    _require_columns(latent, [unit, "ex", "cx"], "latent")
+    lat = latent.groupby(unit).agg(ex=("ex", "mean"), cx=("cx", "mean"))
+    sdx, sdc = lat["ex"].std(), lat["cx"].std()
+    a = (truth["ex_to_cx"] + truth["ex_lag_to_cx"]) * sdx / sdc
+    b = {"revenue_growth": truth["cx_to_revenue_growth"] * sdc,
+         "log_cost_pct": 100 * np.log1p(truth["cx_to_cost_to_serve"] / 100) * sdc}
+    rows = [
+        {"outcome": o, "effect": e, "true_value": v}
+        for o, bo in b.items()
+        for e, v in [("a", a), ("b", bo), ("indirect", a * bo), ("direct", 0.0),
+                     ("total", a * bo)]
+    ]
+    return pd.DataFrame(rows)
+
+
+def event_rate_by_group(data: pd.DataFrame, event: str, group: str) -> pd.DataFrame:
+    """Share of rows with ``event`` (0/1 or bool) per value of ``group``, with Wilson intervals.
+
+    ``rate_pct = 100 x / n`` with the Wilson (1927) 95% interval of
+    :func:`cxresearch.metrics.top_box_from_counts`, one row per group value (sorted). E.g.
+    churn by number of calls to customer service. Returns ``group, n, rate_pct, ci_low,
+    ci_high`` (the first column named after ``group``).
+
+    >>> d = pd.DataFrame({"calls": [0, 0, 1, 1, 1, 1], "churn": [0, 1, 1, 1, 1, 0]})
+    >>> event_rate_by_group(d, "churn", "calls")[["calls", "n", "rate_pct"]].values.tolist()
+    [[0.0, 2.0, 50.0], [1.0, 4.0, 75.0]]
+    """
+    from cxresearch.metrics import top_box_from_counts
+
+    _require_columns(data, [event, group])
+    ev = data[event]
+    if ev.dtype != bool:
+        _require_numeric(data, [event])
+        bad = ev.notna() & ~ev.isin([0, 1])
+        if bad.any():
+            raise ValueError(f"column {event!r}: {int(bad.sum())} value(s) not 0/1 at rows "
+                             f"{_first_rows(bad, data.index)}")
+    rows = []
+    for g, grp in data.groupby(group, sort=True):
+        r = top_box_from_counts(int(grp[event].sum()), len(grp))
+        rows.append({group: g, "n": len(grp), "rate_pct": r.estimate, "ci_low": r.ci_low,
+                     "ci_high": r.ci_high})
+    return pd.DataFrame(rows)
+
+
+def nested_wave(
+    individuals: pd.DataFrame,
+    groups: pd.DataFrame,
+    period: object,
+    outcome: str,
+    predictor: str,
+    unit: str = "firm_id",
+    time: str = "year",
+) -> pd.DataFrame:
+    """One survey wave of individuals with their group's score, both z-scored, for
+    :func:`multilevel_model`.
+
+    Rows of ``individuals`` with ``time == period`` are joined (inner) to ``groups`` (e.g.
+    :func:`linkage_panel` output) on ``unit, time``; ``<outcome>_z`` is the individual answer
+    and ``<predictor>_z`` the group-level score, each :func:`standardize`-d over the joined
+    rows (so a coefficient is SD of an individual's answer per SD of the group score). Returns
+    ``<outcome>_z, <predictor>_z, unit`` without missing values.
+
+    >>> cus = pd.DataFrame({"firm_id": ["A", "A", "B", "B"], "year": [1, 1, 1, 2],
+    ...                     "nps": [8, 10, 4, 9]})
+    >>> fy = pd.DataFrame({"firm_id": ["A", "B"], "year": [1, 1], "ex": [4.0, 3.0]})
+    >>> nested_wave(cus, fy, 1, "nps", "ex").round(3).values.tolist()
+    [[0.218, 0.577, 'A'], [0.873, 0.577, 'A'], [-1.091, -1.155, 'B']]
+    """
+    _require_columns(individuals, [unit, time, outcome], "individuals")
+    _require_columns(groups, [unit, time, predictor], "groups")
+    wave = individuals[individuals[time] == period].merge(
+        groups[[unit, time, predictor]], on=[unit, time])
+    if wave.empty:
+        raise ValueError(f"nested_wave: no rows with {time!r} == {period!r} in both frames")
+    wave = wave.assign(**{f"{outcome}_z": standardize(wave[outcome].astype(float)),
+                          f"{predictor}_z": standardize(wave[predictor].astype(float))})
+    return wave[[f"{outcome}_z", f"{predictor}_z", unit]].dropna()

@@ -216,47 +216,45 @@ def study_rep(seed: int) -> list[Record]:
     out: list[Record] = []
     s = simulate_study(seed=seed)
     t = s.truth
-    sdx, sdc = t["sd_ex_latent"], t["sd_cx_latent"]
     panel = lk.linkage_panel(s.firm_years, s.employees, s.customers)
-    lm = lk.linkage_model(panel).set_index("term")
-    for term, key, scale in [("ex", "ex_to_cx", sdx / sdc), ("ex_lag", "ex_lag_to_cx", sdx / sdc)]:
+    # true values in each estimate's units: the helpers the notebooks use
+    lm = lk.linkage_model(panel).merge(lk.true_linkage_effects(t), on="term").set_index("term")
+    for term, name in [("ex", "ex_to_cx (SD/SD)"), ("ex_lag", "ex_lag_to_cx (SD/SD)"),
+                       ("has_cx_leader", "leader_effect_cx (SD)")]:
         row = lm.loc[term]
-        out.append(_rec("linkage_model (FE, EIV) [study]", f"{key} (SD/SD)", t[key] * scale,
+        out.append(_rec("linkage_model (FE, EIV) [study]", name, row.true_value,
                         row.estimate, row.se, row.ci_low, row.ci_high))
     clpm = lk.cross_lagged_panel(
         panel, "firm_id", "year", ["ex", "cx", "revenue_growth"],
         error_variance={"ex": "ev_ex", "cx": "ev_cx"}, contemporaneous={"cx": ["ex"]},
         fixed_effects=True, controls=["has_cx_leader"],
-    ).set_index(["from", "to", "lag"])
-    sd_growth = float(panel["revenue_growth"].std(ddof=1))
-    for key, name, target in [
-        (("cx", "ex", 1), "cx_lag_to_ex (SD/SD)", t["cx_lag_to_ex"] * sdc / sdx),
-        (("revenue_growth", "ex", 1), "performance_lag_to_ex (SD/SD)",
-         t["performance_lag_to_ex"] * sd_growth / sdx),
-    ]:
-        row = clpm.loc[key]
-        out.append(_rec("cross_lagged_panel (FE, EIV) [study]", name, target, row.estimate,
-                        row.se, row.ci_low, row.ci_high))
+    )
+    paths = clpm.merge(lk.true_cross_lagged_paths(t, float(panel["revenue_growth"].std(ddof=1))),
+                       on=["from", "to", "lag"]).set_index("path")
+    for path, name in [("CX(t) → EX(t+1)", "cx_lag_to_ex (SD/SD)"),
+                       ("growth(t) → EX(t+1)", "performance_lag_to_ex (SD/SD)")]:
+        row = paths.loc[path]
+        out.append(_rec("cross_lagged_panel (FE, EIV) [study]", name, row.true_value,
+                        row.estimate, row.se, row.ci_low, row.ci_high))
 
     first = int(s.firm_years["year"].min())
-    fy = s.firm_years.merge(ld.leader_cohorts(s.firms, first).reset_index(), on="firm_id")
-    fy["contacts_log_pct"] = 100 * np.log(fy["contacts_per_customer"])
-    target_g = float(np.mean([t[f"leader_total_effect_revenue_growth_e{e}"] for e in range(4)]))
-    res = ld.event_study_result(fy, "revenue_growth", "firm_id", "year", "first_treated")
-    ov = res.overall()
-    out.append(_rec("event_study [study]", "leader -> revenue growth, pp (e=0..3)", target_g,
-                    ov["estimate"], ov["se"]))
-    res = ld.event_study_result(fy, "contacts_log_pct", "firm_id", "year", "first_treated")
-    ov = res.overall()
-    target_c = 100 * np.log1p(t["leader_total_effect_contacts"] / 100)
-    out.append(_rec("event_study [study]", "leader -> contacts, log-% (all post years)",
-                    target_c, ov["estimate"], ov["se"]))
+    lp = ld.leadership_panel(panel, s.firms)
+    true_es = ld.true_event_study_effects(t).set_index("outcome")["true_value"]
+    es = ld.event_studies(lp, ["revenue_growth", "contacts_log_pct", "cx_sd"], "firm_id",
+                          "year", "first_treated")
+    for y, name in [("revenue_growth", "leader -> revenue growth, pp (e=0..3)"),
+                    ("contacts_log_pct", "leader -> contacts, log-% (all post years)"),
+                    ("cx_sd", "leader -> CX, true-score SD (e=0..3)")]:
+        ov = es[y].overall()
+        out.append(_rec("event_study [study]", name, float(true_es[y]), ov["estimate"],
+                        ov["se"]))
 
     # confounded scenario: adopters were already growing faster
     s2 = simulate_study(StudyParams(selection_on_growth=2.0), seed=seed)
     t2 = s2.truth
     fy2 = s2.firm_years.merge(ld.leader_cohorts(s2.firms, first).reset_index(), on="firm_id")
-    target2 = float(np.mean([t2[f"leader_total_effect_revenue_growth_e{e}"] for e in range(4)]))
+    target2 = float(ld.true_event_study_effects(t2).set_index("outcome").loc[
+        "revenue_growth", "true_value"])
     ov = ld.event_study_result(fy2, "revenue_growth", "firm_id", "year",
                                "first_treated").overall()
     out.append(_rec("event_study [confounded study]", "leader -> revenue growth, pp",

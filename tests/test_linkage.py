@@ -438,3 +438,151 @@ def test_linkage_model_on_simulated_study_recovers_ex_to_cx() -> None:
     true_rel = np.corrcoef(merged["ex"], merged["ex_true"])[0, 1] ** 2
     est_rel = 1 - panel["ev_ex"].mean() / panel["ex"].var()
     assert est_rel == pytest.approx(true_rel, abs=0.08)
+
+
+# ------------------------------------------------ notebook helpers (preparing and translating)
+
+
+def test_add_group_key_and_reverse_items_match_manual_recoding() -> None:
+    d = pd.DataFrame({"firm_id": ["F1", "F1", "F2"], "year": [2020, 2021, 2020],
+                      "culture_4": [1, 4, 5], "culture_1": [2, 3, 4]})
+    before = d.copy()
+    keyed = lk.add_group_key(d, ["firm_id", "year"], name="firm_year")
+    assert keyed["firm_year"].tolist() == [f"{f}|{y}" for f, y in zip(d["firm_id"], d["year"])]
+    rev = lk.reverse_items(d, {"culture_4": (1, 5)})
+    assert rev["culture_4"].tolist() == [5, 2, 1]  # 6 - x by hand
+    assert rev["culture_1"].tolist() == d["culture_1"].tolist()
+    pd.testing.assert_frame_equal(lk.reverse_items(rev, {"culture_4": (1, 5)}), d)  # involution
+    pd.testing.assert_frame_equal(d, before)  # input untouched
+    with pytest.raises(ValueError, match=r"'culture_4': 1 value\(s\) outside 1..4 at rows \[2\]"):
+        lk.reverse_items(d, {"culture_4": (1, 4)})
+    with pytest.raises(ValueError, match="nope"):
+        lk.add_group_key(d, ["firm_id", "nope"])
+
+
+def test_mean_reliability_and_true_score_z_recover_simulated_true_scores() -> None:
+    rng = np.random.default_rng(11)
+    n, ev = 4000, 0.5
+    true = rng.normal(0.0, 1.0, n)
+    p = pd.DataFrame({"x": true + rng.normal(0.0, np.sqrt(ev), n), "ev": ev})
+    # classical test theory: reliability = var(true) / (var(true) + ev) = 1 / 1.5
+    assert lk.mean_reliability(p, "x", "ev") == pytest.approx(1 / 1.5, abs=0.02)
+    z = lk.true_score_z(p, "x", "ev")
+    # a one-SD difference in the true score is one unit of z: slope of z on true is ~1
+    assert np.polyfit(true, z, 1)[0] == pytest.approx(1.0, abs=0.04)
+    assert z.mean() == pytest.approx(0.0, abs=1e-12)
+    # closed form: z * sqrt(var - ev) + mean reproduces x
+    back = z * np.sqrt(p["x"].var() - ev) + p["x"].mean()
+    np.testing.assert_allclose(back, p["x"])
+    with pytest.raises(ValueError, match="no true-score variance"):
+        lk.true_score_z(p.assign(ev=5.0), "x", "ev")
+
+
+def test_log_percent_and_firm_means_match_numpy_and_pandas() -> None:
+    rng = np.random.default_rng(3)
+    p = pd.DataFrame({"firm_id": np.repeat(["c", "a", "b"], 4), "ex": rng.normal(size=12),
+                      "cost": rng.uniform(1, 2, 12)})
+    out = lk.firm_means(p, ["ex", "cost"], standardized=["ex"], log_pct={"cost_pct": "cost"})
+    assert out.index.tolist() == ["a", "b", "c"]
+    for f in ["a", "b", "c"]:
+        assert out.loc[f, "ex"] == pytest.approx(p.loc[p["firm_id"] == f, "ex"].mean())
+    np.testing.assert_allclose(out["ex_z"], stats.zscore(out["ex"], ddof=1))
+    np.testing.assert_allclose(out["cost_pct"], 100 * np.log(out["cost"]))
+    with pytest.raises(ValueError, match="non-positive"):
+        lk.log_percent(pd.Series([1.0, 0.0], name="cost"))
+    with pytest.raises(ValueError, match="must also be listed"):
+        lk.firm_means(p, ["ex"], standardized=["cost"])
+
+
+def test_mediation_by_outcome_equals_single_calls() -> None:
+    rng = np.random.default_rng(4)
+    d = pd.DataFrame({"x": rng.normal(size=150)})
+    d["m"] = 0.5 * d["x"] + rng.normal(size=150)
+    d["y1"] = 0.4 * d["m"] + rng.normal(size=150)
+    d["y2"] = -0.3 * d["m"] + rng.normal(size=150)
+    out = lk.mediation_by_outcome(d, "x", "m", ["y1", "y2"], n_boot=40, seed=1)
+    for y in ["y1", "y2"]:
+        single = lk.mediation(d, "x", "m", y, n_boot=40, seed=1).to_frame()
+        got = out[out["outcome"] == y].drop(columns="outcome").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, single)
+
+
+def test_event_rate_by_group_matches_statsmodels_wilson() -> None:
+    from statsmodels.stats.proportion import proportion_confint
+
+    rng = np.random.default_rng(5)
+    d = pd.DataFrame({"calls": rng.integers(0, 4, 500)})
+    d["churn"] = (rng.uniform(size=500) < 0.1 + 0.1 * d["calls"]).astype(int)
+    out = lk.event_rate_by_group(d, "churn", "calls").set_index("calls")
+    for c, grp in d.groupby("calls"):
+        x, n = int(grp["churn"].sum()), len(grp)
+        lo, hi = proportion_confint(x, n, method="wilson")
+        assert out.loc[c, "n"] == n
+        assert out.loc[c, "rate_pct"] == pytest.approx(100 * x / n)
+        assert (out.loc[c, "ci_low"], out.loc[c, "ci_high"]) == pytest.approx((100 * lo, 100 * hi))
+    with pytest.raises(ValueError, match="not 0/1"):
+        lk.event_rate_by_group(d.assign(churn=2), "churn", "calls")
+
+
+def test_true_value_helpers_closed_forms() -> None:
+    t = {"ex_to_cx": 0.4, "ex_lag_to_cx": 0.2, "cx_lag_to_ex": 0.1,
+         "performance_lag_to_ex": 0.03, "leader_effect_cx": 0.25, "sd_ex_latent": 0.8,
+         "sd_cx_latent": 1.6, "cx_to_revenue_growth": 2.0, "cx_to_cost_to_serve": -4.0}
+    link = lk.true_linkage_effects(t).set_index("term")["true_value"]
+    assert link.to_dict() == pytest.approx({"ex": 0.2, "ex_lag": 0.1, "has_cx_leader": 0.15625})
+    assert lk.true_linkage_effects({})["true_value"].isna().all()
+    paths = lk.true_cross_lagged_paths(t, sd_growth=4.0)
+    assert paths["true_value"].tolist() == pytest.approx([0.1, 0.2, 0.15, 0.0])
+    lat = pd.DataFrame({"firm_id": ["A", "A", "B", "B", "C", "C"],
+                        "ex": [0.0, 2.0, 1.0, 3.0, 5.0, 5.0], "cx": [1.0, 1.0, 2.0, 4.0, 0.0, 0.0]})
+    # by hand: firm means ex = 1, 2, 5 (SD sqrt(13/3)); cx = 1, 3, 0 (SD sqrt(7/3))
+    sdx, sdc = np.sqrt(13 / 3), np.sqrt(7 / 3)
+    chain = lk.true_chain_effects(t, lat).set_index(["outcome", "effect"])["true_value"]
+    a = 0.6 * sdx / sdc
+    assert chain["revenue_growth", "a"] == pytest.approx(a)
+    assert chain["revenue_growth", "indirect"] == pytest.approx(a * 2.0 * sdc)
+    assert chain["log_cost_pct", "b"] == pytest.approx(100 * np.log(0.96) * sdc)
+    assert chain["log_cost_pct", "direct"] == 0.0
+
+
+def test_true_values_are_recovered_by_the_estimators_on_a_simulated_study() -> None:
+    """Seeded study with known truth: translated true values sit inside the estimates'
+    ranges where the design identifies them (a wrong SD ratio would fall outside)."""
+    from cxresearch.simulate import StudyParams, simulate_study
+
+    s = simulate_study(StudyParams(n_firms=400, n_years=8), seed=3)
+    panel = lk.linkage_panel(s.firm_years, s.employees, s.customers)
+    link = lk.linkage_model(panel).merge(lk.true_linkage_effects(s.truth), on="term")
+    for term in ["ex", "has_cx_leader"]:
+        row = link.set_index("term").loc[term]
+        assert abs(row["estimate"] - row["true_value"]) < 3 * row["se"], term
+    # the truth table's keys match the estimator's rows (from, to, lag)
+    clpm = lk.cross_lagged_panel(panel, "firm_id", "year", ["ex", "cx", "revenue_growth"],
+                                 error_variance={"ex": "ev_ex", "cx": "ev_cx"},
+                                 contemporaneous={"cx": ["ex"]}, controls=["has_cx_leader"])
+    paths = lk.true_cross_lagged_paths(s.truth, panel["revenue_growth"].std(ddof=1))
+    assert len(clpm.merge(paths, on=["from", "to", "lag"])) == 4
+    # between firms, the EX -> CX -> cost chain (no reverse path in the simulation) is covered
+    firm = lk.firm_means(panel, ["ex", "cx", "cost_to_serve"], standardized=["ex", "cx"],
+                         log_pct={"log_cost_pct": "cost_to_serve"})
+    med = lk.mediation_by_outcome(firm, "ex_z", "cx_z", ["log_cost_pct"], n_boot=200, seed=0)
+    med = med.merge(lk.true_chain_effects(s.truth, s.latent), on=["outcome", "effect"])
+    for effect in ["b", "indirect"]:
+        row = med.set_index("effect").loc[effect]
+        assert row["ci_low"] <= row["true_value"] <= row["ci_high"], effect
+
+
+def test_nested_wave_matches_manual_merge_and_zscores() -> None:
+    rng = np.random.default_rng(6)
+    cus = pd.DataFrame({"firm_id": rng.choice(["A", "B", "C"], 60), "year": rng.integers(1, 3, 60),
+                        "nps": rng.integers(0, 11, 60)})
+    fy = pd.DataFrame({"firm_id": ["A", "B", "C"] * 2, "year": [1, 1, 1, 2, 2, 2],
+                       "ex": rng.normal(size=6)})
+    out = lk.nested_wave(cus, fy, 2, "nps", "ex")
+    manual = cus[cus["year"] == 2].merge(fy, on=["firm_id", "year"])
+    assert len(out) == len(manual)
+    np.testing.assert_allclose(out["nps_z"], stats.zscore(manual["nps"], ddof=1))
+    np.testing.assert_allclose(out["ex_z"], stats.zscore(manual["ex"], ddof=1))
+    assert out["firm_id"].tolist() == manual["firm_id"].tolist()
+    with pytest.raises(ValueError, match="no rows"):
+        lk.nested_wave(cus, fy, 9, "nps", "ex")

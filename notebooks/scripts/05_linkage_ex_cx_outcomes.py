@@ -41,7 +41,6 @@ import pandas as pd
 
 from cxresearch import datasets as ds
 from cxresearch import linkage as lk
-from cxresearch import metrics as m
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.io import load_study
 
@@ -62,11 +61,9 @@ print(f"{len(study.firms)} firms, {len(study.firm_years)} firm-years, {len(study
 # 1984). `culture_4` is reverse-keyed and recoded first.
 
 # %%
-emp = study.employees.assign(culture_4=6 - study.employees["culture_4"],
-                             firm_year=study.employees["firm_id"] + "|"
-                             + study.employees["year"].astype(str))
-cus = study.customers.assign(firm_year=study.customers["firm_id"] + "|"
-                             + study.customers["year"].astype(str))
+emp = lk.add_group_key(lk.reverse_items(study.employees, {"culture_4": (1, 5)}),
+                       ["firm_id", "year"], name="firm_year")
+cus = lk.add_group_key(study.customers, ["firm_id", "year"], name="firm_year")
 culture = [f"culture_{k}" for k in range(1, 7)]
 engagement = [f"engagement_{k}" for k in range(1, 6)]
 agg = pd.concat([
@@ -98,8 +95,8 @@ panel = lk.linkage_panel(study.firm_years, study.employees, study.customers)
 reliability = pd.DataFrame({
     "score": ["EX (employees)", "CX (customers)"],
     "respondents per firm-year": [panel["n_ex"].mean(), panel["n_cx"].mean()],
-    "reliability of the mean": [1 - panel["ev_ex"].mean() / panel["ex"].var(),
-                                1 - panel["ev_cx"].mean() / panel["cx"].var()],
+    "reliability of the mean": [lk.mean_reliability(panel, "ex", "ev_ex"),
+                                lk.mean_reliability(panel, "cx", "ev_cx")],
 })
 reliability.round(3)
 
@@ -113,9 +110,7 @@ reliability.round(3)
 
 # %%
 last = int(panel["year"].max())
-wave = cus[cus["year"] == last].merge(panel[["firm_id", "year", "ex"]], on=["firm_id", "year"])
-wave = wave.assign(nps_z=lk.standardize(wave["nps"].astype(float)),
-                   ex_z=lk.standardize(wave["ex"]))[["nps_z", "ex_z", "firm_id"]].dropna()
+wave = lk.nested_wave(study.customers, panel, last, outcome="nps", predictor="ex")
 mixed = lk.multilevel_model(wave, "nps_z ~ ex_z", group="firm_id")
 print(f"{mixed.n_obs} customers in {mixed.n_groups} firms; share of NPS variance between "
       f"firms (given EX): {mixed.icc:.3f}")
@@ -134,13 +129,7 @@ mixed.to_frame().round(3)
 # uncorrected OLS column shows how much the noise alone would hide.
 
 # %%
-link = lk.linkage_model(panel)
-sd_ratio = truth.get("sd_ex_latent", np.nan) / truth.get("sd_cx_latent", np.nan)
-true_link = {"ex": truth.get("ex_to_cx", np.nan) * sd_ratio,
-             "ex_lag": truth.get("ex_lag_to_cx", np.nan) * sd_ratio,
-             "has_cx_leader": truth.get("leader_effect_cx", np.nan)
-             / truth.get("sd_cx_latent", np.nan)}
-link = link.assign(true_value=link["term"].map(true_link))
+link = lk.linkage_model(panel).merge(lk.true_linkage_effects(truth), on="term", how="left")
 link[["term", "estimate", "ci_low", "ci_high", "ols_estimate", "reliability", "true_value"]].round(3)
 
 # %% [markdown]
@@ -165,24 +154,14 @@ clpm = pd.concat([
                           fixed_effects=fe).assign(model=name)
     for fe, name in [(False, "pooled"), (True, "firm FE")]
 ], ignore_index=True)
-sd_growth = panel["revenue_growth"].std(ddof=1)
-sd_ex, sd_cx = truth.get("sd_ex_latent", np.nan), truth.get("sd_cx_latent", np.nan)
-paths = {
-    ("ex", "cx", 1): ("EX(t) → CX(t+1), direct", truth.get("ex_lag_to_cx", np.nan) * sd_ex / sd_cx),
-    ("cx", "ex", 1): ("CX(t) → EX(t+1)", truth.get("cx_lag_to_ex", np.nan) * sd_cx / sd_ex),
-    ("revenue_growth", "ex", 1): ("growth(t) → EX(t+1)",
-                                  truth.get("performance_lag_to_ex", np.nan) * sd_growth / sd_ex),
-    ("ex", "revenue_growth", 1): ("EX(t) → growth(t+1)", 0.0),
-}
-key = list(zip(clpm["from"], clpm["to"], clpm["lag"]))
-cl = clpm[[k in paths for k in key]].copy()
-cl["path"] = [paths[k][0] for k in zip(cl["from"], cl["to"], cl["lag"])]
-cl["true_value"] = [paths[k][1] for k in zip(cl["from"], cl["to"], cl["lag"])]
+# true paths in SD per SD; growth has no latent SD in the answer key, so its observed SD
+true_paths = lk.true_cross_lagged_paths(truth, sd_growth=panel["revenue_growth"].std(ddof=1))
+cl = clpm.merge(true_paths, on=["from", "to", "lag"])  # the four paths, in clpm's order
 cl[["model", "path", "estimate", "ci_low", "ci_high", "true_value"]].round(3)
 
 # %%
 fig, ax = plt.subplots(figsize=FIGSIZE["double"])
-order = [v[0] for v in paths.values()]
+order = true_paths["path"].tolist()
 for i, (name, grp) in enumerate(cl.groupby("model", sort=False)):
     grp = grp.set_index("path").loc[order]
     y = np.arange(len(order)) + (i - 0.5) * 0.25
@@ -233,28 +212,14 @@ plt.show()
 # controls. The true values come from the simulation's answer key (the firms' true EX and CX).
 
 # %%
-firm = (panel.groupby("firm_id", sort=True)
-        .agg(ex=("ex", "mean"), cx=("cx", "mean"), revenue_growth=("revenue_growth", "mean"),
-             cost_to_serve=("cost_to_serve", "mean"))
-        .join(study.firms.set_index("firm_id")[["industry", "size_band"]]))
-firm["ex_z"], firm["cx_z"] = lk.standardize(firm["ex"]), lk.standardize(firm["cx"])
-firm["log_cost_pct"] = 100 * np.log(firm["cost_to_serve"])
-med = pd.concat([
-    lk.mediation(firm, "ex_z", "cx_z", outcome, covariates=["industry", "size_band"],
-                 n_boot=n_boot, seed=seed).to_frame().assign(outcome=outcome)
-    for outcome in ["revenue_growth", "log_cost_pct"]
-], ignore_index=True)
+firm = lk.firm_means(panel, ["ex", "cx", "revenue_growth", "cost_to_serve"],
+                    standardized=["ex", "cx"], log_pct={"log_cost_pct": "cost_to_serve"}
+                    ).join(study.firms.set_index("firm_id")[["industry", "size_band"]])
+med = lk.mediation_by_outcome(firm, "ex_z", "cx_z", ["revenue_growth", "log_cost_pct"],
+                              covariates=["industry", "size_band"], n_boot=n_boot, seed=seed)
 if study.latent is not None and synthetic:
-    lat = study.latent.groupby("firm_id").agg(ex=("ex", "mean"), cx=("cx", "mean"))
-    sdx_f, sdc_f = lat["ex"].std(), lat["cx"].std()
-    a_true = (truth["ex_to_cx"] + truth["ex_lag_to_cx"]) * sdx_f / sdc_f
-    b_true = {"revenue_growth": truth["cx_to_revenue_growth"] * sdc_f,
-              "log_cost_pct": 100 * np.log1p(truth["cx_to_cost_to_serve"] / 100) * sdc_f}
-    med["true_value"] = [
-        {"a": a_true, "b": b_true[o], "indirect": a_true * b_true[o], "direct": 0.0,
-         "total": a_true * b_true[o]}.get(e, np.nan)
-        for e, o in zip(med["effect"], med["outcome"])
-    ]
+    med = med.merge(lk.true_chain_effects(truth, study.latent), on=["outcome", "effect"],
+                    how="left")
 med[med["effect"].isin(["a", "b", "indirect", "direct", "total"])].round(3)
 
 # %% [markdown]
@@ -276,8 +241,8 @@ med[med["effect"].isin(["a", "b", "indirect", "direct", "total"])].round(3)
 # estimates shown).
 
 # %%
-items = (emp.groupby("firm_id")[culture + engagement].mean()
-         .join(cus.groupby("firm_id")[["nps", "csat", "ces"]].mean())
+items = (lk.firm_means(emp, culture + engagement)
+         .join(lk.firm_means(cus, ["nps", "csat", "ces"]))
          .join(firm[["revenue_growth"]]))
 sem = lk.sem_service_profit_chain(items, culture + engagement, ["nps", "csat", "ces"],
                                   "revenue_growth", standardized=True)
@@ -321,12 +286,8 @@ hr_or[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_obs", "n_events"
 # %%
 mlc = ds.mlc_churn()
 mlc["calls"] = mlc["number_customer_service_calls"].clip(upper=5)
-rows = []
-for calls, grp in mlc.groupby("calls", sort=True):
-    r = m.top_box_from_counts(int(grp["churn"].sum()), len(grp))
-    rows.append({"calls": int(calls), "customers": len(grp), "churn_pct": r.estimate,
-                 "ci_low": r.ci_low, "ci_high": r.ci_high})
-rates = pd.DataFrame(rows)
+rates = lk.event_rate_by_group(mlc, "churn", "calls").rename(
+    columns={"n": "customers", "rate_pct": "churn_pct"})
 rates.round(1)
 
 # %%

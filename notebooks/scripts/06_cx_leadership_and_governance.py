@@ -44,26 +44,17 @@ from cxresearch import leadership as ld
 from cxresearch import linkage as lk
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.io import load_study
-from cxresearch.simulate import StudyParams, simulate_study
 
 use_style()
 synthetic = data_dir is None
 study = load_study(data_dir)  # bundled: simulate_study(StudyParams(), seed=0), 300 firms
 label = "synthetic" if synthetic else "user data"
 truth = study.truth
-sd_cx = truth.get("sd_cx_latent", np.nan)
-panel = lk.linkage_panel(study.firm_years, study.employees, study.customers).merge(
-    study.firms, on="firm_id")
-# CX in true-score SD units: the survey mean rescaled by its SD net of sampling noise
-panel["cx_sd"] = (panel["cx"] - panel["cx"].mean()) / np.sqrt(
-    panel["cx"].var() - panel["ev_cx"].mean())
-panel["contacts_log_pct"] = 100 * np.log(panel["contacts_per_customer"])
-panel["ex_sd"] = (panel["ex"] - panel["ex"].mean()) / np.sqrt(
-    panel["ex"].var() - panel["ev_ex"].mean())
-panel["cost_log_pct"] = 100 * np.log(panel["cost_to_serve"])
-# first year with a leader; firms that had one before the panel are always treated (dropped)
-first_year = int(panel["year"].min())
-panel = panel.merge(ld.leader_cohorts(study.firms, first_year).reset_index(), on="firm_id")
+# CX and EX in true-score SD units (survey means rescaled by their SD net of sampling noise),
+# contacts and cost in log-percent, and each firm's first year with a leader (firms that had
+# one before the panel are always treated and left out of the event study)
+panel = ld.leadership_panel(
+    lk.linkage_panel(study.firm_years, study.employees, study.customers), study.firms)
 study.firms["cx_owner"].value_counts().rename_axis("CX owner (end of panel)").to_frame()
 
 # %% [markdown]
@@ -78,32 +69,13 @@ study.firms["cx_owner"].value_counts().rename_axis("CX owner (end of panel)").to
 last = panel[panel["year"] == panel["year"].max()]
 outcomes = {"cx_sd": "CX (SD)", "revenue_growth": "revenue growth (pp)",
             "contacts_log_pct": "contacts (log-%)"}
-true_owner = {
-    "cx_sd": {o: truth.get(f"owner_effect_{o}", np.nan) / sd_cx
-              for o in ["ceo", "coo", "cmo", "cx_leader"]},
-    "revenue_growth": {o: truth.get(f"owner_effect_{o}", np.nan)
-                       * truth.get("cx_to_revenue_growth", np.nan) for o in ["ceo", "coo", "cmo"]}
-    | {"cx_leader": truth.get("leader_effect_cx", np.nan) * truth.get("cx_to_revenue_growth", np.nan)
-       + truth.get("leader_effect_revenue_growth", np.nan)},
-    "contacts_log_pct": {o: 100 * np.log1p(truth.get("cx_to_contacts", np.nan) / 100)
-                         * truth.get(f"owner_effect_{o}", np.nan) for o in ["ceo", "coo", "cmo"]}
-    | {"cx_leader": 100 * np.log1p(truth.get("cx_to_contacts", np.nan) / 100)
-       * truth.get("leader_effect_cx", np.nan)
-       + 100 * np.log1p(truth.get("leader_effect_contacts", np.nan) / 100)},
-}
-owner_res = {y: ld.ownership_effects(last, y, controls=["industry", "size_band"])
-             for y in outcomes}
-contrasts = pd.concat([r.contrasts.assign(outcome=outcomes[y]) for y, r in owner_res.items()],
-                      ignore_index=True)
-contrasts["true_value"] = [true_owner.get(y, {}).get(o, np.nan)
-                           for y, o in zip([k for k, r in owner_res.items()
-                                            for _ in range(len(r.contrasts))],
-                                           contrasts["owner"])]
+contrasts = ld.ownership_contrasts(last, outcomes, controls=["industry", "size_band"],
+                                   true_values=ld.true_owner_effects(truth))
 contrasts[["outcome", "owner", "estimate", "ci_low", "ci_high", "p_value", "n",
            "true_value"]].round(3)
 
 # %%
-adj = owner_res["cx_sd"].adjusted_means
+adj = ld.ownership_effects(last, "cx_sd", controls=["industry", "size_band"]).adjusted_means
 order = ["everyone", "cmo", "coo", "ceo", "cx_leader"]
 adj = adj.set_index("owner").loc[[o for o in order if o in set(adj["owner"])]].reset_index()
 fig, ax = plt.subplots(figsize=FIGSIZE["single"])
@@ -151,23 +123,10 @@ plt.show()
 # %%
 es_outcomes = outcomes | {"cost_log_pct": "cost to serve (log-%)",
                           "ex_sd": "employee experience (SD)"}
-es_out = {}
-for y in es_outcomes:
-    res = ld.event_study_result(panel, y, "firm_id", "year", "first_treated", window=(-3, 3))
-    es_out[y] = res
-true_es = {
-    "revenue_growth": np.mean([truth.get(f"leader_total_effect_revenue_growth_e{e}", np.nan)
-                               for e in range(4)]),
-    "cx_sd": np.mean([truth.get(f"leader_total_effect_cx_e{e}", np.nan) for e in range(4)]) / sd_cx,
-    "contacts_log_pct": 100 * np.log1p(truth.get("leader_total_effect_contacts", np.nan) / 100),
-    "cost_log_pct": 100 * np.log1p(truth.get("leader_total_effect_cost_to_serve", np.nan) / 100),
-    "ex_sd": truth.get("leader_total_effect_ex", np.nan) / truth.get("sd_ex_latent", np.nan),
-}
-summary = pd.DataFrame([
-    {"outcome": es_outcomes[y], **{k: v for k, v in r.overall().items() if k != "n_event_times"},
-     "pretrend_p": r.pretrend_test()["p_value"], "true_value": true_es[y]}
-    for y, r in es_out.items()
-])
+es_out = ld.event_studies(panel, es_outcomes, "firm_id", "year", "first_treated",
+                          window=(-3, 3))
+true_es = ld.true_event_study_effects(truth)
+summary = ld.event_study_table(es_out, labels=es_outcomes, true_values=true_es)
 summary.round(3)
 
 # %%
@@ -178,11 +137,7 @@ for ax, y in zip(axes, ["revenue_growth", "contacts_log_pct"]):
     ax.errorbar(est["event_time"], est["estimate"],
                 yerr=[est["estimate"] - est["ci_low"], est["ci_high"] - est["estimate"]],
                 fmt="o", capsize=3, label="event study (95% CI)")
-    if y == "revenue_growth":
-        tr = [truth.get(f"leader_total_effect_revenue_growth_e{e}", np.nan) if e >= 0 else 0.0
-              for e in est["event_time"]]
-    else:
-        tr = [true_es[y] if e >= 0 else 0.0 for e in est["event_time"]]
+    tr = ld.true_event_time_path(truth, y, est["event_time"])
     ax.plot(est["event_time"], tr, "x--", color="black", label="true effect")
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.axvline(-0.5, color="grey", linewidth=0.8, linestyle=":")
@@ -227,23 +182,9 @@ plt.show()
 # the event study (post-appointment average of event times 0–3).
 
 # %%
-rows = []
-for scenario, sel in [("appointment unrelated to growth", 0.0),
-                      ("appointment favours fast growers", strong_selection)]:
-    s = simulate_study(StudyParams(n_firms=n_firms_scenario, selection_on_growth=sel), seed=seed)
-    fy = s.firm_years.merge(
-        ld.leader_cohorts(s.firms, int(s.firm_years["year"].min())).reset_index(), on="firm_id")
-    target = np.mean([s.truth[f"leader_total_effect_revenue_growth_e{e}"] for e in range(4)])
-    naive = ld.naive_comparison(fy, "revenue_growth", "has_cx_leader", "firm_id", "year")
-    twfe = ld.twfe_static(fy, "revenue_growth", "firm_id", "year", "first_treated")
-    es = ld.event_study_result(fy, "revenue_growth", "firm_id", "year", "first_treated")
-    for method, r in [("naive comparison", naive), ("two-way FE", twfe),
-                      ("event study", es.overall())]:
-        rows.append({"scenario": scenario, "method": method, "estimate": r["estimate"],
-                     "ci_low": r["ci_low"], "ci_high": r["ci_high"], "true_effect": target,
-                     "growth_gap_of_appointers": s.truth["selection_gap_growth_pp"]})
-    rows[-1]["pretrend_p"] = es.pretrend_test()["p_value"]
-scen = pd.DataFrame(rows)
+scen = ld.confounding_scenarios(
+    n_firms_scenario, {"appointment unrelated to growth": 0.0,
+                       "appointment favours fast growers": strong_selection}, seed=seed)
 scen.round(3)
 
 # %%
@@ -300,28 +241,14 @@ plt.show()
 
 # %%
 firms = study.firms.set_index("firm_id")
-idx = ld.say_do_index(firms)
-top = firms["stated_cx_priority"] >= 4
-low_budget = firms["cx_budget_share"] < firms["cx_budget_share"].median()
-gap_table = pd.DataFrame({
-    "measure": ["firms calling CX a top priority (4-5 of 5)",
-                "... of which with a below-median CX budget",
-                "correlation of stated priority and budget share"],
-    "value": [top.mean(), (top & low_budget).sum() / top.sum(),
-              np.corrcoef(firms["stated_cx_priority"], firms["cx_budget_share"])[0, 1]],
-})
-gap_table.round(3)
+ld.say_do_gap_summary(firms, top=4).round(3)
 
 # %%
-firm_out = (panel.groupby("firm_id").agg(cx_sd=("cx_sd", "mean"),
-                                         revenue_growth=("revenue_growth", "mean"))
-            .join(firms[["stated_cx_priority", "cx_budget_share", "industry", "size_band"]]))
-say_do = pd.concat([
-    ld.say_do_effects(firm_out, y, controls=["industry", "size_band"]).assign(outcome=outcomes[y])
-    for y in ["cx_sd", "revenue_growth"]
-], ignore_index=True)
-say_do["true_value"] = np.where((say_do["term"] == "say") & (say_do["outcome"] == "CX (SD)"),
-                                truth.get("say_do_effect", np.nan), np.nan)
+firm_out = lk.firm_means(panel, ["cx_sd", "revenue_growth"]).join(
+    firms[["stated_cx_priority", "cx_budget_share", "industry", "size_band"]])
+say_do = ld.say_do_effects_by_outcome(
+    firm_out, {y: outcomes[y] for y in ["cx_sd", "revenue_growth"]},
+    controls=["industry", "size_band"], say_effect={"cx_sd": truth.get("say_do_effect", np.nan)})
 say_do[["outcome", "model", "term", "estimate", "ci_low", "ci_high", "p_value",
         "true_value"]].round(3)
 
@@ -342,29 +269,17 @@ say_do[["outcome", "model", "term", "estimate", "ci_low", "ci_high", "p_value",
 # truth, the effects are the event-study estimates of section 2.)
 
 # %%
-def within_sd(frame: pd.DataFrame, y: str) -> float:
-    """SD of y after removing firm and year means (the noise an event study faces)."""
-    r = frame[y] - frame.groupby("firm_id")[y].transform("mean")
-    r = r - r.groupby(frame["year"]).transform("mean")
-    return float(r.std(ddof=1))
-
-
-def effect_size(y: str) -> float:
-    """The true effect when known (synthetic data), else this study's own estimate."""
-    return true_es[y] if np.isfinite(true_es[y]) else es_out[y].overall()["estimate"]
-
-
+# effect: the true one on synthetic data, else this study's own estimate (section 2);
+# noise: the SD left after removing firm and year means, what an event study faces
+true_effect = true_es.set_index("outcome")["true_value"]
 power_inputs = pd.DataFrame([
-    {"outcome": "revenue growth (pp)", "effect": effect_size("revenue_growth"),
-     "noise_sd": within_sd(panel, "revenue_growth")},
-    {"outcome": "CX (SD)", "effect": effect_size("cx_sd"), "noise_sd": within_sd(panel, "cx_sd")},
+    {"outcome": outcomes[y], "effect": ld.effect_for_power(true_effect[y], es_out[y]),
+     "noise_sd": ld.within_unit_sd(panel, y, "firm_id", "year")}
+    for y in ["revenue_growth", "cx_sd"]
 ])
-power = pd.concat([
-    ld.event_study_power(effect=r.effect, noise_sd=r.noise_sd, never_share=0.6,
-                         n_firms=[100, 300, 1000, 3000], n_years=[5, 8], n_sims=power_sims,
-                         seed=seed).assign(outcome=r.outcome)
-    for r in power_inputs.itertuples()
-], ignore_index=True)
+power = ld.event_study_power_by_outcome(power_inputs, n_firms=[100, 300, 1000, 3000],
+                                        n_years=[5, 8], never_share=0.6, n_sims=power_sims,
+                                        seed=seed)
 power_inputs.round(3)
 
 # %%
