@@ -9,11 +9,11 @@ STAMP  := $(VENV)/.cxresearch-installed
 NBVAL  := --nbval
 JOBS   ?= 2
 
-.PHONY: help run test venv lab figures data lint unit notebooks benchmarks validate clean distclean
+.PHONY: help run test venv lab figures data lint unit notebooks benchmarks validate lower-bounds clean distclean
 
 help: ## show this help
 	@echo "cxresearch -- make targets:"
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml constraints.txt
 	@echo "==> setting up $(VENV) (Python >= 3.11, pinned by constraints.txt)"
@@ -66,9 +66,15 @@ benchmarks: $(STAMP) ## run the speed benchmarks (prints ratios; figures go in t
 validate: $(STAMP) ## long simulation validations (bias, coverage); minutes, not part of make test
 	@for f in scripts/validate_*.py; do echo "==> $$f"; $(PY) $$f || exit 1; done
 
+lower-bounds: ## test pyproject's lower bounds: lowest allowed versions (uv lowest-direct), unit tests + doctests
+	@test -x .venv-lowest/bin/python || $(PYTHON) -m venv .venv-lowest
+	@.venv-lowest/bin/python -m pip install --quiet uv
+	@VIRTUAL_ENV=.venv-lowest .venv-lowest/bin/uv pip install --quiet --resolution lowest-direct -e ".[dev]"
+	@.venv-lowest/bin/python -m pytest -n $(JOBS) --dist loadscope -W ignore::DeprecationWarning tests cxresearch
+
 clean: ## remove caches and runs/ (keeps .venv, data and figures)
 	rm -rf runs .pytest_cache .ruff_cache build *.egg-info
 	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +
 
-distclean: clean ## also remove .venv
-	rm -rf $(VENV)
+distclean: clean ## also remove .venv and .venv-lowest
+	rm -rf $(VENV) .venv-lowest
