@@ -241,7 +241,10 @@ class PlsResult:
             else:
                 lo = np.full(len(items), float(rng_arg[0]))
                 hi = np.full(len(items), float(rng_arg[1]))
-            out[construct] = 100 * (x.to_numpy(float) @ w - lo @ w) / ((hi - lo) @ w)
+            score = 100 * (x.to_numpy(float) @ w - lo @ w) / ((hi - lo) @ w)
+            # items are checked to lie in their range, so only rounding can leave [0, 100]
+            # (a respondent answering 10 everywhere scores 100.00000000000001 without this)
+            out[construct] = np.clip(score, 0.0, 100.0)
         return pd.DataFrame(out, index=self._items.index)
 
     def index(self, item_range: tuple[float, float] | None = None) -> pd.Series:

@@ -424,12 +424,64 @@ def plot_driver_importance(
         xerr = np.vstack(
             [frame["rescaled"] - frame["rescaled_low"], frame["rescaled_high"] - frame["rescaled"]]
         )
-    ax.barh(frame.index.astype(str), frame["rescaled"], xerr=xerr, color="#4C72B0", capsize=3)
+    from cxresearch.figures import OKABE_ITO
+
+    ax.barh(frame.index.astype(str), frame["rescaled"], xerr=xerr, color=OKABE_ITO[0], capsize=3)
     ax.set_xlabel("share of explained variance (%)")
     ax.set_ylabel("")
     if title:
         ax.set_title(title)
     return fig, ax  # type: ignore[return-value]
+
+
+def _label_offsets(
+    ax: Axes, ipm: pd.DataFrame, fontsize: float
+) -> list[tuple[float, float, str, str]]:
+    """Greedy label placement: for each point pick one of eight offsets around it that overlaps
+    the labels already placed (and the other points) least. No extra dependency; good enough
+    for the dozen or two points of an importance-performance map."""
+    fig = ax.figure
+    scale = fig.dpi / 72  # points -> pixels
+    xy = ax.transData.transform(ipm[["performance", "importance"]].to_numpy(dtype=float))
+    gap = 4.0
+    # (dx, dy, ha, va) in points
+    candidates = [
+        (gap, gap, "left", "bottom"), (gap, -gap, "left", "top"),
+        (-gap, gap, "right", "bottom"), (-gap, -gap, "right", "top"),
+        (0.0, gap + 2, "center", "bottom"), (0.0, -gap - 2, "center", "top"),
+        (gap + 2, 0.0, "left", "center"), (-gap - 2, 0.0, "right", "center"),
+    ]  # fmt: skip
+    point_r = 3.5 * scale
+    points = [(x - point_r, y - point_r, x + point_r, y + point_r) for x, y in xy]
+    placed: list[tuple[float, float, float, float]] = []
+
+    def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        return max(w, 0.0) * max(h, 0.0)
+
+    out: list[tuple[float, float, str, str]] = [candidates[0]] * len(xy)
+    # place crowded points first (those with the nearest neighbour)
+    dist = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    np.fill_diagonal(dist, np.inf)
+    order = np.argsort(dist.min(axis=1), kind="stable") if len(xy) > 1 else np.arange(len(xy))
+    for i in order:
+        name = str(ipm.index[i])
+        w = 0.6 * fontsize * len(name) * scale
+        h = 1.2 * fontsize * scale
+        best, best_cost, best_box = candidates[0], np.inf, (0.0, 0.0, 0.0, 0.0)
+        for k, (dx, dy, ha, va) in enumerate(candidates):
+            x0 = xy[i, 0] + dx * scale - {"left": 0, "center": w / 2, "right": w}[ha]
+            y0 = xy[i, 1] + dy * scale - {"bottom": 0, "center": h / 2, "top": h}[va]
+            box = (x0, y0, x0 + w, y0 + h)
+            cost = sum(overlap(box, b) for b in placed)
+            cost += sum(overlap(box, p) for j, p in enumerate(points) if j != i)
+            cost += 1e-3 * k  # prefer the first (upper-right) position on ties
+            if cost < best_cost:
+                best, best_cost, best_box = (dx, dy, ha, va), cost, box
+        placed.append(best_box)
+        out[i] = best
+    return out
 
 
 def plot_importance_performance(
@@ -446,11 +498,15 @@ def plot_importance_performance(
                             ipm["importance_high"] - ipm["importance"]]),
             fmt="none", ecolor="#999999", elinewidth=1, capsize=2,
         )  # fmt: skip
-    ax.scatter(ipm["performance"], ipm["importance"], color="#4C72B0", zorder=3)
-    for name, row in ipm.iterrows():
+    from cxresearch.figures import OKABE_ITO
+
+    ax.scatter(ipm["performance"], ipm["importance"], color=OKABE_ITO[0], zorder=3)
+    ax.autoscale_view()
+    offsets = _label_offsets(ax, ipm, fontsize=8)
+    for (name, row), (dx, dy, ha, va) in zip(ipm.iterrows(), offsets):
         ax.annotate(
             str(name), (row["performance"], row["importance"]),
-            xytext=(4, 4), textcoords="offset points", fontsize=8,
+            xytext=(dx, dy), textcoords="offset points", fontsize=8, ha=ha, va=va,
         )  # fmt: skip
     ax.axvline(ipm["performance"].mean(), color="#777777", linestyle="--", linewidth=1)
     ax.axhline(ipm["importance"].mean(), color="#777777", linestyle="--", linewidth=1)

@@ -229,3 +229,16 @@ def test_read_ecsi_survey_checks_items_and_never_modifies(tmp_path) -> None:
     data.drop(columns=["CUSCO"]).to_csv(path, index=False)
     with pytest.raises(ValueError, match=r"missing item column\(s\) \['CUSCO'\]"):
         csi.read_ecsi_survey(tmp_path)
+
+
+def test_index_scores_reach_exactly_0_and_100_at_the_scale_ends() -> None:
+    from cxresearch.simulate import simulate_ecsi_survey
+
+    data = simulate_ecsi_survey(n=200, seed=3).data.astype(float)
+    data.iloc[0] = 10.0  # a respondent rating everything at the top
+    data.iloc[1] = 1.0  # and one at the bottom
+    fit = csi.fit_pls(data, csi.ECSI_BLOCKS, csi.ECSI_PATHS, scale_range=(1, 10))
+    scores = fit.scores("0-100")
+    np.testing.assert_allclose(scores.iloc[0], 100.0, atol=1e-9)
+    np.testing.assert_allclose(scores.iloc[1], 0.0, atol=1e-9)
+    assert scores.min().min() >= 0.0 and scores.max().max() <= 100.0

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from matplotlib.axes import Axes
 
 from cxresearch import drivers as kd
 
@@ -168,3 +169,46 @@ def test_importance_performance_quadrants(mtcars: pd.DataFrame) -> None:
         assert row["quadrant"] == kd._QUADRANTS[(important, performs)], name
     with pytest.raises(ValueError, match="outside"):
         kd.importance_performance(mtcars, "mpg", ["drat", "qsec"], scale_range=(0, 5))
+
+
+def _texts_overlap(ax: Axes) -> int:
+    fig = ax.figure
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.texts]
+    return sum(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+
+
+def test_plots_use_house_colour_and_separate_labels() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    from cxresearch.figures import OKABE_ITO
+
+    frame, _ = _sim(n=300, p=6, seed=4)
+    drivers = [f"d{i + 1}" for i in range(6)]
+    sh = kd.shapley_importance(frame, "y", drivers, bootstrap=20, seed=1)
+    fig, ax = kd.plot_driver_importance(sh, title="t")
+    assert [to_rgba(p.get_facecolor()) for p in ax.patches] == [to_rgba(OKABE_ITO[0])] * 6
+    plt.close(fig)
+
+    # a crowded map: pairs of drivers with nearly the same importance and performance
+    ipm = pd.DataFrame(
+        {"importance": [20.0, 20.3, 15.0, 15.2, 14.9, 14.8],
+         "performance": [60.0, 60.4, 70.0, 70.3, 69.8, 40.0]},
+        index=pd.Index(["PERQ1", "PERQ2", "PERQ3", "PERQ4", "PERQ5", "PERV1"], name="driver"),
+    )  # fmt: skip
+    fig, ax = plt.subplots(figsize=(6, 4))
+    kd.plot_importance_performance(ipm, ax=ax)
+    assert to_rgba(ax.collections[0].get_facecolor()[0]) == to_rgba(OKABE_ITO[0])
+    assert [t.get_text() for t in ax.texts] == list(ipm.index)
+    placed = _texts_overlap(ax)
+    # the same labels, all at the old fixed offset, do collide
+    for t in ax.texts:
+        t.set_position((4, 4))
+        t.set_ha("left")
+        t.set_va("bottom")
+    assert placed == 0 < _texts_overlap(ax)
+    plt.close(fig)

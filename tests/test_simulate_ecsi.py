@@ -60,3 +60,73 @@ def test_bad_params() -> None:
         EcsiParams(loadings={"Image": (1.3,)}, paths=())
     with pytest.raises(ValueError, match="no entry in loadings"):
         EcsiParams(paths=(("Image", "Brand", 0.3),))
+
+
+def _expected_rating_mean(mu: float, sd: float, k: int) -> float:
+    """Closed form: E[clip(round(mu + sd * Z), 1, k)] for Z ~ N(0, 1)."""
+    from scipy.stats import norm
+
+    points = np.arange(1, k + 1)
+    lo = np.where(points == 1, -np.inf, points - 0.5)
+    hi = np.where(points == k, np.inf, points + 0.5)
+    prob = norm.cdf((hi - mu) / sd) - norm.cdf((lo - mu) / sd)
+    return float(points @ prob)
+
+
+def test_item_means_follow_parameters() -> None:
+    params = EcsiParams()
+    n = 20_000
+    s = simulate_ecsi_survey(params, n=n, seed=5)
+    locations = params.item_locations()
+    assert list(locations.index) == list(s.data.columns)
+    for item, mu in locations.items():
+        expected = _expected_rating_mean(mu, params.item_sd, 10)
+        se = s.data[item].std() / np.sqrt(n)
+        assert abs(s.data[item].mean() - expected) < 4 * se, item
+    # the defaults are varied and top-heavy: quality spans > 1.5 points, value below quality,
+    # image above value, every location in the upper half of the scale but price tolerance
+    perq = locations.filter(like="PERQ")
+    assert perq.max() - perq.min() > 1.5
+    assert locations.filter(like="PERV").mean() < perq.mean()
+    assert locations.filter(like="IMAG").mean() > locations.filter(like="PERV").mean()
+    assert (locations.drop("CUSL2") > 5.5).all()
+    # item_means={} restores one common location for every item
+    flat = simulate_ecsi_survey(EcsiParams(item_means={}, item_mean=7.0), n=n, seed=5).data
+    expected = _expected_rating_mean(7.0, 1.6, 10)
+    assert (flat.mean() - expected).abs().max() < 4 * flat.std().max() / np.sqrt(n)
+    # a partial mapping overrides only the items it names
+    one = EcsiParams(item_means={"PERQ2": 3.0}).item_locations()
+    assert one["PERQ2"] == 3.0 and one["PERQ1"] == 7.5
+
+
+def test_locations_leave_structure_unchanged() -> None:
+    from cxresearch.csi import fit_pls
+
+    n = 8000
+    varied = simulate_ecsi_survey(n=n, seed=7)
+    flat = simulate_ecsi_survey(EcsiParams(item_means={}), n=n, seed=7)
+    # same truth and the same latent draws: locations touch the ratings only
+    pd.testing.assert_frame_equal(varied.latent, flat.latent)
+    pd.testing.assert_frame_equal(varied.paths, flat.paths)
+    pd.testing.assert_frame_equal(varied.loadings, flat.loadings)
+    # rated items still correlate with their construct close to the true loading
+    for row in varied.loadings.itertuples():
+        r = np.corrcoef(varied.data[row.item], varied.latent[row.construct])[0, 1]
+        assert r == pytest.approx(row.loading, abs=0.05), row.item
+    # PLSc recovers the true paths from the varied ratings as well as from the flat ones
+    est = {}
+    for name, s in (("varied", varied), ("flat", flat)):
+        fit = fit_pls(s.data, s.blocks, s.path_list(), consistent=True)
+        merged = fit.paths.merge(s.paths, on=["source", "target"], suffixes=("", "_true"))
+        est[name] = merged["estimate"].to_numpy()
+        np.testing.assert_allclose(merged["estimate"], merged["estimate_true"], atol=0.05)
+    np.testing.assert_allclose(est["varied"], est["flat"], atol=0.02)
+
+
+def test_bad_item_means() -> None:
+    with pytest.raises(ValueError, match="PERQ9"):
+        EcsiParams(item_means={"PERQ9": 7.0})
+    with pytest.raises(ValueError, match=r"outside 1\.\.10"):
+        EcsiParams(item_means={"PERQ1": 11.0})
+    with pytest.raises(ValueError, match="item_sd"):
+        EcsiParams(item_sd=0)

@@ -9,9 +9,11 @@ of Marketing* 60(4)): seven latent constructs linked by a recursive structural m
 
 and reflective items ``x = lambda * eta + sqrt(1 - lambda^2) * eps`` (standardized, so each
 ``lambda`` is the item's correlation with its construct). With ``scale_points`` set, each item is
-mapped to a 1..K rating as ``clip(round(item_mean + item_sd * x), 1, K)``, which attenuates the
-loadings a little, as real rating scales do. The default path coefficients are rounded from the
-estimates on the real mobile-phone data in Tenenhaus et al. (2005, Table 8).
+mapped to a 1..K rating as ``clip(round(mu_i + item_sd * x), 1, K)``, which attenuates the
+loadings a little, as real rating scales do. The item locations ``mu_i`` differ by item
+(:data:`DEFAULT_ITEM_MEANS`; top-heavy, like real satisfaction ratings); they move the item means
+only, never the latent structure. The default path coefficients are rounded from the estimates
+on the real mobile-phone data in Tenenhaus et al. (2005, Table 8).
 
 Column names follow the real data (``IMAG1..5``, ``CUEX1..3``, ``PERQ1..7``, ``PERV1..2``,
 ``CUSA1..3``, ``CUSCO``, ``CUSL1..3``), so :data:`cxresearch.csi.ECSI_BLOCKS` fits both.
@@ -35,7 +37,13 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-__all__ = ["DEFAULT_ECSI_PATHS", "EcsiParams", "EcsiSurvey", "simulate_ecsi_survey"]
+__all__ = [
+    "DEFAULT_ECSI_PATHS",
+    "DEFAULT_ITEM_MEANS",
+    "EcsiParams",
+    "EcsiSurvey",
+    "simulate_ecsi_survey",
+]
 
 # (source, target, standardized coefficient); rounded from Tenenhaus et al. (2005), Table 8.
 DEFAULT_ECSI_PATHS: tuple[tuple[str, str, float], ...] = (
@@ -78,6 +86,41 @@ _PREFIX: Mapping[str, str] = MappingProxyType(
 )
 
 
+# Item locations on the 1-10 scale (the mean of the rating before rounding and clipping).
+# ASSUMPTIONS, chosen for teaching, not estimated: real ECSI/ACSI ratings are skewed towards the
+# top of the scale (Fornell et al. 1996; the ECSI mobile-phone data of Tenenhaus et al. 2005 have
+# item means of about 7-8 of 10, with perceived value around 6-7 and price tolerance, CUSL2,
+# near 5). We keep that shape -- image high, quality spread from about 6.3 to 8.5 so that an
+# importance-performance map has something to show, value lower, price tolerance lowest -- but
+# spread the quality items wider than the real data (7.2-7.9) do.
+DEFAULT_ITEM_MEANS: Mapping[str, float] = MappingProxyType(
+    {
+        # image: the brand is well regarded; "innovative" (IMAG3) a little less
+        "IMAG1": 7.9, "IMAG2": 8.1, "IMAG3": 6.9, "IMAG4": 7.7, "IMAG5": 8.3,
+        # expectations: moderately high
+        "CUEX1": 7.6, "CUEX2": 7.5, "CUEX3": 7.2,
+        # perceived quality: from a weak spot (PERQ2, PERQ6) to a strength (PERQ4, PERQ1)
+        "PERQ1": 8.3, "PERQ2": 6.3, "PERQ3": 7.8, "PERQ4": 8.5,
+        "PERQ5": 7.3, "PERQ6": 6.6, "PERQ7": 7.6,
+        # perceived value: lower than quality, as in the real data
+        "PERV1": 6.1, "PERV2": 6.7,
+        # satisfaction, complaints, loyalty (CUSL2 = price tolerance, lowest, as in the real data)
+        "CUSA1": 7.9, "CUSA2": 7.2, "CUSA3": 7.3,
+        "CUSCO": 7.0,
+        "CUSL1": 7.5, "CUSL2": 5.0, "CUSL3": 7.7,
+    }
+)  # fmt: skip
+
+
+def _item_names(loadings: Mapping[str, tuple[float, ...]]) -> dict[str, tuple[str, ...]]:
+    """Construct -> item column names (``PERQ1``...; a single item gets the bare prefix)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for c, lam in loadings.items():
+        prefix = _PREFIX.get(c, c[:4].upper())
+        out[c] = (prefix,) if len(lam) == 1 else tuple(f"{prefix}{i + 1}" for i in range(len(lam)))
+    return out
+
+
 @dataclass(frozen=True)
 class EcsiParams:
     """Parameters of the synthetic ECSI survey (all on the standardized latent scale).
@@ -85,9 +128,20 @@ class EcsiParams:
     paths: ``(source, target, coefficient)`` triples; the graph must be acyclic.
     loadings: construct -> item loadings (each in (0, 1]); the number of loadings is the number
         of items. A single item gets the bare prefix name (``CUSCO``).
-    scale_points: items are rated 1..scale_points; ``None`` keeps them continuous (standard normal).
-    item_mean, item_sd: location and spread of the rating before rounding (ECSI ratings are
-        skewed towards the top of the scale; the real mobile data average about 7.5 of 10).
+    scale_points: items are rated 1..scale_points; ``None`` keeps them continuous (standard normal,
+        ignoring the locations below).
+    item_means: item name -> location ``mu_i`` of its rating before rounding and clipping
+        (default :data:`DEFAULT_ITEM_MEANS`: varied and top-heavy, an assumption modelled on
+        the real ECSI mobile data). Items not listed use ``item_mean``; ``item_means={}`` gives
+        every item the same location. Near the top of the scale clipping pulls the observed
+        mean a little below ``mu_i`` (by about 0.15 at ``mu_i = 8.5``).
+    item_mean: the location of items missing from ``item_means``.
+    item_sd: spread of the rating before rounding (the same for every item).
+
+    >>> EcsiParams().item_locations()[["PERQ2", "PERQ4", "PERV1"]].tolist()
+    [6.3, 8.5, 6.1]
+    >>> float(EcsiParams(item_means={}).item_locations().std())
+    0.0
     """
 
     paths: tuple[tuple[str, str, float], ...] = DEFAULT_ECSI_PATHS
@@ -95,6 +149,7 @@ class EcsiParams:
     scale_points: int | None = 10
     item_mean: float = 7.5
     item_sd: float = 1.6
+    item_means: Mapping[str, float] = field(default_factory=lambda: DEFAULT_ITEM_MEANS)
 
     def __post_init__(self) -> None:
         for src, tgt, _ in self.paths:
@@ -107,6 +162,28 @@ class EcsiParams:
                 raise ValueError(f"loadings[{name!r}]: loadings must be in (0, 1], got {bad}")
         if self.scale_points is not None and self.scale_points < 2:
             raise ValueError(f"scale_points must be >= 2 or None, got {self.scale_points}")
+        if not self.item_sd > 0:
+            raise ValueError(f"item_sd must be positive, got {self.item_sd}")
+        names = [n for block in _item_names(self.loadings).values() for n in block]
+        unknown = sorted(set(self.item_means) - set(names))
+        if unknown:
+            raise ValueError(f"item_means: item(s) {unknown} are not items of the model")
+        if self.scale_points is not None:
+            locs = {"item_mean": self.item_mean, **self.item_means}
+            bad = {k: v for k, v in locs.items() if not 1 <= v <= self.scale_points}
+            if bad:
+                raise ValueError(
+                    f"item_means: location(s) outside 1..{self.scale_points}: {bad}"
+                )
+
+    def item_locations(self) -> pd.Series:
+        """Location ``mu_i`` of every item's rating (before rounding and clipping), in order."""
+        names = [n for block in _item_names(self.loadings).values() for n in block]
+        return pd.Series(
+            [float(self.item_means.get(n, self.item_mean)) for n in names],
+            index=pd.Index(names, name="item"),
+            name="location",
+        )
 
 
 @dataclass(frozen=True)
@@ -192,7 +269,8 @@ def simulate_ecsi_survey(
 
     The constructs are drawn from the recursive structural model (standardized, so every true
     coefficient is a standardized path), the items from the reflective measurement model, then
-    rated on 1..``scale_points`` (see the module docstring for the formulas and the source).
+    rated on 1..``scale_points`` around each item's location (:meth:`EcsiParams.item_locations`;
+    see the module docstring for the formulas and the source).
 
     >>> s = simulate_ecsi_survey(EcsiParams(scale_points=None), n=20000, seed=3)
     >>> round(float(s.latent["Satisfaction"].std()), 1)
@@ -221,15 +299,17 @@ def simulate_ecsi_survey(
     items: dict[str, np.ndarray] = {}
     blocks: dict[str, tuple[str, ...]] = {}
     rows = []
+    locations = params.item_locations()
+    names_of = _item_names(params.loadings)
     for c in constructs:
         lam = params.loadings[c]
-        prefix = _PREFIX.get(c, c[:4].upper())
-        names = (prefix,) if len(lam) == 1 else tuple(f"{prefix}{i + 1}" for i in range(len(lam)))
+        names = names_of[c]
         blocks[c] = names
         for name, value in zip(names, lam):
             x = value * latent[c].to_numpy() + np.sqrt(1 - value**2) * rng.standard_normal(n)
             if params.scale_points is not None:
-                x = np.clip(np.rint(params.item_mean + params.item_sd * x), 1, params.scale_points)
+                mu = float(locations[name])
+                x = np.clip(np.rint(mu + params.item_sd * x), 1, params.scale_points)
                 items[name] = x.astype(np.int64)
             else:
                 items[name] = x

@@ -124,6 +124,11 @@ fit.reliability().round(3)
 fit.index().to_frame().T.round(1)
 
 # %% [markdown]
+# The levels follow the item means the synthetic survey assumes (top-heavy, with image highest
+# and perceived value lowest, as in the real ECSI mobile data); the paths above do not depend
+# on them.
+
+# %% [markdown]
 # ## Direct and indirect effects on loyalty
 #
 # Much of the effect of perceived quality on loyalty runs through satisfaction.
@@ -144,5 +149,6 @@ fit.effects().query("target == 'Loyalty'").set_index("source").round(3)
 # - Index scores on 0–100 make constructs comparable over time, but only with the same items,
 #   scale and weights.
 # - It does **not** show causation: the arrows are assumptions, and PLS fits them as stated.
-#   The synthetic survey is built from the ECSI model itself, so the fit is flattering; real
-#   surveys have non-normal, top-heavy ratings and missing answers.
+#   The synthetic survey is built from the ECSI model itself, so the fit is flattering: its
+#   ratings are top-heavy like real ones, but normal before rounding and with no missing
+#   answers, which real surveys rarely are.

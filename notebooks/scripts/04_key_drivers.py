@@ -125,10 +125,15 @@ ipm = kd.importance_performance(survey, "satisfaction", drivers, scale_range=(1,
 ipm.sort_values("importance", ascending=False).round(1)
 
 # %% [markdown]
-# A caution the synthetic data make plain: every attribute here was generated with the same
-# true mean, so the performance differences (about one point on 0–100) are sampling noise, and
-# the split of the quality items between "Concentrate here" and "Keep up the good work" means
-# nothing. Check the spread of performance, and its uncertainty, before acting on a quadrant.
+# The synthetic survey gives its items different true means (an assumption modelled on real
+# ECSI data, where ratings sit high on the scale and perceived value lower than quality), so
+# the map separates them. The two value items (`PERV1`, `PERV2`) and the weaker quality items
+# (`PERQ5`, `PERQ6`) matter and underperform: "Concentrate here". The strong quality items
+# (`PERQ1`, `PERQ3`, `PERQ4`, `PERQ7`) matter and perform well, most image items perform well
+# but explain little, and the weakest-rated quality item (`PERQ2`, with the lowest loading)
+# falls just below the importance line into "Low priority". Importance intervals of neighbouring items overlap, and items close to a
+# dashed line could fall on either side in another sample: read the quadrants as a first sort,
+# not a verdict.
 
 # %%
 fig, ax = plt.subplots(figsize=FIGSIZE["double"])
@@ -139,9 +144,11 @@ save_figure(
     caption=("Importance (Shapley share of R², with 95% bootstrap intervals) against "
              "performance (mean rating rescaled to 0-100) for fourteen attributes of the "
              "synthetic ECSI survey; dashed lines at the means."),
-    alt_text=("Scatter of fourteen labelled attributes; performance spans a narrow band near "
-              "70 on 0-100 while importance varies more; quality and value items sit above the "
-              "mean importance line."),
+    alt_text=("Scatter of fourteen labelled attributes, performance from about 57 to 82 on "
+              "0-100: the value items PERV1 and PERV2 and quality items PERQ5 and PERQ6 sit "
+              "upper left (important, lower performance), four quality items upper right, "
+              "PERQ2 just below the importance line on the left, and the image items low on "
+              "importance, all but IMAG3 on the right."),
     source="04_key_drivers",
 )
 plt.show()
@@ -154,6 +161,9 @@ plt.show()
 # - On the synthetic survey, the quality and value ratings carry most of the explained
 #   variance in satisfaction; the intervals show which rank differences are real and which
 #   are noise.
+# - With item means that differ, as in real surveys, the importance-performance map sorts the
+#   attributes: value and the weaker quality items are where improvement should pay first.
+#   The item means are assumptions of the synthetic survey, not findings.
 # - It does **not** show that improving an attribute would raise satisfaction: importance is
 #   a share of *explained variance* in a cross-section, not a causal effect, and an attribute
 #   everyone rates the same can matter a lot yet show little importance. Shares also depend on
