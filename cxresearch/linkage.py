@@ -62,6 +62,7 @@ __all__ = [
     "nested_wave",
     "reverse_items",
     "sem_service_profit_chain",
+    "simulate_latent_chain",
     "simulate_nested",
     "simulate_var_panel",
     "standardize",
@@ -830,6 +831,36 @@ def mediation(
         cluster=cluster,
         boot_indirect=ab_boot,
     )
+
+
+def simulate_latent_chain(
+    n: int = 400,
+    a: float = 0.5,
+    b: float = 0.4,
+    direct: float = 0.1,
+    indicator_noise: float = 0.7,
+    rng: np.random.Generator | int | None = 0,
+) -> pd.DataFrame:
+    """Indicators of a latent service-profit chain with known paths (for tests and validation).
+
+    ``EX ~ N(0, 1)``, ``CX = a EX + e`` (sd 0.8), ``y = b CX + direct EX + e`` (sd 1); three
+    indicators ``e0..e2`` of EX and ``c0..c2`` of CX, each the latent score plus
+    ``N(0, indicator_noise^2)``. The indirect effect is ``a * b``. ``rng`` may be a Generator (its
+    stream is continued) or a seed.
+
+    >>> d = simulate_latent_chain(n=5, rng=1)
+    >>> list(d.columns)
+    ['e0', 'e1', 'e2', 'c0', 'c1', 'c2', 'y']
+    """
+    gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    ex = gen.normal(size=n)
+    cx = a * ex + gen.normal(scale=0.8, size=n)
+    y = b * cx + direct * ex + gen.normal(size=n)
+    d = pd.DataFrame({f"e{k}": ex + gen.normal(scale=indicator_noise, size=n) for k in range(3)})
+    for k in range(3):
+        d[f"c{k}"] = cx + gen.normal(scale=indicator_noise, size=n)
+    d["y"] = y
+    return d
 
 
 def sem_service_profit_chain(

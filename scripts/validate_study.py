@@ -102,14 +102,7 @@ def generic_rep(seed: int) -> list[Record]:
                     r.ci_low, r.ci_high))
 
     # 6. SEM chain with latent EX and CX, 3 indicators each, n = 400
-    n = 400
-    ex = rng.normal(size=n)
-    cx = 0.5 * ex + rng.normal(scale=0.8, size=n)
-    yy = 0.4 * cx + 0.1 * ex + rng.normal(size=n)
-    d = pd.DataFrame({f"e{k}": ex + rng.normal(scale=0.7, size=n) for k in range(3)})
-    for k in range(3):
-        d[f"c{k}"] = cx + rng.normal(scale=0.7, size=n)
-    d["y"] = yy
+    d = lk.simulate_latent_chain(n=400, rng=rng)
     r = lk.sem_service_profit_chain(d, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y")
     r = r.set_index("path")
     for path, truth in [("b", 0.4), ("indirect", 0.2)]:

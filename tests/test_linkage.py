@@ -225,15 +225,7 @@ def test_cluster_bootstrap_wider_than_iid_when_clusters_share_shocks() -> None:
 
 
 def test_sem_chain_recovers_paths_in_latent_data() -> None:
-    rng = np.random.default_rng(9)
-    n = 600
-    ex = rng.normal(size=n)
-    cx = 0.5 * ex + rng.normal(scale=0.8, size=n)
-    y = 0.4 * cx + 0.1 * ex + rng.normal(size=n)
-    d = pd.DataFrame({f"e{k}": ex + rng.normal(scale=0.7, size=n) for k in range(3)})
-    for k in range(3):
-        d[f"c{k}"] = cx + rng.normal(scale=0.7, size=n)
-    d["y"] = y
+    d = lk.simulate_latent_chain(n=600, rng=9)
     out = lk.sem_service_profit_chain(d, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y")
     out = out.set_index("path")
     for path, true in [("a", 0.5), ("b", 0.4), ("direct", 0.1), ("indirect", 0.2)]:
