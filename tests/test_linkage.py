@@ -239,6 +239,61 @@ def test_sem_chain_recovers_paths_in_latent_data() -> None:
     )
 
 
+# lavaan 0.6.14 on R 4.2.2 (scripts/r/sem_chain_reference.R) on simulate_latent_chain(n=600, rng=9):
+# parameterEstimates() and standardizedSolution() of the same model, ML, expected information.
+_LAVAAN_RAW = {
+    "a": (0.513954333550788, 0.0425796246131741),
+    "b": (0.404157917824761, 0.0651497898647415),
+    "direct": (0.0534346691699178, 0.0556727312720316),
+    "indirect": (0.207718713304899, 0.0365534030588639),
+}
+_LAVAAN_STD = {
+    "a": (0.585174443921328, 0.034601668893841),
+    "b": (0.350856234573794, 0.0533530252935709),
+    "direct": (0.0528155796385693, 0.0549648377236197),
+    "indirect": (0.205312101963051, 0.0345244598717288),
+}
+
+
+@pytest.mark.parametrize("standardized", [False, True])
+def test_sem_chain_matches_lavaan(standardized: bool) -> None:
+    d = lk.simulate_latent_chain(n=600, rng=9)
+    out = lk.sem_service_profit_chain(d, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y",
+                                      standardized=standardized).set_index("path")
+    ref = _LAVAAN_STD if standardized else _LAVAAN_RAW
+    for path, (est, se) in ref.items():
+        assert out.loc[path, "estimate"] == pytest.approx(est, abs=2e-6), path
+        assert out.loc[path, "se"] == pytest.approx(se, rel=1e-4), path
+    assert out["cfi"].iloc[0] == pytest.approx(0.995, abs=5e-4)
+    assert out["rmsea"].iloc[0] == pytest.approx(0.035, abs=5e-4)
+
+
+def test_sem_chain_is_scale_free_and_settled() -> None:
+    """Rescaling a column (pp vs fraction, 1-5 vs 0-100) changes nothing standardized, and the
+    raw-unit paths change exactly by the ratio of scales: the fit is settled, not stopped early."""
+    d = lk.simulate_latent_chain(n=600, rng=9)
+    base = lk.sem_service_profit_chain(d, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y",
+                                       standardized=True).set_index("path")
+    d2 = d.assign(y=d["y"] * 100.0, e0=d["e0"] * 0.01 + 3.0)
+    other = lk.sem_service_profit_chain(d2, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y",
+                                        standardized=True).set_index("path")
+    np.testing.assert_allclose(other[["estimate", "se"]], base[["estimate", "se"]], atol=1e-7)
+    raw = lk.sem_service_profit_chain(d2, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y")
+    ref = _LAVAAN_RAW["b"][0] * 100.0
+    assert raw.set_index("path").loc["b", "estimate"] == pytest.approx(ref, rel=1e-5)
+
+
+def test_sem_chain_level_and_errors() -> None:
+    d = lk.simulate_latent_chain(n=300, rng=1)
+    wide = lk.sem_service_profit_chain(d, ["e0", "e1"], ["c0", "c1"], "y", level=0.99)
+    narrow = lk.sem_service_profit_chain(d, ["e0", "e1"], ["c0", "c1"], "y", level=0.90)
+    assert (wide["ci_high"] - wide["ci_low"] > narrow["ci_high"] - narrow["ci_low"]).all()
+    with pytest.raises(ValueError, match="do not vary"):
+        lk.sem_service_profit_chain(d.assign(y=1.0), ["e0", "e1"], ["c0", "c1"], "y")
+    with pytest.raises(ValueError, match="level"):
+        lk.sem_service_profit_chain(d, ["e0", "e1"], ["c0", "c1"], "y", level=95)
+
+
 # ------------------------------------------------------------------ cross-lagged panel
 
 

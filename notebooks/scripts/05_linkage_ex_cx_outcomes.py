@@ -237,8 +237,14 @@ med[med["effect"].isin(["a", "b", "indirect", "direct", "total"])].round(3)
 # ### The same chain as a latent-variable model (SEM)
 #
 # A structural equation model measures EX by its 11 item means and CX by its 3, so item noise
-# does not attenuate the paths (semopy; each factor scaled by its first item, standardized
-# estimates shown).
+# does not attenuate the paths. Why this specification: it is the smallest model that separates
+# the chain (EX → CX → growth) from the direct EX → growth path with both factors measured by
+# several items, and its structural part is just identified, so the paths are the latent
+# regressions themselves. How it is fitted: by maximum likelihood (semopy) on z-scored firm
+# means, with each factor scaled by its first item and a tolerance tight enough (1e-12) that
+# every printed digit is the optimum, not the point where the optimiser happened to stop. The
+# table shows the completely standardized paths with their own (delta-method) standard errors,
+# as lavaan's `standardizedSolution()` gives them; the tests check both against lavaan.
 
 # %%
 items = (lk.firm_means(emp, culture + engagement)
