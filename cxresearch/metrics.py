@@ -49,9 +49,19 @@ Uncertainty
 - Survey weights: the weighted shares with Kish's (1965, *Survey Sampling*) effective sample size
   n_eff = (sum w)^2 / sum w^2 in place of n in every variance (design effect n / n_eff).
 
+Argument names (one vocabulary across the package)
+--------------------------------------------------
+``level`` is the confidence level (0.95); ``method`` the interval or estimation method;
+``n_boot`` the number of bootstrap or simulation replications and ``seed`` (int or None) the only
+source of randomness; ``data`` a frame of answers (:func:`by_segment`, :func:`compare_segments`,
+:func:`check_engines`); ``by`` the reporting segments. :func:`aggregate_responses` keeps
+``source`` because it also takes Parquet/CSV paths and DuckDB relations, not only a frame.
+Intervals are always ``ci_low`` and ``ci_high``. The old names (``ci=``, ``n_sim=``, ``df=``)
+still work for one release and emit a ``DeprecationWarning``.
+
 Example
 -------
->>> r = nps_from_counts(291, 476, 395, ci="wald")
+>>> r = nps_from_counts(291, 476, 395, method="wald")
 >>> round(r.estimate, 2), round(r.ci_high - r.estimate, 2)
 (-8.95, 4.39)
 >>> print(r.summary())
@@ -60,9 +70,10 @@ NPS = -8.95 (95% CI -13.33 to -4.56; Wald; n = 1,162)
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -134,6 +145,37 @@ _METHOD_NAMES = {
     "t": "t",
 }
 _MAX_ROWS_SHOWN = 5
+
+_F = Any  # the decorated function (kept as Any so signatures stay visible to type checkers)
+
+
+def _renamed(**old_to_new: str) -> Callable[[_F], _F]:
+    """Keep old keyword names working for one release, with a ``DeprecationWarning``.
+
+    ``@_renamed(ci="method", n_sim="n_boot")`` lets ``f(x, ci="wald")`` call
+    ``f(x, method="wald")`` and warns, pointing at the caller's line. Passing both the old and
+    the new name raises ``TypeError``, as Python does for a duplicated argument. Self-contained
+    so that it can move to a shared module unchanged.
+    """
+
+    def decorate(func: _F) -> _F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            for old, new in old_to_new.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(f"{func.__name__}() got both '{old}' (deprecated) and "
+                                        f"'{new}'; pass only '{new}'")
+                    warnings.warn(f"{func.__name__}(): argument '{old}' is deprecated and will "
+                                  f"be removed in the next release; use '{new}'",
+                                  DeprecationWarning, stacklevel=2)
+                    kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        wrapper.__renamed_kwargs__ = dict(old_to_new)  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
 
 
 # --------------------------------------------------------------------------------------------
@@ -404,12 +446,12 @@ def _check_count(value: Any, arg: str) -> float:
     return v
 
 
-def _check_method(ci: str, allowed: Sequence[str], metric: str) -> str:
-    if ci not in allowed:
+def _check_method(method: str, allowed: Sequence[str], metric: str) -> str:
+    if method not in allowed:
         raise ValueError(
-            f"argument 'ci': {ci!r} is not a method for {metric}; use one of {allowed}"
+            f"argument 'method': {method!r} is not a method for {metric}; use one of {allowed}"
         )
-    return ci
+    return method
 
 
 def _empty(metric: str, level: float, method: str, n_missing: int, label: str,
@@ -526,6 +568,7 @@ def _boot_size(n_eff: float) -> int:
     return max(1, round(n_eff))
 
 
+@_renamed(ci="method")
 def nps_from_counts(
     promoters: float,
     passives: float,
@@ -533,7 +576,7 @@ def nps_from_counts(
     *,
     n_eff: float | None = None,
     n: int | None = None,
-    ci: Literal["adjusted_wald", "wald", "score", "bootstrap"] = "adjusted_wald",
+    method: Literal["adjusted_wald", "wald", "score", "bootstrap"] = "adjusted_wald",
     level: float = 0.95,
     n_boot: int = 10_000,
     seed: int | None = None,
@@ -552,22 +595,22 @@ def nps_from_counts(
     >>> r = nps_from_counts(291, 476, 395)          # n = 1,162 (Lewis & Sauro's example data)
     >>> round(r.estimate, 2), round(r.ci_low, 2), round(r.ci_high, 2)
     (-8.95, -13.32, -4.56)
-    >>> b = nps_from_counts(291, 476, 395, ci="bootstrap", seed=1)
+    >>> b = nps_from_counts(291, 476, 395, method="bootstrap", seed=1)
     >>> round(b.ci_low), round(b.ci_high)
     (-13, -5)
     """
     P = _check_count(promoters, "promoters")
     O_ = _check_count(passives, "passives")
     D = _check_count(detractors, "detractors")
-    _check_method(ci, NPS_METHODS, "nps")
+    _check_method(method, NPS_METHODS, "nps")
     total = P + O_ + D
     counts = {"promoters": P, "passives": O_, "detractors": D}
     weighted = n_eff is not None
     n_raw = round(total) if n is None else int(n)
     m = total if n_eff is None else _check_count(n_eff, "n_eff")
     if total == 0 or m == 0:
-        return _empty("nps", level, ci, n_missing, label, counts, weighted)
-    if ci == "bootstrap":
+        return _empty("nps", level, method, n_missing, label, counts, weighted)
+    if method == "bootstrap":
         rng = np.random.default_rng(seed)
         size = _boot_size(m)
         draws = rng.multinomial(size, [P / total, O_ / total, D / total], size=n_boot)
@@ -575,16 +618,17 @@ def nps_from_counts(
         se, lo, hi = _bootstrap_quantiles(stats, level)
         est = 100 * (P - D) / total
     else:
-        e, s, low, high = nps_interval_arrays(P, D, total, m, method=ci, level=level)
+        e, s, low, high = nps_interval_arrays(P, D, total, m, method=method, level=level)
         est, se, lo, hi = float(e), float(s), float(low), float(high)
-    return MetricResult("nps", est, se, lo, hi, n_raw, float(m), level, ci, counts,
+    return MetricResult("nps", est, se, lo, hi, n_raw, float(m), level, method, counts,
                         n_missing, weighted, math.nan, "", label)
 
 
+@_renamed(ci="method")
 def nps(
     scores: Any,
     weights: Any = None,
-    ci: Literal["adjusted_wald", "wald", "score", "bootstrap"] = "adjusted_wald",
+    method: Literal["adjusted_wald", "wald", "score", "bootstrap"] = "adjusted_wald",
     level: float = 0.95,
     *,
     n_boot: int = 10_000,
@@ -613,7 +657,7 @@ def nps(
         P, O_, D = (float(w[values >= 9].sum()), float(w[(values >= 7) & (values <= 8)].sum()),
                     float(w[values <= 6].sum()))
         n_eff = _kish(float(w.sum()), float((w * w).sum()))
-    return nps_from_counts(P, O_, D, n_eff=n_eff, n=len(values), ci=ci, level=level,
+    return nps_from_counts(P, O_, D, n_eff=n_eff, n=len(values), method=method, level=level,
                            n_boot=n_boot, seed=seed, label=col, n_missing=n_missing)
 
 
@@ -639,16 +683,17 @@ def _proportion_interval(x: float, m: float, p: float, method: str, z: float
         pt = (p * m + z * z / 2) / mt
         half = z * math.sqrt(pt * (1 - pt) / mt)
         return se, max(0.0, pt - half), min(1.0, pt + half)
-    raise ValueError(f"argument 'ci': {method!r} is not a proportion method")
+    raise ValueError(f"argument 'method': {method!r} is not a proportion method")
 
 
+@_renamed(ci="method")
 def top_box_from_counts(
     successes: float,
     n: float,
     *,
     n_eff: float | None = None,
     n_raw: int | None = None,
-    ci: Literal["wilson", "wald", "agresti_coull", "bootstrap"] = "wilson",
+    method: Literal["wilson", "wald", "agresti_coull", "bootstrap"] = "wilson",
     level: float = 0.95,
     n_boot: int = 10_000,
     seed: int | None = None,
@@ -670,26 +715,27 @@ def top_box_from_counts(
     total = _check_count(n, "n")
     if x > total:
         raise ValueError(f"argument 'successes' ({successes}) exceeds argument 'n' ({n})")
-    _check_method(ci, PROPORTION_METHODS, metric)
+    _check_method(method, PROPORTION_METHODS, metric)
     counts = {"top_box": x, "other": total - x}
     weighted = n_eff is not None
     m = total if n_eff is None else _check_count(n_eff, "n_eff")
     nr = round(total) if n_raw is None else int(n_raw)
     if total == 0 or m == 0:
-        return _empty(metric, level, ci, n_missing, label, counts, weighted)
+        return _empty(metric, level, method, n_missing, label, counts, weighted)
     p = x / total
-    if ci == "bootstrap":
+    if method == "bootstrap":
         rng = np.random.default_rng(seed)
         size = _boot_size(m)
         stats = 100 * rng.binomial(size, p, size=n_boot) / size
         se, lo, hi = _bootstrap_quantiles(stats, level)
     else:
-        se, lo, hi = _proportion_interval(x, m, p, ci, _z(level))
+        se, lo, hi = _proportion_interval(x, m, p, method, _z(level))
         se, lo, hi = 100 * se, 100 * lo, 100 * hi
-    return MetricResult(metric, 100 * p, se, lo, hi, nr, float(m), level, ci, counts,
+    return MetricResult(metric, 100 * p, se, lo, hi, nr, float(m), level, method, counts,
                         n_missing, weighted, math.nan, "", label)
 
 
+@_renamed(ci="method")
 def csat_from_counts(satisfied: float, n: float, **kwargs: Any) -> MetricResult:
     """CSAT (% satisfied, e.g. 4-5 on 1..5) from counts; see :func:`top_box_from_counts`.
 
@@ -700,12 +746,13 @@ def csat_from_counts(satisfied: float, n: float, **kwargs: Any) -> MetricResult:
     return top_box_from_counts(satisfied, n, **kwargs)
 
 
+@_renamed(ci="method")
 def top_box(
     scores: Any,
     scale: tuple[int, int] = (1, 5),
     k: int = 2,
     weights: Any = None,
-    ci: Literal["wilson", "wald", "agresti_coull", "bootstrap"] = "wilson",
+    method: Literal["wilson", "wald", "agresti_coull", "bootstrap"] = "wilson",
     level: float = 0.95,
     *,
     n_boot: int = 10_000,
@@ -731,17 +778,19 @@ def top_box(
     else:
         x, total = float(w[top].sum()), float(w.sum())
         n_eff = _kish(total, float((w * w).sum()))
-    return top_box_from_counts(x, total, n_eff=n_eff, n_raw=len(values), ci=ci, level=level,
+    return top_box_from_counts(x, total, n_eff=n_eff, n_raw=len(values), method=method,
+                               level=level,
                                n_boot=n_boot, seed=seed, metric=metric, label=col,
                                n_missing=n_missing)
 
 
+@_renamed(ci="method")
 def csat(
     scores: Any,
     scale: tuple[int, int] = (1, 5),
     top_box: int = 2,
     weights: Any = None,
-    ci: Literal["wilson", "wald", "agresti_coull", "bootstrap"] = "wilson",
+    method: Literal["wilson", "wald", "agresti_coull", "bootstrap"] = "wilson",
     level: float = 0.95,
     *,
     n_boot: int = 10_000,
@@ -754,7 +803,7 @@ def csat(
     >>> round(r.estimate), round(r.ci_low, 1), round(r.ci_high, 1)
     (70, 39.7, 89.2)
     """
-    return globals()["top_box"](scores, scale=scale, k=top_box, weights=weights, ci=ci,
+    return globals()["top_box"](scores, scale=scale, k=top_box, weights=weights, method=method,
                                 level=level, n_boot=n_boot, seed=seed, name=name, metric="csat")
 
 
@@ -765,13 +814,13 @@ def csat(
 
 def _mean_result(
     sum_w: float, sum_wx: float, sum_wx2: float, sum_w2: float, n: int, *, metric: str,
-    ci: str, level: float, label: str, n_missing: int, weighted: bool,
+    method: str, level: float, label: str, n_missing: int, weighted: bool,
     hist: tuple[np.ndarray, np.ndarray] | None = None, n_boot: int = 10_000,
     seed: int | None = None,
 ) -> MetricResult:
-    _check_method(ci, MEAN_METHODS, metric)
+    _check_method(method, MEAN_METHODS, metric)
     if n == 0 or sum_w == 0:
-        return _empty(metric, level, ci, n_missing, label, weighted=weighted)
+        return _empty(metric, level, method, n_missing, label, weighted=weighted)
     m = _kish(sum_w, sum_w2) if weighted else float(n)
     mean = sum_wx / sum_w
     # weighted population variance, rescaled by m / (m - 1) (equals s^2 without weights)
@@ -779,7 +828,7 @@ def _mean_result(
     var = pvar * m / (m - 1) if m > 1 else math.nan
     sd = math.sqrt(var) if m > 1 else math.nan
     counts = {"mean": mean, "sd": sd}
-    if ci == "t":
+    if method == "t":
         from scipy.stats import t as t_dist
 
         df = m - 1
@@ -791,7 +840,7 @@ def _mean_result(
             lo = hi = math.nan
     else:
         if hist is None:
-            raise ValueError("argument 'ci': the bootstrap needs the answers or their counts")
+            raise ValueError("argument 'method': the bootstrap needs the answers or their counts")
         values, wsum = hist
         rng = np.random.default_rng(seed)
         size = _boot_size(m)
@@ -799,15 +848,16 @@ def _mean_result(
         stats = draws @ values / size
         se, lo, hi = _bootstrap_quantiles(stats, level)
         df = math.nan
-    return MetricResult(metric, mean, se, lo, hi, int(n), float(m), level, ci, counts,
-                        n_missing, weighted, df if ci == "t" else math.nan, "", label)
+    return MetricResult(metric, mean, se, lo, hi, int(n), float(m), level, method, counts,
+                        n_missing, weighted, df if method == "t" else math.nan, "", label)
 
 
+@_renamed(ci="method")
 def mean_score(
     scores: Any,
     scale: tuple[float, float] | None = None,
     weights: Any = None,
-    ci: Literal["t", "bootstrap"] = "t",
+    method: Literal["t", "bootstrap"] = "t",
     level: float = 0.95,
     *,
     integer: bool | None = None,
@@ -832,21 +882,23 @@ def mean_score(
     weighted = w is not None
     ww = np.ones_like(values) if w is None else w
     hist = None
-    if ci == "bootstrap":
+    if method == "bootstrap":
         uniq, inv = np.unique(values, return_inverse=True)
         hist = (uniq, np.bincount(inv, weights=ww, minlength=len(uniq)))
     return _mean_result(float(ww.sum()), float(ww @ values), float(ww @ (values * values)),
-                        float(ww @ ww), len(values), metric=metric, ci=ci, level=level, label=col,
+                        float(ww @ ww), len(values), metric=metric, method=method, level=level,
+                        label=col,
                         n_missing=n_missing, weighted=weighted, hist=hist, n_boot=n_boot,
                         seed=seed)
 
 
+@_renamed(ci="method")
 def ces(
     scores: Any,
     scale: tuple[int, int] = (1, 7),
     top_box: int | None = None,
     weights: Any = None,
-    ci: str | None = None,
+    method: str | None = None,
     level: float = 0.95,
     *,
     n_boot: int = 10_000,
@@ -856,7 +908,7 @@ def ces(
     """Customer Effort Score: the mean of 1..7 agreement with "[Company] made it easy for me to
     handle my issue" (Dixon et al. 2010, CES 2.0), or with ``top_box=3`` the % agreeing (5-7).
 
-    ``ci`` defaults to ``"t"`` for the mean and ``"wilson"`` for a top-box CES.
+    ``method`` defaults to ``"t"`` for the mean and ``"wilson"`` for a top-box CES.
 
     >>> round(ces([7, 6, 5, 6, 2, 7, 4, 6]).estimate, 3)
     5.375
@@ -864,19 +916,22 @@ def ces(
     75.0
     """
     if top_box is None:
-        return mean_score(scores, scale=scale, weights=weights, ci=ci or "t", level=level,
+        return mean_score(scores, scale=scale, weights=weights, method=method or "t",
+                          level=level,
                           integer=True, n_boot=n_boot, seed=seed, name=name, metric="ces")
     return globals()["top_box"](scores, scale=scale, k=top_box, weights=weights,
-                                ci=ci or "wilson", level=level, n_boot=n_boot, seed=seed,
+                                method=method or "wilson", level=level, n_boot=n_boot,
+                                seed=seed,
                                 name=name, metric="ces")
 
 
+@_renamed(ci="method")
 def mean_from_counts(
     counts: Mapping[float, float] | pd.Series,
     *,
     sum_w2: float | None = None,
     n_raw: int | None = None,
-    ci: Literal["t", "bootstrap"] = "t",
+    method: Literal["t", "bootstrap"] = "t",
     level: float = 0.95,
     n_boot: int = 10_000,
     seed: int | None = None,
@@ -900,7 +955,7 @@ def mean_from_counts(
     s2 = float(c.sum()) if sum_w2 is None else float(sum_w2)
     n = round(float(c.sum())) if n_raw is None else int(n_raw)
     return _mean_result(float(c.sum()), float(c @ values), float(c @ values**2), s2, n,
-                        metric=metric, ci=ci, level=level, label=label, n_missing=0,
+                        metric=metric, method=method, level=level, label=label, n_missing=0,
                         weighted=weighted, hist=(values, c), n_boot=n_boot, seed=seed)
 
 
@@ -918,7 +973,7 @@ def mean_from_moments(mean: float, sd: float, n: int, *, level: float = 0.95,
         return _empty(metric, level, "t", 0, label)
     s2 = sd * sd * (n - 1) / n
     return _mean_result(float(n), mean * n, n * (s2 + mean * mean), float(n), n, metric=metric,
-                        ci="t", level=level, label=label, n_missing=0, weighted=False)
+                        method="t", level=level, label=label, n_missing=0, weighted=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -936,7 +991,8 @@ def compare(a: MetricResult, b: MetricResult, level: float = 0.95) -> Comparison
     Sauro 2021), which keeps the false-alarm rate near 5% from n = 30; ``estimate`` stays the
     plain difference. Proportions use the unpooled Wald test.
 
-    >>> c = compare(nps_from_counts(60, 25, 15, ci="wald"), nps_from_counts(45, 30, 25, ci="wald"))
+    >>> a = nps_from_counts(60, 25, 15, method="wald")
+    >>> c = compare(a, nps_from_counts(45, 30, 25, method="wald"))
     >>> round(c.estimate, 1), round(c.p_value, 4)
     (25.0, 0.0229)
     """
@@ -1009,7 +1065,7 @@ def compare_many(
     Flagged (empty or suppressed) results are left out. Columns: a, b, difference, se, ci_low,
     ci_high, p_value, p_holm, significant (p_holm < 1 - level). The intervals are unadjusted.
 
-    >>> res = {k: nps_from_counts(*c, ci="wald") for k, c in
+    >>> res = {k: nps_from_counts(*c, method="wald") for k, c in
     ...        {"A": (50, 30, 20), "B": (40, 30, 30), "C": (42, 30, 28)}.items()}
     >>> compare_many(res, reference="A")[["a", "b"]].values.tolist()
     [['B', 'A'], ['C', 'A']]
@@ -1190,7 +1246,7 @@ def _relation(con: duckdb.DuckDBPyConnection, source: Any) -> Any:
 
 def _metric_from_hist(
     values: np.ndarray, n: np.ndarray, sum_w: np.ndarray, sum_w2: np.ndarray, *,
-    metric: str, scale: tuple[float, float] | None, top_box: int | None, ci: str | None,
+    metric: str, scale: tuple[float, float] | None, top_box: int | None, method: str | None,
     level: float, weighted: bool, n_missing: int, label: str, n_boot: int, seed: int | None,
 ) -> MetricResult:
     n_tot = int(n.sum())
@@ -1199,20 +1255,20 @@ def _metric_from_hist(
     if metric == "nps":
         P = float(sum_w[values >= 9].sum())
         D = float(sum_w[values <= 6].sum())
-        return nps_from_counts(P, sw - P - D, D, n_eff=n_eff, n=n_tot, ci=ci or "adjusted_wald",
-                               level=level, n_boot=n_boot, seed=seed, label=label,
-                               n_missing=n_missing)
+        return nps_from_counts(P, sw - P - D, D, n_eff=n_eff, n=n_tot,
+                               method=method or "adjusted_wald", level=level, n_boot=n_boot,
+                               seed=seed, label=label, n_missing=n_missing)
     if metric in ("csat", "top_box") or (metric == "ces" and top_box is not None):
         if scale is None:
             raise ValueError(f"argument 'scale' is needed for metric {metric!r}")
         k = top_box if top_box is not None else 2
         x = float(sum_w[values >= scale[1] - k + 1].sum())
-        return top_box_from_counts(x, sw, n_eff=n_eff, n_raw=n_tot, ci=ci or "wilson",
+        return top_box_from_counts(x, sw, n_eff=n_eff, n_raw=n_tot, method=method or "wilson",
                                    level=level, n_boot=n_boot, seed=seed, metric=metric,
                                    label=label, n_missing=n_missing)
     if metric in ("ces", "mean"):
         return _mean_result(sw, float(sum_w @ values), float(sum_w @ values**2), sw2, n_tot,
-                            metric=metric, ci=ci or "t", level=level, label=label,
+                            metric=metric, method=method or "t", level=level, label=label,
                             n_missing=n_missing, weighted=weighted, hist=(values, sum_w),
                             n_boot=n_boot, seed=seed)
     raise ValueError(f"argument 'metric' must be one of {METRICS}, got {metric!r}")
@@ -1225,7 +1281,7 @@ _DEFAULT_SCALES: dict[str, tuple[float, float] | None] = {
 
 def _segment_results(
     counts: pd.DataFrame, by: list[str], *, metric: str, scale: tuple[float, float] | None,
-    top_box: int | None, ci: str | None, level: float, weighted: bool | None, n_boot: int,
+    top_box: int | None, method: str | None, level: float, weighted: bool | None, n_boot: int,
     seed: int | None, label: str,
 ) -> dict[Any, MetricResult]:
     missing = [c for c in [*by, *_COUNT_COLUMNS] if c not in counts.columns]
@@ -1244,13 +1300,15 @@ def _segment_results(
         n_missing = int(g.loc[g["score"].isna(), "n"].sum())
         out[k] = _metric_from_hist(
             valid["score"].to_numpy(float), valid["n"].to_numpy(), valid["sum_w"].to_numpy(float),
-            valid["sum_w2"].to_numpy(float), metric=metric, scale=scale, top_box=top_box, ci=ci,
+            valid["sum_w2"].to_numpy(float), metric=metric, scale=scale, top_box=top_box,
+            method=method,
             level=level, weighted=is_weighted, n_missing=n_missing, label=label, n_boot=n_boot,
-            seed=int(rng.integers(2**32)) if ci == "bootstrap" else None,
+            seed=int(rng.integers(2**32)) if method == "bootstrap" else None,
         )
     return out
 
 
+@_renamed(ci="method")
 def summarise_counts(
     counts: pd.DataFrame,
     by: str | Sequence[str] | None = None,
@@ -1259,7 +1317,7 @@ def summarise_counts(
     min_n: int = 30,
     scale: tuple[float, float] | None = None,
     top_box: int | None = None,
-    ci: str | None = None,
+    method: str | None = None,
     level: float = 0.95,
     weighted: bool | None = None,
     n_boot: int = 10_000,
@@ -1282,7 +1340,8 @@ def summarise_counts(
     if metric not in METRICS:
         raise ValueError(f"argument 'metric' must be one of {METRICS}, got {metric!r}")
     sc = _check_scale(scale) if scale is not None else _DEFAULT_SCALES[metric]
-    results = _segment_results(counts, by_cols, metric=metric, scale=sc, top_box=top_box, ci=ci,
+    results = _segment_results(counts, by_cols, metric=metric, scale=sc, top_box=top_box,
+                               method=method,
                                level=level, weighted=weighted, n_boot=n_boot, seed=seed,
                                label=metric)
     return _results_frame(results, by_cols, min_n)
@@ -1317,8 +1376,9 @@ def _results_frame(results: Mapping[Any, MetricResult], by: list[str], min_n: in
     return pd.DataFrame(rows)
 
 
+@_renamed(df="data", ci="method")
 def by_segment(
-    df: Any,
+    data: Any,
     by: str | Sequence[str],
     metric: str = "nps",
     score: str | None = None,
@@ -1327,7 +1387,7 @@ def by_segment(
     min_n: int = 30,
     scale: tuple[float, float] | None = None,
     top_box: int | None = None,
-    ci: str | None = None,
+    method: str | None = None,
     level: float = 0.95,
     n_boot: int = 10_000,
     seed: int | None = None,
@@ -1335,7 +1395,7 @@ def by_segment(
 ) -> pd.DataFrame:
     """A metric per segment: one tidy row per segment, cells under ``min_n`` suppressed.
 
-    ``df`` is a DataFrame (counted with pandas by default) or a Parquet/CSV path or DuckDB
+    ``data`` is a DataFrame (counted with pandas by default) or a Parquet/CSV path or DuckDB
     relation (counted in DuckDB). ``score`` defaults to the metric's name. Columns: the ``by``
     keys, metric, estimate, se, ci_low, ci_high, n, n_eff, n_missing, method, suppressed, flag,
     note and the counts. Categorical segments with no answers appear as ``"empty"`` rows.
@@ -1352,21 +1412,23 @@ def by_segment(
     sc = _check_scale(scale) if scale is not None else _DEFAULT_SCALES.get(metric)
     if metric not in METRICS:
         raise ValueError(f"argument 'metric' must be one of {METRICS}, got {metric!r}")
-    eng = engine or ("pandas" if isinstance(df, pd.DataFrame) else "duckdb")
-    counts = aggregate_responses(df, by_cols, col, weights, scale=sc,
+    eng = engine or ("pandas" if isinstance(data, pd.DataFrame) else "duckdb")
+    counts = aggregate_responses(data, by_cols, col, weights, scale=sc,
                                  integer=sc is not None and metric != "mean", engine=eng)
-    if isinstance(df, pd.DataFrame):  # keep categorical levels with no answers as empty rows
+    if isinstance(data, pd.DataFrame):  # keep categorical levels with no answers as empty rows
         for c in by_cols:
-            if isinstance(df[c].dtype, pd.CategoricalDtype):
-                counts[c] = pd.Categorical(counts[c], categories=df[c].cat.categories)
-    results = _segment_results(counts, by_cols, metric=metric, scale=sc, top_box=top_box, ci=ci,
+            if isinstance(data[c].dtype, pd.CategoricalDtype):
+                counts[c] = pd.Categorical(counts[c], categories=data[c].cat.categories)
+    results = _segment_results(counts, by_cols, metric=metric, scale=sc, top_box=top_box,
+                               method=method,
                                level=level, weighted=weights is not None, n_boot=n_boot,
                                seed=seed, label=col)
     return _results_frame(results, by_cols, min_n)
 
 
+@_renamed(df="data", ci="method")
 def compare_segments(
-    df: Any,
+    data: Any,
     by: str | Sequence[str],
     metric: str = "nps",
     score: str | None = None,
@@ -1376,7 +1438,7 @@ def compare_segments(
     min_n: int = 30,
     scale: tuple[float, float] | None = None,
     top_box: int | None = None,
-    ci: str | None = None,
+    method: str | None = None,
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Pairwise (or against ``reference``) segment differences with Holm-adjusted p-values.
@@ -1385,17 +1447,18 @@ def compare_segments(
 
     >>> df = pd.DataFrame({"team": ["x"] * 50 + ["y"] * 60,
     ...                    "nps": [10, 9, 7, 3, 10] * 10 + [8, 6, 9] * 20})
-    >>> out = compare_segments(df, "team", ci="wald")
+    >>> out = compare_segments(df, "team", method="wald")
     >>> round(float(out.loc[0, "difference"]), 1), bool(out.loc[0, "significant"])
     (40.0, True)
     """
     by_cols = _as_list(by)
     col = score or metric
     sc = _check_scale(scale) if scale is not None else _DEFAULT_SCALES.get(metric)
-    eng = "pandas" if isinstance(df, pd.DataFrame) else "duckdb"
-    counts = aggregate_responses(df, by_cols, col, weights, scale=sc,
+    eng = "pandas" if isinstance(data, pd.DataFrame) else "duckdb"
+    counts = aggregate_responses(data, by_cols, col, weights, scale=sc,
                                  integer=sc is not None and metric != "mean", engine=eng)
-    results = _segment_results(counts, by_cols, metric=metric, scale=sc, top_box=top_box, ci=ci,
+    results = _segment_results(counts, by_cols, metric=metric, scale=sc, top_box=top_box,
+                               method=method,
                                level=level, weighted=weights is not None, n_boot=2000, seed=0,
                                label=col)
     usable = {k: r for k, r in results.items() if not r.flag and r.n >= min_n}
@@ -1516,7 +1579,7 @@ def _check_positive_int(value: Any, arg: str) -> int:
     return int(value)
 
 
-def _check_vector_method(method: str, arg: str = "ci") -> str:
+def _check_vector_method(method: str, arg: str = "method") -> str:
     if method not in _VECTOR_NPS_METHODS:
         raise ValueError(f"argument '{arg}': {method!r} is not one of {_VECTOR_NPS_METHODS}")
     return method
@@ -1542,13 +1605,14 @@ def _mixes(mixes: Mapping[str, tuple[float, float]] | Sequence[tuple[float, floa
     return out
 
 
+@_renamed(ci="method")
 def repeated_nps_samples(
     promoters: float,
     detractors: float,
     n: int = 100,
     periods: int = 12,
     *,
-    ci: Literal["adjusted_wald", "wald", "score"] = "adjusted_wald",
+    method: Literal["adjusted_wald", "wald", "score"] = "adjusted_wald",
     level: float = 0.95,
     seed: int | None = None,
 ) -> pd.DataFrame:
@@ -1570,9 +1634,9 @@ def repeated_nps_samples(
     p, o, d = _check_shares(promoters, detractors)
     n = _check_positive_int(n, "n")
     periods = _check_positive_int(periods, "periods")
-    _check_vector_method(ci)
+    _check_vector_method(method)
     draws = np.random.default_rng(seed).multinomial(n, [p, o, d], size=periods)
-    est, _, lo, hi = nps_interval_arrays(draws[:, 0], draws[:, 2], n, method=ci, level=level)
+    est, _, lo, hi = nps_interval_arrays(draws[:, 0], draws[:, 2], n, method=method, level=level)
     truth = 100 * (p - d)
     return pd.DataFrame({
         "period": np.arange(1, periods + 1),
@@ -1615,42 +1679,44 @@ def nps_interval_widths(
     return pd.concat(rows, ignore_index=True)
 
 
+@_renamed(n_sim="n_boot")
 def nps_coverage_simulation(
     n_values: Sequence[int] = (30, 100, 1000),
     mixes: Mapping[str, tuple[float, float]] | Sequence[tuple[float, float]] = (
         (0.4, 0.2), (0.7, 0.05), (0.45, 0.45), (0.8, 0.1)),
     methods: Sequence[str] = ("wald", "adjusted_wald", "score"),
     *,
-    n_sim: int = 4000,
+    n_boot: int = 4000,
     level: float = 0.95,
     seed: int | None = None,
 ) -> pd.DataFrame:
     """Simulated coverage of NPS intervals: how often they contain the true NPS.
 
-    For every n and mix of (promoters, detractors) shares, ``n_sim`` samples
+    For every n and mix of (promoters, detractors) shares, ``n_boot`` samples
     (P, O, D) ~ Multinomial(n; p, 1 - p - d, d) are drawn once and every method's interval
     (:func:`nps_interval_arrays`) is computed on the same draws. Coverage is the share of
     intervals containing 100 (p - d); its Monte Carlo standard error is
-    sqrt(c (1 - c) / n_sim). A good method has coverage close to ``level``: plain Wald falls
+    sqrt(c (1 - c) / n_boot). A good method has coverage close to ``level``: plain Wald falls
     short at small n, adjusted Wald and the score interval do not (Rocks 2016, The American
     Statistician 70(4):365-372). Tidy output, one row per n, mix and method: n, mix, promoters,
-    detractors, true_nps, method, coverage, mc_se, n_sim.
+    detractors, true_nps, method, coverage, mc_se, n_sim (the number of simulated samples,
+    ``n_boot``; the column keeps its name so existing readers of the frame are unaffected).
 
     >>> c = nps_coverage_simulation((30,), [(0.45, 0.45)], ("wald", "adjusted_wald"),
-    ...                             n_sim=2000, seed=1)
+    ...                             n_boot=2000, seed=1)
     >>> c[["method", "coverage"]].round(2).values.tolist()
     [['wald', 0.93], ['adjusted_wald', 0.95]]
     """
     named = _mixes(mixes)
     for meth in methods:
         _check_vector_method(meth, "methods")
-    n_sim = _check_positive_int(n_sim, "n_sim")
+    n_boot = _check_positive_int(n_boot, "n_boot")
     ns = [_check_positive_int(n, "n_values") for n in n_values]
     rng = np.random.default_rng(seed)
     rows = []
     for n in ns:
         for name, (p, d) in named.items():
-            draws = rng.multinomial(n, [p, max(0.0, 1 - p - d), d], size=n_sim)
+            draws = rng.multinomial(n, [p, max(0.0, 1 - p - d), d], size=n_boot)
             truth = 100 * (p - d)
             for meth in methods:
                 _, _, lo, hi = nps_interval_arrays(draws[:, 0], draws[:, 2], n, method=meth,
@@ -1658,7 +1724,7 @@ def nps_coverage_simulation(
                 cov = float(np.mean((lo <= truth) & (truth <= hi)))
                 rows.append({"n": n, "mix": name, "promoters": p, "detractors": d,
                              "true_nps": truth, "method": meth, "coverage": cov,
-                             "mc_se": math.sqrt(cov * (1 - cov) / n_sim), "n_sim": n_sim})
+                             "mc_se": math.sqrt(cov * (1 - cov) / n_boot), "n_sim": n_boot})
     return pd.DataFrame(rows)
 
 
@@ -1669,7 +1735,8 @@ class FalseAlarmSimulation:
     ``pairs`` has one row per simulated pair: the counts of both samples (promoters_a, ...,
     detractors_b), their NPSs (nps_a, nps_b), the gap nps_a - nps_b, the p-value of
     :func:`compare` and ``significant`` (p < 1 - level). Every "significant" pair is a false
-    alarm, so :attr:`false_alarm_rate` should be close to 1 - level.
+    alarm, so :attr:`false_alarm_rate` should be close to 1 - level. ``method`` is the NPS
+    interval method whose standard errors the test uses.
     """
 
     pairs: pd.DataFrame = field(hash=False)
@@ -1677,12 +1744,26 @@ class FalseAlarmSimulation:
     detractors: float
     n: int
     level: float
-    ci: str
+    method: str
+
+    @property
+    def n_boot(self) -> int:
+        """Number of simulated pairs."""
+        return len(self.pairs)
 
     @property
     def n_sim(self) -> int:
-        """Number of simulated pairs."""
-        return len(self.pairs)
+        """Deprecated alias of :attr:`n_boot`."""
+        warnings.warn("FalseAlarmSimulation.n_sim is deprecated; use n_boot", DeprecationWarning,
+                      stacklevel=2)
+        return self.n_boot
+
+    @property
+    def ci(self) -> str:
+        """Deprecated alias of :attr:`method`."""
+        warnings.warn("FalseAlarmSimulation.ci is deprecated; use method", DeprecationWarning,
+                      stacklevel=2)
+        return self.method
 
     @property
     def false_alarm_rate(self) -> float:
@@ -1693,7 +1774,7 @@ class FalseAlarmSimulation:
     def mc_se(self) -> float:
         """Monte Carlo standard error of :attr:`false_alarm_rate`."""
         r = self.false_alarm_rate
-        return math.sqrt(r * (1 - r) / self.n_sim)
+        return math.sqrt(r * (1 - r) / self.n_boot)
 
     def share_with_gap(self, gap: float = 10.0) -> float:
         """Share of pairs whose bare NPSs differ by ``gap`` points or more (either direction)."""
@@ -1712,7 +1793,8 @@ class FalseAlarmSimulation:
         row = self.pairs.iloc[int(hit[0])]
         a, b = (
             nps_from_counts(row[f"promoters_{s}"], row[f"passives_{s}"], row[f"detractors_{s}"],
-                            ci=self.ci, level=self.level, label=lab)  # type: ignore[arg-type]
+                            method=self.method,  # type: ignore[arg-type]
+                            level=self.level, label=lab)
             for s, lab in zip("ab", labels)
         )
         return a, b, compare(a, b, level=self.level)
@@ -1720,7 +1802,7 @@ class FalseAlarmSimulation:
     def summary(self, gap: float = 10.0) -> str:
         """Two facts: how often identical groups differ by ``gap``+ points, and the test's rate."""
         return (
-            f"{self.share_with_gap(gap):.0%} of {self.n_sim:,} pairs of identical groups "
+            f"{self.share_with_gap(gap):.0%} of {self.n_boot:,} pairs of identical groups "
             f"(n = {self.n:,} each) differ by {gap:g}+ NPS points; "
             f"{self.false_alarm_rate:.1%} are declared different at the "
             f"{1 - self.level:.0%} level (false alarms; nominal {1 - self.level:.0%})"
@@ -1731,17 +1813,18 @@ class FalseAlarmSimulation:
         return self.pairs.copy()
 
 
+@_renamed(ci="method", n_sim="n_boot")
 def nps_false_alarm_simulation(
     promoters: float,
     detractors: float,
     n: int = 100,
-    n_sim: int = 4000,
+    n_boot: int = 4000,
     *,
-    ci: Literal["adjusted_wald", "wald", "score"] = "adjusted_wald",
+    method: Literal["adjusted_wald", "wald", "score"] = "adjusted_wald",
     level: float = 0.95,
     seed: int | None = None,
 ) -> FalseAlarmSimulation:
-    """Simulate ``n_sim`` pairs of groups of ``n`` answers from the same NPS population.
+    """Simulate ``n_boot`` pairs of groups of ``n`` answers from the same NPS population.
 
     Both groups draw (P, O, D) ~ Multinomial(n; p, 1 - p - d, d) (all ``a`` samples first, then
     all ``b``), so every difference is noise. The p-value is that of :func:`compare`, computed
@@ -1749,7 +1832,7 @@ def nps_false_alarm_simulation(
     adjusted NPS 100 (p~ - d~) for adjusted Wald (Lewis & Sauro 2021) and the plain NPS
     otherwise, and se the method's standard error from :func:`nps_interval_arrays`.
 
-    >>> sim = nps_false_alarm_simulation(0.45, 0.25, n=100, n_sim=2000, seed=2)
+    >>> sim = nps_false_alarm_simulation(0.45, 0.25, n=100, n_boot=2000, seed=2)
     >>> round(sim.false_alarm_rate, 2), round(sim.share_with_gap(10), 2)
     (0.05, 0.4)
     """
@@ -1757,15 +1840,15 @@ def nps_false_alarm_simulation(
 
     p, o, d = _check_shares(promoters, detractors)
     n = _check_positive_int(n, "n")
-    n_sim = _check_positive_int(n_sim, "n_sim")
-    _check_vector_method(ci)
+    n_boot = _check_positive_int(n_boot, "n_boot")
+    _check_vector_method(method)
     _z(level)
     rng = np.random.default_rng(seed)
-    a = rng.multinomial(n, [p, o, d], size=n_sim)
-    b = rng.multinomial(n, [p, o, d], size=n_sim)
-    ea, sa, _, _ = nps_interval_arrays(a[:, 0], a[:, 2], n, method=ci, level=level)
-    eb, sb, _, _ = nps_interval_arrays(b[:, 0], b[:, 2], n, method=ci, level=level)
-    if ci == "adjusted_wald":
+    a = rng.multinomial(n, [p, o, d], size=n_boot)
+    b = rng.multinomial(n, [p, o, d], size=n_boot)
+    ea, sa, _, _ = nps_interval_arrays(a[:, 0], a[:, 2], n, method=method, level=level)
+    eb, sb, _, _ = nps_interval_arrays(b[:, 0], b[:, 2], n, method=method, level=level)
+    if method == "adjusted_wald":
         centre = 100 * (a[:, 0] - a[:, 2] - b[:, 0] + b[:, 2]) / (n + 3)
     else:
         centre = ea - eb
@@ -1774,13 +1857,13 @@ def nps_false_alarm_simulation(
         pv = np.where(se > 0, 2 * norm.sf(np.abs(centre) / se),
                       np.where(ea == eb, 1.0, 0.0))
     pairs = pd.DataFrame({
-        "pair": np.arange(n_sim),
+        "pair": np.arange(n_boot),
         "promoters_a": a[:, 0], "passives_a": a[:, 1], "detractors_a": a[:, 2],
         "promoters_b": b[:, 0], "passives_b": b[:, 1], "detractors_b": b[:, 2],
         "nps_a": ea, "nps_b": eb, "gap": ea - eb, "p_value": pv,
         "significant": pv < 1 - level,
     })
-    return FalseAlarmSimulation(pairs, p, d, n, level, ci)
+    return FalseAlarmSimulation(pairs, p, d, n, level, method)
 
 
 def _rates(rates: pd.Series | Mapping[Any, float]) -> pd.Series:
@@ -1802,11 +1885,12 @@ def _rates(rates: pd.Series | Mapping[Any, float]) -> pd.Series:
     return pd.Series(frame["rate"].to_numpy(), index=pd.Index(frame["group"], name="group"))
 
 
+@_renamed(ci="method")
 def top_box_intervals_at_assumed_n(
     rates: pd.Series | Mapping[Any, float],
     assumed_n: Sequence[int] = (100, 1000),
     *,
-    ci: Literal["wilson", "wald", "agresti_coull"] = "wilson",
+    method: Literal["wilson", "wald", "agresti_coull"] = "wilson",
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Intervals for published top-box percentages whose sample size is not published.
@@ -1822,11 +1906,11 @@ def top_box_intervals_at_assumed_n(
     ([['y', 0], ['x', 1]], 87.49)
     """
     ranked = _rates(rates)
-    _check_method(ci, PROPORTION_METHODS[:3], "top_box")
+    _check_method(method, PROPORTION_METHODS[:3], "top_box")
     frames = []
     for n in assumed_n:
         n = _check_positive_int(n, "assumed_n")
-        res = [top_box_from_counts(r * n / 100, n, ci=ci, level=level)
+        res = [top_box_from_counts(r * n / 100, n, method=method, level=level)
                for r in ranked.to_numpy()]
         frames.append(pd.DataFrame({
             "group": ranked.index.to_numpy(), "assumed_n": n, "rank": np.arange(len(ranked)),
@@ -1973,8 +2057,9 @@ class EngineCheck:
         return self.duckdb_counts.copy()
 
 
+@_renamed(df="data")
 def check_engines(
-    df: pd.DataFrame,
+    data: pd.DataFrame,
     by: str | Sequence[str] | None,
     score: str,
     weights: str | None = None,
@@ -1983,7 +2068,7 @@ def check_engines(
 ) -> EngineCheck:
     """Count answers with both engines of :func:`aggregate_responses` and keep both results.
 
-    The needed columns of ``df`` are written to a temporary Parquet file (deleted afterwards)
+    The needed columns of ``data`` are written to a temporary Parquet file (deleted afterwards)
     that DuckDB streams, as it would a file larger than memory; pandas counts the DataFrame.
     The caller's frame is not modified. Unweighted counts are exact integers, so the frames
     should be identical; weighted sums may differ in the last bits (summation order).
@@ -1995,12 +2080,12 @@ def check_engines(
     import tempfile
 
     cols = [*_as_list(by), score, *([weights] if weights else [])]
-    missing = [c for c in cols if c not in df.columns]
+    missing = [c for c in cols if c not in data.columns]
     if missing:
-        raise ValueError(f"column(s) {missing} not found; columns are {list(df.columns)}")
-    from_pandas = aggregate_responses(df, by, score, weights, scale=scale, engine="pandas")
+        raise ValueError(f"column(s) {missing} not found; columns are {list(data.columns)}")
+    from_pandas = aggregate_responses(data, by, score, weights, scale=scale, engine="pandas")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "answers.parquet"
-        df[cols].to_parquet(path)
+        data[cols].to_parquet(path)
         from_duckdb = aggregate_responses(path, by, score, weights, scale=scale)
     return EngineCheck(from_duckdb, from_pandas)

@@ -25,7 +25,7 @@ from cxresearch import metrics as m
 
 def test_worked_example_nps_and_wald_half_width() -> None:
     # Lewis & Sauro (MeasuringU) worked example: 291 promoters, 476 passives, 395 detractors.
-    r = m.nps_from_counts(291, 476, 395, ci="wald")
+    r = m.nps_from_counts(291, 476, 395, method="wald")
     assert r.n == 1162
     assert r.estimate == pytest.approx(-8.95, abs=0.005)
     assert r.margin == pytest.approx(4.39, abs=0.005)
@@ -41,7 +41,7 @@ def test_trinomial_variance_equals_variance_of_scored_answers() -> None:
         p, d = P / n, D / n
         closed = (p + d - (p - d) ** 2) / n
         assert closed == pytest.approx(np.var(x) / n, rel=1e-12, abs=1e-15)
-        r = m.nps_from_counts(P, O_, D, ci="wald")
+        r = m.nps_from_counts(P, O_, D, method="wald")
         assert r.se == pytest.approx(100 * math.sqrt(np.var(x) / n), rel=1e-12, abs=1e-12)
         assert r.estimate == pytest.approx(100 * x.mean())
 
@@ -61,7 +61,7 @@ def test_adjusted_wald_follows_rocks_lewis_sauro_recipe() -> None:
 
 def test_nps_from_responses_matches_counts_and_limits_are_clipped() -> None:
     scores = pd.Series([10] * 30, name="likelihood")
-    r = m.nps(scores, ci="wald")
+    r = m.nps(scores, method="wald")
     assert (r.estimate, r.ci_low, r.ci_high, r.se) == (100.0, 100.0, 100.0, 0.0)
     ra = m.nps(scores)
     assert ra.ci_high == 100.0 and ra.ci_low < 100.0  # adjusted Wald is not degenerate
@@ -114,14 +114,14 @@ def test_bootstrap_interval_covers_and_agrees_with_row_bootstrap() -> None:
     reps = 300
     for i in range(reps):
         c = rng.multinomial(n, [p, 1 - p - d, d])
-        r = m.nps_from_counts(*c, ci="bootstrap", n_boot=2000, seed=i)
+        r = m.nps_from_counts(*c, method="bootstrap", n_boot=2000, seed=i)
         hits += r.ci_low <= 100 * (p - d) <= r.ci_high
     assert 0.92 <= hits / reps <= 0.975  # binomial SE ~ 0.013 around 0.95
     # same interval as scipy's row-resampling percentile bootstrap, within Monte Carlo error
     x = np.repeat([100.0, 0.0, -100.0], [90, 60, 50])
     row = stats.bootstrap((x,), np.mean, n_resamples=20000, method="percentile",
                           random_state=np.random.default_rng(3))
-    cnt = m.nps_from_counts(90, 60, 50, ci="bootstrap", n_boot=20000, seed=3)
+    cnt = m.nps_from_counts(90, 60, 50, method="bootstrap", n_boot=20000, seed=3)
     assert cnt.ci_low == pytest.approx(row.confidence_interval.low, abs=1.0)
     assert cnt.ci_high == pytest.approx(row.confidence_interval.high, abs=1.0)
     assert cnt.se == pytest.approx(row.standard_error, rel=0.03)
@@ -140,7 +140,7 @@ def test_proportion_intervals_equal_statsmodels(method: str, sm_method: str) -> 
 
     for x, n in [(0, 10), (1, 10), (7, 12), (81, 100), (500, 1000), (999, 1000), (30, 30)]:
         for level in (0.8, 0.95, 0.99):
-            r = m.top_box_from_counts(x, n, ci=method, level=level)
+            r = m.top_box_from_counts(x, n, method=method, level=level)
             lo, hi = proportion_confint(x, n, alpha=1 - level, method=sm_method)
             assert r.ci_low == pytest.approx(100 * max(lo, 0.0), abs=1e-9)
             assert r.ci_high == pytest.approx(100 * min(hi, 1.0), abs=1e-9)
@@ -184,8 +184,8 @@ def test_mean_t_interval_equals_scipy_and_statsmodels() -> None:
 def test_weights_equal_or_frequency_weights_reduce_to_unweighted() -> None:
     rng = np.random.default_rng(5)
     s = rng.integers(0, 11, size=300)
-    plain = m.nps(s, ci="wald")
-    same = m.nps(s, weights=np.full(300, 2.5), ci="wald")
+    plain = m.nps(s, method="wald")
+    same = m.nps(s, weights=np.full(300, 2.5), method="wald")
     assert same.n_eff == pytest.approx(300)
     assert (same.estimate, same.ci_low, same.ci_high) == pytest.approx(
         (plain.estimate, plain.ci_low, plain.ci_high))
@@ -197,7 +197,7 @@ def test_weights_equal_or_frequency_weights_reduce_to_unweighted() -> None:
     share_p = w[s >= 9].sum() / w.sum()
     share_d = w[s <= 6].sum() / w.sum()
     assert r.estimate == pytest.approx(100 * (share_p - share_d))
-    wald = m.nps(s, weights=w, ci="wald")
+    wald = m.nps(s, weights=w, method="wald")
     assert wald.se == pytest.approx(
         100 * math.sqrt((share_p + share_d - (share_p - share_d) ** 2) / r.n_eff))
     # weighted mean: the weighted variance rescaled by n_eff / (n_eff - 1)
@@ -269,7 +269,7 @@ def test_compare_nps_type_one_error_and_power() -> None:
     p = 2 * stats.norm.sf(np.abs(ea - eb) / np.hypot(sa, sb))
     assert 0.035 <= np.mean(p < 0.05) <= 0.065
     # the function itself on one pair agrees with the vectorised formula
-    c = m.compare(m.nps_from_counts(*a[0], ci="wald"), m.nps_from_counts(*b[0], ci="wald"))
+    c = m.compare(m.nps_from_counts(*a[0], method="wald"), m.nps_from_counts(*b[0], method="wald"))
     assert c.p_value == pytest.approx(p[0])
 
 
@@ -425,8 +425,8 @@ def test_bad_scores_raise_naming_column_and_rows() -> None:
         m.ces([1, 2, 9])
     with pytest.raises(ValueError, match="argument 'weights'"):
         m.nps([9, 10], weights=[1.0, -2.0])
-    with pytest.raises(ValueError, match="argument 'ci'"):
-        m.nps([9, 10], ci="wilson")
+    with pytest.raises(ValueError, match="argument 'method'"):
+        m.nps([9, 10], method="wilson")
     with pytest.raises(ValueError, match="argument 'scores' is a DataFrame"):
         m.nps(pd.DataFrame({"a": [1]}))
 
@@ -520,7 +520,7 @@ def test_score_interval_inverts_the_score_test(counts: tuple[int, int, int]) -> 
     # numerically maximised constrained likelihood, equals the normal quantile.
     P, O_, D = counts
     n = P + O_ + D
-    r = m.nps_from_counts(P, O_, D, ci="score")
+    r = m.nps_from_counts(P, O_, D, method="score")
     z = stats.norm.ppf(0.975)
     for limit, sign in ((r.ci_low, 1), (r.ci_high, -1)):
         delta = limit / 100
@@ -540,10 +540,10 @@ def test_bootstrap_for_means_and_proportions_agrees_with_row_bootstrap() -> None
     x = np.repeat(np.arange(1, 8), [3, 5, 8, 15, 30, 25, 14])
     row = stats.bootstrap((x,), np.mean, n_resamples=20000, method="percentile",
                           random_state=np.random.default_rng(0))
-    cnt = m.ces(x, ci="bootstrap", n_boot=20000, seed=0)
+    cnt = m.ces(x, method="bootstrap", n_boot=20000, seed=0)
     assert cnt.ci_low == pytest.approx(row.confidence_interval.low, abs=0.03)
     assert cnt.ci_high == pytest.approx(row.confidence_interval.high, abs=0.03)
-    tb = m.top_box_from_counts(69, 100, ci="bootstrap", n_boot=20000, seed=0)
+    tb = m.top_box_from_counts(69, 100, method="bootstrap", n_boot=20000, seed=0)
     y = np.repeat([100.0, 0.0], [69, 31])
     rowp = stats.bootstrap((y,), np.mean, n_resamples=20000, method="percentile",
                            random_state=np.random.default_rng(1))
@@ -574,9 +574,9 @@ def test_ces_top_box_and_weighted_bootstrap_from_counts() -> None:
     ref = m.ces(web["ces"], top_box=3, weights=web["w"])
     assert out.loc["web", "estimate"] == pytest.approx(ref.estimate)
     assert out.loc["web", "n_eff"] == pytest.approx(ref.n_eff)
-    boot = m.nps(web["nps"].dropna(), weights=web.loc[web["nps"].notna(), "w"], ci="bootstrap",
+    boot = m.nps(web["nps"].dropna(), weights=web.loc[web["nps"].notna(), "w"], method="bootstrap",
                  seed=1)
-    wald = m.nps(web["nps"].dropna(), weights=web.loc[web["nps"].notna(), "w"], ci="wald")
+    wald = m.nps(web["nps"].dropna(), weights=web.loc[web["nps"].notna(), "w"], method="wald")
     assert boot.se == pytest.approx(wald.se, rel=0.05)  # both use Kish's n_eff
 
 
@@ -649,47 +649,47 @@ def test_nps_interval_widths_follow_the_closed_forms() -> None:
 
 
 def test_nps_coverage_simulation_matches_exact_coverage_and_wald_undercovers() -> None:
-    n_sim = 4000
+    n_boot = 4000
     mixes = {"polarised": (0.45, 0.45), "strong": (0.8, 0.1)}
     cov = m.nps_coverage_simulation((30, 1000), mixes, ("wald", "adjusted_wald", "score"),
-                                    n_sim=n_sim, seed=11)
+                                    n_boot=n_boot, seed=11)
     assert len(cov) == 2 * 2 * 3
     assert set(cov.columns) >= {"n", "mix", "method", "coverage", "mc_se", "true_nps"}
     small = cov[cov["n"] == 30].set_index(["mix", "method"])["coverage"]
     for (name, method), c in small.items():  # exact trinomial enumeration at n = 30
         exact = _exact_coverage(method, 30, *mixes[name])
-        assert abs(c - exact) <= 4 * math.sqrt(exact * (1 - exact) / n_sim)
+        assert abs(c - exact) <= 4 * math.sqrt(exact * (1 - exact) / n_boot)
     # plain Wald under-covers at n = 30; adjusted Wald does not
     assert small.xs("wald", level="method").mean() < 0.935
     assert small.xs("adjusted_wald", level="method").mean() > 0.94
     # at n = 1,000 every method is nominal within Monte Carlo error (+ 0.5 point of
     # discreteness)
     large = cov[cov["n"] == 1000]
-    assert (np.abs(large["coverage"] - 0.95) <= 4 * math.sqrt(0.95 * 0.05 / n_sim) + 0.005).all()
-    assert cov.equals(m.nps_coverage_simulation((30, 1000), mixes, n_sim=n_sim, seed=11))
+    assert (np.abs(large["coverage"] - 0.95) <= 4 * math.sqrt(0.95 * 0.05 / n_boot) + 0.005).all()
+    assert cov.equals(m.nps_coverage_simulation((30, 1000), mixes, n_boot=n_boot, seed=11))
 
 
 def test_false_alarm_simulation_holds_its_level_and_matches_exact_gap_distribution() -> None:
-    n_sim = 4000
-    sim = m.nps_false_alarm_simulation(0.45, 0.25, n=100, n_sim=n_sim, seed=12)
-    assert sim.n_sim == n_sim and len(sim.to_frame()) == n_sim
+    n_boot = 4000
+    sim = m.nps_false_alarm_simulation(0.45, 0.25, n=100, n_boot=n_boot, seed=12)
+    assert sim.n_boot == n_boot and len(sim.to_frame()) == n_boot
     # the test's promise: ~5% false alarms, within Monte Carlo error
-    assert abs(sim.false_alarm_rate - 0.05) <= 4 * math.sqrt(0.05 * 0.95 / n_sim) + 0.005
+    assert abs(sim.false_alarm_rate - 0.05) <= 4 * math.sqrt(0.05 * 0.95 / n_boot) + 0.005
     assert sim.mc_se == pytest.approx(math.sqrt(sim.false_alarm_rate
-                                                * (1 - sim.false_alarm_rate) / n_sim))
+                                                * (1 - sim.false_alarm_rate) / n_boot))
     # exact P(|gap| >= 10) from the trinomial distribution of P - D, convolved with itself
     prom, detr, prob = _trinomial_outcomes(100, 0.45, 0.25)
     pmf_k = np.bincount(prom - detr + 100, weights=prob, minlength=201)  # k = P - D = NPS
     pmf_gap = np.convolve(pmf_k, pmf_k[::-1])  # index i -> gap i - 200
     gaps = np.arange(len(pmf_gap)) - 200
     exact = float(pmf_gap[np.abs(gaps) >= 10].sum())
-    assert abs(sim.share_with_gap(10) - exact) <= 4 * math.sqrt(exact * (1 - exact) / n_sim)
+    assert abs(sim.share_with_gap(10) - exact) <= 4 * math.sqrt(exact * (1 - exact) / n_boot)
     # each p-value equals compare() on the two results, for both methods
-    for ci in ("adjusted_wald", "wald"):
-        s = m.nps_false_alarm_simulation(0.45, 0.25, n=60, n_sim=40, ci=ci, seed=13)
+    for meth in ("adjusted_wald", "wald"):
+        s = m.nps_false_alarm_simulation(0.45, 0.25, n=60, n_boot=40, method=meth, seed=13)
         for row in s.pairs.itertuples():
-            a = m.nps_from_counts(row.promoters_a, row.passives_a, row.detractors_a, ci=ci)
-            b = m.nps_from_counts(row.promoters_b, row.passives_b, row.detractors_b, ci=ci)
+            a = m.nps_from_counts(row.promoters_a, row.passives_a, row.detractors_a, method=meth)
+            b = m.nps_from_counts(row.promoters_b, row.passives_b, row.detractors_b, method=meth)
             assert row.p_value == pytest.approx(m.compare(a, b).p_value, rel=1e-9, abs=1e-12)
             assert row.gap == pytest.approx(a.estimate - b.estimate)
     a, b, diff = sim.example_pair(10, 15, labels=("team A", "team B"))
@@ -781,3 +781,67 @@ def test_check_engines_counts_agree_and_leave_the_frame_untouched() -> None:
     assert chk.to_frame()["n"].sum() == len(df)
     with pytest.raises(ValueError, match="not found"):
         m.check_engines(df, "shop", "nps")
+
+
+# --------------------------------------------------------------------------------------------
+# One vocabulary: method, n_boot, data; old keywords are deprecated aliases for one release
+# --------------------------------------------------------------------------------------------
+
+
+def test_old_keywords_still_work_with_a_deprecation_warning() -> None:
+    new = m.nps_from_counts(291, 476, 395, method="wald")
+    with pytest.warns(DeprecationWarning, match=r"nps_from_counts\(\): argument 'ci' is "
+                      r"deprecated.*use 'method'") as rec:
+        old = m.nps_from_counts(291, 476, 395, ci="wald")
+    assert old == new
+    assert rec[0].filename == __file__  # the warning points at the caller's line
+    df = pd.DataFrame({"team": ["x"] * 50 + ["y"] * 60,
+                       "nps": [10, 9, 7, 3, 10] * 10 + [8, 6, 9] * 20})
+    with pytest.warns(DeprecationWarning, match="argument 'df'"):
+        seg = m.by_segment(df=df, by="team")
+    assert seg.equals(m.by_segment(data=df, by="team"))
+    with pytest.warns(DeprecationWarning, match="argument 'n_sim'"):
+        cov = m.nps_coverage_simulation((30,), [(0.4, 0.2)], ("wald",), n_sim=50, seed=1)
+    assert cov.equals(m.nps_coverage_simulation((30,), [(0.4, 0.2)], ("wald",), n_boot=50,
+                                                seed=1))
+    cases = [
+        (m.nps, ([9, 10, 3],), {"ci": "wald"}),
+        (m.csat, ([5, 4, 1],), {"ci": "wald"}),
+        (m.ces, ([7, 6, 2],), {"ci": "t"}),
+        (m.top_box, ([5, 4, 1],), {"ci": "wald"}),
+        (m.mean_score, ([5, 4, 1],), {"ci": "t"}),
+        (m.csat_from_counts, (3, 4), {"ci": "wald"}),
+        (m.top_box_from_counts, (3, 4), {"ci": "wald"}),
+        (m.mean_from_counts, ({1: 2, 4: 3},), {"ci": "t"}),
+        (m.repeated_nps_samples, (0.4, 0.2), {"ci": "wald", "periods": 2, "seed": 0}),
+        (m.top_box_intervals_at_assumed_n, ({"a": 50.0},), {"ci": "wald"}),
+        (m.nps_false_alarm_simulation, (0.4, 0.2), {"ci": "wald", "n_sim": 5, "seed": 0}),
+        (m.summarise_counts, (m.aggregate_responses(df, "team", "nps"), "team"),
+         {"ci": "wald"}),
+        (m.compare_segments, (df, "team"), {"ci": "wald"}),
+        (m.check_engines, (), {"df": df, "by": "team", "score": "nps"}),
+    ]
+    for func, args, kwargs in cases:
+        with pytest.warns(DeprecationWarning, match="is deprecated"):
+            func(*args, **kwargs)
+    with pytest.raises(TypeError, match="got both 'ci' \\(deprecated\\) and 'method'"):
+        m.nps([9, 10], ci="wald", method="wald")
+    sim = m.nps_false_alarm_simulation(0.4, 0.2, n_boot=5, method="wald", seed=0)
+    with pytest.warns(DeprecationWarning, match="use n_boot"):
+        assert sim.n_sim == 5
+    with pytest.warns(DeprecationWarning, match="use method"):
+        assert sim.ci == "wald"
+
+
+def test_new_keywords_emit_no_warning() -> None:
+    df = pd.DataFrame({"team": ["x"] * 50 + ["y"] * 60,
+                       "nps": [10, 9, 7, 3, 10] * 10 + [8, 6, 9] * 20})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m.nps(df["nps"], method="wald")
+        m.by_segment(data=df, by="team", method="wald")
+        m.compare_segments(data=df, by="team", method="wald")
+        sim = m.nps_false_alarm_simulation(0.4, 0.2, n_boot=20, method="wald", seed=0)
+        sim.summary()
+        sim.example_pair(0, 200)
+        m.nps_coverage_simulation((30,), [(0.4, 0.2)], ("wald",), n_boot=20, seed=1)

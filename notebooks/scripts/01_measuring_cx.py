@@ -151,7 +151,7 @@ plt.show()
 # %%
 coverage = m.nps_coverage_simulation(
     n_values=(30, 100, 1000), mixes=[(0.4, 0.2), (0.7, 0.05), (0.45, 0.45), (0.8, 0.1)],
-    methods=("wald", "adjusted_wald", "score"), n_sim=n_sim, level=level, seed=seed + 1)
+    methods=("wald", "adjusted_wald", "score"), n_boot=n_sim, level=level, seed=seed + 1)
 coverage.pivot_table(index="n", columns="method", values="coverage", sort=False).round(3)
 
 # %% [markdown]
@@ -263,7 +263,7 @@ plt.show()
 # both). How often does the gap between their bare scores reach 10 points or more?
 
 # %%
-alarms = m.nps_false_alarm_simulation(promoters, detractors, n=100, n_sim=n_sim, level=level,
+alarms = m.nps_false_alarm_simulation(promoters, detractors, n=100, n_boot=n_sim, level=level,
                                       seed=seed + 2)
 print(alarms.summary(gap=10))
 
