@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.cxresearch-installed
 NBVAL  := --nbval
 JOBS   ?= 2
 
-.PHONY: help run test venv lab figures data lint unit notebooks benchmarks validate lower-bounds clean distclean
+.PHONY: help run test test-portable run-portable venv lab figures data lint unit notebooks benchmarks validate lower-bounds clean distclean
 
 help: ## show this help
 	@echo "cxresearch -- make targets:"
@@ -38,6 +38,12 @@ test: $(STAMP) ## set up, then ruff + unit tests + doctests + every notebook und
 	@$(PY) -m ruff check cxresearch tests benchmarks scripts conftest.py
 	@echo "==> pytest: unit tests, doctests and notebooks (nbval), $(JOBS) workers"
 	@$(PY) -m pytest -n $(JOBS) --dist loadscope $(NBVAL)
+
+test-portable: $(STAMP) ## unit tests + doctests + every notebook again under perturbed numerics (SIMD off, other BLAS kernels, 1 thread)
+	@$(PY) scripts/portable.py test
+
+run-portable: $(STAMP) ## make run under each perturbed numeric environment; git status must stay empty
+	@$(PY) scripts/portable.py run
 
 lint: $(STAMP) ## ruff only
 	@$(PY) -m ruff check cxresearch tests benchmarks scripts conftest.py

@@ -32,3 +32,19 @@ def pytest_unconfigure(config) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
         if os.environ.get("CXRESEARCH_FIGURES_DIR") == scratch:
             del os.environ["CXRESEARCH_FIGURES_DIR"]
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """``CXRESEARCH_TEST_ORDER=reverse`` (set by ``scripts/portable.py``) runs the test files in
+    reverse order, and the tests inside a unit-test file in reverse too; a notebook's cells keep
+    their order, since each depends on the ones before it."""
+    if os.environ.get("CXRESEARCH_TEST_ORDER") != "reverse":
+        return
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(str(item.path), []).append(item)
+    ordered = []
+    for path in reversed(list(files)):
+        group = files[path]
+        ordered.extend(group if path.endswith(".ipynb") else reversed(group))
+    items[:] = ordered
