@@ -364,37 +364,51 @@ def _clean(
             "argument 'scores' is a DataFrame; pass one column, e.g. df['nps'] "
             "(or use by_segment for several segments)"
         )
-    s = scores if isinstance(scores, pd.Series) else pd.Series(np.asarray(scores, dtype=object))
-    col = name or (str(s.name) if s.name is not None else "scores")
-    if pd.api.types.is_bool_dtype(s.dtype):
+    # Every check below is a vectorised pass over the values (no Python-level loop). A numeric
+    # numpy array is used as it is (a pandas Series around it would cost a copy).
+    if isinstance(scores, pd.Series):
+        s: pd.Series | None = scores
+        raw: Any = scores
+        col = name or (str(scores.name) if scores.name is not None else "scores")
+    elif isinstance(scores, np.ndarray) and scores.dtype.kind in "biuf" and scores.ndim == 1:
+        s, raw, col = None, scores, name or "scores"
+    else:  # lists and other sequences: keep each element's own type (True is not 1)
+        s = pd.Series(np.asarray(scores, dtype=object))
+        raw, col = s, name or "scores"
+    n_all = len(raw)
+
+    def labels() -> pd.Index:  # row labels, built only for an error message
+        return s.index if s is not None else pd.RangeIndex(n_all)
+
+    dtype = raw.dtype
+    if pd.api.types.is_bool_dtype(dtype):
         raise ValueError(f"column '{col}': scores are True/False, expected numbers")
-    missing = s.isna().to_numpy()
-    if pd.api.types.is_numeric_dtype(s.dtype):
-        values = s.to_numpy(dtype=float, na_value=np.nan)
+    exact_int = False
+    if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
+        values = np.asarray(raw, dtype=float)
+        exact_int = dtype.kind in "iu"  # plain integers: no NaN, inf or fractions possible
+        missing = np.zeros(n_all, dtype=bool) if exact_int else np.isnan(values)
+    elif pd.api.types.is_numeric_dtype(dtype):  # nullable extension dtypes (Int64, Float64)
+        values = raw.to_numpy(dtype=float, na_value=np.nan)
+        missing = np.isnan(values)
     else:
-        is_bool = s.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
-        num = pd.to_numeric(s.where(~is_bool), errors="coerce")
-        text = (num.isna().to_numpy() & ~missing) | is_bool
-        if text.any():
-            examples = list(s[text].iloc[:3])
+        assert s is not None
+        missing = s.isna().to_numpy()
+        values = _object_values(s, col, missing)
+    if not exact_int:
+        infinite = np.isinf(values)
+        if infinite.any():
             raise ValueError(
-                f"column '{col}': {int(text.sum())} non-numeric value(s) at rows "
-                f"{_rows(s.index, text)} (e.g. {examples!r})"
+                f"column '{col}': {int(infinite.sum())} infinite value(s) at rows "
+                f"{_rows(labels(), infinite)}"
             )
-        values = num.to_numpy(dtype=float, na_value=np.nan)
-    infinite = np.isinf(values)
-    if infinite.any():
-        raise ValueError(
-            f"column '{col}': {int(infinite.sum())} infinite value(s) at rows "
-            f"{_rows(s.index, infinite)}"
-        )
     w = None
     if weights is not None:
         wser = weights if isinstance(weights, pd.Series) else pd.Series(np.asarray(weights))
         wname = str(wser.name) if isinstance(weights, pd.Series) and wser.name else "weights"
-        if len(wser) != len(s):
+        if len(wser) != n_all:
             raise ValueError(
-                f"argument '{wname}': {len(wser)} weight(s) for {len(s)} score(s) in '{col}'"
+                f"argument '{wname}': {len(wser)} weight(s) for {n_all} score(s) in '{col}'"
             )
         try:
             w = pd.to_numeric(wser, errors="raise").to_numpy(dtype=float, na_value=np.nan)
@@ -404,36 +418,82 @@ def _clean(
         if bad_w.any():
             raise ValueError(
                 f"argument '{wname}': {int(bad_w.sum())} missing, infinite or negative weight(s) "
-                f"at rows {_rows(s.index, bad_w)}"
+                f"at rows {_rows(labels(), bad_w)}"
             )
-    n_missing = int(missing.sum())
+    n_missing = 0 if exact_int else int(np.count_nonzero(missing))
     if n_missing:
         warnings.warn(
-            f"column '{col}': dropped {n_missing} missing value(s) of {len(s)}",
+            f"column '{col}': dropped {n_missing} missing value(s) of {n_all}",
             UserWarning,
-            stacklevel=3,
+            stacklevel=_caller_stacklevel(),
         )
-    keep = ~missing
-    index = s.index[keep]
-    values = values[keep]
-    if w is not None:
-        w = w[keep]
-    if scale is not None:
+        keep = ~missing
+        values = values[keep]
+        if w is not None:
+            w = w[keep]
+
+    def index() -> pd.Index:  # row labels of the kept values, built only for an error message
+        return labels()[~missing] if n_missing else labels()
+
+    if scale is not None and len(values):
         lo, hi = scale
-        outside = (values < lo) | (values > hi)
-        if outside.any():
+        # two reductions decide; the mask (for the message) is built only when something is out
+        if values.min() < lo or values.max() > hi:
+            outside = (values < lo) | (values > hi)
             raise ValueError(
                 f"column '{col}': {int(outside.sum())} value(s) outside {lo:g}..{hi:g} at rows "
-                f"{_rows(index, outside)}"
+                f"{_rows(index(), outside)}"
             )
-    if integer:
+    if integer and not exact_int:
         frac = values != np.round(values)
         if frac.any():
             raise ValueError(
                 f"column '{col}': {int(frac.sum())} non-integer value(s) on an integer scale at "
-                f"rows {_rows(index, frac)}"
+                f"rows {_rows(index(), frac)}"
             )
     return values, w, n_missing, col
+
+
+# pandas' inferred types of an object column that hold only numbers (no bool, no text)
+_NUMERIC_INFERRED = frozenset({"integer", "floating", "mixed-integer-float", "decimal", "empty"})
+
+
+def _object_values(s: pd.Series, col: str, missing: np.ndarray) -> np.ndarray:
+    """Float values of an object-dtype column; text and True/False raise naming the rows.
+
+    ``pd.api.types.infer_dtype`` classifies the column in one C-level pass; only a column that
+    is not purely numeric is inspected element by element (to find the offending rows).
+    """
+    if pd.api.types.infer_dtype(s, skipna=True) in _NUMERIC_INFERRED:
+        return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    obj = s.to_numpy(dtype=object)
+    is_bool = np.fromiter((isinstance(v, bool | np.bool_) for v in obj), dtype=bool,
+                          count=len(obj))
+    num = pd.to_numeric(s.where(~is_bool), errors="coerce")
+    text = (num.isna().to_numpy() & ~missing) | is_bool
+    if text.any():
+        examples = list(s[text].iloc[:3])
+        raise ValueError(
+            f"column '{col}': {int(text.sum())} non-numeric value(s) at rows "
+            f"{_rows(s.index, text)} (e.g. {examples!r})"
+        )
+    return num.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _caller_stacklevel() -> int:
+    """``stacklevel`` for ``warnings.warn`` that points at the first frame outside this module.
+
+    Public functions call each other and are wrapped by :func:`_renamed`, so a fixed level
+    would blame a line of this file instead of the caller's.
+    """
+    import sys
+
+    frame = sys._getframe(1)  # the function calling warnings.warn: level 1
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 def _check_count(value: Any, arg: str) -> float:
@@ -650,8 +710,8 @@ def nps(
     """
     values, w, n_missing, col = _clean(scores, weights, scale=NPS_SCALE, integer=True, name=name)
     if w is None:
-        P, O_, D = (float(np.sum(values >= 9)), float(np.sum((values >= 7) & (values <= 8))),
-                    float(np.sum(values <= 6)))
+        P, D = float(np.count_nonzero(values >= 9)), float(np.count_nonzero(values <= 6))
+        O_ = len(values) - P - D
         n_eff = None
     else:
         P, O_, D = (float(w[values >= 9].sum()), float(w[(values >= 7) & (values <= 8)].sum()),
