@@ -1,0 +1,254 @@
+"""Sentences built from computed results, so that a notebook's conclusions follow the data.
+
+A sentence that states a result is made here from the estimate and its interval (or from an
+adjusted test), never typed into a notebook. The interval decides the wording:
+
+- it excludes zero: the data show a positive (negative) *association*, or *effect* when the
+  design earns the causal word (``design="causal"``: a randomised or quasi-experimental design
+  whose assumptions the notebook states);
+- it includes zero: the data show **no clear** association, and the sentence says how large an
+  effect the interval still allows.
+
+Each :class:`Finding` carries ``claims_effect`` and renders as Markdown with that flag in the
+output's metadata (``{"cxresearch": {"claims_effect": ...}}``), so a test can run the notebooks
+on a study in which every effect is zero and check that no generated sentence claims one
+(``tests/test_conclusions.py``).
+
+Sentences that are true only of the bundled synthetic study (for example "the estimate is close
+to the simulation's true value") are made with :func:`about_synthetic`, which returns nothing
+when the data are a user's.
+
+Examples
+--------
+>>> f = effect_sentence("EX → CX (SD per SD)", 0.31, 0.22, 0.40)
+>>> f.claims_effect
+True
+>>> print(f.text)
+**EX → CX (SD per SD)**: 0.31 (95% CI 0.22 to 0.40). The interval excludes zero:
+the data show a positive association.
+>>> print(effect_sentence("growth, leader vs not (pp)", 0.97, -0.98, 2.92).text)
+**growth, leader vs not (pp)**: 0.97 (95% CI -0.98 to 2.92). The interval includes zero:
+these data show no clear association (they allow anything from -0.98 to 2.92).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from cxresearch._checks import check_level, require_columns
+
+__all__ = [
+    "Conclusions",
+    "Finding",
+    "about_synthetic",
+    "count_sentence",
+    "effect_sentence",
+    "truth_sentence",
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One generated sentence and whether it claims an effect (or association)."""
+
+    text: str
+    claims_effect: bool
+    kind: str = "result"
+
+    def _repr_markdown_(self) -> tuple[str, dict[str, Any]]:
+        return self.text, {"cxresearch": {"claims_effect": self.claims_effect,
+                                          "kind": self.kind}}
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Conclusions:
+    """Several findings shown as one Markdown list under a heading."""
+
+    findings: tuple[Finding, ...]
+    heading: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def claims_effect(self) -> bool:
+        return any(f.claims_effect for f in self.findings)
+
+    @property
+    def text(self) -> str:
+        lines = [f"**{self.heading}**", ""] if self.heading else []
+        lines += [f"- {f.text}" for f in self.findings if f.text]
+        if self.notes:
+            lines += ["", *self.notes]
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> tuple[str, dict[str, Any]]:
+        return self.text, {"cxresearch": {"claims_effect": self.claims_effect,
+                                          "kind": "conclusions"}}
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _fmt(x: float, digits: int) -> str:
+    if x is None or not math.isfinite(float(x)):
+        return "n/a"
+    s = f"{float(x):.{digits}f}"
+    return "0" + s[2:] if s.startswith("-0") and float(s) == 0 else s  # no "-0.00"
+
+
+def effect_sentence(
+    subject: str,
+    estimate: float,
+    ci_low: float,
+    ci_high: float,
+    *,
+    level: float = 0.95,
+    digits: int = 2,
+    null: float = 0.0,
+    design: Literal["association", "causal"] = "association",
+    positive: str = "positive",
+    negative: str = "negative",
+) -> Finding:
+    """The sentence for one estimate with its interval; the interval decides the wording.
+
+    Parameters
+    ----------
+    subject : str
+        What was estimated, with its unit, e.g. ``"CX leader vs none, revenue growth (pp)"``.
+    estimate, ci_low, ci_high : float
+        The estimate and its interval at ``level``.
+    level : float
+        The interval's confidence level (only for the wording).
+    digits : int
+        Decimals shown.
+    null : float
+        The no-effect value (0 for differences and slopes, 1 for ratios).
+    design : {"association", "causal"}
+        ``"causal"`` only where the design earns the word "effect".
+    positive, negative : str
+        Words for the two directions (e.g. ``"higher"`` / ``"lower"``).
+
+    Returns
+    -------
+    Finding
+        ``claims_effect`` is True when the interval excludes ``null``.
+
+    Examples
+    --------
+    >>> effect_sentence("odds ratio", 0.8, 0.7, 0.9, null=1.0).claims_effect
+    True
+    """
+    check_level(level)
+    noun = "effect" if design == "causal" else "association"
+    pct = f"{level * 100:.0f}%"
+    head = (f"**{subject}**: {_fmt(estimate, digits)} ({pct} CI {_fmt(ci_low, digits)} to "
+            f"{_fmt(ci_high, digits)}).")
+    values = [estimate, ci_low, ci_high]
+    if not all(v is not None and math.isfinite(float(v)) for v in values):
+        return Finding(f"**{subject}**: could not be estimated from these data.", False)
+    null_word = "zero" if null == 0 else _fmt(null, digits)
+    if ci_low > null or ci_high < null:
+        word = positive if estimate > null else negative
+        article = "an" if word[:1].lower() in "aeiou" else "a"
+        return Finding(f"{head} The interval excludes {null_word}: the data show {article} "
+                       f"{word} {noun}.", True)
+    return Finding(
+        f"{head} The interval includes {null_word}: these data show no clear {noun} (they "
+        f"allow anything from {_fmt(ci_low, digits)} to {_fmt(ci_high, digits)}).",
+        False,
+    )
+
+
+def count_sentence(
+    n_supported: int,
+    n_total: int,
+    what: str,
+    *,
+    adjustment: str = "Holm",
+    level: float = 0.95,
+) -> Finding:
+    """How many of several comparisons hold after multiplicity control.
+
+    >>> print(count_sentence(2, 10, "pairwise owner differences").text)
+    After Holm adjustment for 10 comparisons, 2 of 10 pairwise owner differences are
+    distinguishable from zero at the 5% level.
+    >>> count_sentence(0, 10, "pairwise owner differences").claims_effect
+    False
+    """
+    check_level(level)
+    alpha = f"{(1 - level) * 100:.0f}%"
+    if n_supported == 0:
+        return Finding(f"After {adjustment} adjustment for {n_total} comparisons, none of the "
+                       f"{n_total} {what} is distinguishable from zero at the {alpha} level.",
+                       False)
+    return Finding(f"After {adjustment} adjustment for {n_total} comparisons, {n_supported} of "
+                   f"{n_total} {what} {'is' if n_supported == 1 else 'are'} distinguishable "
+                   f"from zero at the {alpha} level.", True)
+
+
+def truth_sentence(
+    subject: str, estimate: float, ci_low: float, ci_high: float, truth: float, *,
+    digits: int = 2,
+) -> Finding:
+    """Does the interval cover the simulation's true value? (synthetic data only)
+
+    >>> print(truth_sentence("EX → CX", 0.31, 0.22, 0.40, 0.30).text)
+    **EX → CX**: the interval (0.22 to 0.40) covers the simulation's true value, 0.30.
+    """
+    covers = ci_low <= truth <= ci_high
+    verb = "covers" if covers else "misses"
+    return Finding(f"**{subject}**: the interval ({_fmt(ci_low, digits)} to "
+                   f"{_fmt(ci_high, digits)}) {verb} the simulation's true value, "
+                   f"{_fmt(truth, digits)}.", False, kind="truth")
+
+
+def about_synthetic(text: str, synthetic: bool) -> Finding:
+    """A sentence that is true only of the bundled synthetic study; empty on a user's data.
+
+    >>> about_synthetic("In the simulation, EX drives CX.", synthetic=False).text
+    ''
+    """
+    if not synthetic:
+        return Finding("", False, kind="synthetic-only")
+    return Finding(f"*About the bundled synthetic study:* {text}", False, kind="synthetic-only")
+
+
+def findings_from_table(
+    data: pd.DataFrame,
+    label: str,
+    *,
+    estimate: str = "estimate",
+    ci_low: str = "ci_low",
+    ci_high: str = "ci_high",
+    subjects: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> tuple[Finding, ...]:
+    """One :func:`effect_sentence` per row of a tidy result table.
+
+    >>> t = pd.DataFrame({"term": ["a", "b"], "estimate": [1.0, 0.1],
+    ...                   "ci_low": [0.5, -0.2], "ci_high": [1.5, 0.4]})
+    >>> [f.claims_effect for f in findings_from_table(t, "term")]
+    [True, False]
+    """
+    require_columns(data, [label, estimate, ci_low, ci_high])
+    names: Iterable[str] = subjects if subjects is not None else data[label].astype(str)
+    return tuple(
+        effect_sentence(name, float(r[estimate]), float(r[ci_low]), float(r[ci_high]), **kwargs)
+        for name, (_, r) in zip(names, data.iterrows(), strict=True)
+    )
+
+
+def any_claims(objs: Iterable[Finding | Conclusions]) -> bool:
+    """True if any of the findings claims an effect."""
+    return bool(np.any([o.claims_effect for o in objs]))
+
+
+__all__ += ["any_claims", "findings_from_table"]

@@ -1,0 +1,61 @@
+"""Generated sentences: the interval decides the wording; a null study claims nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxresearch import conclusions as cc
+from cxresearch.simulate.null import EFFECT_FIELDS, null_study_params
+from cxresearch.simulate.study import simulate_study
+
+
+@pytest.mark.parametrize(
+    ("est", "lo", "hi", "claims", "word"),
+    [(0.5, 0.1, 0.9, True, "positive"), (-0.5, -0.9, -0.1, True, "negative"),
+     (0.1, -0.2, 0.4, False, "no clear"), (0.0, 0.0, 0.0, False, "no clear")],
+)
+def test_interval_decides_the_wording(est, lo, hi, claims, word) -> None:
+    f = cc.effect_sentence("x", est, lo, hi)
+    assert f.claims_effect is claims
+    assert word in f.text
+    assert ("effect" in f.text) is False  # associations unless the design is causal
+
+
+def test_causal_word_only_when_asked_and_ratio_null() -> None:
+    assert "positive effect" in cc.effect_sentence("x", 1, 0.5, 1.5, design="causal").text
+    odds = cc.effect_sentence("OR", 0.8, 0.7, 0.95, null=1.0, negative="lower")
+    assert odds.claims_effect and "lower association" in odds.text
+    assert not cc.effect_sentence("OR", 0.9, 0.7, 1.1, null=1.0).claims_effect
+
+
+def test_nan_estimate_claims_nothing() -> None:
+    f = cc.effect_sentence("x", np.nan, np.nan, np.nan)
+    assert not f.claims_effect and "could not be estimated" in f.text
+
+
+def test_markdown_carries_the_claim_flag() -> None:
+    _, meta = cc.effect_sentence("x", 1, 0.5, 1.5)._repr_markdown_()
+    assert meta == {"cxresearch": {"claims_effect": True, "kind": "result"}}
+    both = cc.Conclusions((cc.effect_sentence("a", 1, 0.5, 1.5),
+                           cc.effect_sentence("b", 0, -1, 1)), heading="What the data show")
+    assert both.claims_effect and both.text.startswith("**What the data show**")
+    assert cc.about_synthetic("s", synthetic=False).text == ""
+    assert cc.about_synthetic("s", synthetic=True).text.startswith("*About the bundled synthetic")
+
+
+def test_count_sentence_and_table() -> None:
+    assert cc.count_sentence(1, 12, "contrasts").text.count(" is ") == 1
+    t = pd.DataFrame({"term": ["a"], "estimate": [1.0], "ci_low": [0.2], "ci_high": [2.0]})
+    assert cc.findings_from_table(t, "term")[0].claims_effect
+    assert cc.truth_sentence("a", 1, 0.5, 1.5, 2.0).text.count("misses") == 1
+
+
+def test_null_study_has_every_effect_zero_and_keeps_the_rest() -> None:
+    p = null_study_params(n_firms=30, n_years=4)
+    assert all(getattr(p, f) == 0.0 for f in EFFECT_FIELDS)
+    s = simulate_study(p, seed=3)
+    truth = {k: v for k, v in s.truth.items() if "effect" in k or k.startswith(("ex_", "cx_"))}
+    assert all(v == 0.0 for v in truth.values()), truth
+    assert s.truth["icc_employees"] > 0  # firms still differ
