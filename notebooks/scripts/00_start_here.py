@@ -87,7 +87,7 @@ from cxresearch.metrics import nps_from_counts
 
 table = pd.concat(
     [
-        nps_from_counts(promoters, passives, detractors, ci=method, level=level)
+        nps_from_counts(promoters, passives, detractors, method=method, level=level)
         .to_frame()
         .assign(method=method)
         for method in ("wald", "adjusted_wald")
