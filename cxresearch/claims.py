@@ -1,0 +1,143 @@
+"""The claims ledger: every question the project examines, with what evidence, and what a writer
+may safely say about it.
+
+One source for the table shown in ``notebooks/00_start_here`` and in the README (a test keeps
+the README's copy identical to :func:`ledger_markdown`).
+
+Kinds of evidence:
+
+- **synthetic, known truth** -- the bundled simulated study; it shows whether a *method*
+  recovers an effect that was put in by assumption, never whether the effect exists;
+- **real** -- data about real organisations or people (CMS patient-experience scores);
+- **fictional / artificial** -- realistic data made up by a vendor or a textbook (IBM's HR and
+  telco samples are fictional; the MLC++ churn data are artificial);
+- **published literature** -- peer-reviewed findings cited in the notebooks;
+- **not yet examined** -- a question the project names but has no notebook for yet.
+
+Two meanings of "CX leader" are kept apart: *firms with a CX executive* (a dedicated CXO/CCO:
+``cx_owner == "cx_leader"``) and *CX-leading firms* (firms that do better on CX than peers).
+
+>>> t = ledger()
+>>> list(t.columns)
+['question', 'where', 'evidence', 'safe_to_say', 'not_safe_to_say']
+>>> len(t) >= 8
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+__all__ = ["Claim", "LEDGER", "ledger", "ledger_markdown"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    question: str
+    where: str
+    evidence: str
+    safe_to_say: str
+    not_safe_to_say: str
+
+
+LEDGER: tuple[Claim, ...] = (
+    Claim(
+        "Is CX everyone's job, or a dedicated leader's?",
+        "06 §1 (outcomes by ownership model), 06 §2 (event study)",
+        "synthetic, known truth",
+        "With these methods, a study of a few hundred firms can compare ownership models "
+        "honestly: firm-clustered intervals, owner status at the time of each answer, "
+        "Holm-adjusted contrasts. In the bundled simulation the differences are put in by "
+        "assumption.",
+        "Anything about which model works better in real firms: no real data here link CX "
+        "ownership to outcomes.",
+    ),
+    Claim(
+        "Who should own CX: the CEO, COO, CMO or a CXO?",
+        "06 §1 (ownership contrasts, Holm-adjusted)",
+        "synthetic, known truth",
+        "Ranking owners needs many comparisons; after multiplicity control few differences "
+        "survive even in a simulation that has them.",
+        "That any owner is best; a single unadjusted contrast (e.g. 'COO firms grow slower').",
+    ),
+    Claim(
+        "Does employee experience (EX) drive customer experience (CX)?",
+        "05 §1-6 (linkage, cross-lagged panel, mediation, SEM); 05 §7 (individual level)",
+        "synthetic, known truth; fictional (IBM HR) and artificial (MLC++ churn) data; "
+        "published literature (Harter, Schmidt & Hayes 2002; Schneider et al. 2003)",
+        "Published meta-analyses find unit-level correlations near .3 between engagement and "
+        "customer outcomes (Harter et al. 2002), and performance can come first (Schneider et "
+        "al. 2003). The notebooks' methods recover a known EX → CX path in simulation.",
+        "That this project shows EX causes CX, or that the fictional/artificial data "
+        "'confirm' it.",
+    ),
+    Claim(
+        "Do CX-leading firms win on revenue, costs and culture?",
+        "05 §6 (mediation to revenue growth and cost to serve); 06 §2-3",
+        "synthetic, known truth; published literature (Heskett et al. 1994)",
+        "Between-firm associations of CX with growth are easily confounded (reverse causation, "
+        "fast growers appointing leaders); the notebooks show how much a naive comparison can "
+        "overstate.",
+        "Any size of revenue or cost advantage for CX-leading firms, and any causal claim from "
+        "a between-firm comparison.",
+    ),
+    Claim(
+        "Do firms with a CX executive improve after appointing one?",
+        "06 §2 (staggered event study), 06 §3 (confounded scenario)",
+        "synthetic, known truth",
+        "A staggered event study (Callaway & Sant'Anna) recovers the simulated effect when "
+        "selection works through stable firm differences, and can miss it when it does not "
+        "(06 §3).",
+        "That appointing a CX leader raises CX or growth in real firms.",
+    ),
+    Claim(
+        "Is there a say/do gap (stated CX priority against CX budget)?",
+        "06 §4 (say/do index)",
+        "synthetic, known truth",
+        "How to measure a gap between stated priority and budget, and that stated priority "
+        "alone need not predict CX.",
+        "How common the gap is in real firms.",
+    ),
+    Claim(
+        "What do the metrics measure, and how precisely? (and the culture behind them)",
+        "01 (NPS, CSAT, CES, top-box intervals, clustering); 02 (culture and engagement scales)",
+        "real (CMS patient experience); synthetic, known truth; fictional (IBM HR items)",
+        "An NPS from a few hundred answers has a margin of several points; answers nested in "
+        "firms need clustered intervals; the culture scales are reliable in the simulation.",
+        "That the metrics predict growth or behaviour (not examined yet), or that metrics "
+        "shape culture (the feedback loop is not examined yet).",
+    ),
+    Claim(
+        "Are CX job titles inflated?",
+        "not examined yet",
+        "not yet examined",
+        "Nothing from this project yet.",
+        "Anything about CX job titles or postings.",
+    ),
+    Claim(
+        "Who should drive CX? (a self-selected poll)",
+        "not examined yet",
+        "not yet examined",
+        "Nothing from this project yet; a self-selected poll describes who answered, not a "
+        "population.",
+        "Shares from a self-selected poll as if they described CX professionals at large.",
+    ),
+)
+
+
+def ledger() -> pd.DataFrame:
+    """The ledger as a tidy frame, one row per question."""
+    return pd.DataFrame([asdict(c) for c in LEDGER])
+
+
+def ledger_markdown() -> str:
+    """The ledger as a Markdown table (the README and notebook 00 show exactly this)."""
+    head = ("| question | where | evidence | what a writer may safely say | what not |\n"
+            "|---|---|---|---|---|\n")
+    rows = "".join(
+        f"| {c.question} | {c.where} | {c.evidence} | {c.safe_to_say} | {c.not_safe_to_say} |\n"
+        for c in LEDGER
+    )
+    return head + rows
