@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-__all__ = ["Claim", "LEDGER", "ledger", "ledger_markdown"]
+__all__ = ["LEDGER", "Claim", "ledger", "ledger_markdown"]
 
 
 @dataclass(frozen=True)
