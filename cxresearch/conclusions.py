@@ -49,6 +49,7 @@ __all__ = [
     "about_synthetic",
     "count_sentence",
     "effect_sentence",
+    "level_sentence",
     "truth_sentence",
 ]
 
@@ -165,6 +166,36 @@ def effect_sentence(
         f"allow anything from {_fmt(ci_low, digits)} to {_fmt(ci_high, digits)}).",
         False,
     )
+
+
+def level_sentence(
+    subject: str,
+    estimate: float,
+    ci_low: float,
+    ci_high: float,
+    *,
+    reference: float = 0.0,
+    reference_name: str = "zero",
+    level: float = 0.95,
+    digits: int = 1,
+) -> Finding:
+    """Where a score lies against a reference value (a level, not an effect).
+
+    >>> print(level_sentence("NPS", -9.0, -13.3, -4.5).text)
+    **NPS**: -9.0 (95% CI -13.3 to -4.5), credibly below zero.
+    >>> level_sentence("NPS", 2.0, -3.0, 7.0).text.endswith("above or below zero.")
+    True
+    """
+    check_level(level)
+    head = (f"**{subject}**: {_fmt(estimate, digits)} ({level * 100:.0f}% CI "
+            f"{_fmt(ci_low, digits)} to {_fmt(ci_high, digits)})")
+    if ci_low > reference:
+        return Finding(f"{head}, credibly above {reference_name}.", False, kind="level")
+    if ci_high < reference:
+        return Finding(f"{head}, credibly below {reference_name}.", False, kind="level")
+    return Finding(f"{head}: the interval includes {reference_name}, so one sample of this size "
+                   f"cannot tell whether the score is above or below {reference_name}.", False,
+                   kind="level")
 
 
 def count_sentence(

@@ -25,7 +25,9 @@
 # 2. **Does employee experience drive customer experience?** The service-profit chain
 #    (Heskett et al. 1994) says engaged employees make satisfied customers, who make revenue.
 #    Schneider et al. (2003) found that for some attitudes performance comes first. (notebook 05)
-# 3. **Do CX leaders win on revenue, cost to serve and engagement?** And how large is the gap
+# 3. **Do CX-leading firms win on revenue, cost to serve and engagement?** *CX-leading firms*
+#    are firms that do better on CX than their peers; that is not the same as *firms with a CX
+#    executive* (question 1), and the notebooks keep the two apart. And how large is the gap
 #    between saying CX is a priority and funding it? (notebooks 05 and 06)
 # 4. **How is CX measured, and how sure can we be?** NPS, CSAT and CES with honest intervals
 #    (01), reliable culture and engagement scales (02), satisfaction-index models (03) and
@@ -49,6 +51,20 @@
 # and outcomes, so the studies use a simulation whose true effects are known, beside real data
 # wherever real data exist.
 #
+# ## The claims ledger: what the project can and cannot tell a writer
+#
+# Each question, where it is examined, with what kind of evidence, and what may safely be said.
+# *Synthetic, known truth* means the bundled simulation: it shows whether a method recovers an
+# effect that was put in by assumption, never whether that effect exists in real firms.
+
+# %%
+from IPython.display import Markdown
+
+from cxresearch.claims import ledger_markdown
+
+Markdown(ledger_markdown())
+
+# %% [markdown]
 # ## Rerunning a study on your own data
 #
 # Every notebook starts with a `parameters` cell. To rerun all studies on your own survey
@@ -109,10 +125,11 @@ import matplotlib.pyplot as plt
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 
 use_style()
+method_labels = {"wald": "Wald", "adjusted_wald": "adjusted Wald"}
 fig, ax = plt.subplots(figsize=FIGSIZE["single"])
 ax.errorbar(
     x=table["estimate"],
-    y=table["method"],
+    y=table["method"].map(method_labels),
     xerr=[table["estimate"] - table["ci_low"], table["ci_high"] - table["estimate"]],
     fmt="o",
     capsize=4,
@@ -131,8 +148,11 @@ saved = save_figure(
         f"detractors (a worked example), with Wald and adjusted-Wald {level:.0%} intervals."
     ),
     alt_text=(
-        "Two points with horizontal error bars, one per interval method, both near an NPS of "
-        "-9 and spanning about -13 to -5; the vertical zero line lies outside both intervals."
+        f"Two points with horizontal error bars, one per interval method, both near an NPS of "
+        f"{table['estimate'].iloc[0]:.0f} and spanning about {table['ci_low'].min():.0f} to "
+        f"{table['ci_high'].max():.0f}; the vertical zero line lies "
+        + ("outside both intervals."
+           if ((table["ci_low"] > 0) | (table["ci_high"] < 0)).all() else "inside the intervals.")
     ),
     source="00_start_here",
 )
@@ -141,8 +161,19 @@ plt.show()
 # %% [markdown]
 # ## What this shows, and what it doesn't
 #
-# With 1,162 answers the NPS of about −9 is known to within roughly ±4.4 points (95%): the two
-# interval methods agree at this sample size, and the score is credibly below zero. It does
-# **not** say why customers answered as they did, whether the score will move, or how it
-# compares with another segment: comparing two scores needs the interval of their difference
-# (notebook 01). The remaining notebooks take the questions above one at a time.
+# The sentence below is written from the numbers above, so it stays true when the notebook is
+# rerun with other counts (`-p promoters=... -p passives=... -p detractors=...`).
+
+# %%
+from cxresearch.conclusions import level_sentence
+
+adj = table.set_index("method").loc["adjusted_wald"]
+level_sentence(f"NPS of {int(adj['n']):,} answers (adjusted Wald)", adj["estimate"],
+               adj["ci_low"], adj["ci_high"], level=level)
+
+# %% [markdown]
+# The interval is the honest size of what one sample can tell: a score is credibly above or
+# below zero only when its interval excludes zero. It does **not** say why customers answered
+# as they did, whether the score will move, or how it compares with another segment: comparing
+# two scores needs the interval of their difference (notebook 01). The remaining notebooks take
+# the questions above one at a time; the claims ledger says what each can support.
