@@ -1789,12 +1789,17 @@ def _segment_results_clustered(
     return out
 
 
-def _check_cluster_column(data: Any, cluster: str | None) -> None:
-    """A frame's cluster column: present, and no missing ids (named by row)."""
-    if cluster is None or not isinstance(data, pd.DataFrame):
+def _check_cluster_column(data: Any, cluster: str | None, by: list[str]) -> None:
+    """The cluster column: a name, not a segment; in a frame present, without missing ids."""
+    if cluster is None:
         return
     if not isinstance(cluster, str):
         raise ValueError(f"argument 'cluster' must be a column name, got {type(cluster).__name__}")
+    if cluster in by:
+        raise ValueError(f"column {cluster!r} is both a segment (by) and the cluster; a segment "
+                         "of one cluster has no clustered standard error")
+    if not isinstance(data, pd.DataFrame):
+        return
     if cluster not in data.columns:
         raise ValueError(f"column {cluster!r} (cluster) not found; columns are "
                          f"{list(data.columns)}")
@@ -1946,7 +1951,7 @@ def by_segment(
     if metric not in METRICS:
         raise ValueError(f"argument 'metric' must be one of {METRICS}, got {metric!r}")
     method = _segment_method(method, cluster)
-    _check_cluster_column(data, cluster)
+    _check_cluster_column(data, cluster, by_cols)
     eng = engine or ("pandas" if isinstance(data, pd.DataFrame) else "duckdb")
     keys = [*by_cols, cluster] if cluster is not None else by_cols
     counts = aggregate_responses(data, keys, col, weights, scale=sc,
@@ -2006,7 +2011,7 @@ def compare_segments(
     if metric not in METRICS:
         raise ValueError(f"argument 'metric' must be one of {METRICS}, got {metric!r}")
     method = _segment_method(method, cluster)
-    _check_cluster_column(data, cluster)
+    _check_cluster_column(data, cluster, by_cols)
     eng = "pandas" if isinstance(data, pd.DataFrame) else "duckdb"
     keys = [*by_cols, cluster] if cluster is not None else by_cols
     counts = aggregate_responses(data, keys, col, weights, scale=sc,

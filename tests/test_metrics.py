@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -908,3 +909,325 @@ def test_new_keywords_emit_no_warning() -> None:
         sim.summary()
         sim.example_pair(0, 200)
         m.nps_coverage_simulation((30,), [(0.4, 0.2)], ("wald",), n_boot=20, seed=1)
+
+
+# --------------------------------------------------------------------------------------------
+# Clustered answers: reference values from R's survey package
+# --------------------------------------------------------------------------------------------
+#
+# tests/data/r_survey_reference/answers.csv: 3,017 synthetic answers from 60 firms (clusters),
+# weights, an answer-level segment (web / phone; five firms answer by phone only) and a
+# firm-level group (owner, nested in the firms), 2% of the CES answers missing. Made, and the
+# values below computed, by scripts/r/survey_reference.R (rerun: Rscript
+# scripts/r/survey_reference.R; it rewrites the CSV and r_values.csv with the same numbers) in
+# R 4.2.2 with survey 4.1.1 (packageVersion("survey")). The R code, per design
+#     des <- svydesign(ids = ~cluster, data = d)                 # "unweighted"
+#     des <- svydesign(ids = ~cluster, weights = ~w, data = d)   # "weighted"
+# and y in nps100 = 100 (nps >= 9) - 100 (nps <= 6), top2 = 100 (csat >= 4), ces:
+#     valid <- subset(des, !is.na(y))
+#     m <- svymean(~y, valid, deff = "replace")                             # "all"
+#     b <- svyby(~y, ~segment, valid, svymean, deff = "replace", covmat = TRUE)   # "segment=..."
+#     svycontrast(b, c(phone = 1, web = -1))                                # "segment:phone-web"
+# (the same with ~owner), intervals coef -/+ qt(0.975, df) SE with df = degf(valid) overall
+# and degf(subset(valid, segment == s)) per domain.
+
+R_SURVEY_DATA = Path(__file__).parent / "data" / "r_survey_reference" / "answers.csv"
+
+# (design, y, domain): (estimate, se, ci_low, ci_high, df, deff)
+R_SVYMEAN = {
+    ("unweighted", "nps100", "all"): (-3.01624129930394, 4.01988094865657, -11.0600044980308, 5.02752189942294, 59, 7.42526338352926),  # noqa: E501
+    ("unweighted", "nps100", "segment=phone"): (-10.0249066002491, 4.5474301414134, -19.1242932953965, -0.925519905101586, 59, 5.11124479551502),  # noqa: E501
+    ("unweighted", "nps100", "segment=web"): (4.96102055279943, 4.26276878148516, -3.5853162875348, 13.5073573931337, 54, 3.92729037695212),  # noqa: E501
+    ("unweighted", "nps100", "owner=cx_lead"): (-4.13559322033898, 5.87496877014972, -16.1512534956531, 7.88006705497513, 29, 7.74838493470288),  # noqa: E501
+    ("unweighted", "nps100", "owner=none"): (-1.94552529182879, 5.49730272064324, -13.1887717678651, 9.29772118420751, 29, 7.09996735236233),  # noqa: E501
+    ("unweighted", "top2", "all"): (56.3473649320517, 2.05109623813908, 52.2431308395212, 60.4515990245822, 59, 5.15845133077274),  # noqa: E501
+    ("unweighted", "top2", "segment=phone"): (59.0909090909091, 2.28406120530842, 54.5205131758162, 63.661305006002, 59, 3.4637776963326),  # noqa: E501
+    ("unweighted", "top2", "segment=web"): (53.2246633593196, 2.36755956433954, 48.4779922252237, 57.9713344934155, 54, 3.17461523185664),  # noqa: E501
+    ("unweighted", "top2", "owner=cx_lead"): (54.9152542372881, 2.60195104630508, 49.5936668300068, 60.2368416445695, 29, 4.03063157515897),  # noqa: E501
+    ("unweighted", "top2", "owner=none"): (57.7172503242542, 3.13431727173229, 51.3068517322588, 64.1276489162496, 29, 6.20325587505235),  # noqa: E501
+    ("unweighted", "ces", "all"): (5.03493894165536, 0.0586767903784902, 4.91752695530695, 5.15235092800377, 59, 5.9426309275758),  # noqa: E501
+    ("unweighted", "ces", "segment=phone"): (5.04028132992327, 0.0697848470754256, 4.90064217346475, 5.1799204863818, 59, 4.47803503421657),  # noqa: E501
+    ("unweighted", "ces", "segment=web"): (5.02890173410405, 0.0617588700026598, 4.90508265477381, 5.15272081343428, 54, 3.07412751766364),  # noqa: E501
+    ("unweighted", "ces", "owner=cx_lead"): (4.98119777158774, 0.081943535950608, 4.81360442288039, 5.14879112029509, 29, 5.60536577747485),  # noqa: E501
+    ("unweighted", "ces", "owner=none"): (5.08597883597884, 0.083024603656751, 4.91617445555373, 5.25578321640394, 29, 6.15927018518817),  # noqa: E501
+    ("weighted", "nps100", "all"): (-2.38755042264039, 4.03210917429528, -10.4557822443525, 5.68068139907177, 59, 7.39007074131055),  # noqa: E501
+    ("weighted", "nps100", "segment=phone"): (-10.7090416899664, 4.31527104641381, -19.3438791090386, -2.07420427089428, 59, 4.58743181760662),  # noqa: E501
+    ("weighted", "nps100", "segment=web"): (3.75454172568954, 4.47617193145836, -5.21964267006005, 12.7287261214391, 54, 4.25797516931119),  # noqa: E501
+    ("weighted", "nps100", "owner=cx_lead"): (-2.02558001054668, 5.79054345236959, -13.8685711233904, 9.81741110229704, 29, 7.46159018190865),  # noqa: E501
+    ("weighted", "nps100", "owner=none"): (-2.73221239241688, 5.61235021790073, -14.2107574200974, 8.74633263526365, 29, 7.30390128488344),  # noqa: E501
+    ("weighted", "top2", "all"): (55.5651786227697, 2.08264884320152, 51.3978079133426, 59.7325493321969, 59, 5.29830899540616),  # noqa: E501
+    ("weighted", "top2", "segment=phone"): (58.3184675701843, 2.33902912998829, 53.6380810918639, 62.9988540485047, 59, 3.61240568175216),  # noqa: E501
+    ("weighted", "top2", "segment=web"): (53.5329762346715, 2.37450445925399, 48.772381424603, 58.29357104474, 54, 3.19594168156918),  # noqa: E501
+    ("weighted", "top2", "owner=cx_lead"): (54.4732971653619, 2.75996770742634, 48.8285293988045, 60.1180649319193, 29, 4.52747043664948),  # noqa: E501
+    ("weighted", "top2", "owner=none"): (56.6048492734615, 3.10996041941445, 50.2442660378156, 62.9654325091073, 29, 6.06760810541812),  # noqa: E501
+    ("weighted", "ces", "all"): (5.02563680270838, 0.0600715334064558, 4.90543394200739, 5.14583966340938, 59, 6.16239032692688),  # noqa: E501
+    ("weighted", "ces", "segment=phone"): (5.03512369894415, 0.0711203262753901, 4.89281225477896, 5.17743514310933, 59, 4.61659129632523),  # noqa: E501
+    ("weighted", "ces", "segment=web"): (5.01868264715276, 0.065991367969001, 4.88637792031251, 5.15098737399301, 54, 3.47074074004123),  # noqa: E501
+    ("weighted", "ces", "owner=cx_lead"): (4.99447882751751, 0.0833501824174233, 4.82400856376023, 5.16494909127479, 29, 5.7119450924642),  # noqa: E501
+    ("weighted", "ces", "owner=none"): (5.05517955265281, 0.0863854112236037, 4.87850154897048, 5.23185755633515, 29, 6.61215766107631),  # noqa: E501
+}
+# (design, y, contrast): (estimate, se) of svycontrast(svyby(..., covmat = TRUE), c(1, -1))
+R_SVYCONTRAST = {
+    ("unweighted", "nps100", "segment:phone-web"): (-14.9859271530485, 3.75519422331331),
+    ("unweighted", "nps100", "owner:cx_lead-none"): (-2.19006792851019, 8.04584335247872),
+    ("unweighted", "top2", "segment:phone-web"): (5.86624573158947, 2.22006163779768),
+    ("unweighted", "top2", "owner:cx_lead-none"): (-2.80199608696608, 4.07358490855995),
+    ("unweighted", "ces", "segment:phone-web"): (0.0113795958192275, 0.0612920874044615),
+    ("unweighted", "ces", "owner:cx_lead-none"): (-0.104781064391092, 0.116652594898053),
+    ("weighted", "nps100", "segment:phone-web"): (-14.463583415656, 3.67904030081419),
+    ("weighted", "nps100", "owner:cx_lead-none"): (0.706632381870196, 8.06404789433636),
+    ("weighted", "top2", "segment:phone-web"): (4.78549133551285, 2.24824473423367),
+    ("weighted", "top2", "owner:cx_lead-none"): (-2.13155210809959, 4.15803746452106),
+    ("weighted", "ces", "segment:phone-web"): (0.0164410517913876, 0.0655545457972483),
+    ("weighted", "ces", "owner:cx_lead-none"): (-0.0607007251353027, 0.120040377295679),
+}
+# y of the R code -> (metric, score column) of cxresearch
+R_METRICS = {"nps100": ("nps", "nps"), "top2": ("csat", "csat"), "ces": ("ces", "ces")}
+R_TOL = {"rel": 1e-8, "abs": 1e-9}  # R's values are written with 15 significant digits
+
+
+def _r_answers() -> pd.DataFrame:
+    return pd.read_csv(R_SURVEY_DATA)
+
+
+def _direct(d: pd.DataFrame, metric: str, col: str, weights: str | None, **kw: Any
+            ) -> m.MetricResult:
+    func = {"nps": m.nps, "csat": m.csat, "ces": m.ces}[metric]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the missing CES answers
+        return func(d[col], weights=d[weights] if weights else None, cluster=d["cluster"], **kw)
+
+
+def _assert_matches_r(r: Any, ref: tuple[float, ...]) -> None:
+    est, se, lo, hi, df, deff = ref
+    got = (r.estimate, r.se, r.ci_low, r.ci_high, r.df, r.design_effect)
+    assert got == pytest.approx((est, se, lo, hi, df, deff), **R_TOL)
+
+
+def test_r_fixture_is_clustered_weighted_and_has_missing_answers() -> None:
+    d = _r_answers()
+    assert len(d) == 3017 and d["cluster"].nunique() == 60
+    assert d["ces"].isna().sum() > 0 and d["w"].nunique() > 100
+    assert d.groupby("cluster")["segment"].nunique().min() == 1  # phone-only firms
+    assert d.groupby("cluster")["owner"].nunique().max() == 1  # owner nested in firms
+
+
+@pytest.mark.parametrize("design", ["unweighted", "weighted"])
+@pytest.mark.parametrize("y", ["nps100", "top2", "ces"])
+def test_clustered_metric_equals_r_svymean(design: str, y: str) -> None:
+    d = _r_answers()
+    metric, col = R_METRICS[y]
+    w = "w" if design == "weighted" else None
+    r = _direct(d, metric, col, w)
+    _assert_matches_r(r, R_SVYMEAN[(design, y, "all")])
+    assert r.method == "taylor" and r.n_clusters == 60 and r.weighted == (w is not None)
+    assert r.n == d[col].notna().sum() and r.n_missing == d[col].isna().sum()
+    assert r.n_eff == pytest.approx(r.n / r.design_effect)
+    # the same through the counts (pandas and DuckDB): summarise_counts of counts by cluster
+    for engine in ("pandas", "duckdb"):
+        counts = m.aggregate_responses(d, "cluster", col, w, scale=m._DEFAULT_SCALES[metric],
+                                       integer=True, engine=engine)
+        row = m.summarise_counts(counts, None, metric, cluster="cluster").iloc[0]
+        assert (row["estimate"], row["se"], row["ci_low"], row["ci_high"],
+                row["design_effect"]) == pytest.approx(
+                    (r.estimate, r.se, r.ci_low, r.ci_high, r.design_effect), rel=1e-12)
+
+
+@pytest.mark.parametrize("design", ["unweighted", "weighted"])
+@pytest.mark.parametrize("y", ["nps100", "top2", "ces"])
+def test_clustered_segments_equal_r_svyby_and_svycontrast(design: str, y: str) -> None:
+    d = _r_answers()
+    metric, col = R_METRICS[y]
+    w = "w" if design == "weighted" else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for by in ("segment", "owner"):
+            seg = m.by_segment(d, by, metric, col, weights=w, cluster="cluster", min_n=1)
+            assert list(seg.columns[:11]) == [by, "metric", "estimate", "se", "ci_low",
+                                              "ci_high", "n", "n_eff", "design_effect",
+                                              "n_clusters", "n_missing"]
+            for _, row in seg.iterrows():
+                est, se, lo, hi, df, deff = R_SVYMEAN[(design, y, f"{by}={row[by]}")]
+                assert (row["estimate"], row["se"], row["ci_low"], row["ci_high"],
+                        row["design_effect"]) == pytest.approx((est, se, lo, hi, deff), **R_TOL)
+                assert row["n_clusters"] - 1 == df
+            pairs = m.compare_segments(d, by, metric, col, weights=w, cluster="cluster",
+                                       min_n=1)
+            assert len(pairs) == 1
+            p = pairs.iloc[0]
+            est, se = R_SVYCONTRAST[(design, y, f"{by}:{p['a']}-{p['b']}")]
+            assert (p["difference"], p["se"]) == pytest.approx((est, se), **R_TOL)
+
+
+def test_compare_clustered_results_shared_and_nested_clusters() -> None:
+    d = _r_answers()
+    phone, web = d[d["segment"] == "phone"], d[d["segment"] == "web"]
+    a = m.nps(phone["nps"], cluster=phone["cluster"], name="phone")
+    b = m.nps(web["nps"], cluster=web["cluster"], name="web")
+    c = m.compare(a, b)
+    # shared clusters: the linearised covariance; the union of both designs is R's design
+    est, se = R_SVYCONTRAST[("unweighted", "nps100", "segment:phone-web")]
+    assert (c.estimate, c.se) == pytest.approx((est, se), **R_TOL)
+    assert c.se < math.hypot(a.se, b.se)  # positive covariance: firms shared
+    assert c.df == 59 and "shared" in c.method
+    q = stats.t.ppf(0.975, 59)
+    assert (c.ci_low, c.ci_high) == pytest.approx((est - q * se, est + q * se), **R_TOL)
+    assert c.p_value == pytest.approx(2 * stats.t.sf(abs(est / se), 59), rel=1e-7)
+    # nested clusters: independent groups, df from the smaller cluster count
+    lead, other = d[d["owner"] == "cx_lead"], d[d["owner"] == "none"].iloc[:900]
+    a = m.nps(lead["nps"], cluster=lead["cluster"])
+    b = m.nps(other["nps"], cluster=other["cluster"])
+    c = m.compare(a, b)
+    assert b.n_clusters < a.n_clusters == 30
+    assert c.se == pytest.approx(math.hypot(a.se, b.se)) and c.df == b.n_clusters - 1
+    assert "independent" in c.method
+    # one clustered result against a published (unclustered) figure
+    c = m.compare(a, m.nps_from_counts(40, 30, 30))
+    assert c.df == 29 and c.se == pytest.approx(math.hypot(a.se, m.nps_from_counts(
+        40, 30, 30).se)) and "clusters in a only" in c.method
+    # compare_many uses the same rules
+    many = m.compare_many({"phone": m.nps(phone["nps"], cluster=phone["cluster"]),
+                           "web": m.nps(web["nps"], cluster=web["cluster"])})
+    assert many.loc[0, "se"] == pytest.approx(se, **R_TOL)
+
+
+def test_clustered_se_equals_statsmodels_cluster_robust_intercept() -> None:
+    # An independent implementation: the cluster-robust (sandwich) SE of the intercept of a
+    # (weighted) least-squares fit of y on 1 is the linearised SE of the ratio mean; for one
+    # parameter statsmodels' small-sample factor G/(G-1) (N-1)/(N-K) is G/(G-1), as here.
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(3)
+    firm = np.repeat(np.arange(25), rng.integers(5, 40, size=25))
+    score = np.clip(np.round(7 + rng.normal(0, 1.5, 25)[firm] + rng.normal(0, 2, len(firm))),
+                    0, 10)
+    w = rng.lognormal(0, 0.5, len(firm))
+    y = np.where(score >= 9, 100.0, np.where(score <= 6, -100.0, 0.0))
+    for weights in (None, w):
+        r = m.nps(score, weights=weights, cluster=firm)
+        model = sm.WLS(y, np.ones_like(y), weights=np.ones_like(y) if weights is None else w)
+        fit = model.fit(cov_type="cluster", cov_kwds={"groups": firm})
+        assert (r.estimate, r.se) == pytest.approx((fit.params[0], fit.bse[0]), rel=1e-10)
+    r = m.mean_score(score, scale=(0, 10), cluster=firm)
+    fit = sm.OLS(score, np.ones_like(score)).fit(cov_type="cluster", cov_kwds={"groups": firm})
+    assert r.se == pytest.approx(fit.bse[0], rel=1e-10)
+
+
+def test_clustered_interval_covers_and_the_independent_one_does_not() -> None:
+    # 400 surveys of 30 firms x 30 customers; each firm's promoter / passive / detractor shares
+    # drawn from Dirichlet(8 x (0.45, 0.30, 0.25)), so the true NPS (over firms) is 20 and the
+    # intra-firm correlation 1/9 (design effect ~ 1 + 29/9 ~ 4.2).
+    rng = np.random.default_rng(20240612)
+    reps, n_firms, size = 400, 30, 30
+    shares = np.array([0.45, 0.30, 0.25])
+    theta = rng.dirichlet(8.0 * shares, size=(reps, n_firms))
+    counts = np.array([[rng.multinomial(size, theta[r, c]) for c in range(n_firms)]
+                       for r in range(reps)])
+    hits = {"taylor": 0, "independent": 0, "cluster_bootstrap": 0}
+    deff = []
+    for r in range(reps):
+        flat = counts[r].ravel()
+        scores = np.repeat(np.tile([10, 8, 3], n_firms), flat)
+        firm = np.repeat(np.repeat(np.arange(n_firms), 3), flat)
+        t = m.nps(scores, cluster=firm)
+        s = m.nps(scores)  # adjusted Wald, answers treated as independent
+        hits["taylor"] += t.ci_low <= 20 <= t.ci_high
+        hits["independent"] += s.ci_low <= 20 <= s.ci_high
+        deff.append(t.design_effect)
+        if r < 100:
+            b = m.nps(scores, cluster=firm, method="cluster_bootstrap", n_boot=1000, seed=r)
+            hits["cluster_bootstrap"] += b.ci_low <= 20 <= b.ci_high
+    cov = {k: v / (100 if k == "cluster_bootstrap" else reps) for k, v in hits.items()}
+    assert 0.92 <= cov["taylor"] <= 0.98  # Monte Carlo SE ~ 0.011
+    assert cov["independent"] < 0.8  # ~ 2 Phi(1.96 / sqrt(4.2)) - 1 = 0.66
+    assert 0.88 <= cov["cluster_bootstrap"] <= 0.99  # 100 reps: SE ~ 0.022
+    assert 3.5 < float(np.mean(deff)) < 5.0
+    print(f"\ncoverage of 95% intervals, clustered NPS: {cov}; mean deff {np.mean(deff):.2f}")
+
+
+def test_cluster_bootstrap_is_seeded_and_close_to_taylor() -> None:
+    d = _r_answers()
+    t = m.nps(d["nps"], cluster=d["cluster"])
+    b1 = m.nps(d["nps"], cluster=d["cluster"], method="cluster_bootstrap", n_boot=4000, seed=1)
+    b2 = m.nps(d["nps"], cluster=d["cluster"], method="cluster_bootstrap", n_boot=4000, seed=1)
+    assert (b1.se, b1.ci_low, b1.ci_high) == (b2.se, b2.ci_low, b2.ci_high)
+    assert b1.estimate == t.estimate and math.isnan(b1.df) and b1.n_clusters == 60
+    # the bootstrap variance is ~ (C - 1)/C of the linearised one; SE of an SE from 4,000
+    # draws ~ 1.1%
+    assert b1.se == pytest.approx(t.se * math.sqrt(59 / 60), rel=0.05)
+    assert b1.design_effect == pytest.approx(t.design_effect * (b1.se / t.se) ** 2)
+    seg = m.by_segment(d, "segment", cluster="cluster", method="cluster_bootstrap", n_boot=500,
+                       seed=3)
+    assert (seg["method"] == "cluster_bootstrap").all() and seg["se"].notna().all()
+
+
+def test_clustered_missing_answers_keep_their_clusters_in_the_design() -> None:
+    # As R's na.rm = TRUE (a domain): a firm whose answers are all missing still counts in
+    # C / (C - 1), but not in the degrees of freedom (clusters with answers - 1).
+    scores = pd.Series([10, 9, 3, 7, 10, 2, 8, 9, np.nan, np.nan], name="nps")
+    firm = pd.Series(list("aabbccddee"), name="firm")
+    with pytest.warns(UserWarning, match="dropped 2 missing"):
+        r = m.nps(scores, cluster=firm)
+    y = np.array([100, 100, -100, 0, 100, -100, 0, 100])
+    est = y.mean()
+    z = np.array([y[0:2].sum(), y[2:4].sum(), y[4:6].sum(), y[6:8].sum(), 0.0]) - est * np.array(
+        [2, 2, 2, 2, 0])
+    z = z / 8
+    assert r.estimate == pytest.approx(est)
+    assert r.se == pytest.approx(math.sqrt(5 / 4 * np.sum((z - z.mean()) ** 2)))
+    assert r.df == 3 and r.n_clusters == 4 and r.n_missing == 2
+    assert list(r.cluster_totals.index) == list("abcde")
+
+
+def test_cluster_argument_errors_name_the_column_and_rows() -> None:
+    d = pd.DataFrame({"firm": ["a", "a", None, "b", np.nan, "c"],
+                      "nps": [9, 10, 3, 7, 8, 10]}, index=[10, 11, 12, 13, 14, 15])
+    with pytest.raises(ValueError, match=r"column 'firm': 2 missing cluster id\(s\) at rows "
+                                         r"\[12, 14\]"):
+        m.nps(d["nps"], cluster=d["firm"])
+    with pytest.raises(ValueError, match=r"column 'firm': 2 missing cluster id\(s\) at rows "
+                                         r"\[12, 14\]"):
+        m.by_segment(d.assign(g="x"), "g", cluster="firm")
+    with pytest.raises(ValueError, match=r"column 'store' \(cluster\) not found"):
+        m.by_segment(d.assign(g="x"), "g", cluster="store")
+    with pytest.raises(ValueError, match=r"column 'store' \(cluster\) not found"):
+        m.compare_segments(d.assign(g="x"), "g", cluster="store")
+    with pytest.raises(ValueError, match=r"argument 'cluster': 2 cluster id\(s\) for 6 score"):
+        m.nps(d["nps"], cluster=["a", "b"])
+    with pytest.raises(ValueError, match="is a column name but the scores are not a frame"):
+        m.nps(d["nps"], cluster="firm")
+    with pytest.raises(ValueError, match=r"1 cluster\(s\); a clustered standard error needs"):
+        m.nps([9, 10, 3], cluster=["a", "a", "a"])
+    with pytest.raises(ValueError, match="'wald' treats the answers as independent"):
+        m.nps([9, 10, 3], method="wald", cluster=["a", "b", "b"])
+    with pytest.raises(ValueError, match="'taylor' needs cluster="):
+        m.csat([5, 4, 3], method="taylor")
+    with pytest.raises(ValueError, match="'cluster_bootstrap' needs cluster="):
+        m.by_segment(d.assign(g="x"), "g", method="cluster_bootstrap")
+    with pytest.raises(ValueError, match="both a segment"):
+        m.by_segment(d.dropna(), "firm", cluster="firm")
+
+
+def test_without_cluster_nothing_changes() -> None:
+    r = m.nps([10, 9, 9, 8, 7, 6, 10, 3, 9, 10, 5, 8])
+    assert r.method == "adjusted_wald" and math.isnan(r.design_effect) and r.n_clusters == 0
+    assert r.cluster_totals is None and "design_effect" not in r.to_frame().columns
+    assert "clusters" not in r.summary()
+    assert m.csat([5, 4, 1]).method == "wilson" and m.mean_score([5, 4, 1]).method == "t"
+    df = pd.DataFrame({"team": ["x"] * 50 + ["y"] * 60,
+                       "nps": [10, 9, 7, 3, 10] * 10 + [8, 6, 9] * 20})
+    assert "design_effect" not in m.by_segment(df, "team").columns
+
+
+def test_clustered_result_reports_its_design() -> None:
+    d = _r_answers()
+    r = m.nps(d["nps"], weights=d["w"], cluster=d["cluster"])
+    f = r.to_frame()
+    assert list(f.columns[-3:]) == ["design_effect", "n_clusters", "df"]
+    assert f.loc[0, "n_clusters"] == 60
+    assert r.summary() == (f"NPS = -2.39 (95% CI -10.46 to 5.68; Taylor linearisation, t; "
+                           f"n = 3,017, 60 clusters, deff = 7.39, n_eff = {r.n_eff:,.1f})")
+    assert r.cluster_totals is not None and r.cluster_totals["z"].sum() == pytest.approx(
+        0, abs=1e-9)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.n_clusters = 3  # type: ignore[misc]
