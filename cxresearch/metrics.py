@@ -48,6 +48,14 @@ Uncertainty
   (Efron & Tibshirani 1993, ch. 13), so it costs the same for 100 or 100 million answers.
 - Survey weights: the weighted shares with Kish's (1965, *Survey Sampling*) effective sample size
   n_eff = (sum w)^2 / sum w^2 in place of n in every variance (design effect n / n_eff).
+- Clustered answers (``cluster=``: customers nested in firms, stores or agents): the
+  with-replacement Taylor-linearisation variance of the (weighted) ratio mean with t on
+  clusters - 1 degrees of freedom (Wolter 2007, *Introduction to Variance Estimation*; Lumley
+  2010, *Complex Surveys*), the numbers of R's survey package (``svydesign(ids = ~cluster,
+  weights = ~w)`` with ``svymean``, ``svyby`` and ``svycontrast``; pinned in the tests), with the
+  design effect and n_eff = n / deff; or a cluster bootstrap. Segments are domains of one design
+  (:func:`by_segment`, :func:`compare_segments`); :func:`compare` uses the covariance when two
+  results share clusters.
 
 Argument names (one vocabulary across the package)
 --------------------------------------------------

@@ -1231,3 +1231,21 @@ def test_clustered_result_reports_its_design() -> None:
         0, abs=1e-9)
     with pytest.raises(dataclasses.FrozenInstanceError):
         r.n_clusters = 3  # type: ignore[misc]
+
+
+def test_clustered_segments_from_duckdb_equal_pandas(tmp_path: Path) -> None:
+    d = _r_answers()
+    d["segment"] = pd.Categorical(d["segment"], categories=["phone", "web", "email"])
+    path = tmp_path / "answers.parquet"
+    d.to_parquet(path)
+    cols = ["segment", "estimate", "se", "ci_low", "ci_high", "n", "design_effect", "n_clusters"]
+    a = m.by_segment(d, "segment", weights="w", cluster="cluster")
+    b = m.by_segment(path, "segment", weights="w", cluster="cluster")
+    pd.testing.assert_frame_equal(a[cols].iloc[:2], b[cols], check_categorical=False,
+                                  rtol=1e-12)
+    assert a.loc[2, "flag"] == "empty"  # a category without answers
+    d.loc[[5, 9], "cluster"] = None
+    d.to_parquet(path)
+    with pytest.raises(ValueError, match=r"column 'cluster': 2 answer\(s\) with a missing "
+                                         "cluster id"):
+        m.by_segment(path, "segment", cluster="cluster")
