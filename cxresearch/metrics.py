@@ -85,7 +85,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -157,7 +157,7 @@ _METHOD_NAMES = {
 CLUSTER_METHODS = ("taylor", "cluster_bootstrap")
 _MAX_ROWS_SHOWN = 5
 
-_F = Any  # the decorated function (kept as Any so signatures stay visible to type checkers)
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _renamed(**old_to_new: str) -> Callable[[_F], _F]:
@@ -184,7 +184,7 @@ def _renamed(**old_to_new: str) -> Callable[[_F], _F]:
             return func(*args, **kwargs)
 
         wrapper.__renamed_kwargs__ = dict(old_to_new)  # type: ignore[attr-defined]
-        return wrapper
+        return wrapper  # type: ignore[return-value]
 
     return decorate
 
@@ -937,8 +937,9 @@ def nps(
     the interval methods and weights.
 
     **Clustered answers** (``cluster=``: the id of the firm, store, agent... each answer belongs
-    to, same length as ``scores``). Customers of one firm share its CX, so their answers are
-    correlated and the independent-answer intervals above are too narrow. With ``cluster`` the
+    to, same length as ``scores`` and matched by position, like ``weights``). Customers of one
+    firm share its CX, so their answers are correlated and the independent-answer intervals
+    above are too narrow. With ``cluster`` the
     estimate is still the (weighted) NPS, the mean of y_i = 100 (promoter), -100 (detractor),
     0 (passive): est = sum(w y) / sum(w). Its variance is the with-replacement ("ultimate
     cluster") Taylor-linearisation estimator of a ratio (Wolter 2007, *Introduction to Variance
