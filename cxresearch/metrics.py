@@ -60,12 +60,14 @@ Uncertainty
 Argument names (one vocabulary across the package)
 --------------------------------------------------
 ``level`` is the confidence level (0.95); ``method`` the interval or estimation method;
-``n_boot`` the number of bootstrap or simulation replications and ``seed`` (int or None) the only
-source of randomness; ``data`` a frame of answers (:func:`by_segment`, :func:`compare_segments`,
+``n_boot`` the number of bootstrap or simulation replications and ``seed`` the only source of
+randomness (an int, default 0 so that a rerun gives the same numbers, or None for fresh
+entropy); ``data`` a frame of answers (:func:`by_segment`, :func:`compare_segments`,
 :func:`check_engines`); ``by`` the reporting segments. :func:`aggregate_responses` keeps
 ``source`` because it also takes Parquet/CSV paths and DuckDB relations, not only a frame.
-Intervals are always ``ci_low`` and ``ci_high``. The old names (``ci=``, ``n_sim=``, ``df=``)
-still work for one release and emit a ``DeprecationWarning``.
+Intervals are always ``ci_low`` and ``ci_high``; every result has ``conf_int(level=)``. The old
+names (``ci=``, ``n_sim=``, ``df=``, ``segments=``) still work for one release and emit a
+``DeprecationWarning`` (through ``cxresearch._checks.renamed``).
 
 Example
 -------
@@ -78,17 +80,18 @@ NPS = -8.95 (95% CI -13.33 to -4.56; Wald; n = 1,162)
 
 from __future__ import annotations
 
-import functools
 import math
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+
+from cxresearch._checks import renamed as _renamed
 
 if TYPE_CHECKING:  # pragma: no cover
     import duckdb
@@ -157,36 +160,6 @@ _METHOD_NAMES = {
 CLUSTER_METHODS = ("taylor", "cluster_bootstrap")
 _MAX_ROWS_SHOWN = 5
 
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _renamed(**old_to_new: str) -> Callable[[_F], _F]:
-    """Keep old keyword names working for one release, with a ``DeprecationWarning``.
-
-    ``@_renamed(ci="method", n_sim="n_boot")`` lets ``f(x, ci="wald")`` call
-    ``f(x, method="wald")`` and warns, pointing at the caller's line. Passing both the old and
-    the new name raises ``TypeError``, as Python does for a duplicated argument. Self-contained
-    so that it can move to a shared module unchanged.
-    """
-
-    def decorate(func: _F) -> _F:
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            for old, new in old_to_new.items():
-                if old in kwargs:
-                    if new in kwargs:
-                        raise TypeError(f"{func.__name__}() got both '{old}' (deprecated) and "
-                                        f"'{new}'; pass only '{new}'")
-                    warnings.warn(f"{func.__name__}(): argument '{old}' is deprecated and will "
-                                  f"be removed in the next release; use '{new}'",
-                                  DeprecationWarning, stacklevel=2)
-                    kwargs[new] = kwargs.pop(old)
-            return func(*args, **kwargs)
-
-        wrapper.__renamed_kwargs__ = dict(old_to_new)  # type: ignore[attr-defined]
-        return wrapper  # type: ignore[return-value]
-
-    return decorate
 
 
 # --------------------------------------------------------------------------------------------
@@ -214,7 +187,8 @@ class MetricResult:
     design, the number of valid answers (``n``) and the summed linearised scores (``z``, on the
     reporting scale) that :func:`compare` needs for the covariance of two results sharing
     clusters. Without clusters ``design_effect`` is NaN, ``n_clusters`` 0 and
-    ``cluster_totals`` None.
+    ``cluster_totals`` None. ``draws`` holds the bootstrap statistics of the bootstrap methods
+    (None otherwise), so that :meth:`conf_int` can give the interval at another level.
     """
 
     metric: str
@@ -236,6 +210,7 @@ class MetricResult:
     n_clusters: int = 0
     cluster_totals: pd.DataFrame | None = field(default=None, hash=False, compare=False,
                                                 repr=False)
+    draws: np.ndarray | None = field(default=None, hash=False, compare=False, repr=False)
 
     @property
     def unit(self) -> str:
@@ -246,6 +221,56 @@ class MetricResult:
     def margin(self) -> float:
         """Half the interval width (the "± margin" of a dashboard)."""
         return (self.ci_high - self.ci_low) / 2
+
+    def conf_int(self, level: float | None = None) -> pd.DataFrame:
+        """One row ``estimate, se, ci_low, ci_high, level, method``: the interval of the same
+        method at ``level`` (default: the level of the result).
+
+        Closed-form methods are recomputed from the counts (NPS and proportions), the standard
+        error and df (t, Taylor); the bootstrap methods take the percentiles of the same draws.
+
+        >>> r = nps_from_counts(291, 476, 395, method="wald")
+        >>> row = r.conf_int(0.9)
+        >>> round(float(row["ci_low"].iloc[0]), 2), round(float(row["ci_high"].iloc[0]), 2)
+        (-12.63, -5.27)
+        """
+        lvl = self.level if level is None else float(level)
+        _z(lvl)  # validates the level
+        lo, hi = self.ci_low, self.ci_high
+        if lvl != self.level and not self.flag:
+            lo, hi = self._interval_at(lvl)
+        return pd.DataFrame([{"estimate": self.estimate, "se": self.se, "ci_low": lo,
+                              "ci_high": hi, "level": lvl, "method": self.method}])
+
+    def _interval_at(self, level: float) -> tuple[float, float]:
+        from scipy.stats import t as t_dist
+
+        method, c = self.method, self.counts
+        if method in ("bootstrap", "cluster_bootstrap"):
+            if self.draws is None or len(self.draws) < 2:
+                return math.nan, math.nan
+            _, lo, hi = _bootstrap_quantiles(self.draws, level)
+            return lo, hi
+        if method in ("t", "taylor"):
+            if not self.df >= 1:
+                return math.nan, math.nan
+            q = float(t_dist.ppf(0.5 + level / 2, self.df))
+            lo, hi = self.estimate - q * self.se, self.estimate + q * self.se
+            if method == "taylor" and self.metric != "mean" and (
+                    self.metric != "ces" or "top_box" in c):
+                bounds = (-100.0, 100.0) if self.metric == "nps" else (0.0, 100.0)
+                lo, hi = max(bounds[0], lo), min(bounds[1], hi)
+            return lo, hi
+        if self.metric == "nps":
+            total = c["promoters"] + c["passives"] + c["detractors"]
+            _, _, low, high = nps_interval_arrays(c["promoters"], c["detractors"], total,
+                                                  self.n_eff, method=method,  # type: ignore
+                                                  level=level)
+            return float(low), float(high)
+        total = c["top_box"] + c["other"]
+        _, low, high = _proportion_interval(c["top_box"], self.n_eff, c["top_box"] / total,
+                                            method, _z(level))
+        return 100 * low, 100 * high
 
     def summary(self) -> str:
         """One line: the estimate, its interval, the method and n."""
@@ -318,6 +343,27 @@ class Comparison:
     def n(self) -> int:
         """Total number of answers in the two groups."""
         return self.n_a + self.n_b
+
+    def conf_int(self, level: float | None = None) -> pd.DataFrame:
+        """One row ``difference, se, ci_low, ci_high, level, method`` at ``level`` (default:
+        the level of the comparison): the same centre and SE, with the t quantile on ``df``
+        degrees of freedom when the test is a t test, else the normal one.
+
+        >>> c = compare(nps_from_counts(60, 25, 15, method="wald"),
+        ...             nps_from_counts(45, 30, 25, method="wald"))
+        >>> round(float(c.conf_int(0.99)["ci_low"].iloc[0]), 2)
+        -3.3
+        """
+        from scipy.stats import t as t_dist
+
+        lvl = self.level if level is None else float(level)
+        q = float(t_dist.ppf(0.5 + lvl / 2, self.df)) if np.isfinite(self.df) else _z(lvl)
+        _z(lvl)  # validates the level
+        centre = (self.ci_low + self.ci_high) / 2  # the adjusted-Wald centre where one is used
+        lo, hi = ((self.ci_low, self.ci_high) if lvl == self.level
+                  else (centre - q * self.se, centre + q * self.se))
+        return pd.DataFrame([{"difference": self.estimate, "se": self.se, "ci_low": lo,
+                              "ci_high": hi, "level": lvl, "method": self.method}])
 
     def summary(self) -> str:
         """One line: the difference, its interval and p-value."""
@@ -528,14 +574,16 @@ def _object_values(s: pd.Series, col: str, missing: np.ndarray) -> np.ndarray:
 def _caller_stacklevel() -> int:
     """``stacklevel`` for ``warnings.warn`` that points at the first frame outside this module.
 
-    Public functions call each other and are wrapped by :func:`_renamed`, so a fixed level
-    would blame a line of this file instead of the caller's.
+    Public functions call each other and are wrapped by the keyword-renaming decorator of
+    ``cxresearch._checks``, so a fixed level would blame a line of the package instead of the
+    caller's.
     """
     import sys
 
+    inside = (__name__, "cxresearch._checks")
     frame = sys._getframe(1)  # the function calling warnings.warn: level 1
     level = 1
-    while frame is not None and frame.f_globals.get("__name__") == __name__:
+    while frame is not None and frame.f_globals.get("__name__") in inside:
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
     return level
@@ -710,6 +758,7 @@ def _cluster_estimate(
     n_clusters = int(np.count_nonzero(n_c))
     # variance of the mean of n answers drawn with replacement (R: svyvar(y) / n)
     v_srs = (max(sum_wy2 - est * est * sum_w, 0.0) / (sum_w * (n - 1)) if n > 1 else math.nan)
+    stats = None
     if method == "taylor":
         from scipy.stats import t as t_dist
 
@@ -736,7 +785,7 @@ def _cluster_estimate(
     n_eff = n / deff if deff > 0 else math.nan
     totals = pd.DataFrame({"n": n_c.astype(np.int64), "z": z}, index=ids)
     return MetricResult(metric, est, se, lo, hi, n, n_eff, level, method, dict(counts),
-                        n_missing, weighted, df, "", label, deff, n_clusters, totals)
+                        n_missing, weighted, df, "", label, deff, n_clusters, totals, stats)
 
 
 def _clustered_from_answers(
@@ -871,7 +920,7 @@ def nps_from_counts(
     method: Literal["adjusted_wald", "wald", "score", "bootstrap"] = "adjusted_wald",
     level: float = 0.95,
     n_boot: int = 10_000,
-    seed: int | None = None,
+    seed: int | None = 0,
     label: str = "nps",
     n_missing: int = 0,
 ) -> MetricResult:
@@ -910,10 +959,11 @@ def nps_from_counts(
         se, lo, hi = _bootstrap_quantiles(stats, level)
         est = 100 * (P - D) / total
     else:
+        stats = None
         e, s, low, high = nps_interval_arrays(P, D, total, m, method=method, level=level)
         est, se, lo, hi = float(e), float(s), float(low), float(high)
     return MetricResult("nps", est, se, lo, hi, n_raw, float(m), level, method, counts,
-                        n_missing, weighted, math.nan, "", label)
+                        n_missing, weighted, math.nan, "", label, draws=stats)
 
 
 @_renamed(ci="method")
@@ -926,7 +976,7 @@ def nps(
     *,
     cluster: Any = None,
     n_boot: int = 10_000,
-    seed: int | None = None,
+    seed: int | None = 0,
     name: str | None = None,
 ) -> MetricResult:
     """Net Promoter Score (-100..100) of 0..10 answers, with an interval.
@@ -1026,7 +1076,7 @@ def top_box_from_counts(
     method: Literal["wilson", "wald", "agresti_coull", "bootstrap"] = "wilson",
     level: float = 0.95,
     n_boot: int = 10_000,
-    seed: int | None = None,
+    seed: int | None = 0,
     metric: str = "top_box",
     label: str = "",
     n_missing: int = 0,
@@ -1059,21 +1109,28 @@ def top_box_from_counts(
         stats = 100 * rng.binomial(size, p, size=n_boot) / size
         se, lo, hi = _bootstrap_quantiles(stats, level)
     else:
+        stats = None
         se, lo, hi = _proportion_interval(x, m, p, method, _z(level))
         se, lo, hi = 100 * se, 100 * lo, 100 * hi
     return MetricResult(metric, 100 * p, se, lo, hi, nr, float(m), level, method, counts,
-                        n_missing, weighted, math.nan, "", label)
+                        n_missing, weighted, math.nan, "", label, draws=stats)
 
 
 @_renamed(ci="method")
-def csat_from_counts(satisfied: float, n: float, **kwargs: Any) -> MetricResult:
+def csat_from_counts(
+    satisfied: float,
+    n: float,
+    *,
+    method: Literal["wilson", "wald", "agresti_coull", "bootstrap"] = "wilson",
+    **kwargs: Any,
+) -> MetricResult:
     """CSAT (% satisfied, e.g. 4-5 on 1..5) from counts; see :func:`top_box_from_counts`.
 
     >>> round(csat_from_counts(170, 200).estimate, 1)
     85.0
     """
     kwargs.setdefault("metric", "csat")
-    return top_box_from_counts(satisfied, n, **kwargs)
+    return top_box_from_counts(satisfied, n, method=method, **kwargs)
 
 
 @_renamed(ci="method")
@@ -1088,7 +1145,7 @@ def top_box(
     *,
     cluster: Any = None,
     n_boot: int = 10_000,
-    seed: int | None = None,
+    seed: int | None = 0,
     name: str | None = None,
     metric: str = "top_box",
 ) -> MetricResult:
@@ -1142,7 +1199,7 @@ def csat(
     *,
     cluster: Any = None,
     n_boot: int = 10_000,
-    seed: int | None = None,
+    seed: int | None = 0,
     name: str | None = None,
 ) -> MetricResult:
     """CSAT: percentage satisfied (the top ``top_box`` points of ``scale``, 4-5 on 1..5).
@@ -1167,7 +1224,7 @@ def _mean_result(
     sum_w: float, sum_wx: float, sum_wx2: float, sum_w2: float, n: int, *, metric: str,
     method: str, level: float, label: str, n_missing: int, weighted: bool,
     hist: tuple[np.ndarray, np.ndarray] | None = None, n_boot: int = 10_000,
-    seed: int | None = None,
+    seed: int | None = 0,
 ) -> MetricResult:
     _check_method(method, MEAN_METHODS, metric)
     if n == 0 or sum_w == 0:
@@ -1179,6 +1236,7 @@ def _mean_result(
     var = pvar * m / (m - 1) if m > 1 else math.nan
     sd = math.sqrt(var) if m > 1 else math.nan
     counts = {"mean": mean, "sd": sd}
+    stats = None
     if method == "t":
         from scipy.stats import t as t_dist
 
@@ -1200,7 +1258,8 @@ def _mean_result(
         se, lo, hi = _bootstrap_quantiles(stats, level)
         df = math.nan
     return MetricResult(metric, mean, se, lo, hi, int(n), float(m), level, method, counts,
-                        n_missing, weighted, df if method == "t" else math.nan, "", label)
+                        n_missing, weighted, df if method == "t" else math.nan, "", label,
+                        draws=stats)
 
 
 @_renamed(ci="method")
@@ -1214,7 +1273,7 @@ def mean_score(
     cluster: Any = None,
     integer: bool | None = None,
     n_boot: int = 10_000,
-    seed: int | None = None,
+    seed: int | None = 0,
     name: str | None = None,
     metric: str = "mean",
 ) -> MetricResult:
@@ -1268,7 +1327,7 @@ def ces(
     *,
     cluster: Any = None,
     n_boot: int = 10_000,
-    seed: int | None = None,
+    seed: int | None = 0,
     name: str | None = None,
 ) -> MetricResult:
     """Customer Effort Score: the mean of 1..7 agreement with "[Company] made it easy for me to
@@ -1300,7 +1359,7 @@ def mean_from_counts(
     method: Literal["t", "bootstrap"] = "t",
     level: float = 0.95,
     n_boot: int = 10_000,
-    seed: int | None = None,
+    seed: int | None = 0,
     metric: str = "mean",
     label: str = "",
 ) -> MetricResult:
@@ -1832,7 +1891,7 @@ def summarise_counts(
     weighted: bool | None = None,
     cluster: str | None = None,
     n_boot: int = 10_000,
-    seed: int | None = None,
+    seed: int | None = 0,
 ) -> pd.DataFrame:
     """One row per segment from :func:`aggregate_responses` counts, small cells suppressed.
 
@@ -1914,7 +1973,7 @@ def by_segment(
     level: float = 0.95,
     cluster: str | None = None,
     n_boot: int = 10_000,
-    seed: int | None = None,
+    seed: int | None = 0,
     engine: Literal["pandas", "duckdb"] | None = None,
 ) -> pd.DataFrame:
     """A metric per segment: one tidy row per segment, cells under ``min_n`` suppressed.
@@ -2187,7 +2246,7 @@ def repeated_nps_samples(
     *,
     method: Literal["adjusted_wald", "wald", "score"] = "adjusted_wald",
     level: float = 0.95,
-    seed: int | None = None,
+    seed: int | None = 0,
 ) -> pd.DataFrame:
     """NPS of ``periods`` independent samples of ``n`` answers from one unchanging population.
 
@@ -2261,7 +2320,7 @@ def nps_coverage_simulation(
     *,
     n_boot: int = 4000,
     level: float = 0.95,
-    seed: int | None = None,
+    seed: int | None = 0,
 ) -> pd.DataFrame:
     """Simulated coverage of NPS intervals: how often they contain the true NPS.
 
@@ -2395,7 +2454,7 @@ def nps_false_alarm_simulation(
     *,
     method: Literal["adjusted_wald", "wald", "score"] = "adjusted_wald",
     level: float = 0.95,
-    seed: int | None = None,
+    seed: int | None = 0,
 ) -> FalseAlarmSimulation:
     """Simulate ``n_boot`` pairs of groups of ``n`` answers from the same NPS population.
 
@@ -2523,15 +2582,16 @@ def top_box_pairwise_at_assumed_n(
     return pd.DataFrame(rows)
 
 
-def _check_segments(segments: pd.DataFrame) -> None:
+def _check_segments(data: pd.DataFrame) -> None:
     need = ["n", "suppressed", "flag"]
-    missing = [c for c in need if c not in getattr(segments, "columns", [])]
+    missing = [c for c in need if c not in getattr(data, "columns", [])]
     if missing:
-        raise ValueError(f"argument 'segments': column(s) {missing} missing (use the output of "
+        raise ValueError(f"argument 'data': column(s) {missing} missing (use the output of "
                          "by_segment or summarise_counts)")
 
 
-def suppression_summary(segments: pd.DataFrame) -> pd.DataFrame:
+@_renamed(segments="data")
+def suppression_summary(data: pd.DataFrame) -> pd.DataFrame:
     """How many segments (and answers) :func:`by_segment` showed, suppressed or found empty.
 
     One row: cells, shown, suppressed, empty, answers, answers_in_suppressed (answers in the
@@ -2541,29 +2601,30 @@ def suppression_summary(segments: pd.DataFrame) -> pd.DataFrame:
     >>> suppression_summary(by_segment(df, "g")).values.tolist()
     [[2, 1, 1, 0, 45, 5]]
     """
-    _check_segments(segments)
-    sup = segments["suppressed"].astype(bool)
-    empty = segments["flag"].eq("empty")
+    _check_segments(data)
+    sup = data["suppressed"].astype(bool)
+    empty = data["flag"].eq("empty")
     return pd.DataFrame([{
-        "cells": len(segments), "shown": int((~sup & ~empty).sum()),
+        "cells": len(data), "shown": int((~sup & ~empty).sum()),
         "suppressed": int(sup.sum()), "empty": int(empty.sum()),
-        "answers": int(segments["n"].sum()),
-        "answers_in_suppressed": int(segments.loc[sup, "n"].sum()),
+        "answers": int(data["n"].sum()),
+        "answers_in_suppressed": int(data.loc[sup, "n"].sum()),
     }])
 
 
-def suppressed_and_shown(segments: pd.DataFrame, k: int = 4) -> pd.DataFrame:
+@_renamed(segments="data")
+def suppressed_and_shown(data: pd.DataFrame, k: int = 4) -> pd.DataFrame:
     """The first ``k`` suppressed then the first ``k`` shown rows of a :func:`by_segment` frame.
 
     >>> df = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 5, "nps": [9, 10, 5, 8] * 10 + [10] * 5})
     >>> suppressed_and_shown(by_segment(df, "g"), k=1)["g"].tolist()
     ['b', 'a']
     """
-    _check_segments(segments)
+    _check_segments(data)
     k = _check_positive_int(k, "k")
-    sup = segments["suppressed"].astype(bool)
-    shown = ~sup & segments["flag"].ne("empty")
-    return pd.concat([segments[sup].head(k), segments[shown].head(k)])
+    sup = data["suppressed"].astype(bool)
+    shown = ~sup & data["flag"].ne("empty")
+    return pd.concat([data[sup].head(k), data[shown].head(k)])
 
 
 _SCORE_FUNCTIONS = ("nps", "csat", "ces", "top_box", "mean_score")

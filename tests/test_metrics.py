@@ -854,17 +854,17 @@ def test_check_engines_counts_agree_and_leave_the_frame_untouched() -> None:
 
 def test_old_keywords_still_work_with_a_deprecation_warning() -> None:
     new = m.nps_from_counts(291, 476, 395, method="wald")
-    with pytest.warns(DeprecationWarning, match=r"nps_from_counts\(\): argument 'ci' is "
+    with pytest.warns(DeprecationWarning, match=r"nps_from_counts\(\): the keyword 'ci' is "
                       r"deprecated.*use 'method'") as rec:
         old = m.nps_from_counts(291, 476, 395, ci="wald")
     assert old == new
     assert rec[0].filename == __file__  # the warning points at the caller's line
     df = pd.DataFrame({"team": ["x"] * 50 + ["y"] * 60,
                        "nps": [10, 9, 7, 3, 10] * 10 + [8, 6, 9] * 20})
-    with pytest.warns(DeprecationWarning, match="argument 'df'"):
+    with pytest.warns(DeprecationWarning, match="keyword 'df'"):
         seg = m.by_segment(df=df, by="team")
     assert seg.equals(m.by_segment(data=df, by="team"))
-    with pytest.warns(DeprecationWarning, match="argument 'n_sim'"):
+    with pytest.warns(DeprecationWarning, match="keyword 'n_sim'"):
         cov = m.nps_coverage_simulation((30,), [(0.4, 0.2)], ("wald",), n_sim=50, seed=1)
     assert cov.equals(m.nps_coverage_simulation((30,), [(0.4, 0.2)], ("wald",), n_boot=50,
                                                 seed=1))
@@ -1249,3 +1249,67 @@ def test_clustered_segments_from_duckdb_equal_pandas(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"column 'cluster': 2 answer\(s\) with a missing "
                                          "cluster id"):
         m.by_segment(path, "segment", cluster="cluster")
+
+
+def test_conf_int_gives_the_same_method_at_another_level() -> None:
+    # at the result's own level: its interval; at another: what the function gives for it
+    for method in ("wald", "adjusted_wald", "score", "bootstrap"):
+        r = m.nps_from_counts(291, 476, 395, method=method, seed=4)
+        own = r.conf_int()
+        assert (own.loc[0, "ci_low"], own.loc[0, "ci_high"]) == (r.ci_low, r.ci_high)
+        at90 = r.conf_int(0.9).iloc[0]
+        ref = m.nps_from_counts(291, 476, 395, method=method, level=0.9, seed=4)
+        assert (at90["ci_low"], at90["ci_high"]) == pytest.approx((ref.ci_low, ref.ci_high),
+                                                                  rel=1e-12)
+        assert at90["level"] == 0.9 and at90["method"] == method
+    for method in ("wilson", "wald", "agresti_coull", "bootstrap"):
+        r = m.top_box_from_counts(69, 100, method=method, seed=2)
+        ref = m.top_box_from_counts(69, 100, method=method, level=0.8, seed=2)
+        row = r.conf_int(0.8).iloc[0]
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((ref.ci_low, ref.ci_high))
+    x = [6, 5, 7, 4, 6, 7, 3, 6]
+    for method in ("t", "bootstrap"):
+        r, ref = m.mean_score(x, method=method), m.mean_score(x, method=method, level=0.99)
+        row = r.conf_int(0.99).iloc[0]
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((ref.ci_low, ref.ci_high))
+    d = _r_answers()
+    for method in ("taylor", "cluster_bootstrap"):
+        r = m.nps(d["nps"], cluster=d["cluster"], method=method, n_boot=500)
+        ref = m.nps(d["nps"], cluster=d["cluster"], method=method, n_boot=500, level=0.9)
+        row = r.conf_int(0.9).iloc[0]
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((ref.ci_low, ref.ci_high))
+    # comparisons: same centre and SE, the test's quantile (z, or t on its df)
+    c = m.compare(m.nps_from_counts(60, 25, 15), m.nps_from_counts(45, 30, 25))
+    row = c.conf_int(0.9).iloc[0]
+    centre, z = (c.ci_low + c.ci_high) / 2, stats.norm.ppf(0.95)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((centre - z * c.se, centre + z * c.se))
+    phone, web = d[d["segment"] == "phone"], d[d["segment"] == "web"]
+    c = m.compare(m.nps(phone["nps"], cluster=phone["cluster"]),
+                  m.nps(web["nps"], cluster=web["cluster"]))
+    q = stats.t.ppf(0.95, c.df)
+    row = c.conf_int(0.9).iloc[0]
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(
+        (c.estimate - q * c.se, c.estimate + q * c.se))
+    with pytest.raises(ValueError, match="argument 'level'"):
+        c.conf_int(95)
+
+
+def test_seed_defaults_to_zero_so_reruns_agree() -> None:
+    a = m.nps_from_counts(291, 476, 395, method="bootstrap")
+    b = m.nps_from_counts(291, 476, 395, method="bootstrap")
+    assert (a.ci_low, a.ci_high) == (b.ci_low, b.ci_high)
+    assert a.ci_low == m.nps_from_counts(291, 476, 395, method="bootstrap", seed=0).ci_low
+    fresh = {m.nps_from_counts(291, 476, 395, method="bootstrap", seed=None, n_boot=200).se
+             for _ in range(3)}
+    assert len(fresh) > 1  # None: fresh entropy
+
+
+def test_suppression_helpers_take_data_and_the_old_keyword() -> None:
+    df = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 5, "nps": [9, 10, 5, 8] * 10 + [10] * 5})
+    cells = m.by_segment(df, "g")
+    assert m.suppression_summary(data=cells).equals(m.suppression_summary(cells))
+    with pytest.warns(DeprecationWarning, match="keyword 'segments'"):
+        old = m.suppressed_and_shown(segments=cells, k=1)
+    assert old.equals(m.suppressed_and_shown(cells, k=1))
+    with pytest.raises(ValueError, match=r"argument 'data': column\(s\) \['suppressed', "):
+        m.suppression_summary(df.assign(n=1))
