@@ -1164,7 +1164,7 @@ def integrity_table(data: pd.DataFrame, by: str | Sequence[str], *, answer: str 
 def diagnostic_changes(
     data: pd.DataFrame,
     *,
-    group: str,
+    by: str,
     reference: str,
     cluster: str,
     post: str,
@@ -1177,7 +1177,7 @@ def diagnostic_changes(
 ) -> pd.DataFrame:
     """Difference-in-differences of each integrity diagnostic, with cluster-bootstrap intervals.
 
-    ``data`` holds one row per served customer; ``group`` the firm's group (e.g. its culture),
+    ``data`` holds one row per served customer; ``by`` the firm's group (e.g. its culture),
     constant within ``cluster`` (firms); ``post`` is 1 after the group's policy started. For
     each group other than ``reference`` and each diagnostic of :func:`integrity_table`, the
     estimate is
@@ -1189,27 +1189,28 @@ def diagnostic_changes(
     policy. Extra keyword arguments (``answer=``, ``invited=``, ``responded=``,
     ``behaviour=``) name the columns as in :func:`integrity_table`.
 
-    Returns a tidy frame ``group, diagnostic, estimate, ci_low, ci_high``.
+    Returns a tidy frame: the ``by`` column, ``diagnostic``, ``label``, ``estimate``,
+    ``ci_low``, ``ci_high``.
     """
-    require_columns(data, [group, cluster, post])
+    require_columns(data, [by, cluster, post])
     level = check_level(level)
     n_boot = check_n_boot(n_boot, minimum=2)
     rng = np.random.default_rng(check_seed(seed))
     cols = {"answer": "answer", "invited": "invited", "responded": "responded",
             "behaviour": "churned", **columns}
     require_columns(data, [cols[k] for k in ("answer", "invited", "responded", "behaviour")])
-    groups = sorted(data[group].unique())
+    groups = sorted(data[by].unique())
     if reference not in groups:
         raise DataError(f"argument 'reference': {reference!r} is not a value of column "
-                        f"{group!r} ({groups})")
+                        f"{by!r} ({groups})")
     diags = list(diagnostics)
     unknown = [k for k in diags if k not in _DIAGNOSTICS]
     if unknown:
         raise DataError(f"argument 'diagnostics': unknown {unknown}; use {list(_DIAGNOSTICS)}")
-    per_group = data.groupby(cluster)[group].nunique()
+    per_group = data.groupby(cluster)[by].nunique()
     if (per_group > 1).any():
         bad = list(per_group.index[per_group > 1][:5])
-        raise DataError(f"column {group!r}: must be constant within {cluster!r}; differs in "
+        raise DataError(f"column {by!r}: must be constant within {cluster!r}; differs in "
                         f"{bad}")
     # Per firm and phase, the sums behind each ratio (customers pooled over firms).
     resp = (data[cols["responded"]].astype(float) > 0).to_numpy()
@@ -1235,7 +1236,7 @@ def diagnostic_changes(
         m = is_post == bool(ph)
         for j in range(parts.shape[1]):
             sums[ph, :, j] = np.bincount(firm_codes[m], weights=parts[m, j], minlength=n_f)
-    firm_group = data.groupby(cluster, sort=True)[group].first().reindex(firm_ids).to_numpy()
+    firm_group = data.groupby(cluster, sort=True)[by].first().reindex(firm_ids).to_numpy()
 
     def ratios(t: np.ndarray) -> dict[str, np.ndarray]:
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -1272,7 +1273,7 @@ def diagnostic_changes(
     for g in point:
         for k in diags:
             lo, hi = np.nanquantile(draws[g][k], [a / 2, 1 - a / 2])
-            rows.append({"group": g, "diagnostic": k, "label": _DIAGNOSTICS[k],
+            rows.append({by: g, "diagnostic": k, "label": _DIAGNOSTICS[k],
                          "estimate": float(point[g][k][0]), "ci_low": float(lo),
                          "ci_high": float(hi)})
     return pd.DataFrame(rows)
