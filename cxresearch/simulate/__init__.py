@@ -2,10 +2,40 @@
 
 - :mod:`cxresearch.simulate.study` -- the CX benchmark study: firms, firm-years, employees,
   customers and the structural coefficients (``truth``) that generated them;
-- :mod:`cxresearch.simulate.ecsi` -- a customer survey with a known ECSI/ACSI structure.
+- :mod:`cxresearch.simulate.ecsi` -- a customer survey with a known ECSI/ACSI structure;
+- :mod:`cxresearch.simulate.linkage` -- small generators for the linkage estimators: nested
+  Likert items, a latent EX -> CX -> outcome chain, a panel VAR(1);
+- :mod:`cxresearch.simulate.staggered` -- a staggered-adoption panel with a known effect;
+- :mod:`cxresearch.simulate.answers` -- the study's ``truth`` in the units of each estimate.
 """
 
+from cxresearch.simulate.answers import (
+    true_chain_effects,
+    true_cross_lagged_paths,
+    true_event_study_effects,
+    true_event_time_path,
+    true_linkage_effects,
+    true_owner_effects,
+)
 from cxresearch.simulate.ecsi import EcsiParams, simulate_ecsi_survey
+from cxresearch.simulate.linkage import simulate_latent_chain, simulate_nested, simulate_var_panel
+from cxresearch.simulate.staggered import simulate_staggered_panel
 from cxresearch.simulate.study import Study, StudyParams, simulate_study
 
-__all__ = ["EcsiParams", "Study", "StudyParams", "simulate_ecsi_survey", "simulate_study"]
+__all__ = [
+    "EcsiParams",
+    "Study",
+    "StudyParams",
+    "simulate_ecsi_survey",
+    "simulate_latent_chain",
+    "simulate_nested",
+    "simulate_staggered_panel",
+    "simulate_study",
+    "simulate_var_panel",
+    "true_chain_effects",
+    "true_cross_lagged_paths",
+    "true_event_study_effects",
+    "true_event_time_path",
+    "true_linkage_effects",
+    "true_owner_effects",
+]

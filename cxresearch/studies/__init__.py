@@ -1,0 +1,14 @@
+"""Helpers that belong to one notebook: its tables, stacked outcomes and scenarios.
+
+One module per notebook, named ``<topic>_<NN>``, e.g.
+
+- :mod:`cxresearch.studies.linkage_05` -- notebook 05, linkage of EX, CX and outcomes;
+- :mod:`cxresearch.studies.leadership_06` -- notebook 06, CX leadership and governance.
+
+A helper lives here when only one notebook uses it (several outcomes stacked with their true
+values, a simulated scenario, a descriptive table); an estimator that other studies could use
+lives in the package module named after its method (:mod:`cxresearch.did`,
+:mod:`cxresearch.mediation`, ...). Modules here may import the estimators and
+:mod:`cxresearch.simulate`; no estimator imports from here. Nothing is imported by this
+``__init__``, so ``import cxresearch.studies`` stays free.
+"""

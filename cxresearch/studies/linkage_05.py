@@ -1,0 +1,179 @@
+"""Tables for notebook 05 (linkage: EX -> CX -> outcomes) that no other notebook uses.
+
+Each function prepares or stacks what the notebook shows, calling the estimators in
+:mod:`cxresearch.multilevel`, :mod:`cxresearch.panel` and :mod:`cxresearch.mediation`:
+
+- :func:`firm_means` -- firm-level means over all years (reliable enough for between-firm
+  mediation), optionally z-scored or in log-percent;
+- :func:`mediation_by_outcome` -- :func:`~cxresearch.mediation.mediation` for several outcomes;
+- :func:`event_rate_by_group` -- churn (or any 0/1 event) rate per segment with Wilson intervals;
+- :func:`nested_wave` -- one survey wave of individuals with their firm's score, for
+  :func:`~cxresearch.multilevel.multilevel_model`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from cxresearch._checks import (
+    DataError,
+    check_level,
+    first_rows,
+    renamed,
+    require_columns,
+    require_numeric,
+)
+from cxresearch.mediation import mediation
+from cxresearch.regression import log_percent, standardize
+
+__all__ = ["event_rate_by_group", "firm_means", "mediation_by_outcome", "nested_wave"]
+
+
+@renamed(panel="data")
+def firm_means(
+    data: pd.DataFrame,
+    columns: Sequence[str],
+    unit: str = "firm_id",
+    standardized: Sequence[str] = (),
+    log_pct: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Unit-level means of panel columns over all periods, optionally z-scored or log-percent.
+
+    One row per ``unit`` (sorted), the mean of each of ``columns`` over its rows. For each name
+    in ``standardized`` a column ``<name>_z`` (:func:`~cxresearch.regression.standardize` of the
+    unit means) is added; ``log_pct`` maps new column names to columns whose unit mean is turned
+    into :func:`~cxresearch.regression.log_percent`. Averaging years makes firm means reliable
+    (~8x the respondents of a firm-year mean) for between-firm models such as
+    :func:`~cxresearch.mediation.mediation`.
+
+    >>> p = pd.DataFrame({"firm_id": ["A", "A", "B", "B"], "ex": [1.0, 3.0, 4.0, 6.0],
+    ...                   "cost": [1.0, 1.0, 2.0, 2.0]})
+    >>> firm_means(p, ["ex", "cost"], standardized=["ex"],
+    ...            log_pct={"cost_pct": "cost"}).round(3).to_dict("list")
+    {'ex': [2.0, 5.0], 'cost': [1.0, 2.0], 'ex_z': [-0.707, 0.707], 'cost_pct': [0.0, 69.315]}
+    """
+    columns = list(columns)
+    log_pct = dict(log_pct or {})
+    missing = [c for c in [*standardized, *log_pct.values()] if c not in columns]
+    if missing:
+        raise DataError(f"firm_means: {missing} must also be listed in 'columns'")
+    require_columns(data, [unit, *columns])
+    require_numeric(data, columns)
+    out = data.groupby(unit, sort=True)[columns].mean()
+    for c in standardized:
+        out[f"{c}_z"] = standardize(out[c])
+    for new, c in log_pct.items():
+        out[new] = log_percent(out[c])
+    return out
+
+
+@renamed(x="exposure")
+def mediation_by_outcome(
+    data: pd.DataFrame,
+    exposure: str,
+    mediator: str,
+    outcomes: Sequence[str],
+    covariates: Sequence[str] = (),
+    n_boot: int = 1000,
+    seed: int | None = 0,
+    *,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """:func:`~cxresearch.mediation.mediation` of ``exposure -> mediator -> y`` for each
+    outcome ``y``, stacked.
+
+    Each outcome gets the same bootstrap seed, so each row equals a single
+    :func:`~cxresearch.mediation.mediation` call. Returns the rows of
+    :meth:`~cxresearch.mediation.MediationResult.to_frame` with an ``outcome`` column.
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"x": rng.normal(size=200)})
+    >>> d["m"] = 0.5 * d["x"] + rng.normal(size=200)
+    >>> d["y"] = 0.4 * d["m"] + rng.normal(size=200)
+    >>> out = mediation_by_outcome(d, "x", "m", ["y"], n_boot=50, seed=0)
+    >>> out.loc[out["effect"] == "a", ["outcome", "estimate"]].round(2).values.tolist()
+    [['y', 0.43]]
+    """
+    if not outcomes:
+        raise DataError("mediation_by_outcome: give at least one outcome")
+    return pd.concat(
+        [
+            mediation(data, exposure, mediator, y, covariates=list(covariates), n_boot=n_boot,
+                      seed=seed, level=level).to_frame().assign(outcome=y)
+            for y in outcomes
+        ],
+        ignore_index=True,
+    )
+
+
+@renamed(group="by")
+def event_rate_by_group(
+    data: pd.DataFrame, event: str, by: str, *, level: float = 0.95
+) -> pd.DataFrame:
+    """Share of rows with ``event`` (0/1 or bool) per value of ``by``, with Wilson intervals.
+
+    ``rate_pct = 100 x / n`` with the Wilson (1927) interval at ``level`` of
+    :func:`cxresearch.metrics.top_box_from_counts`, one row per value of ``by`` (sorted). E.g.
+    churn by number of calls to customer service. Returns ``<by>, n, rate_pct, ci_low,
+    ci_high`` (the first column named after ``by``).
+
+    >>> d = pd.DataFrame({"calls": [0, 0, 1, 1, 1, 1], "churn": [0, 1, 1, 1, 1, 0]})
+    >>> event_rate_by_group(d, "churn", "calls")[["calls", "n", "rate_pct"]].values.tolist()
+    [[0.0, 2.0, 50.0], [1.0, 4.0, 75.0]]
+    """
+    from cxresearch.metrics import top_box_from_counts
+
+    level = check_level(level)
+    require_columns(data, [event, by])
+    ev = data[event]
+    if ev.dtype != bool:
+        require_numeric(data, [event])
+        bad = ev.notna() & ~ev.isin([0, 1])
+        if bad.any():
+            raise DataError(f"column {event!r}: {int(bad.sum())} value(s) not 0/1 at rows "
+                            f"{first_rows(bad, data.index)}")
+    rows = []
+    for g, grp in data.groupby(by, sort=True):
+        r = top_box_from_counts(int(grp[event].sum()), len(grp), level=level)
+        rows.append({by: g, "n": len(grp), "rate_pct": r.estimate, "ci_low": r.ci_low,
+                     "ci_high": r.ci_high})
+    return pd.DataFrame(rows)
+
+
+@renamed(individuals="data", groups="scores")
+def nested_wave(
+    data: pd.DataFrame,
+    scores: pd.DataFrame,
+    period: object,
+    outcome: str,
+    predictor: str,
+    unit: str = "firm_id",
+    time: str = "year",
+) -> pd.DataFrame:
+    """One survey wave of individuals with their group's score, both z-scored, for
+    :func:`~cxresearch.multilevel.multilevel_model`.
+
+    Rows of ``data`` (individual answers; formerly ``individuals``) with ``time == period`` are
+    joined (inner) to ``scores`` (group-level scores, e.g. :func:`cxresearch.panel.linkage_panel`
+    output; formerly ``groups``) on ``unit, time``; ``<outcome>_z`` is the individual answer and
+    ``<predictor>_z`` the group-level score, each :func:`~cxresearch.regression.standardize`-d
+    over the joined rows (so a coefficient is SD of an individual's answer per SD of the group
+    score). Returns ``<outcome>_z, <predictor>_z, unit`` without missing values.
+
+    >>> cus = pd.DataFrame({"firm_id": ["A", "A", "B", "B"], "year": [1, 1, 1, 2],
+    ...                     "nps": [8, 10, 4, 9]})
+    >>> fy = pd.DataFrame({"firm_id": ["A", "B"], "year": [1, 1], "ex": [4.0, 3.0]})
+    >>> nested_wave(cus, fy, 1, "nps", "ex").round(3).values.tolist()
+    [[0.218, 0.577, 'A'], [0.873, 0.577, 'A'], [-1.091, -1.155, 'B']]
+    """
+    require_columns(data, [unit, time, outcome], "data")
+    require_columns(scores, [unit, time, predictor], "scores")
+    wave = data[data[time] == period].merge(scores[[unit, time, predictor]], on=[unit, time])
+    if wave.empty:
+        raise DataError(f"nested_wave: no rows with {time!r} == {period!r} in both frames")
+    wave = wave.assign(**{f"{outcome}_z": standardize(wave[outcome].astype(float)),
+                          f"{predictor}_z": standardize(wave[predictor].astype(float))})
+    return wave[[f"{outcome}_z", f"{predictor}_z", unit]].dropna()

@@ -1,0 +1,287 @@
+"""Tests for cxresearch.did, each against an independent reference.
+
+References: closed-form difference in differences and its variance (one cohort), the normal power
+formula, and seeded simulations with a known, heterogeneous staggered effect (bias and 95% CI
+coverage), including the case in which static two-way fixed effects is biased.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from cxresearch import did
+from cxresearch import simulate as sim
+
+
+def _true_overall_att(panel: pd.DataFrame, effect: float, growth: float) -> float:
+    """Average effect over all treated unit-periods: what static TWFE is meant to estimate."""
+    ft = panel["first_treated"].astype("Float64").fillna(np.inf).astype(float)
+    e = panel["time"] - ft
+    post = e >= 0
+    return float((effect + growth * e[post]).mean())
+
+
+def test_event_study_equals_closed_form_did_with_one_cohort() -> None:
+    rng = np.random.default_rng(0)
+    n, t = 60, 4
+    g = np.where(np.arange(n) < 25, 2, -1)
+    y = rng.normal(size=(n, t)) + np.where((g[:, None] == 2) & (np.arange(t) >= 2), 1.5, 0)
+    panel = pd.DataFrame(
+        {
+            "firm": np.repeat(np.arange(n), t),
+            "year": np.tile(np.arange(t), n),
+            "y": y.ravel(),
+            "first": pd.array(np.repeat(g, t), dtype="Int64"),
+        }
+    )
+    panel.loc[panel["first"] == -1, "first"] = pd.NA
+    es = did.event_study(panel, "y", "firm", "year", "first", window=(-2, 1)).to_frame()
+    treated = g == 2
+    for e in (-2, 0, 1):
+        d = y[:, 2 + e] - y[:, 1]
+        dt, dc = d[treated], d[~treated]
+        diff_in_diff = dt.mean() - dc.mean()
+        var = (dt.var(ddof=0) / len(dt) + dc.var(ddof=0) / len(dc)) * n / (n - 1)
+        row = es.set_index("event_time").loc[e]
+        assert row.estimate == pytest.approx(diff_in_diff, abs=1e-12)
+        assert row.se == pytest.approx(np.sqrt(var), rel=1e-10)
+    ref = es.set_index("event_time").loc[-1]
+    assert ref.estimate == 0.0 and bool(ref.reference)
+    assert list(es.columns[:5]) == ["event_time", "estimate", "se", "ci_low", "ci_high"]
+
+
+def test_staggered_heterogeneous_effects_event_study_unbiased_twfe_biased() -> None:
+    panel, truth = sim.simulate_staggered_panel(
+        n_units=3000, n_periods=8, effect=1.0, effect_growth=0.6, cohort_gradient=0.3, seed=4
+    )
+    res = did.event_study(panel, "y", "unit", "time", "first_treated", window=(-3, 3))
+    est = res.to_frame().set_index("event_time")
+    tr = truth.set_index("event_time")["att"]
+    for e in (-3, -2, 0, 1, 2, 3):
+        assert abs(est.loc[e, "estimate"] - tr.loc[e]) < 3 * est.loc[e, "se"], e
+    twfe = did.twfe_static(panel, "y", "unit", "time", "first_treated")
+    target = _true_overall_att(panel, 1.0, 0.6)
+    assert abs(twfe.estimate - target) > 8 * twfe.se  # far off: forbidden comparisons
+    assert twfe.estimate < target
+
+
+def test_event_study_coverage_and_bias_over_seeded_replications() -> None:
+    hits = {e: [] for e in (-2, 0, 2)}
+    errs = {e: [] for e in (-2, 0, 2)}
+    pre_rejections = []
+    for seed in range(200):
+        panel, truth = sim.simulate_staggered_panel(
+            n_units=120, n_periods=7, effect=0.5, effect_growth=0.3, cohort_gradient=0.2,
+            seed=seed,
+        )
+        res = did.event_study(panel, "y", "unit", "time", "first_treated", window=(-2, 2))
+        est = res.to_frame().set_index("event_time")
+        tr = truth.set_index("event_time")["att"]
+        for e in hits:
+            hits[e].append(est.loc[e, "ci_low"] < tr.loc[e] < est.loc[e, "ci_high"])
+            errs[e].append((est.loc[e, "estimate"] - tr.loc[e]) / est.loc[e, "se"])
+        pre_rejections.append(res.pretrend_test().p_value < 0.05)
+    for e in hits:
+        assert 0.90 <= np.mean(hits[e]) <= 0.99, (e, np.mean(hits[e]))
+        assert abs(np.mean(errs[e])) < 0.25, e  # bias small against its SE
+    assert np.mean(pre_rejections) <= 0.10
+
+
+def test_bootstrap_se_agrees_with_influence_function_se() -> None:
+    panel, _ = sim.simulate_staggered_panel(n_units=400, n_periods=6, seed=2)
+    a = did.event_study(panel, "y", "unit", "time", "first_treated", window=(-2, 2)).to_frame()
+    b = did.event_study(
+        panel, "y", "unit", "time", "first_treated", window=(-2, 2), method="bootstrap",
+        n_boot=300, seed=1,
+    ).to_frame()
+    pd.testing.assert_series_equal(a["estimate"], b["estimate"])
+    nonref = ~a["reference"]
+    ratio = b.loc[nonref, "se"].to_numpy() / a.loc[nonref, "se"].to_numpy()
+    assert np.all(np.abs(ratio - 1) < 0.2)
+
+
+def test_pretrend_test_detects_differential_trend() -> None:
+    panel, _ = sim.simulate_staggered_panel(n_units=600, n_periods=8, effect=0.0, seed=7)
+    ft = panel["first_treated"].astype("Float64").fillna(0).astype(float)
+    panel["y"] = panel["y"] + 0.3 * panel["time"] * (ft > 0)  # adopters on a steeper trend
+    res = did.event_study(panel, "y", "unit", "time", "first_treated", window=(-3, 2),
+                          control="never_treated")
+    assert res.pretrend_test().p_value < 0.001
+    assert "pre-trend" in res.summary()
+
+
+def test_unbalanced_panel_and_never_treated_controls() -> None:
+    panel, truth = sim.simulate_staggered_panel(
+        n_units=1500, n_periods=8, unbalanced_share=0.2, seed=9
+    )
+    tr = truth.set_index("event_time")["att"]
+    for control in ("not_yet_treated", "never_treated"):
+        es = did.event_study(panel, "y", "unit", "time", "first_treated", control=control)
+        es = es.to_frame().set_index("event_time")
+        for e in (0, 1, 2):
+            # truth is for the full panel; random dropping leaves the estimand unchanged
+            assert abs(es.loc[e, "estimate"] - tr.loc[e]) < 3.5 * es.loc[e, "se"]
+
+
+def test_event_study_input_errors() -> None:
+    panel, _ = sim.simulate_staggered_panel(n_units=20, n_periods=5, seed=0)
+    with pytest.raises(ValueError, match="window"):
+        did.event_study(panel, "y", "unit", "time", "first_treated", window=(0, 3))
+    bad = panel.copy()
+    bad.loc[0, "first_treated"] = 3
+    bad.loc[1, "first_treated"] = 4
+    with pytest.raises(ValueError, match="varies within unit"):
+        did.event_study(bad, "y", "unit", "time", "first_treated")
+    with pytest.raises(ValueError, match="duplicates"):
+        did.event_study(pd.concat([panel, panel.iloc[:1]]), "y", "unit", "time", "first_treated")
+    with pytest.raises(ValueError, match="control"):
+        did.event_study(panel, "y", "unit", "time", "first_treated", control="all")
+
+
+def test_selection_biases_naive_comparison_not_event_study() -> None:
+    panel, _ = sim.simulate_staggered_panel(
+        n_units=800, n_periods=8, effect=0.5, effect_growth=0.0, selection=2.0, seed=3
+    )
+    ft = panel["first_treated"].astype("Float64").fillna(np.inf).astype(float)
+    panel["leader"] = (panel["time"] >= ft).astype(int)
+    naive = did.naive_comparison(panel, "y", "leader", "unit", "time")
+    assert naive.ci_low > 0.5  # selection (adopters were ahead by 2) inflates it
+    res = did.event_study(panel, "y", "unit", "time", "first_treated")
+    ov = res.overall()
+    assert abs(ov.estimate - 0.5) < 3 * ov.se
+    assert abs(naive.estimate - 0.5) > 10 * naive.se
+
+
+def test_power_curve_matches_normal_power_formula() -> None:
+    def sim(design, rng):
+        return pd.DataFrame({"x": rng.normal(0.2, 1.0, design["n"])})
+
+    def est(d):
+        return d["x"].mean(), 1 / np.sqrt(len(d))
+
+    out = did.power_curve(sim, est, [{"n": 50}, {"n": 150}], n_boot=400, seed=3)
+    for row in out.itertuples():
+        delta = 0.2 * np.sqrt(row.n)
+        analytic = stats.norm.sf(1.96 - delta) + stats.norm.cdf(-1.96 - delta)
+        assert abs(row.power - analytic) < 3.5 * np.sqrt(analytic * (1 - analytic) / 400)
+
+
+def test_event_study_power_increases_with_firms() -> None:
+    out = did.event_study_power(effect=0.4, n_firms=[30, 240], n_years=[6], n_boot=40, seed=1)
+    assert out["power"].iloc[1] > out["power"].iloc[0]
+    assert out["power"].iloc[1] >= 0.8
+    assert (out["n_failed"] == 0).all()
+
+
+def test_event_study_on_simulated_study_matches_truth_and_naive_is_biased() -> None:
+    from cxresearch.simulate import StudyParams, simulate_study
+
+    s = simulate_study(StudyParams(n_firms=800, n_years=8, selection_on_growth=2.0), seed=5)
+    cohorts = did.leader_cohorts(s.firms, first_year=int(s.firm_years["year"].min()))
+    assert cohorts.notna().sum() == s.truth["n_leaders_appointed_in_panel"] + s.truth[
+        "n_leaders_before_panel"]
+    fy = s.firm_years.merge(cohorts.reset_index(), on="firm_id")
+    fy["contacts_log_pct"] = 100 * np.log(fy["contacts_per_customer"])
+    res = did.event_study(fy, "contacts_log_pct", "firm_id", "year", "first_treated")
+    assert res.dropped_units == s.truth["n_leaders_before_panel"]
+    target = 100 * np.log1p(s.truth["leader_total_effect_contacts"] / 100)
+    ov = res.overall()
+    assert abs(ov.estimate - target) < 3 * ov.se
+    growth = did.event_study(fy, "revenue_growth", "firm_id", "year", "first_treated")
+    g_target = np.mean([s.truth[f"leader_total_effect_revenue_growth_e{e}"] for e in range(4)])
+    assert abs(growth.overall().estimate - g_target) < 3 * growth.overall().se
+    naive = did.naive_comparison(fy, "revenue_growth", "has_cx_leader", "firm_id", "year")
+    assert naive.ci_low > g_target + 1.0  # selection on growth inflates the naive contrast
+
+
+def test_power_and_overall_fail_clearly_without_effect_or_post_periods() -> None:
+    with pytest.raises(ValueError, match="must be finite"):
+        did.event_study_power(effect=float("nan"), n_firms=[20], n_years=[5], n_boot=2)
+    panel, _ = sim.simulate_staggered_panel(n_units=60, n_periods=6, seed=0)
+    res = did.event_study(panel, "y", "unit", "time", "first_treated", window=(-2, -1))
+    with pytest.raises(ValueError, match="no post-treatment event time"):
+        res.overall()
+
+
+# ------------------------------------------------------------------ the results protocol
+
+
+def test_level_gives_the_normal_interval_and_conf_int_recomputes_it() -> None:
+    panel, _ = sim.simulate_staggered_panel(n_units=200, n_periods=6, seed=3)
+    r95 = did.event_study(panel, "y", "unit", "time", "first_treated", window=(-2, 2))
+    r90 = did.event_study(panel, "y", "unit", "time", "first_treated", window=(-2, 2),
+                          level=0.90)
+    f95, f90 = r95.to_frame(), r90.to_frame()
+    pd.testing.assert_series_equal(f95["estimate"], f90["estimate"])
+    z90 = stats.norm.ppf(0.95)
+    np.testing.assert_allclose(f90["ci_high"], f90["estimate"] + z90 * f90["se"], rtol=1e-12)
+    assert ((f90["ci_high"] - f90["ci_low"]) <= (f95["ci_high"] - f95["ci_low"])).all()
+    # conf_int at another level equals refitting at that level
+    np.testing.assert_allclose(r95.conf_int(0.90)[["ci_low", "ci_high"]],
+                               f90[["ci_low", "ci_high"]], rtol=1e-12)
+    assert r95.conf_int()["level"].eq(0.95).all()
+    ov90 = r95.overall(level=0.90)
+    assert ov90.estimate == r90.overall().estimate
+    assert ov90.ci_high == pytest.approx(r90.overall().ci_high, rel=1e-12)
+    assert ov90.conf_int(0.95)["ci_high"].item() == pytest.approx(r95.overall().ci_high)
+    with pytest.raises(ValueError, match="level"):
+        did.event_study(panel, "y", "unit", "time", "first_treated", level=95)
+
+
+def test_small_results_are_frozen_dataclasses_with_the_old_dict_keys() -> None:
+    panel, _ = sim.simulate_staggered_panel(n_units=150, n_periods=6, seed=4)
+    panel["d"] = (panel["time"] >= panel["first_treated"].fillna(99)).astype(int)
+    res = did.event_study(panel, "y", "unit", "time", "first_treated")
+    for r in (did.twfe_static(panel, "y", "unit", "time", "first_treated"),
+              did.naive_comparison(panel, "y", "d", "unit", "time"), res.overall()):
+        assert isinstance(r, did.EffectEstimate)
+        assert {k: r[k] for k in ("estimate", "se", "ci_low", "ci_high")} == {
+            "estimate": r.estimate, "se": r.se, "ci_low": r.ci_low, "ci_high": r.ci_high}
+        assert r.ci_low == pytest.approx(r.estimate - stats.norm.ppf(0.975) * r.se)
+        assert isinstance(r.summary(), str) and r.method in r.summary()
+        assert list(r.to_frame().columns[:4]) == ["method", "estimate", "se", "ci_low"]
+        with pytest.raises(KeyError):
+            r["nope"]
+        with pytest.raises(AttributeError):
+            r.estimate = 0.0  # type: ignore[misc]
+    assert dict(res.overall())["n_event_times"] == 4
+    pt = res.pretrend_test()
+    assert isinstance(pt, did.PretrendTest)
+    assert dict(pt) == {"chi2": pt.chi2, "df": pt.df, "p_value": pt.p_value}
+    assert pt.to_frame().columns.tolist() == ["chi2", "df", "p_value"]
+    assert "pre-trend chi2(2)" in pt.summary()
+    assert isinstance(res.summary(), str)
+
+
+def test_old_names_and_keywords_still_work_with_a_deprecation_warning() -> None:
+    panel, _ = sim.simulate_staggered_panel(n_units=120, n_periods=6, seed=5)
+    new = did.event_study(panel, "y", "unit", "time", "first_treated", window=(-2, 2),
+                          method="bootstrap", n_boot=20, seed=1).to_frame()
+    with pytest.warns(DeprecationWarning, match="event_study_result"):
+        old = did.event_study_result(panel, "y", "unit", "time", "first_treated", (-2, 2),
+                                     se="bootstrap", n_boot=20, seed=1)
+    pd.testing.assert_frame_equal(old.to_frame(), new)
+    with pytest.warns(DeprecationWarning, match="'panel' is deprecated"):
+        kw = did.event_study(panel=panel, outcome="y", unit="unit", time="time",
+                             first_treated="first_treated")
+    assert kw.n_units == old.n_units
+    with pytest.raises(TypeError):
+        did.event_study(panel, "y", "unit", "time", "first_treated", (-2, 2))  # keyword-only
+
+    def simulate(design, rng):
+        return pd.DataFrame({"x": rng.normal(0.2, 1.0, design["n"])})
+
+    def est(d):
+        return d["x"].mean(), 1 / np.sqrt(len(d))
+
+    grid = [{"n": 50}]
+    ref = did.power_curve(simulate, est, grid, n_boot=50, level=0.90, seed=2)
+    with pytest.warns(DeprecationWarning) as rec:
+        dep = did.power_curve(simulate, est, grid, n_sims=50, alpha=0.10, seed=2)
+    assert {str(w.message).split("'")[1] for w in rec} == {"alpha", "n_sims"}
+    pd.testing.assert_frame_equal(dep, ref)
+    with pytest.raises(TypeError, match="both"):
+        did.power_curve(simulate, est, grid, alpha=0.1, level=0.9)
