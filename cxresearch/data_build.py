@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from cxresearch._checks import DataError
 from cxresearch.simulate.study import StudyParams
 
 __all__ = ["CHECKSUMS", "DEFAULT_SEED", "build", "datapackage", "verify"]
@@ -170,7 +171,7 @@ def build(
 
     out = Path(out_dir) if out_dir is not None else paths.processed_dir()
     if out.resolve() == paths.RAW_DIR.resolve():
-        raise ValueError(f"argument 'out_dir': refusing to write into the raw inputs {out}")
+        raise DataError(f"argument 'out_dir': refusing to write into the raw inputs {out}")
     out.mkdir(parents=True, exist_ok=True)
     study = simulate_study(params, seed=seed)
     written: list[Path] = []

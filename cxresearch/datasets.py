@@ -58,6 +58,14 @@ class DatasetInfo:
     licence: str
     caveats: str
 
+    def summary(self) -> str:
+        """One line: the loader, where the data come from and the licence."""
+        return f"{self.name}: {self.source} ({self.package}; {self.licence})"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row with the provenance fields (as in :func:`catalog`)."""
+        return pd.DataFrame([vars(self)])
+
 
 _INFO: tuple[DatasetInfo, ...] = (
     DatasetInfo(

@@ -5,9 +5,14 @@ is the single source of truth for column names, types, units, allowed values and
 drives the pandera schemas here and the data dictionary (``datapackage.json``) written by
 :mod:`cxresearch.data_build`.
 
+The study's vocabulary (items, answer ranges, reverse keys, industries, owners) comes from
+:mod:`cxresearch.contract`; the file formats a study table may have, and the order in which they
+are looked for, from :func:`find_table`.
+
 Rules (docs/DEVELOPING.md): inputs are never modified; bad input raises
-:class:`SurveyValidationError` (a ``ValueError``) whose message names the column, the rule and
-the first offending rows, e.g. ``column 'nps': 2 value(s) outside 0..10 at rows [1, 4]``.
+:class:`SurveyValidationError` (a :class:`cxresearch._checks.DataError`, so a ``ValueError``)
+whose message names the column, the rule and the first offending rows, e.g.
+``column 'nps': 2 value(s) outside 0..10 at rows [1, 4]``.
 Rows are 0-based data rows; for CSV and Excel files the message also gives the line (spreadsheet
 row) number, counting the header. PII-looking columns (names, e-mails, phone numbers, postal
 addresses) are dropped, with a report in ``df.attrs["read_report"]``, unless ``keep_pii=True``.
@@ -43,15 +48,29 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cxresearch import _checks
+from cxresearch._checks import DataError
+from cxresearch.contract import (
+    CULTURE_ITEMS,
+    ENGAGEMENT_ITEMS,
+    INDUSTRIES,
+    ITEM_RANGES,
+    OWNERS,
+    REVERSE_KEYED,
+    SIZE_BANDS,
+)
+
 if TYPE_CHECKING:
     from cxresearch.simulate.study import Study
 
 __all__ = [
     "KINDS",
     "TABLE_SPECS",
+    "TABLE_SUFFIXES",
     "ColumnSpec",
     "SurveyValidationError",
     "data_dictionary",
+    "find_table",
     "load_study",
     "read_survey",
     "schema",
@@ -63,8 +82,11 @@ KINDS: tuple[str, ...] = ("customers", "employees", "firms", "firm_years")
 _MAX_ROWS_SHOWN = 5
 
 
-class SurveyValidationError(ValueError):
-    """Bad survey input; ``problems`` lists one message per column and rule."""
+class SurveyValidationError(DataError):
+    """Bad survey input; ``problems`` lists one message per column and rule.
+
+    A :class:`cxresearch._checks.DataError` (and so a ``ValueError``).
+    """
 
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
@@ -108,28 +130,40 @@ class ColumnSpec:
         return field
 
 
-def _likert(name: str, text: str, hi: int = 5, reverse: bool = False) -> ColumnSpec:
-    rev = " REVERSE-KEYED: score as 6 - value." if reverse else ""
+#: the wording of the employee survey's items (paraphrased, not copyrighted instruments)
+_ITEM_TEXT: dict[str, str] = {
+    "culture_1": "Customers' needs come first in the decisions we make",
+    "culture_2": "I know how my work affects our customers",
+    "culture_3": "We act on what customers tell us",
+    "culture_4": "Internal rules get in the way of serving customers well",
+    "culture_5": "Leaders here talk about customers regularly",
+    "culture_6": "I am empowered to fix a customer's problem on the spot",
+    "engagement_1": "I am proud to work here",
+    "engagement_2": "I would recommend this company as a place to work",
+    "engagement_3": "I rarely think about leaving",
+    "engagement_4": "My work gives me a sense of accomplishment",
+    "engagement_5": "I have what I need to do my job well",
+}
+
+
+def _likert(name: str) -> ColumnSpec:
+    lo, hi = ITEM_RANGES[name]
+    rev = f" REVERSE-KEYED: score as {lo + hi} - value." if name in REVERSE_KEYED else ""
     return ColumnSpec(
-        name, "integer", f"Likert 1-{hi} (1 = strongly disagree): '{text}'.{rev}",
-        unit="scale point", minimum=1, maximum=hi, nullable=True,
+        name, "integer", f"Likert {lo}-{hi} ({lo} = strongly disagree): '{_ITEM_TEXT[name]}'.{rev}",
+        unit="scale point", minimum=lo, maximum=hi, nullable=True,
     )  # fmt: skip
-
-
-_INDUSTRIES = ("retail", "banking", "telecom", "software", "healthcare", "hospitality")
-_OWNERS = ("cx_leader", "ceo", "coo", "cmo", "everyone")
 
 TABLE_SPECS: dict[str, tuple[ColumnSpec, ...]] = {
     "firms": (
         ColumnSpec("firm_id", "string", "Firm identifier, e.g. F0001.", required=True,
                    unique=True),
-        ColumnSpec("industry", "string", "Industry.", enum=_INDUSTRIES),
-        ColumnSpec("size_band", "string", "Size band by employees.",
-                   enum=("small", "medium", "large")),
+        ColumnSpec("industry", "string", "Industry.", enum=INDUSTRIES),
+        ColumnSpec("size_band", "string", "Size band by employees.", enum=SIZE_BANDS),
         ColumnSpec("n_employees", "integer", "Number of employees.", unit="people", minimum=1),
         ColumnSpec("cx_owner", "string",
                    "Who owns CX at the end of the panel: a dedicated CX leader (CXO/CCO), the "
-                   "CEO, COO or CMO, or nobody ('everyone's job').", enum=_OWNERS),
+                   "CEO, COO or CMO, or nobody ('everyone's job').", enum=OWNERS),
         ColumnSpec("cx_leader_year", "integer",
                    "Year a dedicated CX leader was appointed; missing if never or before the "
                    "panel.", unit="year", minimum=1900, maximum=2100, nullable=True),
@@ -166,18 +200,7 @@ TABLE_SPECS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("firm_id", "string", "Firm identifier."),
         ColumnSpec("team_id", "string", "Team identifier (nested in firm)."),
         ColumnSpec("year", "integer", "Survey year.", unit="year", minimum=1900, maximum=2100),
-        _likert("culture_1", "Customers' needs come first in the decisions we make"),
-        _likert("culture_2", "I know how my work affects our customers"),
-        _likert("culture_3", "We act on what customers tell us"),
-        _likert("culture_4", "Internal rules get in the way of serving customers well",
-                reverse=True),
-        _likert("culture_5", "Leaders here talk about customers regularly"),
-        _likert("culture_6", "I am empowered to fix a customer's problem on the spot"),
-        _likert("engagement_1", "I am proud to work here"),
-        _likert("engagement_2", "I would recommend this company as a place to work"),
-        _likert("engagement_3", "I rarely think about leaving"),
-        _likert("engagement_4", "My work gives me a sense of accomplishment"),
-        _likert("engagement_5", "I have what I need to do my job well"),
+        *(_likert(item) for item in CULTURE_ITEMS + ENGAGEMENT_ITEMS),
     ),
     "customers": (
         ColumnSpec("respondent_id", "string", "Customer respondent identifier.",
@@ -186,13 +209,16 @@ TABLE_SPECS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("year", "integer", "Survey year.", unit="year", minimum=1900, maximum=2100),
         ColumnSpec("nps", "integer",
                    "Likelihood to recommend, 0-10 (9-10 promoter, 0-6 detractor).",
-                   unit="scale point", minimum=0, maximum=10, nullable=True),
+                   unit="scale point", minimum=ITEM_RANGES["nps"][0],
+                   maximum=ITEM_RANGES["nps"][1], nullable=True),
         ColumnSpec("csat", "integer", "Satisfaction, 1-5 (5 = very satisfied).",
-                   unit="scale point", minimum=1, maximum=5, nullable=True),
+                   unit="scale point", minimum=ITEM_RANGES["csat"][0],
+                   maximum=ITEM_RANGES["csat"][1], nullable=True),
         ColumnSpec("ces", "integer",
                    "Customer effort, 1-7 agreement with 'The company made it easy for me to "
                    "handle my issue' (7 = very easy); asked only after a service contact.",
-                   unit="scale point", minimum=1, maximum=7, nullable=True),
+                   unit="scale point", minimum=ITEM_RANGES["ces"][0],
+                   maximum=ITEM_RANGES["ces"][1], nullable=True),
         ColumnSpec("tenure_months", "integer", "Months as a customer.", unit="months",
                    minimum=0, nullable=True),
         ColumnSpec("annual_spend", "number", "Spend in the last 12 months.", unit="USD",
@@ -207,8 +233,7 @@ TABLE_SPECS: dict[str, tuple[ColumnSpec, ...]] = {
 # At least one of these must be present in a user's export of this kind.
 _ONE_OF: dict[str, tuple[str, ...]] = {
     "customers": ("nps", "csat", "ces"),
-    "employees": tuple(f"culture_{k}" for k in range(1, 7))
-    + tuple(f"engagement_{k}" for k in range(1, 6)),
+    "employees": CULTURE_ITEMS + ENGAGEMENT_ITEMS,
 }
 _UNIQUE_TOGETHER: dict[str, list[str]] = {"firm_years": ["firm_id", "year"]}
 # Columns whose values are never missing in the study contract (load_study is strict).
@@ -224,7 +249,7 @@ _PHONE = re.compile(r"^\+?[\d\s().-]{7,}$")
 
 def _specs(kind: str) -> tuple[ColumnSpec, ...]:
     if kind not in TABLE_SPECS:
-        raise ValueError(f"argument 'kind': {kind!r} is not one of {list(KINDS)}")
+        raise DataError(f"argument 'kind': {kind!r} is not one of {list(KINDS)}")
     return TABLE_SPECS[kind]
 
 
@@ -376,12 +401,13 @@ def _pandera_problems(
     return []
 
 
+@_checks.renamed(df="data", source="name")
 def validate_table(
-    df: pd.DataFrame,
+    data: pd.DataFrame,
     kind: str,
     *,
     strict: bool = False,
-    source: str = "table",
+    name: str = "table",
     line_offset: int | None = None,
 ) -> pd.DataFrame:
     """Check and type a table of one kind; return a converted copy (the input is not modified).
@@ -389,6 +415,24 @@ def validate_table(
     Rules: required columns present (``strict=True``: every contract column), numbers parse,
     integers are whole, values within range / allowed set, ids unique. All problems are
     collected and raised together as one :class:`SurveyValidationError`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table as read (text or numbers).
+    kind : str
+        One of :data:`KINDS`.
+    strict : bool
+        Every contract column is required (as :func:`load_study` requires).
+    name : str
+        What to call the table in messages (e.g. its file name).
+    line_offset : int, optional
+        Added to 0-based rows to give file lines in messages (2 for a CSV with a header).
+
+    Returns
+    -------
+    DataFrame
+        A converted copy: integers as ``int64`` or nullable ``Int64``, numbers as float.
 
     >>> import pandas as pd
     >>> t = validate_table(pd.DataFrame({"respondent_id": ["a", "b"], "csat": ["5", "4"]}),
@@ -403,25 +447,27 @@ def validate_table(
         2 duplicated value(s) at rows [0, 1]; first values: ['a', 'a']
     """
     specs = _specs(kind)
-    present = set(df.columns)
+    present = set(data.columns)
     needed = [s.name for s in specs if strict or s.required]
     missing = [c for c in needed if c not in present]
     problems: list[str] = []
     if missing:
         problems.append(
-            f"missing required column(s) {missing}; found {list(df.columns)}; map your names "
+            f"missing required column(s) {missing}; found {list(data.columns)}; map your names "
             "with columns={'your name': 'contract name'}"
         )
     one_of = _ONE_OF.get(kind)
     if one_of and not strict and not present.intersection(one_of):
-        problems.append(f"none of the columns {list(one_of)} is present; found {list(df.columns)}")
+        problems.append(
+            f"none of the columns {list(one_of)} is present; found {list(data.columns)}"
+        )
     if problems:
-        raise SurveyValidationError(f"{source} ({kind}): " + "; ".join(problems), problems)
-    out, problems = _convert(df.reset_index(drop=True), kind, line_offset)
+        raise SurveyValidationError(f"{name} ({kind}): " + "; ".join(problems), problems)
+    out, problems = _convert(data.reset_index(drop=True), kind, line_offset)
     if not problems:
         problems = _pandera_problems(out, kind, strict, line_offset)
     if problems:
-        raise SurveyValidationError(f"{source} ({kind}): " + "; ".join(problems), problems)
+        raise SurveyValidationError(f"{name} ({kind}): " + "; ".join(problems), problems)
     return out
 
 
@@ -631,7 +677,7 @@ def read_survey(
                 "skiprows=[1] to drop a row of descriptions",
                 [f"column '{c}': text in a numeric column at rows [0]" for c in second],
             )
-    out = validate_table(df, kind, source=f"{p.name}", line_offset=line_offset)
+    out = validate_table(df, kind, name=f"{p.name}", line_offset=line_offset)
     out.attrs["read_report"] = {
         "source": p.name,
         "kind": kind,
@@ -702,11 +748,26 @@ def study_overview(study: Study) -> pd.DataFrame:
     return out
 
 
-_TABLE_SUFFIXES: tuple[str, ...] = (".parquet", ".csv", ".xlsx", ".sav")
+#: the file formats of a study table, in the order :func:`find_table` looks for them
+TABLE_SUFFIXES: tuple[str, ...] = (".parquet", ".csv", ".xlsx", ".sav")
 
 
-def _find_table(directory: Path, name: str) -> Path | None:
-    for ext in _TABLE_SUFFIXES:
+def find_table(directory: str | Path, name: str) -> Path | None:
+    """The file holding table ``name`` in ``directory``: the first of ``NAME.parquet``,
+    ``.csv``, ``.xlsx``, ``.sav`` that exists (:data:`TABLE_SUFFIXES`), or None.
+
+    The one rule for finding a table (used by :func:`load_study` and
+    :func:`cxresearch.csi.read_ecsi_survey`): Parquet first, because it keeps the types, then
+    the formats survey tools export.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "firms.csv").write_text("firm_id\\nF1\\n")
+    >>> find_table(d, "firms").name, find_table(d, "customers")
+    ('firms.csv', None)
+    """
+    directory = Path(directory)
+    for ext in TABLE_SUFFIXES:
         candidate = directory / f"{name}{ext}"
         if candidate.is_file():
             return candidate
@@ -743,11 +804,11 @@ def load_study(
     needed = list(KINDS) if tables is None else list(tables)
     unknown_kinds = [t for t in needed if t not in KINDS]
     if unknown_kinds:
-        raise ValueError(f"argument 'tables': unknown table(s) {unknown_kinds}; use {list(KINDS)}")
+        raise DataError(f"argument 'tables': unknown table(s) {unknown_kinds}; use {list(KINDS)}")
     directory = Path(data_dir) if data_dir is not None else paths.processed_dir()
     if not directory.is_dir():
         raise SurveyValidationError(f"argument 'data_dir': {str(directory)!r} is not a directory")
-    found = {name: _find_table(directory, name) for name in KINDS}
+    found = {name: find_table(directory, name) for name in KINDS}
     missing = [name for name in needed if found[name] is None]
     if missing:
         present = sorted(p.name for p in directory.iterdir() if p.is_file())
@@ -763,13 +824,13 @@ def load_study(
             continue
         if path.suffix == ".parquet":
             raw = pd.read_parquet(path)
-            table = validate_table(raw, name, strict=True, source=path.name, line_offset=None)
+            table = validate_table(raw, name, strict=True, name=path.name, line_offset=None)
         elif path.suffix == ".csv":
             raw = pd.read_csv(path, dtype=str)
-            table = validate_table(raw, name, strict=True, source=path.name, line_offset=2)
+            table = validate_table(raw, name, strict=True, name=path.name, line_offset=2)
         else:
             table = read_survey(path, name)
-            table = validate_table(table, name, strict=True, source=path.name, line_offset=None)
+            table = validate_table(table, name, strict=True, name=path.name, line_offset=None)
         key = ["firm_id", "year"] if name == "firm_years" else (
             ["firm_id"] if name == "firms" else ["respondent_id"]
         )  # fmt: skip

@@ -2,7 +2,8 @@
 
 - Reliability: Cronbach's alpha (Cronbach 1951, *Psychometrika* 16(3)) with Feldt's (1965,
   *Psychometrika* 30(3)) F-based interval; McDonald's omega (McDonald 1999, *Test Theory*) from a
-  one-factor ML model; item-total correlations and alpha-if-item-deleted; reverse keying.
+  one-factor ML model; item-total correlations and alpha-if-item-deleted; reverse keying
+  (:func:`reverse_items`, the study contract's one, :func:`cxresearch.contract.reverse_items`).
 - Exploratory factor analysis through ``statsmodels.multivariate.factor.Factor`` (ML or principal
   axis, with its rotations) and Horn's (1965, *Psychometrika* 30(2)) parallel analysis.
 - Confirmatory factor analysis through semopy (CFI, TLI, RMSEA from ``semopy.calc_stats``; SRMR
@@ -18,6 +19,12 @@
 Why not factor_analyzer: 0.5.1 fails on scikit-learn >= 1.8 (``force_all_finite`` renamed) and
 its CFA fails on pandas 3 (read-only arrays); statsmodels and semopy cover the same ground.
 
+Every estimator returns a result with ``to_frame()`` (tidy) and ``summary()`` (a string);
+those with intervals also have ``conf_int(level=...)`` (``ci_low``/``ci_high``). Optimiser
+tolerances are set explicitly so that printed digits do not depend on the CPU: factor ML
+(statsmodels BFGS) ``gtol = 1e-8``; CFA (semopy SLSQP) ``ftol = 1e-12``; multi-group
+invariance (scipy L-BFGS-B) ``ftol = 1e-15``, ``gtol = 1e-8``.
+
 >>> import numpy as np, pandas as pd
 >>> rng = np.random.default_rng(0)
 >>> f = rng.standard_normal(500)
@@ -28,17 +35,31 @@ its CFA fails on pandas 3 (read-only arrays); statsmodels and semopy cover the s
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+
+from cxresearch._checks import (
+    DataError,
+    check_level,
+    check_n_boot,
+    check_seed,
+    first_rows,
+    renamed,
+    require_columns,
+    require_frame,
+)
+from cxresearch.contract import reverse_items
 
 __all__ = [
     "AlphaResult",
     "CfaResult",
     "EfaResult",
+    "InvarianceResult",
     "OmegaResult",
     "average_variance_extracted",
     "cfa",
@@ -61,25 +82,30 @@ __all__ = [
 def _items_frame(
     items: pd.DataFrame, missing: Literal["raise", "listwise"] = "listwise", min_items: int = 2
 ) -> pd.DataFrame:
-    if not isinstance(items, pd.DataFrame):
-        raise ValueError("items must be a DataFrame with one column per item")
+    """The item columns as a complete numeric frame (listwise deletion or an error)."""
+    require_frame(items)
+    if missing not in ("raise", "listwise"):
+        raise DataError(f"argument 'missing' must be 'raise' or 'listwise', got {missing!r}")
     if items.shape[1] < min_items:
-        raise ValueError(f"need at least {min_items} item columns, got {items.shape[1]}")
+        raise DataError(f"need at least {min_items} item columns, got {items.shape[1]}")
     for c in items.columns:
         if not pd.api.types.is_numeric_dtype(items[c]) or pd.api.types.is_bool_dtype(items[c]):
-            raise ValueError(f"column {c!r} must be numeric, got dtype {items[c].dtype}")
+            bad = pd.to_numeric(items[c], errors="coerce").isna() & items[c].notna()
+            rows = first_rows(bad, items.index)
+            raise DataError(f"column {c!r} must be numeric, got dtype {items[c].dtype}"
+                            + (f"; non-numeric values at rows {rows}" if rows else ""))
     na = items.isna().any(axis=1)
     if na.any():
         if missing == "raise":
-            raise ValueError(
-                f"{int(na.sum())} row(s) with missing items at rows {list(items.index[na][:5])}"
+            raise DataError(
+                f"{int(na.sum())} row(s) with missing items at rows {first_rows(na, items.index)}"
             )
         items = items.loc[~na]
     const = [c for c in items.columns if items[c].nunique() < 2]
     if const:
-        raise ValueError(f"column(s) {const} are constant")
+        raise DataError(f"column(s) {const} are constant")
     if len(items) < 3:
-        raise ValueError(f"need at least 3 complete rows, got {len(items)}")
+        raise DataError(f"need at least 3 complete rows, got {len(items)}")
     return items
 
 
@@ -88,94 +114,110 @@ def _alpha_from_cov(c: np.ndarray) -> float:
     return float(k / (k - 1) * (1 - np.trace(c) / c.sum()))
 
 
-def reverse_items(
-    data: pd.DataFrame, items: Sequence[str], scale_min: float, scale_max: float
-) -> pd.DataFrame:
-    """Copy of ``data`` with ``items`` reverse-keyed: ``x' = scale_min + scale_max - x``.
-
-    >>> reverse_items(pd.DataFrame({"q": [1, 2, 5]}), ["q"], 1, 5)["q"].tolist()
-    [5, 4, 1]
-    """
-    if isinstance(items, str):
-        items = [items]
-    absent = [c for c in items if c not in data.columns]
-    if absent:
-        raise ValueError(f"column(s) {absent} not in data")
-    out = data.copy()
-    for c in items:
-        bad = data[c].notna() & ((data[c] < scale_min) | (data[c] > scale_max))
-        if bad.any():
-            raise ValueError(
-                f"column {c!r}: {int(bad.sum())} value(s) outside {scale_min}..{scale_max} "
-                f"at rows {list(data.index[bad][:5])}"
-            )
-        out[c] = scale_min + scale_max - data[c]
-    return out
-
-
 # --------------------------------------------------------------------------------------------
 # reliability
 # --------------------------------------------------------------------------------------------
+def _feldt(alpha: float, n: int, k: int, level: float) -> tuple[float, float]:
+    from scipy import stats
+
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    lo = float(1 - (1 - alpha) * stats.f.isf((1 - level) / 2, df1, df2))
+    hi = float(1 - (1 - alpha) * stats.f.isf(1 - (1 - level) / 2, df1, df2))
+    return lo, hi
+
+
 @dataclass(frozen=True)
 class AlphaResult:
-    """Cronbach's alpha with its Feldt interval (``ci_low``/``ci_high`` NaN when ci=None)."""
+    """Cronbach's alpha with its Feldt interval (``ci_low``/``ci_high`` NaN when level=None).
+
+    ``n`` complete rows of ``k`` items were used; ``n_dropped`` rows had a missing item.
+    """
 
     alpha: float
     ci_low: float
     ci_high: float
-    ci: float | None
+    level: float | None
     n: int
     k: int
     n_dropped: int = 0
 
     def summary(self) -> str:
+        """One line: alpha, its interval, k and n."""
         ci = ""
-        if self.ci is not None:
-            ci = f", {self.ci:.0%} CI [{self.ci_low:.3f}, {self.ci_high:.3f}]"
+        if self.level is not None:
+            ci = f", {self.level:.0%} CI [{self.ci_low:.3f}, {self.ci_high:.3f}]"
         return f"Cronbach's alpha = {self.alpha:.3f}{ci} (k = {self.k} items, n = {self.n})"
 
     def to_frame(self) -> pd.DataFrame:
+        """One row: ``alpha``, ``ci_low``, ``ci_high``, ``level``, ``n``, ``k``, ``n_dropped``."""
         return pd.DataFrame([self.__dict__])
 
+    def conf_int(self, level: float | None = None) -> pd.DataFrame:
+        """Feldt's (1965) interval at ``level`` (default: the level of the fit), one row with
+        ``estimate``, ``ci_low``, ``ci_high``."""
+        if level is None:
+            if self.level is None:
+                raise DataError("argument 'level': the fit had level=None; give a level")
+            level = self.level
+        lo, hi = _feldt(self.alpha, self.n, self.k, check_level(level))
+        return pd.DataFrame([{"estimate": self.alpha, "ci_low": lo, "ci_high": hi}])
 
+
+@renamed(items="data", ci="level")
 def cronbach_alpha(
-    items: pd.DataFrame,
-    ci: float | None = 0.95,
+    data: pd.DataFrame,
+    level: float | None = 0.95,
     missing: Literal["raise", "listwise"] = "listwise",
 ) -> AlphaResult:
     """Cronbach's (1951) alpha, ``k/(k-1) * (1 - sum(s_i^2) / s_total^2)``, with Feldt's CI.
 
     Feldt (1965): ``1 - (1 - alpha) * F_{1-a/2}`` .. ``1 - (1 - alpha) * F_{a/2}`` with F on
     ``(n - 1, (n - 1)(k - 1))`` degrees of freedom (as pingouin and psych compute it).
-    Rows with a missing item are dropped (``missing="listwise"``, reported in ``n_dropped``)
-    or raise (``"raise"``).
 
+    Parameters
+    ----------
+    data : DataFrame
+        One column per item (numeric), one row per respondent.
+    level : float or None
+        Confidence level of the interval; None for no interval.
+    missing : {"listwise", "raise"}
+        Rows with a missing item are dropped (counted in ``n_dropped``) or raise.
+
+    Returns
+    -------
+    AlphaResult
+
+    References
+    ----------
+    Cronbach, L. J. (1951). *Psychometrika* 16(3), 297-334. Feldt, L. S. (1965).
+    *Psychometrika* 30(3), 357-370. Checked against pingouin's ``cronbach_alpha``.
+
+    Examples
+    --------
     >>> import pingouin as pg
     >>> data = pg.read_dataset("cronbach_wide_missing").dropna()
     >>> res = cronbach_alpha(data)
     >>> round(res.alpha, 4), res.n, res.k
     (0.8017, 9, 11)
+    >>> [round(float(v), 3) for v in res.conf_int(level=0.9).iloc[0]]  # pingouin: .592, .934
+    [0.802, 0.592, 0.934]
     """
-    from scipy import stats
-
-    n_all = len(items)
-    x = _items_frame(items, missing)
+    if level is not None:
+        level = check_level(level)
+    n_all = len(data) if isinstance(data, pd.DataFrame) else 0
+    x = _items_frame(data, missing)
     c = np.cov(x.to_numpy(float), rowvar=False)
     alpha = _alpha_from_cov(c)
     n, k = x.shape
     lo = hi = float("nan")
-    if ci is not None:
-        if not 0 < ci < 1:
-            raise ValueError(f"ci must be in (0, 1) or None, got {ci}")
-        df1, df2 = n - 1, (n - 1) * (k - 1)
-        lo = float(1 - (1 - alpha) * stats.f.isf((1 - ci) / 2, df1, df2))
-        hi = float(1 - (1 - alpha) * stats.f.isf(1 - (1 - ci) / 2, df1, df2))
-    return AlphaResult(alpha, lo, hi, ci, n, k, n_all - n)
+    if level is not None:
+        lo, hi = _feldt(alpha, n, k, level)
+    return AlphaResult(alpha, lo, hi, level, n, k, n_all - n)
 
 
 @dataclass(frozen=True)
 class OmegaResult:
-    """McDonald's omega total from a one-factor model on the item correlations."""
+    """McDonald's omega total from a one-factor model on the item correlations (no interval)."""
 
     omega: float
     loadings: pd.Series
@@ -183,14 +225,17 @@ class OmegaResult:
     n: int
 
     def summary(self) -> str:
+        """One line: omega, k and n."""
         return f"McDonald's omega = {self.omega:.3f} (k = {len(self.loadings)}, n = {self.n})"
 
     def to_frame(self) -> pd.DataFrame:
+        """Per item: the standardized one-factor ``loading`` and ``uniqueness``."""
         return pd.DataFrame({"loading": self.loadings, "uniqueness": self.uniqueness})
 
 
+@renamed(items="data")
 def mcdonald_omega(
-    items: pd.DataFrame, missing: Literal["raise", "listwise"] = "listwise"
+    data: pd.DataFrame, missing: Literal["raise", "listwise"] = "listwise"
 ) -> OmegaResult:
     """McDonald's (1999) omega total: ``(sum l)^2 / ((sum l)^2 + sum psi)``.
 
@@ -198,6 +243,24 @@ def mcdonald_omega(
     likelihood model (statsmodels ``Factor(method="ml")``), so omega is the reliability of the
     unit-weighted sum of standardized items.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One column per item (at least three), one row per respondent.
+    missing : {"listwise", "raise"}
+        Rows with a missing item are dropped or raise.
+
+    Returns
+    -------
+    OmegaResult
+
+    References
+    ----------
+    McDonald, R. P. (1999). *Test Theory: A Unified Treatment*. Erlbaum. Checked against the
+    one-factor CFA of semopy (tests).
+
+    Examples
+    --------
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(1)
     >>> f = rng.standard_normal(4000)
@@ -207,7 +270,7 @@ def mcdonald_omega(
     >>> bool(abs(mcdonald_omega(x).omega - true) < 0.01)
     True
     """
-    x = _items_frame(items, missing, min_items=3)
+    x = _items_frame(data, missing, min_items=3)
     res = _factor_fit(x, 1, "ml")
     lam = np.abs(np.asarray(res.loadings)[:, 0])
     psi = np.asarray(res.uniqueness)
@@ -220,12 +283,35 @@ def mcdonald_omega(
     )
 
 
+@renamed(items="data")
 def item_analysis(
-    items: pd.DataFrame, missing: Literal["raise", "listwise"] = "listwise"
+    data: pd.DataFrame, missing: Literal["raise", "listwise"] = "listwise"
 ) -> pd.DataFrame:
-    """Per item: mean, sd, item-total r, corrected item-total r (item vs the sum of the other
-    items, psych's ``r.drop``) and Cronbach's alpha if the item is deleted.
+    """Per item: mean, sd, item-total r, corrected item-total r and alpha if deleted.
 
+    The corrected item-total correlation ``r_drop`` correlates the item with the sum of the
+    *other* items (psych's ``r.drop``); ``alpha_if_deleted`` is Cronbach's alpha of the other
+    items. A corrected correlation near zero or negative flags an item that does not belong or
+    is reverse-keyed.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One column per item (at least three).
+    missing : {"listwise", "raise"}
+        Rows with a missing item are dropped or raise.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``item``: ``mean``, ``sd``, ``r_total``, ``r_drop``, ``alpha_if_deleted``.
+
+    References
+    ----------
+    Revelle, W., R package psych, ``alpha()``; checked against pingouin.
+
+    Examples
+    --------
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> f = rng.standard_normal(300)
@@ -235,7 +321,7 @@ def item_analysis(
     >>> ia["r_drop"].idxmin(), bool(ia.loc["noise", "alpha_if_deleted"] > cronbach_alpha(d).alpha)
     ('noise', True)
     """
-    x = _items_frame(items, missing, min_items=3)
+    x = _items_frame(data, missing, min_items=3)
     arr = x.to_numpy(float)
     total = arr.sum(axis=1)
     c = np.cov(arr, rowvar=False)
@@ -256,38 +342,89 @@ def item_analysis(
     return pd.DataFrame(rows).set_index("item")
 
 
-def composite_reliability(loadings: Sequence[float] | np.ndarray | pd.Series) -> float:
-    """Composite reliability ``rho_C = (sum l)^2 / ((sum l)^2 + sum(1 - l^2))`` from
-    standardized loadings (Werts, Linn & Joreskog 1974; Fornell & Larcker 1981).
+def _std_loadings(loadings: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
+    lam = np.asarray(loadings, float)
+    if lam.ndim != 1 or lam.size < 1 or np.any(np.abs(lam) > 1):
+        raise DataError("argument 'loadings' must be a 1-d sequence of standardized loadings "
+                        "in [-1, 1]")  # fmt: skip
+    return lam
 
+
+def composite_reliability(loadings: Sequence[float] | np.ndarray | pd.Series) -> float:
+    """Composite reliability ``rho_C = (sum l)^2 / ((sum l)^2 + sum(1 - l^2))``.
+
+    Parameters
+    ----------
+    loadings : sequence of float
+        Standardized loadings of one factor's items.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Werts, Linn & Joreskog (1974), *Educational and Psychological Measurement* 34(1); Fornell &
+    Larcker (1981), *J. Marketing Research* 18(1).
+
+    Examples
+    --------
     >>> round(composite_reliability([0.7, 0.7, 0.7]), 4)
     0.7424
     """
-    lam = np.asarray(loadings, float)
-    if lam.ndim != 1 or lam.size < 1 or np.any(np.abs(lam) > 1):
-        raise ValueError("loadings must be a 1-d sequence of standardized loadings in [-1, 1]")
+    lam = _std_loadings(loadings)
     return float(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum()))
 
 
 def average_variance_extracted(loadings: Sequence[float] | np.ndarray | pd.Series) -> float:
-    """Average variance extracted, ``mean(l^2)`` (Fornell & Larcker 1981).
+    """Average variance extracted, ``mean(l^2)`` of standardized loadings.
 
+    Parameters
+    ----------
+    loadings : sequence of float
+        Standardized loadings of one factor's items.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Fornell, C. & Larcker, D. F. (1981). *J. Marketing Research* 18(1), 39-50.
+
+    Examples
+    --------
     >>> round(average_variance_extracted([0.8, 0.6]), 2)
     0.5
     """
-    lam = np.asarray(loadings, float)
-    if lam.ndim != 1 or lam.size < 1 or np.any(np.abs(lam) > 1):
-        raise ValueError("loadings must be a 1-d sequence of standardized loadings in [-1, 1]")
-    return float(np.mean(lam**2))
+    return float(np.mean(_std_loadings(loadings) ** 2))
 
 
 def htmt(data: pd.DataFrame, blocks: Mapping[str, Sequence[str]]) -> pd.DataFrame:
-    """Heterotrait-monotrait ratio of correlations (Henseler, Ringle & Sarstedt 2015).
+    """Heterotrait-monotrait ratio of correlations between blocks of items.
 
     ``HTMT_ij = mean|r(x_i, x_j)| / sqrt(mean r(within i) * mean r(within j))`` over the
     heterotrait item pairs and the off-diagonal monotrait pairs. Values above 0.85-0.90 signal
-    a lack of discriminant validity. Each block needs at least two items.
+    a lack of discriminant validity. Incomplete rows are dropped.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x items.
+    blocks : mapping
+        Construct -> its item columns (at least two each).
+
+    Returns
+    -------
+    DataFrame
+        Constructs x constructs, ones on the diagonal.
+
+    References
+    ----------
+    Henseler, Ringle & Sarstedt (2015), *J. Academy of Marketing Science* 43(1), 115-135.
+
+    Examples
+    --------
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> f = rng.multivariate_normal([0, 0], [[1, .5], [.5, 1]], size=20000)
@@ -298,12 +435,10 @@ def htmt(data: pd.DataFrame, blocks: Mapping[str, Sequence[str]]) -> pd.DataFram
     """
     names = list(blocks)
     cols = [c for b in names for c in blocks[b]]
-    absent = [c for c in cols if c not in data.columns]
-    if absent:
-        raise ValueError(f"column(s) {absent} not in data")
+    require_columns(data, cols)
     short = [b for b in names if len(blocks[b]) < 2]
     if short:
-        raise ValueError(f"HTMT needs at least two items per block; {short} have fewer")
+        raise DataError(f"HTMT needs at least two items per block; {short} have fewer")
     x = _items_frame(data[cols], "listwise")
     r = np.corrcoef(x.to_numpy(float), rowvar=False)
     pos = {c: i for i, c in enumerate(cols)}
@@ -324,16 +459,34 @@ def htmt(data: pd.DataFrame, blocks: Mapping[str, Sequence[str]]) -> pd.DataFram
 # --------------------------------------------------------------------------------------------
 # exploratory factor analysis
 # --------------------------------------------------------------------------------------------
+#: statsmodels Factor ML: BFGS stops when the largest gradient component is below this (its
+#: default is 1e-7; 1e-8 settles the loadings to about 1e-8 on the study's data)
+FACTOR_ML_GTOL = 1e-8
+
+
 def _factor_fit(x: pd.DataFrame, n_factors: int, method: str):  # type: ignore[no-untyped-def]
+    """statsmodels ``Factor`` fit. ML: BFGS with ``gtol`` :data:`FACTOR_ML_GTOL` (statsmodels
+    ignores ``tol`` for ML); principal axis: iterations until the communalities change by less
+    than 1e-10."""
     from statsmodels.multivariate.factor import Factor
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
     model = Factor(x.to_numpy(float), n_factor=n_factors, method=method,
                    endog_names=list(x.columns))  # fmt: skip
-    if method == "ml":
-        # statsmodels draws the EM starting values at random: fix them, so that the same data
-        # always give the same loadings (byte-for-byte reruns of the notebooks)
-        return model.fit(maxiter=500, tol=1e-10, rng=np.random.default_rng(0))
-    return model.fit(maxiter=500, tol=1e-10)
+    if method != "ml":
+        return model.fit(maxiter=500, tol=1e-10)
+    # statsmodels draws the EM starting values at random: fix them, so that the same data
+    # always give the same loadings (byte-for-byte reruns of the notebooks)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        res = model.fit(maxiter=500, rng=np.random.default_rng(0),
+                        opt={"gtol": FACTOR_ML_GTOL})  # fmt: skip
+    opt = model.mle_retvals
+    # BFGS can stop with "precision loss" just short of gtol: accept a gradient that small
+    if not opt.success and np.max(np.abs(opt.jac)) > 100 * FACTOR_ML_GTOL:
+        warnings.warn(f"factor ML did not converge ({opt.message}; largest gradient "
+                      f"{np.max(np.abs(opt.jac)):.2g})", RuntimeWarning, stacklevel=3)  # fmt: skip
+    return res
 
 
 @dataclass(frozen=True)
@@ -349,12 +502,29 @@ class EfaResult:
     rotation: str | None
     n: int
 
-    def summary(self, cut: float = 0.3) -> pd.DataFrame:
-        """Loadings rounded to 2 decimals with small ones blanked, plus communalities."""
+    def loadings_table(self, cut: float = 0.3) -> pd.DataFrame:
+        """Loadings rounded to 2 decimals with those below ``cut`` blanked, plus ``h2``
+        (communality): the usual way to show an EFA."""
         shown = self.loadings.round(2).astype(object).where(self.loadings.abs() >= cut, "")
         return shown.assign(h2=self.communality.round(2))
 
+    def summary(self) -> str:
+        """A few lines: the model, the variance each factor explains, factor correlations."""
+        k = self.loadings.shape[1]
+        ss = (self.loadings**2).sum()
+        rot = f"{self.rotation} rotation" if self.rotation and k > 1 else "unrotated"
+        lines = [f"EFA ({self.method}, {rot}): {k} factor(s) from {self.loadings.shape[0]} "
+                 f"items, n = {self.n}",
+                 "sum of squared loadings: " + ", ".join(f"{f} {v:.2f}" for f, v in ss.items())]
+        pairs = [f"{a}-{b} {self.factor_corr.loc[a, b]:.2f}"
+                 for i, a in enumerate(self.loadings.columns)
+                 for b in self.loadings.columns[i + 1:]]  # fmt: skip
+        if pairs:
+            lines.append("factor correlations: " + ", ".join(pairs))
+        return "\n".join(lines)
+
     def to_frame(self) -> pd.DataFrame:
+        """Per item: the loadings on each factor, ``communality`` and ``uniqueness``."""
         return self.loadings.assign(communality=self.communality, uniqueness=self.uniqueness)
 
 
@@ -367,11 +537,36 @@ def efa(
 ) -> EfaResult:
     """Exploratory factor analysis (statsmodels ``Factor``; ML or principal axis).
 
-    ``rotation`` is any of statsmodels' rotations (``varimax``, ``quartimax``, ``oblimin``,
-    ``promax``, ...) or None. Factors are ordered by explained variance and signed so that each
-    factor's loadings sum to a positive number. ``factor_corr`` is the identity for orthogonal
-    rotations (Jennrich 2002 for oblimin; Hendrickson & White 1964 for promax).
+    Factors are ordered by explained variance and signed so that each factor's loadings sum to
+    a positive number. With an oblique rotation the loadings are the pattern matrix
+    ``L = A (T')^-1`` and the factor correlations ``Phi = T'T``; communalities are
+    ``diag(L Phi L')``.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One column per item (at least three).
+    n_factors : int
+        Number of factors, 1 .. items - 1 (:func:`parallel_analysis` suggests one).
+    rotation : str or None
+        Any of statsmodels' rotations (``varimax``, ``quartimax``, ``oblimin``, ``promax``...)
+        or None; ``factor_corr`` is the identity for orthogonal rotations.
+    method : {"ml", "pa"}
+        Maximum likelihood or principal axis factoring.
+    missing : {"listwise", "raise"}
+        Rows with a missing item are dropped or raise.
+
+    Returns
+    -------
+    EfaResult
+
+    References
+    ----------
+    Jennrich (2002), *Psychometrika* 67(1) (oblimin); Hendrickson & White (1964), *British J.
+    Statistical Psychology* 17(1) (promax). Communalities checked against scikit-learn.
+
+    Examples
+    --------
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> f = rng.standard_normal((1000, 2))
@@ -420,33 +615,65 @@ def efa(
     )
 
 
+@renamed(n_iter="n_boot")
 def parallel_analysis(
     data: pd.DataFrame,
-    n_iter: int = 200,
+    n_boot: int = 200,
     quantile: float = 0.95,
     seed: int | None = 0,
     missing: Literal["raise", "listwise"] = "listwise",
 ) -> pd.DataFrame:
     """Horn's (1965) parallel analysis on the correlation-matrix eigenvalues.
 
-    Compares each observed eigenvalue with the ``quantile`` of eigenvalues from ``n_iter``
-    data sets of independent normal variables of the same size (Glorfeld 1995 uses the 95th
-    percentile). ``retain`` marks the leading run of factors that beat chance.
+    Compares each observed eigenvalue with the ``quantile`` of the eigenvalues of ``n_boot``
+    simulated data sets of independent normal variables of the same size; ``retain`` marks the
+    leading run of factors that beat chance.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One column per item.
+    n_boot : int
+        Number of simulated random data sets.
+    quantile : float
+        The quantile of the random eigenvalues to beat (Glorfeld 1995 uses the 95th
+        percentile; Horn's original, the mean, is ``random_mean``).
+    seed : int or None
+        Seed of the simulated data (None: fresh entropy).
+    missing : {"listwise", "raise"}
+        Rows with a missing item are dropped or raise.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``factor`` (1..p): ``observed``, ``random_mean``, ``random_quantile``,
+        ``retain``.
+
+    References
+    ----------
+    Horn, J. L. (1965). *Psychometrika* 30(2), 179-185. Glorfeld, L. W. (1995). *Educational
+    and Psychological Measurement* 55(3), 377-393.
+
+    Examples
+    --------
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> f = rng.standard_normal((500, 2))
     >>> d = pd.DataFrame({f"x{i}": 0.7 * f[:, i // 4] + 0.7 * rng.standard_normal(500)
     ...                   for i in range(8)})
-    >>> int(parallel_analysis(d, n_iter=50)["retain"].sum())
+    >>> int(parallel_analysis(d, n_boot=50)["retain"].sum())
     2
     """
+    n_boot = check_n_boot(n_boot)
+    seed = check_seed(seed)
+    if not 0 < quantile < 1:
+        raise DataError(f"argument 'quantile' must be between 0 and 1, got {quantile!r}")
     x = _items_frame(data, missing, min_items=2)
     n, p = x.shape
     obs = np.linalg.eigvalsh(np.corrcoef(x.to_numpy(float), rowvar=False))[::-1]
     rng = np.random.default_rng(seed)
-    sims = np.empty((n_iter, p))
-    for i in range(n_iter):
+    sims = np.empty((n_boot, p))
+    for i in range(n_boot):
         z = rng.standard_normal((n, p))
         sims[i] = np.linalg.eigvalsh(np.corrcoef(z, rowvar=False))[::-1]
     thr = np.quantile(sims, quantile, axis=0)
@@ -463,12 +690,30 @@ def parallel_analysis(
 # confirmatory factor analysis
 # --------------------------------------------------------------------------------------------
 def srmr(observed_cov: np.ndarray, implied_cov: np.ndarray) -> float:
-    """Standardized root mean square residual (Bentler 1995; lavaan's ``srmr``).
+    """Standardized root mean square residual (lavaan's ``srmr``).
 
     ``sqrt(mean over i <= j of ((s_ij - sigma_ij) / sqrt(s_ii s_jj))^2)``.
 
+    Parameters
+    ----------
+    observed_cov, implied_cov : array
+        The sample covariance matrix and the one implied by the model.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Bentler, P. M. (1995). *EQS Structural Equations Program Manual*; Hu & Bentler (1999),
+    *Structural Equation Modeling* 6(1).
+
+    Examples
+    --------
     >>> srmr(np.eye(2), np.eye(2))
     0.0
+    >>> round(srmr(np.array([[1.0, 0.5], [0.5, 1.0]]), np.eye(2)), 4)
+    0.2887
     """
     s = np.asarray(observed_cov, float)
     sig = np.asarray(implied_cov, float)
@@ -478,9 +723,20 @@ def srmr(observed_cov: np.ndarray, implied_cov: np.ndarray) -> float:
     return float(np.sqrt(np.mean(res[iu] ** 2)))
 
 
+#: semopy's SLSQP stops when the fit function changes by less than this (its default, 1e-6,
+#: leaves loadings unsettled in the 4th decimal)
+CFA_FTOL = 1e-12
+
+
 @dataclass(frozen=True)
 class CfaResult:
-    """A fitted CFA: loadings (raw and standardized), factor correlations and fit indices."""
+    """A fitted CFA: loadings (raw and standardized), factor correlations and fit indices.
+
+    loadings: ``factor``, ``item``, ``estimate`` (raw), ``std_estimate`` (standardized), ``se``
+    (of the raw loading; NaN for the marker item fixed at 1). fit: ``chi2``, ``df``,
+    ``p_value``, ``cfi``, ``tli``, ``rmsea``, ``srmr``. reliability: ``rho_c`` and ``ave`` per
+    factor.
+    """
 
     loadings: pd.DataFrame
     factor_corr: pd.DataFrame
@@ -489,6 +745,7 @@ class CfaResult:
     n: int
 
     def summary(self) -> str:
+        """One line: chi2 test and the fit indices."""
         f = self.fit
         return (
             f"chi2({int(f['df'])}) = {f['chi2']:.2f}, p = {f['p_value']:.3g}; CFI = "
@@ -497,11 +754,30 @@ class CfaResult:
         )
 
     def to_frame(self) -> pd.DataFrame:
+        """The loadings, one row per item."""
         return self.loadings.copy()
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Wald intervals ``estimate -/+ z se`` of the raw loadings (NaN for marker items)."""
+        from scipy import stats
+
+        z = stats.norm.isf((1 - check_level(level)) / 2)
+        out = self.loadings[["factor", "item", "estimate", "se"]].copy()
+        out["ci_low"] = out["estimate"] - z * out["se"]
+        out["ci_high"] = out["estimate"] + z * out["se"]
+        return out
 
 
 def _model_desc(model: Mapping[str, Sequence[str]]) -> str:
     return "\n".join(f"{f} =~ {' + '.join(items)}" for f, items in model.items())
+
+
+def _model_columns(data: pd.DataFrame, model: Mapping[str, Sequence[str]]) -> list[str]:
+    cols = [c for items in model.values() for c in items]
+    require_columns(data, cols)
+    if len(set(cols)) != len(cols):
+        raise DataError("argument 'model': an item is listed under more than one factor")
+    return cols
 
 
 def cfa(
@@ -509,25 +785,52 @@ def cfa(
     model: Mapping[str, Sequence[str]],
     missing: Literal["raise", "listwise"] = "listwise",
 ) -> CfaResult:
-    """Confirmatory factor analysis by ML in semopy (marker-variable identification).
+    """Confirmatory factor analysis by maximum likelihood in semopy.
 
-    ``model`` maps factor -> items; factors covary freely. Returns raw and standardized
-    loadings, factor correlations, the fit indices chi2, df, p, CFI, TLI, RMSEA (semopy
-    ``calc_stats``) and SRMR (:func:`srmr`), and per factor composite reliability and AVE from
-    the standardized loadings. Reference: lavaan's tutorial (Holzinger & Swineford 1939 data,
-    three factors) reports chi2(24) = 85.306, CFI .931, TLI .896, RMSEA .092, SRMR .065.
+    Identification by marker variables (the first item of each factor has loading 1); factors
+    covary freely. The fit function is semopy's ``MLW`` (Wishart ML), minimised by SLSQP with
+    ``ftol`` :data:`CFA_FTOL`; a fit that does not converge raises ``RuntimeError``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x items (other columns are ignored).
+    model : mapping
+        Factor -> its items, e.g. ``{"culture": [...], "engagement": [...]}``.
+    missing : {"listwise", "raise"}
+        Rows with a missing item are dropped or raise.
+
+    Returns
+    -------
+    CfaResult
+        Raw and standardized loadings with standard errors, factor correlations, the fit
+        indices chi2, df, p, CFI, TLI, RMSEA (semopy ``calc_stats``) and SRMR (:func:`srmr`),
+        and per factor composite reliability and AVE from the standardized loadings.
+
+    References
+    ----------
+    Joreskog (1969), *Psychometrika* 34(2); Hu & Bentler (1999), *Structural Equation
+    Modeling* 6(1). Reference output: lavaan's tutorial (Rosseel 2012, *J. Statistical
+    Software* 48(2); Holzinger & Swineford 1939 data, three factors): chi2(24) = 85.306, CFI
+    .931, TLI .896, RMSEA .092, SRMR .065.
+
+    Examples
+    --------
+    >>> from semopy.examples import holzinger39
+    >>> hs = holzinger39.get_data()
+    >>> res = cfa(hs, {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"],
+    ...                "speed": ["x7", "x8", "x9"]})
+    >>> round(float(res.fit["chi2"]), 3), int(res.fit["df"]), round(float(res.fit["cfi"]), 3)
+    (85.306, 24, 0.931)
     """
     import semopy
 
-    cols = [c for items in model.values() for c in items]
-    absent = [c for c in cols if c not in data.columns]
-    if absent:
-        raise ValueError(f"column(s) {absent} not in data")
-    if len(set(cols)) != len(cols):
-        raise ValueError("model: an item is listed under more than one factor")
+    cols = _model_columns(data, model)
     x = _items_frame(data[cols], missing, min_items=3).astype(float)
     m = semopy.Model(_model_desc(model))
-    m.fit(x)
+    res = m.fit(x, obj="MLW", solver="SLSQP", options={"ftol": CFA_FTOL, "maxiter": 100_000})
+    if not res.success:
+        raise RuntimeError(f"cfa: the ML fit did not converge ({res.message})")
     stats = semopy.calc_stats(m).iloc[0]
     obs = list(m.vars["observed"])
     implied = m.calc_sigma()[0]
@@ -587,8 +890,8 @@ class _MultiGroupCfa:
     log|S_g| - p + (m_g - mu_g)' Sigma_g^-1 (m_g - mu_g)]``; chi2 = F at the minimum.
     """
 
-    def __init__(self, groups: list[np.ndarray], pattern: np.ndarray, level: str) -> None:
-        self.level = level
+    def __init__(self, groups: list[np.ndarray], pattern: np.ndarray, invariance: str) -> None:
+        self.invariance = invariance
         self.p, self.m = pattern.shape
         self.g = len(groups)
         self.n = np.array([len(x) for x in groups], float)
@@ -602,8 +905,8 @@ class _MultiGroupCfa:
         self.marker = pattern.astype(bool) & ~free
         self.free_l = np.argwhere(free)
         self.tril = np.tril_indices(self.m)
-        shared_l = level in ("metric", "scalar")
-        shared_t = level == "scalar"
+        shared_l = invariance in ("metric", "scalar")
+        shared_t = invariance == "scalar"
         # parameter layout
         self.slices: dict[tuple[str, int], slice] = {}
         pos = 0
@@ -691,50 +994,134 @@ class _MultiGroupCfa:
         from scipy.optimize import minimize
 
         res = minimize(self.objective, self.start(), jac=True, method="L-BFGS-B",
-                       options={"ftol": 1e-15, "gtol": 1e-8, "maxiter": 20000})  # fmt: skip
+                       options={"ftol": INVARIANCE_FTOL, "gtol": INVARIANCE_GTOL,
+                                "maxiter": 20000})  # fmt: skip
         k = self.g * self.p * (self.p + 3) / 2  # sample moments (covariances and means)
         df = int(k - self.size)
         ok = bool(np.max(np.abs(res.jac)) < 1e-3 * max(1.0, float(self.n.sum()) / 100))
         return float(res.fun), df, ok
 
 
+@dataclass(frozen=True)
+class InvarianceResult:
+    """Measurement invariance across groups: one row per level of invariance tested.
+
+    table: indexed by ``invariance`` (``configural``, ``metric``, ``scalar``): ``chi2``,
+    ``df``, ``p_value``, ``cfi``, ``rmsea``, ``converged`` and, against the previous row,
+    ``delta_chi2``, ``delta_df``, ``delta_p``, ``delta_cfi``. by: the grouping column; groups:
+    its values (the first is the reference for latent means); n: rows used.
+    """
+
+    table: pd.DataFrame
+    by: str
+    groups: tuple[Any, ...]
+    n: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """The comparison table (a copy)."""
+        return self.table.copy()
+
+    def summary(self) -> str:
+        """One line per level: chi2, CFI, RMSEA and the change from the previous level."""
+        lines = [f"Measurement invariance across {self.by!r} ({len(self.groups)} groups, "
+                 f"n = {self.n}):"]  # fmt: skip
+        for name, r in self.table.iterrows():
+            text = (f"  {name}: chi2({int(r['df'])}) = {r['chi2']:.2f}, CFI = {r['cfi']:.3f}, "
+                    f"RMSEA = {r['rmsea']:.3f}")  # fmt: skip
+            if pd.notna(r.get("delta_chi2", np.nan)):
+                text += (f"; delta chi2({int(r['delta_df'])}) = {r['delta_chi2']:.2f}, "
+                         f"p = {r['delta_p']:.3g}, delta CFI = {r['delta_cfi']:.3f}")
+            if not r["converged"]:
+                text += " (NOT converged)"
+            lines.append(text)
+        return "\n".join(lines)
+
+
+#: L-BFGS-B tolerances of the multi-group fit (relative change of the fit function, largest
+#: projected gradient component); a fit is flagged ``converged`` when the largest gradient
+#: component is below 1e-3 * max(1, N / 100)
+INVARIANCE_FTOL = 1e-15
+INVARIANCE_GTOL = 1e-8
+_INVARIANCE = ("configural", "metric", "scalar")
+
+
+@renamed(group="by", levels="invariance")
 def measurement_invariance(
     data: pd.DataFrame,
     model: Mapping[str, Sequence[str]],
-    group: str,
-    levels: Sequence[str] = ("configural", "metric", "scalar"),
+    by: str,
+    invariance: Sequence[str] = _INVARIANCE,
     missing: Literal["raise", "listwise"] = "listwise",
-) -> pd.DataFrame:
-    """Measurement invariance of a CFA across the groups in column ``group``.
+) -> InvarianceResult:
+    """Measurement invariance of a CFA across the groups in column ``by``.
 
-    Fits a multi-group ML CFA at each level: configural (same pattern, everything free),
-    metric (equal loadings), scalar (equal loadings and intercepts; latent means free in all but
-    the first group). Reports chi2, df, CFI, RMSEA and, against the previous level, the chi2
-    difference test and delta-CFI (a drop in CFI of more than .01 suggests non-invariance,
-    Cheung & Rensvold 2002, *Structural Equation Modeling* 9(2)). CFI uses the independence
-    model with free means and variances in each group; RMSEA follows lavaan's multi-group
-    formula ``sqrt(G) * sqrt(max(chi2 - df, 0) / (df * N))``. Reference: lavaan's tutorial on
-    Holzinger-Swineford by school reports chi2 115.851 (48), 124.044 (54), 164.103 (60).
+    Fits a multi-group ML CFA (mean structure, marker-variable identification, analytic
+    gradients; semopy has no equality constraints across groups) at each level: configural
+    (same pattern, everything free), metric (equal loadings), scalar (equal loadings and
+    intercepts; latent means free in all but the first group). The fit function is lavaan's
+    ``F = sum_g n_g [log|Sigma_g| + tr(S_g Sigma_g^-1) - log|S_g| - p + (m_g - mu_g)'
+    Sigma_g^-1 (m_g - mu_g)]`` and chi2 its minimum (L-BFGS-B, tolerances
+    :data:`INVARIANCE_FTOL`, :data:`INVARIANCE_GTOL`). CFI uses the independence model with
+    free means and variances in each group; RMSEA follows lavaan's multi-group formula
+    ``sqrt(G) * sqrt(max(chi2 - df, 0) / (df * N))``. A drop in CFI of more than .01 from one
+    level to the next suggests non-invariance (Cheung & Rensvold 2002).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x items, plus the grouping column.
+    model : mapping
+        Factor -> its items.
+    by : str
+        The column whose groups are compared (e.g. ``"cx_owner"``); no missing labels.
+    invariance : sequence of str
+        The levels to fit, in order: any of ``"configural"``, ``"metric"``, ``"scalar"``.
+    missing : {"listwise", "raise"}
+        Rows with a missing item are dropped or raise.
+
+    Returns
+    -------
+    InvarianceResult
+
+    References
+    ----------
+    Meredith (1993), *Psychometrika* 58(4); Vandenberg & Lance (2000), *Organizational
+    Research Methods* 3(1); Cheung & Rensvold (2002), *Structural Equation Modeling* 9(2).
+    Reference output: lavaan's tutorial on Holzinger-Swineford by school, chi2 115.851 (48),
+    124.044 (54), 164.103 (60).
+
+    Examples
+    --------
+    >>> from semopy.examples import holzinger39
+    >>> hs = holzinger39.get_data()
+    >>> mi = measurement_invariance(hs, {"visual": ["x1", "x2", "x3"],
+    ...                                  "textual": ["x4", "x5", "x6"],
+    ...                                  "speed": ["x7", "x8", "x9"]}, by="school")
+    >>> [round(float(v), 3) for v in mi.table["chi2"]]
+    [115.851, 124.044, 164.103]
     """
     from scipy import stats
 
-    cols = [c for items in model.values() for c in items]
-    absent = [c for c in [*cols, group] if c not in data.columns]
-    if absent:
-        raise ValueError(f"column(s) {absent} not in data")
-    frame = data[[*cols, group]]
-    if frame[group].isna().any():
-        rows = list(frame.index[frame[group].isna()][:5])
-        raise ValueError(f"column {group!r}: missing group labels at rows {rows}")
+    unknown = [v for v in invariance if v not in _INVARIANCE]
+    if unknown or isinstance(invariance, str):
+        raise DataError(f"argument 'invariance': unknown level(s) {unknown or invariance!r}; "
+                        f"use a list of {list(_INVARIANCE)}")  # fmt: skip
+    cols = _model_columns(data, model)
+    require_columns(data, [by])
+    frame = data[[*cols, by]]
+    if frame[by].isna().any():
+        raise DataError(f"column {by!r}: missing group labels at rows "
+                        f"{first_rows(frame[by].isna(), frame.index)}")  # fmt: skip
     x = _items_frame(frame[cols], missing, min_items=3)
-    labels = frame.loc[x.index, group]
+    labels = frame.loc[x.index, by]
     names = list(pd.unique(labels))
     if len(names) < 2:
-        raise ValueError(f"column {group!r} must have at least two groups, got {names}")
+        raise DataError(f"column {by!r} must have at least two groups, got {names}")
     groups = [x.loc[labels == g].to_numpy(float) for g in names]
     small = [g for g, arr in zip(names, groups) if len(arr) <= len(cols)]
     if small:
-        raise ValueError(f"group(s) {small} have no more rows than items ({len(cols)})")
+        raise DataError(f"column {by!r}: group(s) {small} have no more rows than items "
+                        f"({len(cols)})")  # fmt: skip
     pattern = np.zeros((len(cols), len(model)))
     r = 0
     for f, items in enumerate(model.values()):
@@ -751,13 +1138,11 @@ def measurement_invariance(
     base_df = len(groups) * p * (p - 1) / 2
     rows = []
     prev = None
-    for level in levels:
-        if level not in ("configural", "metric", "scalar"):
-            raise ValueError(f"levels: unknown level {level!r}")
-        chi2, df, ok = _MultiGroupCfa(groups, pattern, level).fit()
+    for step in invariance:
+        chi2, df, ok = _MultiGroupCfa(groups, pattern, step).fit()
         cfi = 1 - max(chi2 - df, 0) / max(base_chi2 - base_df, chi2 - df, 1e-12)
         rmsea = np.sqrt(len(groups)) * np.sqrt(max(chi2 - df, 0) / (df * n_total))
-        row = {"level": level, "chi2": chi2, "df": df, "p_value": stats.chi2.sf(chi2, df),
+        row = {"invariance": step, "chi2": chi2, "df": df, "p_value": stats.chi2.sf(chi2, df),
                "cfi": cfi, "rmsea": rmsea, "converged": ok}  # fmt: skip
         if prev is not None:
             dchi, ddf = chi2 - prev["chi2"], df - prev["df"]
@@ -765,6 +1150,5 @@ def measurement_invariance(
                        delta_cfi=cfi - prev["cfi"])  # fmt: skip
         rows.append(row)
         prev = row
-    out = pd.DataFrame(rows).set_index("level")
-    out.attrs.update({"groups": names, "n": n_total})
-    return out
+    table = pd.DataFrame(rows).set_index("invariance")
+    return InvarianceResult(table=table, by=by, groups=tuple(names), n=n_total)

@@ -150,13 +150,14 @@ def test_recovers_simulated_truth_with_plsc_and_plain_pls_attenuates() -> None:
 
 def test_bootstrap_intervals_and_index_scores() -> None:
     s = simulate_ecsi_survey(n=250, seed=4)
-    fit = csi.fit_pls(s.data, csi.ECSI_BLOCKS, csi.ECSI_PATHS, bootstrap=60, seed=3,
+    fit = csi.fit_pls(s.data, csi.ECSI_BLOCKS, csi.ECSI_PATHS, n_boot=60, seed=3,
                       scale_range=(1, 10))  # fmt: skip
-    again = csi.fit_pls(s.data, csi.ECSI_BLOCKS, csi.ECSI_PATHS, bootstrap=60, seed=3,
+    again = csi.fit_pls(s.data, csi.ECSI_BLOCKS, csi.ECSI_PATHS, n_boot=60, seed=3,
                         scale_range=(1, 10))  # fmt: skip
     pd.testing.assert_frame_equal(fit.paths, again.paths)
-    assert {"se", "low", "high"} <= set(fit.paths) and {"se", "low", "high"} <= set(fit.loadings)
-    assert (fit.paths["low"] <= fit.paths["high"]).all()
+    cols = {"se", "ci_low", "ci_high"}
+    assert cols <= set(fit.paths) and cols <= set(fit.loadings) and cols <= set(fit.weights)
+    assert (fit.paths["ci_low"] <= fit.paths["ci_high"]).all()
     assert (fit.paths["se"] > 0).all()
     scores = fit.scores("0-100")
     # single-item construct: the ACSI rescaling is the linear map of the item to 0..100
@@ -186,7 +187,7 @@ def test_reliability_and_htmt_use_psychometrics() -> None:
 
 def test_bad_input() -> None:
     s = simulate_ecsi_survey(n=50, seed=0)
-    with pytest.raises(ValueError, match="not in data"):
+    with pytest.raises(ValueError, match=r"column\(s\) \['CUSA1'\] not found"):
         csi.fit_pls(s.data.drop(columns="CUSA1"), csi.ECSI_BLOCKS, csi.ECSI_PATHS)
     bad = s.data.astype(float)
     bad.loc[[3, 7], "PERQ2"] = np.nan
@@ -206,7 +207,7 @@ def test_read_ecsi_survey_checks_items_and_never_modifies(tmp_path) -> None:
     from cxresearch.simulate import simulate_ecsi_survey
 
     data = simulate_ecsi_survey(n=30, seed=2).data
-    with pytest.raises(FileNotFoundError, match=r"no ecsi_survey\.csv"):
+    with pytest.raises(FileNotFoundError, match=r"no ecsi_survey\.parquet or ecsi_survey\.csv"):
         csi.read_ecsi_survey(tmp_path)
     path = tmp_path / "ecsi_survey.csv"
     data.to_csv(path, index=False)
@@ -242,3 +243,45 @@ def test_index_scores_reach_exactly_0_and_100_at_the_scale_ends() -> None:
     np.testing.assert_allclose(scores.iloc[0], 100.0, atol=1e-9)
     np.testing.assert_allclose(scores.iloc[1], 0.0, atol=1e-9)
     assert scores.min().min() >= 0.0 and scores.max().max() <= 100.0
+
+
+def test_results_protocol_intervals_at_any_level_and_old_keywords() -> None:
+    s = simulate_ecsi_survey(n=200, seed=6)
+    fit = csi.fit_pls(s.data, csi.ECSI_BLOCKS, csi.ECSI_PATHS, n_boot=40)  # seed=0 by default
+    again = csi.fit_pls(s.data, csi.ECSI_BLOCKS, csi.ECSI_PATHS, n_boot=40)
+    pd.testing.assert_frame_equal(fit.paths, again.paths)
+    assert fit.n_boot == 40 and fit.level == 0.95
+    text = fit.summary()
+    assert isinstance(text, str) and "converged" in text and "Image -> Expectation" in text
+    ci = fit.conf_int()
+    np.testing.assert_allclose(ci["ci_low"], fit.paths["ci_low"])
+    # reference: percentiles of the stored resamples computed directly
+    np.testing.assert_allclose(fit.conf_int(level=0.5)["ci_high"],
+                               np.quantile(fit._draws["paths"], 0.75, axis=0))
+    r2 = fit.conf_int(which="r2")
+    assert list(r2["construct"]) == list(fit.r2.index)
+    assert (r2["ci_low"] < r2["ci_high"]).all()
+    assert list(fit.conf_int(which="loadings").columns) == ["construct", "item", "loading",
+                                                           "ci_low", "ci_high"]
+    with pytest.raises(ValueError, match="n_boot"):
+        csi.fit_pls(s.data, csi.ECSI_BLOCKS, csi.ECSI_PATHS).conf_int()
+    with pytest.warns(DeprecationWarning) as record:
+        old = csi.fit_pls(s.data, csi.ECSI_BLOCKS, csi.ECSI_PATHS, bootstrap=40, ci=0.9)
+    assert len(record) == 2
+    np.testing.assert_allclose(old.paths["ci_low"], fit.conf_int(level=0.9)["ci_low"])
+
+
+def test_read_ecsi_survey_finds_files_like_load_study(tmp_path) -> None:
+    from cxresearch.io import SurveyValidationError
+
+    data = simulate_ecsi_survey(n=10, seed=2).data
+    data.to_csv(tmp_path / "ecsi_survey.csv", index=False)
+    (data + 0).to_parquet(tmp_path / "ecsi_survey.parquet")
+    bad = data.copy()
+    bad.loc[0, "IMAG1"] = 99
+    bad.to_csv(tmp_path / "ecsi_survey.csv", index=False)
+    # the Parquet file wins, as in load_study (io.find_table), so the bad CSV is not read
+    assert csi.read_ecsi_survey(tmp_path).shape == (10, 24)
+    (tmp_path / "ecsi_survey.parquet").unlink()
+    with pytest.raises(SurveyValidationError, match=r"'IMAG1'.*at rows \[0\]"):
+        csi.read_ecsi_survey(tmp_path)

@@ -69,3 +69,9 @@ def test_cdnow_summary_matches_lifetimes_reference_file() -> None:
 def test_missing_lifetimes_file_is_a_clear_error() -> None:
     with pytest.raises(FileNotFoundError, match=r"does not ship 'nope\.txt'"):
         datasets._lifetimes_file("nope.txt")
+
+
+def test_dataset_info_protocol() -> None:
+    info = datasets._INFO[0]
+    assert info.summary().startswith("cms_patient_experience: ")
+    pd.testing.assert_frame_equal(info.to_frame(), datasets.catalog().iloc[[0]])

@@ -211,3 +211,32 @@ def test_data_dictionary_and_overview() -> None:
     assert o.loc["employees", "missing_share"] == pytest.approx(
         emp.isna().sum().sum() / emp.size
     )
+
+
+def test_one_error_type_one_vocabulary_one_file_rule(tmp_path: Path) -> None:
+    from cxresearch import contract
+    from cxresearch._checks import DataError
+    from cxresearch.io import TABLE_SUFFIXES, find_table
+
+    assert issubclass(SurveyValidationError, DataError)
+    # the specs are built from the contract: ranges, reverse keys, categories
+    specs = {s.name: s for kind in TABLE_SPECS.values() for s in kind}
+    for item, (lo, hi) in contract.ITEM_RANGES.items():
+        assert (specs[item].minimum, specs[item].maximum) == (lo, hi), item
+    assert "REVERSE-KEYED: score as 6 - value" in specs["culture_4"].description
+    assert specs["industry"].enum == contract.INDUSTRIES
+    assert specs["cx_owner"].enum == contract.OWNERS
+    # renamed keywords keep working for one release
+    frame = pd.DataFrame({"respondent_id": ["a"], "csat": [9]})
+    with pytest.raises(SurveyValidationError, match=r"^export\.csv \(customers\)"):
+        validate_table(frame, "customers", name="export.csv")
+    with pytest.warns(DeprecationWarning), pytest.raises(SurveyValidationError, match=r"^old"):
+        validate_table(df=frame, kind="customers", source="old")
+    # one rule for finding a table: Parquet first, then CSV, Excel, SPSS
+    assert TABLE_SUFFIXES == (".parquet", ".csv", ".xlsx", ".sav")
+    assert find_table(tmp_path, "firms") is None
+    (tmp_path / "firms.sav").write_bytes(b"")
+    (tmp_path / "firms.csv").write_text("firm_id\n")
+    assert find_table(tmp_path, "firms") == tmp_path / "firms.csv"
+    (tmp_path / "firms.parquet").write_bytes(b"")
+    assert find_table(str(tmp_path), "firms") == tmp_path / "firms.parquet"

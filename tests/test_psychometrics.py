@@ -46,7 +46,7 @@ def test_alpha_and_omega_on_ecsi_items() -> None:
 
     mobi = pd.read_csv(MOBI, index_col=0)
     items = mobi[[f"PERQ{i}" for i in range(1, 8)]]
-    ours = ps.cronbach_alpha(items, ci=0.9)
+    ours = ps.cronbach_alpha(items, level=0.9)
     ref_alpha, ref_ci = pg.cronbach_alpha(items, ci=0.9)
     assert ours.alpha == pytest.approx(ref_alpha, abs=1e-12)
     assert [round(ours.ci_low, 3), round(ours.ci_high, 3)] == pytest.approx(list(ref_ci))
@@ -114,7 +114,7 @@ def test_cfa_matches_lavaan_holzinger_swineford(hs: pd.DataFrame) -> None:
 def test_invariance_matches_lavaan_by_school(hs: pd.DataFrame) -> None:
     # lavaan tutorial, "Measurement invariance": configural 115.851 (48),
     # loadings 124.044 (54), intercepts 164.103 (60); diff tests p = .2244 and 4.4e-07.
-    mi = ps.measurement_invariance(hs, HS_MODEL, "school")
+    mi = ps.measurement_invariance(hs, HS_MODEL, "school").to_frame()
     assert mi["converged"].all()
     np.testing.assert_allclose(mi["chi2"], [115.851, 124.044, 164.103], atol=1e-3)
     assert mi["df"].tolist() == [48, 54, 60]
@@ -125,7 +125,7 @@ def test_invariance_matches_lavaan_by_school(hs: pd.DataFrame) -> None:
 def test_configural_equals_sum_of_single_group_fits(hs: pd.DataFrame) -> None:
     # Independent reference: semopy single-group ML fits (chi2 = n * F) add up to the
     # configural chi2.
-    mi = ps.measurement_invariance(hs, HS_MODEL, "school", levels=["configural"])
+    mi = ps.measurement_invariance(hs, HS_MODEL, "school", invariance=["configural"]).table
     total = sum(ps.cfa(g, HS_MODEL).fit["chi2"] for _, g in hs.groupby("school"))
     assert mi.loc["configural", "chi2"] == pytest.approx(total, abs=2e-3)
 
@@ -139,7 +139,8 @@ def test_invariance_detects_a_loading_difference() -> None:
         x = f[:, None] * lam + rng.standard_normal((800, 4)) * 0.6
         frames.append(pd.DataFrame(x, columns=list("wxyz")).assign(grp=g))
     d = pd.concat(frames, ignore_index=True)
-    mi = ps.measurement_invariance(d, {"f": list("wxyz")}, "grp", levels=["configural", "metric"])
+    mi = ps.measurement_invariance(d, {"f": list("wxyz")}, by="grp",
+                                   invariance=["configural", "metric"]).table
     assert mi.loc["metric", "delta_p"] < 1e-6
 
 
@@ -168,7 +169,7 @@ def test_efa_recovers_structure_and_matches_sklearn_communalities() -> None:
 
 
 def test_parallel_analysis_on_holzinger(hs: pd.DataFrame) -> None:
-    pa = ps.parallel_analysis(hs[[f"x{i}" for i in range(1, 10)]], n_iter=100, seed=1)
+    pa = ps.parallel_analysis(hs[[f"x{i}" for i in range(1, 10)]], n_boot=100, seed=1)
     assert int(pa["retain"].sum()) == 3  # the three-factor design
     np.testing.assert_allclose(pa["observed"].sum(), 9.0)
 
@@ -215,3 +216,56 @@ def test_efa_is_deterministic_for_the_same_data():
     for _ in range(3):
         pd.testing.assert_frame_equal(ps.efa(x, n_factors=2, rotation="oblimin").loadings, first,
                                       check_exact=True)
+
+
+def test_results_protocol_and_old_keywords(hs: pd.DataFrame) -> None:
+    x = _congeneric(400, np.array([0.8, 0.7, 0.6, 0.5]), seed=12)
+    a = ps.cronbach_alpha(x)
+    assert isinstance(a.summary(), str) and a.level == 0.95
+    ci = a.conf_int()
+    assert list(ci.columns) == ["estimate", "ci_low", "ci_high"]
+    assert (ci["ci_low"].item(), ci["ci_high"].item()) == (a.ci_low, a.ci_high)
+    # Feldt at another level, against pingouin
+    import pingouin as pg
+
+    ref = pg.cronbach_alpha(x, ci=0.8)[1]
+    assert [round(v, 3) for v in a.conf_int(level=0.8).iloc[0, 1:]] == pytest.approx(list(ref))
+    with pytest.warns(DeprecationWarning) as record:
+        old = ps.cronbach_alpha(items=x, ci=0.8)
+    messages = " ".join(str(w.message) for w in record)
+    assert "'items' is deprecated" in messages and "'ci' is deprecated" in messages
+    assert old.to_frame().equals(ps.cronbach_alpha(x, level=0.8).to_frame())
+    assert "level" in old.to_frame().columns and "ci" not in old.to_frame().columns
+    with pytest.warns(DeprecationWarning, match="'n_iter' is deprecated"):
+        ps.parallel_analysis(x, n_iter=5)
+    efa = ps.efa(hs[[f"x{i}" for i in range(1, 10)]], 3)
+    assert isinstance(efa.summary(), str) and "3 factor(s) from 9 items" in efa.summary()
+    assert list(efa.loadings_table().columns) == ["F1", "F2", "F3", "h2"]
+    assert isinstance(ps.mcdonald_omega(x).summary(), str)
+    res = ps.cfa(hs, HS_MODEL)
+    wald = res.conf_int(level=0.9).set_index("item").loc["x2"]
+    assert wald["ci_low"] == pytest.approx(wald["estimate"] - 1.6448536 * wald["se"])
+    assert res.conf_int()["ci_low"].isna().sum() == 3  # the marker items have no SE
+    with pytest.warns(DeprecationWarning) as record:
+        mi = ps.measurement_invariance(hs, HS_MODEL, group="school", levels=["configural"])
+    assert len(record) == 2
+    assert mi.by == "school" and len(mi.groups) == 2 and mi.table.index.name == "invariance"
+    assert "configural: chi2(48) = 115.85" in mi.summary()
+
+
+def test_reverse_items_is_the_contract_one() -> None:
+    from cxresearch import contract
+
+    assert ps.reverse_items is contract.reverse_items
+    d = pd.DataFrame({"culture_4": [1, 5]})
+    assert ps.reverse_items(d)["culture_4"].tolist() == [5, 1]
+
+
+def test_cfa_fit_is_settled_to_the_tolerance(hs: pd.DataFrame) -> None:
+    # A tight tolerance makes the solution independent of the start: perturbing the data's
+    # order (a different floating-point summation) leaves chi2 and loadings unchanged to 1e-6.
+    a = ps.cfa(hs, HS_MODEL)
+    b = ps.cfa(hs.iloc[::-1], HS_MODEL)
+    assert a.fit["chi2"] == pytest.approx(b.fit["chi2"], abs=1e-6)
+    np.testing.assert_allclose(a.loadings["estimate"], b.loadings["estimate"], atol=1e-6)
+    assert a.fit["chi2"] == pytest.approx(85.3055, abs=1e-4)  # lavaan: 85.306

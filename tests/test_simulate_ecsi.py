@@ -130,3 +130,11 @@ def test_bad_item_means() -> None:
         EcsiParams(item_means={"PERQ1": 11.0})
     with pytest.raises(ValueError, match="item_sd"):
         EcsiParams(item_sd=0)
+
+
+def test_seed_checked_and_none_gives_fresh_draws() -> None:
+    with pytest.raises(ValueError, match="seed"):
+        simulate_ecsi_survey(n=10, seed=-1)
+    a = simulate_ecsi_survey(n=50, seed=None).data
+    b = simulate_ecsi_survey(n=50, seed=None).data
+    assert not a.equals(b)

@@ -217,3 +217,14 @@ def test_summary_to_frame_and_params_dict(study: Study) -> None:
     assert frame.set_index("name").loc["ex_to_cx", "value"] == study.params.ex_to_cx
     assert "customers:" in study.summary()
     assert study.params.to_dict()["industry_probs"] == list(study.params.industry_probs)
+
+
+def test_vocabulary_comes_from_the_contract() -> None:
+    from cxresearch import contract
+    from cxresearch.simulate import study as st
+
+    for name in ("INDUSTRIES", "SIZE_BANDS", "OWNERS", "CULTURE_ITEMS", "ENGAGEMENT_ITEMS",
+                 "REVERSE_KEYED"):  # fmt: skip
+        assert getattr(st, name) is getattr(contract, name), name
+    with pytest.raises(TypeError, match="seed"):
+        simulate_study(SMALL, seed=1.5)  # type: ignore[arg-type]

@@ -37,6 +37,8 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from cxresearch._checks import DataError, check_seed
+
 __all__ = [
     "DEFAULT_ECSI_PATHS",
     "DEFAULT_ITEM_MEANS",
@@ -155,24 +157,24 @@ class EcsiParams:
         for src, tgt, _ in self.paths:
             for name in (src, tgt):
                 if name not in self.loadings:
-                    raise ValueError(f"paths: construct {name!r} has no entry in loadings")
+                    raise DataError(f"paths: construct {name!r} has no entry in loadings")
         for name, lam in self.loadings.items():
             bad = [v for v in lam if not 0 < v <= 1]
             if not lam or bad:
-                raise ValueError(f"loadings[{name!r}]: loadings must be in (0, 1], got {bad}")
+                raise DataError(f"loadings[{name!r}]: loadings must be in (0, 1], got {bad}")
         if self.scale_points is not None and self.scale_points < 2:
-            raise ValueError(f"scale_points must be >= 2 or None, got {self.scale_points}")
+            raise DataError(f"scale_points must be >= 2 or None, got {self.scale_points}")
         if not self.item_sd > 0:
-            raise ValueError(f"item_sd must be positive, got {self.item_sd}")
+            raise DataError(f"item_sd must be positive, got {self.item_sd}")
         names = [n for block in _item_names(self.loadings).values() for n in block]
         unknown = sorted(set(self.item_means) - set(names))
         if unknown:
-            raise ValueError(f"item_means: item(s) {unknown} are not items of the model")
+            raise DataError(f"item_means: item(s) {unknown} are not items of the model")
         if self.scale_points is not None:
             locs = {"item_mean": self.item_mean, **self.item_means}
             bad = {k: v for k, v in locs.items() if not 1 <= v <= self.scale_points}
             if bad:
-                raise ValueError(
+                raise DataError(
                     f"item_means: location(s) outside 1..{self.scale_points}: {bad}"
                 )
 
@@ -214,12 +216,14 @@ class EcsiSurvey:
         return _latent_covariance(self.params.paths, list(self.blocks))
 
     def summary(self) -> str:
+        """One line: respondents, items, constructs, paths (labelled synthetic)."""
         return (
             f"synthetic ECSI survey: {len(self.data)} respondents, {self.data.shape[1]} items, "
             f"{len(self.blocks)} constructs, {len(self.paths)} paths"
         )
 
     def to_frame(self) -> pd.DataFrame:
+        """The item responses (a copy)."""
         return self.data.copy()
 
 
@@ -229,7 +233,7 @@ def _topological(constructs: list[str], paths: tuple[tuple[str, str, float], ...
     while len(order) < len(constructs):
         ready = [c for c in constructs if c not in order and preds[c] <= set(order)]
         if not ready:
-            raise ValueError("paths: the structural model has a cycle")
+            raise DataError("paths: the structural model has a cycle")
         order.extend(ready)
     return order
 
@@ -254,7 +258,7 @@ def _latent_covariance(
         coef = b[j, pred]
         r2 = float(coef @ sigma[np.ix_(pred, pred)] @ coef)
         if r2 >= 1:
-            raise ValueError(f"paths into {c!r} imply R^2 = {r2:.3f} >= 1")
+            raise DataError(f"paths into {c!r} imply R^2 = {r2:.3f} >= 1")
         cov_with_all = coef @ sigma[pred, :]
         sigma[j, :] = cov_with_all
         sigma[:, j] = cov_with_all
@@ -272,6 +276,28 @@ def simulate_ecsi_survey(
     rated on 1..``scale_points`` around each item's location (:meth:`EcsiParams.item_locations`;
     see the module docstring for the formulas and the source).
 
+    Parameters
+    ----------
+    params : EcsiParams, optional
+        The model; default ``EcsiParams()`` (paths rounded from Tenenhaus et al. 2005).
+    n : int
+        Number of respondents (at least 2).
+    seed : int or None
+        Seed of ``numpy.random.default_rng`` (None: fresh entropy).
+
+    Returns
+    -------
+    EcsiSurvey
+        The responses, the true construct scores, paths and loadings.
+
+    References
+    ----------
+    Tenenhaus, Esposito Vinzi, Chatelin & Lauro (2005), *Computational Statistics & Data
+    Analysis* 48, 159-205; Fornell, Johnson, Anderson, Cha & Bryant (1996), *Journal of
+    Marketing* 60(4).
+
+    Examples
+    --------
     >>> s = simulate_ecsi_survey(EcsiParams(scale_points=None), n=20000, seed=3)
     >>> round(float(s.latent["Satisfaction"].std()), 1)
     1.0
@@ -280,8 +306,8 @@ def simulate_ecsi_survey(
     """
     params = params or EcsiParams()
     if n < 2:
-        raise ValueError(f"n must be at least 2, got {n}")
-    rng = np.random.default_rng(seed)
+        raise DataError(f"n must be at least 2, got {n}")
+    rng = np.random.default_rng(check_seed(seed))
     constructs = list(params.loadings)
     order = _topological(constructs, params.paths)
     sigma = _latent_covariance(params.paths, constructs)

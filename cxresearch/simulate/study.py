@@ -91,6 +91,17 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from cxresearch._checks import DataError, check_seed
+from cxresearch.contract import (
+    CULTURE_ITEMS,
+    ENGAGEMENT_ITEMS,
+    INDUSTRIES,
+    ITEM_RANGES,
+    OWNERS,
+    REVERSE_KEYED,
+    SIZE_BANDS,
+)
+
 __all__ = [
     "CULTURE_ITEMS",
     "ENGAGEMENT_ITEMS",
@@ -103,19 +114,8 @@ __all__ = [
     "simulate_study",
 ]
 
-INDUSTRIES: tuple[str, ...] = (
-    "retail",
-    "banking",
-    "telecom",
-    "software",
-    "healthcare",
-    "hospitality",
-)
-SIZE_BANDS: tuple[str, ...] = ("small", "medium", "large")
-OWNERS: tuple[str, ...] = ("cx_leader", "ceo", "coo", "cmo", "everyone")
-CULTURE_ITEMS: tuple[str, ...] = tuple(f"culture_{k}" for k in range(1, 7))
-ENGAGEMENT_ITEMS: tuple[str, ...] = tuple(f"engagement_{k}" for k in range(1, 6))
-REVERSE_KEYED: tuple[str, ...] = ("culture_4",)
+# The study's vocabulary (INDUSTRIES, SIZE_BANDS, OWNERS, CULTURE_ITEMS, ENGAGEMENT_ITEMS,
+# REVERSE_KEYED) is defined once in cxresearch.contract and re-exported here (old imports work).
 
 # Industry baselines (illustrative orders of magnitude, assumption): contacts per customer per
 # year, cost to serve per customer (currency units per year), annual employee turnover (%),
@@ -319,7 +319,7 @@ def _check_params(p: StudyParams) -> None:
     }
     bad = [k for k, ok in checks.items() if not ok]
     if bad:
-        raise ValueError(f"StudyParams: invalid value(s) for {bad}")
+        raise DataError(f"StudyParams: invalid value(s) for {bad}")
 
 
 def _panel(
@@ -397,7 +397,7 @@ def _panel(
     }
 
 
-def simulate_study(params: StudyParams | None = None, seed: int = 0) -> Study:
+def simulate_study(params: StudyParams | None = None, seed: int | None = 0) -> Study:
     """Simulate a **synthetic** CX benchmark study (firms, firm-years, employees, customers).
 
     The data-generating process is described in the module docstring and ``docs/simulation.md``.
@@ -409,8 +409,22 @@ def simulate_study(params: StudyParams | None = None, seed: int = 0) -> Study:
     ----------
     params : StudyParams, optional
         Defaults to ``StudyParams()``.
-    seed : int
-        Seed for ``numpy.random.default_rng``; the same seed gives identical tables.
+    seed : int or None
+        Seed for ``numpy.random.default_rng``; the same seed gives identical tables (None:
+        fresh entropy).
+
+    Returns
+    -------
+    Study
+        ``firms``, ``firm_years``, ``employees``, ``customers``, ``truth``, ``params`` and the
+        answer key ``latent``.
+
+    References
+    ----------
+    Harter, Schmidt & Hayes (2002), *J. Applied Psychology* 87(2); Heskett et al. (1994),
+    *Harvard Business Review*; Rucci, Kirn & Quinn (1998), *Harvard Business Review*;
+    Schneider, Hanges, Smith & Salvaggio (2003), *J. Applied Psychology* 88(5); see
+    ``docs/simulation.md``.
 
     Examples
     --------
@@ -422,7 +436,7 @@ def simulate_study(params: StudyParams | None = None, seed: int = 0) -> Study:
     """
     p = params if params is not None else StudyParams()
     _check_params(p)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     n, ny = p.n_firms, p.n_years
     tt = _BURN_IN + ny
     years = p.start_year + np.arange(ny)
@@ -573,9 +587,10 @@ def simulate_study(params: StudyParams | None = None, seed: int = 0) -> Study:
     ):
         for item, lam in zip(items, loads):
             ystar = lam * lat + np.sqrt(1 - lam**2) * rng.normal(0, 1, ne)
-            x = _likert(ystar, 1, 5, 3.5, 1.0)
+            lo, hi = ITEM_RANGES[item]
+            x = _likert(ystar, lo, hi, 3.5, 1.0)
             if item in REVERSE_KEYED:
-                x = 6 - x
+                x = lo + hi - x
             col = pd.array(x, dtype="Int64")
             col[rng.random(ne) < p_miss] = pd.NA
             emp[item] = col
@@ -597,9 +612,9 @@ def simulate_study(params: StudyParams | None = None, seed: int = 0) -> Study:
     def noisy(loading: float) -> np.ndarray:
         return loading * phi + np.sqrt(1 - loading**2) * rng.normal(0, 1, nc)
 
-    nps = pd.array(_likert(noisy(0.85), 0, 10, 7.8, 2.0), dtype="Int64")
-    csat = pd.array(_likert(noisy(0.80), 1, 5, 3.9, 0.9), dtype="Int64")
-    ces = pd.array(_likert(noisy(0.60), 1, 7, 5.0, 1.4), dtype="Int64")
+    nps = pd.array(_likert(noisy(0.85), *ITEM_RANGES["nps"], 7.8, 2.0), dtype="Int64")
+    csat = pd.array(_likert(noisy(0.80), *ITEM_RANGES["csat"], 3.9, 0.9), dtype="Int64")
+    ces = pd.array(_likert(noisy(0.60), *ITEM_RANGES["ces"], 5.0, 1.4), dtype="Int64")
     contacted = rng.random(nc) < 1 - np.exp(-0.5 * act["contacts"][:, sl].ravel()[c_fy])
     ces[~contacted] = pd.NA
     nps[rng.random(nc) < p.p_answer_missing_customers] = pd.NA

@@ -30,14 +30,15 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from cxresearch import psychometrics as ps
+from cxresearch.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.datasets import IBM_SATISFACTION_ITEMS, ibm_hr_attrition
 from cxresearch.io import load_study
 
 use_style()
 study = load_study(data_dir)
-culture = [f"culture_{i}" for i in range(1, 7)]
-engagement = [f"engagement_{i}" for i in range(1, 6)]
+culture = list(CULTURE_ITEMS)
+engagement = list(ENGAGEMENT_ITEMS)
 employees = study.employees.merge(study.firms[["firm_id", "cx_owner"]], on="firm_id")
 print(f"{len(employees):,} employee responses from {employees['firm_id'].nunique()} firms "
       f"({'synthetic' if data_dir is None else 'user data'})")
@@ -57,7 +58,7 @@ ps.item_analysis(employees[culture]).round(3)
 # alpha of the scale rises.
 
 # %%
-scored = ps.reverse_items(employees, ["culture_4"], 1, 5)
+scored = reverse_items(employees)  # the study's reverse-keyed items (culture_4), 1-5 scale
 ps.item_analysis(scored[culture]).round(3)
 
 # %% [markdown]
@@ -84,7 +85,7 @@ pd.DataFrame(rows).set_index("scale").round(3)
 
 # %%
 all_items = culture + engagement
-pa = ps.parallel_analysis(scored[all_items], n_iter=parallel_iterations, seed=seed)
+pa = ps.parallel_analysis(scored[all_items], n_boot=parallel_iterations, seed=seed)
 pa.head(4).round(3)
 
 # %% [markdown]
@@ -96,7 +97,7 @@ pa.head(4).round(3)
 # %%
 efa = ps.efa(scored[all_items], n_factors=int(pa["retain"].sum()), rotation="oblimin")
 print(efa.factor_corr.round(2).to_string())
-efa.summary(cut=0.3)
+efa.loadings_table(cut=0.3)
 
 # %%
 fig, ax = plt.subplots(figsize=FIGSIZE["double"])
@@ -152,8 +153,8 @@ pd.concat([cfa.reliability, ps.htmt(scored, model)["engagement"].rename("htmt_vs
 # employees as independent, ignoring that they are nested in teams and firms.
 
 # %%
-mi = ps.measurement_invariance(scored, model, group="cx_owner")
-mi.drop(columns="converged").round(3)
+mi = ps.measurement_invariance(scored, model, by="cx_owner")
+mi.to_frame().drop(columns="converged").round(3)
 
 # %% [markdown]
 # ## Real items: the IBM HR satisfaction ratings

@@ -32,6 +32,7 @@ import pandas as pd
 
 from cxresearch import csi
 from cxresearch.figures import FIGSIZE, save_figure, use_style
+from cxresearch.plots import coef_plot
 from cxresearch.simulate import simulate_ecsi_survey
 
 use_style()
@@ -60,7 +61,7 @@ pd.DataFrame({"items": [", ".join(v) for v in csi.ECSI_BLOCKS.values()]},
 # measurement error; we fit both and set them beside the truth.
 
 # %%
-fit = csi.fit_pls(items, csi.ECSI_BLOCKS, csi.ECSI_PATHS, bootstrap=n_bootstrap, seed=seed,
+fit = csi.fit_pls(items, csi.ECSI_BLOCKS, csi.ECSI_PATHS, n_boot=n_bootstrap, seed=seed,
                   scale_range=(1, 10))
 plsc = csi.fit_pls(items, csi.ECSI_BLOCKS, csi.ECSI_PATHS, consistent=True)
 paths = fit.paths.assign(plsc=plsc.paths["estimate"])
@@ -77,21 +78,16 @@ fit.r2.to_frame().T.round(3)
 # %%
 fig, ax = plt.subplots(figsize=FIGSIZE["double"])
 plotted = paths.assign(path=paths["source"] + " → " + paths["target"]).iloc[::-1]
-ax.errorbar(plotted["estimate"], plotted["path"],
-            xerr=[plotted["estimate"] - plotted["low"], plotted["high"] - plotted["estimate"]],
-            fmt="o", capsize=3, label="PLS (95% bootstrap CI)")
-ax.scatter(plotted["plsc"], plotted["path"], marker="s", label="PLSc", zorder=3)
-if truth is not None:
-    ax.scatter(plotted["truth"], plotted["path"], marker="x", color="black", label="truth",
-               zorder=4)
-ax.axvline(0, color="black", linewidth=0.8)
-ax.set_xlabel("standardized path coefficient")
-ax.set_title("ECSI path coefficients (synthetic survey)" if truth is not None
-             else "ECSI path coefficients")
-ax.legend(loc="lower right")
+coef_plot(plotted, label="path", ax=ax, ci_label="PLS (95% bootstrap CI)",
+          points={"plsc": {"marker": "s", "label": "PLSc", "zorder": 3}},
+          truth="truth" if truth is not None else None,
+          xlabel="standardized path coefficient",
+          title=("ECSI path coefficients (synthetic survey)" if truth is not None
+                 else "ECSI path coefficients"),
+          legend="lower right")
 save_figure(
     fig, "03_ecsi_paths",
-    data=plotted[["source", "target", "estimate", "low", "high", "plsc"]
+    data=plotted[["source", "target", "estimate", "ci_low", "ci_high", "plsc"]
                  + (["truth"] if truth is not None else [])].round(4),
     caption=("PLS path coefficients of the ECSI model with 95% percentile bootstrap intervals, "
              "PLSc estimates and the true values of the synthetic survey."),

@@ -28,10 +28,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from cxresearch import datasets, paths
+from cxresearch.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.io import data_dictionary, load_study, read_survey, study_overview
 from cxresearch.linkage import aggregation_indices
-from cxresearch.simulate.study import CULTURE_ITEMS, ENGAGEMENT_ITEMS
 
 use_style()
 pd.set_option("display.max_colwidth", 200)
@@ -108,8 +108,7 @@ say_do.round(2)
 # be linked to outcomes at all (Bliese 2000).
 
 # %%
-emp = study.employees.copy()
-emp["culture_4"] = 6 - emp["culture_4"]  # reverse-keyed item
+emp = reverse_items(study.employees)  # the reverse-keyed item culture_4, scored 6 - x
 emp["firm_year"] = emp["firm_id"] + "-" + emp["year"].astype(str)
 cus = study.customers.copy()
 cus["firm_year"] = cus["firm_id"] + "-" + cus["year"].astype(str)
