@@ -117,6 +117,7 @@ def effect_sentence(
     design: Literal["association", "causal"] = "association",
     positive: str = "positive",
     negative: str = "negative",
+    noun: str | None = None,
 ) -> Finding:
     """The sentence for one estimate with its interval; the interval decides the wording.
 
@@ -136,6 +137,9 @@ def effect_sentence(
         ``"causal"`` only where the design earns the word "effect".
     positive, negative : str
         Words for the two directions (e.g. ``"higher"`` / ``"lower"``).
+    noun : str, optional
+        What is shown (``"difference"``, ``"trend"``); default "association", or "effect"
+        for a causal design.
 
     Returns
     -------
@@ -148,7 +152,8 @@ def effect_sentence(
     True
     """
     check_level(level)
-    noun = "effect" if design == "causal" else "association"
+    if noun is None:
+        noun = "effect" if design == "causal" else "association"
     pct = f"{level * 100:.0f}%"
     head = (f"**{subject}**: {_fmt(estimate, digits)} ({pct} CI {_fmt(ci_low, digits)} to "
             f"{_fmt(ci_high, digits)}).")

@@ -25,6 +25,7 @@ __all__ = [
     "ITEM_RANGES",
     "OWNERS",
     "OWNER_LABELS",
+    "OWNER_STATUS",
     "REVERSE_KEYED",
     "SIZE_BANDS",
     "human_label",
@@ -49,7 +50,12 @@ OWNER_LABELS: dict[str, str] = {
     "coo": "COO",
     "cmo": "CMO",
     "everyone": "everyone's job",
+    "pre_leader": "CX leader not yet appointed",
 }
+#: owner codes that describe the status at the time of an answer (see
+#: :func:`cxresearch.studies.measuring_01.owner_at_answer`): ``pre_leader`` marks a firm that
+#: later appoints a CX leader, in a year before the appointment (its owner then is not recorded)
+OWNER_STATUS: tuple[str, ...] = (*OWNERS, "pre_leader")
 CULTURE_ITEMS: tuple[str, ...] = tuple(f"culture_{k}" for k in range(1, 7))
 ENGAGEMENT_ITEMS: tuple[str, ...] = tuple(f"engagement_{k}" for k in range(1, 6))
 #: items worded against the construct: score them as ``lo + hi - x``

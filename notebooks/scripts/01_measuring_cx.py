@@ -36,7 +36,9 @@ import matplotlib.pyplot as plt
 from cxresearch import metrics as m
 from cxresearch.datasets import cms_patient_experience
 from cxresearch.figures import FIGSIZE, save_figure, use_style
+from cxresearch.conclusions import Conclusions, count_sentence, effect_sentence
 from cxresearch.io import load_study
+from cxresearch.studies.measuring_01 import owner_at_answer, owner_timing_summary
 
 use_style()
 study = load_study(data_dir, tables=["firms", "customers"])
@@ -221,40 +223,84 @@ for r in overall:
     print(f"{r.summary()}; {r.n_missing:,} missing answers dropped")
 
 # %% [markdown]
-# By CX owner (who owns customer experience in the firm): one row per segment, with the interval
-# and the counts behind it.
+# ## NPS by CX owner, with firms as clusters
+#
+# Who owned customer experience **when the answer was given**: a CX leader in post that year,
+# the CEO, COO or CMO, or nobody in particular ("everyone's job"). The firms table records the
+# owner at the *end* of the panel; labelling every answer with it would credit answers given
+# before an appointment to the CX leader. The table shows how the two labellings differ.
 
 # %%
-by_owner = m.by_segment(customers, "cx_owner", "nps", min_n=min_n, level=level)
-by_owner[["cx_owner", "estimate", "ci_low", "ci_high", "n", "n_missing"]].round(2)
+owners = owner_at_answer(customers, study.firms)
+owner_timing_summary(owners).round(3)
+
+# %% [markdown]
+# Answers from the same firm share that firm's CX, so they are not independent: the intervals
+# below are design-based, with firms as clusters (the with-replacement Taylor linearisation of
+# R's survey package, t on firms − 1 degrees of freedom). The design effect is how many times
+# larger the variance is than if every answer were independent; `n_eff` is the sample size it
+# is worth.
+
+# %%
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)  # missing answers: counted in n_missing
+    by_owner = m.by_segment(owners, "owner_label", "nps", cluster="firm_id", min_n=min_n,
+                            level=level)
+by_owner[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters", "design_effect",
+          "n_eff"]].round(2)
 
 # %%
 fig, ax = plt.subplots(figsize=FIGSIZE["single"])
 order = by_owner.sort_values("estimate")
-ax.errorbar(order["estimate"], order["cx_owner"],
+ax.errorbar(order["estimate"], order["owner_label"],
             xerr=[order["estimate"] - order["ci_low"], order["ci_high"] - order["estimate"]],
             fmt="o", capsize=3)
+ax.axvline(0, color="black", linewidth=0.8)
+ax.set_xlim(min(0.0, order["ci_low"].min()) - 5, max(0.0, order["ci_high"].max()) + 5)
 ax.set_xlabel("NPS (−100 to 100)")
-ax.set_ylabel("CX owner")
-ax.set_title(f"Synthetic: NPS by CX owner, {level:.0%} CI")
+ax.set_ylabel("CX owner at the time")
+ax.set_title(f"NPS by CX owner ({source_label}), {level:.0%} CI")
 save_figure(
-    fig, "01_nps_by_cx_owner", data=order[["cx_owner", "estimate", "ci_low", "ci_high", "n"]],
-    caption=(f"Synthetic data: NPS of customer answers by who owns CX in the firm, with "
-             f"adjusted-Wald {level:.0%} intervals. The survey pools all years; answers from "
-             "the same firm are correlated, so these intervals are too narrow for firm-level "
-             "claims (see notebook 06)."),
-    alt_text=(f"{len(order)} points with short horizontal error bars between NPS "
-              f"{order['estimate'].min():.0f} and {order['estimate'].max():.0f}; "
-              f"'{order['cx_owner'].iloc[-1]}' firms score highest and "
-              f"'{order['cx_owner'].iloc[0]}' firms lowest."),
+    fig, "01_nps_by_cx_owner",
+    data=order[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters",
+                "design_effect"]],
+    caption=(f"{source_label.capitalize()} data: NPS of customer answers by who owned CX in the "
+             f"firm when the customer answered, with {level:.0%} intervals that treat firms as "
+             "clusters (answers from one firm are correlated). Associations only: firms choose "
+             "their CX owner, so the differences are not effects of ownership."),
+    alt_text=(f"{len(order)} points with horizontal error bars between NPS "
+              f"{order['ci_low'].min():.0f} and {order['ci_high'].max():.0f}, on an axis that "
+              f"includes zero; '{order['owner_label'].iloc[-1]}' has the highest estimate and "
+              f"'{order['owner_label'].iloc[0]}' the lowest, with overlapping intervals "
+              "for most owners."),
     source="01_measuring_cx",
 )
 plt.show()
 
 # %% [markdown]
-# These intervals treat every answer as independent. Customers of the same firm share that
-# firm's CX, so the effective sample size is closer to the number of firms than of answers:
-# firm-level comparisons of CX owners belong to the multilevel models of notebook 06.
+# Are the owners different? All pairwise differences, with firms as clusters and a Holm
+# correction for the number of comparisons:
+
+# %%
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)
+    owner_pairs = m.compare_segments(owners, "owner_label", "nps", cluster="firm_id",
+                                     min_n=min_n, level=level)
+owner_pairs.round(3)
+
+# %%
+supported = owner_pairs[owner_pairs["significant"]]
+Conclusions(
+    (count_sentence(len(supported), len(owner_pairs), "pairwise owner differences in NPS",
+                    level=level),
+     *(effect_sentence(f"{r.a} − {r.b} (NPS points)", r.difference, r.ci_low, r.ci_high,
+                       level=level, digits=1, noun="difference")
+       for r in supported.itertuples())),
+    notes=("Answer-level intervals that ignore the firms would make differences look clearer "
+           "than they are. Even where a difference holds, firms choose their CX owner, so it "
+           "is an association, not an effect of ownership; notebook 06 asks what changes after "
+           "an appointment.",),
+)
 
 # %% [markdown]
 # ## Two segments that look different but are not
@@ -278,12 +324,9 @@ print(team_b.summary())
 print(diff.summary())
 
 # %% [markdown]
-# With many segments, each extra comparison is another chance of a false alarm. Comparing the
-# CX owners pairwise with a Holm correction keeps the chance of any false "significant"
+# With many segments, each extra comparison is another chance of a false alarm: the owner
+# comparison above corrects for it (Holm), which keeps the chance of any false "significant"
 # difference at 5%.
-
-# %%
-m.compare_segments(customers, "cx_owner", "nps", min_n=min_n, level=level).round(4)
 
 # %% [markdown]
 # ## How many answers do you need?
@@ -350,9 +393,10 @@ m.summarise_counts(engines.to_frame(), ["industry", "year"], "nps", min_n=min_n,
 #   close to 95% from n = 30 (simulation above, and the unit tests).
 # - On the real CAHPS data, ranking medical groups is meaningful only with large samples per
 #   group; the published file omits n, so the intervals shown rest on an assumed n.
-# - The synthetic NPS differs by CX owner, but these answer-level intervals ignore that
-#   customers of one firm are correlated; they do **not** show that a CX leader *causes* a
-#   higher NPS. That question, with firm-level models and the appointment of CX leaders over
-#   time, is notebook 06's.
+# - Answers nested in firms need intervals by firm: a design effect well above 1 (see the
+#   table above) shrinks many answers to the information of far fewer, and owner differences
+#   that look clear answer by answer need not survive. The count of those that do is
+#   computed above from the data; none of them shows that an owner *causes* a higher NPS. That
+#   question, with the appointment of CX leaders over time, is notebook 06's.
 # - Every metric here is a statement about *measurement* precision; none says whether the
 #   question measures loyalty or predicts revenue (notebooks 02, 03 and 05).
