@@ -59,3 +59,39 @@ def test_null_study_has_every_effect_zero_and_keeps_the_rest() -> None:
     truth = {k: v for k, v in s.truth.items() if "effect" in k or k.startswith(("ex_", "cx_"))}
     assert all(v == 0.0 for v in truth.values()), truth
     assert s.truth["icc_employees"] > 0  # firms still differ
+
+
+# ------------------------------------------------------------------ notebooks on a null study
+
+#: notebooks whose conclusions are generated from the data (each rerun on the null study)
+NULL_NOTEBOOKS = ["01"]
+
+
+def _claims(nb_path) -> list[tuple[str, bool]]:
+    import nbformat
+
+    nb = nbformat.read(nb_path, as_version=4)
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("text/markdown", {}).get("cxresearch")
+            if meta is not None:
+                found.append((out["data"]["text/markdown"], bool(meta["claims_effect"])))
+    return found
+
+
+def test_notebooks_on_a_null_study_claim_no_effect(tmp_path) -> None:
+    """Every effect zero: every generated conclusion must say so (and some must be generated)."""
+    from cxresearch.data_build import build
+    from cxresearch.runner import run_notebooks
+
+    data = tmp_path / "null_study"
+    build(data, seed=11, params=null_study_params(n_firms=200, n_years=6))
+    out = tmp_path / "runs"
+    run_notebooks(NULL_NOTEBOOKS, parameters={"data_dir": str(data)}, output_dir=out,
+                  progress=False)
+    for nb in sorted(out.glob("*.ipynb")):
+        claims = _claims(nb)
+        assert claims, f"{nb.name}: no generated conclusion found"
+        wrong = [text for text, claims_effect in claims if claims_effect]
+        assert not wrong, f"{nb.name} claims an effect on a null study:\n" + "\n".join(wrong)
