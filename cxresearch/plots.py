@@ -181,8 +181,10 @@ def coef_plot(
     if isinstance(truth, str):
         values = data[truth] if by is None else data.groupby(labels.to_numpy(), sort=False)[
             truth].first().loc[order]  # fmt: skip
-        mark(values, pos, **{"marker": "x", "color": "black", "zorder": 4, "label": truth_label,
-                             **(truth_kw or {})})  # fmt: skip
+        kw = {"marker": "x", "color": "black", "label": truth_label, **(truth_kw or {})}
+        if not {"linestyle", "ls"} & set(kw):
+            kw = {"zorder": 4, **kw}  # marks above the intervals
+        mark(values, pos, **kw)
     elif truth is not None:
         line = ax.axhline if vertical else ax.axvline
         line(float(truth), **{"color": "black", "linestyle": "--", "linewidth": 1,
