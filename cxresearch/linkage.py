@@ -14,11 +14,11 @@ modules named after their method, and this module re-exports them under their ol
   :func:`sem_service_profit_chain`;
 - :mod:`cxresearch.panel` -- :func:`linkage_panel`, :func:`eiv_regression`,
   :func:`linkage_model`, :func:`cross_lagged_panel`, :func:`add_lags`,
-  :func:`mean_reliability`, :func:`true_score_z`;
+  :func:`mean_reliability`, :func:`true_score_z`, :func:`firm_means`;
 - :mod:`cxresearch.simulate` -- :func:`simulate_nested`, :func:`simulate_latent_chain`,
   :func:`simulate_var_panel` and the answer keys :func:`true_linkage_effects`,
   :func:`true_cross_lagged_paths`, :func:`true_chain_effects`;
-- :mod:`cxresearch.studies.linkage_05` -- notebook 05's tables: :func:`firm_means`,
+- :mod:`cxresearch.studies.linkage_05` -- notebook 05's tables:
   :func:`mediation_by_outcome`, :func:`event_rate_by_group`, :func:`nested_wave`;
 - :func:`cxresearch.contract.reverse_items` -- recoding reverse-keyed items (one
   implementation; the mapping form ``{item: (lo, hi)}`` used here is accepted there).
@@ -44,6 +44,7 @@ from cxresearch.panel import (
     add_lags,
     cross_lagged_panel,
     eiv_regression,
+    firm_means,
     linkage_model,
     linkage_panel,
     mean_reliability,
@@ -61,12 +62,7 @@ from cxresearch.simulate.answers import (
     true_linkage_effects,
 )
 from cxresearch.simulate.linkage import simulate_latent_chain, simulate_nested, simulate_var_panel
-from cxresearch.studies.linkage_05 import (
-    event_rate_by_group,
-    firm_means,
-    mediation_by_outcome,
-    nested_wave,
-)
+from cxresearch.studies.linkage_05 import event_rate_by_group, mediation_by_outcome, nested_wave
 
 __all__ = [
     "AggregationWarning",

@@ -7,7 +7,8 @@ the panel and corrects for that error:
 - :func:`linkage_panel` -- the firm-year panel of EX and CX scores with the sampling variance of
   each mean (``ev_ex``, ``ev_cx``), from the employee and customer answers;
 - :func:`mean_reliability`, :func:`true_score_z` -- reliability of the means and scores in
-  true-score SD units;
+  true-score SD units; :func:`firm_means` -- unit means over all periods (for between-firm
+  models), optionally z-scored or in log-percent;
 - :func:`eiv_regression` -- method-of-moments errors-in-variables regression with fixed effects
   and clustered standard errors (Fuller 1987);
 - :func:`linkage_model` -- the service-profit chain's first link, CX(t) on EX(t) and EX(t-1),
@@ -38,12 +39,13 @@ from cxresearch._checks import (
 )
 from cxresearch.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, ITEM_RANGES, REVERSE_KEYED
 from cxresearch.multilevel import group_scores
-from cxresearch.regression import _dummies, _is_numeric, _t_crit, standardize
+from cxresearch.regression import _dummies, _is_numeric, _t_crit, log_percent, standardize
 
 __all__ = [
     "add_lags",
     "cross_lagged_panel",
     "eiv_regression",
+    "firm_means",
     "linkage_model",
     "linkage_panel",
     "mean_reliability",
@@ -182,6 +184,64 @@ def linkage_panel(
     cx = group_scores(cus, [unit, time], {"cx": cx_items})
     out = firm_years.merge(ex, on=[unit, time], how="left").merge(cx, on=[unit, time], how="left")
     return out.sort_values([unit, time]).reset_index(drop=True)
+
+
+@renamed(panel="data")
+def firm_means(
+    data: pd.DataFrame,
+    columns: Sequence[str],
+    unit: str = "firm_id",
+    standardized: Sequence[str] = (),
+    log_pct: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Unit-level means of panel columns over all periods, optionally z-scored or log-percent.
+
+    One row per ``unit`` (sorted), the mean of each of ``columns`` over its rows. For each name
+    in ``standardized`` a column ``<name>_z`` (:func:`~cxresearch.regression.standardize` of the
+    unit means) is added; ``log_pct`` maps new column names to columns whose unit mean is turned
+    into :func:`~cxresearch.regression.log_percent`. Averaging years makes firm means reliable
+    (~8x the respondents of a firm-year mean) for between-firm models such as
+    :func:`~cxresearch.mediation.mediation`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A long panel (or answers), several rows per unit. Formerly ``panel``.
+    columns : sequence of str
+        Numeric columns to average.
+    unit : str
+        The unit column (one output row each, sorted).
+    standardized : sequence of str
+        Columns (among ``columns``) whose unit means get a z-scored ``<name>_z`` too.
+    log_pct : mapping, optional
+        ``{new name: column}``: ``100 ln`` of a column's unit mean.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``unit``: the means, then the ``_z`` and log-percent columns.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"firm_id": ["A", "A", "B", "B"], "ex": [1.0, 3.0, 4.0, 6.0],
+    ...                   "cost": [1.0, 1.0, 2.0, 2.0]})
+    >>> firm_means(p, ["ex", "cost"], standardized=["ex"],
+    ...            log_pct={"cost_pct": "cost"}).round(3).to_dict("list")
+    {'ex': [2.0, 5.0], 'cost': [1.0, 2.0], 'ex_z': [-0.707, 0.707], 'cost_pct': [0.0, 69.315]}
+    """
+    columns = list(columns)
+    log_pct = dict(log_pct or {})
+    missing = [c for c in [*standardized, *log_pct.values()] if c not in columns]
+    if missing:
+        raise DataError(f"firm_means: {missing} must also be listed in 'columns'")
+    require_columns(data, [unit, *columns])
+    require_numeric(data, columns)
+    out = data.groupby(unit, sort=True)[columns].mean()
+    for c in standardized:
+        out[f"{c}_z"] = standardize(out[c])
+    for new, c in log_pct.items():
+        out[new] = log_percent(out[c])
+    return out
 
 
 @renamed(panel="data")

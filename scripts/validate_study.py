@@ -1,4 +1,9 @@
-"""Full simulation validation of cxresearch.linkage and cxresearch.leadership.
+"""Full simulation validation of the linkage and leadership estimators.
+
+The estimators live in :mod:`cxresearch.multilevel`, :mod:`cxresearch.regression`,
+:mod:`cxresearch.mediation`, :mod:`cxresearch.panel`, :mod:`cxresearch.did` and
+:mod:`cxresearch.ownership` (re-exported by the ``cxresearch.linkage`` and
+``cxresearch.leadership`` facades).
 
 Every estimator is run on >= 200 seeded replications of a data-generating process with a known
 truth; the table reports, per estimand, the true value, the mean estimate, the bias, the bias
@@ -6,7 +11,8 @@ in units of the mean standard error, the ratio of the mean SE to the SD of the e
 the 95% interval coverage (with its Monte-Carlo SE). Two families of DGP are used:
 
 - small generators whose assumptions each estimator shares (``simulate_nested``,
-  ``simulate_var_panel``, ``simulate_staggered_panel`` and inline ones below);
+  ``simulate_latent_chain``, ``simulate_var_panel``, ``simulate_staggered_panel`` from
+  :mod:`cxresearch.simulate`, and inline ones below);
 - the project's simulated CX study (``cxresearch.simulate.simulate_study``, synthetic), where
   the estimands are the structural coefficients in ``Study.truth``; and a confounded version
   (``selection_on_growth=2``) where the naive leader comparison is biased.
@@ -47,8 +53,8 @@ def _rec(estimator: str, estimand: str, truth: float, est: float, se: float,
 
 
 def generic_rep(seed: int) -> list[Record]:
-    from cxresearch import leadership as ld
-    from cxresearch import linkage as lk
+    from cxresearch import did, mediation, multilevel, ownership, panel, regression
+    from cxresearch import simulate as sim
 
     rng = np.random.default_rng(10_000 + seed)
     out: list[Record] = []
@@ -56,7 +62,8 @@ def generic_rep(seed: int) -> list[Record]:
     # 1. ICC(1) with its F-based interval: 50 groups of 10, ICC .15
     g = np.repeat(np.arange(50), 10)
     y = rng.normal(0, np.sqrt(0.15), 50)[g] + rng.normal(0, np.sqrt(0.85), len(g))
-    r = lk.aggregation_indices(pd.DataFrame({"g": g, "y": y}), "g", ["y"], warn=False).iloc[0]
+    r = multilevel.aggregation_indices(pd.DataFrame({"g": g, "y": y}), "g", ["y"],
+                                       warn=False).iloc[0]
     out.append(_rec("aggregation_indices", "ICC(1) = .15", 0.15, r.icc1, np.nan,
                     r.icc1_ci_low, r.icc1_ci_high))
 
@@ -64,7 +71,7 @@ def generic_rep(seed: int) -> list[Record]:
     g = np.repeat(np.arange(40), 5)
     x = rng.normal(size=40)[g] + 0.5 * rng.normal(size=len(g))
     y = 0.3 * x + rng.normal(size=40)[g] + rng.normal(size=len(g))
-    r = lk.linkage_regression(pd.DataFrame({"g": g, "x": x, "y": y}), "y ~ x", cluster="g")
+    r = regression.linkage_regression(pd.DataFrame({"g": g, "x": x, "y": y}), "y ~ x", cluster="g")
     r = r.set_index("term").loc["x"]
     out.append(_rec("linkage_regression (cluster)", "slope = .3", 0.3, r.estimate, r.se,
                     r.ci_low, r.ci_high))
@@ -75,7 +82,8 @@ def generic_rep(seed: int) -> list[Record]:
     y = 0.4 * x + rng.normal(0, 0.6, 60)[g] + rng.normal(size=len(g))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m = lk.multilevel_model(pd.DataFrame({"g": g, "x": x, "y": y}), "y ~ x", "g")
+        m = multilevel.multilevel_model(pd.DataFrame({"g": g, "x": x, "y": y}), "y ~ x",
+                                        cluster="g")
     r = m.fixed.set_index("term").loc["x"]
     out.append(_rec("multilevel_model", "slope = .4", 0.4, r.estimate, r.se, r.ci_low,
                     r.ci_high))
@@ -85,7 +93,8 @@ def generic_rep(seed: int) -> list[Record]:
     cx = 0.4 * ex + rng.normal(size=200)
     yy = 0.4 * cx + 0.1 * ex + rng.normal(size=200)
     d = pd.DataFrame({"ex": ex, "cx": cx, "y": yy})
-    r = lk.mediation(d, "ex", "cx", "y", n_boot=500, seed=seed).to_frame().set_index("effect")
+    r = mediation.mediation(d, "ex", "cx", "y", n_boot=500, seed=seed).to_frame()
+    r = r.set_index("effect")
     out.append(_rec("mediation (bootstrap)", "a*b = .16", 0.16, r.loc["indirect", "estimate"],
                     r.loc["indirect", "se"], r.loc["indirect", "ci_low"],
                     r.loc["indirect", "ci_high"]))
@@ -96,14 +105,14 @@ def generic_rep(seed: int) -> list[Record]:
     cx = 0.5 * ex + rng.normal(0, 0.7, 50)[g] + 0.5 * rng.normal(size=len(g))
     yy = 0.4 * cx + rng.normal(0, 0.7, 50)[g] + 0.5 * rng.normal(size=len(g))
     d = pd.DataFrame({"g": g, "ex": ex, "cx": cx, "y": yy})
-    r = lk.mediation(d, "ex", "cx", "y", cluster="g", n_boot=500, seed=seed)
+    r = mediation.mediation(d, "ex", "cx", "y", cluster="g", n_boot=500, seed=seed)
     r = r.to_frame().set_index("effect").loc["indirect"]
     out.append(_rec("mediation (cluster bootstrap)", "a*b = .20", 0.2, r.estimate, r.se,
                     r.ci_low, r.ci_high))
 
     # 6. SEM chain with latent EX and CX, 3 indicators each, n = 400
-    d = lk.simulate_latent_chain(n=400, rng=rng)
-    r = lk.sem_service_profit_chain(d, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y")
+    d = sim.simulate_latent_chain(n=400, seed=50_000 + seed)
+    r = mediation.sem_service_profit_chain(d, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y")
     r = r.set_index("path")
     for path, truth in [("b", 0.4), ("indirect", 0.2)]:
         out.append(_rec("sem_service_profit_chain", f"{path} = {truth}", truth,
@@ -116,16 +125,16 @@ def generic_rep(seed: int) -> list[Record]:
     ev = 0.6 / rng.integers(1, 6, n)
     d = pd.DataFrame({"x": tx + rng.normal(0, np.sqrt(ev)), "ev": ev})
     d["y"] = 0.5 * tx + rng.normal(size=n)
-    r = lk.eiv_regression(d, "y", ["x"], {"x": "ev"}).iloc[0]
+    r = panel.eiv_regression(d, "y", ["x"], {"x": "ev"}).iloc[0]
     out.append(_rec("eiv_regression", "slope = .5", 0.5, r.estimate, r.se, r.ci_low,
                     r.ci_high))
     out.append(_rec("OLS on noisy means (reference)", "slope = .5", 0.5, r.ols_estimate,
                     np.nan, np.nan, np.nan))
 
     # 8. cross-lagged panel (pooled), 100 units x 6 periods, x -> y .25, y -> x 0
-    p = lk.simulate_var_panel(n_units=100, n_periods=6, coefs={("x", "y"): 0.25},
-                              seed=20_000 + seed)
-    r = lk.cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False)
+    p = sim.simulate_var_panel(n_units=100, n_periods=6, coefs={("x", "y"): 0.25},
+                               seed=20_000 + seed)
+    r = panel.cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False)
     r = r.set_index(["from", "to"])
     for key, truth in [(("x", "y"), 0.25), (("y", "x"), 0.0)]:
         row = r.loc[key]
@@ -133,13 +142,13 @@ def generic_rep(seed: int) -> list[Record]:
                         row.estimate, row.se, row.ci_low, row.ci_high))
 
     # 9. same, observed with sampling error (known ev) and corrected
-    p = lk.simulate_var_panel(n_units=150, n_periods=6, coefs={("x", "y"): 0.25},
-                              seed=30_000 + seed)
+    p = sim.simulate_var_panel(n_units=150, n_periods=6, coefs={("x", "y"): 0.25},
+                               seed=30_000 + seed)
     for v in ("x", "y"):
         p[f"ev_{v}"] = 0.5 / rng.integers(2, 6, len(p))
         p[v] = p[v] + rng.normal(0, np.sqrt(p[f"ev_{v}"]))
-    r = lk.cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False,
-                              error_variance={"x": "ev_x", "y": "ev_y"})
+    r = panel.cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False,
+                                 error_variance={"x": "ev_x", "y": "ev_y"})
     r = r.set_index(["from", "to"])
     for key, truth in [(("x", "y"), 0.25), (("y", "y"), 0.4)]:
         row = r.loc[key]
@@ -147,11 +156,11 @@ def generic_rep(seed: int) -> list[Record]:
                         row.estimate, row.se, row.ci_low, row.ci_high))
 
     # 10. event study, staggered adoption with dynamic and cohort-specific effects
-    p, truth = ld.simulate_staggered_panel(
+    p, truth = sim.simulate_staggered_panel(
         n_units=200, n_periods=8, effect=0.5, effect_growth=0.3, cohort_gradient=0.2,
         seed=40_000 + seed,
     )
-    res = ld.event_study_result(p, "y", "unit", "time", "first_treated", window=(-3, 3))
+    res = did.event_study(p, "y", "unit", "time", "first_treated", window=(-3, 3))
     est = res.to_frame().set_index("event_time")
     tr = truth.set_index("event_time")["att"]
     for e in (-3, -2, 0, 1, 2, 3):
@@ -160,13 +169,13 @@ def generic_rep(seed: int) -> list[Record]:
                         row.estimate, row.se, row.ci_low, row.ci_high))
     ov = res.overall()
     out.append(_rec("event_study (not-yet-treated)", "mean ATT(e=0..3)",
-                    float(tr.loc[[0, 1, 2, 3]].mean()), ov["estimate"], ov["se"]))
+                    float(tr.loc[[0, 1, 2, 3]].mean()), ov.estimate, ov.se))
     ft = p["first_treated"].astype("Float64").fillna(np.inf).astype(float)
     ev_t = p["time"] - ft
     target = float((0.5 + 0.3 * ev_t[ev_t >= 0] + 0.2 * (ft[ev_t >= 0] - 3.5)).mean())
-    tw = ld.twfe_static(p, "y", "unit", "time", "first_treated")
+    tw = did.twfe_static(p, "y", "unit", "time", "first_treated")
     out.append(_rec("twfe_static (reference)", "ATT over treated unit-years", target,
-                    tw["estimate"], tw["se"]))
+                    tw.estimate, tw.se))
 
     # 11. ownership contrasts with confounding by industry
     n = 500
@@ -177,8 +186,8 @@ def generic_rep(seed: int) -> list[Record]:
     y = (0.3 * (owner == "cx_leader") + 0.1 * (owner == "ceo")
          + np.select([ind == "software", ind == "retail"], [1.0, -0.5], 0.0)
          + rng.normal(size=n))
-    r = ld.ownership_effects(pd.DataFrame({"cx_owner": owner, "industry": ind, "y": y}), "y",
-                             controls=["industry"]).contrasts.set_index("owner")
+    r = ownership.ownership_effects(pd.DataFrame({"cx_owner": owner, "industry": ind, "y": y}),
+                                    "y", controls=["industry"]).contrasts.set_index("owner")
     for o, truth in [("cx_leader", 0.3), ("ceo", 0.1)]:
         out.append(_rec("ownership_effects", f"{o} vs everyone = {truth}", truth,
                         r.loc[o, "estimate"], r.loc[o, "se"], r.loc[o, "ci_low"],
@@ -188,9 +197,9 @@ def generic_rep(seed: int) -> list[Record]:
     n = 400
     d = pd.DataFrame({"stated_cx_priority": rng.integers(1, 6, n),
                       "cx_budget_share": rng.gamma(2.0, 1.0, n)})
-    idx = ld.say_do_index(d)
+    idx = ownership.say_do_index(d)
     d["y"] = 0.4 * idx["do"] + rng.normal(size=n)
-    r = ld.say_do_effects(d, "y").set_index(["model", "term"])
+    r = ownership.say_do_effects(d, "y").set_index(["model", "term"])
     for term, truth in [("say", 0.0), ("do", 0.4)]:
         row = r.loc[("say + do", term)]
         out.append(_rec("say_do_effects", f"{term} = {truth}", truth, row.estimate, row.se,
@@ -202,27 +211,29 @@ def generic_rep(seed: int) -> list[Record]:
 
 
 def study_rep(seed: int) -> list[Record]:
-    from cxresearch import leadership as ld
-    from cxresearch import linkage as lk
+    from cxresearch import did
+    from cxresearch import simulate as sim
+    from cxresearch.panel import cross_lagged_panel, linkage_model, linkage_panel
     from cxresearch.simulate import StudyParams, simulate_study
+    from cxresearch.studies import leadership_06
 
     out: list[Record] = []
     s = simulate_study(seed=seed)
     t = s.truth
-    panel = lk.linkage_panel(s.firm_years, s.employees, s.customers)
+    panel = linkage_panel(s.firm_years, s.employees, s.customers)
     # true values in each estimate's units: the helpers the notebooks use
-    lm = lk.linkage_model(panel).merge(lk.true_linkage_effects(t), on="term").set_index("term")
+    lm = linkage_model(panel).merge(sim.true_linkage_effects(t), on="term").set_index("term")
     for term, name in [("ex", "ex_to_cx (SD/SD)"), ("ex_lag", "ex_lag_to_cx (SD/SD)"),
                        ("has_cx_leader", "leader_effect_cx (SD)")]:
         row = lm.loc[term]
         out.append(_rec("linkage_model (FE, EIV) [study]", name, row.true_value,
                         row.estimate, row.se, row.ci_low, row.ci_high))
-    clpm = lk.cross_lagged_panel(
+    clpm = cross_lagged_panel(
         panel, "firm_id", "year", ["ex", "cx", "revenue_growth"],
         error_variance={"ex": "ev_ex", "cx": "ev_cx"}, contemporaneous={"cx": ["ex"]},
         fixed_effects=True, controls=["has_cx_leader"],
     )
-    paths = clpm.merge(lk.true_cross_lagged_paths(t, float(panel["revenue_growth"].std(ddof=1))),
+    paths = clpm.merge(sim.true_cross_lagged_paths(t, float(panel["revenue_growth"].std(ddof=1))),
                        on=["from", "to", "lag"]).set_index("path")
     for path, name in [("CX(t) → EX(t+1)", "cx_lag_to_ex (SD/SD)"),
                        ("growth(t) → EX(t+1)", "performance_lag_to_ex (SD/SD)")]:
@@ -231,31 +242,29 @@ def study_rep(seed: int) -> list[Record]:
                         row.estimate, row.se, row.ci_low, row.ci_high))
 
     first = int(s.firm_years["year"].min())
-    lp = ld.leadership_panel(panel, s.firms)
-    true_es = ld.true_event_study_effects(t).set_index("outcome")["true_value"]
-    es = ld.event_studies(lp, ["revenue_growth", "contacts_log_pct", "cx_sd"], "firm_id",
-                          "year", "first_treated")
+    lp = leadership_06.leadership_panel(panel, s.firms)
+    true_es = sim.true_event_study_effects(t).set_index("outcome")["true_value"]
+    es = leadership_06.event_studies(lp, ["revenue_growth", "contacts_log_pct", "cx_sd"],
+                                     "firm_id", "year", "first_treated")
     for y, name in [("revenue_growth", "leader -> revenue growth, pp (e=0..3)"),
                     ("contacts_log_pct", "leader -> contacts, log-% (all post years)"),
                     ("cx_sd", "leader -> CX, true-score SD (e=0..3)")]:
         ov = es[y].overall()
-        out.append(_rec("event_study [study]", name, float(true_es[y]), ov["estimate"],
-                        ov["se"]))
+        out.append(_rec("event_study [study]", name, float(true_es[y]), ov.estimate, ov.se))
 
     # confounded scenario: adopters were already growing faster
     s2 = simulate_study(StudyParams(selection_on_growth=2.0), seed=seed)
     t2 = s2.truth
-    fy2 = s2.firm_years.merge(ld.leader_cohorts(s2.firms, first).reset_index(), on="firm_id")
-    target2 = float(ld.true_event_study_effects(t2).set_index("outcome").loc[
+    fy2 = s2.firm_years.merge(did.leader_cohorts(s2.firms, first).reset_index(), on="firm_id")
+    target2 = float(sim.true_event_study_effects(t2).set_index("outcome").loc[
         "revenue_growth", "true_value"])
-    ov = ld.event_study_result(fy2, "revenue_growth", "firm_id", "year",
-                               "first_treated").overall()
+    ov = did.event_study(fy2, "revenue_growth", "firm_id", "year", "first_treated").overall()
     out.append(_rec("event_study [confounded study]", "leader -> revenue growth, pp",
-                    target2, ov["estimate"], ov["se"]))
-    nv = ld.naive_comparison(fy2, "revenue_growth", "has_cx_leader", "firm_id", "year")
+                    target2, ov.estimate, ov.se))
+    nv = did.naive_comparison(fy2, "revenue_growth", "has_cx_leader", "firm_id", "year")
     out.append(_rec("naive_comparison [confounded study]", "leader -> revenue growth, pp",
-                    float(t2["leader_total_effect_revenue_growth"]), nv["estimate"], nv["se"],
-                    nv["ci_low"], nv["ci_high"]))
+                    float(t2["leader_total_effect_revenue_growth"]), nv.estimate, nv.se,
+                    nv.ci_low, nv.ci_high))
     return out
 
 

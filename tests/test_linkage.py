@@ -31,14 +31,14 @@ LINKAGE_HOMES = {
     "cxresearch.regression": ["linkage_regression", "log_percent", "logit_associations",
                               "standardize"],
     "cxresearch.mediation": ["MediationResult", "mediation", "sem_service_profit_chain"],
-    "cxresearch.panel": ["add_lags", "cross_lagged_panel", "eiv_regression", "linkage_model",
-                         "linkage_panel", "mean_reliability", "true_score_z"],
+    "cxresearch.panel": ["add_lags", "cross_lagged_panel", "eiv_regression", "firm_means",
+                         "linkage_model", "linkage_panel", "mean_reliability", "true_score_z"],
     "cxresearch.simulate.linkage": ["simulate_latent_chain", "simulate_nested",
                                     "simulate_var_panel"],
     "cxresearch.simulate.answers": ["true_chain_effects", "true_cross_lagged_paths",
                                     "true_linkage_effects"],
-    "cxresearch.studies.linkage_05": ["event_rate_by_group", "firm_means",
-                                      "mediation_by_outcome", "nested_wave"],
+    "cxresearch.studies.linkage_05": ["event_rate_by_group", "mediation_by_outcome",
+                                      "nested_wave"],
     "cxresearch.contract": ["reverse_items"],
 }
 

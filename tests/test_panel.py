@@ -11,6 +11,7 @@ import pytest
 from scipy import stats
 
 from cxresearch import panel as pn
+from cxresearch import regression as rg
 from cxresearch import simulate as sim
 
 
@@ -191,3 +192,19 @@ def test_linkage_panel_recodes_the_contracts_reverse_keyed_items_by_default() ->
     manual = reverse_items(emp)[["culture_4", "culture_1"]].mean(axis=1).groupby(
         emp["firm_id"]).mean()
     np.testing.assert_allclose(out["ex"], manual.to_numpy())
+
+
+def test_log_percent_and_firm_means_match_numpy_and_pandas() -> None:
+    rng = np.random.default_rng(3)
+    p = pd.DataFrame({"firm_id": np.repeat(["c", "a", "b"], 4), "ex": rng.normal(size=12),
+                      "cost": rng.uniform(1, 2, 12)})
+    out = pn.firm_means(p, ["ex", "cost"], standardized=["ex"], log_pct={"cost_pct": "cost"})
+    assert out.index.tolist() == ["a", "b", "c"]
+    for f in ["a", "b", "c"]:
+        assert out.loc[f, "ex"] == pytest.approx(p.loc[p["firm_id"] == f, "ex"].mean())
+    np.testing.assert_allclose(out["ex_z"], stats.zscore(out["ex"], ddof=1))
+    np.testing.assert_allclose(out["cost_pct"], 100 * np.log(out["cost"]))
+    with pytest.raises(ValueError, match="non-positive"):
+        rg.log_percent(pd.Series([1.0, 0.0], name="cost"))
+    with pytest.raises(ValueError, match="must also be listed"):
+        pn.firm_means(p, ["ex"], standardized=["cost"])

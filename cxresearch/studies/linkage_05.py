@@ -3,8 +3,6 @@
 Each function prepares or stacks what the notebook shows, calling the estimators in
 :mod:`cxresearch.multilevel`, :mod:`cxresearch.panel` and :mod:`cxresearch.mediation`:
 
-- :func:`firm_means` -- firm-level means over all years (reliable enough for between-firm
-  mediation), optionally z-scored or in log-percent;
 - :func:`mediation_by_outcome` -- :func:`~cxresearch.mediation.mediation` for several outcomes;
 - :func:`event_rate_by_group` -- churn (or any 0/1 event) rate per segment with Wilson intervals;
 - :func:`nested_wave` -- one survey wave of individuals with their firm's score, for
@@ -13,7 +11,7 @@ Each function prepares or stacks what the notebook shows, calling the estimators
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -26,47 +24,9 @@ from cxresearch._checks import (
     require_numeric,
 )
 from cxresearch.mediation import mediation
-from cxresearch.regression import log_percent, standardize
+from cxresearch.regression import standardize
 
-__all__ = ["event_rate_by_group", "firm_means", "mediation_by_outcome", "nested_wave"]
-
-
-@renamed(panel="data")
-def firm_means(
-    data: pd.DataFrame,
-    columns: Sequence[str],
-    unit: str = "firm_id",
-    standardized: Sequence[str] = (),
-    log_pct: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """Unit-level means of panel columns over all periods, optionally z-scored or log-percent.
-
-    One row per ``unit`` (sorted), the mean of each of ``columns`` over its rows. For each name
-    in ``standardized`` a column ``<name>_z`` (:func:`~cxresearch.regression.standardize` of the
-    unit means) is added; ``log_pct`` maps new column names to columns whose unit mean is turned
-    into :func:`~cxresearch.regression.log_percent`. Averaging years makes firm means reliable
-    (~8x the respondents of a firm-year mean) for between-firm models such as
-    :func:`~cxresearch.mediation.mediation`.
-
-    >>> p = pd.DataFrame({"firm_id": ["A", "A", "B", "B"], "ex": [1.0, 3.0, 4.0, 6.0],
-    ...                   "cost": [1.0, 1.0, 2.0, 2.0]})
-    >>> firm_means(p, ["ex", "cost"], standardized=["ex"],
-    ...            log_pct={"cost_pct": "cost"}).round(3).to_dict("list")
-    {'ex': [2.0, 5.0], 'cost': [1.0, 2.0], 'ex_z': [-0.707, 0.707], 'cost_pct': [0.0, 69.315]}
-    """
-    columns = list(columns)
-    log_pct = dict(log_pct or {})
-    missing = [c for c in [*standardized, *log_pct.values()] if c not in columns]
-    if missing:
-        raise DataError(f"firm_means: {missing} must also be listed in 'columns'")
-    require_columns(data, [unit, *columns])
-    require_numeric(data, columns)
-    out = data.groupby(unit, sort=True)[columns].mean()
-    for c in standardized:
-        out[f"{c}_z"] = standardize(out[c])
-    for new, c in log_pct.items():
-        out[new] = log_percent(out[c])
-    return out
+__all__ = ["event_rate_by_group", "mediation_by_outcome", "nested_wave"]
 
 
 @renamed(x="exposure")

@@ -40,9 +40,16 @@ import numpy as np
 import pandas as pd
 
 from cxresearch import datasets as ds
-from cxresearch import linkage as lk
+from cxresearch.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.io import load_study
+from cxresearch.mediation import sem_service_profit_chain
+from cxresearch.multilevel import add_group_key, aggregation_indices, multilevel_model
+from cxresearch.panel import (cross_lagged_panel, firm_means, linkage_model, linkage_panel,
+                              mean_reliability)
+from cxresearch.regression import logit_associations
+from cxresearch.simulate import true_chain_effects, true_cross_lagged_paths, true_linkage_effects
+from cxresearch.studies.linkage_05 import event_rate_by_group, mediation_by_outcome, nested_wave
 
 use_style()
 synthetic = data_dir is None
@@ -61,16 +68,14 @@ print(f"{len(study.firms)} firms, {len(study.firm_years)} firm-years, {len(study
 # 1984). `culture_4` is reverse-keyed and recoded first.
 
 # %%
-emp = lk.add_group_key(lk.reverse_items(study.employees, {"culture_4": (1, 5)}),
-                       ["firm_id", "year"], name="firm_year")
-cus = lk.add_group_key(study.customers, ["firm_id", "year"], name="firm_year")
-culture = [f"culture_{k}" for k in range(1, 7)]
-engagement = [f"engagement_{k}" for k in range(1, 6)]
+emp = add_group_key(reverse_items(study.employees), ["firm_id", "year"], name="firm_year")
+cus = add_group_key(study.customers, ["firm_id", "year"], name="firm_year")
+culture, engagement = list(CULTURE_ITEMS), list(ENGAGEMENT_ITEMS)
 agg = pd.concat([
-    lk.aggregation_indices(emp, "firm_year", {"culture": culture, "engagement": engagement},
-                           warn=False),
-    lk.aggregation_indices(cus, "firm_year", {"nps": ["nps"], "csat": ["csat"], "ces": ["ces"]},
-                           scale_points={"nps": 11, "csat": 5, "ces": 7}, warn=False),
+    aggregation_indices(emp, "firm_year", {"culture": culture, "engagement": engagement},
+                        warn=False),
+    aggregation_indices(cus, "firm_year", {"nps": ["nps"], "csat": ["csat"], "ces": ["ces"]},
+                        scale_points={"nps": 11, "csat": 5, "ces": 7}, warn=False),
 ], ignore_index=True)
 agg[["item_set", "n_groups", "mean_group_size", "icc1", "icc1_ci_low", "icc1_ci_high", "icc2",
      "rwg_j", "supported", "note"]].round(3)
@@ -91,12 +96,12 @@ agg[["item_set", "n_groups", "mean_group_size", "icc1", "icc1_ci_low", "icc1_ci_
 # is 1 − mean(ev)/variance.
 
 # %%
-panel = lk.linkage_panel(study.firm_years, study.employees, study.customers)
+panel = linkage_panel(study.firm_years, study.employees, study.customers)
 reliability = pd.DataFrame({
     "score": ["EX (employees)", "CX (customers)"],
     "respondents per firm-year": [panel["n_ex"].mean(), panel["n_cx"].mean()],
-    "reliability of the mean": [lk.mean_reliability(panel, "ex", "ev_ex"),
-                                lk.mean_reliability(panel, "cx", "ev_cx")],
+    "reliability of the mean": [mean_reliability(panel, "ex", "ev_ex"),
+                                mean_reliability(panel, "cx", "ev_cx")],
 })
 reliability.round(3)
 
@@ -110,8 +115,8 @@ reliability.round(3)
 
 # %%
 last = int(panel["year"].max())
-wave = lk.nested_wave(study.customers, panel, last, outcome="nps", predictor="ex")
-mixed = lk.multilevel_model(wave, "nps_z ~ ex_z", group="firm_id")
+wave = nested_wave(study.customers, panel, last, outcome="nps", predictor="ex")
+mixed = multilevel_model(wave, "nps_z ~ ex_z", cluster="firm_id")
 print(f"{mixed.n_obs} customers in {mixed.n_groups} firms; share of NPS variance between "
       f"firms (given EX): {mixed.icc:.3f}")
 mixed.to_frame().round(3)
@@ -129,7 +134,7 @@ mixed.to_frame().round(3)
 # uncorrected OLS column shows how much the noise alone would hide.
 
 # %%
-link = lk.linkage_model(panel).merge(lk.true_linkage_effects(truth), on="term", how="left")
+link = linkage_model(panel).merge(true_linkage_effects(truth), on="term", how="left")
 link[["term", "estimate", "ci_low", "ci_high", "ols_estimate", "reliability", "true_value"]].round(3)
 
 # %% [markdown]
@@ -148,14 +153,14 @@ link[["term", "estimate", "ci_low", "ci_high", "ols_estimate", "reliability", "t
 
 # %%
 clpm = pd.concat([
-    lk.cross_lagged_panel(panel, "firm_id", "year", ["ex", "cx", "revenue_growth"],
-                          error_variance={"ex": "ev_ex", "cx": "ev_cx"},
-                          contemporaneous={"cx": ["ex"]}, controls=["has_cx_leader"],
-                          fixed_effects=fe).assign(model=name)
+    cross_lagged_panel(panel, "firm_id", "year", ["ex", "cx", "revenue_growth"],
+                       error_variance={"ex": "ev_ex", "cx": "ev_cx"},
+                       contemporaneous={"cx": ["ex"]}, controls=["has_cx_leader"],
+                       fixed_effects=fe).assign(model=name)
     for fe, name in [(False, "pooled"), (True, "firm FE")]
 ], ignore_index=True)
 # true paths in SD per SD; growth has no latent SD in the answer key, so its observed SD
-true_paths = lk.true_cross_lagged_paths(truth, sd_growth=panel["revenue_growth"].std(ddof=1))
+true_paths = true_cross_lagged_paths(truth, sd_growth=panel["revenue_growth"].std(ddof=1))
 cl = clpm.merge(true_paths, on=["from", "to", "lag"])  # the four paths, in clpm's order
 cl[["model", "path", "estimate", "ci_low", "ci_high", "true_value"]].round(3)
 
@@ -212,13 +217,13 @@ plt.show()
 # controls. The true values come from the simulation's answer key (the firms' true EX and CX).
 
 # %%
-firm = lk.firm_means(panel, ["ex", "cx", "revenue_growth", "cost_to_serve"],
-                    standardized=["ex", "cx"], log_pct={"log_cost_pct": "cost_to_serve"}
-                    ).join(study.firms.set_index("firm_id")[["industry", "size_band"]])
-med = lk.mediation_by_outcome(firm, "ex_z", "cx_z", ["revenue_growth", "log_cost_pct"],
-                              covariates=["industry", "size_band"], n_boot=n_boot, seed=seed)
+firm = firm_means(panel, ["ex", "cx", "revenue_growth", "cost_to_serve"],
+                  standardized=["ex", "cx"], log_pct={"log_cost_pct": "cost_to_serve"}
+                  ).join(study.firms.set_index("firm_id")[["industry", "size_band"]])
+med = mediation_by_outcome(firm, "ex_z", "cx_z", ["revenue_growth", "log_cost_pct"],
+                           covariates=["industry", "size_band"], n_boot=n_boot, seed=seed)
 if study.latent is not None and synthetic:
-    med = med.merge(lk.true_chain_effects(truth, study.latent), on=["outcome", "effect"],
+    med = med.merge(true_chain_effects(truth, study.latent), on=["outcome", "effect"],
                     how="left")
 med[med["effect"].isin(["a", "b", "indirect", "direct", "total"])].round(3)
 
@@ -247,11 +252,11 @@ med[med["effect"].isin(["a", "b", "indirect", "direct", "total"])].round(3)
 # as lavaan's `standardizedSolution()` gives them; the tests check both against lavaan.
 
 # %%
-items = (lk.firm_means(emp, culture + engagement)
-         .join(lk.firm_means(cus, ["nps", "csat", "ces"]))
+items = (firm_means(emp, culture + engagement)
+         .join(firm_means(cus, ["nps", "csat", "ces"]))
          .join(firm[["revenue_growth"]]))
-sem = lk.sem_service_profit_chain(items, culture + engagement, ["nps", "csat", "ces"],
-                                  "revenue_growth", standardized=True)
+sem = sem_service_profit_chain(items, culture + engagement, ["nps", "csat", "ces"],
+                               "revenue_growth", standardized=True)
 sem[["path", "estimate", "se", "ci_low", "ci_high", "cfi", "rmsea"]].round(3)
 
 # %% [markdown]
@@ -276,8 +281,8 @@ hr = ds.ibm_hr_attrition()
 hr["over_time"] = hr["over_time"].astype(str)
 sat_items = ["environment_satisfaction", "job_satisfaction", "relationship_satisfaction",
              "job_involvement", "work_life_balance"]
-hr_or = lk.logit_associations(hr.astype({c: float for c in sat_items}), "attrition", sat_items,
-                              controls=["age", "monthly_income", "over_time"])
+hr_or = logit_associations(hr.astype({c: float for c in sat_items}), "attrition", sat_items,
+                           controls=["age", "monthly_income", "over_time"])
 hr_or[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_obs", "n_events"]].round(3)
 
 # %% [markdown]
@@ -292,7 +297,7 @@ hr_or[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_obs", "n_events"
 # %%
 mlc = ds.mlc_churn()
 mlc["calls"] = mlc["number_customer_service_calls"].clip(upper=5)
-rates = lk.event_rate_by_group(mlc, "churn", "calls").rename(
+rates = event_rate_by_group(mlc, "churn", "calls").rename(
     columns={"n": "customers", "rate_pct": "churn_pct"})
 rates.round(1)
 
@@ -329,8 +334,8 @@ plt.show()
 
 # %%
 telco = ds.telco_churn()
-tel_or = lk.logit_associations(telco, "churn", ["tenure", "monthly_charges"],
-                               controls=["contract"])
+tel_or = logit_associations(telco, "churn", ["tenure", "monthly_charges"],
+                            controls=["contract"])
 tel_or[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_obs", "n_events"]].round(3)
 
 # %% [markdown]

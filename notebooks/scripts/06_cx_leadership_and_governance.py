@@ -40,10 +40,23 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from cxresearch import leadership as ld
-from cxresearch import linkage as lk
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.io import load_study
+from cxresearch.ownership import ownership_effects
+from cxresearch.panel import firm_means, linkage_panel
+from cxresearch.simulate import true_event_study_effects, true_event_time_path, true_owner_effects
+from cxresearch.studies.leadership_06 import (
+    confounding_scenarios,
+    effect_for_power,
+    event_studies,
+    event_study_power_by_outcome,
+    event_study_table,
+    leadership_panel,
+    ownership_contrasts,
+    say_do_effects_by_outcome,
+    say_do_gap_summary,
+    within_unit_sd,
+)
 
 use_style()
 synthetic = data_dir is None
@@ -53,8 +66,8 @@ truth = study.truth
 # CX and EX in true-score SD units (survey means rescaled by their SD net of sampling noise),
 # contacts and cost in log-percent, and each firm's first year with a leader (firms that had
 # one before the panel are always treated and left out of the event study)
-panel = ld.leadership_panel(
-    lk.linkage_panel(study.firm_years, study.employees, study.customers), study.firms)
+panel = leadership_panel(
+    linkage_panel(study.firm_years, study.employees, study.customers), study.firms)
 study.firms["cx_owner"].value_counts().rename_axis("CX owner (end of panel)").to_frame()
 
 # %% [markdown]
@@ -69,13 +82,13 @@ study.firms["cx_owner"].value_counts().rename_axis("CX owner (end of panel)").to
 last = panel[panel["year"] == panel["year"].max()]
 outcomes = {"cx_sd": "CX (SD)", "revenue_growth": "revenue growth (pp)",
             "contacts_log_pct": "contacts (log-%)"}
-contrasts = ld.ownership_contrasts(last, outcomes, controls=["industry", "size_band"],
-                                   true_values=ld.true_owner_effects(truth))
+contrasts = ownership_contrasts(last, outcomes, controls=["industry", "size_band"],
+                                true_values=true_owner_effects(truth))
 contrasts[["outcome", "owner", "estimate", "ci_low", "ci_high", "p_value", "n",
            "true_value"]].round(3)
 
 # %%
-adj = ld.ownership_effects(last, "cx_sd", controls=["industry", "size_band"]).adjusted_means
+adj = ownership_effects(last, "cx_sd", controls=["industry", "size_band"]).adjusted_means
 order = ["everyone", "cmo", "coo", "ceo", "cx_leader"]
 adj = adj.set_index("owner").loc[[o for o in order if o in set(adj["owner"])]].reset_index()
 fig, ax = plt.subplots(figsize=FIGSIZE["single"])
@@ -123,10 +136,9 @@ plt.show()
 # %%
 es_outcomes = outcomes | {"cost_log_pct": "cost to serve (log-%)",
                           "ex_sd": "employee experience (SD)"}
-es_out = ld.event_studies(panel, es_outcomes, "firm_id", "year", "first_treated",
-                          window=(-3, 3))
-true_es = ld.true_event_study_effects(truth)
-summary = ld.event_study_table(es_out, labels=es_outcomes, true_values=true_es)
+es_out = event_studies(panel, es_outcomes, "firm_id", "year", "first_treated", window=(-3, 3))
+true_es = true_event_study_effects(truth)
+summary = event_study_table(es_out, labels=es_outcomes, true_values=true_es)
 summary.round(3)
 
 # %%
@@ -137,7 +149,7 @@ for ax, y in zip(axes, ["revenue_growth", "contacts_log_pct"]):
     ax.errorbar(est["event_time"], est["estimate"],
                 yerr=[est["estimate"] - est["ci_low"], est["ci_high"] - est["estimate"]],
                 fmt="o", capsize=3, label="event study (95% CI)")
-    tr = ld.true_event_time_path(truth, y, est["event_time"])
+    tr = true_event_time_path(truth, y, est["event_time"])
     ax.plot(est["event_time"], tr, "x--", color="black", label="true effect")
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.axvline(-0.5, color="grey", linewidth=0.8, linestyle=":")
@@ -182,7 +194,7 @@ plt.show()
 # the event study (post-appointment average of event times 0–3).
 
 # %%
-scen = ld.confounding_scenarios(
+scen = confounding_scenarios(
     n_firms_scenario, {"appointment unrelated to growth": 0.0,
                        "appointment favours fast growers": strong_selection}, seed=seed)
 scen.round(3)
@@ -241,12 +253,12 @@ plt.show()
 
 # %%
 firms = study.firms.set_index("firm_id")
-ld.say_do_gap_summary(firms, top=4).round(3)
+say_do_gap_summary(firms, top=4).round(3)
 
 # %%
-firm_out = lk.firm_means(panel, ["cx_sd", "revenue_growth"]).join(
+firm_out = firm_means(panel, ["cx_sd", "revenue_growth"]).join(
     firms[["stated_cx_priority", "cx_budget_share", "industry", "size_band"]])
-say_do = ld.say_do_effects_by_outcome(
+say_do = say_do_effects_by_outcome(
     firm_out, {y: outcomes[y] for y in ["cx_sd", "revenue_growth"]},
     controls=["industry", "size_band"], say_effect={"cx_sd": truth.get("say_do_effect", np.nan)})
 say_do[["outcome", "model", "term", "estimate", "ci_low", "ci_high", "p_value",
@@ -273,13 +285,13 @@ say_do[["outcome", "model", "term", "estimate", "ci_low", "ci_high", "p_value",
 # noise: the SD left after removing firm and year means, what an event study faces
 true_effect = true_es.set_index("outcome")["true_value"]
 power_inputs = pd.DataFrame([
-    {"outcome": outcomes[y], "effect": ld.effect_for_power(true_effect[y], es_out[y]),
-     "noise_sd": ld.within_unit_sd(panel, y, "firm_id", "year")}
+    {"outcome": outcomes[y], "effect": effect_for_power(true_effect[y], es_out[y]),
+     "noise_sd": within_unit_sd(panel, y, "firm_id", "year")}
     for y in ["revenue_growth", "cx_sd"]
 ])
-power = ld.event_study_power_by_outcome(power_inputs, n_firms=[100, 300, 1000, 3000],
-                                        n_years=[5, 8], never_share=0.6, n_sims=power_sims,
-                                        seed=seed)
+power = event_study_power_by_outcome(power_inputs, n_firms=[100, 300, 1000, 3000],
+                                     n_years=[5, 8], never_share=0.6, n_boot=power_sims,
+                                     seed=seed)
 power_inputs.round(3)
 
 # %%
