@@ -144,6 +144,26 @@ def relative_weights_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
     closest orthonormal approximation Z), ``beta = L^{-1} r_xy`` and the weights
     ``eps_j = sum_k L_jk^2 beta_k^2``; ``sum(eps) = R^2``.
 
+    Parameters
+    ----------
+    rxx : array (p, p)
+        Correlations among the drivers (positive definite).
+    rxy : array (p,)
+        Correlations of the drivers with the outcome.
+
+    Returns
+    -------
+    array (p,)
+        The raw relative weights (shares of R^2).
+
+    References
+    ----------
+    Johnson, J. W. (2000). *Multivariate Behavioral Research* 35(1), 1-19.
+
+    Examples
+    --------
+    Uncorrelated drivers: each weight is the squared correlation with the outcome.
+
     >>> w = relative_weights_from_corr(np.eye(2), np.array([0.3, 0.4]))
     >>> [round(float(v), 4) for v in w]
     [0.09, 0.16]
@@ -166,6 +186,25 @@ def all_subsets_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 
     ``R^2(S) = r_S' R_SS^{-1} r_S``, solved in batches of equal-size subsets.
 
+    Parameters
+    ----------
+    rxx : array (p, p)
+        Correlations among the drivers; at most :data:`MAX_SHAPLEY_DRIVERS` drivers.
+    rxy : array (p,)
+        Correlations of the drivers with the outcome.
+
+    Returns
+    -------
+    array (2^p,)
+        ``r2[mask]`` is the R^2 of the model with the drivers whose bits are set in ``mask``.
+
+    References
+    ----------
+    The standard identity for the R^2 of standardized OLS; e.g. Groemping (2006), *J.
+    Statistical Software* 17(1).
+
+    Examples
+    --------
     >>> r2 = all_subsets_r2(np.eye(2), np.array([0.3, 0.4]))
     >>> [round(float(v), 4) for v in r2]
     [0.0, 0.09, 0.16, 0.25]
@@ -195,6 +234,28 @@ def shapley_from_corr(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 
     ``phi_j = sum_{S not containing j} |S|! (p-|S|-1)! / p! * [R^2(S + j) - R^2(S)]``
     (Lindeman, Merenda & Gold 1980; Budescu 1993; Groemping 2006). ``sum(phi) = R^2``.
+
+    Parameters
+    ----------
+    rxx : array (p, p)
+        Correlations among the drivers.
+    rxy : array (p,)
+        Correlations of the drivers with the outcome.
+
+    Returns
+    -------
+    array (p,)
+        The Shapley values (shares of R^2).
+
+    References
+    ----------
+    Lindeman, Merenda & Gold (1980), *Introduction to Bivariate and Multivariate Analysis*;
+    Budescu (1993), *Psychological Bulletin* 114(3); Groemping (2006), *J. Statistical
+    Software* 17(1).
+
+    Examples
+    --------
+    Two equally correlated drivers share R^2 = 1/3 equally:
 
     >>> phi = shapley_from_corr(np.array([[1, .5], [.5, 1]]), np.array([.5, .5]))
     >>> [round(float(v), 4) for v in phi]
