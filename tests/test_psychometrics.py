@@ -269,3 +269,17 @@ def test_cfa_fit_is_settled_to_the_tolerance(hs: pd.DataFrame) -> None:
     assert a.fit["chi2"] == pytest.approx(b.fit["chi2"], abs=1e-6)
     np.testing.assert_allclose(a.loadings["estimate"], b.loadings["estimate"], atol=1e-6)
     assert a.fit["chi2"] == pytest.approx(85.3055, abs=1e-4)  # lavaan: 85.306
+
+
+def test_factor_ml_fits_are_settled_to_the_tolerance() -> None:
+    # Rescaling the items changes every floating-point operation but not the correlations the
+    # ML factor model fits: the loadings must agree far below their printed precision.
+    rng = np.random.default_rng(13)
+    f = rng.normal(size=(600, 2))
+    x = pd.DataFrame(f @ np.array([[0.8, 0.7, 0.6, 0, 0, 0], [0, 0, 0, 0.7, 0.6, 0.8]])
+                     + rng.normal(scale=0.6, size=(600, 6)), columns=[f"i{k}" for k in range(6)])
+    scaled = x * 7.0 + 3.0
+    a, b = ps.efa(x, 2, rotation="oblimin"), ps.efa(scaled, 2, rotation="oblimin")
+    np.testing.assert_allclose(a.loadings, b.loadings, atol=1e-5)
+    om_a, om_b = ps.mcdonald_omega(x.iloc[:, :3]), ps.mcdonald_omega(scaled.iloc[:, :3])
+    assert om_a.omega == pytest.approx(om_b.omega, abs=1e-6)
