@@ -86,3 +86,14 @@ def test_true_values_are_recovered_by_the_estimators_on_a_simulated_study() -> N
     for effect in ["b", "indirect"]:
         row = med.set_index("effect").loc[effect]
         assert row["ci_low"] <= row["true_value"] <= row["ci_high"], effect
+
+
+def test_event_rate_by_group_old_keywords_and_level() -> None:
+    d = pd.DataFrame({"calls": [0, 0, 0, 1, 1, 1, 1, 1], "churn": [0, 1, 0, 1, 1, 1, 0, 1]})
+    new = s05.event_rate_by_group(d, "churn", "calls")
+    with pytest.warns(DeprecationWarning) as rec:
+        old = s05.event_rate_by_group(d, event="churn", group="calls")
+    assert {str(w.message).split("'")[1] for w in rec} == {"event", "group"}
+    pd.testing.assert_frame_equal(old, new)
+    narrow = s05.event_rate_by_group(d, "churn", "calls", level=0.5)
+    assert ((narrow["ci_high"] - narrow["ci_low"]) < (new["ci_high"] - new["ci_low"])).all()

@@ -124,6 +124,11 @@ def simulate_latent_chain(
     DataFrame
         ``e0, e1, e2, c0, c1, c2, y``.
 
+    References
+    ----------
+    Bollen, K. A. (1989). *Structural Equations with Latent Variables*. Wiley (the model
+    :func:`cxresearch.mediation.sem_service_profit_chain` fits to these indicators).
+
     Examples
     --------
     >>> d = simulate_latent_chain(n=5, seed=1)

@@ -256,7 +256,7 @@ def event_study_power_by_outcome(
 def confounding_scenarios(
     n_firms: int,
     selections: Mapping[str, float],
-    seed: int = 0,
+    seed: int | None = 0,
     outcome: str = "revenue_growth",
 ) -> pd.DataFrame:
     """Naive comparison, two-way FE and event study on studies that differ only in selection.

@@ -4,7 +4,7 @@ Each function prepares or stacks what the notebook shows, calling the estimators
 :mod:`cxresearch.multilevel`, :mod:`cxresearch.panel` and :mod:`cxresearch.mediation`:
 
 - :func:`mediation_by_outcome` -- :func:`~cxresearch.mediation.mediation` for several outcomes;
-- :func:`event_rate_by_group` -- churn (or any 0/1 event) rate per segment with Wilson intervals;
+- :func:`event_rate_by_group` -- churn (any 0/1 outcome) rate per segment, Wilson intervals;
 - :func:`nested_wave` -- one survey wave of individuals with their firm's score, for
   :func:`~cxresearch.multilevel.multilevel_model`.
 """
@@ -69,16 +69,18 @@ def mediation_by_outcome(
     )
 
 
-@renamed(group="by")
+@renamed(group="by", event="outcome")
 def event_rate_by_group(
-    data: pd.DataFrame, event: str, by: str, *, level: float = 0.95
+    data: pd.DataFrame, outcome: str, by: str, *, level: float = 0.95
 ) -> pd.DataFrame:
-    """Share of rows with ``event`` (0/1 or bool) per value of ``by``, with Wilson intervals.
+    """Share of rows with ``outcome`` (a 0/1 or bool event) per value of ``by``, with Wilson
+    intervals.
 
     ``rate_pct = 100 x / n`` with the Wilson (1927) interval at ``level`` of
     :func:`cxresearch.metrics.top_box_from_counts`, one row per value of ``by`` (sorted). E.g.
     churn by number of calls to customer service. Returns ``<by>, n, rate_pct, ci_low,
-    ci_high`` (the first column named after ``by``).
+    ci_high`` (the first column named after ``by``). ``outcome`` was ``event`` and ``by`` was
+    ``group``.
 
     >>> d = pd.DataFrame({"calls": [0, 0, 1, 1, 1, 1], "churn": [0, 1, 1, 1, 1, 0]})
     >>> event_rate_by_group(d, "churn", "calls")[["calls", "n", "rate_pct"]].values.tolist()
@@ -87,17 +89,17 @@ def event_rate_by_group(
     from cxresearch.metrics import top_box_from_counts
 
     level = check_level(level)
-    require_columns(data, [event, by])
-    ev = data[event]
+    require_columns(data, [outcome, by])
+    ev = data[outcome]
     if ev.dtype != bool:
-        require_numeric(data, [event])
+        require_numeric(data, [outcome])
         bad = ev.notna() & ~ev.isin([0, 1])
         if bad.any():
-            raise DataError(f"column {event!r}: {int(bad.sum())} value(s) not 0/1 at rows "
+            raise DataError(f"column {outcome!r}: {int(bad.sum())} value(s) not 0/1 at rows "
                             f"{first_rows(bad, data.index)}")
     rows = []
     for g, grp in data.groupby(by, sort=True):
-        r = top_box_from_counts(int(grp[event].sum()), len(grp), level=level)
+        r = top_box_from_counts(int(grp[outcome].sum()), len(grp), level=level)
         rows.append({by: g, "n": len(grp), "rate_pct": r.estimate, "ci_low": r.ci_low,
                      "ci_high": r.ci_high})
     return pd.DataFrame(rows)
