@@ -27,10 +27,9 @@ New code should import from those modules.
 
 from __future__ import annotations
 
+from cxresearch.did import EffectEstimate as EffectEstimate  # the result of twfe_static & co.
 from cxresearch.did import (
-    EffectEstimate,
     EventStudyResult,
-    PretrendTest,
     event_study,
     event_study_power,
     event_study_result,
@@ -39,6 +38,7 @@ from cxresearch.did import (
     power_curve,
     twfe_static,
 )
+from cxresearch.did import PretrendTest as PretrendTest
 from cxresearch.ownership import OwnershipResult, ownership_effects, say_do_effects, say_do_index
 from cxresearch.simulate.answers import (
     true_event_study_effects,
@@ -87,6 +87,3 @@ __all__ = [
     "twfe_static",
     "within_unit_sd",
 ]
-
-# the result classes of twfe_static / naive_comparison / pretrend_test, reachable from here too
-_ = (EffectEstimate, PretrendTest)

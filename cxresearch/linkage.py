@@ -31,7 +31,8 @@ in time but does not remove time-varying confounders.
 from __future__ import annotations
 
 from cxresearch.contract import reverse_items
-from cxresearch.mediation import SEM_FTOL, MediationResult, mediation, sem_service_profit_chain
+from cxresearch.mediation import SEM_FTOL as SEM_FTOL  # reachable as linkage.SEM_FTOL
+from cxresearch.mediation import MediationResult, mediation, sem_service_profit_chain
 from cxresearch.multilevel import (
     AggregationWarning,
     MixedModelResult,
@@ -97,6 +98,3 @@ __all__ = [
     "true_linkage_effects",
     "true_score_z",
 ]
-
-# SEM_FTOL stays reachable as ``linkage.SEM_FTOL`` (docs/DEVELOPING.md's tolerance table)
-_ = SEM_FTOL
