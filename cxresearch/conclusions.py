@@ -210,8 +210,12 @@ def count_sentence(
     *,
     adjustment: str = "Holm",
     level: float = 0.95,
+    n_family: int | None = None,
 ) -> Finding:
     """How many of several comparisons hold after multiplicity control.
+
+    ``n_family`` is the number of comparisons the adjustment was made for, when the sentence
+    reports a subset of them (default: ``n_total``).
 
     >>> print(count_sentence(2, 10, "pairwise owner differences").text)
     After Holm adjustment for 10 comparisons, 2 of 10 pairwise owner differences are
@@ -221,11 +225,12 @@ def count_sentence(
     """
     check_level(level)
     alpha = f"{(1 - level) * 100:.0f}%"
+    n_family = n_total if n_family is None else n_family
     if n_supported == 0:
-        return Finding(f"After {adjustment} adjustment for {n_total} comparisons, none of the "
+        return Finding(f"After {adjustment} adjustment for {n_family} comparisons, none of the "
                        f"{n_total} {what} is distinguishable from zero at the {alpha} level.",
                        False)
-    return Finding(f"After {adjustment} adjustment for {n_total} comparisons, {n_supported} of "
+    return Finding(f"After {adjustment} adjustment for {n_family} comparisons, {n_supported} of "
                    f"{n_total} {what} {'is' if n_supported == 1 else 'are'} distinguishable "
                    f"from zero at the {alpha} level.", True)
 
