@@ -249,23 +249,23 @@ def auc_covariance(y_true: Any, scores: Any, *, cluster: Any = None
     return aucs, cov
 
 
-def _score_matrix(scores: Any, n: int) -> np.ndarray:
+def _score_matrix(scores: Any, n: int, arg: str = "scores") -> np.ndarray:
     if isinstance(scores, pd.DataFrame):
-        cols = [_numeric(scores[c], f"scores[{c!r}]")[0] for c in scores.columns]
+        cols = [_numeric(scores[c], f"{arg}[{c!r}]")[0] for c in scores.columns]
         mat = np.column_stack(cols) if cols else np.empty((n, 0))
     else:
         arr = np.asarray(scores, dtype=object)
         if arr.ndim == 1:
-            mat = _numeric(scores, "scores")[0][:, None]
+            mat = _numeric(scores, arg)[0][:, None]
         elif arr.ndim == 2:
-            mat = np.column_stack([_numeric(arr[:, j], f"scores[:, {j}]")[0]
+            mat = np.column_stack([_numeric(arr[:, j], f"{arg}[:, {j}]")[0]
                                    for j in range(arr.shape[1])])
         else:
-            raise DataError(f"argument 'scores': expected 1 or 2 dimensions, got {arr.ndim}")
+            raise DataError(f"argument {arg!r}: expected 1 or 2 dimensions, got {arr.ndim}")
     if mat.shape[0] != n:
-        raise DataError(f"argument 'scores': {mat.shape[0]} rows differ from y_true's {n}")
+        raise DataError(f"argument {arg!r}: {mat.shape[0]} rows differ from y_true's {n}")
     if mat.shape[1] == 0:
-        raise DataError("argument 'scores': no score given")
+        raise DataError(f"argument {arg!r}: no score given")
     return mat
 
 
@@ -391,7 +391,7 @@ def roc_auc(y_true: Any, score: Any, level: float = 0.95, *, cluster: Any = None
     (0.8889, 0.5809, 1.0)
     """
     pos, _ = _binary(y_true)
-    s = _score_matrix(score, len(pos))
+    s = _score_matrix(score, len(pos), "score")
     if s.shape[1] != 1:
         raise DataError("argument 'score': one score expected; use compare_auc or "
                         "auc_covariance for several")
@@ -423,8 +423,8 @@ def compare_auc(y_true: Any, score_a: Any, score_b: Any, level: float = 0.95, *,
     (0.3125, 1.277, 0.202)
     """
     pos, _ = _binary(y_true)
-    a = _score_matrix(score_a, len(pos))
-    b = _score_matrix(score_b, len(pos))
+    a = _score_matrix(score_a, len(pos), "score_a")
+    b = _score_matrix(score_b, len(pos), "score_b")
     if a.shape[1] != 1 or b.shape[1] != 1:
         raise DataError("arguments 'score_a' and 'score_b' must each be one score")
     codes = _cluster_codes(cluster, len(pos))
