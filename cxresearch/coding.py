@@ -60,6 +60,7 @@ __all__ = [
     "krippendorff_alpha",
     "multinomial_ci",
     "read_coded_answers",
+    "reference_checks",
     "resolve_codes",
     "sample_size_share",
     "sample_size_shares_table",
@@ -748,6 +749,79 @@ def sample_size_shares_table(
         "all shares at once (Thompson)": [sample_size_share(d, level=level, method="thompson",
                                                             k=k) for d in margins],
     })
+
+
+# --------------------------------------------------------------------------------------------
+# Each function beside its reference
+# --------------------------------------------------------------------------------------------
+
+
+def reference_checks(data: pd.DataFrame | None = None,
+                     coders: Sequence[str] = ("coder_1", "coder_2")) -> pd.DataFrame:
+    """Each function of this module beside an independent reference, on published examples
+    (and, with ``data`` holding two coders' codes, on those codes).
+
+    References: scikit-learn ``cohen_kappa_score`` and statsmodels ``cohens_kappa`` (called
+    here); Krippendorff (2011) and the ``krippendorff`` package 0.9.0 (values pinned; the
+    package is not a dependency); statsmodels ``multinomial_proportions_confint`` (called
+    here), Sison & Glaz (1995) and R's MultinomialCI (pinned); Thompson (1987).
+
+    Returns one row per check: ``function``, ``example``, ``quantity``, ``ours``,
+    ``reference``, ``source``.
+
+    >>> t = reference_checks()
+    >>> bool((t["ours"] - t["reference"]).abs().max() < 5e-4)
+    True
+    """
+    from sklearn.metrics import cohen_kappa_score
+    from statsmodels.stats.inter_rater import cohens_kappa as sm_kappa
+    from statsmodels.stats.proportion import multinomial_proportions_confint
+
+    rows: list[dict[str, Any]] = []
+
+    def add(function: str, example: str, quantity: str, ours: float, ref: float,
+            source: str) -> None:
+        rows.append({"function": function, "example": example, "quantity": quantity,
+                     "ours": float(ours), "reference": float(ref), "source": source})
+
+    a = ["yes"] * 25 + ["no"] * 25
+    b = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
+    k = cohen_kappa(a, b)
+    ref = sm_kappa(pd.crosstab(pd.Series(a), pd.Series(b)).to_numpy())
+    ex = "50 units, yes/no (p_o = .7, p_e = .5)"
+    add("cohen_kappa", ex, "kappa", k.estimate, cohen_kappa_score(a, b),
+        "scikit-learn cohen_kappa_score")
+    add("cohen_kappa", ex, "ci_low", k.ci_low, ref.kappa_low, "statsmodels cohens_kappa")
+    add("cohen_kappa", ex, "ci_high", k.ci_high, ref.kappa_upp, "statsmodels cohens_kappa")
+    if data is not None and all(c in data.columns for c in coders):
+        both = data[list(coders)].dropna()
+        if len(both) >= 2:
+            k = cohen_kappa(both.iloc[:, 0], both.iloc[:, 1])
+            add("cohen_kappa", f"these data ({len(both)} answers)", "kappa", k.estimate,
+                cohen_kappa_score(both.iloc[:, 0].astype(str), both.iloc[:, 1].astype(str)),
+                "scikit-learn cohen_kappa_score")
+    example = krippendorff_2011_example()
+    published = {"nominal": (0.743, 0.743421052631579), "interval": (0.849, 0.8491071428571428)}
+    for measurement, (paper, package) in published.items():
+        alpha = krippendorff_alpha(example, measurement=measurement, n_boot=2).estimate
+        add("krippendorff_alpha", "Krippendorff (2011): 4 coders x 12 units, missing codes",
+            f"alpha, {measurement}", alpha, paper, "Krippendorff (2011), published")
+        add("krippendorff_alpha", "Krippendorff (2011): 4 coders x 12 units, missing codes",
+            f"alpha, {measurement}", alpha, package, "krippendorff 0.9.0 (pinned)")
+    counts = [56, 72, 73, 59, 62, 87, 58]
+    ex = "Sison & Glaz (1995) example 1, first category"
+    for method, sm_name, published_ci, source in (
+            ("sison_glaz", "sison-glaz", (0.07922912, 0.1643361), "R MultinomialCI (pinned)"),
+            ("goodman", "goodman", (0.085, 0.166), "Sison & Glaz (1995), printed")):
+        ours = multinomial_ci(counts, method=method)  # type: ignore[arg-type]
+        theirs = multinomial_proportions_confint(counts, 0.05, method=sm_name)
+        for j, q in enumerate(("ci_low", "ci_high")):
+            add("multinomial_ci", ex, f"{method} {q}", ours[q].iloc[0], theirs[0, j],
+                "statsmodels multinomial_proportions_confint")
+            add("multinomial_ci", ex, f"{method} {q}", ours[q].iloc[0], published_ci[j], source)
+    add("sample_size_share", "every share within ±5 points, 95%", "n",
+        sample_size_share(0.05, method="thompson"), 510, "Thompson (1987)")
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------------------------

@@ -443,8 +443,11 @@ def _newcombe(x1: int, n1: int, x2: int, n2: int, level: float) -> tuple[float, 
 
 
 def _rogan_gladen(apparent: np.ndarray, sens: np.ndarray, spec: np.ndarray) -> np.ndarray:
+    """(a + Sp - 1) / (Se + Sp - 1), clipped to [0, 1]; NaN when Se + Sp <= 1 (a classifier no
+    better than chance carries no information to correct with)."""
+    denominator = sens + spec - 1
     with np.errstate(divide="ignore", invalid="ignore"):
-        est = (apparent + spec - 1) / (sens + spec - 1)
+        est = np.where(denominator > 0, (apparent + spec - 1) / denominator, np.nan)
     return np.clip(est, 0.0, 1.0)
 
 
@@ -467,8 +470,9 @@ def share_never_mentions(
       postings, corrected for its sensitivity (Se) and specificity (Sp) measured against the
       hand codes of the same group (Rogan & Gladen 1978, *American Journal of Epidemiology*
       107, 71-76): :math:`\hat p = (\hat a + \widehat{Sp} - 1)/(\widehat{Se} + \widehat{Sp} -
-      1)`, clipped to [0, 1]; percentile interval from ``n_boot`` bootstrap resamples of the
-      group's postings (which resample the hand codes with them).
+      1)`, clipped to [0, 1] (NaN when Se + Sp <= 1); percentile interval from ``n_boot``
+      bootstrap resamples of the group's postings (which resample the hand codes with them;
+      resamples where the correction is undefined are dropped).
 
     With two groups a further row per method gives the difference (first group minus second):
     Newcombe's (1998) hybrid score interval for the first two, the bootstrap for the third.
@@ -516,7 +520,8 @@ def share_never_mentions(
                 spec = (w @ ((1 - pred_none) * truth_some)) / (w @ truth_some.astype(float))
             est = _rogan_gladen(apparent, sens, spec)
             boot = est[1:][np.isfinite(est[1:])]
-            lo, hi = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
+            lo, hi = (np.quantile(boot, [(1 - level) / 2, (1 + level) / 2]) if len(boot)
+                      else (math.nan, math.nan))
             rows.append({"group": g, "method": "classifier, corrected", "estimate": est[0],
                          "ci_low": lo, "ci_high": hi, "n": len(part)})
             reps[g] = est
@@ -532,7 +537,8 @@ def share_never_mentions(
         if a in reps and b in reps:
             diff = reps[a] - reps[b]
             boot = diff[1:][np.isfinite(diff[1:])]
-            lo, hi = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
+            lo, hi = (np.quantile(boot, [(1 - level) / 2, (1 + level) / 2]) if len(boot)
+                      else (math.nan, math.nan))
             rows.append({"group": label, "method": "classifier, corrected",
                          "estimate": diff[0], "ci_low": lo, "ci_high": hi,
                          "n": int((data[by].isin(groups)).sum())})
