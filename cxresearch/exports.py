@@ -478,8 +478,6 @@ def _header(
                 ids[name] = r0[j]
             else:
                 name = r0[j]
-                if legacy:
-                    ids[name] = r0[j]
             names.append(name)
             if label and label != name:
                 labels[name] = label
@@ -488,7 +486,7 @@ def _header(
                     obj = json.loads(cell(2, j))
                 except ValueError:
                     obj = None
-                if isinstance(obj, dict) and "ImportId" in obj:
+                if isinstance(obj, dict) and "ImportId" in obj and obj["ImportId"] != name:
                     ids[name] = str(obj["ImportId"])
     elif source == "surveymonkey":
         question = ""
@@ -504,10 +502,12 @@ def _header(
                 name = sub
             names.append(name)
         names = _dedupe(names)
-        labels = {n: n for n in names if len(n.split()) > 2 or "?" in n}
+        # the answer columns (those with a sub-answer) carry question text; the respondent
+        # fields (Respondent ID, IP Address, Custom Data 1...) do not
+        labels = {n: n for j, n in enumerate(names) if cell(1, j)}
     elif source == "google_forms":
         names = _dedupe(r0)
-        labels = {n: n for n in names[1:] if n}
+        labels = {n: n for n in names[1:] if n and _norm(n) not in ("emailaddress", "score")}
     else:
         names = list(r0)
     return names, labels, ids
@@ -718,7 +718,7 @@ def _read_spss(p: Path, source: str) -> Export:
             data[col] = _tidy_number(s)
         elif pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
             data[col] = s.where(s.astype(str).str.strip() != "", None)
-    labels = {str(k): str(v) for k, v in meta.column_names_to_labels.items() if v}
+    labels = {str(k): str(v) for k, v in meta.column_names_to_labels.items() if v and v != k}
     value_labels = {
         str(col): {(int(k) if float(k).is_integer() else k): str(v) for k, v in vl.items()}
         for col, vl in meta.variable_value_labels.items()
@@ -863,7 +863,7 @@ def _read_rows_export(p: Path, source: str, encoding: str | None, sheet_name: st
         j = next(j for j in empty if j not in drop)
         raise DataError(
             f"{p.name}: column {j + 1} has no name in the header (line {lines[0]}) but holds "
-            "answers; name it, or pass columns= after naming it"
+            "answers; give it a name in the file's header"
         )
     keep = [j for j in range(width) if j not in drop]
     names = [names[j] for j in keep]
