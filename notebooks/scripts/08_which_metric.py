@@ -79,7 +79,7 @@ short = {"nps": "NPS", "ltr_mean": "mean 0–10", "top2": "top-2-box", "csat": "
          "ces": "CES", "index": "index"}
 print(f"{len(data):,} customers answered all three questions "
       f"({len(data) / len(customers):.0%} of the answers)")
-scores.corr().rename(index=short, columns=short).round(2)
+scores.corr().rename(index=short, columns=short).round(3)
 
 # %% [markdown]
 # ## 2. Predictive validity for churn: AUC with DeLong intervals
@@ -402,7 +402,7 @@ ratios = pd.DataFrame(
       "top-2-box / mean": v.efficiency_ratio(p, v.shift_answers(p, d), level=level)
       .table.set_index("scoring").loc["top2", "relative_efficiency"]}
      for name, p in shapes.items() for d in (0.1, 0.3)])
-ratios.pivot(index="answers", columns="shift (SD)").loc[list(shapes)].round(2)
+ratios.pivot(index="answers", columns="shift (SD)").loc[list(shapes)].round(3)
 
 # %% [markdown]
 # ## 7. Said versus done: who says they will recommend, and who does
@@ -425,7 +425,7 @@ said_done = pd.concat(
         simulate_referrals(sizes[industry], params, seed=seed + 4), level=level,
         n_boot=n_boot // 4, seed=seed + 5).set_index("quantity")
      for (industry, reading), params in KPL_2007.items()}, names=["industry", "reading"])
-said_done["estimate"].unstack([0, 1]).round(2)
+said_done["estimate"].unstack([0, 1]).round(3)
 
 # %%
 ratio = said_done.xs("said / did", level="quantity")
@@ -476,7 +476,7 @@ by_quarter = by_quarter.merge(honest.groupby(["culture", "period"], as_index=Fal
                               ["honest_nps"].mean(), on=["culture", "period"])
 print(panel.summary())
 v.integrity_table(served, ["culture", "post"]).assign(
-    culture=lambda d: d["culture"].map(CULTURE_LABELS)).set_index(["culture", "post"]).round(1)
+    culture=lambda d: d["culture"].map(CULTURE_LABELS)).set_index(["culture", "post"]).round(3)
 
 # %% [markdown]
 # What the analyst sees: the reported NPS, the behaviour of *all* customers (churn from the
@@ -561,7 +561,7 @@ plt.show()
 changes = v.diagnostic_changes(served, by="culture", reference="control", cluster="firm_id",
                                post="post", n_boot=n_boot, seed=seed + 7, level=level)
 changes.assign(culture=changes["culture"].map(CULTURE_LABELS)).set_index(
-    ["culture", "label"])[["estimate", "ci_low", "ci_high"]].round(2)
+    ["culture", "label"])[["estimate", "ci_low", "ci_high"]].round(3)
 
 # %%
 ch = changes.set_index(["culture", "diagnostic"])
