@@ -32,6 +32,7 @@ Example
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -156,6 +157,43 @@ def _write_text_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+_SVG_NUMBER = re.compile(r"(?<![\w.#-])-?\d+\.\d+")
+_SVG_ID = re.compile(r'\bid="([A-Za-z])([0-9a-f]{8,})"')
+#: decimals kept in SVG coordinates (1/1000 pt; matplotlib writes 6)
+SVG_DECIMALS = 3
+
+
+def _round_number(match: re.Match[str]) -> str:
+    text = f"{round(float(match.group(0)), SVG_DECIMALS):.{SVG_DECIMALS}f}".rstrip("0")
+    text = text.rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def canonical_svg(text: str) -> str:
+    """Make matplotlib's SVG independent of the last bits of floating-point arithmetic.
+
+    matplotlib writes coordinates with 6 decimals, so a layout value such as 143.0590625 comes
+    out as ``143.059063`` on one CPU and ``143.059062`` on another (a BLAS kernel that fuses a
+    multiply-add differs in the last bit). Coordinates are rounded to :data:`SVG_DECIMALS`
+    decimals (invisible at any zoom a reader uses), and the hashed element ids, which hash
+    those coordinates, are renumbered in order of appearance. The PNG is unaffected.
+
+    >>> canonical_svg('<path id="pa1b2c3d4e5" d="M 143.059063 22.5 L -0.0001 1.25"/>'
+    ...               '<use xlink:href="#pa1b2c3d4e5"/>')
+    '<path id="p0000" d="M 143.059 22.5 L 0 1.25"/><use xlink:href="#p0000"/>'
+    """
+    text = _SVG_NUMBER.sub(_round_number, text)
+    names: dict[str, str] = {}
+    for m in _SVG_ID.finditer(text):
+        old = m.group(1) + m.group(2)
+        names.setdefault(old, f"{m.group(1)}{len(names):04d}")
+    if names:
+        pattern = re.compile("|".join(re.escape(k) for k in sorted(names, key=len,
+                                                                      reverse=True)))
+        text = pattern.sub(lambda m: names[m.group(0)], text)
+    return text
+
+
 def save_figure(
     fig: Figure,
     name: str,
@@ -212,7 +250,9 @@ def save_figure(
 
     with mpl.rc_context({"svg.hashsalt": _SVG_HASH_SALT, "svg.fonttype": "path"}):
         fig.savefig(png, format="png", dpi=_DPI, metadata={"Software": None})
-        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    _write_text_atomic(svg, canonical_svg(buffer.getvalue()))
     frame = data.reset_index(drop=not _has_named_index(data))
     _write_text_atomic(csv, frame.to_csv(index=False, lineterminator="\n", float_format="%.6g"))
 

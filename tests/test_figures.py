@@ -100,3 +100,15 @@ def test_style_uses_colour_blind_safe_palette():
     cycle = [to_hex(c).upper() for c in mpl.rcParams["axes.prop_cycle"].by_key()["color"]]
     assert cycle[:3] == [c.upper() for c in OKABE_ITO[:3]]
     assert set(FIGSIZE) == {"single", "double", "web"}
+
+
+def test_svg_is_independent_of_the_last_bits() -> None:
+    """A coordinate that differs in the last bit between CPUs (143.0590625 written as
+    143.059063 or 143.059062) gives the same SVG; hashed ids are renumbered consistently."""
+    from cxresearch.figures import canonical_svg
+
+    a = '<g id="m0123456789ab"><path d="M 143.059063 221.902125"/></g><use href="#m0123456789ab"/>'
+    b = '<g id="mfedcba987654"><path d="M 143.059062 221.902125"/></g><use href="#mfedcba987654"/>'
+    assert canonical_svg(a) == canonical_svg(b)
+    assert "143.059 221.902" in canonical_svg(a)
+    assert canonical_svg('font-size="10.5" version="1.1"') == 'font-size="10.5" version="1.1"'
