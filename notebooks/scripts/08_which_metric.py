@@ -254,9 +254,10 @@ cc.about_synthetic(
 # ## 4. Firm level: does a firm-year's metric predict next year's revenue growth?
 #
 # Keiningham et al. (2007) and Morgan & Rego (2006) judged the metrics by firms' growth. Here
-# each firm-year's metrics (all of its answers, about 40 per firm-year) predict the firm's
-# revenue growth the next year, out of sample by firm, with cluster-bootstrap intervals. In
-# the synthetic study the answer key (true CX) is shown beside them: no metric can do better.
+# each firm-year's metrics (from all of its answers; about 40 per firm-year in the bundled
+# study) predict the firm's revenue growth the next year, out of sample by firm, with
+# cluster-bootstrap intervals. In the synthetic study the answer key (true CX) is shown beside
+# them: in the population no survey metric can predict better than it.
 
 # %%
 firm_years = v.firm_year_metrics(customers)
