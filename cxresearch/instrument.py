@@ -193,7 +193,7 @@ class _Parser:
                 out.append(name)
         dup = sorted({c for c in out if out.count(c) > 1})
         if dup:
-            self.fail(path, f"{_flow(dup)} listed more than once")
+            self.fail(path, f"{', '.join(repr(c) for c in dup)} listed more than once")
         if len(value) < minimum:
             self.fail(path, f"needs at least {minimum} column(s), got {len(value)}")
         return tuple(dict.fromkeys(out))
@@ -212,9 +212,9 @@ class _Parser:
             self.fail(path, f"must be two finite numbers, got {_flow(value)}")
             return None
         if lo >= hi:
-            self.fail(path, f"{_flow(value)} is inverted or empty; give [low, high] with "
-                            f"low < high, e.g. {_flow([min(lo, hi), max(lo, hi)])}"
-                      if lo != hi else f"{_flow(value)} is empty; low must be below high")
+            self.fail(path, f"{_flow(value)} is inverted; give [low, high] with low < high, "
+                            f"e.g. {_flow([hi, lo])}"
+                      if lo > hi else f"{_flow(value)} is empty; low must be below high")
             return None
         return lo, hi
 
@@ -394,7 +394,7 @@ class Instrument:
         Traceback (most recent call last):
         ...
         cxresearch.instrument.InstrumentError: instrument.yml: scales.culture.range: [7, 1] is
-            inverted or empty; give [low, high] with low < high, e.g. [1, 7]
+            inverted; give [low, high] with low < high, e.g. [1, 7]
         """
         parsed, problems = _parse(d)
         if problems:
