@@ -182,7 +182,9 @@ def canonical_svg(text: str) -> str:
     ...               '<use xlink:href="#pa1b2c3d4e5"/>')
     '<path id="p0000" d="M 143.059 22.5 L 0 1.25"/><use xlink:href="#p0000"/>'
     """
-    text = _SVG_NUMBER.sub(_round_number, text)
+    start = text.find("<svg")  # leave the XML declaration (version="1.0") alone
+    head, body = (text[:start], text[start:]) if start > 0 else ("", text)
+    text = head + _SVG_NUMBER.sub(_round_number, body)
     names: dict[str, str] = {}
     for m in _SVG_ID.finditer(text):
         old = m.group(1) + m.group(2)

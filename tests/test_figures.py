@@ -112,3 +112,5 @@ def test_svg_is_independent_of_the_last_bits() -> None:
     assert canonical_svg(a) == canonical_svg(b)
     assert "143.059 221.902" in canonical_svg(a)
     assert canonical_svg('font-size="10.5" version="1.1"') == 'font-size="10.5" version="1.1"'
+    head = '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n<svg version="1.1">'
+    assert canonical_svg(head) == head  # the XML declaration stays valid XML 1.0
