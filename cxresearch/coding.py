@@ -248,6 +248,13 @@ def cohen_kappa(
     -------
     AgreementResult
 
+    References
+    ----------
+    Cohen, J. (1960). A coefficient of agreement for nominal scales. *Educational and
+    Psychological Measurement* 20, 37-46. Cohen, J. (1968). Weighted kappa. *Psychological
+    Bulletin* 70, 213-220. Fleiss, J. L., Cohen, J. & Everitt, B. S. (1969). Large sample
+    standard errors of kappa and weighted kappa. *Psychological Bulletin* 72, 323-327.
+
     Examples
     --------
     Fifty units coded yes/no, 20 agreed yes, 15 agreed no, 15 disagreements (p_o = 0.7,
@@ -429,6 +436,14 @@ def krippendorff_alpha(
     Returns
     -------
     AgreementResult
+
+    References
+    ----------
+    Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School for
+    Communication, University of Pennsylvania. Krippendorff, K. (2004). *Content Analysis: An
+    Introduction to Its Methodology*, 2nd ed., Sage. Zapf, A., Castell, S., Morawietz, L. &
+    Karch, A. (2016). Measuring inter-rater reliability for nominal data. *BMC Medical
+    Research Methodology* 16, 93.
 
     Examples
     --------
@@ -635,6 +650,15 @@ def multinomial_ci(
         One row per category: ``category``, ``count``, ``n``, ``estimate`` (share, 0-1),
         ``ci_low``, ``ci_high``, ``level``, ``method``, ``simultaneous``.
 
+    References
+    ----------
+    Sison, C. P. & Glaz, J. (1995). Simultaneous confidence intervals and sample size
+    determination for multinomial proportions. *JASA* 90, 366-369. Goodman, L. A. (1965). On
+    simultaneous confidence intervals for multinomial proportions. *Technometrics* 7, 247-254.
+    Quesenberry, C. P. & Hurst, D. C. (1964). Large sample simultaneous confidence intervals
+    for multinomial proportions. *Technometrics* 6, 191-195. Wilson, E. B. (1927). *JASA* 22,
+    209-212.
+
     Examples
     --------
     Sison & Glaz's (1995) first example (n = 467 in 7 categories):
@@ -699,6 +723,11 @@ def sample_size_share(
 
     ``deff`` multiplies n for a clustered or weighted design (Kish 1965). The result is rounded
     up.
+
+    References
+    ----------
+    Thompson, S. K. (1987). Sample size for estimating multinomial proportions. *The American
+    Statistician* 41, 42-46. Kish, L. (1965). *Survey Sampling*. Wiley.
 
     Examples
     --------
@@ -955,7 +984,7 @@ def _find_poll_file(path: Path) -> Path:
 def read_coded_answers(
     path: str | Path,
     *,
-    frame: CodingFrame = WHO_DRIVES_CX,
+    coding_frame: CodingFrame = WHO_DRIVES_CX,
     columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Read a poll export: one row per answer, its text and one or two coders' codes.
@@ -1010,7 +1039,7 @@ def read_coded_answers(
     out["answer"] = data["answer"].fillna("").to_numpy()
     for col in ("coder_1", "coder_2", "adjudicated"):
         if col in data.columns:
-            out[col] = frame.normalise(data[col].reset_index(drop=True), col, file.name)
+            out[col] = coding_frame.normalise(data[col].reset_index(drop=True), col, file.name)
     empty = out["coder_1"].isna().to_numpy()
     if empty.any():
         raise DataError(f"{file.name}: column 'coder_1': {int(empty.sum())} answer(s) without a "
@@ -1068,7 +1097,7 @@ def resolve_codes(
 def agreement_table(
     data: pd.DataFrame,
     coders: Sequence[str] = ("coder_1", "coder_2"),
-    frame: CodingFrame = WHO_DRIVES_CX,
+    coding_frame: CodingFrame = WHO_DRIVES_CX,
 ) -> pd.DataFrame:
     """Cross-table of two coders' codes (rows: first coder, columns: second), labels in words,
     every code of the frame shown, answers coded by both only.
@@ -1079,8 +1108,8 @@ def agreement_table(
     """
     a, b = coders
     both = data[[a, b]].dropna()
-    labels = frame.labels
-    cats = pd.CategoricalDtype(frame.keys)
+    labels = coding_frame.labels
+    cats = pd.CategoricalDtype(coding_frame.keys)
     table = pd.crosstab(both[a].astype(cats), both[b].astype(cats), dropna=False)
     table.index = [labels[k] for k in table.index]
     table.columns = [labels[k] for k in table.columns]
@@ -1092,7 +1121,7 @@ def code_shares(
     data: pd.DataFrame,
     column: str = "code",
     *,
-    frame: CodingFrame = WHO_DRIVES_CX,
+    coding_frame: CodingFrame = WHO_DRIVES_CX,
     method: Literal["sison_glaz", "goodman", "quesenberry_hurst", "wilson"] = "sison_glaz",
     level: float = 0.95,
 ) -> pd.DataFrame:
@@ -1105,7 +1134,7 @@ def code_shares(
     """
     if column not in data.columns:
         raise DataError(f"data: column {column!r} not found; available: {list(data.columns)}")
-    keys = frame.keys + (["unresolved"] if (data[column] == "unresolved").any() else [])
+    keys = coding_frame.keys + (["unresolved"] if (data[column] == "unresolved").any() else [])
     unknown = ~data[column].isin(keys)
     if unknown.any():
         raise DataError(f"data: column {column!r}: codes not in the frame at rows "
@@ -1113,6 +1142,6 @@ def code_shares(
                         f"{list(data.loc[unknown, column].iloc[:5])}")
     counts = data[column].value_counts().reindex(keys, fill_value=0)
     table = multinomial_ci(counts, method=method, level=level)
-    labels = {**frame.labels, "unresolved": "Unresolved (coders differ)"}
+    labels = {**coding_frame.labels, "unresolved": "Unresolved (coders differ)"}
     table.insert(1, "label", [labels[k] for k in table["category"]])
     return table

@@ -327,6 +327,12 @@ def classify_postings(
     Returns a copy of ``data`` with ``predicted_mentions`` (0/1), ``probability`` (of a
     mention) and ``prediction`` (``"out-of-fold"`` or ``"trained on all hand codes"``).
     Needs at least ``n_splits`` hand-coded postings in each class.
+
+    References
+    ----------
+    Salton, G. & Buckley, C. (1988). Term-weighting approaches in automatic text retrieval.
+    *Information Processing & Management* 24, 513-523. Pedregosa, F. et al. (2011).
+    Scikit-learn: machine learning in Python. *JMLR* 12, 2825-2830.
     """
     from sklearn.base import clone
     from sklearn.model_selection import StratifiedKFold
@@ -393,6 +399,13 @@ def validation_table(
 
     Returns one row per method and measure: ``estimate``, ``ci_low``, ``ci_high``,
     ``numerator``, ``denominator``, ``level``.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. *JASA* 22, 209-212. Grimmer, J. & Stewart, B. M. (2013). Text as data: the
+    promise and pitfalls of automatic content analysis methods. *Political Analysis* 21,
+    267-297 (validate automatic coders against hand codes).
     """
     from cxresearch.coding import cohen_kappa
 
@@ -479,6 +492,13 @@ def share_never_mentions(
 
     Returns one row per group (and difference) and method: ``group``, ``method``, ``estimate``,
     ``ci_low``, ``ci_high``, ``n`` (postings the estimate uses), ``level``.
+
+    References
+    ----------
+    Rogan, W. J. & Gladen, B. (1978). Estimating prevalence from the results of a screening
+    test. *American Journal of Epidemiology* 107, 71-76. Newcombe, R. G. (1998). Interval
+    estimation for the difference between independent proportions. *Statistics in Medicine*
+    17, 873-890.
     """
     level = check_level(level)
     n_boot = check_n_boot(n_boot)
