@@ -101,13 +101,33 @@ LEDGER: tuple[Claim, ...] = (
         "How common the gap is in real firms.",
     ),
     Claim(
-        "What do the metrics measure, and how precisely? (and the culture behind them)",
-        "01 (NPS, CSAT, CES, top-box intervals, clustering); 02 (culture and engagement scales)",
-        "real (CMS patient experience); synthetic, known truth; fictional (IBM HR items)",
+        "What do the metrics measure, and how precisely?",
+        "01 (NPS, CSAT, CES, top-box intervals, clustering); 02 (culture and engagement scales); "
+        "08 (predictive validity for churn, spend, referrals, growth; the cost of the NPS cut; "
+        "said vs done)",
+        "real (CMS patient experience; AER RecreationDemand lake visitors, limited); synthetic, "
+        "known truth; fictional (IBM HR items); published literature (Keiningham et al. 2007; "
+        "Morgan & Rego 2006; de Haan, Verhoef & Wiesel 2015; Kumar, Petersen & Leone 2007)",
         "An NPS from a few hundred answers has a margin of several points; answers nested in "
-        "firms need clustered intervals; the culture scales are reliable in the simulation.",
-        "That the metrics predict growth or behaviour (not examined yet), or that metrics "
-        "shape culture (the feedback loop is not examined yet).",
+        "firms need clustered intervals. NPS is a less efficient summary of the 0-10 answers "
+        "than their mean (about 1.2 to 1.7 times as many answers for the same change, depending "
+        "on where the answers lie). Published studies find NPS no better than satisfaction at "
+        "predicting growth (Keiningham et al. 2007; Morgan & Rego 2006), and most customers who "
+        "say they will recommend do not (Kumar et al. 2007).",
+        "That NPS or any metric predicts behaviour or growth in real firms from this project's "
+        "own evidence: the ranking in notebook 08 is put in by the simulation's measurement "
+        "model, and the only real data found are small and concurrent.",
+    ),
+    Claim(
+        "Do the metrics shape the culture? (bonuses tied to NPS)",
+        "08 (the metrics-culture loop: a bonus culture, a learning culture, integrity checks)",
+        "synthetic, known truth; published literature (Campbell 1979; Strathern 1997; "
+        "Reichheld & Markey 2011)",
+        "A score that decides pay can rise without any customer's experience changing, and an "
+        "analyst can see it: a spike of 10s, fewer invitations, respondents who churn less than "
+        "the customer base, a score that moves while behaviour does not.",
+        "How often firms game NPS, or how large the effects are: the sizes of the simulated "
+        "behaviours are assumptions.",
     ),
     Claim(
         "Are CX job titles inflated?",

@@ -44,6 +44,8 @@
 # | `04_key_drivers` | relative weights and Shapley/LMG with intervals | synthetic survey; mtcars as a check |
 # | `05_linkage_ex_cx_outcomes` | employee experience → customer experience → outcomes | synthetic study; IBM HR, churn data |
 # | `06_cx_leadership_and_governance` | ownership models, appointing a CX leader, the say/do gap | synthetic study |
+# | `07_the_data` | the synthetic study, the real data sets, reading your own exports | synthetic study; package data |
+# | `08_which_metric` | which metric predicts churn, spend, referrals and growth; what the NPS cut costs; the metrics–culture loop | synthetic study and simulations; AER lake visitors (real, limited) |
 #
 # Every notebook keeps its logic in the package (`cxresearch/`, unit-tested against published
 # values and simulations with a known answer); the notebooks tell the story. **Synthetic** data
