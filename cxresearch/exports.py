@@ -419,7 +419,7 @@ def detect_source(
     if isinstance(path_or_data, pd.DataFrame):
         data = require_frame(path_or_data)
         body = [[_cell_text(v) for v in r] for r in data.head(5).itertuples(index=False)]
-        if isinstance(data.columns, pd.RangeIndex):
+        if list(data.columns) == list(range(data.shape[1])):  # read with header=None
             rows = body
         else:
             rows = [[_cell_text(c) for c in data.columns], *body]

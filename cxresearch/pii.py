@@ -297,7 +297,7 @@ _LATLON = re.compile(r"^\(?\s*(-?\d{1,2}\.\d{2,})\s*[,;]\s*(-?\d{1,3}\.\d{2,})\s
 
 
 def _is_phone(v: str) -> bool:
-    if not _PHONE_CHARS.match(v) or _PLAIN_NUMBER.match(v) or _DATE.match(v):
+    if not _PHONE_CHARS.match(v) or _PLAIN_NUMBER.match(v) or _DATE.match(v) or _is_ip(v):
         return False
     digits = sum(ch.isdigit() for ch in v)
     if not 8 <= digits <= 15:
