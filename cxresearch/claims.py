@@ -131,18 +131,27 @@ LEDGER: tuple[Claim, ...] = (
     ),
     Claim(
         "Are CX job titles inflated?",
-        "not examined yet",
-        "not yet examined",
-        "Nothing from this project yet.",
-        "Anything about CX job titles or postings.",
+        "10 (protocol, validation against hand codes, share that never mentions the customer)",
+        "synthetic, known truth",
+        "How to measure it: a written protocol for what counts as mentioning the customer, a "
+        "random hand-coded sample, a keyword dictionary and a classifier validated against it "
+        "(precision, recall, kappa), and a share corrected for the classifier's errors with an "
+        "interval. In the synthetic corpus a raw keyword count understates the share of "
+        "postings that never mention the customer.",
+        "How often real CX-titled postings omit the customer, or that titles are inflated: no "
+        "real postings are analysed here, and inflation is a change over time or a gap between "
+        "title and work, which a cross-section of postings cannot show.",
     ),
     Claim(
         "Who should drive CX? (a self-selected poll)",
-        "not examined yet",
-        "not yet examined",
-        "Nothing from this project yet; a self-selected poll describes who answered, not a "
-        "population.",
-        "Shares from a self-selected poll as if they described CX professionals at large.",
+        "09 (agreement: kappa, alpha; shares with simultaneous intervals; self-selection)",
+        "synthetic, known truth",
+        "How to read such a poll: code the open answers with a written frame and two coders "
+        "(kappa, alpha), give the shares simultaneous intervals (about ±10 points each at "
+        "n = 110) and read them as describing the respondents. A simulation shows that a modest "
+        "tilt in who answers moves shares by several points and that more answers do not fix it.",
+        "Any share from the real poll (the answers here are synthetic); shares from a "
+        "self-selected poll as if they described CX professionals at large; which owner is best.",
     ),
 )
 

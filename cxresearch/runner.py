@@ -146,6 +146,26 @@ def _display_name(path: Path) -> str:
         return path.name
 
 
+#: parameters that name a file or folder: made absolute against the caller's working directory,
+#: because the notebooks run with the notebooks/ folder as their working directory
+PATH_PARAMETERS = ("data_dir", "instrument")
+
+
+def _absolute_paths(parameters: dict[str, Any]) -> dict[str, Any]:
+    """``-p data_dir=exports`` means ``exports`` as seen from where the command was typed.
+
+    >>> import os
+    >>> _absolute_paths({"data_dir": "x", "seed": 1})["data_dir"] == os.path.abspath("x")
+    True
+    """
+    out = dict(parameters)
+    for name in PATH_PARAMETERS:
+        value = out.get(name)
+        if isinstance(value, str | os.PathLike) and not Path(value).is_absolute():
+            out[name] = str(Path(value).resolve())
+    return out
+
+
 def run_notebooks(
     notebooks: Sequence[str | Path] | None = None,
     parameters: dict[str, Any] | None = None,
@@ -165,7 +185,7 @@ def run_notebooks(
     targets = resolve_notebooks([str(n) for n in notebooks] if notebooks else None)
     if not targets:
         raise ValueError(f"no notebooks found in {_display_name(paths.NOTEBOOKS_DIR)}")
-    parameters = dict(parameters or {})
+    parameters = _absolute_paths(dict(parameters or {}))
     out_dir: Path | None = Path(output_dir).resolve() if output_dir is not None else None
     env_backup = os.environ.get("CXRESEARCH_FIGURES_DIR")
     if parameters and out_dir is None:

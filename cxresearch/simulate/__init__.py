@@ -6,7 +6,13 @@
 - :mod:`cxresearch.simulate.linkage` -- small generators for the linkage estimators: nested
   Likert items, a latent EX -> CX -> outcome chain, a panel VAR(1);
 - :mod:`cxresearch.simulate.staggered` -- a staggered-adoption panel with a known effect;
-- :mod:`cxresearch.simulate.answers` -- the study's ``truth`` in the units of each estimate.
+- :mod:`cxresearch.simulate.answers` -- the study's ``truth`` in the units of each estimate;
+- :mod:`cxresearch.simulate.null` -- the study with every effect set to zero;
+- :mod:`cxresearch.simulate.gaming`, :mod:`cxresearch.simulate.referrals` -- a metric tied to
+  bonuses (the metrics-culture loop) and stated versus actual referrals;
+- :mod:`cxresearch.simulate.poll`, :mod:`cxresearch.simulate.postings` -- a self-selected poll
+  of open answers and a labelled corpus of job postings;
+- :mod:`cxresearch.simulate.metrics` -- repeated survey samples with a known NPS (if present).
 """
 
 from cxresearch.simulate.answers import (

@@ -46,6 +46,8 @@
 # | `06_cx_leadership_and_governance` | ownership models, appointing a CX leader, the say/do gap | synthetic study |
 # | `07_the_data` | the synthetic study, the real data sets, reading your own exports | synthetic study; package data |
 # | `08_which_metric` | which metric predicts churn, spend, referrals and growth; what the NPS cut costs; the metrics–culture loop | synthetic study and simulations; AER lake visitors (real, limited) |
+# | `09_coding_open_answers` | who should drive CX? coding open answers, agreement, shares with simultaneous intervals | synthetic poll |
+# | `10_cx_job_titles` | do CX-titled postings mention the customer? a validated content-analysis protocol | synthetic postings |
 #
 # Every notebook keeps its logic in the package (`cxresearch/`, unit-tested against published
 # values and simulations with a known answer); the notebooks tell the story. **Synthetic** data
