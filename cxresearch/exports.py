@@ -208,37 +208,25 @@ class Export:
 # -- reading cells ------------------------------------------------------------------------------
 
 
-def _decode(raw: bytes, encoding: str | None, name: str) -> str:
-    if encoding is None:
-        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            enc = "utf-16"
-        elif raw.startswith(codecs.BOM_UTF8):
-            enc = "utf-8-sig"
-        elif b"\x00" in raw[:200]:
-            enc = "utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be"
-        else:
-            enc = "utf-8"
-    else:
-        enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
-    try:
-        return raw.decode(enc)
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise DataError(
-            f"{name}: not valid {enc}: byte 0x{raw[exc.start]:02x} at line {line}; re-save the "
-            "file as UTF-8 or pass encoding='cp1252' (or 'latin-1')"
-        ) from None
-    except LookupError:
-        raise DataError(f"argument 'encoding': unknown encoding {encoding!r}") from None
+def _encoding(raw: bytes, encoding: str | None) -> str:
+    if encoding is not None:
+        return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") \
+            else encoding
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if b"\x00" in raw[:200]:
+        return "utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be"
+    return "utf-8"
 
 
-def _text_rows(p: Path, encoding: str | None) -> tuple[list[list[str]], list[int]]:
-    """The records of a delimited text file and the line each starts on (blank rows skipped)."""
-    text = _decode(p.read_bytes(), encoding, p.name)
+def _parse_delimited(text: str, suffix: str, name: str) -> tuple[list[list[str]], list[int]]:
+    """The records of delimited text and the line each starts on (blank rows skipped)."""
     first = text.split("\n", 1)[0]
-    if p.suffix.lower() == ".tsv":
+    if suffix == ".tsv":
         delim = "\t" if "\t" in first or "," not in first else ","
-    elif p.suffix.lower() == ".csv":
+    elif suffix == ".csv":
         delim = "," if "," in first or "\t" not in first else "\t"
     else:
         delim = "\t" if first.count("\t") > first.count(",") else ","
@@ -255,8 +243,45 @@ def _text_rows(p: Path, encoding: str | None) -> tuple[list[list[str]], list[int
             rows.append(rec)
             lines.append(start)
     except csv.Error as exc:
-        raise DataError(f"{p.name}: line {reader.line_num}: not readable as CSV ({exc})") from None
+        raise DataError(f"{name}: line {reader.line_num}: not readable as CSV ({exc})") from None
     return rows, lines
+
+
+def _decode_problem(p: Path, raw: bytes, enc: str, exc: UnicodeDecodeError) -> str:
+    """Where the first undecodable byte is: line, data row and column."""
+    line = raw.count(b"\n", 0, exc.start) + 1
+    where = f"line {line}"
+    try:
+        rows, lines = _parse_delimited(raw.decode(enc, errors="replace"), p.suffix.lower(),
+                                       p.name)
+    except (DataError, LookupError):
+        rows, lines = [], []
+    starts = [i for i, ln in enumerate(lines) if ln <= line]
+    if rows and starts:
+        i = starts[-1]
+        n_header = _detect_rows(rows[:5])[1]
+        where += f" (row {i - n_header})" if i >= n_header else f" (header row {i + 1})"
+        j = next((k for k, c in enumerate(rows[i]) if "\ufffd" in c), None)
+        if j is not None:
+            col = rows[0][j].strip() if j < len(rows[0]) else ""
+            where += f", in column '{col}'" if col else f", in column {j + 1}"
+    return (
+        f"{p.name}: not valid {enc}: byte 0x{raw[exc.start]:02x} at {where}; re-save the file "
+        "as UTF-8 or pass encoding='cp1252' (or 'latin-1')"
+    )
+
+
+def _text_rows(p: Path, encoding: str | None) -> tuple[list[list[str]], list[int]]:
+    """The records of a delimited text file and the line each starts on (blank rows skipped)."""
+    raw = p.read_bytes()
+    enc = _encoding(raw, encoding)
+    try:
+        text = raw.decode(enc)
+    except UnicodeDecodeError as exc:
+        raise DataError(_decode_problem(p, raw, enc, exc)) from None
+    except LookupError:
+        raise DataError(f"argument 'encoding': unknown encoding {encoding!r}") from None
+    return _parse_delimited(text, p.suffix.lower(), p.name)
 
 
 def _cell_text(v: Any) -> str:
@@ -370,7 +395,8 @@ def _second_header(rows: list[list[str]]) -> list[str]:
         return []
     header, first, below = rows[0], rows[1], rows[2:]
     numeric, texty = [], []
-    for j, name in enumerate(header):
+    for j, cell in enumerate(header):
+        name = cell.strip() or f"column {j + 1}"
         vals = [r[j].strip() for r in below if j < len(r) and r[j].strip()]
         if len(vals) < 2 or not all(_NUMBER.match(v) for v in vals):
             continue
@@ -523,8 +549,8 @@ def _ragged(file: str, rows: list[list[str]], lines: list[int], n_header: int, w
             where = (f"header row {i + 1}" if i < n_header
                      else f"row {i - n_header}")
             raise DataError(
-                f"{file}: line {lines[i]} ({where}) has {len(row)} fields but the header has "
-                f"{width}; check for an unquoted delimiter or a missing quote in an answer"
+                f"{file}: line {lines[i]} has {len(row)} fields but the header has {width} "
+                f"({where}); check for an unquoted delimiter or a missing quote in an answer"
             )
         out.append(row)
     return out
@@ -824,12 +850,15 @@ def _read_rows_export(p: Path, source: str, encoding: str | None, sheet_name: st
         if source == "plain":
             texty = _second_header(rows)
             if texty:
+                excel = p.suffix.lower() in _EXCEL_SUFFIXES
+                where = f"{'spreadsheet row' if excel else 'line'} {lines[1]}"
                 raise DataError(
-                    f"{p.name}: unrecognised header: line {lines[1]} (row 0) holds text in "
-                    f"column(s) {texty} where every later row holds numbers, so it looks like a "
-                    "second header row, but the file is not a Qualtrics, SurveyMonkey or Google "
-                    "Forms export that cxresearch recognises; remove the row, or pass source= "
-                    f"one of {list(SOURCES[:-1])} if it is one"
+                    f"{p.name}: unrecognised header: {where} (row 0) holds text in column(s) "
+                    f"{texty} where every later row holds numbers, so it looks like a second "
+                    "header row, but the file is not a Qualtrics, SurveyMonkey or Google Forms "
+                    "export; remove the row (read_survey: header=[0, 1] for a two-row header "
+                    "whose lower row names the columns, skiprows=[1] for a row of "
+                    f"descriptions), or pass source= one of {list(SOURCES[:-1])} if it is one"
                 )
     elif source == "qualtrics":
         if detected != "qualtrics":

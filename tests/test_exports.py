@@ -280,11 +280,12 @@ def test_unrecognised_second_header(tmp_path: Path) -> None:
 
 def test_ragged_row_names_line_and_row(tmp_path: Path) -> None:
     p = _write(tmp_path, "r.csv", "id,nps\nr1,9\nr2,7,oops\n")
-    with pytest.raises(DataError, match=r"r\.csv: line 3 \(row 1\) has 3 fields but the header "
-                                        "has 2"):
+    with pytest.raises(DataError, match=r"r\.csv: line 3 has 3 fields but the header has 2 "
+                                        r"\(row 1\)"):
         read_export(p)
     q = _write(tmp_path, "q.csv", "ResponseId,StartDate,Q1\nResponse ID,Start Date\nR_1,x,9\n")
-    with pytest.raises(DataError, match=r"line 2 \(header row 2\) has 2 fields"):
+    with pytest.raises(DataError, match=r"line 2 has 2 fields but the header has 3 \(header "
+                                        r"row 2\)"):
         read_export(q)
     # trailing empty fields are not ragged
     ok = _write(tmp_path, "ok.csv", "id,nps\nr1,9,,\nr2,7\n")
@@ -294,8 +295,15 @@ def test_ragged_row_names_line_and_row(tmp_path: Path) -> None:
 def test_encodings(tmp_path: Path) -> None:
     text = "id,comment\nr1,très bien\n"
     bad = _write(tmp_path, "latin.csv", text, "latin-1")
-    with pytest.raises(DataError, match=r"latin\.csv: not valid utf-8: byte 0xe8 at line 2"):
+    with pytest.raises(DataError, match=r"latin\.csv: not valid utf-8: byte 0xe8 at line 2 "
+                                        r"\(row 0\), in column 'comment'; re-save"):
         read_export(bad)
+    # rows are counted after the platform's header rows
+    lines = (EXPORTS / "qualtrics_customers.csv").read_bytes().decode("utf-8-sig").split("\r\n")
+    lines[4] = lines[4].replace("Found exactly", "Trouvé exactement, très")
+    q = _write(tmp_path, "q.csv", "\r\n".join(lines), "cp1252")
+    with pytest.raises(DataError, match=r"byte 0xe9 at line 5 \(row 1\), in column 'Q4_TEXT'"):
+        read_export(q)
     assert read_export(bad, encoding="cp1252").data["comment"].iloc[0] == "très bien"
     for enc in ("utf-8", "utf-8-sig", "utf-16", "utf-16-le"):
         p = _write(tmp_path, f"{enc}.csv", text, enc)
