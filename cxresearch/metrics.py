@@ -12,15 +12,21 @@ memory, a SQL warehouse, a published table) and the estimators consume the count
   :func:`by_segment` in one call, with small cells suppressed and flagged;
 - comparisons: :func:`compare` (two groups or periods), :func:`compare_many` and
   :func:`compare_segments` (many segments, Holm-adjusted p-values);
-- planning: :func:`sample_size_for` and :func:`sample_size_table`;
-- how noisy a metric is (simulations and tables, seeded): :func:`repeated_nps_samples` (one
-  unchanging population sampled period after period), :func:`nps_interval_widths` (the "±" by
-  n), :func:`nps_coverage_simulation` (do the intervals hold their level?),
-  :func:`nps_false_alarm_simulation` (identical groups that look different),
+- planning: :func:`sample_size_for` and :func:`sample_size_table`.
+
+Two groups of helpers live in the module of their role and are still importable from here
+(loaded on first use, so ``import cxresearch.metrics`` stays fast and imports neither):
+
+- :mod:`cxresearch.simulate.metrics` -- how noisy a metric is (seeded simulations with a known
+  truth): :func:`repeated_nps_samples` (one unchanging population sampled period after
+  period), :func:`nps_interval_widths` (the "±" by n), :func:`nps_coverage_simulation` (do the
+  intervals hold their level?), :func:`nps_false_alarm_simulation` (identical groups that look
+  different; :class:`FalseAlarmSimulation`);
+- :mod:`cxresearch.studies.measuring_01` -- notebook 01's tables and reporting checks:
   :func:`top_box_intervals_at_assumed_n` and :func:`top_box_pairwise_at_assumed_n` (published
-  percentages without n);
-- reporting checks: :func:`suppression_summary`, :func:`suppressed_and_shown`,
-  :func:`input_errors` and :func:`check_engines` (DuckDB and pandas give identical counts).
+  percentages without n), :func:`suppression_summary`, :func:`suppressed_and_shown`,
+  :func:`input_errors` and :func:`check_engines` (DuckDB and pandas give identical counts;
+  :class:`EngineCheck`).
 
 Definitions (question wording)
 ------------------------------
@@ -98,39 +104,39 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "Comparison",
-    "EngineCheck",
-    "FalseAlarmSimulation",
+    "EngineCheck",  # noqa: F822 (re-exported by __getattr__ below)
+    "FalseAlarmSimulation",  # noqa: F822 (re-exported by __getattr__ below)
     "MetricResult",
     "aggregate_responses",
     "by_segment",
     "ces",
-    "check_engines",
+    "check_engines",  # noqa: F822 (re-exported by __getattr__ below)
     "compare",
     "compare_many",
     "compare_segments",
     "csat",
     "csat_from_counts",
     "holm",
-    "input_errors",
+    "input_errors",  # noqa: F822 (re-exported by __getattr__ below)
     "mean_from_counts",
     "mean_from_moments",
     "mean_score",
     "nps",
-    "nps_coverage_simulation",
-    "nps_false_alarm_simulation",
+    "nps_coverage_simulation",  # noqa: F822 (re-exported by __getattr__ below)
+    "nps_false_alarm_simulation",  # noqa: F822 (re-exported by __getattr__ below)
     "nps_from_counts",
     "nps_interval_arrays",
-    "nps_interval_widths",
-    "repeated_nps_samples",
+    "nps_interval_widths",  # noqa: F822 (re-exported by __getattr__ below)
+    "repeated_nps_samples",  # noqa: F822 (re-exported by __getattr__ below)
     "sample_size_for",
     "sample_size_table",
     "summarise_counts",
-    "suppressed_and_shown",
-    "suppression_summary",
+    "suppressed_and_shown",  # noqa: F822 (re-exported by __getattr__ below)
+    "suppression_summary",  # noqa: F822 (re-exported by __getattr__ below)
     "top_box",
     "top_box_from_counts",
-    "top_box_intervals_at_assumed_n",
-    "top_box_pairwise_at_assumed_n",
+    "top_box_intervals_at_assumed_n",  # noqa: F822 (re-exported by __getattr__ below)
+    "top_box_pairwise_at_assumed_n",  # noqa: F822 (re-exported by __getattr__ below)
 ]
 
 NPS_SCALE: tuple[int, int] = (0, 10)
@@ -597,6 +603,12 @@ def _check_count(value: Any, arg: str) -> float:
     if not np.isfinite(v) or v < 0:
         raise ValueError(f"argument '{arg}' must be a finite count >= 0, got {value!r}")
     return v
+
+
+def _check_positive_int(value: Any, arg: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"argument '{arg}' must be an integer >= 1, got {value!r}")
+    return int(value)
 
 
 def _check_method(method: str, allowed: Sequence[str], metric: str) -> str:
@@ -2182,544 +2194,33 @@ def sample_size_table(
 
 
 # --------------------------------------------------------------------------------------------
-# How noisy is a metric? Simulations and tables for teaching and planning
+# Re-exports of the helpers that moved by role (simulators; notebook 01's tables)
 # --------------------------------------------------------------------------------------------
 
-_VECTOR_NPS_METHODS = ("wald", "adjusted_wald", "score")
-
-
-def _check_shares(promoters: float, detractors: float) -> tuple[float, float, float]:
-    """(promoter, passive, detractor) shares; raises unless both are in 0..1 and p + d <= 1."""
-    try:
-        p, d = float(promoters), float(detractors)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"arguments 'promoters' and 'detractors' must be numbers, got {promoters!r} and "
-            f"{detractors!r}"
-        ) from None
-    if not (0 <= p <= 1 and 0 <= d <= 1 and p + d <= 1 + 1e-12):
-        raise ValueError(
-            f"arguments 'promoters' and 'detractors' must be shares in 0..1 summing to at most "
-            f"1, got {p!r} and {d!r}"
-        )
-    return p, max(0.0, 1 - p - d), d
-
-
-def _check_positive_int(value: Any, arg: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"argument '{arg}' must be an integer >= 1, got {value!r}")
-    return int(value)
-
-
-def _check_vector_method(method: str, arg: str = "method") -> str:
-    if method not in _VECTOR_NPS_METHODS:
-        raise ValueError(f"argument '{arg}': {method!r} is not one of {_VECTOR_NPS_METHODS}")
-    return method
-
-
-def _mixes(mixes: Mapping[str, tuple[float, float]] | Sequence[tuple[float, float]]
-           ) -> dict[str, tuple[float, float]]:
-    """Named (promoters, detractors) mixes; unnamed ones are labelled like ``"40% / 20%"``."""
-    items = (mixes.items() if isinstance(mixes, Mapping)
-             else [(f"{p:.0%} / {d:.0%}", (p, d)) for p, d in mixes])
-    out: dict[str, tuple[float, float]] = {}
-    for name, pair in items:
-        try:
-            p, d = pair
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"argument 'mixes': {name!r} must be a (promoters, detractors) pair, got {pair!r}"
-            ) from None
-        sp, _, sd = _check_shares(p, d)
-        out[str(name)] = (sp, sd)
-    if not out:
-        raise ValueError("argument 'mixes' is empty")
-    return out
-
-
-@_renamed(ci="method")
-def repeated_nps_samples(
-    promoters: float,
-    detractors: float,
-    n: int = 100,
-    periods: int = 12,
-    *,
-    method: Literal["adjusted_wald", "wald", "score"] = "adjusted_wald",
-    level: float = 0.95,
-    seed: int | None = 0,
-) -> pd.DataFrame:
-    """NPS of ``periods`` independent samples of ``n`` answers from one unchanging population.
-
-    Each period draws (P, O, D) ~ Multinomial(n; p, 1 - p - d, d) with the true shares
-    ``promoters`` = p and ``detractors`` = d, so the true NPS is 100 (p - d) in every period and
-    all movement of the bare score is sampling noise. Intervals as in
-    :func:`nps_interval_arrays` (the same numbers as :func:`nps_from_counts`). Columns: period
-    (1..periods), promoters, passives, detractors (counts), n, estimate, ci_low, ci_high,
-    true_nps and covers (the interval contains the true NPS).
-
-    >>> s = repeated_nps_samples(0.45, 0.25, n=100, periods=12, seed=0)
-    >>> s.shape, float(s["true_nps"].iloc[0]), bool((s["n"] == 100).all())
-    ((12, 10), 20.0, True)
-    >>> [int(x) for x in s["estimate"].head(4)]
-    [18, 42, 19, 14]
-    """
-    p, o, d = _check_shares(promoters, detractors)
-    n = _check_positive_int(n, "n")
-    periods = _check_positive_int(periods, "periods")
-    _check_vector_method(method)
-    draws = np.random.default_rng(seed).multinomial(n, [p, o, d], size=periods)
-    est, _, lo, hi = nps_interval_arrays(draws[:, 0], draws[:, 2], n, method=method, level=level)
-    truth = 100 * (p - d)
-    return pd.DataFrame({
-        "period": np.arange(1, periods + 1),
-        "promoters": draws[:, 0], "passives": draws[:, 1], "detractors": draws[:, 2],
-        "n": n, "estimate": est, "ci_low": lo, "ci_high": hi, "true_nps": truth,
-        "covers": (lo <= truth) & (truth <= hi),
-    })
-
-
-def nps_interval_widths(
-    mixes: Mapping[str, tuple[float, float]] | Sequence[tuple[float, float]],
-    n_values: Sequence[int] = (30, 50, 100, 200, 300, 500, 1000, 2000),
-    *,
-    method: Literal["adjusted_wald", "wald", "score"] = "adjusted_wald",
-    level: float = 0.95,
-) -> pd.DataFrame:
-    """Half-width (the "±") of an NPS interval for each mix of shares and sample size.
-
-    A closed form, not a simulation: the interval of :func:`nps_interval_arrays` at the expected
-    counts P = p n and D = d n. For Wald the half-width is z sqrt([p + d - (p - d)^2] / n)
-    (Rocks 2016); adjusted Wald uses the shares and n shifted by 3/4, 3/4 and 3. ``mixes`` maps
-    a name to (promoters, detractors) shares, or is a list of such pairs. Columns: mix,
-    promoters, detractors, nps, n, half_width (in NPS points), one row per mix and n in the
-    order given.
-
-    >>> w = nps_interval_widths({"worst": (0.5, 0.5)}, n_values=(100, 400), method="wald")
-    >>> [round(float(x), 2) for x in w["half_width"]]
-    [19.6, 9.8]
-    """
-    named = _mixes(mixes)
-    _check_vector_method(method, "method")
-    ns = [_check_positive_int(n, "n_values") for n in n_values]
-    rows = []
-    for name, (p, d) in named.items():
-        n_arr = np.asarray(ns, dtype=float)
-        _, _, lo, hi = nps_interval_arrays(p * n_arr, d * n_arr, n_arr, method=method,
-                                           level=level)
-        rows.append(pd.DataFrame({"mix": name, "promoters": p, "detractors": d,
-                                  "nps": 100 * (p - d), "n": ns, "half_width": (hi - lo) / 2}))
-    return pd.concat(rows, ignore_index=True)
-
-
-@_renamed(n_sim="n_boot")
-def nps_coverage_simulation(
-    n_values: Sequence[int] = (30, 100, 1000),
-    mixes: Mapping[str, tuple[float, float]] | Sequence[tuple[float, float]] = (
-        (0.4, 0.2), (0.7, 0.05), (0.45, 0.45), (0.8, 0.1)),
-    methods: Sequence[str] = ("wald", "adjusted_wald", "score"),
-    *,
-    n_boot: int = 4000,
-    level: float = 0.95,
-    seed: int | None = 0,
-) -> pd.DataFrame:
-    """Simulated coverage of NPS intervals: how often they contain the true NPS.
-
-    For every n and mix of (promoters, detractors) shares, ``n_boot`` samples
-    (P, O, D) ~ Multinomial(n; p, 1 - p - d, d) are drawn once and every method's interval
-    (:func:`nps_interval_arrays`) is computed on the same draws. Coverage is the share of
-    intervals containing 100 (p - d); its Monte Carlo standard error is
-    sqrt(c (1 - c) / n_boot). A good method has coverage close to ``level``: plain Wald falls
-    short at small n, adjusted Wald and the score interval do not (Rocks 2016, The American
-    Statistician 70(4):365-372). Tidy output, one row per n, mix and method: n, mix, promoters,
-    detractors, true_nps, method, coverage, mc_se, n_sim (the number of simulated samples,
-    ``n_boot``; the column keeps its name so existing readers of the frame are unaffected).
-
-    >>> c = nps_coverage_simulation((30,), [(0.45, 0.45)], ("wald", "adjusted_wald"),
-    ...                             n_boot=2000, seed=1)
-    >>> c[["method", "coverage"]].round(2).values.tolist()
-    [['wald', 0.93], ['adjusted_wald', 0.95]]
-    """
-    named = _mixes(mixes)
-    for meth in methods:
-        _check_vector_method(meth, "methods")
-    n_boot = _check_positive_int(n_boot, "n_boot")
-    ns = [_check_positive_int(n, "n_values") for n in n_values]
-    rng = np.random.default_rng(seed)
-    rows = []
-    for n in ns:
-        for name, (p, d) in named.items():
-            draws = rng.multinomial(n, [p, max(0.0, 1 - p - d), d], size=n_boot)
-            truth = 100 * (p - d)
-            for meth in methods:
-                _, _, lo, hi = nps_interval_arrays(draws[:, 0], draws[:, 2], n, method=meth,
-                                                   level=level)
-                cov = float(np.mean((lo <= truth) & (truth <= hi)))
-                rows.append({"n": n, "mix": name, "promoters": p, "detractors": d,
-                             "true_nps": truth, "method": meth, "coverage": cov,
-                             "mc_se": math.sqrt(cov * (1 - cov) / n_boot), "n_sim": n_boot})
-    return pd.DataFrame(rows)
-
-
-@dataclass(frozen=True)
-class FalseAlarmSimulation:
-    """Pairs of NPS samples drawn from the *same* population, compared with a test.
-
-    ``pairs`` has one row per simulated pair: the counts of both samples (promoters_a, ...,
-    detractors_b), their NPSs (nps_a, nps_b), the gap nps_a - nps_b, the p-value of
-    :func:`compare` and ``significant`` (p < 1 - level). Every "significant" pair is a false
-    alarm, so :attr:`false_alarm_rate` should be close to 1 - level. ``method`` is the NPS
-    interval method whose standard errors the test uses.
-    """
-
-    pairs: pd.DataFrame = field(hash=False)
-    promoters: float
-    detractors: float
-    n: int
-    level: float
-    method: str
-
-    @property
-    def n_boot(self) -> int:
-        """Number of simulated pairs."""
-        return len(self.pairs)
-
-    @property
-    def n_sim(self) -> int:
-        """Deprecated alias of :attr:`n_boot`."""
-        warnings.warn("FalseAlarmSimulation.n_sim is deprecated; use n_boot", DeprecationWarning,
-                      stacklevel=2)
-        return self.n_boot
-
-    @property
-    def ci(self) -> str:
-        """Deprecated alias of :attr:`method`."""
-        warnings.warn("FalseAlarmSimulation.ci is deprecated; use method", DeprecationWarning,
-                      stacklevel=2)
-        return self.method
-
-    @property
-    def false_alarm_rate(self) -> float:
-        """Share of pairs declared different at the 1 - level significance level."""
-        return float(self.pairs["significant"].mean())
-
-    @property
-    def mc_se(self) -> float:
-        """Monte Carlo standard error of :attr:`false_alarm_rate`."""
-        r = self.false_alarm_rate
-        return math.sqrt(r * (1 - r) / self.n_boot)
-
-    def share_with_gap(self, gap: float = 10.0) -> float:
-        """Share of pairs whose bare NPSs differ by ``gap`` points or more (either direction)."""
-        return float((self.pairs["gap"].abs() >= gap - 1e-9).mean())
-
-    def example_pair(
-        self, min_gap: float = 10.0, max_gap: float = 15.0, labels: tuple[str, str] = ("a", "b")
-    ) -> tuple[MetricResult, MetricResult, Comparison]:
-        """The first pair with min_gap <= |gap| <= max_gap: both results and their comparison."""
-        gap = self.pairs["gap"].abs()
-        hit = np.flatnonzero(((gap >= min_gap - 1e-9) & (gap <= max_gap + 1e-9)).to_numpy())
-        if len(hit) == 0:
-            raise ValueError(
-                f"no simulated pair has a gap between {min_gap:g} and {max_gap:g} points"
-            )
-        row = self.pairs.iloc[int(hit[0])]
-        a, b = (
-            nps_from_counts(row[f"promoters_{s}"], row[f"passives_{s}"], row[f"detractors_{s}"],
-                            method=self.method,  # type: ignore[arg-type]
-                            level=self.level, label=lab)
-            for s, lab in zip("ab", labels)
-        )
-        return a, b, compare(a, b, level=self.level)
-
-    def summary(self, gap: float = 10.0) -> str:
-        """Two facts: how often identical groups differ by ``gap``+ points, and the test's rate."""
-        return (
-            f"{self.share_with_gap(gap):.0%} of {self.n_boot:,} pairs of identical groups "
-            f"(n = {self.n:,} each) differ by {gap:g}+ NPS points; "
-            f"{self.false_alarm_rate:.1%} are declared different at the "
-            f"{1 - self.level:.0%} level (false alarms; nominal {1 - self.level:.0%})"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        """The simulated pairs, one row each."""
-        return self.pairs.copy()
-
-
-@_renamed(ci="method", n_sim="n_boot")
-def nps_false_alarm_simulation(
-    promoters: float,
-    detractors: float,
-    n: int = 100,
-    n_boot: int = 4000,
-    *,
-    method: Literal["adjusted_wald", "wald", "score"] = "adjusted_wald",
-    level: float = 0.95,
-    seed: int | None = 0,
-) -> FalseAlarmSimulation:
-    """Simulate ``n_boot`` pairs of groups of ``n`` answers from the same NPS population.
-
-    Both groups draw (P, O, D) ~ Multinomial(n; p, 1 - p - d, d) (all ``a`` samples first, then
-    all ``b``), so every difference is noise. The p-value is that of :func:`compare`, computed
-    vectorised: z = (c_a - c_b) / sqrt(se_a^2 + se_b^2), p = 2 (1 - Phi(|z|)), with c the
-    adjusted NPS 100 (p~ - d~) for adjusted Wald (Lewis & Sauro 2021) and the plain NPS
-    otherwise, and se the method's standard error from :func:`nps_interval_arrays`.
-
-    >>> sim = nps_false_alarm_simulation(0.45, 0.25, n=100, n_boot=2000, seed=2)
-    >>> round(sim.false_alarm_rate, 2), round(sim.share_with_gap(10), 2)
-    (0.05, 0.4)
-    """
-    from scipy.stats import norm
-
-    p, o, d = _check_shares(promoters, detractors)
-    n = _check_positive_int(n, "n")
-    n_boot = _check_positive_int(n_boot, "n_boot")
-    _check_vector_method(method)
-    _z(level)
-    rng = np.random.default_rng(seed)
-    a = rng.multinomial(n, [p, o, d], size=n_boot)
-    b = rng.multinomial(n, [p, o, d], size=n_boot)
-    ea, sa, _, _ = nps_interval_arrays(a[:, 0], a[:, 2], n, method=method, level=level)
-    eb, sb, _, _ = nps_interval_arrays(b[:, 0], b[:, 2], n, method=method, level=level)
-    if method == "adjusted_wald":
-        centre = 100 * (a[:, 0] - a[:, 2] - b[:, 0] + b[:, 2]) / (n + 3)
-    else:
-        centre = ea - eb
-    se = np.hypot(sa, sb)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pv = np.where(se > 0, 2 * norm.sf(np.abs(centre) / se),
-                      np.where(ea == eb, 1.0, 0.0))
-    pairs = pd.DataFrame({
-        "pair": np.arange(n_boot),
-        "promoters_a": a[:, 0], "passives_a": a[:, 1], "detractors_a": a[:, 2],
-        "promoters_b": b[:, 0], "passives_b": b[:, 1], "detractors_b": b[:, 2],
-        "nps_a": ea, "nps_b": eb, "gap": ea - eb, "p_value": pv,
-        "significant": pv < 1 - level,
-    })
-    return FalseAlarmSimulation(pairs, p, d, n, level, method)
-
-
-def _rates(rates: pd.Series | Mapping[Any, float]) -> pd.Series:
-    """Percentages by group, validated (0..100, no missing, unique labels), ranked ascending."""
-    ser = rates.copy() if isinstance(rates, pd.Series) else pd.Series(dict(rates), dtype=float)
-    name = str(ser.name) if ser.name is not None else "rates"
-    if ser.index.has_duplicates:
-        dup = list(ser.index[ser.index.duplicated()][:_MAX_ROWS_SHOWN])
-        raise ValueError(f"argument '{name}': duplicated group label(s) {dup!r}")
-    values = pd.to_numeric(ser, errors="coerce")
-    bad = (values.isna() | (values < 0) | (values > 100)).to_numpy()
-    if bad.any():
-        raise ValueError(
-            f"argument '{name}': {int(bad.sum())} missing or non-percentage value(s) (expected "
-            f"0..100) for group(s) {_rows(ser.index, bad)}"
-        )
-    frame = pd.DataFrame({"group": ser.index, "rate": values.to_numpy(dtype=float)})
-    frame = frame.sort_values(["rate", "group"], kind="stable", ignore_index=True)
-    return pd.Series(frame["rate"].to_numpy(), index=pd.Index(frame["group"], name="group"))
-
-
-@_renamed(ci="method")
-def top_box_intervals_at_assumed_n(
-    rates: pd.Series | Mapping[Any, float],
-    assumed_n: Sequence[int] = (100, 1000),
-    *,
-    method: Literal["wilson", "wald", "agresti_coull"] = "wilson",
-    level: float = 0.95,
-) -> pd.DataFrame:
-    """Intervals for published top-box percentages whose sample size is not published.
-
-    Many public tables (e.g. CMS CAHPS) give a percentage per group but not n; an interval then
-    needs an assumed n. Each rate r (percent) becomes top_box_from_counts(r n / 100, n) for
-    every ``assumed_n`` (Wilson 1927 by default). ``rates`` maps group label to percentage.
-    Groups are ranked by rate (ties by label), rank 0 the lowest. Columns: group, assumed_n,
-    rank, estimate, se, ci_low, ci_high (percent).
-
-    >>> t = top_box_intervals_at_assumed_n({"x": 81.0, "y": 70.0}, assumed_n=(100,))
-    >>> t[["group", "rank"]].values.tolist(), round(float(t["ci_high"].iloc[1]), 2)
-    ([['y', 0], ['x', 1]], 87.49)
-    """
-    ranked = _rates(rates)
-    _check_method(method, PROPORTION_METHODS[:3], "top_box")
-    frames = []
-    for n in assumed_n:
-        n = _check_positive_int(n, "assumed_n")
-        res = [top_box_from_counts(r * n / 100, n, method=method, level=level)
-               for r in ranked.to_numpy()]
-        frames.append(pd.DataFrame({
-            "group": ranked.index.to_numpy(), "assumed_n": n, "rank": np.arange(len(ranked)),
-            "estimate": [x.estimate for x in res], "se": [x.se for x in res],
-            "ci_low": [x.ci_low for x in res], "ci_high": [x.ci_high for x in res],
-        }))
-    return pd.concat(frames, ignore_index=True)
-
-
-def top_box_pairwise_at_assumed_n(
-    rates: pd.Series | Mapping[Any, float],
-    assumed_n: Sequence[int] = (100, 1000),
-    *,
-    level: float = 0.95,
-) -> pd.DataFrame:
-    """How many pairwise group differences are significant if each group had n answers.
-
-    For each ``assumed_n``, every pair of groups is compared with :func:`compare_many`
-    (unpooled Wald z test of two proportions) and counted as significant before and after
-    Holm's (1979) correction at 1 - ``level``. Columns: assumed_n, groups, pairs,
-    significant_unadjusted, significant_holm.
-
-    >>> t = top_box_pairwise_at_assumed_n({"a": 70, "b": 80, "c": 90}, assumed_n=(50, 500))
-    >>> t[["assumed_n", "pairs", "significant_unadjusted", "significant_holm"]].values.tolist()
-    [[50, 3, 1, 1], [500, 3, 3, 3]]
-    """
-    ranked = _rates(rates)
-    rows = []
-    for n in assumed_n:
-        n = _check_positive_int(n, "assumed_n")
-        res = {g: top_box_from_counts(r * n / 100, n, level=level)
-               for g, r in ranked.items()}
-        pairs = compare_many(res, level=level)
-        rows.append({"assumed_n": n, "groups": len(res), "pairs": len(pairs),
-                     "significant_unadjusted": int((pairs["p_value"] < 1 - level).sum()),
-                     "significant_holm": int(pairs["significant"].sum())})
-    return pd.DataFrame(rows)
-
-
-def _check_segments(data: pd.DataFrame) -> None:
-    need = ["n", "suppressed", "flag"]
-    missing = [c for c in need if c not in getattr(data, "columns", [])]
-    if missing:
-        raise ValueError(f"argument 'data': column(s) {missing} missing (use the output of "
-                         "by_segment or summarise_counts)")
-
-
-@_renamed(segments="data")
-def suppression_summary(data: pd.DataFrame) -> pd.DataFrame:
-    """How many segments (and answers) :func:`by_segment` showed, suppressed or found empty.
-
-    One row: cells, shown, suppressed, empty, answers, answers_in_suppressed (answers in the
-    suppressed cells, which are still counted in any total).
-
-    >>> df = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 5, "nps": [9, 10, 5, 8] * 10 + [10] * 5})
-    >>> suppression_summary(by_segment(df, "g")).values.tolist()
-    [[2, 1, 1, 0, 45, 5]]
-    """
-    _check_segments(data)
-    sup = data["suppressed"].astype(bool)
-    empty = data["flag"].eq("empty")
-    return pd.DataFrame([{
-        "cells": len(data), "shown": int((~sup & ~empty).sum()),
-        "suppressed": int(sup.sum()), "empty": int(empty.sum()),
-        "answers": int(data["n"].sum()),
-        "answers_in_suppressed": int(data.loc[sup, "n"].sum()),
-    }])
-
-
-@_renamed(segments="data")
-def suppressed_and_shown(data: pd.DataFrame, k: int = 4) -> pd.DataFrame:
-    """The first ``k`` suppressed then the first ``k`` shown rows of a :func:`by_segment` frame.
-
-    >>> df = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 5, "nps": [9, 10, 5, 8] * 10 + [10] * 5})
-    >>> suppressed_and_shown(by_segment(df, "g"), k=1)["g"].tolist()
-    ['b', 'a']
-    """
-    _check_segments(data)
-    k = _check_positive_int(k, "k")
-    sup = data["suppressed"].astype(bool)
-    shown = ~sup & data["flag"].ne("empty")
-    return pd.concat([data[sup].head(k), data[shown].head(k)])
-
-
-_SCORE_FUNCTIONS = ("nps", "csat", "ces", "top_box", "mean_score")
-
-
-def input_errors(
-    cases: Iterable[Any] | Mapping[str, Any],
-    metric: str = "nps",
-    name: str = "scores",
-    **kwargs: Any,
-) -> pd.DataFrame:
-    """Run a metric on each case of raw answers and report the error (or warning) it gives.
-
-    A checker for answer columns before a report, and a demonstration that bad input is
-    reported, not coerced: ``metric`` is one of nps, csat, ces, top_box, mean_score (extra
-    ``kwargs`` go to it); each case is passed as a Series called ``name``. Columns: case (the
-    key, or the position), ok (no error), message (the ``ValueError`` text, else any warning,
-    else ""). Only ``ValueError`` is caught.
-
-    >>> out = input_errors([[9, 10, 11], [9, 10]], name="likely_to_recommend")
-    >>> out["ok"].tolist()
-    [False, True]
-    >>> print(out["message"].iloc[0])
-    column 'likely_to_recommend': 1 value(s) outside 0..10 at rows [2]
-    """
-    if metric not in _SCORE_FUNCTIONS:
-        raise ValueError(f"argument 'metric' must be one of {_SCORE_FUNCTIONS}, got {metric!r}")
-    func = globals()[metric]
-    items = cases.items() if isinstance(cases, Mapping) else enumerate(cases)
-    rows = []
-    for key, values in items:
-        series = pd.Series(values, name=name, dtype=object if not len(values) else None)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                func(series, **kwargs)
-                ok, message = True, "; ".join(str(w.message) for w in caught)
-            except ValueError as err:
-                ok, message = False, str(err)
-        rows.append({"case": key, "ok": ok, "message": message})
-    return pd.DataFrame(rows, columns=["case", "ok", "message"])
-
-
-@dataclass(frozen=True)
-class EngineCheck:
-    """The same answers counted by DuckDB (from a Parquet file) and by pandas (in memory)."""
-
-    duckdb_counts: pd.DataFrame = field(hash=False)
-    pandas_counts: pd.DataFrame = field(hash=False)
-
-    @property
-    def identical(self) -> bool:
-        """True when both engines returned exactly the same frame (values, dtypes, order)."""
-        return bool(self.duckdb_counts.equals(self.pandas_counts))
-
-    def summary(self) -> str:
-        """One line: whether the counts are identical, with their size."""
-        return (f"DuckDB (Parquet) and pandas counts identical: {self.identical} "
-                f"({len(self.duckdb_counts):,} rows, "
-                f"{int(self.duckdb_counts['n'].sum()):,} answers)")
-
-    def to_frame(self) -> pd.DataFrame:
-        """The DuckDB counts (the input of :func:`summarise_counts`)."""
-        return self.duckdb_counts.copy()
-
-
-@_renamed(df="data")
-def check_engines(
-    data: pd.DataFrame,
-    by: str | Sequence[str] | None,
-    score: str,
-    weights: str | None = None,
-    *,
-    scale: tuple[float, float] | None = None,
-) -> EngineCheck:
-    """Count answers with both engines of :func:`aggregate_responses` and keep both results.
-
-    The needed columns of ``data`` are written to a temporary Parquet file (deleted afterwards)
-    that DuckDB streams, as it would a file larger than memory; pandas counts the DataFrame.
-    The caller's frame is not modified. Unweighted counts are exact integers, so the frames
-    should be identical; weighted sums may differ in the last bits (summation order).
-
-    >>> df = pd.DataFrame({"region": ["N", "N", "S", "S", "S"], "nps": [10, 6, 9, 9, 7]})
-    >>> check_engines(df, "region", "nps", scale=(0, 10)).identical
-    True
-    """
-    import tempfile
-
-    cols = [*_as_list(by), score, *([weights] if weights else [])]
-    missing = [c for c in cols if c not in data.columns]
-    if missing:
-        raise ValueError(f"column(s) {missing} not found; columns are {list(data.columns)}")
-    from_pandas = aggregate_responses(data, by, score, weights, scale=scale, engine="pandas")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "answers.parquet"
-        data[cols].to_parquet(path)
-        from_duckdb = aggregate_responses(path, by, score, weights, scale=scale)
-    return EngineCheck(from_duckdb, from_pandas)
+#: public name -> the module that defines it now. Both modules import this one, so they are
+#: imported on first access (PEP 562 ``__getattr__``), never at import time: no import cycle,
+#: and ``import cxresearch.metrics`` does not load :mod:`cxresearch.simulate`.
+_MOVED: dict[str, str] = {
+    **dict.fromkeys(("FalseAlarmSimulation", "nps_coverage_simulation",
+                     "nps_false_alarm_simulation", "nps_interval_widths",
+                     "repeated_nps_samples"), "cxresearch.simulate.metrics"),
+    **dict.fromkeys(("EngineCheck", "check_engines", "input_errors", "suppressed_and_shown",
+                     "suppression_summary", "top_box_intervals_at_assumed_n",
+                     "top_box_pairwise_at_assumed_n"), "cxresearch.studies.measuring_01"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The moved names, imported from their new module on first access (then cached here)."""
+    home = _MOVED.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MOVED})

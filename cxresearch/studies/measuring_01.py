@@ -6,17 +6,56 @@ dedicated CX leader was appointed (``cx_leader_year``); the firm-years table rec
 leader was in post each year (``has_cx_leader``). Labelling every answer with the end-of-panel
 owner puts answers given *before* an appointment in the "CX leader" group (in the bundled
 synthetic study, 38% of them). :func:`owner_at_answer` uses the status of the answer's year.
+
+Notebook 01's tables and reporting checks (moved here from :mod:`cxresearch.metrics`, which
+still re-exports them):
+
+- published percentages without n: :func:`top_box_intervals_at_assumed_n` and
+  :func:`top_box_pairwise_at_assumed_n`;
+- small cells: :func:`suppression_summary` and :func:`suppressed_and_shown` of a
+  :func:`~cxresearch.metrics.by_segment` frame;
+- bad input is reported, not coerced: :func:`input_errors`;
+- DuckDB and pandas give identical counts: :func:`check_engines` (:class:`EngineCheck`).
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
 import numpy as np
 import pandas as pd
 
+from cxresearch import metrics as _metrics
 from cxresearch._checks import DataError, first_rows, require_columns
+from cxresearch._checks import renamed as _renamed
 from cxresearch.contract import OWNER_LABELS
+from cxresearch.metrics import (
+    _MAX_ROWS_SHOWN,
+    PROPORTION_METHODS,
+    _as_list,
+    _check_method,
+    _check_positive_int,
+    _rows,
+    aggregate_responses,
+    compare_many,
+    top_box_from_counts,
+)
 
-__all__ = ["owner_at_answer", "owner_timing_summary"]
+__all__ = [
+    "EngineCheck",
+    "check_engines",
+    "input_errors",
+    "owner_at_answer",
+    "owner_timing_summary",
+    "suppressed_and_shown",
+    "suppression_summary",
+    "top_box_intervals_at_assumed_n",
+    "top_box_pairwise_at_assumed_n",
+]
 
 
 def owner_at_answer(
@@ -97,3 +136,238 @@ def owner_timing_summary(data: pd.DataFrame) -> pd.DataFrame:
     t = t.reset_index()
     t["share_of_end_owner"] = t["answers"] / t.groupby("cx_owner_end")["answers"].transform("sum")
     return t.sort_values(["cx_owner_end", "cx_owner_then"], ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Notebook 01's tables and reporting checks (moved from cxresearch.metrics, which re-exports
+# them): published percentages without n, suppressed cells, bad input, DuckDB vs pandas counts
+# --------------------------------------------------------------------------------------------
+
+
+def _rates(rates: pd.Series | Mapping[Any, float]) -> pd.Series:
+    """Percentages by group, validated (0..100, no missing, unique labels), ranked ascending."""
+    ser = rates.copy() if isinstance(rates, pd.Series) else pd.Series(dict(rates), dtype=float)
+    name = str(ser.name) if ser.name is not None else "rates"
+    if ser.index.has_duplicates:
+        dup = list(ser.index[ser.index.duplicated()][:_MAX_ROWS_SHOWN])
+        raise ValueError(f"argument '{name}': duplicated group label(s) {dup!r}")
+    values = pd.to_numeric(ser, errors="coerce")
+    bad = (values.isna() | (values < 0) | (values > 100)).to_numpy()
+    if bad.any():
+        raise ValueError(
+            f"argument '{name}': {int(bad.sum())} missing or non-percentage value(s) (expected "
+            f"0..100) for group(s) {_rows(ser.index, bad)}"
+        )
+    frame = pd.DataFrame({"group": ser.index, "rate": values.to_numpy(dtype=float)})
+    frame = frame.sort_values(["rate", "group"], kind="stable", ignore_index=True)
+    return pd.Series(frame["rate"].to_numpy(), index=pd.Index(frame["group"], name="group"))
+
+
+@_renamed(ci="method")
+def top_box_intervals_at_assumed_n(
+    rates: pd.Series | Mapping[Any, float],
+    assumed_n: Sequence[int] = (100, 1000),
+    *,
+    method: Literal["wilson", "wald", "agresti_coull"] = "wilson",
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Intervals for published top-box percentages whose sample size is not published.
+
+    Many public tables (e.g. CMS CAHPS) give a percentage per group but not n; an interval then
+    needs an assumed n. Each rate r (percent) becomes top_box_from_counts(r n / 100, n) for
+    every ``assumed_n`` (Wilson 1927 by default). ``rates`` maps group label to percentage.
+    Groups are ranked by rate (ties by label), rank 0 the lowest. Columns: group, assumed_n,
+    rank, estimate, se, ci_low, ci_high (percent).
+
+    >>> t = top_box_intervals_at_assumed_n({"x": 81.0, "y": 70.0}, assumed_n=(100,))
+    >>> t[["group", "rank"]].values.tolist(), round(float(t["ci_high"].iloc[1]), 2)
+    ([['y', 0], ['x', 1]], 87.49)
+    """
+    ranked = _rates(rates)
+    _check_method(method, PROPORTION_METHODS[:3], "top_box")
+    frames = []
+    for n in assumed_n:
+        n = _check_positive_int(n, "assumed_n")
+        res = [top_box_from_counts(r * n / 100, n, method=method, level=level)
+               for r in ranked.to_numpy()]
+        frames.append(pd.DataFrame({
+            "group": ranked.index.to_numpy(), "assumed_n": n, "rank": np.arange(len(ranked)),
+            "estimate": [x.estimate for x in res], "se": [x.se for x in res],
+            "ci_low": [x.ci_low for x in res], "ci_high": [x.ci_high for x in res],
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def top_box_pairwise_at_assumed_n(
+    rates: pd.Series | Mapping[Any, float],
+    assumed_n: Sequence[int] = (100, 1000),
+    *,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """How many pairwise group differences are significant if each group had n answers.
+
+    For each ``assumed_n``, every pair of groups is compared with :func:`compare_many`
+    (unpooled Wald z test of two proportions) and counted as significant before and after
+    Holm's (1979) correction at 1 - ``level``. Columns: assumed_n, groups, pairs,
+    significant_unadjusted, significant_holm.
+
+    >>> t = top_box_pairwise_at_assumed_n({"a": 70, "b": 80, "c": 90}, assumed_n=(50, 500))
+    >>> t[["assumed_n", "pairs", "significant_unadjusted", "significant_holm"]].values.tolist()
+    [[50, 3, 1, 1], [500, 3, 3, 3]]
+    """
+    ranked = _rates(rates)
+    rows = []
+    for n in assumed_n:
+        n = _check_positive_int(n, "assumed_n")
+        res = {g: top_box_from_counts(r * n / 100, n, level=level)
+               for g, r in ranked.items()}
+        pairs = compare_many(res, level=level)
+        rows.append({"assumed_n": n, "groups": len(res), "pairs": len(pairs),
+                     "significant_unadjusted": int((pairs["p_value"] < 1 - level).sum()),
+                     "significant_holm": int(pairs["significant"].sum())})
+    return pd.DataFrame(rows)
+
+
+def _check_segments(data: pd.DataFrame) -> None:
+    need = ["n", "suppressed", "flag"]
+    missing = [c for c in need if c not in getattr(data, "columns", [])]
+    if missing:
+        raise ValueError(f"argument 'data': column(s) {missing} missing (use the output of "
+                         "by_segment or summarise_counts)")
+
+
+@_renamed(segments="data")
+def suppression_summary(data: pd.DataFrame) -> pd.DataFrame:
+    """How many segments (and answers) :func:`by_segment` showed, suppressed or found empty.
+
+    One row: cells, shown, suppressed, empty, answers, answers_in_suppressed (answers in the
+    suppressed cells, which are still counted in any total).
+
+    >>> from cxresearch.metrics import by_segment
+    >>> df = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 5, "nps": [9, 10, 5, 8] * 10 + [10] * 5})
+    >>> suppression_summary(by_segment(df, "g")).values.tolist()
+    [[2, 1, 1, 0, 45, 5]]
+    """
+    _check_segments(data)
+    sup = data["suppressed"].astype(bool)
+    empty = data["flag"].eq("empty")
+    return pd.DataFrame([{
+        "cells": len(data), "shown": int((~sup & ~empty).sum()),
+        "suppressed": int(sup.sum()), "empty": int(empty.sum()),
+        "answers": int(data["n"].sum()),
+        "answers_in_suppressed": int(data.loc[sup, "n"].sum()),
+    }])
+
+
+@_renamed(segments="data")
+def suppressed_and_shown(data: pd.DataFrame, k: int = 4) -> pd.DataFrame:
+    """The first ``k`` suppressed then the first ``k`` shown rows of a :func:`by_segment` frame.
+
+    >>> from cxresearch.metrics import by_segment
+    >>> df = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 5, "nps": [9, 10, 5, 8] * 10 + [10] * 5})
+    >>> suppressed_and_shown(by_segment(df, "g"), k=1)["g"].tolist()
+    ['b', 'a']
+    """
+    _check_segments(data)
+    k = _check_positive_int(k, "k")
+    sup = data["suppressed"].astype(bool)
+    shown = ~sup & data["flag"].ne("empty")
+    return pd.concat([data[sup].head(k), data[shown].head(k)])
+
+
+_SCORE_FUNCTIONS = ("nps", "csat", "ces", "top_box", "mean_score")
+
+
+def input_errors(
+    cases: Iterable[Any] | Mapping[str, Any],
+    metric: str = "nps",
+    name: str = "scores",
+    **kwargs: Any,
+) -> pd.DataFrame:
+    """Run a metric on each case of raw answers and report the error (or warning) it gives.
+
+    A checker for answer columns before a report, and a demonstration that bad input is
+    reported, not coerced: ``metric`` is one of nps, csat, ces, top_box, mean_score (extra
+    ``kwargs`` go to it); each case is passed as a Series called ``name``. Columns: case (the
+    key, or the position), ok (no error), message (the ``ValueError`` text, else any warning,
+    else ""). Only ``ValueError`` is caught.
+
+    >>> out = input_errors([[9, 10, 11], [9, 10]], name="likely_to_recommend")
+    >>> out["ok"].tolist()
+    [False, True]
+    >>> print(out["message"].iloc[0])
+    column 'likely_to_recommend': 1 value(s) outside 0..10 at rows [2]
+    """
+    if metric not in _SCORE_FUNCTIONS:
+        raise ValueError(f"argument 'metric' must be one of {_SCORE_FUNCTIONS}, got {metric!r}")
+    func = getattr(_metrics, metric)
+    items = cases.items() if isinstance(cases, Mapping) else enumerate(cases)
+    rows = []
+    for key, values in items:
+        series = pd.Series(values, name=name, dtype=object if not len(values) else None)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                func(series, **kwargs)
+                ok, message = True, "; ".join(str(w.message) for w in caught)
+            except ValueError as err:
+                ok, message = False, str(err)
+        rows.append({"case": key, "ok": ok, "message": message})
+    return pd.DataFrame(rows, columns=["case", "ok", "message"])
+
+
+@dataclass(frozen=True)
+class EngineCheck:
+    """The same answers counted by DuckDB (from a Parquet file) and by pandas (in memory)."""
+
+    duckdb_counts: pd.DataFrame = field(hash=False)
+    pandas_counts: pd.DataFrame = field(hash=False)
+
+    @property
+    def identical(self) -> bool:
+        """True when both engines returned exactly the same frame (values, dtypes, order)."""
+        return bool(self.duckdb_counts.equals(self.pandas_counts))
+
+    def summary(self) -> str:
+        """One line: whether the counts are identical, with their size."""
+        return (f"DuckDB (Parquet) and pandas counts identical: {self.identical} "
+                f"({len(self.duckdb_counts):,} rows, "
+                f"{int(self.duckdb_counts['n'].sum()):,} answers)")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The DuckDB counts (the input of :func:`summarise_counts`)."""
+        return self.duckdb_counts.copy()
+
+
+@_renamed(df="data")
+def check_engines(
+    data: pd.DataFrame,
+    by: str | Sequence[str] | None,
+    score: str,
+    weights: str | None = None,
+    *,
+    scale: tuple[float, float] | None = None,
+) -> EngineCheck:
+    """Count answers with both engines of :func:`aggregate_responses` and keep both results.
+
+    The needed columns of ``data`` are written to a temporary Parquet file (deleted afterwards)
+    that DuckDB streams, as it would a file larger than memory; pandas counts the DataFrame.
+    The caller's frame is not modified. Unweighted counts are exact integers, so the frames
+    should be identical; weighted sums may differ in the last bits (summation order).
+
+    >>> df = pd.DataFrame({"region": ["N", "N", "S", "S", "S"], "nps": [10, 6, 9, 9, 7]})
+    >>> check_engines(df, "region", "nps", scale=(0, 10)).identical
+    True
+    """
+    import tempfile
+
+    cols = [*_as_list(by), score, *([weights] if weights else [])]
+    missing = [c for c in cols if c not in data.columns]
+    if missing:
+        raise ValueError(f"column(s) {missing} not found; columns are {list(data.columns)}")
+    from_pandas = aggregate_responses(data, by, score, weights, scale=scale, engine="pandas")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "answers.parquet"
+        data[cols].to_parquet(path)
+        from_duckdb = aggregate_responses(path, by, score, weights, scale=scale)
+    return EngineCheck(from_duckdb, from_pandas)

@@ -17,8 +17,10 @@
 # computes the metrics with intervals on **real** patient-experience data (CMS CAHPS) and on
 # **synthetic** customer responses, and ends with the practical questions: how many answers a
 # ±5-point NPS needs, when two segments really differ, and which cells are too small to show.
-# All the logic lives in `cxresearch.metrics` (unit-tested against statsmodels, scipy, closed
-# forms and coverage simulations).
+# All the logic lives in the package: the metrics in `cxresearch.metrics`, the simulations with a
+# known truth in `cxresearch.simulate.metrics` and this notebook's tables in
+# `cxresearch.studies.measuring_01` (unit-tested against statsmodels, scipy, closed forms and
+# coverage simulations).
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 01 -p seed=3 ...).
@@ -38,7 +40,22 @@ from cxresearch.datasets import cms_patient_experience
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.conclusions import Conclusions, count_sentence, effect_sentence
 from cxresearch.io import load_study
-from cxresearch.studies.measuring_01 import owner_at_answer, owner_timing_summary
+from cxresearch.simulate.metrics import (
+    nps_coverage_simulation,
+    nps_false_alarm_simulation,
+    nps_interval_widths,
+    repeated_nps_samples,
+)
+from cxresearch.studies.measuring_01 import (
+    check_engines,
+    input_errors,
+    owner_at_answer,
+    owner_timing_summary,
+    suppressed_and_shown,
+    suppression_summary,
+    top_box_intervals_at_assumed_n,
+    top_box_pairwise_at_assumed_n,
+)
 
 use_style()
 study = load_study(data_dir, tables=["firms", "customers"])
@@ -73,8 +90,8 @@ print(f"{len(customers):,} customer responses from {customers['firm_id'].nunique
 
 # %%
 promoters, detractors = 0.45, 0.25  # true shares of the synthetic customers: NPS 20
-monthly = m.repeated_nps_samples(promoters, detractors, n=100, periods=12, level=level,
-                                 seed=seed).rename(columns={"period": "month"})
+monthly = repeated_nps_samples(promoters, detractors, n=100, periods=12, level=level,
+                               seed=seed).rename(columns={"period": "month"})
 monthly.set_index("month")[["estimate", "ci_low", "ci_high"]].round(1).T
 
 # %%
@@ -115,8 +132,8 @@ plt.show()
 # %%
 mixes = {"typical (40% / 20%)": (0.40, 0.20), "polarised (45% / 45%)": (0.45, 0.45),
          "strong (70% / 5%)": (0.70, 0.05)}
-width = m.nps_interval_widths(mixes, n_values=(30, 50, 100, 200, 300, 500, 1000, 2000),
-                              level=level)
+width = nps_interval_widths(mixes, n_values=(30, 50, 100, 200, 300, 500, 1000, 2000),
+                            level=level)
 width[width["n"].isin([100, 1000])].pivot(index="mix", columns="n", values="half_width").round(1)
 
 # %%
@@ -151,7 +168,7 @@ plt.show()
 # Rocks' score interval stay close to 95% from n = 30. The package defaults to adjusted Wald.
 
 # %%
-coverage = m.nps_coverage_simulation(
+coverage = nps_coverage_simulation(
     n_values=(30, 100, 1000), mixes=[(0.4, 0.2), (0.7, 0.05), (0.45, 0.45), (0.8, 0.1)],
     methods=("wald", "adjusted_wald", "score"), n_boot=n_sim, level=level, seed=seed + 1)
 coverage.pivot_table(index="n", columns="method", values="coverage", sort=False).round(3)
@@ -172,7 +189,7 @@ cms.groupby("measure")["prf_rate"].describe()[["count", "min", "50%", "max"]].ro
 
 # %%
 rating = cms[cms["measure_cd"] == "CAHPS_GRP_3"].set_index("org_nm")["prf_rate"]
-intervals = m.top_box_intervals_at_assumed_n(rating, assumed_n=(100, 1000), level=level)
+intervals = top_box_intervals_at_assumed_n(rating, assumed_n=(100, 1000), level=level)
 intervals.head(6).round(1)
 
 # %%
@@ -205,7 +222,7 @@ plt.show()
 # many comparisons? Ranking the groups is only meaningful at the larger sample size.
 
 # %%
-m.top_box_pairwise_at_assumed_n(rating, assumed_n=(100, 1000), level=level).set_index("assumed_n")
+top_box_pairwise_at_assumed_n(rating, assumed_n=(100, 1000), level=level).set_index("assumed_n")
 
 # %% [markdown]
 # ## The metrics on synthetic customer responses
@@ -309,8 +326,8 @@ Conclusions(
 # both). How often does the gap between their bare scores reach 10 points or more?
 
 # %%
-alarms = m.nps_false_alarm_simulation(promoters, detractors, n=100, n_boot=n_sim, level=level,
-                                      seed=seed + 2)
+alarms = nps_false_alarm_simulation(promoters, detractors, n=100, n_boot=n_sim, level=level,
+                                    seed=seed + 2)
 print(alarms.summary(gap=10))
 
 # %% [markdown]
@@ -348,14 +365,14 @@ m.sample_size_table(level=level)
 
 # %%
 cells = m.by_segment(customers, ["firm_id", "year"], "nps", min_n=min_n, level=level)
-m.suppression_summary(cells)
+suppression_summary(cells)
 
 # %% [markdown]
 # Four suppressed and four shown cells:
 
 # %%
 shown = ["firm_id", "year", "estimate", "ci_low", "ci_high", "n", "suppressed", "note"]
-m.suppressed_and_shown(cells, k=4)[shown].round(1)
+suppressed_and_shown(cells, k=4)[shown].round(1)
 
 # %% [markdown]
 # ## Bad input is reported, not coerced
@@ -365,7 +382,7 @@ m.suppressed_and_shown(cells, k=4)[shown].round(1)
 
 # %%
 bad = {"out of scale": [9, 10, 11, 7], "fraction": [9, 8.5, 10], "text": [9, 10, "ten", 7]}
-errors = m.input_errors(bad, "nps", name="likely_to_recommend")
+errors = input_errors(bad, "nps", name="likely_to_recommend")
 print("\n".join(errors["case"] + ": " + errors["message"]))
 
 # %% [markdown]
@@ -377,7 +394,7 @@ print("\n".join(errors["case"] + ": " + errors["message"]))
 # (`benchmarks/bench_metrics.py`) times both on 10 million answers.
 
 # %%
-engines = m.check_engines(customers, ["industry", "year"], "nps", scale=(0, 10))
+engines = check_engines(customers, ["industry", "year"], "nps", scale=(0, 10))
 print(engines.summary())
 m.summarise_counts(engines.to_frame(), ["industry", "year"], "nps", min_n=min_n, level=level) \
     [["industry", "year", "estimate", "ci_low", "ci_high", "n"]].head(5).round(1)

@@ -1,0 +1,171 @@
+"""Tests for cxresearch.simulate.metrics: the simulations of how noisy a CX metric is.
+
+Each simulation is checked against an exact or closed-form reference: the trinomial
+distribution enumerated with scipy's multinomial pmf (coverage, the gap between two identical
+groups), the Wald and adjusted-Wald half-widths (Rocks 2016) and the estimators of
+cxresearch.metrics on the same counts.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from cxresearch import metrics as m
+from cxresearch.simulate import metrics as sm
+
+# --------------------------------------------------------------------------------------------
+# Simulations of notebook 01, each against an exact or closed-form reference
+# --------------------------------------------------------------------------------------------
+
+
+def _trinomial_outcomes(n: int, p: float, d: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (P, D) outcome of n answers and its exact probability (scipy's multinomial pmf)."""
+    prom, detr = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
+    keep = prom + detr <= n
+    prom, detr = prom[keep], detr[keep]
+    x = np.column_stack([prom, n - prom - detr, detr])
+    prob = stats.multinomial.pmf(x, n, [p, 1 - p - d, d])
+    return prom, detr, prob
+
+
+def _exact_coverage(method: str, n: int, p: float, d: float) -> float:
+    prom, detr, prob = _trinomial_outcomes(n, p, d)
+    _, _, lo, hi = m.nps_interval_arrays(prom, detr, n, method=method)
+    truth = 100 * (p - d)
+    return float(prob[(lo <= truth) & (truth <= hi)].sum())
+
+
+def test_repeated_nps_samples_match_counts_and_the_sampling_distribution() -> None:
+    s = sm.repeated_nps_samples(0.45, 0.25, n=100, periods=12, seed=5)
+    assert list(s["period"]) == list(range(1, 13))
+    assert (s[["promoters", "passives", "detractors"]].sum(axis=1) == 100).all()
+    for row in s.itertuples():  # each row is nps_from_counts on that period's counts
+        r = m.nps_from_counts(row.promoters, row.passives, row.detractors)
+        assert (row.estimate, row.ci_low, row.ci_high) == (r.estimate, r.ci_low, r.ci_high)
+        assert row.covers == (r.ci_low <= 20 <= r.ci_high)
+    assert s.equals(sm.repeated_nps_samples(0.45, 0.25, n=100, periods=12, seed=5))
+    # many periods: mean and SD of the bare score match the trinomial closed form
+    big = sm.repeated_nps_samples(0.45, 0.25, n=100, periods=20_000, seed=6)
+    sd = 100 * math.sqrt((0.45 + 0.25 - 0.2**2) / 100)  # Rocks (2016)
+    assert big["estimate"].mean() == pytest.approx(20, abs=4 * sd / math.sqrt(20_000))
+    assert big["estimate"].std() == pytest.approx(sd, rel=0.02)
+    assert big["covers"].mean() == pytest.approx(_exact_coverage("adjusted_wald", 100, .45, .25),
+                                                 abs=4 * math.sqrt(0.05 * 0.95 / 20_000))
+    with pytest.raises(ValueError, match="'promoters' and 'detractors'"):
+        sm.repeated_nps_samples(0.8, 0.3)
+    with pytest.raises(ValueError, match="argument 'periods'"):
+        sm.repeated_nps_samples(0.4, 0.2, periods=0)
+
+
+def test_nps_interval_widths_follow_the_closed_forms() -> None:
+    z = stats.norm.ppf(0.975)
+    mixes = {"typical": (0.4, 0.2), "polarised": (0.45, 0.45), "strong": (0.7, 0.05)}
+    ns = (30, 100, 400, 1000)
+    wald = sm.nps_interval_widths(mixes, ns, method="wald")
+    adj = sm.nps_interval_widths(mixes, ns)
+    assert list(wald["mix"]) == [k for k in mixes for _ in ns] and list(wald["n"]) == list(ns) * 3
+    for (name, (p, d)), n in [(kv, n) for kv in mixes.items() for n in ns]:
+        row_w = wald[(wald["mix"] == name) & (wald["n"] == n)].iloc[0]
+        row_a = adj[(adj["mix"] == name) & (adj["n"] == n)].iloc[0]
+        assert row_w["half_width"] == pytest.approx(100 * z * math.sqrt((p + d - (p - d) ** 2) / n))
+        pa, da = (p * n + 0.75) / (n + 3), (d * n + 0.75) / (n + 3)
+        assert row_a["half_width"] == pytest.approx(
+            100 * z * math.sqrt((pa + da - (pa - da) ** 2) / (n + 3)))
+        assert row_a["nps"] == pytest.approx(100 * (p - d))
+    # Wald width falls exactly with 1 / sqrt(n): four times the answers, half the width
+    w = wald.set_index(["mix", "n"])["half_width"]
+    assert w[("typical", 100)] / w[("typical", 400)] == pytest.approx(2.0)
+    unnamed = sm.nps_interval_widths([(0.4, 0.2)], (100,))
+    assert unnamed["mix"].tolist() == ["40% / 20%"]
+    with pytest.raises(ValueError, match="argument 'method'"):
+        sm.nps_interval_widths(mixes, method="bootstrap")
+
+
+def test_nps_coverage_simulation_matches_exact_coverage_and_wald_undercovers() -> None:
+    n_boot = 4000
+    mixes = {"polarised": (0.45, 0.45), "strong": (0.8, 0.1)}
+    cov = sm.nps_coverage_simulation((30, 1000), mixes, ("wald", "adjusted_wald", "score"),
+                                    n_boot=n_boot, seed=11)
+    assert len(cov) == 2 * 2 * 3
+    assert set(cov.columns) >= {"n", "mix", "method", "coverage", "mc_se", "true_nps"}
+    small = cov[cov["n"] == 30].set_index(["mix", "method"])["coverage"]
+    for (name, method), c in small.items():  # exact trinomial enumeration at n = 30
+        exact = _exact_coverage(method, 30, *mixes[name])
+        assert abs(c - exact) <= 4 * math.sqrt(exact * (1 - exact) / n_boot)
+    # plain Wald under-covers at n = 30; adjusted Wald does not
+    assert small.xs("wald", level="method").mean() < 0.935
+    assert small.xs("adjusted_wald", level="method").mean() > 0.94
+    # at n = 1,000 every method is nominal within Monte Carlo error (+ 0.5 point of
+    # discreteness)
+    large = cov[cov["n"] == 1000]
+    assert (np.abs(large["coverage"] - 0.95) <= 4 * math.sqrt(0.95 * 0.05 / n_boot) + 0.005).all()
+    assert cov.equals(sm.nps_coverage_simulation((30, 1000), mixes, n_boot=n_boot, seed=11))
+
+
+def test_false_alarm_simulation_holds_its_level_and_matches_exact_gap_distribution() -> None:
+    n_boot = 4000
+    sim = sm.nps_false_alarm_simulation(0.45, 0.25, n=100, n_boot=n_boot, seed=12)
+    assert sim.n_boot == n_boot and len(sim.to_frame()) == n_boot
+    # the test's promise: ~5% false alarms, within Monte Carlo error
+    assert abs(sim.false_alarm_rate - 0.05) <= 4 * math.sqrt(0.05 * 0.95 / n_boot) + 0.005
+    assert sim.mc_se == pytest.approx(math.sqrt(sim.false_alarm_rate
+                                                * (1 - sim.false_alarm_rate) / n_boot))
+    # exact P(|gap| >= 10) from the trinomial distribution of P - D, convolved with itself
+    prom, detr, prob = _trinomial_outcomes(100, 0.45, 0.25)
+    pmf_k = np.bincount(prom - detr + 100, weights=prob, minlength=201)  # k = P - D = NPS
+    pmf_gap = np.convolve(pmf_k, pmf_k[::-1])  # index i -> gap i - 200
+    gaps = np.arange(len(pmf_gap)) - 200
+    exact = float(pmf_gap[np.abs(gaps) >= 10].sum())
+    assert abs(sim.share_with_gap(10) - exact) <= 4 * math.sqrt(exact * (1 - exact) / n_boot)
+    # each p-value equals compare() on the two results, for both methods
+    for meth in ("adjusted_wald", "wald"):
+        s = sm.nps_false_alarm_simulation(0.45, 0.25, n=60, n_boot=40, method=meth, seed=13)
+        for row in s.pairs.itertuples():
+            a = m.nps_from_counts(row.promoters_a, row.passives_a, row.detractors_a, method=meth)
+            b = m.nps_from_counts(row.promoters_b, row.passives_b, row.detractors_b, method=meth)
+            assert row.p_value == pytest.approx(m.compare(a, b).p_value, rel=1e-9, abs=1e-12)
+            assert row.gap == pytest.approx(a.estimate - b.estimate)
+    a, b, diff = sim.example_pair(10, 15, labels=("team A", "team B"))
+    assert 10 <= abs(diff.estimate) <= 15 and a.label == "team A"
+    assert diff.estimate == pytest.approx(a.estimate - b.estimate)
+    assert "declared different" in sim.summary()
+    with pytest.raises(ValueError, match="no simulated pair"):
+        sim.example_pair(150, 200)
+
+
+# --------------------------------------------------------------------------------------------
+# One vocabulary: method, n_boot; old keywords are deprecated aliases for one release
+# --------------------------------------------------------------------------------------------
+
+
+def test_old_keywords_still_work_with_a_deprecation_warning() -> None:
+    with pytest.warns(DeprecationWarning, match="keyword 'n_sim'"):
+        cov = sm.nps_coverage_simulation((30,), [(0.4, 0.2)], ("wald",), n_sim=50, seed=1)
+    assert cov.equals(sm.nps_coverage_simulation((30,), [(0.4, 0.2)], ("wald",), n_boot=50,
+                                                 seed=1))
+    cases = [
+        (sm.repeated_nps_samples, (0.4, 0.2), {"ci": "wald", "periods": 2, "seed": 0}),
+        (sm.nps_false_alarm_simulation, (0.4, 0.2), {"ci": "wald", "n_sim": 5, "seed": 0}),
+    ]
+    for func, args, kwargs in cases:
+        with pytest.warns(DeprecationWarning, match="is deprecated"):
+            func(*args, **kwargs)
+    sim = sm.nps_false_alarm_simulation(0.4, 0.2, n_boot=5, method="wald", seed=0)
+    with pytest.warns(DeprecationWarning, match="use n_boot"):
+        assert sim.n_sim == 5
+    with pytest.warns(DeprecationWarning, match="use method"):
+        assert sim.ci == "wald"
+
+
+def test_new_keywords_emit_no_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sim = sm.nps_false_alarm_simulation(0.4, 0.2, n_boot=20, method="wald", seed=0)
+        sim.summary()
+        sim.example_pair(0, 200)
+        sm.nps_coverage_simulation((30,), [(0.4, 0.2)], ("wald",), n_boot=20, seed=1)

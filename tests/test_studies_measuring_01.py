@@ -1,0 +1,148 @@
+"""Tests for notebook 01's tables and reporting checks in cxresearch.studies.measuring_01.
+
+References: statsmodels (Wilson intervals, Holm's correction), the unpooled z test of two
+proportions worked with numpy/scipy, the messages the metrics of cxresearch.metrics raise, and
+the pandas engine of cxresearch.metrics.aggregate_responses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from cxresearch import metrics as m
+from cxresearch.studies import measuring_01 as s01
+
+
+# the synthetic answers of tests/test_metrics.py (same generator, same seeds)
+def _survey(n: int = 3000, seed: int = 0, weights: bool = False) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({
+        "region": rng.choice(["north", "south", "east", "west", "tiny"], size=n,
+                             p=[0.3, 0.3, 0.2, 0.195, 0.005]),
+        "channel": rng.choice(["web", "phone"], size=n),
+        "nps": rng.integers(0, 11, size=n).astype(float),
+        "csat": rng.integers(1, 6, size=n),
+    })
+    df.loc[rng.choice(n, 25, replace=False), "nps"] = np.nan
+    if weights:
+        df["w"] = rng.uniform(0.5, 2.0, size=n)
+    return df
+
+
+# --------------------------------------------------------------------------------------------
+# Tables of notebook 01, each against an exact or closed-form reference
+# --------------------------------------------------------------------------------------------
+
+
+def test_top_box_intervals_at_assumed_n_equal_statsmodels_wilson() -> None:
+    from statsmodels.stats.proportion import proportion_confint
+
+    rates = pd.Series({"g1": 81.0, "g2": 70.0, "g3": 96.0, "g0": 81.0}, name="prf_rate")
+    out = s01.top_box_intervals_at_assumed_n(rates, assumed_n=(100, 1000))
+    assert len(out) == 8
+    first = out[out["assumed_n"] == 100]
+    assert first["group"].tolist() == ["g2", "g0", "g1", "g3"]  # ranked by rate, ties by label
+    assert first["rank"].tolist() == [0, 1, 2, 3]
+    for row in out.itertuples():
+        lo, hi = proportion_confint(rates[row.group] * row.assumed_n / 100, row.assumed_n,
+                                    method="wilson")
+        assert (row.ci_low, row.ci_high) == (pytest.approx(100 * lo), pytest.approx(100 * hi))
+        assert row.estimate == pytest.approx(rates[row.group])
+    with pytest.raises(ValueError, match=r"argument 'prf_rate': 1 missing or non-percentage"):
+        s01.top_box_intervals_at_assumed_n(pd.Series({"a": 50.0, "b": 120.0}, name="prf_rate"))
+    with pytest.raises(ValueError, match="duplicated group label"):
+        s01.top_box_intervals_at_assumed_n(pd.Series([50.0, 60.0], index=["a", "a"]))
+
+
+def test_top_box_pairwise_at_assumed_n_counts_unpooled_z_tests_and_holm() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    rates = {f"g{i}": r for i, r in enumerate([70, 74, 78, 80, 83, 86, 90, 95])}
+    out = s01.top_box_pairwise_at_assumed_n(rates, assumed_n=(100, 1000)).set_index("assumed_n")
+    for n in (100, 1000):
+        p = np.array(list(rates.values())) / 100
+        i, j = np.triu_indices(len(p), k=1)
+        z = (p[i] - p[j]) / np.sqrt(p[i] * (1 - p[i]) / n + p[j] * (1 - p[j]) / n)
+        pv = 2 * stats.norm.sf(np.abs(z))
+        assert out.loc[n, "pairs"] == len(pv) == 28 and out.loc[n, "groups"] == 8
+        assert out.loc[n, "significant_unadjusted"] == int((pv < 0.05).sum())
+        assert out.loc[n, "significant_holm"] == int(multipletests(pv, method="holm")[0].sum())
+    assert out.loc[1000, "significant_holm"] > out.loc[100, "significant_holm"]
+
+
+def test_suppression_summary_and_examples_count_small_cells() -> None:
+    df = _survey(seed=2)
+    cells = m.by_segment(df, ["region", "channel"], min_n=30)
+    sizes = df.dropna(subset=["nps"]).groupby(["region", "channel"]).size()
+    summ = s01.suppression_summary(cells).iloc[0]
+    assert summ["cells"] == len(sizes) and summ["suppressed"] == int((sizes < 30).sum())
+    assert summ["shown"] == int((sizes >= 30).sum()) and summ["empty"] == 0
+    assert summ["answers"] == int(sizes.sum())
+    assert summ["answers_in_suppressed"] == int(sizes[sizes < 30].sum())
+    ex = s01.suppressed_and_shown(cells, k=2)
+    n_sup = min(2, int((sizes < 30).sum()))
+    assert ex["suppressed"].tolist() == [True] * n_sup + [False] * 2
+    assert ex[ex["suppressed"]]["estimate"].isna().all()
+    with pytest.raises(ValueError, match="column"):
+        s01.suppression_summary(pd.DataFrame({"n": [1]}))
+
+
+def test_input_errors_report_the_messages_the_metrics_raise() -> None:
+    cases = {"out of scale": [9, 10, 11, 7], "fraction": [9, 8.5, 10],
+             "text": [9, 10, "ten", 7], "missing": [9, None, 10], "fine": [9, 10]}
+    out = s01.input_errors(cases, name="likely_to_recommend").set_index("case")
+    for key in ("out of scale", "fraction", "text"):
+        with pytest.raises(ValueError) as err:
+            m.nps(pd.Series(cases[key], name="likely_to_recommend"))
+        assert not out.loc[key, "ok"] and out.loc[key, "message"] == str(err.value)
+        assert "'likely_to_recommend'" in out.loc[key, "message"]
+    assert out.loc["missing", "ok"] and "dropped 1 missing" in out.loc["missing", "message"]
+    assert out.loc["fine", "ok"] and out.loc["fine", "message"] == ""
+    csat = s01.input_errors([[1, 5, 6]], metric="csat", name="csat")
+    assert "outside 1..5" in csat.loc[0, "message"]
+    with pytest.raises(ValueError, match="argument 'metric'"):
+        s01.input_errors([[1]], metric="median")
+
+
+def test_check_engines_counts_agree_and_leave_the_frame_untouched() -> None:
+    df = _survey(seed=5)
+    before = df.copy()
+    chk = s01.check_engines(df, ["region", "channel"], "nps", scale=(0, 10))
+    pd.testing.assert_frame_equal(df, before)
+    assert chk.identical and "identical: True" in chk.summary()
+    ref = m.aggregate_responses(df, ["region", "channel"], "nps", scale=(0, 10), engine="pandas")
+    pd.testing.assert_frame_equal(chk.to_frame(), ref)
+    assert chk.to_frame()["n"].sum() == len(df)
+    with pytest.raises(ValueError, match="not found"):
+        s01.check_engines(df, "shop", "nps")
+
+
+# --------------------------------------------------------------------------------------------
+# One vocabulary: method, data; old keywords are deprecated aliases for one release
+# --------------------------------------------------------------------------------------------
+
+
+def test_old_keywords_still_work_with_a_deprecation_warning() -> None:
+    df = pd.DataFrame({"team": ["x"] * 50 + ["y"] * 60,
+                       "nps": [10, 9, 7, 3, 10] * 10 + [8, 6, 9] * 20})
+    cases = [
+        (s01.top_box_intervals_at_assumed_n, ({"a": 50.0},), {"ci": "wald"}),
+        (s01.check_engines, (), {"df": df, "by": "team", "score": "nps"}),
+    ]
+    for func, args, kwargs in cases:
+        with pytest.warns(DeprecationWarning, match="is deprecated"):
+            func(*args, **kwargs)
+
+
+def test_suppression_helpers_take_data_and_the_old_keyword() -> None:
+    df = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 5, "nps": [9, 10, 5, 8] * 10 + [10] * 5})
+    cells = m.by_segment(df, "g")
+    assert s01.suppression_summary(data=cells).equals(s01.suppression_summary(cells))
+    with pytest.warns(DeprecationWarning, match="keyword 'segments'"):
+        old = s01.suppressed_and_shown(segments=cells, k=1)
+    assert old.equals(s01.suppressed_and_shown(cells, k=1))
+    with pytest.raises(ValueError, match=r"argument 'data': column\(s\) \['suppressed', "):
+        s01.suppression_summary(df.assign(n=1))
