@@ -24,6 +24,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cxresearch import metrics as m
+from cxresearch.simulate.metrics import nps_coverage_simulation
 
 SHARES = [(p, d) for p in (0.05, 0.2, 0.35, 0.5, 0.7, 0.9) for d in (0.05, 0.2, 0.35, 0.5)
           if p + d <= 0.95]
@@ -37,9 +38,9 @@ def _summarise(rows: list[dict], by: list[str]) -> pd.DataFrame:
 
 
 def nps_coverage(rng: np.random.Generator, reps: int) -> pd.DataFrame:
-    cov = m.nps_coverage_simulation((30, 50, 100, 300, 1000, 2000), SHARES,
-                                    ("wald", "adjusted_wald", "score"), n_sim=reps,
-                                    seed=int(rng.integers(2**32)))
+    cov = nps_coverage_simulation((30, 50, 100, 300, 1000, 2000), SHARES,
+                                  ("wald", "adjusted_wald", "score"), n_boot=reps,
+                                  seed=int(rng.integers(2**32)))
     return _summarise(cov[["method", "n", "coverage"]].to_dict("records"), ["method", "n"])
 
 
@@ -50,7 +51,7 @@ def nps_bootstrap_coverage(rng: np.random.Generator, reps: int) -> pd.DataFrame:
             hits = 0
             for i in range(reps):
                 c = rng.multinomial(n, [p, 1 - p - d, d])
-                r = m.nps_from_counts(*c, ci="bootstrap", n_boot=2000, seed=i)
+                r = m.nps_from_counts(*c, method="bootstrap", n_boot=2000, seed=i)
                 hits += r.ci_low <= 100 * (p - d) <= r.ci_high
             rows.append({"method": "bootstrap", "n": n, "coverage": hits / reps})
     return _summarise(rows, ["method", "n"])
@@ -63,7 +64,7 @@ def proportion_coverage(rng: np.random.Generator, reps: int) -> pd.DataFrame:
             xs = rng.binomial(n, p, size=reps)
             for method in ("wald", "wilson", "agresti_coull"):
                 cov = np.mean([
-                    (r := m.top_box_from_counts(int(x), n, ci=method)).ci_low <= 100 * p
+                    (r := m.top_box_from_counts(int(x), n, method=method)).ci_low <= 100 * p
                     <= r.ci_high
                     for x in xs
                 ])
