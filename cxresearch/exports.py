@@ -238,7 +238,7 @@ def _parse_delimited(text: str, suffix: str, name: str) -> tuple[list[list[str]]
         for rec in reader:
             start = prev + 1
             prev = reader.line_num
-            if not rec or all(not c.strip() for c in rec):
+            if not rec or not "".join(rec).strip():
                 continue
             rows.append(rec)
             lines.append(start)
@@ -393,7 +393,7 @@ def _second_header(rows: list[list[str]]) -> list[str]:
     """Columns whose first data row is text while every row below is a number."""
     if len(rows) < 4:
         return []
-    header, first, below = rows[0], rows[1], rows[2:]
+    header, first, below = rows[0], rows[1], rows[2:502]
     numeric, texty = [], []
     for j, cell in enumerate(header):
         name = cell.strip() or f"column {j + 1}"
@@ -561,24 +561,22 @@ def _ragged(file: str, rows: list[list[str]], lines: list[int], n_header: int, w
 
 def _numeric_column(values: pd.Series) -> tuple[pd.Series | None, dict[Any, str]]:
     """The column as numbers and the labels seen, or (None, {}) if it is text."""
-    present = values.dropna()
-    if present.empty:
+    text = values.dropna().astype(str).str.strip()
+    if text.empty:
         return None, {}
+    plain = text.str.fullmatch(_NUMBER.pattern)
     labels: dict[Any, str] = {}
-    nums: dict[Any, float] = {}
-    for idx, v in present.items():
-        s = str(v).strip()
-        if _NUMBER.match(s):
-            nums[idx] = float(s)
-            continue
-        m = _LABELLED.match(s)
-        if not m:
-            return None, {}
-        x = float(m.group(1))
-        nums[idx] = x
-        labels[int(x) if x.is_integer() else x] = m.group(2).strip()
     out = pd.Series(np.nan, index=values.index, dtype="float64")
-    out[list(nums)] = list(nums.values())
+    if not plain.all():
+        parts = text[~plain].str.extract(_LABELLED.pattern)
+        if parts[0].isna().any():
+            return None, {}
+        nums = parts[0].astype("float64")
+        out[nums.index] = nums.to_numpy()
+        for x, label in zip(nums.tolist(), parts[1].str.strip().tolist()):
+            labels.setdefault(int(x) if float(x).is_integer() else x, label)
+    if plain.any():
+        out[plain[plain].index] = text[plain].astype("float64").to_numpy()
     return _tidy_number(out), dict(sorted(labels.items()))
 
 
@@ -654,17 +652,24 @@ def _close(export: Export, key: str) -> list[str]:
     return difflib.get_close_matches(key, list(dict.fromkeys(pool)), n=3, cutoff=0.6)
 
 
+def _unmatched(export: Export, keys: list[str], what: str) -> str:
+    close = {k: _close(export, k) for k in keys}
+    close = {k: v for k, v in close.items() if v}
+    return (
+        f"{export.file}: argument {what!r} names column(s) {keys} that are not in the file (as "
+        "a column name, column id or question text)"
+        + (f"; close matches: {close}" if close else "")
+        + f"; found {[str(c) for c in export.data.columns][:30]}"
+    )
+
+
 def _resolve(export: Export, key: Any, what: str) -> str:
     if not isinstance(key, str):
         raise TypeError(f"{what}: keys must be str (a column, id or question text), got "
                         f"{type(key).__name__}")
     found = _match_key(export, key)
     if not found:
-        raise DataError(
-            f"{export.file}: argument {what!r}: {key!r} is not a column, column id or question "
-            f"text of the export; close matches: {_close(export, key)}; columns: "
-            f"{[str(c) for c in export.data.columns][:30]}"
-        )
+        raise DataError(_unmatched(export, [key], what))
     if len(found) > 1:
         raise DataError(
             f"{export.file}: argument {what!r}: the question text {key!r} belongs to "
@@ -689,14 +694,18 @@ def apply_columns(export: Export, columns: Mapping[str, str]) -> Export:
     >>> apply_columns(e, {"How likely are you to recomend us": "nps"})
     Traceback (most recent call last):
     ...
-    cxresearch._checks.DataError: q.csv: argument 'columns': 'How likely are you to recomend us'
-        is not a column, column id or question text of the export; close matches:
-        ['How likely are you to recommend us?']; columns: ['Q1']
+    cxresearch._checks.DataError: q.csv: argument 'columns' names column(s) ['How likely are
+        you to recomend us'] that are not in the file (as a column name, column id or question
+        text); close matches: {'How likely are you to recomend us': ['How likely are you to
+        recommend us?']}; found ['Q1']
     """
     if not isinstance(export, Export):
         raise TypeError(f"export must be an Export, got {type(export).__name__}")
     if not isinstance(columns, Mapping):
         raise TypeError(f"columns must be a mapping, got {type(columns).__name__}")
+    missing = [k for k in columns if isinstance(k, str) and not _match_key(export, k)]
+    if missing:
+        raise DataError(_unmatched(export, missing, "columns"))
     rename: dict[str, str] = {}
     for key, new in columns.items():
         if not isinstance(new, str) or not new:
@@ -900,10 +909,11 @@ def _read_rows_export(p: Path, source: str, encoding: str | None, sheet_name: st
     if dup:
         raise DataError(f"{p.name}: column name(s) {dup} appear more than once in the header "
                         f"(line {lines[0]}); each column needs its own name")
-    frame = pd.DataFrame([[r[j] for j in keep] for r in data_rows], columns=names,
-                         dtype="object")
-    frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)
-    frame = frame.where(frame != "", None)
+    body = data_rows if len(keep) == width else [[r[j] for j in keep] for r in data_rows]
+    frame = pd.DataFrame(body, columns=names, dtype="object")
+    for col in frame.columns:
+        s = frame[col].str.strip()
+        frame[col] = s.where(s != "", None)
     first = data_lines[0]
     offset = first if all(ln == first + i for i, ln in enumerate(data_lines)) else None
     value_labels: dict[str, dict[Any, str]] = {}

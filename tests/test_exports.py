@@ -186,7 +186,8 @@ def test_value_map_errors(tmp_path: Path) -> None:
                                         r"value_map at rows \[1, 3\] \(file lines \[3, 5\]\): "
                                         r"\['Meh', 'meh'\]"):
         read_export(p, value_map={"sat": {"Very satisfied": 5}})
-    with pytest.raises(DataError, match="'satisfaction' is not a column"):
+    with pytest.raises(DataError, match=r"'value_map' names column\(s\) \['satisfaction'\] "
+                                        r"that are not in the file .*found \['id', 'sat'\]"):
         read_export(p, value_map={"satisfaction": {"Meh": 3}})
 
 
@@ -212,8 +213,11 @@ def test_columns_by_question_text_id_or_name() -> None:
 
 def test_columns_errors() -> None:
     e = read_export(EXPORTS / "qualtrics_customers.csv")
-    with pytest.raises(DataError, match=r"'How likely are you to recomend Northwind' is not a "
-                                        r"column, column id or question text.*close matches"):
+    with pytest.raises(DataError, match=r"argument 'columns' names column\(s\) \['How likely "
+                                        r"are you to recomend Northwind'\] that are not in the "
+                                        r"file .*close matches: \{'How likely are you to "
+                                        r"recomend Northwind': \['How likely are you to "
+                                        r"recommend Northwind"):
         apply_columns(e, {"How likely are you to recomend Northwind": "nps"})
     with pytest.raises(DataError, match="several columns the name"):
         apply_columns(e, {"Q1": "nps", "Q2": "nps"})
