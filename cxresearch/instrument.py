@@ -586,11 +586,20 @@ class Instrument:
 
     def item_ranges(self) -> dict[str, tuple[float, float]]:
         """``{column: (low, high)}`` of every answer with a declared range (scale items,
-        metrics' columns, driver items when ``drivers.range`` is given)."""
+        metrics' columns, driver items when ``drivers.range`` is given).
+
+        >>> Instrument.bundled().item_ranges()["ces"]
+        (1, 7)
+        """
         return {col: rng for _, _, col, rng, _, _ in self._roles() if rng is not None}
 
     def metric_columns(self) -> dict[str, str]:
-        """``{metric name: column}``, e.g. ``{"nps": "ltr"}``."""
+        """``{metric name: column}``: the file's column for each of the contract's metrics.
+
+        >>> Instrument.from_dict({"unit": "store_id", "metrics": {
+        ...     "nps": {"column": "ltr", "range": [0, 10]}}}).metric_columns()
+        {'nps': 'ltr'}
+        """
         return {n: m.column for n, m in self.metrics.items()}
 
     def columns(self, table: str | None = None) -> tuple[str, ...]:

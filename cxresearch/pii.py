@@ -53,7 +53,7 @@ non-missing values are tested; a column is personal when more than half of them 
 - e-mail addresses (``name@domain.tld``);
 - phone numbers: 8-15 digits written only with digits, spaces and ``( ) . -``, with a
   leading ``+`` or at least one of that punctuation between digits; plain numbers (an integer
-  id), decimals and dates (``2024-05-01``) are not phone numbers;
+  id), decimals, dates (``2024-05-01``) and IP addresses are not phone numbers;
 - IPv4 or IPv6 addresses (parsed by :mod:`ipaddress`);
 - a latitude/longitude pair in one cell (``"52.52, 13.405"``: two decimals with at least two
   decimal places each, within -90..90 and -180..180).
