@@ -34,7 +34,7 @@ these data show no clear association (they allow anything from -0.98 to 2.92).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -293,3 +293,276 @@ def any_claims(objs: Iterable[Finding | Conclusions]) -> bool:
 
 
 __all__ += ["any_claims", "findings_from_table"]
+
+
+# --------------------------------------------------------------------------------------------
+# several estimates at once: the adjusted test decides the wording
+# --------------------------------------------------------------------------------------------
+
+
+def _fmt_p(p: float) -> str:
+    if p is None or not math.isfinite(float(p)):
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def holm_family(
+    data: pd.DataFrame,
+    *,
+    p_value: str = "p_value",
+    estimate: str = "estimate",
+    se: str = "se",
+    null: float = 0.0,
+    by: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """A copy of a table of estimates with Holm-adjusted p-values: one family per table (or per
+    value of ``by``).
+
+    Adds ``p_holm`` (Holm 1979, *Scand. J. Statistics* 6:65-70, via
+    :func:`cxresearch.metrics.holm`) and ``n_family`` (the comparisons adjusted for). Where
+    ``p_value`` is missing (a column absent, or NaN in a row) and ``se`` is given, the two-sided
+    normal (Wald) p-value of ``(estimate - null) / se`` is used and written to ``p_value``, e.g.
+    for bootstrap estimates with a bootstrap SE. Rows without a p-value stay out of the family
+    (``p_holm`` NaN).
+
+    >>> t = pd.DataFrame({"estimate": [1.0, 0.1, 0.5], "se": [0.2, 0.2, 0.2]})
+    >>> out = holm_family(t)
+    >>> out["p_holm"].round(4).tolist(), int(out["n_family"].iloc[0])
+    ([0.0, 0.6171, 0.0248], 3)
+    """
+    from scipy import stats
+
+    from cxresearch.metrics import holm
+
+    out = data.copy()
+    p = (pd.to_numeric(out[p_value], errors="coerce") if p_value in out
+         else pd.Series(np.nan, index=out.index))
+    if se in out and estimate in out:
+        z = (out[estimate].astype(float) - null) / out[se].astype(float)
+        wald = pd.Series(2 * stats.norm.sf(np.abs(z.to_numpy())), index=out.index)
+        p = p.fillna(wald.where(out[se].astype(float) > 0))
+    out[p_value] = p
+    pv = p.to_numpy(dtype=float)
+    p_holm = np.full(len(out), np.nan)
+    n_family = np.zeros(len(out), dtype=int)
+    keys = [by] if isinstance(by, str) else list(by or [])
+    positions = (out.groupby(keys, sort=False, dropna=False).indices.values() if keys
+                 else [np.arange(len(out))])
+    for pos in positions:
+        ok = pos[np.isfinite(pv[pos])]
+        p_holm[ok] = holm(pv[ok])
+        n_family[pos] = len(ok)
+    out["p_holm"] = p_holm
+    out["n_family"] = n_family
+    return out
+
+
+def adjusted_effect_sentence(
+    subject: str,
+    estimate: float,
+    ci_low: float,
+    ci_high: float,
+    p_adjusted: float,
+    *,
+    n_family: int,
+    adjustment: str = "Holm",
+    level: float = 0.95,
+    digits: int = 2,
+    null: float = 0.0,
+    design: Literal["association", "causal"] = "association",
+    positive: str = "positive",
+    negative: str = "negative",
+    noun: str | None = None,
+) -> Finding:
+    """The sentence for one of several estimates: the multiplicity-adjusted test decides.
+
+    The estimate is shown with its (unadjusted) interval and its adjusted p-value. It claims a
+    direction only when the adjusted p-value is below ``1 - level`` **and** the interval excludes
+    ``null`` (so a test and an interval made by different methods never contradict the
+    sentence). An interval that excludes ``null`` while the adjusted test does not is said to
+    be not enough with ``n_family`` comparisons.
+
+    Parameters
+    ----------
+    subject : str
+        What was estimated, with its unit.
+    estimate, ci_low, ci_high : float
+        The estimate and its unadjusted interval at ``level``.
+    p_adjusted : float
+        The adjusted p-value (e.g. Holm, :func:`holm_family`).
+    n_family : int
+        The number of comparisons adjusted for.
+    adjustment : str
+        The adjustment's name, for the wording.
+    level, digits, null, design, positive, negative, noun
+        As in :func:`effect_sentence`.
+
+    Returns
+    -------
+    Finding
+
+    Examples
+    --------
+    >>> f = adjusted_effect_sentence("COO vs everyone's job, growth (pp)", -3.02, -5.31, -0.73,
+    ...                              0.099, n_family=12, digits=1)
+    >>> f.claims_effect
+    False
+    >>> print(f.text)
+    **COO vs everyone's job, growth (pp)**: -3.0 (95% CI -5.3 to -0.7). The unadjusted
+    interval excludes zero, but after Holm adjustment for 12 comparisons (adjusted p = 0.099)
+    these data show no clear association.
+    >>> adjusted_effect_sentence("x", 0.6, 0.3, 0.9, 0.001, n_family=12).claims_effect
+    True
+    """
+    check_level(level)
+    if noun is None:
+        noun = "effect" if design == "causal" else "association"
+    pct = f"{level * 100:.0f}%"
+    values = [estimate, ci_low, ci_high]
+    if not all(v is not None and math.isfinite(float(v)) for v in values):
+        return Finding(f"**{subject}**: could not be estimated from these data.", False)
+    head = (f"**{subject}**: {_fmt(estimate, digits)} ({pct} CI {_fmt(ci_low, digits)} to "
+            f"{_fmt(ci_high, digits)}).")
+    null_word = "zero" if null == 0 else _fmt(null, digits)
+    excludes = ci_low > null or ci_high < null
+    adj = (f"{adjustment} adjustment for {n_family} comparison{'' if n_family == 1 else 's'} "
+           f"(adjusted p {_fmt_p(p_adjusted)})")
+    significant = p_adjusted is not None and math.isfinite(float(p_adjusted)) and \
+        p_adjusted < 1 - level
+    if significant and excludes:
+        word = positive if estimate > null else negative
+        article = "an" if word[:1].lower() in "aeiou" else "a"
+        return Finding(f"{head} After {adj}, the data show {article} {word} {noun}.", True)
+    if excludes:
+        return Finding(f"{head} The unadjusted interval excludes {null_word}, but after {adj} "
+                       f"these data show no clear {noun}.", False)
+    return Finding(f"{head} After {adj}, these data show no clear {noun} (they allow anything "
+                   f"from {_fmt(ci_low, digits)} to {_fmt(ci_high, digits)}).", False)
+
+
+def findings_from_adjusted_table(
+    data: pd.DataFrame,
+    label: str,
+    *,
+    p_adjusted: str = "p_holm",
+    estimate: str = "estimate",
+    ci_low: str = "ci_low",
+    ci_high: str = "ci_high",
+    subjects: Sequence[str] | None = None,
+    n_family: int | None = None,
+    **kwargs: Any,
+) -> tuple[Finding, ...]:
+    """One :func:`adjusted_effect_sentence` per row of a table with adjusted p-values.
+
+    ``n_family`` defaults to the table's ``n_family`` column (:func:`holm_family`), else its
+    number of rows.
+
+    >>> t = holm_family(pd.DataFrame({"term": ["a", "b"], "estimate": [1.0, 0.3],
+    ...                               "se": [0.2, 0.15], "ci_low": [0.6, 0.01],
+    ...                               "ci_high": [1.4, 0.59]}))
+    >>> [f.claims_effect for f in findings_from_adjusted_table(t, "term")]
+    [True, True]
+    """
+    require_columns(data, [label, estimate, ci_low, ci_high, p_adjusted])
+    names: Iterable[str] = subjects if subjects is not None else data[label].astype(str)
+    out = []
+    for name, (_, r) in zip(names, data.iterrows(), strict=True):
+        m = n_family if n_family is not None else (
+            int(r["n_family"]) if "n_family" in data else len(data))
+        out.append(adjusted_effect_sentence(name, float(r[estimate]), float(r[ci_low]),
+                                            float(r[ci_high]), float(r[p_adjusted]),
+                                            n_family=m, **kwargs))
+    return tuple(out)
+
+
+def criterion_sentence(
+    subject: str,
+    value: float | Mapping[str, float],
+    threshold: float,
+    *,
+    criterion: str = "criterion",
+    digits: int = 2,
+) -> Finding:
+    """Whether a statistic meets a conventional threshold (a check, not an effect).
+
+    ``value`` is one number, or several by name (then the sentence lists which meet it).
+
+    >>> print(criterion_sentence("ICC(2), engagement", 0.62, 0.70).text)
+    **ICC(2), engagement**: 0.62, below the 0.70 criterion.
+    >>> print(criterion_sentence("ICC(2)", {"culture": 0.71, "nps": 0.41}, 0.70).text)
+    **ICC(2)** against the 0.70 criterion: met by culture (0.71); not by nps (0.41).
+    """
+    if isinstance(value, Mapping):
+        met = [f"{k} ({_fmt(v, digits)})" for k, v in value.items()
+               if v is not None and math.isfinite(float(v)) and v >= threshold]
+        not_met = [f"{k} ({_fmt(v, digits)})" for k, v in value.items()
+                   if not (v is not None and math.isfinite(float(v)) and v >= threshold)]
+        parts = ([f"met by {', '.join(met)}"] if met else ["met by none"]) + (
+            [f"not by {', '.join(not_met)}"] if not_met else [])
+        return Finding(f"**{subject}** against the {_fmt(threshold, digits)} {criterion}: "
+                       f"{'; '.join(parts)}.", False, kind="check")
+    if value is None or not math.isfinite(float(value)):
+        return Finding(f"**{subject}**: could not be computed from these data.", False,
+                       kind="check")
+    where = "meets the" if value >= threshold else "below the"
+    return Finding(f"**{subject}**: {_fmt(value, digits)}, {where} {_fmt(threshold, digits)} "
+                   f"{criterion}.", False, kind="check")
+
+
+def adjusted_supported(
+    data: pd.DataFrame,
+    *,
+    p_adjusted: str = "p_holm",
+    ci_low: str = "ci_low",
+    ci_high: str = "ci_high",
+    level: float = 0.95,
+    null: float = 0.0,
+) -> pd.Series:
+    """Rows that :func:`adjusted_effect_sentence` words as a finding: adjusted p below
+    ``1 - level`` and an interval that excludes ``null`` (for :func:`count_sentence`).
+
+    >>> t = pd.DataFrame({"p_holm": [0.01, 0.01, 0.2], "ci_low": [0.1, -0.1, 0.1],
+    ...                   "ci_high": [0.5, 0.5, 0.5]})
+    >>> adjusted_supported(t).tolist()
+    [True, False, False]
+    """
+    check_level(level)
+    require_columns(data, [p_adjusted, ci_low, ci_high])
+    p = pd.to_numeric(data[p_adjusted], errors="coerce")
+    excludes = (data[ci_low] > null) | (data[ci_high] < null)
+    return (p < 1 - level) & excludes
+
+
+def power_sentence(
+    subject: str,
+    sizes: Sequence[float],
+    power: Sequence[float],
+    *,
+    target: float = 0.8,
+    unit: str = "firms",
+) -> Finding:
+    """The smallest design size whose simulated power reaches ``target`` (or that none does).
+
+    >>> print(power_sentence("CX, 8 years", [100, 300, 1000], [0.6, 0.86, 1.0]).text)
+    **CX, 8 years**: 80% power is reached with 300 firms (power 0.86); with 100, 0.60.
+    >>> print(power_sentence("growth", [100, 3000], [0.1, 0.5]).text)
+    **growth**: 80% power is not reached with up to 3,000 firms (power there 0.50).
+    """
+    pairs = sorted(zip((float(s) for s in sizes), (float(p) for p in power), strict=True))
+    if not pairs:
+        return Finding(f"**{subject}**: no power computed.", False, kind="power")
+    pct = f"{target * 100:.0f}%"
+    hit = [(s, p) for s, p in pairs if p >= target]
+    if not hit:
+        s, p = pairs[-1]
+        return Finding(f"**{subject}**: {pct} power is not reached with up to {s:,.0f} {unit} "
+                       f"(power there {p:.2f}).", False, kind="power")
+    s, p = hit[0]
+    below = [(s0, p0) for s0, p0 in pairs if s0 < s]
+    tail = f"; with {below[-1][0]:,.0f}, {below[-1][1]:.2f}" if below else ""
+    return Finding(f"**{subject}**: {pct} power is reached with {s:,.0f} {unit} (power "
+                   f"{p:.2f}){tail}.", False, kind="power")
+
+
+__all__ += ["adjusted_effect_sentence", "adjusted_supported", "criterion_sentence",
+            "findings_from_adjusted_table", "holm_family", "power_sentence"]

@@ -146,3 +146,98 @@ def test_old_keywords_of_the_notebook_helpers_still_work() -> None:
     f = pd.DataFrame({"stated_cx_priority": [5, 5, 4, 2], "cx_budget_share": [1, 3, 2, 4]})
     with pytest.warns(DeprecationWarning, match="'firms' is deprecated"):
         pd.testing.assert_frame_equal(s06.say_do_gap_summary(firms=f), s06.say_do_gap_summary(f))
+
+
+# ------------------------------------------------ owner in force each year, Holm, say/do shares
+
+
+def test_owner_status_panel_uses_the_status_of_each_year(small_study) -> None:  # type: ignore[no-untyped-def]
+    from cxresearch.studies.measuring_01 import owner_at_answer
+
+    s, panel = small_study
+    out = s06.owner_status_panel(panel, s.firms)
+    assert len(out) == len(panel) and (out.index == panel.index).all()
+    assert out["has_cx_leader"].tolist() == panel["has_cx_leader"].tolist()
+    in_post = out["has_cx_leader"].eq(1)
+    assert (out.loc[in_post, "cx_owner_then"] == "cx_leader").all()
+    pre = out["cx_owner_end"].eq("cx_leader") & ~in_post
+    assert pre.any() and (out.loc[pre, "cx_owner_then"] == "pre_leader").all()
+    assert (out.loc[pre, "owner_label"] == "CX leader not yet appointed").all()
+    rest = ~in_post & ~pre
+    assert (out.loc[rest, "cx_owner_then"] == out.loc[rest, "cx_owner_end"]).all()
+    # the same as measuring_01's labelling of the firm-years from the firm_years table
+    ref = owner_at_answer(panel[["firm_id", "year"]], s.firms, s.firm_years)
+    assert out["cx_owner_then"].tolist() == ref["cx_owner_then"].tolist()
+
+
+def test_ownership_contrasts_holm_cluster_and_labels(small_study) -> None:  # type: ignore[no-untyped-def]
+    from statsmodels.stats.multitest import multipletests
+
+    s, panel = small_study
+    status = s06.owner_status_panel(panel, s.firms)
+    outs = {"cx_sd": "CX", "revenue_growth": "growth"}
+    con = s06.ownership_contrasts(status, outs, controls=["industry"], owner="cx_owner_then",
+                                  cluster="firm_id")
+    np.testing.assert_allclose(con["p_holm"], multipletests(con["p_value"], method="holm")[1])
+    assert (con["n_family"] == len(con)).all() and len(con) == 2 * 5
+    assert set(con["owner_label"]) == {"CX leader", "CX leader not yet appointed", "CEO",
+                                       "COO", "CMO"}
+    single = ow.ownership_effects(status, "cx_sd", owner="cx_owner_then", controls=["industry"],
+                                  cluster="firm_id").contrasts
+    got = con[con["variable"] == "cx_sd"].reset_index(drop=True)
+    np.testing.assert_allclose(got["se"], single["se"])
+    # firm-clustered SEs are wider than HC3 ones that treat firm-years as independent
+    hc3 = ow.ownership_effects(status, "cx_sd", owner="cx_owner_then", controls=["industry"])
+    assert (single["se"].to_numpy() > hc3.contrasts["se"].to_numpy()).all()
+
+
+def test_event_study_table_p_values_and_holm(small_study) -> None:  # type: ignore[no-untyped-def]
+    from statsmodels.stats.multitest import multipletests
+
+    _, panel = small_study
+    outs = {"cx_sd": "CX", "revenue_growth": "growth", "contacts_log_pct": "contacts"}
+    res = s06.event_studies(panel, outs, "firm_id", "year", "first_treated")
+    tab = s06.event_study_table(res, outs)
+    for y, label in outs.items():
+        ov = res[y].overall()
+        r = tab.set_index("outcome").loc[label]
+        assert r["p_value"] == pytest.approx(2 * stats.norm.sf(abs(ov.estimate / ov.se)))
+    np.testing.assert_allclose(tab["p_holm"], multipletests(tab["p_value"], method="holm")[1])
+    np.testing.assert_allclose(tab["pretrend_p_holm"],
+                               multipletests(tab["pretrend_p"], method="holm")[1])
+
+
+def test_say_do_holm_over_say_and_do_rows_only(small_study) -> None:  # type: ignore[no-untyped-def]
+    from statsmodels.stats.multitest import multipletests
+
+    s, panel = small_study
+    firm = pd.DataFrame({"cx_sd": panel.groupby("firm_id")["cx_sd"].mean(),
+                         "revenue_growth": panel.groupby("firm_id")["revenue_growth"].mean()}
+                        ).join(s.firms.set_index("firm_id")[["stated_cx_priority",
+                                                             "cx_budget_share"]])
+    out = s06.say_do_effects_by_outcome(firm, {"cx_sd": "CX", "revenue_growth": "growth"})
+    fam = out["model"] == "say + do"
+    assert out.loc[~fam, "p_holm"].isna().all()
+    np.testing.assert_allclose(out.loc[fam, "p_holm"],
+                               multipletests(out.loc[fam, "p_value"], method="holm")[1])
+    assert (out["n_family"] == 4).all()
+
+
+def test_say_do_gap_shares_against_counts_and_wilson() -> None:
+    from statsmodels.stats.proportion import proportion_confint
+
+    rng = np.random.default_rng(8)
+    f = pd.DataFrame({"stated_cx_priority": rng.integers(1, 6, 200),
+                      "cx_budget_share": rng.gamma(2.0, 1.0, 200)})
+    out = s06.say_do_gap_shares(f).set_index("group")
+    top = f["stated_cx_priority"] >= 4
+    low = f["cx_budget_share"] < f["cx_budget_share"].median()
+    for name, mask in [("top priority", top), ("others", ~top)]:
+        k, n = int((mask & low).sum()), int(mask.sum())
+        lo, hi = proportion_confint(k, n, method="wilson")
+        r = out.loc[name]
+        assert (r["n"], r["below_median"]) == (n, k)
+        assert r["share_pct"] == pytest.approx(100 * k / n)
+        assert (r["ci_low"], r["ci_high"]) == (pytest.approx(100 * lo), pytest.approx(100 * hi))
+    # saying and funding unrelated (independent draws): about half of either group is below
+    assert abs(out.loc["top priority", "share_pct"] - 50) < 15

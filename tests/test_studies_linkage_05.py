@@ -97,3 +97,38 @@ def test_event_rate_by_group_old_keywords_and_level() -> None:
     pd.testing.assert_frame_equal(old, new)
     narrow = s05.event_rate_by_group(d, "churn", "calls", level=0.5)
     assert ((narrow["ci_high"] - narrow["ci_low"]) < (new["ci_high"] - new["ci_low"])).all()
+
+
+def test_event_rate_difference_is_the_unpooled_wald_difference() -> None:
+    rng = np.random.default_rng(12)
+    d = pd.DataFrame({"calls": rng.integers(0, 7, 800)})
+    d["churn"] = (rng.uniform(size=800) < np.where(d["calls"] >= 4, 0.45, 0.11)).astype(int)
+    r = s05.event_rate_difference(d, "churn", "calls", 4).iloc[0]
+    hi, lo = d.loc[d["calls"] >= 4, "churn"], d.loc[d["calls"] < 4, "churn"]
+    p1, p2 = hi.mean(), lo.mean()
+    se = np.sqrt(p1 * (1 - p1) / len(hi) + p2 * (1 - p2) / len(lo))
+    assert r["estimate"] == pytest.approx(100 * (p1 - p2))
+    assert r["se"] == pytest.approx(100 * se)
+    assert r["ci_low"] == pytest.approx(100 * (p1 - p2 - stats.norm.ppf(0.975) * se))
+    assert (r["n_high"], r["n_low"]) == (len(hi), len(lo))
+    with pytest.raises(ValueError, match="one side empty"):
+        s05.event_rate_difference(d, "churn", "calls", 99)
+
+
+def test_cross_lagged_paths_select_label_and_order_the_cross_paths() -> None:
+    s = sim.simulate_study(sim.StudyParams(n_firms=60, n_years=5), seed=1)
+    panel = pn.linkage_panel(s.firm_years, s.employees, s.customers)
+    clpm = pd.concat([
+        pn.cross_lagged_panel(panel, "firm_id", "year", ["ex", "cx", "revenue_growth"],
+                              error_variance={"ex": "ev_ex", "cx": "ev_cx"},
+                              contemporaneous={"cx": ["ex"]}, fixed_effects=fe).assign(model=m)
+        for fe, m in [(False, "pooled"), (True, "firm FE")]], ignore_index=True)
+    out = s05.cross_lagged_paths(clpm)
+    labels = sim.true_cross_lagged_paths(s.truth, sd_growth=1.0)["path"].tolist()
+    assert out["path"].tolist() == [label for *_, label in s05.CROSS_LAGGED_PATHS] * 2
+    assert set(out["path"]) == set(labels)
+    assert out["model"].tolist() == ["pooled"] * 4 + ["firm FE"] * 4
+    row = out[(out["path"] == "growth(t) → EX(t+1)") & (out["model"] == "pooled")]
+    ref = clpm[(clpm["from"] == "revenue_growth") & (clpm["to"] == "ex") & (clpm["lag"] == 1)
+               & (clpm["model"] == "pooled")]
+    assert row["estimate"].item() == pytest.approx(ref["estimate"].item())

@@ -5,13 +5,19 @@ Each function prepares, stacks or simulates what the notebook shows, calling the
 :mod:`cxresearch.simulate`:
 
 - :func:`leadership_panel` -- the firm-year panel with outcomes in effect units and cohorts;
+- :func:`owner_status_panel` -- each firm-year labelled with the CX owner *in force that year*
+  (a firm that appoints a CX leader later is "CX leader not yet appointed" before);
 - :func:`ownership_contrasts`, :func:`event_studies`, :func:`event_study_table`,
   :func:`say_do_effects_by_outcome`, :func:`event_study_power_by_outcome` -- several outcomes
-  at once, with the simulation's true values beside the estimates;
+  at once, with Holm-adjusted p-values over the table (one family of comparisons) and, where
+  known, the simulation's true values beside the estimates;
 - :func:`confounding_scenarios` -- the same study simulated with and without selection on
   growth, analysed three ways (this is where the simulator runs, not in an estimator);
-- :func:`say_do_gap_summary`, :func:`within_unit_sd`, :func:`effect_for_power` -- descriptive
-  figures and power inputs.
+- :func:`say_do_gap_summary`, :func:`say_do_gap_shares`, :func:`within_unit_sd`,
+  :func:`effect_for_power` -- descriptive figures and power inputs.
+
+Two meanings of "CX leader" are kept apart (see :mod:`cxresearch.contract`): here it is always
+a firm with a dedicated CX executive in post, never a firm that leads on CX.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import DataError, renamed, require_columns
+from cxresearch._checks import DataError, check_level, renamed, require_columns
+from cxresearch.contract import human_label
 from cxresearch.did import (
     EventStudyResult,
     event_study,
@@ -30,6 +37,7 @@ from cxresearch.did import (
     naive_comparison,
     twfe_static,
 )
+from cxresearch.metrics import holm
 from cxresearch.ownership import ownership_effects, say_do_effects
 from cxresearch.panel import true_score_z
 from cxresearch.regression import log_percent
@@ -41,8 +49,10 @@ __all__ = [
     "event_study_power_by_outcome",
     "event_study_table",
     "leadership_panel",
+    "owner_status_panel",
     "ownership_contrasts",
     "say_do_effects_by_outcome",
+    "say_do_gap_shares",
     "say_do_gap_summary",
     "within_unit_sd",
 ]
@@ -84,6 +94,42 @@ def leadership_panel(
     return out.merge(leader_cohorts(firms, first_year, unit=unit).reset_index(), on=unit)
 
 
+def owner_status_panel(data: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a firm-year panel with the CX owner **in force that year**.
+
+    The firms table records the owner at the *end* of the panel (``cx_owner``); a firm that
+    appoints a CX leader in 2024 was not led by one in 2021. Using
+    :func:`cxresearch.studies.measuring_01.owner_at_answer` with the panel's own per-year
+    ``has_cx_leader`` (or, without it, ``cx_leader_year``), adds ``cx_owner_then``
+    (``cx_leader`` with a leader in post that year; ``pre_leader`` in the years before a
+    later appointment, whose owner is not recorded; else the recorded owner), ``cx_owner_end``
+    and ``owner_label`` (:data:`cxresearch.contract.OWNER_LABELS`). Columns ``firm_id`` and
+    ``year``; rows and their order are kept.
+
+    >>> p = pd.DataFrame({"firm_id": ["A", "A", "B"], "year": [2020, 2023, 2020],
+    ...                   "has_cx_leader": [0, 1, 0]})
+    >>> f = pd.DataFrame({"firm_id": ["A", "B"], "cx_owner": ["cx_leader", "coo"],
+    ...                   "cx_leader_year": [2022, None]})
+    >>> owner_status_panel(p, f)["owner_label"].tolist()
+    ['CX leader not yet appointed', 'CX leader', 'COO']
+    """
+    from cxresearch.studies.measuring_01 import owner_at_answer
+
+    require_columns(data, ["firm_id", "year"])
+    keep = [c for c in ["cx_owner", "cx_leader_year"] if c in firms]
+    base = data.drop(columns=[c for c in ["cx_owner", "cx_owner_end", "cx_owner_then",
+                                          "owner_label"] if c in data])
+    if "has_cx_leader" in data:
+        status = data[["firm_id", "year", "has_cx_leader"]]
+        out = owner_at_answer(base.drop(columns="has_cx_leader"), firms[["firm_id", *keep]],
+                              status)
+        out.insert(out.columns.get_loc("cx_owner_end"), "has_cx_leader",
+                   data["has_cx_leader"].to_numpy())
+    else:
+        out = owner_at_answer(base, firms[["firm_id", *keep]])
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # several outcomes at once
 # --------------------------------------------------------------------------------------------
@@ -100,10 +146,14 @@ def ownership_contrasts(
     with true values.
 
     ``outcomes`` maps each outcome column to a display label (column ``outcome``; the column
-    name goes in ``variable``). ``true_values`` (e.g.
-    :func:`cxresearch.simulate.true_owner_effects`, columns ``outcome, owner, true_value`` keyed
-    by column name) adds ``true_value`` (NaN where none). Other keyword arguments (``level``,
-    ``cluster``...) go to :func:`~cxresearch.ownership.ownership_effects`.
+    name goes in ``variable``). ``owner_label`` is the reader's word for each owner
+    (:func:`cxresearch.contract.human_label`). ``p_holm`` is Holm's (1979) adjusted p-value
+    with every contrast of the table as one family (``n_family`` of them): several owners
+    against one reference on several outcomes are that many chances of a false alarm.
+    ``true_values`` (e.g. :func:`cxresearch.simulate.true_owner_effects`, columns ``outcome,
+    owner, true_value`` keyed by column name) adds ``true_value`` (NaN where none). Other
+    keyword arguments (``owner``, ``level``, ``cluster``...) go to
+    :func:`~cxresearch.ownership.ownership_effects`.
 
     >>> rng = np.random.default_rng(0)
     >>> d = pd.DataFrame({"cx_owner": np.repeat(["everyone", "ceo"], 50)})
@@ -118,6 +168,9 @@ def ownership_contrasts(
         for y, label in outcomes.items()
     ]
     out = pd.concat(frames, ignore_index=True)
+    out["owner_label"] = [human_label(o) for o in out["owner"]]
+    out["p_holm"] = holm(out["p_value"].to_numpy())
+    out["n_family"] = len(out)
     if true_values is not None:
         tv = true_values.rename(columns={"outcome": "variable"})[["variable", "owner",
                                                                    "true_value"]]
@@ -164,14 +217,18 @@ def event_study_table(
     given, the true value (columns ``outcome, true_value`` as
     :func:`cxresearch.simulate.true_event_study_effects` returns, keyed by outcome column).
 
-    Columns: ``outcome`` (label), ``estimate, se, ci_low, ci_high, pretrend_p, true_value``.
+    Columns: ``outcome`` (label), ``estimate, se, ci_low, ci_high, p_value, p_holm,
+    pretrend_p, pretrend_p_holm, true_value``. ``p_value`` is the normal test of the
+    post-period average; ``p_holm`` and ``pretrend_p_holm`` are Holm-adjusted over the
+    outcomes of the table (each a family of ``len(results)`` tests).
 
     >>> from cxresearch.simulate import simulate_staggered_panel
     >>> p, _ = simulate_staggered_panel(n_units=200, n_periods=6, effect=1.0,
     ...                                 effect_growth=0.0, seed=0)
     >>> tab = event_study_table(event_studies(p, ["y"], "unit", "time", "first_treated"))
-    >>> list(tab.columns)
-    ['outcome', 'estimate', 'se', 'ci_low', 'ci_high', 'pretrend_p', 'true_value']
+    >>> list(tab.columns)  # doctest: +NORMALIZE_WHITESPACE
+    ['outcome', 'estimate', 'se', 'ci_low', 'ci_high', 'p_value', 'p_holm', 'pretrend_p',
+     'pretrend_p_holm', 'true_value']
     """
     labels = dict(labels or {})
     tv = ({} if true_values is None
@@ -180,9 +237,14 @@ def event_study_table(
     for y, r in results.items():
         ov = r.overall()
         rows.append({"outcome": labels.get(y, y), "estimate": ov.estimate, "se": ov.se,
-                     "ci_low": ov.ci_low, "ci_high": ov.ci_high,
-                     "pretrend_p": r.pretrend_test().p_value, "true_value": tv.get(y, np.nan)})
-    return pd.DataFrame(rows)
+                     "ci_low": ov.ci_low, "ci_high": ov.ci_high, "p_value": ov.p_value,
+                     "p_holm": np.nan, "pretrend_p": r.pretrend_test().p_value,
+                     "pretrend_p_holm": np.nan, "true_value": tv.get(y, np.nan)})
+    out = pd.DataFrame(rows)
+    for p, adj in [("p_value", "p_holm"), ("pretrend_p", "pretrend_p_holm")]:
+        ok = out[p].notna()
+        out.loc[ok, adj] = holm(out.loc[ok, p].to_numpy())
+    return out
 
 
 def say_do_effects_by_outcome(
@@ -197,7 +259,9 @@ def say_do_effects_by_outcome(
 
     ``outcomes`` maps outcome columns to labels (column ``outcome``). ``say_effect`` maps an
     outcome column to the true coefficient of ``say`` (the simulation's ``say_do_effect`` for
-    CX); ``true_value`` is that on the ``say`` rows of that outcome, NaN elsewhere.
+    CX); ``true_value`` is that on the ``say`` rows of that outcome, NaN elsewhere. ``p_holm``
+    is Holm-adjusted over the ``say`` and ``do`` rows of every outcome (one family; the
+    ``gap`` rows re-express the same models and get NaN).
 
     >>> rng = np.random.default_rng(2)
     >>> d = pd.DataFrame({"stated_cx_priority": rng.integers(1, 6, 300),
@@ -214,7 +278,12 @@ def say_do_effects_by_outcome(
         f = f.assign(outcome=label,
                      true_value=np.where(f["term"] == "say", say_effect.get(y, np.nan), np.nan))
         frames.append(f)
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    fam = out["model"] == "say + do"
+    out["p_holm"] = np.nan
+    out.loc[fam, "p_holm"] = holm(out.loc[fam, "p_value"].to_numpy())
+    out["n_family"] = int(fam.sum())
+    return out
 
 
 @renamed(inputs="data", n_sims="n_boot")
@@ -331,6 +400,48 @@ def say_do_gap_summary(
         "value": [float(is_top.mean()), float((is_top & low).sum() / is_top.sum()),
                   float(np.corrcoef(data[say], data[do])[0, 1])],
     })
+
+
+def say_do_gap_shares(
+    data: pd.DataFrame,
+    say: str = "stated_cx_priority",
+    do: str = "cx_budget_share",
+    top: float = 4,
+    *,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Share of firms funding CX below the median, among firms that call it a top priority and
+    among the others, with Wilson intervals.
+
+    Half of *all* firms fund CX below the median by construction, so "about half of the
+    top-priority firms fund it below the median" says nothing until it is set against the
+    other firms (and against 50%, the share if saying and funding were unrelated). Rows
+    ``group`` (``"top priority"``: ``say >= top``; ``"others"``), ``n``, ``below_median``
+    (count), ``share_pct``, ``ci_low``, ``ci_high`` (Wilson 1927, as
+    :func:`cxresearch.metrics.top_box_from_counts`).
+
+    >>> f = pd.DataFrame({"stated_cx_priority": [5, 5, 4, 2, 1, 3],
+    ...                   "cx_budget_share": [1, 3, 2, 4, 0.5, 5]})
+    >>> say_do_gap_shares(f)[["group", "n", "below_median"]].values.tolist()
+    [['top priority', 3, 2], ['others', 3, 1]]
+    """
+    from cxresearch.metrics import top_box_from_counts
+
+    level = check_level(level)
+    require_columns(data, [say, do])
+    is_top = data[say] >= top
+    low = data[do] < data[do].median()
+    rows = []
+    for name, mask in [("top priority", is_top), ("others", ~is_top)]:
+        n, k = int(mask.sum()), int((mask & low).sum())
+        if n == 0:
+            rows.append({"group": name, "n": 0, "below_median": 0, "share_pct": np.nan,
+                         "ci_low": np.nan, "ci_high": np.nan})
+            continue
+        r = top_box_from_counts(k, n, level=level)
+        rows.append({"group": name, "n": n, "below_median": k, "share_pct": r.estimate,
+                     "ci_low": r.ci_low, "ci_high": r.ci_high})
+    return pd.DataFrame(rows)
 
 
 @renamed(panel="data", y="outcome")

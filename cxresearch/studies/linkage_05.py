@@ -5,8 +5,13 @@ Each function prepares or stacks what the notebook shows, calling the estimators
 
 - :func:`mediation_by_outcome` -- :func:`~cxresearch.mediation.mediation` for several outcomes;
 - :func:`event_rate_by_group` -- churn (any 0/1 outcome) rate per segment, Wilson intervals;
+- :func:`event_rate_difference` -- the event rate above a cut of a count against below it;
 - :func:`nested_wave` -- one survey wave of individuals with their firm's score, for
-  :func:`~cxresearch.multilevel.multilevel_model`.
+  :func:`~cxresearch.multilevel.multilevel_model`;
+- :func:`cross_lagged_paths` -- the four cross paths of the cross-lagged panel, labelled.
+
+Everything here is an association: between-firm mediation, linkage and the public data sets'
+cross-sections cannot tell a chain from reverse causation or confounding.
 """
 
 from __future__ import annotations
@@ -26,7 +31,17 @@ from cxresearch._checks import (
 from cxresearch.mediation import mediation
 from cxresearch.regression import standardize
 
-__all__ = ["event_rate_by_group", "mediation_by_outcome", "nested_wave"]
+__all__ = ["CROSS_LAGGED_PATHS", "cross_lagged_paths", "event_rate_by_group",
+           "event_rate_difference", "mediation_by_outcome", "nested_wave"]
+
+#: the cross paths shown for the cross-lagged panel of EX, CX and revenue growth: (from, to,
+#: label), in display order (the labels of :func:`cxresearch.simulate.true_cross_lagged_paths`)
+CROSS_LAGGED_PATHS: tuple[tuple[str, str, str], ...] = (
+    ("ex", "cx", "EX(t) → CX(t+1), direct"),
+    ("cx", "ex", "CX(t) → EX(t+1)"),
+    ("revenue_growth", "ex", "growth(t) → EX(t+1)"),
+    ("ex", "revenue_growth", "EX(t) → growth(t+1)"),
+)
 
 
 @renamed(x="exposure")
@@ -139,3 +154,66 @@ def nested_wave(
     wave = wave.assign(**{f"{outcome}_z": standardize(wave[outcome].astype(float)),
                           f"{predictor}_z": standardize(wave[predictor].astype(float))})
     return wave[[f"{outcome}_z", f"{predictor}_z", unit]].dropna()
+
+
+def event_rate_difference(
+    data: pd.DataFrame, outcome: str, by: str, at_least: float, *, level: float = 0.95
+) -> pd.DataFrame:
+    """Event rate (%) of rows with ``by >= at_least`` minus that of the other rows.
+
+    Each rate is :func:`cxresearch.metrics.top_box_from_counts`; the difference, its interval
+    and p-value are :func:`cxresearch.metrics.compare` (unpooled Wald for two independent
+    proportions). One row: ``contrast, estimate`` (percentage points), ``se, ci_low, ci_high,
+    p_value, rate_high, rate_low, n_high, n_low``. E.g. churn with four or more service calls
+    against fewer.
+
+    >>> d = pd.DataFrame({"calls": [0, 0, 1, 4, 5, 4], "churn": [0, 0, 1, 1, 1, 0]})
+    >>> r = event_rate_difference(d, "churn", "calls", 4)
+    >>> round(float(r["estimate"].iloc[0]), 2), int(r["n_high"].iloc[0])
+    (33.33, 3)
+    """
+    from cxresearch.metrics import compare, top_box_from_counts
+
+    level = check_level(level)
+    require_columns(data, [outcome, by])
+    require_numeric(data, [by])
+    rows = data[[outcome, by]].dropna()
+    high = rows[by] >= at_least
+    if high.all() or not high.any():
+        raise DataError(f"column {by!r}: the cut {at_least!r} leaves one side empty")
+    ev = rows[outcome].astype(float)
+    bad = ~ev.isin([0.0, 1.0])
+    if bad.any():
+        raise DataError(f"column {outcome!r}: {int(bad.sum())} value(s) not 0/1 at rows "
+                        f"{first_rows(bad, rows.index)}")
+    a = top_box_from_counts(int(ev[high].sum()), int(high.sum()), level=level)
+    b = top_box_from_counts(int(ev[~high].sum()), int((~high).sum()), level=level)
+    c = compare(a, b, level=level)
+    return pd.DataFrame([{"contrast": f"{by} >= {at_least:g} vs < {at_least:g}",
+                          "estimate": c.estimate, "se": c.se, "ci_low": c.ci_low,
+                          "ci_high": c.ci_high, "p_value": c.p_value, "rate_high": a.estimate,
+                          "rate_low": b.estimate, "n_high": int(high.sum()),
+                          "n_low": int((~high).sum())}])
+
+
+def cross_lagged_paths(data: pd.DataFrame) -> pd.DataFrame:
+    """The four cross paths of :func:`cxresearch.panel.cross_lagged_panel` output (lag 1), with
+    a ``path`` label, in the order of :data:`CROSS_LAGGED_PATHS` (within each ``model`` if the
+    frame stacks several).
+
+    >>> d = pd.DataFrame({"from": ["ex", "revenue_growth", "cx", "ex", "ex"],
+    ...                   "to": ["ex", "ex", "ex", "cx", "revenue_growth"],
+    ...                   "lag": [1, 1, 1, 1, 1], "estimate": [0.8, 0.1, 0.05, 0.2, 0.0]})
+    >>> cross_lagged_paths(d)["path"].tolist()[:2]
+    ['EX(t) → CX(t+1), direct', 'CX(t) → EX(t+1)']
+    """
+    require_columns(data, ["from", "to", "lag"])
+    key = pd.DataFrame([{"from": f, "to": t, "lag": 1, "path": label, "_order": k}
+                        for k, (f, t, label) in enumerate(CROSS_LAGGED_PATHS)])
+    out = data.merge(key, on=["from", "to", "lag"], how="inner")
+    sort = ["model", "_order"] if "model" in out else ["_order"]
+    if "model" in out:
+        out["_model"] = pd.Categorical(out["model"], pd.unique(data["model"]))
+        sort = ["_model", "_order"]
+    return out.sort_values(sort, kind="stable").drop(
+        columns=[c for c in ["_order", "_model"] if c in out]).reset_index(drop=True)
