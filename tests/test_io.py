@@ -84,7 +84,10 @@ def test_spss_with_column_mapping() -> None:
 def test_pii_dropped_with_report_unless_kept() -> None:
     df = read_survey(BAD / "with_pii.csv", kind="customers")
     assert df.columns.tolist() == ["respondent_id", "nps"]
-    assert df.attrs["read_report"]["dropped_pii"] == ["Full Name", "contact", "Phone"]
+    dropped = df.attrs["read_report"]["dropped_pii"]
+    assert [d["column"] for d in dropped] == ["Full Name", "contact", "Phone"]
+    assert [d["reason"] for d in dropped] == ["person_name", "email", "phone"]
+    assert all(d["evidence"] for d in dropped)  # why: a name token or what the values look like
     kept = read_survey(BAD / "with_pii.csv", kind="customers", keep_pii=["contact"])
     assert "contact" in kept.columns and "Phone" not in kept.columns
     assert "Phone" in read_survey(BAD / "with_pii.csv", kind="customers", keep_pii=True)
@@ -165,7 +168,7 @@ def test_load_study_subset_of_tables_and_excel_export(tmp_path: Path) -> None:
     pd.testing.assert_series_equal(
         loaded.customers["nps"].astype(float), s.customers["nps"].astype(float)
     )
-    assert loaded.employees.empty and "culture_1" in loaded.employees.columns
+    assert loaded.employees is None and loaded.firm_years is None  # not asked for: not read
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before, "inputs untouched"
     with pytest.raises(ValueError, match="argument 'tables': unknown table"):
         load_study(tmp_path, tables=["customer"])
