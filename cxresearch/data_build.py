@@ -6,8 +6,11 @@ seed and writes, byte-for-byte reproducibly:
 - ``firms``, ``firm_years`` as Parquet and CSV; ``employees``, ``customers`` as Parquet;
 - ``latent.parquet`` -- the answer key (firm-year EX and CX), which a real study never has;
 - ``truth.json`` (the structural coefficients) and ``params.json`` (the parameters and seed);
+- ``instrument.yml`` -- the study's instrument (:meth:`cxresearch.instrument.Instrument.bundled`:
+  unit, time, scales, metrics, segments), the file a user's own survey replaces;
 - ``datapackage.json`` -- a Frictionless Data Package descriptor: each column's type, unit,
-  allowed values and meaning (from :data:`cxresearch.io.TABLE_SPECS`);
+  allowed values, meaning and, for survey answers, the question's wording (from
+  :data:`cxresearch.io.TABLE_SPECS`);
 - ``SHA256SUMS`` -- ``sha256sum``-compatible checksums of every other file.
 
 ``verify()`` recomputes the checksums and returns a list of problems (empty when all match).
@@ -20,6 +23,8 @@ same seed and library versions give identical bytes.
 >>> files = build(d, seed=1, params=StudyParams(n_firms=10, n_years=3))
 >>> sorted(p.name for p in files)[:3]
 ['SHA256SUMS', 'customers.parquet', 'datapackage.json']
+>>> "instrument.yml" in [p.name for p in files]
+True
 >>> verify(d)
 []
 """
@@ -36,7 +41,7 @@ import pandas as pd
 from cxresearch._checks import DataError
 from cxresearch.simulate.study import StudyParams
 
-__all__ = ["CHECKSUMS", "DEFAULT_SEED", "build", "datapackage", "verify"]
+__all__ = ["CHECKSUMS", "DEFAULT_SEED", "INSTRUMENT_HEADER", "build", "datapackage", "verify"]
 
 DEFAULT_SEED = 0
 CHECKSUMS = "SHA256SUMS"
@@ -53,6 +58,12 @@ _DESCRIPTIONS = {
     "employees": "Employee survey: customer-centric culture and engagement items (Likert 1-5).",
     "customers": "Customer survey: NPS, CSAT, CES, tenure, spend, churn and referrals.",
 }
+#: the comment at the top of ``data/processed/instrument.yml``
+INSTRUMENT_HEADER = (
+    "SYNTHETIC: the instrument of the bundled simulated CX study (not a real survey).\n"
+    "Written by `python -m cxresearch data build` from cxresearch.contract. Your own survey\n"
+    "gets its own instrument.yml next to its data: see README.md, 'Rerunning on your own data'."
+)
 _LATENT_FIELDS = [
     ("firm_id", "string", "Firm identifier."),
     ("year", "integer", "Year."),
@@ -145,6 +156,18 @@ def datapackage(seed: int = DEFAULT_SEED) -> dict[str, Any]:
         resources.append(
             {"name": name, "path": f"{name}.json", "format": "json", "description": desc}
         )
+    resources.append(
+        {
+            "name": "instrument",
+            "path": "instrument.yml",
+            "format": "yaml",
+            "mediatype": "application/yaml",
+            "description": "SYNTHETIC study's instrument (cxresearch.instrument format): answers "
+            "nested in firm_id and year; the culture and engagement scales (culture_4 "
+            "reverse-keyed), the NPS, CSAT and CES metrics with their answer ranges, and the "
+            "segments industry, size_band and cx_owner (columns of firms).",
+        }
+    )
     return {
         "name": "cxresearch-synthetic-cx-study",
         "title": "Synthetic CX benchmark study (simulated; not real firms)",
@@ -195,6 +218,10 @@ def build(
     for fname, obj in files_json.items():
         _write_text(out / fname, json.dumps(obj, indent=2, sort_keys=False) + "\n")
         written.append(out / fname)
+    from cxresearch.instrument import Instrument
+
+    _write_text(out / "instrument.yml", Instrument.bundled().to_yaml(INSTRUMENT_HEADER))
+    written.append(out / "instrument.yml")
     lines = [f"{_sha256(f)}  {f.name}" for f in sorted(written, key=lambda q: q.name)]
     _write_text(out / CHECKSUMS, "\n".join(lines) + "\n")
     written.append(out / CHECKSUMS)

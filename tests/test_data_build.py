@@ -114,10 +114,36 @@ def test_datapackage_descriptor_is_consistent(tmp_path: Path) -> None:
 def test_bundled_data_is_what_the_current_code_builds(tmp_path: Path) -> None:
     """Guards against stale data: rebuild with the default seed and compare with the bundle."""
     build(tmp_path)
-    for name in ("firms.csv", "firm_years.csv", "truth.json", "params.json"):
+    for name in ("firms.csv", "firm_years.csv", "truth.json", "params.json", "instrument.yml",
+                 "datapackage.json", CHECKSUMS):
         assert (tmp_path / name).read_bytes() == (paths.PROCESSED_DIR / name).read_bytes(), name
     for name in ("employees", "customers", "latent"):
         pd.testing.assert_frame_equal(
             pd.read_parquet(tmp_path / f"{name}.parquet"),
             pd.read_parquet(paths.PROCESSED_DIR / f"{name}.parquet"),
         )
+
+
+def test_instrument_and_question_text_are_written(tmp_path: Path) -> None:
+    from cxresearch.instrument import Instrument
+    from cxresearch.io import load_study
+
+    build(tmp_path, seed=2, params=SMALL)
+    text = (tmp_path / "instrument.yml").read_text()
+    assert text.startswith("# SYNTHETIC")
+    inst = Instrument.read(tmp_path / "instrument.yml")
+    assert inst == Instrument.bundled()  # the contract's instrument, read back from the file
+    dp = json.loads((tmp_path / "datapackage.json").read_text())
+    res = {r["name"]: r for r in dp["resources"]}
+    assert res["instrument"]["path"] == "instrument.yml"
+    assert "SYNTHETIC" in res["instrument"]["description"]
+    fields = {f["name"]: f for f in res["customers"]["schema"]["fields"]}
+    assert fields["nps"]["question"].startswith("How likely is it that you would recommend")
+    emp = {f["name"]: f for f in res["employees"]["schema"]["fields"]}
+    assert emp["culture_4"]["question"] == (
+        "Internal rules get in the way of serving customers well")
+    assert "question" not in fields["respondent_id"]
+    # the built folder loads with its own instrument, checked against the data
+    study = load_study(tmp_path)
+    assert study.instrument == inst and not study.instrument_default
+    assert study.units is study.firms and study.outcomes is study.firm_years
