@@ -22,6 +22,7 @@ Typical use:
   python -m cxresearch run -p data_dir=exports/ rerun the studies on your own survey exports
                                                 (results go to runs/, never over the record)
   python -m cxresearch data build               regenerate data/processed/ (seeded, synthetic)
+  python -m cxresearch check exports/           can each notebook run on your folder? (runs nothing)
   python -m cxresearch sync                     update notebooks from their py:percent scripts
 """
 
@@ -127,6 +128,37 @@ def build_parser() -> argparse.ArgumentParser:
         "caption. `make figures` reruns the notebooks that make them.",
     )
     sub.add_parser("list", help="list the notebooks in run order with their titles")
+
+    check = sub.add_parser(
+        "check",
+        help="validate a data folder and say which notebooks can run on it (runs nothing)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="""\
+Validate a data folder without running anything, and say for each notebook whether it can
+run on it and, if not, what is missing (tables, columns, instrument sections).
+
+The folder holds your tables as .parquet, .csv, .xlsx or .sav files, named
+  customers   one row per customer answer (a respondent id, a 0-10 recommend column, ...)
+  employees   one row per employee answer (scale items)
+  firms, firm_years          the bundled study's design (answers nested in firms)
+  units, outcomes            a one-company design: one row per store/branch/team, and one row
+                             per unit and period (the instrument's unit and time)
+and, optionally, an instrument.yml saying what the answers are nested in (unit, time), the
+weight, the scales, metrics, drivers and segments. Survey platforms' exports (Qualtrics,
+SurveyMonkey, Google Forms) are read as they are; personal data are dropped when read.
+
+Prints the instrument, each table (rows, columns, personal data dropped) and one line per
+notebook: yes (what it will use; sections it will skip) or NO (what is missing).""",
+        epilog="""\
+Exit status: 0 when the instrument and every table are valid (even if some notebooks lack a
+table they need), 1 when a table or the instrument has a problem, 2 on bad usage.
+Then: python -m cxresearch run 01 -p data_dir=DATA_DIR [-p instrument=PATH]""",
+    )
+    check.add_argument("data_dir", type=Path, metavar="DATA_DIR",
+                       help="the folder with your tables (as given to -p data_dir=)")
+    check.add_argument("--instrument", type=Path, default=None, metavar="PATH",
+                       help="an instrument.yml to use instead of DATA_DIR/instrument.yml "
+                       "(as -p instrument=PATH on `run`)")
     return parser
 
 
@@ -223,6 +255,19 @@ def _cmd_list(_: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from cxresearch._checks import DataError
+    from cxresearch.check import check_folder
+
+    try:
+        result = check_folder(args.data_dir, instrument=args.instrument)
+    except (DataError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    return 0 if result.ok() else 1
+
+
 _COMMANDS = {
     "run": _cmd_run,
     "sync": _cmd_sync,
@@ -230,6 +275,7 @@ _COMMANDS = {
     "data": _cmd_data,
     "figures": _cmd_figures,
     "list": _cmd_list,
+    "check": _cmd_check,
 }
 
 

@@ -1,0 +1,122 @@
+"""Tests for cxresearch.check and ``python -m cxresearch check``: per notebook, can it run?
+
+The expected verdicts are read off the fixtures: ``tests/data/own_survey/`` (a one-company survey
+with its own instrument, see its README.md), ``tests/data/customers_only/`` (only customers.csv)
+and the bundled ``data/processed/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cxresearch import paths
+from cxresearch.check import check_folder, driver_source, needs, skipped
+from cxresearch.cli import main
+from cxresearch.io import load_study
+
+DATA = Path(__file__).parent / "data"
+OWN = DATA / "own_survey"
+ONLY = DATA / "customers_only"
+
+
+def _digests(d: Path) -> dict[str, str]:
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(d.iterdir())}
+
+
+def _verdicts(d: Path, **kw: object) -> pd.Series:
+    frame = check_folder(d, **kw).to_frame().set_index("notebook")
+    return frame["can_run"]
+
+
+def test_own_survey_folder_runs_01_to_04_and_not_the_firm_notebooks() -> None:
+    before = _digests(OWN)
+    result = check_folder(OWN)
+    frame = result.to_frame().set_index("notebook")
+    assert frame.loc[["01_measuring_cx", "02_culture_and_engagement_scales",
+                      "03_satisfaction_index_model", "04_key_drivers"], "can_run"].all()
+    assert not frame.loc["06_cx_leadership_and_governance", "can_run"]
+    assert "firms" in frame.loc["06_cx_leadership_and_governance", "missing"]
+    assert pd.isna(frame.loc["09_coding_open_answers", "can_run"])
+    uses01 = frame.loc["01_measuring_cx", "uses"]
+    assert "nps = ltr" in uses01 and "clusters store_id" in uses01 and "weight w" in uses01
+    assert "skips NPS by CX owner" in frame.loc["01_measuring_cx", "missing"]
+    assert "culture (4 items, 1-7, reverse c3)" in frame.loc[
+        "02_culture_and_engagement_scales", "uses"]
+    assert "drivers of sat: d1" in frame.loc["04_key_drivers", "uses"]
+    assert "synthetic ECSI" in frame.loc["03_satisfaction_index_model", "uses"]
+    assert result.ok()
+    text = result.summary()
+    assert "personal data dropped: email (email), phone (phone)" in text
+    assert "full_name (person_name)" in text
+    assert _digests(OWN) == before  # nothing written, nothing changed
+
+
+def test_customers_only_folder_runs_01_and_says_what_02_lacks() -> None:
+    result = check_folder(ONLY)
+    frame = result.to_frame().set_index("notebook")
+    assert frame.loc["01_measuring_cx", "can_run"]
+    assert "no clusters" in frame.loc["01_measuring_cx", "uses"]
+    assert "segments region, channel" in frame.loc["01_measuring_cx", "uses"]
+    assert not frame.loc["02_culture_and_engagement_scales", "can_run"]
+    assert "employees" in frame.loc["02_culture_and_engagement_scales", "missing"]
+    assert "default instrument" in result.instrument
+
+
+def test_bundled_data_every_notebook_can_run() -> None:
+    verdicts = _verdicts(paths.PROCESSED_DIR)
+    assert verdicts.dropna().all(), verdicts
+
+
+def test_bad_table_and_bad_instrument_are_problems(tmp_path: Path) -> None:
+    folder = tmp_path / "f"
+    shutil.copytree(OWN, folder)
+    text = (folder / "customers.csv").read_text().splitlines()
+    head = text[0].split(",")
+    row = text[1].split(",")
+    row[head.index("ltr")] = "11"
+    text[1] = ",".join(row)
+    (folder / "customers.csv").write_text("\n".join(text) + "\n")
+    result = check_folder(folder)
+    frame = result.to_frame().set_index("notebook")
+    assert not result.ok()
+    assert not frame.loc["01_measuring_cx", "can_run"]
+    assert "column 'ltr' (metrics.nps.column): 1 value(s) outside 0..10" in frame.loc[
+        "01_measuring_cx", "missing"]
+    assert frame.loc["02_culture_and_engagement_scales", "can_run"]  # employees are fine
+    bad = tmp_path / "bad.yml"
+    bad.write_text("unit: store_id\nscales:\n  culture: {items: [c1, c2], range: [7, 1]}\n")
+    result = check_folder(OWN, instrument=bad)
+    assert not result.ok() and "range: [7, 1] is inverted" in result.problems[0]
+    assert not result.to_frame().set_index("notebook").loc["01_measuring_cx", "can_run"]
+
+
+def test_cli_check_prints_and_sets_the_exit_status(capsys: pytest.CaptureFixture[str],
+                                                   tmp_path: Path) -> None:
+    assert main(["check", str(ONLY)]) == 0
+    out = capsys.readouterr().out
+    assert "01_measuring_cx" in out and "NO    missing: table(s) employees" in out
+    assert main(["check", str(tmp_path / "nowhere")]) == 2
+    assert "is not a directory" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    assert "what is missing" in capsys.readouterr().out
+
+
+def test_needs_and_skipped_sentences() -> None:
+    own = load_study(OWN, tables=["customers", "employees"])
+    assert needs(own, "01:metrics") == [] and needs(own, "04:drivers") == []
+    assert needs(own, "02:invariance") == []  # region comes from the units' table
+    missing = needs(own, "01:owners")
+    assert missing and "no firms table" in missing[0]
+    assert str(skipped("NPS by CX owner", missing)).startswith(
+        "NPS by CX owner: skipped, because the data have no firms table")
+    with pytest.raises(ValueError, match="argument 'section'"):
+        needs(own, "01:nothing")
+    assert driver_source(OWN).kind == "instrument"
+    assert driver_source(ONLY).kind == "synthetic"
+    assert "no ecsi_survey" in driver_source(ONLY).reason
