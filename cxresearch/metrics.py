@@ -91,16 +91,12 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from cxresearch._checks import renamed as _renamed
-
-if TYPE_CHECKING:  # pragma: no cover
-    import duckdb
 
 __all__ = [
     "Comparison",
@@ -1637,17 +1633,34 @@ def aggregate_responses(
     *,
     scale: tuple[float, float] | None = None,
     integer: bool | None = None,
-    engine: Literal["duckdb", "pandas"] = "duckdb",
+    cluster: str | None = None,
+    engine: Any = None,
 ) -> pd.DataFrame:
     """Count answers per segment and scale point: the sufficient statistics of every metric.
 
-    ``source`` is a DataFrame, a path (or glob) to Parquet or CSV files, or a DuckDB relation.
-    With ``engine="duckdb"`` the counting runs inside DuckDB (streaming, so files larger than
-    memory work); a DataFrame may also be counted with ``engine="pandas"``. Both engines return
-    the same frame: the ``by`` columns, ``score`` (NaN for missing answers), ``n`` (answers),
-    ``sum_w`` and ``sum_w2`` (sum of weights and of squared weights; both equal ``n`` without
-    weights), sorted by segment and score. Scores outside ``scale``, fractions on an integer
-    scale, text, and missing or negative weights raise ``ValueError`` naming the column.
+    ``source`` is a DataFrame, a path or glob to Parquet or CSV files, a directory of Parquet
+    files (a data-lake table, also ``s3://...``), a table name known to the engine, a DuckDB
+    relation or a Spark DataFrame. ``engine`` says where the counting runs:
+
+    - ``"duckdb"`` (the default; a Spark DataFrame defaults to its own session) or a DuckDB
+      connection: inside DuckDB, streaming, so files larger than memory work;
+    - ``"spark"`` (the active Spark session, else a new one from the builder: local, or the
+      Spark Connect URL in ``SPARK_REMOTE``) or a Spark session, including a Spark Connect or
+      Databricks session: on the cluster, next to the data; only the counts come back;
+    - ``"pandas"``: in memory (a DataFrame, or a file read with pandas).
+
+    DuckDB and Spark run the same SQL statement (:func:`cxresearch.engines.count_sql`) and pandas
+    the same counting, so every engine returns the same frame: the ``by`` columns (then
+    ``cluster``), ``score`` (NaN for missing answers), ``n`` (answers), ``sum_w`` and ``sum_w2``
+    (sum of weights and of squared weights; both equal ``n`` without weights), sorted by the keys
+    and score. Put a period column (month, quarter) in ``by`` to count per period; give
+    ``cluster`` (or add the cluster column to ``by``) to pass the counts to
+    :func:`summarise_counts` with ``cluster=``.
+
+    Scores outside ``scale``, fractions on an integer scale, text, infinite values, and missing,
+    infinite or negative weights raise ``DataError`` (a ``ValueError``) with the same message on
+    every engine: the column, the number of answers and, for a DataFrame, the first rows, for a
+    file or table up to three of the offending values.
 
     >>> df = pd.DataFrame({"region": ["N", "N", "S", "S", "S"], "nps": [10, 6, 9, 9, 7]})
     >>> aggregate_responses(df, by="region", score="nps", scale=(0, 10))
@@ -1658,84 +1671,31 @@ def aggregate_responses(
     3      S    9.0  2    2.0     2.0
     """
     by_cols = _as_list(by)
+    if cluster is not None:
+        if not isinstance(cluster, str):
+            raise ValueError(f"argument 'cluster' must be a column name, got "
+                             f"{type(cluster).__name__}")
+        if cluster in by_cols:
+            raise ValueError(f"column {cluster!r} is both a segment (by) and the cluster")
+        by_cols = [*by_cols, cluster]
     as_int = (scale is not None) if integer is None else integer
     if scale is not None:
         scale = _check_scale(scale)
-    if engine == "pandas":
-        if not isinstance(source, pd.DataFrame):
-            raise ValueError("argument 'engine': 'pandas' needs a DataFrame source")
-        return _aggregate_pandas(source, by_cols, score, weights, scale, as_int)
-    if engine != "duckdb":
-        raise ValueError(f"argument 'engine' must be 'duckdb' or 'pandas', got {engine!r}")
-    import duckdb
-
-    con = duckdb.connect()
-    try:
-        rel = _relation(con, source)
-        cols = list(rel.columns)
-        for c in [*by_cols, score, *([weights] if weights else [])]:
-            if c not in cols:
-                raise ValueError(f"column {c!r} not found; columns are {cols}")
-        s, qs = _quote(score), f"TRY_CAST({_quote(score)} AS DOUBLE)"
-        w = f"CAST({_quote(weights)} AS DOUBLE)" if weights else "1.0"
-        checks = [
-            (f"{s} IS NOT NULL AND {qs} IS NULL", f"column '{score}'", "non-numeric value(s)"),
-            (f"isinf({qs})", f"column '{score}'", "infinite value(s)"),
-        ]
-        if scale is not None:
-            checks.append((f"({qs} < {scale[0]!r} OR {qs} > {scale[1]!r})", f"column '{score}'",
-                           f"value(s) outside {scale[0]:g}..{scale[1]:g}"))
-        if as_int:
-            checks.append((f"{qs} <> round({qs})", f"column '{score}'",
-                           "non-integer value(s) on an integer scale"))
-        if weights:
-            wq = f"TRY_CAST({_quote(weights)} AS DOUBLE)"
-            checks.append((f"{s} IS NOT NULL AND ({wq} IS NULL OR {wq} < 0 OR isinf({wq}))",
-                           f"argument '{weights}'", "missing, infinite or negative weight(s)"))
-        select = ", ".join(f"count(*) FILTER (WHERE {cond})" for cond, _, _ in checks)
-        bad = rel.query("cx_src", f"SELECT {select} FROM cx_src").fetchall()[0]
-        for (cond, what, msg), count in zip(checks, bad):
-            if count:
-                ex = rel.query("cx_src", f"SELECT DISTINCT CAST({s} AS VARCHAR) FROM cx_src "
-                               f"WHERE {cond} ORDER BY 1 LIMIT 3").fetchall()
-                raise ValueError(f"{what}: {count} {msg} (e.g. scores {[e[0] for e in ex]!r})")
-        keys = ", ".join(_quote(c) for c in by_cols)
-        key_sel = keys + ", " if keys else ""
-        sql = (
-            f"SELECT {key_sel}{qs} AS score, count(*)::BIGINT AS n, "
-            f"sum({w})::DOUBLE AS sum_w, sum({w} * {w})::DOUBLE AS sum_w2 "
-            f"FROM cx_src GROUP BY ALL ORDER BY {key_sel}score NULLS LAST"
-        )
-        out = rel.query("cx_src", sql).df()
-    finally:
-        con.close()
-    for c in by_cols:  # DuckDB orders NULL keys last, as pandas does
-        if out[c].dtype == object and out[c].isna().any():
-            out[c] = out[c].where(out[c].notna(), np.nan)
-    out["n"] = out["n"].astype("int64")
-    return out.sort_values([*by_cols, "score"], na_position="last", kind="stable",
-                           ignore_index=True)
-
-
-def _relation(con: duckdb.DuckDBPyConnection, source: Any) -> Any:
-    import duckdb
-
-    if isinstance(source, duckdb.DuckDBPyRelation):
-        return source  # queried lazily on its own connection
     if isinstance(source, pd.DataFrame):
-        return con.from_df(source)
-    if isinstance(source, str | Path):
-        path = str(source)
-        lower = path.lower()
-        if lower.endswith((".parquet", ".parq", ".pq")):
-            return con.read_parquet(path)
-        if lower.endswith((".csv", ".csv.gz", ".tsv", ".txt")):
-            return con.read_csv(path)
-        raise ValueError(f"argument 'source': {path!r} is not a .parquet or .csv path")
-    raise ValueError(
-        f"argument 'source' must be a DataFrame, a Parquet/CSV path or a DuckDB relation, "
-        f"got {type(source).__name__}"
-    )
+        for c in [*by_cols, score, *([weights] if weights else [])]:
+            if c not in source.columns:
+                raise ValueError(f"column {c!r} not found; columns are {list(source.columns)}")
+        if isinstance(engine, str) and engine == "pandas":
+            return _aggregate_pandas(source, by_cols, score, weights, scale, as_int)
+        # a frame has row labels: validate here, so every engine names the same rows
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            _clean(source[score], source[weights] if weights else None, scale=scale,
+                   integer=as_int, name=score)
+    from cxresearch.engines import _count_answers
+
+    return _count_answers(source, by_cols, score, weights, engine=engine, scale=scale,
+                          integer=as_int)
 
 
 def _metric_from_hist(
@@ -1986,12 +1946,15 @@ def by_segment(
     cluster: str | None = None,
     n_boot: int = 10_000,
     seed: int | None = 0,
-    engine: Literal["pandas", "duckdb"] | None = None,
+    engine: Any = None,
 ) -> pd.DataFrame:
     """A metric per segment: one tidy row per segment, cells under ``min_n`` suppressed.
 
-    ``data`` is a DataFrame (counted with pandas by default) or a Parquet/CSV path or DuckDB
-    relation (counted in DuckDB). ``score`` defaults to the metric's name. Columns: the ``by``
+    ``data`` is a DataFrame (counted with pandas by default) or anything
+    :func:`aggregate_responses` reads: a Parquet/CSV path, glob or directory, a table name, a
+    DuckDB relation (counted in DuckDB by default) or a Spark DataFrame (counted by its Spark
+    session); ``engine`` is passed on (``"duckdb"``, ``"spark"``, ``"pandas"``, a DuckDB
+    connection or a Spark session). ``score`` defaults to the metric's name. Columns: the ``by``
     keys, metric, estimate, se, ci_low, ci_high, n, n_eff, n_missing, method, suppressed, flag,
     note and the counts. Categorical segments with no answers appear as ``"empty"`` rows.
 
@@ -2032,7 +1995,8 @@ def by_segment(
         raise ValueError(f"argument 'metric' must be one of {METRICS}, got {metric!r}")
     method = _segment_method(method, cluster)
     _check_cluster_column(data, cluster, by_cols)
-    eng = engine or ("pandas" if isinstance(data, pd.DataFrame) else "duckdb")
+    eng = engine if engine is not None else ("pandas" if isinstance(data, pd.DataFrame)
+                                             else None)
     keys = [*by_cols, cluster] if cluster is not None else by_cols
     counts = aggregate_responses(data, keys, col, weights, scale=sc,
                                  integer=sc is not None and metric != "mean", engine=eng)
@@ -2092,7 +2056,7 @@ def compare_segments(
         raise ValueError(f"argument 'metric' must be one of {METRICS}, got {metric!r}")
     method = _segment_method(method, cluster)
     _check_cluster_column(data, cluster, by_cols)
-    eng = "pandas" if isinstance(data, pd.DataFrame) else "duckdb"
+    eng = "pandas" if isinstance(data, pd.DataFrame) else None
     keys = [*by_cols, cluster] if cluster is not None else by_cols
     counts = aggregate_responses(data, keys, col, weights, scale=sc,
                                  integer=sc is not None and metric != "mean", engine=eng)
