@@ -6,6 +6,11 @@ Firms appoint a CX leader in different years. The estimators, each a function he
   never-treated) comparison firms, aggregated by event time (Callaway & Sant'Anna 2021), which
   staggered appointment dates do not bias; an :class:`EventStudyResult` with a pre-trend test
   (:class:`PretrendTest`) and the post-period average (:class:`EffectEstimate`);
+  with covariates (``method="reg"``, ``"ipw"``, ``"dr"``: Sant'Anna & Zhao 2020) and
+  ``anticipation`` periods;
+- :func:`placebo_test` -- fake appointment dates before the real ones;
+- :func:`event_study_by` -- the effect within levels of a firm trait and their difference
+  (leader x culture, "doing both");
 - :func:`twfe_static` -- the conventional two-way fixed-effects estimate, for comparison only
   (biased with staggered timing and growing effects; Goodman-Bacon 2021);
 - :func:`naive_comparison` -- treated against untreated firm-years (biased by selection);
@@ -41,10 +46,12 @@ __all__ = [
     "EventStudyResult",
     "PretrendTest",
     "event_study",
+    "event_study_by",
     "event_study_power",
     "event_study_result",
     "leader_cohorts",
     "naive_comparison",
+    "placebo_test",
     "power_curve",
     "twfe_static",
 ]
@@ -176,6 +183,14 @@ class EventStudyResult:
     se_method: str
     influence: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
     level: float = 0.95
+    method: str = "analytic"
+    covariates: tuple[str, ...] = ()
+    anticipation: int = 0
+
+    @property
+    def reference(self) -> int:
+        """The reference event time, ``-1 - anticipation``."""
+        return -1 - self.anticipation
 
     def to_frame(self) -> pd.DataFrame:
         """event_time, estimate, se, ci_low, ci_high, p_value, n_treated, n_cohorts, reference."""
@@ -192,7 +207,7 @@ class EventStudyResult:
         return out
 
     def pretrend_test(self) -> PretrendTest:
-        """Joint Wald test that every pre-period estimate (event time < -1) is zero.
+        """Joint Wald test that every pre-period estimate (event time < reference) is zero.
 
         ``W = theta' V^-1 theta ~ chi2(k)`` under parallel pre-trends. A non-rejection is weak
         evidence: pre-trend tests have low power and conditioning on passing them distorts
@@ -200,7 +215,7 @@ class EventStudyResult:
         """
         from scipy import stats
 
-        pre = [e for e in self.vcov.index if e < -1]
+        pre = [e for e in self.vcov.index if e < self.reference]
         if not pre:
             return PretrendTest(chi2=np.nan, df=0, p_value=np.nan)
         theta = self.estimates.set_index("event_time").loc[pre, "estimate"].to_numpy()
@@ -275,29 +290,57 @@ def _prepare_panel(
     return y, g, times, wide.index.to_numpy(), np.isfinite(y)
 
 
+def _covariate_array(data: pd.DataFrame, covariates: list[str], unit: str, time: str,
+                     units: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Covariates as units x periods x covariates (NaN where a unit-period is absent)."""
+    require_columns(data, covariates)
+    for c in covariates:
+        if not pd.api.types.is_numeric_dtype(data[c]):
+            raise DataError(f"covariate column {c!r} must be numeric, got {data[c].dtype}")
+    out = np.full((len(units), len(times), len(covariates)), np.nan)
+    for k, c in enumerate(covariates):
+        wide = data.pivot(index=unit, columns=time, values=c).reindex(index=units,
+                                                                      columns=times)
+        out[:, :, k] = wide.to_numpy(dtype=float)
+    return out
+
+
+def _check_cell_covariates(x: np.ndarray, cells: list[dict], covariates: list[str],
+                           units: np.ndarray, times: np.ndarray) -> None:
+    for cell in cells:
+        idx = cell["treated"] | cell["control"]
+        bad = idx & ~np.all(np.isfinite(x[:, cell["jb"], :]), axis=1)
+        if bad.any():
+            raise DataError(f"covariates {covariates}: missing values at base period "
+                            f"{times[cell['jb']]:g} for unit(s) {list(units[bad][:5])}")
+
+
 def _group_time_cells(
     y: np.ndarray,
     g: np.ndarray,
     times: np.ndarray,
     window: tuple[int, int],
     control: str,
+    anticipation: int = 0,
 ) -> list[dict]:
-    """Index sets for every (cohort, period) cell inside the window (universal base g-1)."""
+    """Index sets for every (cohort, period) cell inside the window (universal base
+    g - 1 - anticipation; not-yet-treated controls untreated until max(t, base) + anticipation)."""
     col = {t: j for j, t in enumerate(times)}
     obs = np.isfinite(y)
     cells = []
-    cohorts = sorted(c for c in np.unique(g[np.isfinite(g)]) if c - 1 in col)
+    ref = -1 - anticipation
+    cohorts = sorted(c for c in np.unique(g[np.isfinite(g)]) if c + ref in col)
     for c in cohorts:
-        base = c - 1
+        base = c + ref
         for e in range(window[0], window[1] + 1):
             t = c + e
-            if t not in col or e == -1:
+            if t not in col or e == ref:
                 continue
             jt, jb = col[t], col[base]
             both = obs[:, jt] & obs[:, jb]
             treated = both & (g == c)
             if control == "not_yet_treated":
-                ctrl = both & (g > max(t, base)) & (g != c)
+                ctrl = both & (g > max(t, base) + anticipation) & (g != c)
             else:
                 ctrl = both & ~np.isfinite(g)
             if treated.sum() == 0 or ctrl.sum() == 0:
@@ -310,12 +353,17 @@ def _group_time_cells(
 
 
 def _aggregate(
-    y: np.ndarray, cells: list[dict], w: np.ndarray, event_times: list[int]
+    y: np.ndarray, cells: list[dict], w: np.ndarray, event_times: list[int],
+    x: np.ndarray | None = None, estimator: str = "analytic",
 ) -> tuple[np.ndarray, np.ndarray, list[dict]]:
     """Event-time ATTs (cohort-size weighted) and per-unit influence functions.
 
-    ``w`` are unit weights (1 for the estimate, multinomial counts for the bootstrap).
+    ``w`` are unit weights (1 for the estimate, multinomial counts for the bootstrap). With
+    covariates ``x`` (units x periods x covariates, taken at each cell's base period) the cell
+    ATT is the outcome-regression, IPW or doubly robust DiD of :func:`_cell_att_cov`.
     """
+    if x is not None:
+        return _aggregate_cov(y, cells, event_times, x, estimator)
     n_units = y.shape[0]
     att_e = np.zeros(len(event_times))
     psi_e = np.zeros((n_units, len(event_times)))
@@ -348,7 +396,101 @@ def _aggregate(
 
 
 
-_METHODS = ("analytic", "bootstrap")
+def _logit_fit(xm: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Logit propensity fitted by Newton-Raphson to a step below 1e-12 (max 100 steps)."""
+    beta = np.zeros(xm.shape[1])
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-(xm @ beta)))
+        h = (xm * (p * (1 - p))[:, None]).T @ xm
+        step = np.linalg.solve(h, xm.T @ (d - p))
+        beta = beta + step
+        if np.max(np.abs(step)) < 1e-12:
+            break
+    return beta
+
+
+def _cell_att_cov(dy: np.ndarray, d: np.ndarray, xm: np.ndarray, estimator: str
+                  ) -> tuple[float, np.ndarray]:
+    """Covariate-adjusted DiD of one cell and its influence function (per unit, mean zero).
+
+    ``dy`` = Y_t - Y_base, ``d`` = 1 for the cohort, 0 for the comparison units, ``xm`` the
+    covariates with an intercept. Sant'Anna & Zhao (2020): ``"reg"`` the outcome-regression
+    DiD (Heckman, Ichimura & Todd 1997), ``"ipw"`` the normalised (Hajek) IPW DiD (Abadie
+    2005), ``"dr"`` the doubly robust DiD (their eq. 3.1, "traditional" estimator of
+    ``DRDID::drdid_panel``). Returns the ATT and ``IF_i`` so that ``Var(ATT) = sum IF_i^2 / n^2``.
+    """
+    n = len(dy)
+    ctrl = d == 0
+    beta_o = np.linalg.lstsq(xm[ctrl], dy[ctrl], rcond=None)[0]
+    out = xm @ beta_o
+    xpx_inv = np.linalg.inv((xm[ctrl]).T @ xm[ctrl] / n)
+    lin_ols = ((1 - d) * (dy - out))[:, None] * xm @ xpx_inv
+    if estimator == "reg":
+        mean_d = d.mean()
+        eta_t = np.mean(d * dy) / mean_d
+        eta_c = np.mean(d * out) / mean_d
+        inf_t = (d * dy - d * eta_t) / mean_d
+        m1 = np.mean(d[:, None] * xm, axis=0)
+        inf_c = (d * out - d * eta_c + lin_ols @ m1) / mean_d
+        return float(eta_t - eta_c), inf_t - inf_c
+    beta_p = _logit_fit(xm, d)
+    ps = np.minimum(1 / (1 + np.exp(-(xm @ beta_p))), 1 - 1e-6)
+    hess = np.linalg.inv((xm * (ps * (1 - ps))[:, None]).T @ xm) * n
+    lin_ps = ((d - ps)[:, None] * xm) @ hess
+    w_t = d
+    w_c = ps * (1 - d) / (1 - ps)
+    if estimator == "ipw":
+        eta_t = np.mean(w_t * dy) / w_t.mean()
+        eta_c = np.mean(w_c * dy) / w_c.mean()
+        inf_t = (w_t * dy - w_t * eta_t) / w_t.mean()
+        m2 = np.mean((w_c * (dy - eta_c))[:, None] * xm, axis=0)
+        inf_c = (w_c * dy - w_c * eta_c + lin_ps @ m2) / w_c.mean()
+        return float(eta_t - eta_c), inf_t - inf_c
+    r = dy - out
+    eta_t = np.mean(w_t * r) / w_t.mean()
+    eta_c = np.mean(w_c * r) / w_c.mean()
+    m1 = np.mean(w_t[:, None] * xm, axis=0)
+    inf_t = (w_t * r - w_t * eta_t - lin_ols @ m1) / w_t.mean()
+    m2 = np.mean((w_c * (r - eta_c))[:, None] * xm, axis=0)
+    m3 = np.mean(w_c[:, None] * xm, axis=0)
+    inf_c = (w_c * r - w_c * eta_c + lin_ps @ m2 - lin_ols @ m3) / w_c.mean()
+    return float(eta_t - eta_c), inf_t - inf_c
+
+
+def _aggregate_cov(
+    y: np.ndarray, cells: list[dict], event_times: list[int], x: np.ndarray, estimator: str
+) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+    """:func:`_aggregate` with covariate-adjusted cells (analytic influence functions)."""
+    n_units = y.shape[0]
+    att_e = np.zeros(len(event_times))
+    psi_e = np.zeros((n_units, len(event_times)))
+    mass = np.zeros(len(event_times))
+    rows = []
+    pos = {e: k for k, e in enumerate(event_times)}
+    for cell in cells:
+        idx = np.flatnonzero(cell["treated"] | cell["control"])
+        dy = y[idx, cell["jt"]] - y[idx, cell["jb"]]
+        dd = cell["treated"][idx].astype(float)
+        xm = np.column_stack([np.ones(len(idx)), x[idx, cell["jb"], :]])
+        att, inf = _cell_att_cov(dy, dd, xm, estimator)
+        psi = np.zeros(n_units)
+        psi[idx] = inf / len(idx)
+        nt = float(dd.sum())
+        k = pos[cell["event_time"]]
+        att_e[k] += nt * att
+        psi_e[:, k] += nt * psi
+        mass[k] += nt
+        rows.append(
+            {"cohort": cell["cohort"], "time": cell["time"], "event_time": cell["event_time"],
+             "att": att, "se": float(np.sqrt(np.sum(psi**2))), "n_treated": nt,
+             "n_control": float(len(idx) - nt)}
+        )
+    att_e = att_e / mass
+    psi_e = psi_e / mass
+    return att_e, psi_e, rows
+
+
+_METHODS = ("analytic", "bootstrap", "reg", "ipw", "dr")
 
 
 @renamed(panel="data", se="method")
@@ -361,8 +503,10 @@ def event_study(
     *,
     window: tuple[int, int] = (-3, 3),
     control: str = "not_yet_treated",
-    cluster: str | None = None,
+    covariates: Sequence[str] | None = None,
     method: str = "analytic",
+    anticipation: int = 0,
+    cluster: str | None = None,
     n_boot: int = 499,
     seed: int | None = 0,
     level: float = 0.95,
@@ -404,10 +548,27 @@ def event_study(
         Event times reported, ``lo <= -1 <= hi``.
     control : {"not_yet_treated", "never_treated"}
         The comparison units.
+    covariates : sequence of str, optional
+        Numeric covariates for conditional parallel trends, taken at each cell's base period
+        (use time-invariant traits, or pre-treatment values); need ``method`` "reg", "ipw" or
+        "dr".
+    method : {"analytic", "bootstrap", "reg", "ipw", "dr"}
+        ``"analytic"`` (default): unconditional DiD with influence-function SEs;
+        ``"bootstrap"``: the same estimates with a cluster bootstrap (formerly ``se``);
+        with ``covariates``: ``"reg"`` outcome-regression DiD (Heckman, Ichimura & Todd 1997),
+        ``"ipw"`` normalised inverse-probability-weighted DiD (Abadie 2005) or ``"dr"`` doubly
+        robust DiD (Sant'Anna & Zhao 2020, consistent if either the propensity score or the
+        outcome regression is right), each with analytic influence-function SEs that include
+        the estimation of the nuisance models. Without covariates all five give the same
+        estimates.
+    anticipation : int
+        Periods before the official appointment in which the effect may already start
+        (Callaway & Sant'Anna 2021, Assumption 3): the base period becomes
+        ``g - 1 - anticipation`` (the reference row ``-1 - anticipation``), comparison units
+        must be untreated until ``max(t, base) + anticipation``, and event times between the
+        reference and 0 estimate the anticipation effects.
     cluster : str, optional
         A column constant within unit to cluster the SEs by (default: the unit).
-    method : {"analytic", "bootstrap"}
-        Influence-function SEs, or a cluster bootstrap. Formerly ``se``.
     n_boot : int
         Bootstrap replications (``method="bootstrap"``).
     seed : int or None
@@ -432,6 +593,12 @@ def event_study(
     heterogeneous treatment effects. *J. Econometrics* 225(2), 175-199.
     Roth, J. (2022). Pretest with caution: event-study estimates after testing for parallel
     trends. *American Economic Review: Insights* 4(3), 305-322.
+    Sant'Anna, P. H. C. & Zhao, J. (2020). Doubly robust difference-in-differences estimators.
+    *J. Econometrics* 219(1), 101-122.
+    Abadie, A. (2005). Semiparametric difference-in-differences estimators. *Review of
+    Economic Studies* 72(1), 1-19.
+    Heckman, J., Ichimura, H. & Todd, P. (1997). Matching as an econometric evaluation
+    estimator. *Review of Economic Studies* 64(4), 605-654.
 
     Examples
     --------
@@ -444,6 +611,16 @@ def event_study(
     [1.0, 1.5, 2.0]
     >>> round(es.overall().estimate, 2), round(es.pretrend_test().p_value, 2)
     (1.38, 0.66)
+
+    Conditional parallel trends: a firm trait ``x`` drives both appointment and the trend.
+
+    >>> from cxresearch.simulate.threats import simulate_threat_panel
+    >>> p, truth = simulate_threat_panel("confounding", n_units=600, seed=2)
+    >>> dr = event_study(p, "y", "unit", "time", "first_treated", covariates=["x"],
+    ...                  method="dr")
+    >>> plain = event_study(p, "y", "unit", "time", "first_treated")
+    >>> round(dr.overall().estimate, 1), round(plain.overall().estimate, 1)
+    (1.3, 1.8)
     """
     from scipy import stats
 
@@ -454,17 +631,33 @@ def event_study(
     if not lo <= -1 <= hi or lo >= hi:
         raise DataError(f"window must contain -1 and have lo < hi, got {window}")
     if method not in _METHODS:
-        raise DataError(f"method must be 'analytic' or 'bootstrap', got {method!r}")
+        raise DataError(f"method must be one of {_METHODS}, got {method!r}")
+    if isinstance(anticipation, bool) or not isinstance(anticipation, (int, np.integer)) \
+            or anticipation < 0:
+        raise DataError(f"anticipation must be an int >= 0, got {anticipation!r}")
+    anticipation = int(anticipation)
+    if not lo <= -1 - anticipation:
+        raise DataError(f"window must contain the reference period {-1 - anticipation} "
+                        f"(anticipation={anticipation}), got {window}")
+    covariates = list(covariates) if covariates is not None else []
+    if covariates and method in ("analytic", "bootstrap"):
+        raise DataError(f"covariates {covariates} need method='reg', 'ipw' or 'dr' "
+                        f"(got method={method!r})")
     if method == "bootstrap":
         n_boot = check_n_boot(n_boot, minimum=2)
         seed = check_seed(seed)
     y, g, times, units, _ = _prepare_panel(data, outcome, unit, time, first_treated)
+    x = _covariate_array(data, covariates, unit, time, units, times) if covariates else None
     # Units treated in or before the first observed period have no pre-period: they are neither
     # treated units with a base period nor valid controls.
-    always = np.isfinite(g) & (g <= np.nanmin(times))
+    always = np.isfinite(g) & (g <= np.nanmin(times) + anticipation)
     keep = ~always
     y, g, units = y[keep], g[keep], units[keep]
-    cells = _group_time_cells(y, g, times, (lo, hi), control)
+    if x is not None:
+        x = x[keep]
+    cells = _group_time_cells(y, g, times, (lo, hi), control, anticipation)
+    if x is not None:
+        _check_cell_covariates(x, cells, covariates, units, times)
     if not cells:
         raise DataError(
             "event_study: no (cohort, period) cell has both treated and comparison units "
@@ -472,7 +665,8 @@ def event_study(
         )
     event_times = sorted({c["event_time"] for c in cells})
     ones = np.ones(len(g))
-    att_e, psi_e, rows = _aggregate(y, cells, ones, event_times)
+    estimator = method if covariates else "analytic"
+    att_e, psi_e, rows = _aggregate(y, cells, ones, event_times, x, estimator)
     if cluster is None:
         cl_codes = np.arange(len(g))
     else:
@@ -512,7 +706,8 @@ def event_study(
     est["n_cohorts"] = est["event_time"].map(n_coh).astype(int)
     est["reference"] = False
     ref = pd.DataFrame(
-        {"event_time": [-1], "estimate": [0.0], "se": [0.0], "ci_low": [0.0], "ci_high": [0.0],
+        {"event_time": [-1 - anticipation], "estimate": [0.0], "se": [0.0], "ci_low": [0.0],
+         "ci_high": [0.0],
          "p_value": [np.nan], "n_treated": [int(np.isfinite(g).sum())],
          "n_cohorts": [len(np.unique(g[np.isfinite(g)]))], "reference": [True]}
     )
@@ -529,7 +724,169 @@ def event_study(
         se_method=method if cluster is None else f"{method}, clustered by {cluster}",
         influence=psi_e,
         level=level,
+        method=method if covariates else ("analytic" if method in ("reg", "ipw", "dr")
+                                          else method),
+        covariates=tuple(covariates),
+        anticipation=anticipation,
     )
+
+
+@renamed(panel="data")
+def placebo_test(
+    data: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    first_treated: str,
+    *,
+    shift: int = 2,
+    control: str = "not_yet_treated",
+    covariates: Sequence[str] | None = None,
+    method: str = "analytic",
+    level: float = 0.95,
+) -> EffectEstimate:
+    """Placebo test with fake appointment dates ``shift`` periods before the real ones.
+
+    Only the periods before each firm's real appointment are kept (never-treated firms keep
+    all), every appointment is moved ``shift`` periods earlier, and :func:`event_study` runs
+    on that panel with window ``(-2, shift - 1)``. Its post-period average estimates the
+    "effect" of an appointment that had not happened yet: under parallel trends it is zero,
+    and an interval that excludes zero flags a pre-existing divergence (a slump before the
+    appointment, anticipation, a trend).
+
+    Parameters
+    ----------
+    data, outcome, unit, time, first_treated : as in :func:`event_study`
+    shift : int
+        How many periods earlier the fake appointments are (>= 1).
+    control, covariates, method : as in :func:`event_study`
+    level : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    EffectEstimate
+        The placebo effect (method ``"placebo, appointment moved k periods earlier"``).
+
+    References
+    ----------
+    Callaway, B. & Sant'Anna, P. H. C. (2021). *J. Econometrics* 225(2), 200-230.
+    Roth, J., Sant'Anna, P. H. C., Bilinski, A. & Poe, J. (2023). What's trending in
+    difference-in-differences? *J. Econometrics* 235(2), 2218-2244.
+
+    Examples
+    --------
+    >>> from cxresearch.simulate.threats import simulate_threat_panel
+    >>> p, _ = simulate_threat_panel("parallel", n_units=800, n_periods=10, seed=0)
+    >>> pl = placebo_test(p, "y", "unit", "time", "first_treated", shift=2)
+    >>> bool(pl.ci_low < 0 < pl.ci_high)
+    True
+    """
+    level = check_level(level)
+    if isinstance(shift, bool) or not isinstance(shift, (int, np.integer)) or shift < 1:
+        raise DataError(f"shift must be an int >= 1, got {shift!r}")
+    require_columns(data, [outcome, unit, time, first_treated])
+    ft = pd.to_numeric(data[first_treated], errors="coerce").astype(float)
+    before = ft.isna() | (data[time].to_numpy(dtype=float) < ft)
+    work = data.loc[before.to_numpy()].copy()
+    fake = pd.to_numeric(work[first_treated], errors="coerce").astype(float) - shift
+    work[first_treated] = fake
+    res = event_study(work, outcome, unit, time, first_treated, window=(-2, int(shift) - 1),
+                      control=control, covariates=covariates, method=method, level=level)
+    ov = res.overall()
+    return EffectEstimate.wald(ov.estimate, ov.se, level,
+                               method=f"placebo, appointment moved {shift} periods earlier",
+                               n_event_times=ov.n_event_times)
+
+
+@renamed(panel="data")
+def event_study_by(
+    data: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    first_treated: str,
+    by: str,
+    *,
+    window: tuple[int, int] = (-3, 3),
+    control: str = "not_yet_treated",
+    covariates: Sequence[str] | None = None,
+    method: str = "analytic",
+    anticipation: int = 0,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Effect of the appointment within each level of a firm trait, and their difference.
+
+    "Doing both": does a dedicated CX leader pay off more where employees are empowered? Split
+    the firms by ``by`` (constant within firm, e.g. ``culture`` 0/1), run :func:`event_study`
+    within each group (treated firms compared with comparison firms of the same group), and
+    contrast the post-period averages. The groups are disjoint sets of firms, so the difference
+    ``ATT(b2) - ATT(b1)`` has variance ``se1^2 + se2^2``; it estimates the leader x trait
+    interaction (effect modification, not the causal effect of the trait itself, which is
+    not randomised).
+
+    Parameters
+    ----------
+    data, outcome, unit, time, first_treated : as in :func:`event_study`
+    by : str
+        A firm-level column with two or more levels.
+    window, control, covariates, method, anticipation : as in :func:`event_study`
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        ``by, estimate, se, ci_low, ci_high, p_value, n_units``: one row per level, then one
+        ``"<last> - <first>"`` difference row for each later level against the first.
+
+    References
+    ----------
+    Callaway, B. & Sant'Anna, P. H. C. (2021). *J. Econometrics* 225(2), 200-230.
+    VanderWeele, T. J. (2009). On the distinction between interaction and effect
+    modification. *Epidemiology* 20(6), 863-871.
+
+    Examples
+    --------
+    >>> from cxresearch.simulate.threats import simulate_threat_panel
+    >>> p, truth = simulate_threat_panel("culture", n_units=1000, seed=0)
+    >>> out = event_study_by(p, "y", "unit", "time", "first_treated", by="culture")
+    >>> out["by"].tolist()
+    ['0', '1', '1 - 0']
+    >>> round(float(out["estimate"].iloc[2]), 1)
+    1.4
+    """
+    from scipy import stats
+
+    level = check_level(level)
+    require_columns(data, [by, unit])
+    per_unit = data.groupby(unit, sort=True)[by]
+    if (per_unit.nunique(dropna=False) > 1).any():
+        bad = list(per_unit.nunique()[per_unit.nunique() > 1].index[:5])
+        raise DataError(f"column {by!r} must be constant within {unit!r}; varies in {bad}")
+    levels = sorted(data[by].dropna().unique())
+    if len(levels) < 2:
+        raise DataError(f"column {by!r} needs at least two levels, got {levels}")
+    z = _z_crit(level)
+    recs = []
+    for lv in levels:
+        sub = data[data[by] == lv]
+        res = event_study(sub, outcome, unit, time, first_treated, window=window,
+                          control=control, covariates=covariates, method=method,
+                          anticipation=anticipation, level=level)
+        ov = res.overall()
+        recs.append({"by": str(lv), "estimate": ov.estimate, "se": ov.se,
+                     "n_units": res.n_units})
+    for r in recs[1:]:
+        recs.append({"by": f"{r['by']} - {recs[0]['by']}",
+                     "estimate": r["estimate"] - recs[0]["estimate"],
+                     "se": float(np.hypot(r["se"], recs[0]["se"])),
+                     "n_units": r["n_units"] + recs[0]["n_units"]})
+    out = pd.DataFrame(recs)
+    out["ci_low"] = out["estimate"] - z * out["se"]
+    out["ci_high"] = out["estimate"] + z * out["se"]
+    out["p_value"] = 2 * stats.norm.sf(np.abs(out["estimate"] / out["se"]))
+    return out[["by", "estimate", "se", "ci_low", "ci_high", "p_value", "n_units"]]
 
 
 #: the positional order of the old ``event_study_result`` after its first five arguments
