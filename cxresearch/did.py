@@ -472,6 +472,10 @@ def _aggregate_cov(
         dy = y[idx, cell["jt"]] - y[idx, cell["jb"]]
         dd = cell["treated"][idx].astype(float)
         xm = np.column_stack([np.ones(len(idx)), x[idx, cell["jb"], :]])
+        if np.linalg.matrix_rank(xm[dd == 0]) < xm.shape[1]:
+            raise DataError(
+                f"covariates are constant or collinear among the comparison units of cohort "
+                f"{cell['cohort']:g}, period {cell['time']:g}; drop or combine them")
         att, inf = _cell_att_cov(dy, dd, xm, estimator)
         psi = np.zeros(n_units)
         psi[idx] = inf / len(idx)

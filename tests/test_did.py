@@ -285,3 +285,125 @@ def test_old_names_and_keywords_still_work_with_a_deprecation_warning() -> None:
     pd.testing.assert_frame_equal(dep, ref)
     with pytest.raises(TypeError, match="both"):
         did.power_curve(simulate, est, grid, alpha=0.1, level=0.9)
+
+
+# ------------------------------------------------------------------ issue 17: covariates, DR
+
+
+#: csdid 0.4.3 (drdid 1.1.7), ATTgt(..., control_group=["notyettreated"], xformla="y ~ x")
+#: .fit(est_method=..., base_period="universal", bstrap=False) on
+#: tests/data/causal/confounding_panel.csv; scripts/peers/csdid_reference.py prints them
+#: (full output in scripts/peers/csdid_reference.out). (cohort, time): (att, analytic se)
+CSDID_GT = {
+    "dr": {(2, 3): (1.2840835221, 0.1513595036), (3, 5): (1.7596515294, 0.1813599822),
+           (4, 1): (-0.0921136041, 0.1545149067), (5, 7): (1.4940050402, 0.2067610494)},
+    "reg": {(2, 3): (1.3001480865, 0.1507461611), (3, 5): (1.7792540881, 0.1804149821),
+            (4, 1): (-0.1268574790, 0.1548089623), (5, 7): (1.5329239972, 0.2044914201)},
+    "ipw": {(2, 3): (1.2681718842, 0.1506227437), (3, 5): (1.8151741256, 0.1890014791),
+            (4, 1): (-0.0471590686, 0.1558961681), (5, 7): (1.5709055377, 0.2119129797)},
+}
+
+
+def _confounding_panel() -> pd.DataFrame:
+    from pathlib import Path
+
+    d = pd.read_csv(Path(__file__).parent / "data/causal/confounding_panel.csv")
+    d["first_treated"] = d["first_treated"].replace(0, np.nan)  # csdid's 0 = never treated
+    return d
+
+
+@pytest.mark.parametrize("method", ["dr", "reg", "ipw"])
+def test_covariate_adjusted_group_time_atts_match_csdid(method: str) -> None:
+    d = _confounding_panel()
+    res = did.event_study(d, "y", "unit", "time", "first_treated", window=(-7, 7),
+                          covariates=["x"], method=method)
+    gt = res.group_time.set_index(["cohort", "time"])
+    for (c, t), (att, se) in CSDID_GT[method].items():
+        assert gt.loc[(c, t), "att"] == pytest.approx(att, abs=1e-8)
+        assert gt.loc[(c, t), "se"] == pytest.approx(se, rel=1e-7)
+    assert res.method == method and res.covariates == ("x",)
+
+
+def test_default_method_is_unchanged_and_covariate_free_methods_agree() -> None:
+    panel, _ = sim.simulate_staggered_panel(n_units=300, n_periods=8, seed=1)
+    base = did.event_study(panel, "y", "unit", "time", "first_treated", window=(-2, 2))
+    # the pinned doctest numbers of the default estimator
+    assert base.to_frame()["estimate"].round(1).tolist() == [-0.0, 0.0, 0.8, 1.3, 2.0]
+    assert round(base.overall().estimate, 2) == 1.38
+    panel["one"] = 1.0
+    panel["z"] = np.random.default_rng(0).normal(size=len(panel))
+    panel["z"] = panel.groupby("unit")["z"].transform("first")
+    for m in ("reg", "ipw", "dr"):
+        with pytest.raises(ValueError, match="collinear"):
+            did.event_study(panel, "y", "unit", "time", "first_treated", window=(-2, 2),
+                            covariates=["one"], method=m)
+    with pytest.raises(ValueError, match="need method"):
+        did.event_study(panel, "y", "unit", "time", "first_treated", covariates=["z"])
+    # an irrelevant covariate moves the estimate by little against its SE
+    reg = did.event_study(panel, "y", "unit", "time", "first_treated", window=(-2, 2),
+                          covariates=["z"], method="reg").overall()
+    assert abs(reg.estimate - base.overall().estimate) < 0.5 * reg.se
+
+
+def test_dr_removes_time_varying_confounding_that_biases_plain_did() -> None:
+    from cxresearch.simulate.threats import simulate_threat_panel
+
+    p, truth = simulate_threat_panel("confounding", n_units=3000, n_periods=8, seed=3)
+    tr = truth.set_index("event_time")["att"].loc[[0, 1, 2, 3]].mean()
+    plain = did.event_study(p, "y", "unit", "time", "first_treated").overall()
+    for m in ("dr", "reg", "ipw"):
+        ov = did.event_study(p, "y", "unit", "time", "first_treated", covariates=["x"],
+                             method=m).overall()
+        assert abs(ov.estimate - tr) < 3 * ov.se, m
+    assert plain.estimate - tr > 5 * plain.se
+
+
+def test_anticipation_shifts_the_base_period_and_removes_the_bias() -> None:
+    from cxresearch.simulate.threats import simulate_threat_panel
+
+    p, truth = simulate_threat_panel("anticipation", n_units=3000, n_periods=10, lead=1,
+                                     seed=4)
+    tr = truth.set_index("event_time")["att"]
+    naive = did.event_study(p, "y", "unit", "time", "first_treated").to_frame()
+    ant = did.event_study(p, "y", "unit", "time", "first_treated", anticipation=1)
+    est = ant.to_frame().set_index("event_time")
+    assert ant.reference == -2 and bool(est.loc[-2, "reference"])
+    for e in (-1, 0, 1, 2):  # e = -1 estimates the anticipation effect (truth 0.5)
+        assert abs(est.loc[e, "estimate"] - tr.loc[e]) < 3.5 * est.loc[e, "se"], e
+    naive0 = naive.set_index("event_time").loc[0]
+    assert tr.loc[0] - naive0.estimate > 5 * naive0.se  # base period already treated
+    assert ant.pretrend_test().df == 1  # only e = -3 is a pre-period now
+    with pytest.raises(ValueError, match="reference period"):
+        did.event_study(p, "y", "unit", "time", "first_treated", window=(-1, 2),
+                        anticipation=1)
+
+
+def test_placebo_test_flags_a_slump_and_passes_under_parallel_trends() -> None:
+    from cxresearch.simulate.threats import simulate_threat_panel
+
+    ok, _ = simulate_threat_panel("parallel", n_units=1500, seed=5)
+    pl = did.placebo_test(ok, "y", "unit", "time", "first_treated", shift=2)
+    assert pl.ci_low < 0 < pl.ci_high
+    assert "placebo" in pl.summary()
+    dip, _ = simulate_threat_panel("slump", n_units=1500, strength=1.5, seed=5)
+    pl = did.placebo_test(dip, "y", "unit", "time", "first_treated", shift=2)
+    assert pl.ci_high < 0  # the slump before appointment shows as a fake negative effect
+    with pytest.raises(ValueError, match="shift"):
+        did.placebo_test(ok, "y", "unit", "time", "first_treated", shift=0)
+
+
+def test_event_study_by_recovers_the_leader_by_culture_interaction() -> None:
+    from cxresearch.simulate.threats import simulate_threat_panel
+
+    p, truth = simulate_threat_panel("culture", n_units=3000, seed=6)
+    tr = truth.set_index("event_time").loc[[0, 1, 2, 3]]
+    out = did.event_study_by(p, "y", "unit", "time", "first_treated", by="culture")
+    out = out.set_index("by")
+    for lv, col in (("0", "att_culture0"), ("1", "att_culture1")):
+        assert abs(out.loc[lv, "estimate"] - tr[col].mean()) < 3 * out.loc[lv, "se"]
+    diff = tr["att_culture1"].mean() - tr["att_culture0"].mean()
+    assert abs(out.loc["1 - 0", "estimate"] - diff) < 3 * out.loc["1 - 0", "se"]
+    assert out.loc["1 - 0", "ci_low"] > 0
+    p.loc[p.index[0], "culture"] = 1 - p.loc[p.index[0], "culture"]
+    with pytest.raises(ValueError, match="constant within"):
+        did.event_study_by(p, "y", "unit", "time", "first_treated", by="culture")
