@@ -121,12 +121,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="output directory (default: data/processed/ or $CXRESEARCH_PROCESSED_DIR)",
     )
 
-    sub.add_parser(
+    figures = sub.add_parser(
         "figures",
-        help="list the published figures (figures/manifest.json) with their captions",
+        help="list the published figures, or export chosen ones with a CREDITS.txt",
         description="List every figure in figures/manifest.json: name, source notebook, "
-        "caption. `make figures` reruns the notebooks that make them.",
+        "caption. With --export DIR, copy the chosen figures (--name, --format) to DIR with a "
+        "CREDITS.txt holding their captions, alt texts, sources, data provenance and suggested "
+        "citations, ready to hand to an editor. `make figures` reruns the notebooks that "
+        "make them.",
     )
+    figures.add_argument("--export", type=Path, default=None, metavar="DIR",
+                         help="copy the chosen figures and a CREDITS.txt to DIR")
+    figures.add_argument("--format", default="png,svg,pdf,csv", metavar="LIST",
+                         help="with --export: comma-separated formats from png, svg, pdf, csv "
+                         "(default: all four)")
+    figures.add_argument("--name", default="*", metavar="PATTERN",
+                         help="figure-name pattern(s), comma-separated, e.g. '03_*,06_event*' "
+                         "(default: all)")
     sub.add_parser("list", help="list the notebooks in run order with their titles")
 
     check = sub.add_parser(
@@ -222,15 +233,30 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-def _cmd_figures(_: argparse.Namespace) -> int:
-    from cxresearch.figures import load_manifest
+def _cmd_figures(args: argparse.Namespace) -> int:
+    import fnmatch
+
+    from cxresearch.figures import export_figures, load_manifest
 
     manifest = load_manifest()
     if not manifest:
         print("no figures yet: run `make run` or `python -m cxresearch run`")
         return 0
+    if args.export is not None:
+        try:
+            result = export_figures(args.export, formats=args.format.split(","),
+                                    names=args.name)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        for path in result.files:
+            print(path.name)
+        print(result.summary(), file=sys.stderr if result.missing else sys.stdout)
+        return 1 if result.missing else 0
+    patterns = [p.strip() for p in args.name.split(",") if p.strip()]
     for name, entry in sorted(manifest.items()):
-        print(f"{name}  [{entry.get('source', '?')}]\n    {entry.get('caption', '')}")
+        if any(fnmatch.fnmatch(name, p) for p in patterns):
+            print(f"{name}  [{entry.get('source', '?')}]\n    {entry.get('caption', '')}")
     return 0
 
 

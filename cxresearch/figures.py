@@ -1,11 +1,14 @@
 """The house figure style and :func:`save_figure`, the one way figures leave a notebook.
 
 Every published figure is written as ``figures/NAME.png`` (for articles and the web),
-``figures/NAME.svg`` (for editing), ``figures/NAME.csv`` (the data plotted, so a reader can check
-or redraw it) and an entry in ``figures/manifest.json`` (caption, alt text, source notebook, the
-files). Output is byte-for-byte reproducible: PNG and SVG carry no dates or software versions,
-SVG element ids come from a fixed hash salt, CSVs use fixed line endings and float format, and
-the manifest is written with sorted keys.
+``figures/NAME.svg`` (for editing), ``figures/NAME.pdf`` (for print: vector, fonts embedded as
+TrueType, laid out at exactly the figure's column width, 3.5 or 7.2 in), ``figures/NAME.csv`` (the
+data plotted, so a reader can check or redraw it) and an entry in ``figures/manifest.json``
+(caption, alt text, source notebook, the files, and the facts that
+:mod:`cxresearch.figure_checks` checks: axis labels, legend overlaps, category labels). Output is
+byte-for-byte reproducible: PNG, SVG and PDF carry no dates or software versions, SVG and PDF
+coordinates are rounded to 1/1000 pt, SVG element ids come from a fixed hash salt, CSVs use fixed
+line endings and float format, and the manifest is written with sorted keys.
 
 The palette is Okabe & Ito's (2008) colour-blind-safe set, "Color Universal Design"
 (https://jfly.uni-koeln.de/color/), which stays distinguishable under the common colour-vision
@@ -25,7 +28,7 @@ Example
 ...                         alt_text="Bar chart: segment B scores higher than A.",
 ...                         source="doctest", directory=d)
 ...     sorted(p.name for p in saved.files)
-['demo.csv', 'demo.png', 'demo.svg']
+['demo.csv', 'demo.pdf', 'demo.png', 'demo.svg']
 >>> plt.close(fig)
 """
 
@@ -36,7 +39,8 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterator
+import warnings
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,9 +53,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 __all__ = [
+    "EVIDENCE",
+    "EXPORT_FORMATS",
     "FIGSIZE",
     "OKABE_ITO",
+    "ExportResult",
     "SavedFigure",
+    "export_figures",
     "load_manifest",
     "save_figure",
     "use_style",
@@ -75,6 +83,9 @@ FIGSIZE: dict[str, tuple[float, float]] = {
     "double": (7.2, 3.6),
     "web": (8.0, 4.5),
 }
+
+#: the kinds of data a figure can show (its badge in the gallery; see cxresearch.site)
+EVIDENCE: tuple[str, ...] = ("synthetic", "real", "fictional")
 
 _DPI = 200
 _SVG_HASH_SALT = "cxresearch"
@@ -164,8 +175,11 @@ SVG_DECIMALS = 3
 
 
 def _round_number(match: re.Match[str]) -> str:
-    text = f"{round(float(match.group(0)), SVG_DECIMALS):.{SVG_DECIMALS}f}".rstrip("0")
-    text = text.rstrip(".")
+    return _round_number_text(float(match.group(0)))
+
+
+def _round_number_text(value: float) -> str:
+    text = f"{round(value, SVG_DECIMALS):.{SVG_DECIMALS}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
@@ -196,6 +210,168 @@ def canonical_svg(text: str) -> str:
     return text
 
 
+_PDF_NUMBER = re.compile(rb"-?\d+\.\d+")
+
+
+def _round_pdf_number(match: re.Match[bytes]) -> bytes:
+    return _round_number_text(float(match.group(0))).encode("ascii")
+
+
+@contextlib.contextmanager
+def _pdf_coordinates_rounded() -> Iterator[None]:
+    """Have matplotlib's PDF writer round every coordinate to :data:`SVG_DECIMALS` decimals.
+
+    The PDF backend writes path coordinates with 6 decimals and other numbers with 10, so, as
+    with the SVG (:func:`canonical_svg`), the last bit of the layout arithmetic would reach the
+    file. Rounding while the file is written keeps its stream lengths and cross-reference
+    offsets right, which rewriting the finished file would not.
+    """
+    import numpy as np
+    from matplotlib.backends import backend_pdf
+
+    original_repr = backend_pdf.pdfRepr
+    original_ops = backend_pdf.PdfFile.pathOperations
+
+    def pdf_repr(obj: Any) -> bytes:
+        if isinstance(obj, float | np.floating) and np.isfinite(obj):
+            return _round_number_text(float(obj)).encode("ascii")
+        return original_repr(obj)
+
+    def path_operations(*args: Any, **kwargs: Any) -> list[Any]:
+        ops = original_ops(*args, **kwargs)
+        return [backend_pdf.Verbatim(_PDF_NUMBER.sub(_round_pdf_number, op._x))
+                if isinstance(op, backend_pdf.Verbatim) else op for op in ops]
+
+    backend_pdf.pdfRepr = pdf_repr
+    backend_pdf.PdfFile.pathOperations = staticmethod(path_operations)
+    try:
+        yield
+    finally:
+        backend_pdf.pdfRepr = original_repr
+        backend_pdf.PdfFile.pathOperations = staticmethod(original_ops)
+
+
+@contextlib.contextmanager
+def _print_layout(fig: Figure, engine: str = "constrained") -> Iterator[None]:
+    """Lay ``fig`` out at exactly its own size, then put it back as it was.
+
+    The PNG and SVG are cropped to their content (``savefig.bbox = "tight"``), so their width is
+    whatever the labels need; a print editor needs the column width. Inside this context the
+    figure is laid out by ``engine`` (``"constrained"``, or ``"tight"`` for figures whose colour
+    bar constrained layout cannot place) to fit its ``figsize`` (3.5 or 7.2 in wide), with
+    titles and axis labels wrapped at the page edge rather than running over it; afterwards
+    every axes, colour bar, figure title and subplot parameter is back where it was, so the
+    notebook shows the same image.
+    """
+    previous = fig.get_layout_engine()
+    positions = [(ax, ax.get_position(original=True).frozen(),
+                  ax.get_position(original=False).frozen()) for ax in fig.axes]
+    titles = [(t, t.get_position()) for t in (getattr(fig, a, None) for a in
+                                              ("_suptitle", "_supxlabel", "_supylabel"))
+              if t is not None]
+    params = {k: getattr(fig.subplotpars, k)
+              for k in ("left", "right", "bottom", "top", "wspace", "hspace")}
+    originals: dict[Any, str] = {}
+    try:
+        with warnings.catch_warnings():
+            # "layout not applied": reported by figure_checks as an overflow
+            warnings.simplefilter("ignore")
+            _fit_texts(fig, originals, laid_out=False)
+            fig._layout_engine = None
+            fig.set_layout_engine(engine)
+            for _ in range(3):
+                if not _fit_texts(fig, originals, laid_out=True):
+                    break
+            yield
+    finally:
+        fig._layout_engine = previous  # exactly the engine it had (None included)
+        fig.subplotpars.update(**params)
+        for ax, original, active in positions:
+            ax._set_position(original, which="original")
+            ax._set_position(active, which="active")
+        for text, xy in titles:
+            text.set_position(xy)
+        for text, original in originals.items():
+            text.set_text(original)
+        fig.stale = True
+
+
+def _fit_texts(fig: Figure, originals: dict[Any, str], *, laid_out: bool) -> bool:
+    """Wrap titles and x-axis labels onto more lines so that they fit the page.
+
+    Before layout (``laid_out=False``) a text wider than its cell is wrapped to the cell: the
+    panel's slot in its grid (the whole width for a single panel, half for one of two side by
+    side) or the figure for figure-level titles. After a layout pass a centred text that still
+    runs over an edge is wrapped to twice its distance from the nearer edge. Original strings
+    go into ``originals`` for :func:`_print_layout` to put back. Returns whether any changed.
+    """
+    import textwrap
+
+    if laid_out:
+        fig.draw_without_rendering()
+    renderer = fig._get_renderer()
+    width = fig.bbox.width
+    margin = 6.0 * fig.dpi / 72.0
+    cells: list[tuple[Any, float]] = [
+        (t, width) for t in (getattr(fig, "_suptitle", None), getattr(fig, "_supxlabel", None))
+        if t is not None
+    ]
+    for ax in fig.axes:
+        spec = ax.get_subplotspec() if hasattr(ax, "get_subplotspec") else None
+        cell = spec.get_position(fig).width * width if spec is not None else width
+        cells += [(ax.title, cell), (ax.xaxis.label, cell)]
+    changed = False
+    for text, cell in cells:
+        content = text.get_text()
+        if not content.strip() or not text.get_visible():
+            continue
+        ext = text.get_window_extent(renderer)
+        if laid_out:
+            if ext.x0 >= 0 and ext.x1 <= width:
+                continue
+            centre = (ext.x0 + ext.x1) / 2
+            room = 2 * min(centre, width - centre) - margin
+        else:
+            if ext.width <= cell - margin:
+                continue
+            room = cell - margin
+        longest = max(len(line) for line in content.splitlines())
+        chars = max(12, int(longest * room / max(ext.width, 1.0)))
+        refilled = textwrap.fill(" ".join(content.split()), width=chars)
+        if refilled != content:
+            originals.setdefault(text, content)
+            text.set_text(refilled)
+            changed = True
+    return changed
+
+
+def _save_print_pdf(fig: Figure) -> tuple[bytes, dict[str, Any]]:
+    """The print PDF's bytes and the checks measured in the print layout."""
+    import matplotlib as mpl
+
+    from cxresearch import figure_checks
+
+    failure: Exception | None = None
+    for engine in ("constrained", "tight"):
+        buffer = io.BytesIO()
+        try:
+            with (
+                mpl.rc_context({"pdf.fonttype": 42, "savefig.bbox": "standard"}),
+                _print_layout(fig, engine),
+            ):
+                with _pdf_coordinates_rounded():
+                    fig.savefig(buffer, format="pdf",
+                                metadata={"CreationDate": None, "Producer": None,
+                                          "Creator": None})
+                facts = figure_checks.measure_print_layout(fig)
+        except (ArithmeticError, ValueError) as exc:  # constrained layout cannot place it
+            failure = exc
+            continue
+        facts["layout"] = engine
+        return buffer.getvalue(), facts
+    raise RuntimeError(f"no layout engine could lay the figure out for print: {failure}")
+
+
 def save_figure(
     fig: Figure,
     name: str,
@@ -205,8 +381,15 @@ def save_figure(
     alt_text: str,
     source: str,
     directory: str | Path | None = None,
+    evidence: str | tuple[str, ...] | list[str] | None = None,
 ) -> SavedFigure:
-    """Write ``NAME.png``, ``NAME.svg``, ``NAME.csv`` and a manifest entry, reproducibly.
+    """Write ``NAME.png``, ``NAME.svg``, ``NAME.pdf``, ``NAME.csv`` and a manifest entry,
+    reproducibly.
+
+    The PDF is laid out at exactly the figure's size (its ``figsize`` width should be one of
+    :data:`cxresearch.figure_checks.PRINT_WIDTHS_IN`), with TrueType fonts embedded
+    (``pdf.fonttype`` 42). The facts that :mod:`cxresearch.figure_checks` checks are measured
+    on the live figure, in the web and in the print layout, and stored under ``"checks"``.
 
     Parameters
     ----------
@@ -226,6 +409,11 @@ def save_figure(
     directory
         Output directory; default :func:`cxresearch.paths.figures_dir` (``figures/`` unless
         ``$CXRESEARCH_FIGURES_DIR`` is set).
+    evidence
+        What kind of data the figure shows, one or more of :data:`EVIDENCE` (``"synthetic"``,
+        ``"real"``, ``"fictional"``); stored as the manifest's ``evidence`` field. When it is
+        left out the gallery reads it from the caption's words
+        (:func:`cxresearch.site.evidence_of`).
 
     Raises
     ------
@@ -243,18 +431,36 @@ def save_figure(
     for label, text in (("caption", caption), ("alt_text", alt_text), ("source", source)):
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"argument {label!r} for figure {name!r} must be a non-empty string")
+    kinds: list[str] | None = None
+    if evidence is not None:
+        kinds = [evidence] if isinstance(evidence, str) else list(evidence)
+        unknown = [k for k in kinds if k not in EVIDENCE]
+        if not kinds or unknown:
+            raise ValueError(
+                f"argument 'evidence' for figure {name!r}: {unknown or kinds!r} must be one or "
+                f"more of {list(EVIDENCE)}"
+            )
 
     import matplotlib as mpl
 
+    from cxresearch import figure_checks
+
     out = Path(directory) if directory is not None else paths.figures_dir()
     out.mkdir(parents=True, exist_ok=True)
-    png, svg, csv = (out / f"{name}.{ext}" for ext in ("png", "svg", "csv"))
+    png, svg, pdf, csv = (out / f"{name}.{ext}" for ext in ("png", "svg", "pdf", "csv"))
 
     with mpl.rc_context({"svg.hashsalt": _SVG_HASH_SALT, "svg.fonttype": "path"}):
         fig.savefig(png, format="png", dpi=_DPI, metadata={"Software": None})
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     _write_text_atomic(svg, canonical_svg(buffer.getvalue()))
+
+    pdf_bytes, print_facts = _save_print_pdf(fig)
+    tmp = pdf.with_name(f".{pdf.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(pdf_bytes)
+    os.replace(tmp, pdf)
+    checks = figure_checks.inspect_figure(fig, print_layout=print_facts)
+
     frame = data.reset_index(drop=not _has_named_index(data))
     _write_text_atomic(csv, frame.to_csv(index=False, lineterminator="\n", float_format="%.6g"))
 
@@ -262,10 +468,13 @@ def save_figure(
         "caption": caption.strip(),
         "alt_text": alt_text.strip(),
         "source": source.strip(),
-        "files": {"png": png.name, "svg": svg.name, "data": csv.name},
+        "files": {"png": png.name, "svg": svg.name, "pdf": pdf.name, "data": csv.name},
         "data_columns": [str(c) for c in frame.columns],
         "data_rows": len(frame),
+        "checks": checks,
     }
+    if kinds is not None:
+        entry["evidence"] = kinds
     with _locked(out):
         manifest = load_manifest(out)
         manifest[name] = entry
@@ -273,8 +482,137 @@ def save_figure(
             out / "manifest.json",
             json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
         )
-    return SavedFigure(name=name, files=(png, svg, csv), manifest_entry=entry)
+    return SavedFigure(name=name, files=(png, svg, pdf, csv), manifest_entry=entry)
 
 
 def _has_named_index(frame: pd.DataFrame) -> bool:
     return any(level is not None for level in frame.index.names)
+
+
+#: export formats and the manifest's ``files`` key of each
+EXPORT_FORMATS: dict[str, str] = {"png": "png", "svg": "svg", "pdf": "pdf", "csv": "data"}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What :func:`export_figures` copied, and what it could not find."""
+
+    directory: Path
+    figures: tuple[str, ...]
+    files: tuple[Path, ...]
+    missing: tuple[str, ...]
+
+    def summary(self) -> str:
+        """One line: how many figures and files went where."""
+        text = (f"exported {len(self.figures)} figure(s), {len(self.files)} file(s) "
+                f"to {self.directory}")
+        return text + (f"; missing: {', '.join(self.missing)}" if self.missing else "")
+
+
+def _wrap(label: str, text: str, width: int = 92) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=width, initial_indent=f"  {label:<12}",
+                         subsequent_indent=" " * 14) or [f"  {label}"]
+
+
+def export_figures(
+    directory: str | Path,
+    *,
+    formats: Sequence[str] = ("png", "svg", "pdf", "csv"),
+    names: str | Sequence[str] = "*",
+    figures_dir: str | Path | None = None,
+) -> ExportResult:
+    """Copy chosen figures to ``directory`` with a ``CREDITS.txt`` for an editor.
+
+    ``formats`` are any of :data:`EXPORT_FORMATS`; ``names`` one or more name patterns
+    (``fnmatch``: ``"06_*"``; a comma-separated string works too). ``CREDITS.txt`` holds, per
+    figure, its files, caption, alt text, source notebook and section, what kind of data it
+    shows and where they come from, the plotted data's shape, and a suggested citation. Nothing
+    in it depends on the date, so the same export gives the same bytes.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format or when no figure matches ``names``.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     result = export_figures(d, formats=["csv"], names="03_ecsi_*",
+    ...                             figures_dir=paths.FIGURES_DIR)
+    ...     sorted(p.name for p in Path(d).iterdir())
+    ['03_ecsi_paths.csv', 'CREDITS.txt']
+    """
+    import fnmatch
+    import shutil
+
+    from cxresearch import site
+
+    formats = [f.strip().lower() for f in formats if f.strip()]
+    unknown = [f for f in formats if f not in EXPORT_FORMATS]
+    if unknown or not formats:
+        raise ValueError(f"argument 'formats': {unknown or formats!r}; choose from "
+                         f"{', '.join(EXPORT_FORMATS)}")
+    patterns = ([p.strip() for p in names.split(",")] if isinstance(names, str)
+                else [str(p).strip() for p in names])
+    source_dir = Path(figures_dir) if figures_dir is not None else paths.figures_dir()
+    manifest = load_manifest(source_dir)
+    chosen = sorted(n for n in manifest if any(fnmatch.fnmatch(n, p) for p in patterns if p))
+    if not chosen:
+        raise ValueError(f"argument 'names': no figure in {source_dir / 'manifest.json'} "
+                         f"matches {', '.join(patterns)!r} ({len(manifest)} figures; list "
+                         "them with: python -m cxresearch figures)")
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    version = site._version()
+    sections: dict[str, site.FigureSection] = {}
+    for source in sorted({manifest[n].get("source", "") for n in chosen}):
+        nb = paths.NOTEBOOKS_DIR / f"{source}.ipynb"
+        if nb.is_file():
+            sections.update(site.figure_sections(nb))
+
+    copied: list[Path] = []
+    missing: list[str] = []
+    lines = [
+        f"Figures from cxresearch (research notebooks on customer experience), version "
+        f"{version[0]}" + (f", commit {version[1]}" if version[1] else "") + ".",
+        "Licence: MIT (the cxresearch authors). Each figure's data are in its CSV file.",
+        "PDF: vector, fonts embedded, laid out at one (3.5 in) or two (7.2 in) journal columns.",
+        "Kinds of data:",
+        *[f"  {k}: {v}." for k, v in site.BADGE_MEANING.items()],
+        "",
+    ]
+    for name in chosen:
+        entry = manifest[name]
+        files = entry.get("files", {})
+        these = []
+        for fmt in formats:
+            file = files.get(EXPORT_FORMATS[fmt])
+            if file is None or not (source_dir / file).is_file():
+                missing.append(f"{name}.{fmt}")
+                continue
+            shutil.copyfile(source_dir / file, out / file)
+            copied.append(out / file)
+            these.append(file)
+        sec = sections.get(name)
+        where = f"notebooks/{entry.get('source', '?')}.ipynb"
+        if sec is not None and sec.section and sec.section != sec.notebook_title:
+            where += f', section "{sec.section}"'
+        kinds = site.evidence_of(entry)
+        data = (f"{', '.join(kinds) or 'not stated'}. Plotted data: {files.get('data', '?')} "
+                f"({entry.get('data_rows', '?')} rows; columns "
+                f"{', '.join(entry.get('data_columns', []))}). Sources and licences of the "
+                "data sets: data/README.md; the simulation: docs/simulation.md.")
+        lines += [
+            name,
+            *_wrap("Files:", ", ".join(these) or "(none of the chosen formats)"),
+            *_wrap("Caption:", entry.get("caption", "")),
+            *_wrap("Alt text:", entry.get("alt_text", "")),
+            *_wrap("Source:", where),
+            *_wrap("Data:", data),
+            *_wrap("Cite as:", site.citation(name, entry, sec, version=version)),
+            "",
+        ]
+    credits = out / "CREDITS.txt"
+    _write_text_atomic(credits, "\n".join(lines))
+    return ExportResult(out, tuple(chosen), (*copied, credits), tuple(missing))

@@ -25,7 +25,7 @@ def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_save_figure_writes_png_svg_csv_and_manifest(tmp_path):
+def test_save_figure_writes_png_svg_pdf_csv_and_manifest(tmp_path):
     fig, data = _draw()
     saved = save_figure(
         fig,
@@ -38,14 +38,16 @@ def test_save_figure_writes_png_svg_csv_and_manifest(tmp_path):
     )
     plt.close(fig)
     names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
-    assert names == ["manifest.json", "t_demo.csv", "t_demo.png", "t_demo.svg"]
-    assert saved.summary() == "t_demo: t_demo.png, t_demo.svg, t_demo.csv"
+    assert names == ["manifest.json", "t_demo.csv", "t_demo.pdf", "t_demo.png", "t_demo.svg"]
+    assert saved.summary() == "t_demo: t_demo.png, t_demo.svg, t_demo.pdf, t_demo.csv"
     assert (tmp_path / "t_demo.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert pd.read_csv(tmp_path / "t_demo.csv").equals(data)
     entry = load_manifest(tmp_path)["t_demo"]
     assert entry["caption"] == "A caption." and entry["alt_text"] == "Alt text."
     assert entry["source"] == "test" and entry["data_rows"] == 3
-    assert entry["files"] == {"png": "t_demo.png", "svg": "t_demo.svg", "data": "t_demo.csv"}
+    assert entry["files"] == {"png": "t_demo.png", "svg": "t_demo.svg", "pdf": "t_demo.pdf",
+                              "data": "t_demo.csv"}
+    assert entry["checks"]["size_in"] == [3.5, 2.6] and "evidence" not in entry
 
 
 def test_same_input_gives_identical_bytes(tmp_path):
@@ -114,3 +116,73 @@ def test_svg_is_independent_of_the_last_bits() -> None:
     assert canonical_svg('font-size="10.5" version="1.1"') == 'font-size="10.5" version="1.1"'
     head = '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n<svg version="1.1">'
     assert canonical_svg(head) == head  # the XML declaration stays valid XML 1.0
+
+
+def _pdf_streams(pdf: bytes) -> list[bytes]:
+    import re
+    import zlib
+
+    return [zlib.decompress(m.group(1)) for m in
+            re.finditer(rb"/FlateDecode >>\nstream\n(.*?)\nendstream", pdf, re.S)]
+
+
+def test_pdf_is_print_ready_and_reproducible(tmp_path):
+    """Page exactly one column wide, TrueType fonts embedded, no dates or producer, every
+    coordinate rounded to 1/1000 pt, identical bytes on a rerun."""
+    import re
+
+    pdfs = []
+    for run in ("a", "b"):
+        fig, data = _draw()
+        fig.axes[0].set_ylabel("NPS (−100 to 100)")
+        save_figure(fig, "t_pdf", data=data, caption="c", alt_text="a", source="s",
+                    directory=tmp_path / run)
+        plt.close(fig)
+        pdfs.append((tmp_path / run / "t_pdf.pdf").read_bytes())
+    assert pdfs[0] == pdfs[1]
+    pdf = pdfs[0]
+    assert pdf.startswith(b"%PDF-") and b"/MediaBox [ 0 0 252 187.2 ]" in pdf  # 3.5 x 2.6 in
+    assert b"/FontFile2" in pdf and b"/Type3" not in pdf
+    assert b"CreationDate" not in pdf and b"Producer" not in pdf and b"matplotlib" not in pdf
+    for stream in _pdf_streams(pdf):
+        if stream.startswith((b"\x00", b"true")):  # font programs
+            continue
+        long = re.findall(rb"(?<![\w.])-?\d+\.\d{4,}", stream)
+        assert not long, long[:5]
+
+
+def test_pdf_leaves_the_figure_as_it_was(tmp_path):
+    """The print layout (constrained, exact width, wrapped titles) is undone afterwards: the
+    notebook shows the same image, and the PNG saved after equals the PNG saved before."""
+    import io
+
+    use_style()
+    fig, axes = plt.subplots(1, 2, figsize=FIGSIZE["double"], sharey=True)
+    for ax in axes:
+        ax.plot([1, 2, 3], [3, 1, 2], label="a line")
+        ax.set_title("a title long enough to be wrapped onto two lines in the print PDF")
+    axes[0].set_ylabel("y (units)")
+    axes[1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.15))
+    fig.colorbar(axes[0].collections[0] if axes[0].collections else
+                 plt.cm.ScalarMappable(), ax=axes[1], label="scale")
+    fig.suptitle("Synthetic: a figure title")
+    before = io.BytesIO()
+    fig.savefig(before, format="png")
+    save_figure(fig, "t_undo", data=pd.DataFrame({"a": [1]}), caption="c", alt_text="a",
+                source="s", directory=tmp_path)
+    after = io.BytesIO()
+    fig.savefig(after, format="png")
+    plt.close(fig)
+    assert before.getvalue() == after.getvalue()
+    assert fig.get_layout_engine() is None
+
+
+def test_evidence_is_recorded_and_checked(tmp_path):
+    fig, data = _draw()
+    save_figure(fig, "t_real", data=data, caption="c", alt_text="a", source="s",
+                directory=tmp_path, evidence="real")
+    assert load_manifest(tmp_path)["t_real"]["evidence"] == ["real"]
+    with pytest.raises(ValueError, match="argument 'evidence'"):
+        save_figure(fig, "t_bad", data=data, caption="c", alt_text="a", source="s",
+                    directory=tmp_path, evidence="made up")
+    plt.close(fig)
