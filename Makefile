@@ -6,10 +6,12 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.cxresearch-installed
+SITE_STAMP := $(VENV)/.cxresearch-site-installed
+SCREENSHOTS := _site_screenshots
 NBVAL  := --nbval
 JOBS   ?= 2
 
-.PHONY: help run test test-portable run-portable venv lab figures data lint unit notebooks benchmarks validate lower-bounds clean distclean
+.PHONY: help run test test-portable run-portable venv lab figures data lint unit notebooks benchmarks validate lower-bounds clean distclean site test-site
 
 help: ## show this help
 	@echo "cxresearch -- make targets:"
@@ -26,12 +28,18 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP) ## create or update .venv (pinned by constraints.txt)
 
+$(SITE_STAMP): $(STAMP) pyproject.toml constraints.txt
+	@echo "==> installing the site tools (Sphinx, MyST-NB, pydata-sphinx-theme, Selenium)"
+	@$(PY) -m pip install --quiet --progress-bar off -c constraints.txt -e ".[dev,site]"
+	@touch $(SITE_STAMP)
+
 run: $(STAMP) ## set up, rebuild data/processed/ and execute every notebook in order (regenerates figures/)
 	@echo "==> rebuilding data/processed/ (seeded synthetic study)"
 	@$(PY) -m cxresearch data build
 	@echo "==> executing notebooks"
 	@$(PY) -m cxresearch run
 	@echo "==> done: figures in figures/, list them with: $(PY) -m cxresearch figures"
+	@$(MAKE) --no-print-directory site
 
 test: $(STAMP) ## set up, then ruff + unit tests + doctests + every notebook under nbval
 	@echo "==> ruff"
@@ -44,6 +52,16 @@ test-portable: $(STAMP) ## unit tests + doctests + every notebook again under pe
 
 run-portable: $(STAMP) ## make run under each perturbed numeric environment; git status must stay empty
 	@$(PY) scripts/portable.py run
+
+site: $(SITE_STAMP) ## build the report site into _site/ from the executed notebooks (no re-execution)
+	@echo "==> building the report site (Sphinx + MyST-NB) into _site/"
+	@$(PY) -m cxresearch.site
+
+test-site: site ## the built site in headless Chromium (system chromium + chromedriver): images, alt, links, JS errors; screenshots
+	@echo "==> site tests: static links, then headless Chromium (screenshots in $(SCREENSHOTS)/)"
+	@CXRESEARCH_SITE_TESTS=1 $(PY) -m pytest -q tests/test_site.py
+	@echo "==> screenshots of the built site in $(SCREENSHOTS)/:"
+	@ls -1 $(SCREENSHOTS)/ | sed 's|^|    $(SCREENSHOTS)/|'
 
 lint: $(STAMP) ## ruff only
 	@$(PY) -m ruff check cxresearch tests benchmarks scripts conftest.py
@@ -79,7 +97,7 @@ lower-bounds: ## test pyproject's lower bounds: lowest allowed versions (uv lowe
 	@.venv-lowest/bin/python -m pytest -n $(JOBS) --dist loadscope -W ignore::DeprecationWarning tests cxresearch
 
 clean: ## remove caches and runs/ (keeps .venv, data and figures)
-	rm -rf runs .pytest_cache .ruff_cache build *.egg-info
+	rm -rf runs .pytest_cache .ruff_cache build *.egg-info _site $(SCREENSHOTS)
 	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +
 
 distclean: clean ## also remove .venv and .venv-lowest
