@@ -295,7 +295,7 @@ def _category_at(ax: Axes, points: Iterable[tuple[float, float]]) -> list[str]:
 
 
 def _axes_name(ax: Axes, index: int) -> str:
-    title = ax.get_title().strip()
+    title = " ".join(ax.get_title().split())  # one line, also when wrapped for print
     return f"axes {index + 1}" + (f" ({title!r})" if title else "")
 
 
@@ -353,7 +353,7 @@ def inspect_figure(fig: Figure, *, print_layout: dict[str, Any] | None = None) -
         axes.append({
             "index": i + 1,
             "role": "colorbar" if getattr(ax, "_colorbar", None) is not None else "plot",
-            "title": ax.get_title().strip(),
+            "title": " ".join(ax.get_title().split()),
             "x": _axis_facts(ax.xaxis, ax.get_xlabel()),
             "y": _axis_facts(ax.yaxis, ax.get_ylabel()),
             "texts": [t.get_text().strip() for t in ax.texts if t.get_visible()

@@ -297,7 +297,7 @@ def _print_layout(fig: Figure, engine: str = "constrained") -> Iterator[None]:
 
 
 def _fit_texts(fig: Figure, originals: dict[Any, str], *, laid_out: bool) -> bool:
-    """Wrap titles and x-axis labels onto more lines so that they fit the page.
+    """Wrap titles and axis labels onto more lines so that they fit the page.
 
     Before layout (``laid_out=False``) a text wider than its cell is wrapped to the cell: the
     panel's slot in its grid (the whole width for a single panel, half for one of two side by
@@ -312,31 +312,38 @@ def _fit_texts(fig: Figure, originals: dict[Any, str], *, laid_out: bool) -> boo
     renderer = fig._get_renderer()
     width = fig.bbox.width
     margin = 6.0 * fig.dpi / 72.0
-    cells: list[tuple[Any, float]] = [
-        (t, width) for t in (getattr(fig, "_suptitle", None), getattr(fig, "_supxlabel", None))
-        if t is not None
+    height = fig.bbox.height
+    # (text, room in its cell, vertical: runs along the y axis)
+    cells: list[tuple[Any, float, bool]] = [
+        (t, width, False) for t in (getattr(fig, "_suptitle", None),
+                                    getattr(fig, "_supxlabel", None)) if t is not None
     ]
     for ax in fig.axes:
         spec = ax.get_subplotspec() if hasattr(ax, "get_subplotspec") else None
-        cell = spec.get_position(fig).width * width if spec is not None else width
-        cells += [(ax.title, cell), (ax.xaxis.label, cell)]
+        box = spec.get_position(fig) if spec is not None else None
+        cell_w = box.width * width if box is not None else width
+        cell_h = box.height * height if box is not None else height
+        cells += [(ax.title, cell_w, False), (ax.xaxis.label, cell_w, False),
+                  (ax.yaxis.label, cell_h, True)]
     changed = False
-    for text, cell in cells:
+    for text, cell, vertical in cells:
         content = text.get_text()
         if not content.strip() or not text.get_visible():
             continue
         ext = text.get_window_extent(renderer)
+        lo, hi, size, edge = ((ext.y0, ext.y1, ext.height, height) if vertical
+                              else (ext.x0, ext.x1, ext.width, width))
         if laid_out:
-            if ext.x0 >= 0 and ext.x1 <= width:
+            if lo >= 0 and hi <= edge:
                 continue
-            centre = (ext.x0 + ext.x1) / 2
-            room = 2 * min(centre, width - centre) - margin
+            centre = (lo + hi) / 2
+            room = 2 * min(centre, edge - centre) - margin
         else:
-            if ext.width <= cell - margin:
+            if size <= cell - margin:
                 continue
             room = cell - margin
         longest = max(len(line) for line in content.splitlines())
-        chars = max(12, int(longest * room / max(ext.width, 1.0)))
+        chars = max(12, int(longest * room / max(size, 1.0)))
         refilled = textwrap.fill(" ".join(content.split()), width=chars)
         if refilled != content:
             originals.setdefault(text, content)
