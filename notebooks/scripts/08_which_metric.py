@@ -212,9 +212,10 @@ for ax, (name, frame) in zip(axes, customer_table.groupby("outcome", sort=False)
                 xerr=[f["estimate"] - f["ci_low"], f["ci_high"] - f["estimate"]])
     ax.axvline(ref, color="black", linestyle="--", linewidth=0.8)
     ax.set_title(name, fontsize="medium")
+    ax.set_xlabel("AUC" if "AUC" in name else "R², out of sample")
 axes[0].set_yticks(range(len(order)), [short[m] for m in order])
 fig.suptitle(f"Synthetic: how well each metric predicts behaviour ({level:.0%} CI)",
-             fontsize="medium", y=1.03)
+             fontsize="medium")
 best = {name: f.loc[f["estimate"].idxmax(), "label"].split(" (")[0]
         for name, f in customer_table.groupby("outcome", sort=False)}
 save_figure(
@@ -484,7 +485,7 @@ v.integrity_table(served, ["culture", "post"]).assign(
 # customer records, not the survey), the shape of the answers and who gets invited.
 
 # %%
-fig, axes = plt.subplots(2, 2, figsize=(FIGSIZE["double"][0], 6.0))
+fig, axes = plt.subplots(2, 2, figsize=(FIGSIZE["double"][0], 6.0), layout="constrained")
 colours = dict(zip(CULTURES, OKABE_ITO[:3]))
 for c in CULTURES:
     q = by_quarter[by_quarter["culture"] == c]
@@ -517,10 +518,10 @@ axes[1, 1].set_title("Respondents − all customers", fontsize="medium")
 axes[1, 1].axhline(0, color="black", linewidth=0.6)
 axes[0, 0].plot([], [], color="grey", linestyle="--", linewidth=0.9,
                 label="honest NPS, all customers")
-axes[0, 0].legend(fontsize="x-small", loc="upper left")
+fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=4,
+           fontsize="x-small")
 fig.suptitle("Synthetic: a bonus tied to NPS moves the metric, not the customers",
              fontsize="medium")
-fig.tight_layout()
 plotted = by_quarter.merge(
     shares.pivot(index="culture", columns="answer", values="share").add_prefix("post_share_")
     .reset_index(), on="culture")

@@ -167,7 +167,7 @@ ax.set_yticks(y, labels=order["label"])
 ax.set_xlim(0, None)
 ax.set_xlabel("share of answers (%)")
 ax.set_title(f"Who should drive CX? {len(final)} answers ({source_label})")
-ax.legend(loc="lower right", fontsize="small")
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize="small")
 top = order.iloc[-1]
 save_figure(
     fig, "09_poll_shares",
@@ -238,7 +238,7 @@ ax.set_yticks(y, labels=[frame.labels[c] for c in cats])
 ax.invert_yaxis()
 ax.set_xlabel("share (%)")
 ax.set_title("Synthetic: what self-selection does to a poll's shares")
-ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize="small")
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=1, fontsize="small")
 worst = s110.loc[s110["shift"].abs().idxmax()]
 save_figure(
     fig, "09_self_selection",
