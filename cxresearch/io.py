@@ -684,8 +684,9 @@ def _contract_skip(inst: Instrument | None, kind: str, declared: dict[str, str])
     return frozenset(skip)
 
 
-def _numbers(s: pd.Series) -> pd.Series:
-    """Numbers of a checked column: ``Int64`` when every value is whole, else float."""
+def _numbers(s: pd.Series, nullable: bool = True) -> pd.Series:
+    """Numbers of a checked column: ``Int64`` when every value is whole (``int64`` when
+    ``nullable=False`` and none is missing, as for a period), else float."""
     if pd.api.types.is_bool_dtype(s):
         s = s.astype("Int64")
     if pd.api.types.is_numeric_dtype(s):
@@ -695,6 +696,8 @@ def _numbers(s: pd.Series) -> pd.Series:
         num = pd.to_numeric(text.mask(text == ""), errors="coerce").astype("float64")
     whole = num.dropna()
     if len(whole) and (whole == np.round(whole)).all():
+        if not nullable and len(whole) == len(num):
+            return num.round().astype("int64")
         return pd.array(num.round(), dtype="Int64")  # type: ignore[return-value]
     return num
 
@@ -715,7 +718,7 @@ def _type_declared(df: pd.DataFrame, kind: str, declared: dict[str, str],
         elif role == "time":
             num = pd.to_numeric(out[col], errors="coerce")
             if num.notna().sum() == out[col].notna().sum():
-                out[col] = _numbers(out[col])
+                out[col] = _numbers(out[col], nullable=False)
     return out
 
 
@@ -1165,7 +1168,7 @@ def _check_keys(df: pd.DataFrame, name: str, role: str, keys: list[str],
     if len(keys) > 1:
         num = pd.to_numeric(out[keys[1]], errors="coerce")
         if num.notna().all():
-            out[keys[1]] = _numbers(out[keys[1]])
+            out[keys[1]] = _numbers(out[keys[1]], nullable=False)
     return out
 
 

@@ -21,10 +21,19 @@
 # known truth in `cxresearch.simulate.metrics` and this notebook's tables in
 # `cxresearch.studies.measuring_01` (unit-tested against statsmodels, scipy, closed forms and
 # coverage simulations).
+#
+# **On your own data** (`-p data_dir=FOLDER`) the notebook needs only `customers.csv` (or a
+# survey platform's export of it): a respondent id and a 0–10 recommend column, plus any
+# segment columns. An `instrument.yml` in the folder (or `-p instrument=PATH`) names your
+# columns, answer ranges, the unit answers are nested in, a weight and the segments; without
+# one the bundled study's names are used. Sections whose columns are absent (the governance
+# sections need a firms table with `cx_owner`) say that they were skipped and why;
+# `python -m cxresearch check FOLDER` tells in advance.
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 01 -p seed=3 ...).
 data_dir = None  # None: the bundled synthetic study (data/processed); a folder: your own exports
+instrument = None  # None: the instrument.yml in data_dir if present, else the bundled instrument
 seed = 0  # seed of every simulation below
 level = 0.95  # confidence level of every interval
 min_n = 30  # smallest cell shown by segment
@@ -34,8 +43,11 @@ n_sim = 4000  # simulated samples per cell in the coverage check
 import warnings
 
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from cxresearch import metrics as m
+from cxresearch._checks import DataError
+from cxresearch.check import needs, skipped
 from cxresearch.datasets import cms_patient_experience
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.conclusions import Conclusions, count_sentence, effect_sentence
@@ -58,11 +70,23 @@ from cxresearch.studies.measuring_01 import (
 )
 
 use_style()
-study = load_study(data_dir, tables=["firms", "customers"])
-customers = study.customers.merge(study.firms[["firm_id", "cx_owner", "industry"]], on="firm_id")
+study = load_study(data_dir, tables=["customers"], instrument=instrument)
+if needs(study, "01:metrics"):
+    raise DataError(str(skipped("Notebook 01", needs(study, "01:metrics"))))
+inst = study.instrument
+customers = study.answers("customers")  # with the segments that live in the units' table
+unit = study.unit if study.unit in customers.columns else None  # what answers are nested in
+time = study.time if study.time in customers.columns else None
+weight = inst.weight if inst.weight in customers.columns else None
+metrics = {k: v for k, v in inst.metrics.items() if v.column in customers.columns}
+nps_col, nps_scale = metrics["nps"].column, metrics["nps"].range
+segments = [s for s in study.available_segments() if s != "cx_owner"]  # cx_owner: see below
 source_label = "synthetic" if data_dir is None else "user data"
-print(f"{len(customers):,} customer responses from {customers['firm_id'].nunique()} firms "
-      f"({source_label})")
+nested = (f" from {customers[unit].nunique()} "
+          + ("firms" if unit == "firm_id" else f"units ({unit})")) if unit else ""
+print(f"{len(customers):,} customer responses{nested} ({source_label})")
+if unit is None:
+    print(f"No unit column {study.unit!r}: answers are treated as independent (no clusters).")
 
 # %% [markdown]
 # ## The metrics and their questions
@@ -225,17 +249,21 @@ plt.show()
 top_box_pairwise_at_assumed_n(rating, assumed_n=(100, 1000), level=level).set_index("assumed_n")
 
 # %% [markdown]
-# ## The metrics on synthetic customer responses
+# ## The metrics on the study's customer responses
 #
-# The **synthetic** customer survey of the study (NPS on 0–10, CSAT on 1–5, CES on 1–7, some
-# answers missing) gives all three metrics at once. Missing answers are dropped and counted
+# The customer survey of the study (bundled: **synthetic**, NPS on 0–10, CSAT on 1–5, CES on
+# 1–7, some answers missing) gives the metrics its instrument declares, on their declared
+# scales, weighted when it names a weight. Missing answers are dropped and counted
 # (`n_missing`); the package also warns, silenced here because the count is shown.
 
 # %%
+estimators = {"nps": m.nps, "csat": m.csat, "ces": m.ces}
+w = customers[weight] if weight else None
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # "dropped k missing value(s)": shown below
-    overall = [m.nps(customers["nps"], level=level), m.csat(customers["csat"], level=level),
-               m.ces(customers["ces"], level=level)]
+    overall = [estimators[name](customers[metric.column], weights=w, level=level,
+                                **({} if name == "nps" else {"scale": metric.range}))
+               for name, metric in metrics.items()]
 for r in overall:
     print(f"{r.summary()}; {r.n_missing:,} missing answers dropped")
 
@@ -245,11 +273,16 @@ for r in overall:
 # Who owned customer experience **when the answer was given**: a CX leader in post that year,
 # the CEO, COO or CMO, or nobody in particular ("everyone's job"). The firms table records the
 # owner at the *end* of the panel; labelling every answer with it would credit answers given
-# before an appointment to the CX leader. The table shows how the two labellings differ.
+# before an appointment to the CX leader. The table shows how the two labellings differ. This
+# section and the next two need the governance columns (a firms table with `cx_owner` and
+# `cx_leader_year`); without them they say so and are skipped.
 
 # %%
-owners = owner_at_answer(customers, study.firms)
-owner_timing_summary(owners).round(3)
+owners_missing = needs(study, "01:owners")
+governance = not owners_missing
+owners = owner_at_answer(customers, study.firms) if governance else None
+owner_timing_summary(owners).round(3) if governance else skipped("NPS by CX owner",
+                                                                   owners_missing)
 
 # %% [markdown]
 # Answers from the same firm share that firm's CX, so they are not independent: the intervals
@@ -261,38 +294,40 @@ owner_timing_summary(owners).round(3)
 # %%
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # missing answers: counted in n_missing
-    by_owner = m.by_segment(owners, "owner_label", "nps", cluster="firm_id", min_n=min_n,
-                            level=level)
+    by_owner = m.by_segment(owners, "owner_label", "nps", nps_col, cluster="firm_id",
+                            min_n=min_n, level=level) if governance else None
 by_owner[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters", "design_effect",
-          "n_eff"]].round(2)
+          "n_eff"]].round(2) if governance else skipped("NPS by CX owner", owners_missing)
 
 # %%
-fig, ax = plt.subplots(figsize=FIGSIZE["single"])
-order = by_owner.sort_values("estimate")
-ax.errorbar(order["estimate"], order["owner_label"],
-            xerr=[order["estimate"] - order["ci_low"], order["ci_high"] - order["estimate"]],
-            fmt="o", capsize=3)
-ax.axvline(0, color="black", linewidth=0.8)
-ax.set_xlim(min(0.0, order["ci_low"].min()) - 5, max(0.0, order["ci_high"].max()) + 5)
-ax.set_xlabel("NPS (−100 to 100)")
-ax.set_ylabel("CX owner at the time")
-ax.set_title(f"NPS by CX owner ({source_label}), {level:.0%} CI")
-save_figure(
-    fig, "01_nps_by_cx_owner",
-    data=order[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters",
-                "design_effect"]],
-    caption=(f"{source_label.capitalize()} data: NPS of customer answers by who owned CX in the "
-             f"firm when the customer answered, with {level:.0%} intervals that treat firms as "
-             "clusters (answers from one firm are correlated). Associations only: firms choose "
-             "their CX owner, so the differences are not effects of ownership."),
-    alt_text=(f"{len(order)} points with horizontal error bars between NPS "
-              f"{order['ci_low'].min():.0f} and {order['ci_high'].max():.0f}, on an axis that "
-              f"includes zero; '{order['owner_label'].iloc[-1]}' has the highest estimate and "
-              f"'{order['owner_label'].iloc[0]}' the lowest, with overlapping intervals "
-              "for most owners."),
-    source="01_measuring_cx",
-)
-plt.show()
+if governance:
+    fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+    order = by_owner.sort_values("estimate")
+    ax.errorbar(order["estimate"], order["owner_label"],
+                xerr=[order["estimate"] - order["ci_low"], order["ci_high"] - order["estimate"]],
+                fmt="o", capsize=3)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlim(min(0.0, order["ci_low"].min()) - 5, max(0.0, order["ci_high"].max()) + 5)
+    ax.set_xlabel("NPS (−100 to 100)")
+    ax.set_ylabel("CX owner at the time")
+    ax.set_title(f"NPS by CX owner ({source_label}), {level:.0%} CI")
+    save_figure(
+        fig, "01_nps_by_cx_owner",
+        data=order[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters",
+                    "design_effect"]],
+        caption=(f"{source_label.capitalize()} data: NPS of customer answers by who owned CX "
+                 f"in the firm when the customer answered, with {level:.0%} intervals that treat "
+                 "firms as clusters (answers from one firm are correlated). Associations only: "
+                 "firms choose their CX owner, so the differences are not effects of "
+                 "ownership."),
+        alt_text=(f"{len(order)} points with horizontal error bars between NPS "
+                  f"{order['ci_low'].min():.0f} and {order['ci_high'].max():.0f}, on an axis that "
+                  f"includes zero; '{order['owner_label'].iloc[-1]}' has the highest estimate and "
+                  f"'{order['owner_label'].iloc[0]}' the lowest, with overlapping intervals "
+                  "for most owners."),
+        source="01_measuring_cx",
+    )
+    plt.show()
 
 # %% [markdown]
 # Are the owners different? All pairwise differences, with firms as clusters and a Holm
@@ -301,12 +336,12 @@ plt.show()
 # %%
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)
-    owner_pairs = m.compare_segments(owners, "owner_label", "nps", cluster="firm_id",
-                                     min_n=min_n, level=level)
-owner_pairs.round(3)
+    owner_pairs = m.compare_segments(owners, "owner_label", "nps", nps_col, cluster="firm_id",
+                                     min_n=min_n, level=level) if governance else None
+owner_pairs.round(3) if governance else skipped("Owner differences", owners_missing)
 
 # %%
-supported = owner_pairs[owner_pairs["significant"]]
+supported = owner_pairs[owner_pairs["significant"]] if governance else None
 Conclusions(
     (count_sentence(len(supported), len(owner_pairs), "pairwise owner differences in NPS",
                     level=level),
@@ -317,7 +352,40 @@ Conclusions(
            "than they are. Even where a difference holds, firms choose their CX owner, so it "
            "is an association, not an effect of ownership; notebook 06 asks what changes after "
            "an appointment.",),
-)
+) if governance else skipped("Conclusions about CX owners", owners_missing)
+
+# %% [markdown]
+# ## NPS by segment
+#
+# The instrument's segments (bundled: each firm's industry and size band; in a store survey,
+# say, region and channel), each with intervals that treat the units as clusters and, when the
+# instrument names one, weighted. Segments nested in units (a store's region) have few
+# clusters, so their intervals are wide; the count of pairwise differences that survive a Holm
+# correction says which differences the data support.
+
+# %%
+segments_missing = needs(study, "01:segments")
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)  # missing answers: counted in n_missing
+    by_seg = pd.concat(
+        [m.by_segment(customers, s, "nps", nps_col, weights=weight, cluster=unit,
+                      min_n=min_n, level=level).rename(columns={s: "level"}).assign(segment=s)
+         for s in segments], ignore_index=True) if segments else None
+    seg_pairs = {s: m.compare_segments(customers, s, "nps", nps_col, weights=weight,
+                                       cluster=unit, min_n=min_n, level=level)
+                 for s in segments}
+by_seg[[c for c in ("segment", "level", "estimate", "ci_low", "ci_high", "n", "n_clusters",
+                    "design_effect") if c in by_seg.columns]].round(2) if segments else skipped(
+    "NPS by segment", segments_missing)
+
+# %%
+Conclusions(
+    tuple(count_sentence(int(pairs["significant"].sum()), len(pairs),
+                         f"pairwise differences in NPS between {s} segments", level=level)
+          for s, pairs in seg_pairs.items()),
+    notes=("Segments are associations: customers in one segment differ from those in another "
+           "in many ways besides the segment.",),
+) if segments else skipped("Segment differences", segments_missing)
 
 # %% [markdown]
 # ## Two segments that look different but are not
@@ -359,20 +427,24 @@ m.sample_size_table(level=level)
 # %% [markdown]
 # ## Small cells are suppressed, never silently shown
 #
-# By firm and year, the **synthetic** survey has some cells with fewer than `min_n` answers.
-# Their estimates are hidden (NaN), flagged and explained, while their n is kept so the reader
-# sees why.
+# By unit and period (bundled: firm and year), the survey has some cells with fewer than `min_n`
+# answers. Their estimates are hidden (NaN), flagged and explained, while their n is kept so the
+# reader sees why.
 
 # %%
-cells = m.by_segment(customers, ["firm_id", "year"], "nps", min_n=min_n, level=level)
-suppression_summary(cells)
+cells_missing = needs(study, "01:cells")
+cell_keys = [c for c in (unit, time) if c]
+cells = m.by_segment(customers, cell_keys, "nps", nps_col, min_n=min_n,
+                     level=level) if cell_keys and not cells_missing else None
+suppression_summary(cells) if cells is not None else skipped("Small cells", cells_missing)
 
 # %% [markdown]
 # Four suppressed and four shown cells:
 
 # %%
-shown = ["firm_id", "year", "estimate", "ci_low", "ci_high", "n", "suppressed", "note"]
-suppressed_and_shown(cells, k=4)[shown].round(1)
+shown = [*cell_keys, "estimate", "ci_low", "ci_high", "n", "suppressed", "note"]
+suppressed_and_shown(cells, k=4)[shown].round(1) if cells is not None else skipped(
+    "Small cells", cells_missing)
 
 # %% [markdown]
 # ## Bad input is reported, not coerced
@@ -394,10 +466,11 @@ print("\n".join(errors["case"] + ": " + errors["message"]))
 # (`benchmarks/bench_metrics.py`) times both on 10 million answers.
 
 # %%
-engines = check_engines(customers, ["industry", "year"], "nps", scale=(0, 10))
+engine_by = [c for c in (*segments[:1], time) if c]  # bundled: industry and year
+engines = check_engines(customers, engine_by or None, nps_col, scale=nps_scale)
 print(engines.summary())
-m.summarise_counts(engines.to_frame(), ["industry", "year"], "nps", min_n=min_n, level=level) \
-    [["industry", "year", "estimate", "ci_low", "ci_high", "n"]].head(5).round(1)
+m.summarise_counts(engines.to_frame(), engine_by, "nps", min_n=min_n, level=level) \
+    [[*engine_by, "estimate", "ci_low", "ci_high", "n"]].head(5).round(1)
 
 # %% [markdown]
 # ## What this shows, and what it doesn't

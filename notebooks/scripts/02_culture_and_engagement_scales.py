@@ -18,32 +18,48 @@
 # indices, discriminant validity, and whether the scales mean the same thing in firms with
 # different CX owners. It ends with the real satisfaction items of the IBM HR data set, which
 # turn out **not** to form a scale.
+#
+# **On your own data** (`-p data_dir=FOLDER`) it needs an employees table and the scales of
+# your survey, declared in an `instrument.yml` (items, answer range, reverse-keyed items; any
+# number of items and scales); without one, the bundled study's item names. Measurement
+# invariance compares the groups of `cx_owner` if the data have it, else of the instrument's
+# first segment found (or `-p invariance_by=COLUMN`).
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 02 -p seed=3 ...).
 data_dir = None  # None: the bundled synthetic study (data/processed); a folder: your own exports
+instrument = None  # None: the instrument.yml in data_dir if present, else the bundled instrument
 seed = 0  # seed of the parallel analysis's random data sets
 parallel_iterations = 100  # random data sets in the parallel analysis
+invariance_by = None  # None: cx_owner if the data have it, else the instrument's first segment
 
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from cxresearch import psychometrics as ps
+from cxresearch._checks import DataError
+from cxresearch.check import needs, skipped
 from cxresearch.conclusions import Conclusions, Finding
-from cxresearch.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
+from cxresearch.contract import reverse_items
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.datasets import IBM_SATISFACTION_ITEMS, ibm_hr_attrition
 from cxresearch.io import load_study
 
 use_style()
 level_label = "95%"  # the level of cronbach_alpha's interval (its default)
-study = load_study(data_dir)
-culture = list(CULTURE_ITEMS)
-engagement = list(ENGAGEMENT_ITEMS)
-employees = study.employees.merge(study.firms[["firm_id", "cx_owner"]], on="firm_id")
-print(f"{len(employees):,} employee responses from {employees['firm_id'].nunique()} firms "
-      f"({'synthetic' if data_dir is None else 'user data'})")
+study = load_study(data_dir, tables=["employees"], instrument=instrument)
+if needs(study, "02:scales"):
+    raise DataError(str(skipped("Notebook 02", needs(study, "02:scales"))))
+inst = study.instrument
+scales = {name: list(scale.items) for name, scale in inst.scales.items()}  # culture, engagement
+reversed_items = [item for scale in inst.scales.values() for item in scale.reverse]
+employees = study.answers("employees")  # with the segments that live in the units' table
+unit = study.unit if study.unit in employees.columns else None
+source_label = "synthetic" if data_dir is None else "user data"
+nested = (f" from {employees[unit].nunique()} "
+          + ("firms" if unit == "firm_id" else f"units ({unit})")) if unit else ""
+print(f"{len(employees):,} employee responses{nested} ({source_label})")
 
 # %% [markdown]
 # ## Item analysis before scoring
@@ -52,7 +68,8 @@ print(f"{len(employees):,} employee responses from {employees['firm_id'].nunique
 # or negative flags an item that does not belong, or one that is worded in reverse.
 
 # %%
-ps.item_analysis(employees[culture]).round(3)
+first = next((n for n, sc in inst.scales.items() if sc.reverse), next(iter(scales)))
+ps.item_analysis(employees[scales[first]]).round(3)
 
 # %% [markdown]
 # `culture_4` ("Internal rules get in the way of serving customers well") correlates
@@ -60,8 +77,8 @@ ps.item_analysis(employees[culture]).round(3)
 # alpha of the scale rises.
 
 # %%
-scored = reverse_items(employees)  # the study's reverse-keyed items (culture_4), 1-5 scale
-ps.item_analysis(scored[culture]).round(3)
+scored = reverse_items(employees, inst.reverse_map())  # bundled: culture_4, on 1-5
+ps.item_analysis(scored[scales[first]]).round(3)
 
 # %% [markdown]
 # ## Reliability: alpha with an interval, and omega
@@ -72,7 +89,7 @@ ps.item_analysis(scored[culture]).round(3)
 
 # %%
 rows = []
-for name, items in (("culture", culture), ("engagement", engagement)):
+for name, items in scales.items():
     a = ps.cronbach_alpha(scored[items])
     rows.append({"scale": name, "items": a.k, "n": a.n, "dropped": a.n_dropped,
                  "alpha": a.alpha, "ci_low": a.ci_low, "ci_high": a.ci_high,
@@ -86,15 +103,15 @@ pd.DataFrame(rows).set_index("scale").round(3)
 # the same size (95th percentile).
 
 # %%
-all_items = culture + engagement
+all_items = [item for items in scales.values() for item in items]
 pa = ps.parallel_analysis(scored[all_items], n_boot=parallel_iterations, seed=seed)
 pa.head(4).round(3)
 
 # %% [markdown]
 # ## Exploratory factor analysis (ML, oblimin rotation)
 #
-# Two factors, allowed to correlate: do the items sort themselves into culture and
-# engagement?
+# As many factors as parallel analysis keeps, allowed to correlate: do the items sort
+# themselves into the scales (bundled: culture and engagement)?
 
 # %%
 efa = ps.efa(scored[all_items], n_factors=int(pa["retain"].sum()), rotation="oblimin")
@@ -102,22 +119,33 @@ print(efa.factor_corr.round(2).to_string())
 efa.loadings_table(cut=0.3)
 
 # %%
+number = dict(enumerate("zero one two three four five six seven eight nine ten eleven "
+                        "twelve".split()))
+scale_words = " and ".join(f"{number.get(len(v), len(v))} {k}" for k, v in scales.items())
 fig, ax = plt.subplots(figsize=FIGSIZE["double"])
 im = ax.imshow(efa.loadings.to_numpy(), cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
-ax.set_xticks(range(efa.loadings.shape[1]), efa.loadings.columns)
-ax.set_yticks(range(len(all_items)), all_items)
+ax.set_xticks(range(efa.loadings.shape[1]),
+              [f"factor {str(c).lstrip('F')}" for c in efa.loadings.columns])
+ax.set_yticks(range(len(all_items)),
+              [c.replace("_", " item ") + (" (reversed)" if c in reversed_items else "")
+               for c in all_items])
+ax.grid(False)
 for (i, j), v in pd.DataFrame(efa.loadings.to_numpy()).stack().items():
     ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8)
 fig.colorbar(im, ax=ax, label="loading")
-ax.set_title("EFA loadings, culture and engagement items (synthetic)")
+ax.set_title(f"EFA loadings, {' and '.join(scales)} items ({source_label})")
+reversed_words = ", ".join(c.replace("_", " item ") for c in reversed_items)
 save_figure(
     fig, "02_efa_loadings",
     data=efa.loadings.reset_index(names="item").round(4),
-    caption=("Oblimin-rotated ML factor loadings of the six culture and five engagement items "
-             "in the synthetic employee survey (culture_4 reverse-scored)."),
+    caption=(f"Oblimin-rotated ML factor loadings of the {scale_words} items in the "
+             f"{source_label} employee survey"
+             + (f" ({reversed_words} reverse-scored)." if reversed_items else ".")),
     alt_text=("Heat map with one row per item and two factor columns: the culture items load "
               "strongly on one factor and the engagement items on the other, with small "
-              "cross-loadings."),
+              "cross-loadings." if data_dir is None else
+              f"Heat map with one row per item ({len(all_items)}) and one column per factor "
+              f"({efa.loadings.shape[1]}), each cell holding the item's loading on the factor."),
     source="02_culture_and_engagement_scales",
 )
 plt.show()
@@ -130,7 +158,7 @@ plt.show()
 # reliability and average variance extracted.
 
 # %%
-model = {"culture": culture, "engagement": engagement}
+model = scales  # bundled: {"culture": culture_1..6, "engagement": engagement_1..5}
 cfa = ps.cfa(scored, model)
 print(cfa.summary())
 cfa.loadings.round(3)
@@ -141,8 +169,9 @@ cfa.loadings.round(3)
 # single item carries much item-specific variance, which is why scales have several items.
 
 # %%
-pd.concat([cfa.reliability, ps.htmt(scored, model)["engagement"].rename("htmt_vs_engagement")],
-          axis=1).round(3)
+last = list(scales)[-1]  # bundled: engagement
+pd.concat([cfa.reliability, ps.htmt(scored, model)[last].rename(f"htmt_vs_{last}")],
+          axis=1).round(3) if len(scales) > 1 else cfa.reliability.round(3)
 
 # %% [markdown]
 # ## Measurement invariance across CX ownership models
@@ -154,8 +183,12 @@ pd.concat([cfa.reliability, ps.htmt(scored, model)["engagement"].rename("htmt_vs
 # employees as independent, ignoring that they are nested in teams and firms.
 
 # %%
-mi = ps.measurement_invariance(scored, model, by="cx_owner")
-mi.to_frame().drop(columns="converged").round(3)
+group = invariance_by or next((c for c in ("cx_owner", *inst.segments)
+                               if c in scored.columns), None)
+invariance_missing = [] if invariance_by else needs(study, "02:invariance")
+mi = ps.measurement_invariance(scored, model, by=group) if group else None
+mi.to_frame().drop(columns="converged").round(3) if group else skipped(
+    "Measurement invariance", invariance_missing)
 
 # %% [markdown]
 # ## Real items: the IBM HR satisfaction ratings
@@ -181,8 +214,9 @@ ibm[ibm_items].corr().round(3)
 
 # %%
 rel = pd.DataFrame(rows).set_index("scale")
-validity = pd.concat([cfa.reliability, ps.htmt(scored, model)["engagement"].rename("htmt")],
-                     axis=1)
+first_scale = list(scales)[0]  # bundled: culture, against engagement
+validity = pd.concat([cfa.reliability, ps.htmt(scored, model)[last].rename("htmt")],
+                     axis=1) if len(scales) > 1 else None
 cut = {"cfi": 0.95, "rmsea": 0.06}
 Conclusions(
     tuple(
@@ -193,16 +227,18 @@ Conclusions(
                 claims_effect=False, kind="measurement")
         for name, r in rel.iterrows()
     )
-    + (Finding(f"**Two-factor CFA**: CFI {cfa.fit['cfi']:.3f}, RMSEA {cfa.fit['rmsea']:.3f}; "
+    + (Finding(f"**{number.get(len(scales), len(scales)).capitalize()}-factor CFA**: "
+               f"CFI {cfa.fit['cfi']:.3f}, RMSEA {cfa.fit['rmsea']:.3f}; "
                + ("meets" if cfa.fit["cfi"] >= cut["cfi"] and cfa.fit["rmsea"] <= cut["rmsea"]
                   else "misses")
                + " the customary cut-offs (CFI ≥ .95, RMSEA ≤ .06).",
                claims_effect=False, kind="measurement"),
-       Finding(f"**Discriminant validity**: HTMT culture–engagement "
-               f"{validity.loc['culture', 'htmt']:.2f} ("
-               + ("below" if validity.loc["culture", "htmt"] < 0.85 else "not below")
-               + " .85); AVE " + ", ".join(f"{k} {v:.2f}" for k, v in validity["ave"].items())
-               + ".", claims_effect=False, kind="measurement")),
+       *((Finding(f"**Discriminant validity**: HTMT {first_scale}–{last} "
+                  f"{validity.loc[first_scale, 'htmt']:.2f} ("
+                  + ("below" if validity.loc[first_scale, "htmt"] < 0.85 else "not below")
+                  + " .85); AVE " + ", ".join(f"{k} {v:.2f}" for k, v in validity["ave"].items())
+                  + ".", claims_effect=False, kind="measurement"),) if validity is not None
+         else ())),
 )
 
 # %% [markdown]

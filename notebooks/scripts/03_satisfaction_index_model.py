@@ -18,10 +18,17 @@
 # customer survey whose true paths are known and checks what PLS recovers. (The estimator is
 # unit-tested against seminr's published output on the real ECSI mobile-phone data of
 # Tenenhaus et al. 2005, to six decimals.)
+#
+# **On your own data.** The ECSI model has fixed construct blocks (image, expectation, quality,
+# value, satisfaction, complaints, loyalty), so it runs on a folder holding `ecsi_survey.csv`
+# with the ECSI item names (`IMAG1` ... `CUSL3`, 1–10). A folder without one (for instance a
+# survey with its own `instrument.yml` and drivers, which notebook 04 analyses) gets a sentence
+# saying so, and the method is shown on the synthetic survey.
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 03 -p n_respondents=500 ...).
 data_dir = None  # None: the synthetic survey; a folder with ecsi_survey.csv (ECSI item names)
+instrument = None  # not used: the ECSI blocks are fixed (declared for -p instrument= on 01-04)
 seed = 0
 n_respondents = 1000
 n_bootstrap = 300
@@ -31,19 +38,26 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from cxresearch import csi
+from cxresearch.check import skipped
 from cxresearch.conclusions import Conclusions, about_synthetic, findings_from_table
 from cxresearch.figures import FIGSIZE, save_figure, use_style
+from cxresearch.io import find_table
 from cxresearch.plots import coef_plot
 from cxresearch.simulate import simulate_ecsi_survey
 
 use_style()
-if data_dir is None:
+if data_dir is not None and find_table(data_dir, "ecsi_survey") is not None:
+    items, truth = csi.read_ecsi_survey(data_dir), None
+else:
     survey = simulate_ecsi_survey(n=n_respondents, seed=seed)
     items, truth = survey.data, survey.paths
-else:
-    items, truth = csi.read_ecsi_survey(data_dir), None
+    if data_dir is not None:
+        print(skipped("The ECSI model on your data", [
+            "the folder has no ecsi_survey table with the ECSI item names (IMAG1 ... CUSL3), "
+            "and the model's construct blocks are fixed; it is shown on the synthetic survey "
+            "instead"]))
 print(f"{len(items):,} respondents, {items.shape[1]} items on 1-10 "
-      f"({'synthetic' if data_dir is None else 'user data'})")
+      f"({'synthetic' if truth is not None else 'user data'})")
 
 # %% [markdown]
 # ## The model
@@ -85,17 +99,20 @@ coef_plot(plotted, label="path", ax=ax, ci_label="PLS (95% bootstrap CI)",
           xlabel="standardized path coefficient",
           title=("ECSI path coefficients (synthetic survey)" if truth is not None
                  else "ECSI path coefficients"),
-          legend="lower right")
+          legend={"loc": "upper center", "bbox_to_anchor": (0.5, -0.2), "ncol": 3})
 save_figure(
     fig, "03_ecsi_paths",
     data=plotted[["source", "target", "estimate", "ci_low", "ci_high", "plsc"]
                  + (["truth"] if truth is not None else [])].round(4),
     caption=("PLS path coefficients of the ECSI model with 95% percentile bootstrap intervals, "
-             "PLSc estimates and the true values of the synthetic survey."),
+             + ("PLSc estimates and the true values of the synthetic survey." if truth is not None
+                else "and PLSc estimates, in the user's ECSI survey.")),
     alt_text=("Dot plot of twelve paths: plain PLS estimates sit slightly closer to zero than "
               "the truth for the strong paths, PLSc estimates lie near the truth; the largest "
               "paths are expectation to quality, quality to value and satisfaction to "
-              "complaints."),
+              "complaints." if truth is not None else
+              f"Dot plot of {len(plotted)} paths with interval bars and PLSc estimates; the "
+              f"largest estimate is {plotted.loc[plotted['estimate'].idxmax(), 'path']}."),
     source="03_satisfaction_index_model",
 )
 plt.show()

