@@ -432,14 +432,15 @@ def problems(facts: dict[str, Any]) -> list[str]:
 def check_manifest(
     manifest: dict[str, dict[str, Any]], pattern: str = "*"
 ) -> dict[str, list[str]]:
-    """Problems of every figure in a manifest whose name matches ``pattern``.
+    """Problems of every figure in a manifest whose name matches ``pattern`` (``fnmatch``;
+    several patterns separated by commas).
 
     A figure saved before the checks existed has no facts; that is reported as a problem
     (rerun its notebook).
     """
     out: dict[str, list[str]] = {}
     for name, entry in sorted(manifest.items()):
-        if not fnmatch.fnmatch(name, pattern):
+        if not any(fnmatch.fnmatch(name, p.strip()) for p in pattern.split(",") if p.strip()):
             continue
         facts = entry.get("checks")
         out[name] = (problems(facts) if facts is not None else
@@ -457,7 +458,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      description=main.__doc__)
     parser.add_argument("directory", nargs="?", default=None,
                         help="folder holding manifest.json (default: figures/)")
-    parser.add_argument("--name", default="*", help="figure-name pattern (fnmatch), e.g. '06_*'")
+    parser.add_argument("--name", default="*",
+                        help="figure-name pattern(s), comma-separated (fnmatch), e.g. '03_*,06_*'")
     args = parser.parse_args(argv)
     report = check_manifest(load_manifest(args.directory), args.name)
     n_bad = 0
