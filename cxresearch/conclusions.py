@@ -314,12 +314,17 @@ def holm_family(
     se: str = "se",
     null: float = 0.0,
     by: str | Sequence[str] | None = None,
+    n_families: int = 1,
 ) -> pd.DataFrame:
     """A copy of a table of estimates with Holm-adjusted p-values: one family per table (or per
     value of ``by``).
 
     Adds ``p_holm`` (Holm 1979, *Scand. J. Statistics* 6:65-70, via
-    :func:`cxresearch.metrics.holm`) and ``n_family`` (the comparisons adjusted for). Where
+    :func:`cxresearch.metrics.holm`) and ``n_family`` (the comparisons adjusted for). When a
+    study asks ``n_families`` questions, each a family of comparisons, and should keep the
+    chance of *any* false alarm among all of them at the nominal level, the families split that
+    level equally (Bonferroni across families, Holm within each): ``p_holm`` is then
+    ``min(1, n_families * p_Holm)``, and ``n_families`` is recorded in a column. Where
     ``p_value`` is missing (a column absent, or NaN in a row) and ``se`` is given, the two-sided
     normal (Wald) p-value of ``(estimate - null) / se`` is used and written to ``p_value``, e.g.
     for bootstrap estimates with a bootstrap SE. Rows without a p-value stay out of the family
@@ -329,11 +334,15 @@ def holm_family(
     >>> out = holm_family(t)
     >>> out["p_holm"].round(4).tolist(), int(out["n_family"].iloc[0])
     ([0.0, 0.6171, 0.0248], 3)
+    >>> holm_family(t, n_families=3)["p_holm"].round(4).tolist()
+    [0.0, 1.0, 0.0745]
     """
     from scipy import stats
 
     from cxresearch.metrics import holm
 
+    if int(n_families) != n_families or n_families < 1:
+        raise ValueError(f"argument 'n_families': a whole number >= 1, got {n_families!r}")
     out = data.copy()
     p = (pd.to_numeric(out[p_value], errors="coerce") if p_value in out
          else pd.Series(np.nan, index=out.index))
@@ -352,8 +361,10 @@ def holm_family(
         ok = pos[np.isfinite(pv[pos])]
         p_holm[ok] = holm(pv[ok])
         n_family[pos] = len(ok)
-    out["p_holm"] = p_holm
+    out["p_holm"] = np.minimum(1.0, int(n_families) * p_holm)
     out["n_family"] = n_family
+    if n_families > 1:
+        out["n_families"] = int(n_families)
     return out
 
 
@@ -365,6 +376,7 @@ def adjusted_effect_sentence(
     p_adjusted: float,
     *,
     n_family: int,
+    n_families: int = 1,
     adjustment: str = "Holm",
     level: float = 0.95,
     digits: int = 2,
@@ -392,6 +404,9 @@ def adjusted_effect_sentence(
         The adjusted p-value (e.g. Holm, :func:`holm_family`).
     n_family : int
         The number of comparisons adjusted for.
+    n_families : int
+        The number of families (questions) that share the error rate (see
+        :func:`holm_family`); said in the sentence when above 1.
     adjustment : str
         The adjustment's name, for the wording.
     level, digits, null, design, positive, negative, noun
@@ -425,8 +440,11 @@ def adjusted_effect_sentence(
             f"{_fmt(ci_high, digits)}).")
     null_word = "zero" if null == 0 else _fmt(null, digits)
     excludes = ci_low > null or ci_high < null
-    adj = (f"{adjustment} adjustment for {n_family} comparison{'' if n_family == 1 else 's'} "
-           f"(adjusted p {_fmt_p(p_adjusted)})")
+    alpha = f"{(1 - level) * 100:.0f}%"
+    shared = (f", the {alpha} error rate split over {n_families} questions" if n_families > 1
+              else "")
+    adj = (f"{adjustment} adjustment for {n_family} comparison{'' if n_family == 1 else 's'}"
+           f"{shared} (adjusted p {_fmt_p(p_adjusted)})")
     significant = p_adjusted is not None and math.isfinite(float(p_adjusted)) and \
         p_adjusted < 1 - level
     if significant and excludes:
@@ -455,7 +473,7 @@ def findings_from_adjusted_table(
     """One :func:`adjusted_effect_sentence` per row of a table with adjusted p-values.
 
     ``n_family`` defaults to the table's ``n_family`` column (:func:`holm_family`), else its
-    number of rows.
+    number of rows; ``n_families`` to the table's ``n_families`` column, else 1.
 
     >>> t = holm_family(pd.DataFrame({"term": ["a", "b"], "estimate": [1.0, 0.3],
     ...                               "se": [0.2, 0.15], "ci_low": [0.6, 0.01],
@@ -469,9 +487,12 @@ def findings_from_adjusted_table(
     for name, (_, r) in zip(names, data.iterrows(), strict=True):
         m = n_family if n_family is not None else (
             int(r["n_family"]) if "n_family" in data else len(data))
+        k = int(r["n_families"]) if "n_families" in data and "n_families" not in kwargs else (
+            kwargs.get("n_families", 1))
+        rest = {key: v for key, v in kwargs.items() if key != "n_families"}
         out.append(adjusted_effect_sentence(name, float(r[estimate]), float(r[ci_low]),
                                             float(r[ci_high]), float(r[p_adjusted]),
-                                            n_family=m, **kwargs))
+                                            n_family=m, n_families=k, **rest))
     return tuple(out)
 
 
