@@ -614,7 +614,8 @@ def spark_unavailable_reason(check_java: bool = True) -> str | None:
     return None
 
 
-def local_spark(cores: int = 2, memory: str = "1g", jvm_options: str = "") -> Any:
+def local_spark(cores: int = 2, memory: str = "1g", jvm_options: str = "",
+                config: dict[str, str] | None = None) -> Any:
     """A local Spark session (``local[cores]``) set up for counting answers on one machine.
 
     The Spark UI and the console progress bar are off, shuffles use ``2 x cores`` partitions
@@ -632,6 +633,8 @@ def local_spark(cores: int = 2, memory: str = "1g", jvm_options: str = "") -> An
     jvm_options : str
         Extra options of that JVM. ``"-XX:TieredStopAtLevel=1"`` (the quick compiler only)
         about halves the start and the first query, which suits tests, and slows long jobs.
+    config : dict, optional
+        More Spark settings (they win over the ones above).
 
     Returns
     -------
@@ -653,20 +656,22 @@ def local_spark(cores: int = 2, memory: str = "1g", jvm_options: str = "") -> An
     if active is not None:
         return active
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    settings = {
+        "spark.driver.memory": memory,
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.shuffle.partitions": str(2 * int(cores)),
+        "spark.sql.session.timeZone": "UTC",
+        "spark.driver.host": "127.0.0.1",
+        "spark.driver.bindAddress": "127.0.0.1",
+        "spark.driver.extraJavaOptions": jvm_options,
+        **(config or {}),
+    }
+    builder = SparkSession.builder.master(f"local[{int(cores)}]").appName("cxresearch")
+    for key, value in settings.items():
+        builder = builder.config(key, value)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=_SPARK_PANDAS_WARNING, category=FutureWarning)
-        session = (
-            SparkSession.builder.master(f"local[{int(cores)}]")
-            .appName("cxresearch")
-            .config("spark.driver.memory", memory)
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.shuffle.partitions", str(2 * int(cores)))
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.driver.extraJavaOptions", jvm_options)
-            .getOrCreate()
-        )
+        session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session

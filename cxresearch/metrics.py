@@ -8,7 +8,8 @@ memory, a SQL warehouse, a published table) and the estimators consume the count
 - from responses: :func:`nps`, :func:`csat`, :func:`ces`, :func:`top_box`, :func:`mean_score`;
 - from counts: :func:`nps_from_counts`, :func:`top_box_from_counts` (``csat_from_counts``),
   :func:`mean_from_counts`, :func:`mean_from_moments`;
-- by segment: :func:`aggregate_responses` (DuckDB or pandas) then :func:`summarise_counts`, or
+- by segment: :func:`aggregate_responses` (DuckDB, Spark or pandas: one SQL statement in
+  :mod:`cxresearch.engines`, the same counts on each) then :func:`summarise_counts`, or
   :func:`by_segment` in one call, with small cells suppressed and flagged;
 - comparisons: :func:`compare` (two groups or periods), :func:`compare_many` and
   :func:`compare_segments` (many segments, Holm-adjusted p-values);
@@ -70,7 +71,8 @@ Argument names (one vocabulary across the package)
 randomness (an int, default 0 so that a rerun gives the same numbers, or None for fresh
 entropy); ``data`` a frame of answers (:func:`by_segment`, :func:`compare_segments`,
 :func:`check_engines`); ``by`` the reporting segments. :func:`aggregate_responses` keeps
-``source`` because it also takes Parquet/CSV paths and DuckDB relations, not only a frame.
+``source`` because it also takes Parquet/CSV paths, directories, tables, DuckDB relations and
+Spark DataFrames, not only a frame.
 Intervals are always ``ci_low`` and ``ci_high``; every result has ``conf_int(level=)``. The old
 names (``ci=``, ``n_sim=``, ``df=``, ``segments=``) still work for one release and emit a
 ``DeprecationWarning`` (through ``cxresearch._checks.renamed``).

@@ -32,7 +32,8 @@ ENGINE_NAMES = ["duckdb", "pandas", "spark"]
 def spark() -> Any:
     if SPARK_REASON:
         pytest.skip(f"Spark cannot run here: {SPARK_REASON}")
-    session = local_spark(cores=2, jvm_options="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+    session = local_spark(cores=2, jvm_options="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+                          config={"spark.sql.codegen.wholeStage": "false"})
     yield session
     session.stop()
 
@@ -104,22 +105,15 @@ def test_counts_are_identical_on_duckdb_spark_and_pandas(case: str, files: dict[
     ref = m.aggregate_responses(files["data"], engine="pandas", **kw)
     assert ref["n"].sum() == len(files["data"])
     assert ref["score"].isna().any() or kw["score"] == "csat"  # missing answers are counted
-    for name in ENGINE_NAMES:
-        got = m.aggregate_responses(files["parquet"], engine=_engine(name, request), **kw)
-        pd.testing.assert_frame_equal(got, ref, check_exact=True, check_dtype=False)
-        assert list(got.dtypes.astype(str))[-3:] == ["int64", "float64", "float64"]
-
-
-def test_string_keys_and_types_match_exactly_across_engines(
-        files: dict[str, Any], request: pytest.FixtureRequest) -> None:
-    frames = [m.aggregate_responses(files["parquet"], ["channel", "month"], "nps", "w",
-                                    scale=(0, 10), cluster="firm",
-                                    engine=_engine(name, request))
+    frames = [m.aggregate_responses(files["parquet"], engine=_engine(name, request), **kw)
               for name in ENGINE_NAMES]
-    for got in frames[1:]:  # same values, same dtypes, same order, missing keys last
+    for got in frames:
+        pd.testing.assert_frame_equal(got, ref, check_exact=True, check_dtype=False)
+        assert list(got.dtypes.astype(str))[-4:] == ["float64", "int64", "float64", "float64"]
+    for got in frames[1:]:  # from the same file: same dtypes too, missing keys sorted last
         pd.testing.assert_frame_equal(got, frames[0], check_exact=True)
-    assert frames[0]["channel"].isna().sum() > 0
-    assert frames[0]["channel"].iloc[-1] != frames[0]["channel"].iloc[-1]  # NaN sorts last
+    if "channel" in (kw["by"] or []):
+        assert ref["channel"].isna().sum() > 0 and pd.isna(ref["channel"].iloc[-1])
 
 
 def test_continuous_weights_agree_to_summation_order(files: dict[str, Any],
