@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 __all__ = ["OwnSurvey", "OwnSurveyParams", "simulate_own_survey"]
 
 REGIONS: tuple[str, ...] = ("North", "South", "East", "West")
-CHANNELS: tuple[str, ...] = ("store", "web", "phone")
+CHANNELS: tuple[str, ...] = ("store", "web", "app")
 FORMATS: tuple[str, ...] = ("high street", "mall", "retail park")
 _FIRST = ("Ada", "Sven", "Claire", "Yui", "Rafael", "Petra", "Liam", "Rania", "Kofi", "Mira",
           "Jonas", "Ines", "Tomasz", "Leila", "Oscar", "Hana")
@@ -279,7 +279,7 @@ def simulate_own_survey(params: OwnSurveyParams | None = None, seed: int | None 
         "store_id": stores[sw["s"].to_numpy()[idx]],
         "wave": sw["wave"].to_numpy()[idx],
         "channel": channel,
-        "w": np.round(np.where(channel == "phone", 1.6, np.where(channel == "web", 1.1, 0.8))
+        "w": np.round(np.where(channel == "app", 1.6, np.where(channel == "web", 1.1, 0.8))
                       * rng.uniform(0.85, 1.15, n), 3),
         "ltr": _likert(0.8 * sat_z + 0.6 * rng.normal(size=n), 7.6, 2.1, 0, 10),
         "sat": _likert(sat_z, 3.7, 0.95, 1, 5),

@@ -28,7 +28,7 @@
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 03 -p n_respondents=500 ...).
 data_dir = None  # None: the synthetic survey; a folder with ecsi_survey.csv (ECSI item names)
-instrument = None  # not used: the ECSI blocks are fixed (declared for -p instrument= on 01-04)
+instrument = None  # not used here: the ECSI blocks are fixed (01, 02 and 04 use it)
 seed = 0
 n_respondents = 1000
 n_bootstrap = 300

@@ -1,0 +1,148 @@
+"""Bring your own survey (issue 12): notebooks 01-04 on a folder with its own instrument.
+
+``tests/data/own_survey/`` is a synthetic one-company survey whose items are not the bundled
+study's (other names, counts and ranges; stores as the unit; see its README.md), with made-up
+personal data in its files; ``tests/data/customers_only/`` holds only ``customers.csv``. The
+notebooks run through the runner as a user would (``-p data_dir=``), with small simulation
+sizes. Checked: the runs succeed, the inputs' sha256 are unchanged, no personal column name or
+value reaches an executed notebook or a figure file, and the outputs use the user's items.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from cxresearch.io import load_study
+from cxresearch.runner import run_notebooks
+
+DATA = Path(__file__).parent / "data"
+OWN = DATA / "own_survey"
+ONLY = DATA / "customers_only"
+#: small sizes so that the four notebooks run in well under a minute
+FAST = {"n_sim": 200, "parallel_iterations": 10, "n_bootstrap": 20, "n_respondents": 300}
+#: the personal data in the fixture: column names, and pieces of their values
+PII_NAMES = ("email", "phone", "full_name")
+PII_VALUES = ("@example.com", "202-555-", "Okafor", "Lindqvist", "Tanaka")
+
+
+def _sha256(d: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(d.iterdir())}
+
+
+def _texts(out: Path) -> dict[str, str]:
+    """Every text an output holds: notebook outputs (sources excluded), figure data and SVGs."""
+    texts = {}
+    for nb_path in out.glob("*.ipynb"):
+        nb = json.loads(nb_path.read_text())
+        parts = []
+        for cell in nb["cells"]:
+            for o in cell.get("outputs", []):
+                parts.append("".join(o.get("text", "")))
+                for key, value in o.get("data", {}).items():
+                    if key.startswith("text/"):
+                        parts.append("".join(value))
+        texts[nb_path.name] = "\n".join(parts)
+    for path in (out / "figures").glob("*"):
+        if path.suffix in (".csv", ".svg", ".json"):
+            texts[f"figures/{path.name}"] = path.read_text(errors="replace")
+    return texts
+
+
+@contextmanager
+def _figures_in(out: Path) -> Iterator[None]:
+    """Figures of the run go to ``out/figures`` (the test session points them elsewhere)."""
+    old = os.environ.get("CXRESEARCH_FIGURES_DIR")
+    os.environ["CXRESEARCH_FIGURES_DIR"] = str(out / "figures")
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("CXRESEARCH_FIGURES_DIR", None)
+        else:
+            os.environ["CXRESEARCH_FIGURES_DIR"] = old
+
+
+@pytest.fixture(scope="module")
+def own_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    out = tmp_path_factory.mktemp("own_run")
+    before = _sha256(OWN)
+    with _figures_in(out):
+        result = run_notebooks(["01", "02", "03", "04"],
+                               parameters={"data_dir": str(OWN), **FAST}, output_dir=out,
+                               progress=False)
+    assert result["status"].tolist() == ["ok"] * 4
+    assert _sha256(OWN) == before, "the input files changed"
+    return out, _texts(out)
+
+
+def test_inputs_unchanged_and_no_personal_data_in_any_output(
+        own_run: tuple[Path, dict[str, str]]) -> None:
+    out, texts = own_run
+    assert any(name.startswith("figures/") for name in texts)  # figures were written there
+    for name, text in texts.items():
+        for word in (*PII_NAMES, *PII_VALUES):
+            assert word not in text, (name, word)
+
+
+def test_the_outputs_use_the_instruments_items(own_run: tuple[Path, dict[str, str]]) -> None:
+    _, texts = own_run
+    nb01 = texts["01_measuring_cx.ipynb"]
+    assert "NPS [ltr]" in nb01 and "CSAT [sat]" in nb01 and "CES [effort]" in nb01
+    assert "from 30 units (store_id)" in nb01
+    assert "NPS by CX owner: skipped, because the data have no firms table" in nb01
+    assert "region" in nb01 and "channel" in nb01  # segments, region from units.csv
+    nb02 = texts["02_culture_and_engagement_scales.ipynb"]
+    assert "e12" in nb02 and "c3" in nb02 and "htmt_vs_engagement" in nb02
+    assert "synthetic" not in texts["figures/02_efa_loadings.csv"].lower()
+    nb03 = texts["03_satisfaction_index_model.ipynb"]
+    assert "no ecsi_survey table" in nb03
+    nb04 = texts["04_key_drivers.ipynb"]
+    assert "8 drivers" in nb04 and "d8" in nb04 and "user data" in nb04
+
+
+def test_customers_only_folder_runs_notebook_01(tmp_path: Path) -> None:
+    before = _sha256(ONLY)
+    with _figures_in(tmp_path):
+        run_notebooks(["01"], parameters={"data_dir": str(ONLY), "n_sim": 200},
+                      output_dir=tmp_path, progress=False)
+    assert _sha256(ONLY) == before
+    text = _texts(tmp_path)["01_measuring_cx.ipynb"]
+    assert "1,715 customer responses (user data)" in text
+    assert "answers are treated as independent" in text
+    assert "NPS by CX owner: skipped" in text and "Small cells: skipped" in text
+    assert "pairwise differences in NPS between region segments" in text
+
+
+def test_load_study_on_the_own_survey_exposes_the_unit_design() -> None:
+    s = load_study(OWN)
+    assert (s.unit, s.time) == ("store_id", "wave")
+    assert s.firms is None and s.firm_years is None
+    assert s.units["store_id"].is_unique and len(s.outcomes) == 90
+    assert {"email", "phone"}.isdisjoint(s.customers.columns)
+    assert "full_name" not in s.employees.columns
+    assert [d["column"] for d in s.reports["customers"]["dropped_pii"]] == ["email", "phone"]
+    assert s.answers("employees")["region"].notna().all()  # joined from units.csv
+    assert str(s.customers["ltr"].dtype) == "Int64" and s.customers["w"].dtype == float
+
+
+def test_a_broken_instrument_or_unit_stops_with_a_clear_message(tmp_path: Path) -> None:
+    folder = tmp_path / "own"
+    shutil.copytree(OWN, folder)
+    (folder / "instrument.yml").write_text(
+        (OWN / "instrument.yml").read_text().replace("range: [0, 10]", "range: [1, 10]"))
+    with pytest.raises(ValueError, match=r"metrics\.nps\.range: \[1, 10\]: NPS is defined on"):
+        load_study(folder)
+    shutil.copy(OWN / "instrument.yml", folder / "instrument.yml")
+    units = (folder / "units.csv").read_text().splitlines()
+    (folder / "units.csv").write_text("\n".join(units[:-1]) + "\n")  # drop the last store
+    with pytest.raises(ValueError, match=r"customers: column 'store_id': \d+ value\(s\) not in "
+                                         r"units"):
+        load_study(folder)
