@@ -243,3 +243,167 @@ def test_one_error_type_one_vocabulary_one_file_rule(tmp_path: Path) -> None:
     assert find_table(tmp_path, "firms") == tmp_path / "firms.csv"
     (tmp_path / "firms.parquet").write_bytes(b"")
     assert find_table(str(tmp_path), "firms") == tmp_path / "firms.parquet"
+
+
+# -- platform exports, personal data, instruments (issue 12) ---------------------------------
+
+EXPORTS = Path(__file__).parent / "data" / "exports"
+INSTRUMENTS = Path(__file__).parent / "data" / "instruments"
+OWN = Path(__file__).parent / "data" / "own_survey"
+NPS_Q = "How likely are you to recommend Northwind Outfitters to a friend or colleague?"
+#: what the fixtures' README says each export carries (platform, extra header rows, personal
+#: columns dropped), and a mapping a new user would write (by column id or question text)
+PLATFORM_CASES = [
+    ("qualtrics_customers.csv", "qualtrics", 2, {"Q1": "nps", "Q2": "csat", "Q3": "ces"},
+     ["IPAddress", "RecipientLastName", "RecipientFirstName", "RecipientEmail",
+      "LocationLatitude", "LocationLongitude"]),
+    ("qualtrics_customers.tsv", "qualtrics", 2, {NPS_Q: "nps"},
+     ["IPAddress", "RecipientLastName", "RecipientFirstName", "RecipientEmail",
+      "LocationLatitude", "LocationLongitude"]),
+    ("qualtrics_legacy.csv", "qualtrics", 1, {"Q1": "nps"},
+     ["Name", "EmailAddress", "IPAddress", "LocationLatitude", "LocationLongitude"]),
+    ("qualtrics_customers.sav", "qualtrics", 0, {"Q1": "nps", "Q2": "csat", "Q3": "ces"},
+     ["IPAddress", "RecipientLastName", "RecipientFirstName", "RecipientEmail",
+      "LocationLatitude", "LocationLongitude"]),
+    ("surveymonkey_customers.csv", "surveymonkey", 1,
+     {"How likely is it that you would recommend Northwind Outfitters to a friend or "
+      "colleague?": "nps"},
+     ["IP Address", "Email Address", "First Name", "Last Name"]),
+    ("surveymonkey_customers.xlsx", "surveymonkey", 1,
+     {"How likely is it that you would recommend Northwind Outfitters to a friend or "
+      "colleague?": "nps"},
+     ["IP Address", "Email Address", "First Name", "Last Name"]),
+    ("google_forms_customers.csv", "google_forms", 0, {NPS_Q: "nps"},
+     ["Email Address", "How can we reach you if you'd like a reply? (optional)"]),
+    ("plain_customers.csv", "plain", 0, {"ltr": "nps"}, ["customer_email", "contact"]),
+]
+
+
+@pytest.mark.parametrize(("name", "platform", "extra_rows", "columns", "dropped"),
+                         PLATFORM_CASES, ids=[c[0] for c in PLATFORM_CASES])
+def test_platform_exports_read_with_their_report(
+    name: str, platform: str, extra_rows: int, columns: dict, dropped: list[str]
+) -> None:
+    path = EXPORTS / name
+    before = _digest(path)
+    df = read_survey(path, "customers", columns)
+    report = df.attrs["read_report"]
+    assert (report["platform"], report["header_rows_dropped"]) == (platform, extra_rows)
+    assert [d["column"] for d in report["dropped_pii"]] == dropped
+    assert all(d["reason"] and d["evidence"] for d in report["dropped_pii"])
+    assert df["nps"].dtype == "Int64" and df["nps"].between(0, 10).all()
+    assert df["respondent_id"].is_unique  # ResponseId / Respondent ID / made from rows
+    if platform != "plain":  # question text kept under the analysis' name
+        assert "recommend" in df.attrs["labels"]["nps"]
+    text = df.astype(str).to_string()
+    for value in ("@example.", "192.0.2.", "Okafor", "+44 20 7946"):
+        assert value not in text, value  # no personal value survives, free text included
+    assert _digest(path) == before
+    # the same file with an explicit source
+    again = read_survey(path, "customers", columns, source=platform)
+    pd.testing.assert_frame_equal(again, df)
+
+
+def test_qualtrics_export_personal_data_dropped_and_free_text_redacted() -> None:
+    df = read_survey(EXPORTS / "qualtrics_customers.csv", "customers",
+                     {"Q1": "nps", "Q2": "csat", "Q3": "ces"})
+    report = df.attrs["read_report"]
+    reasons = {d["column"]: d["reason"] for d in report["dropped_pii"]}
+    assert reasons == {"IPAddress": "ip_address", "RecipientLastName": "person_name",
+                       "RecipientFirstName": "person_name", "RecipientEmail": "email",
+                       "LocationLatitude": "geolocation", "LocationLongitude": "geolocation"}
+    assert [d["column"] for d in report["redacted_pii"]] == ["Q4_TEXT"]
+    assert df["Q4_TEXT"].str.contains(r"\[e-mail\]|\[phone\]").sum() == 2
+    assert "ExternalReference" in df.columns  # a pseudonymous CRM key, kept
+    with pytest.raises(SurveyValidationError, match="source='surveymonkey'"):
+        read_survey(EXPORTS / "qualtrics_customers.csv", "customers", source="surveymonkey")
+    kept = read_survey(EXPORTS / "qualtrics_customers.csv", "customers", {"Q1": "nps"},
+                       keep_pii=["IPAddress"])
+    assert "IPAddress" in kept.columns and "RecipientEmail" not in kept.columns
+
+
+def test_google_forms_respondents_get_row_ids() -> None:
+    df = read_survey(EXPORTS / "google_forms_customers.csv", "customers", {NPS_Q: "nps"})
+    assert df["respondent_id"].tolist()[:3] == ["row01", "row02", "row03"]
+    assert "Google Forms export has no respondent id" in df.attrs["read_report"]["notes"][0]
+
+
+def test_read_survey_against_an_instrument_keeps_the_files_names() -> None:
+    inst = INSTRUMENTS / "plain_customers.yml"
+    df = read_survey(EXPORTS / "plain_customers.csv", "customers", instrument=inst)
+    assert {"ltr", "sat", "effort", "d4", "store_id", "w"} <= set(df.columns)
+    assert "nps" not in df.columns  # not renamed: the instrument says ltr is the NPS
+    assert str(df["ltr"].dtype) == "Int64" and df["w"].dtype == float
+    assert df["wave"].dtype == "int64"
+    bad = INSTRUMENTS / "issue_example.yml"  # declares d5..d8, which the file lacks
+    with pytest.raises(SurveyValidationError) as info:
+        read_survey(EXPORTS / "plain_customers.csv", "customers", instrument=bad)
+    assert "column 'd5' (drivers.items) not found" in str(info.value)
+    from cxresearch.instrument import Instrument
+
+    wrong = Instrument.from_dict({"unit": "store_id", "metrics": {
+        "csat": {"column": "sat", "range": [1, 4]}}})
+    with pytest.raises(SurveyValidationError, match=r"column 'sat' \(metrics\.csat\.column\): "
+                                                   r"\d+ value\(s\) outside 1\.\.4"):
+        read_survey(EXPORTS / "plain_customers.csv", "customers", instrument=wrong)
+
+
+def test_an_instrument_range_overrides_the_contracts(tmp_path: Path) -> None:
+    """A 7-point CSAT under the contract's name: the instrument's range wins."""
+    (tmp_path / "c.csv").write_text("respondent_id,store_id,csat\na,S1,7\nb,S2,6\n")
+    from cxresearch.instrument import Instrument
+
+    inst = Instrument.from_dict({"unit": "store_id", "metrics": {
+        "csat": {"column": "csat", "range": [1, 7]}}})
+    assert read_survey(tmp_path / "c.csv", "customers", instrument=inst)["csat"].tolist() == [7, 6]
+    with pytest.raises(SurveyValidationError, match=r"outside 1\.\.5"):
+        read_survey(tmp_path / "c.csv", "customers")  # without it, the contract's 1-5
+
+
+def test_load_study_instrument_sources_and_default(tmp_path: Path) -> None:
+    from cxresearch.instrument import Instrument
+    from cxresearch.io import default_instrument
+
+    folder = tmp_path / "own"
+    shutil.copytree(OWN, folder)
+    s = load_study(folder, tables=["customers"])
+    assert s.instrument.source == "instrument.yml" and not s.instrument_default
+    assert s.units is not None and s.employees is None and s.outcomes is None
+    other = tmp_path / "other.yml"
+    other.write_text("unit: store_id\nmetrics:\n  nps: {column: ltr, range: [0, 10]}\n"
+                     "segments: [channel]\n")
+    s = load_study(folder, tables=["customers"], instrument=other)  # -p instrument=PATH wins
+    assert s.instrument.segments == ("channel",) and s.available_segments() == ["channel"]
+    (folder / "instrument.yml").unlink()
+    with pytest.raises(SurveyValidationError, match=r"units.csv \(units\): missing key "
+                                                   r"column\(s\) \['firm_id'\]"):
+        load_study(folder, tables=["customers"])  # no instrument.yml: the bundled unit firm_id
+    (folder / "units.csv").unlink()
+    with pytest.raises(SurveyValidationError, match="none of the columns"):
+        load_study(folder, tables=["customers"])  # the default's names are not in the file
+    only = load_study(Path(__file__).parent / "data" / "customers_only", tables=["customers"])
+    assert only.instrument_default and only.instrument.segments == ("region", "channel")
+    assert default_instrument().segments == () and default_instrument().unit == "firm_id"
+    assert Instrument.bundled().scales == default_instrument().scales
+
+
+def test_load_study_drops_personal_data_from_parquet_too(tmp_path: Path) -> None:
+    s = simulate_study(StudyParams(n_firms=4, n_years=2), seed=1)
+    cust = s.customers.assign(email=[f"c{k}@example.com" for k in range(len(s.customers))])
+    cust.to_parquet(tmp_path / "customers.parquet", index=False)
+    loaded = load_study(tmp_path, tables=["customers"])
+    assert "email" not in loaded.customers.columns
+    assert loaded.reports["customers"]["dropped_pii"][0]["reason"] == "email"
+    pd.testing.assert_frame_equal(loaded.customers, s.customers)
+
+
+def test_load_study_table_names_and_strictness(tmp_path: Path) -> None:
+    s = simulate_study(StudyParams(n_firms=4, n_years=2), seed=2)
+    s.firms.to_csv(tmp_path / "firms.csv", index=False)
+    s.customers.drop(columns=["ces", "referrals"]).to_csv(tmp_path / "customers.csv",
+                                                         index=False)
+    loaded = load_study(tmp_path, tables=["customers", "units"])  # units: firms, here
+    assert loaded.units is loaded.firms and "ces" not in loaded.customers.columns
+    with pytest.raises(SurveyValidationError, match=r"missing required column\(s\) \['ces'"):
+        load_study(tmp_path, tables=["customers"], strict=True)
+    assert "firms: 4 rows" in loaded.summary()

@@ -85,7 +85,7 @@ def own_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
 
 def test_inputs_unchanged_and_no_personal_data_in_any_output(
         own_run: tuple[Path, dict[str, str]]) -> None:
-    out, texts = own_run
+    _, texts = own_run
     assert any(name.startswith("figures/") for name in texts)  # figures were written there
     for name, text in texts.items():
         for word in (*PII_NAMES, *PII_VALUES):
