@@ -412,7 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     warnings_log = BUILD_DIR / "warnings.log"
     n_warn = sum(1 for line in warnings_log.read_text(encoding="utf-8").splitlines()
-                 if "WARNING" in line) if warnings_log.exists() else 0
+                 if "WARNING" in line or "ERROR" in line) if warnings_log.exists() else 0
     shown = index.relative_to(paths.PROJECT_ROOT) if index.is_relative_to(
         paths.PROJECT_ROOT) else index
     print(f"site built in {time.perf_counter() - started:.1f} s: {shown} "

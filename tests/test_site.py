@@ -173,7 +173,7 @@ def test_gallery_shows_every_figure_with_alt_caption_badge_and_downloads():
 @built_site
 def test_every_internal_link_and_image_resolves():
     broken = []
-    pages = sorted(SITE.rglob("*.html"))
+    pages = sorted(p for p in SITE.rglob("*.html") if "_static" not in p.parts)  # templates
     for page_path in pages:
         page = _parse(page_path)
         for img in page.imgs:

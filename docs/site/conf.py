@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import cxresearch
 
@@ -59,10 +60,32 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
     "navbar_align": "left",
-    "header_links_before_dropdown": 6,
+    "header_links_before_dropdown": 4,
     "secondary_sidebar_items": ["page-toc"],
     "footer_start": ["copyright"],
     "footer_end": [],
     "show_version_warning_banner": False,
 }
 html_sidebars = {"**": ["sidebar-nav-bs"], "gallery": [], "claims": [], "index": []}
+html_context = {"default_mode": "light"}  # a first visit has a mode (no console error)
+
+_ABS = re.compile(r"(?<![\\|`])\|(\S(?:[^|\n`]*?\S)?)\|(?![_|])")
+# an inline literal must be followed by a space or punctuation: ``gap``+ -> ``gap``\ +
+_LITERAL_END = re.compile(
+    r"(``[^`\s](?:[^`]*[^`\s])?``)(?=[^\s\-.,:;!?\\/'\")\]}>`_])")
+
+
+def _escape_bars(app, what, name, obj, options, lines):
+    """Docstrings write absolute values as |z|, which reStructuredText reads as undefined
+    substitutions (a build error and a dangling link), and sometimes run a literal into the
+    next character (``gap``+); show both as written."""
+    for i, line in enumerate(lines):
+        stripped = line.lstrip()
+        if "|" in line and not stripped.startswith(("| ", "+")) and stripped != "|":
+            line = lines[i] = _ABS.sub(r"\\|\1\\|", line)
+        if "``" in line:
+            lines[i] = _LITERAL_END.sub(r"\1\\ ", line)
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _escape_bars)
