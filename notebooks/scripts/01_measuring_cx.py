@@ -171,7 +171,7 @@ ax.set_ylim(0, None)
 ax.set_xlabel("answers (n, log scale)")
 ax.set_ylabel("± NPS points")
 ax.set_title(f"Half-width of a {level:.0%} NPS interval")
-ax.legend(fontsize="small")
+ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=1)
 save_figure(
     fig, "01_nps_interval_width", data=width,
     caption=(f"Half-width of the adjusted-Wald {level:.0%} NPS interval against the number of "
@@ -217,14 +217,15 @@ intervals = top_box_intervals_at_assumed_n(rating, assumed_n=(100, 1000), level=
 intervals.head(6).round(1)
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=FIGSIZE["double"], sharey=True, sharex=True)
+fig, axes = plt.subplots(1, 2, figsize=FIGSIZE["double"], sharey=True, sharex=True,
+                         layout="constrained")
 for ax, (n, frame) in zip(axes, intervals.groupby("assumed_n")):
     ax.errorbar(frame["estimate"], frame["rank"],
                 xerr=[frame["estimate"] - frame["ci_low"], frame["ci_high"] - frame["estimate"]],
                 fmt="o", markersize=2, elinewidth=0.6)
     ax.set_title(f"if n = {n:,} patients per group")
 fig.supxlabel("% of patients giving the most favourable rating of their provider",
-              fontsize="medium", y=-0.04)
+              fontsize="medium")
 axes[0].set_ylabel("medical group (ranked)")
 axes[0].set_yticks([])
 save_figure(
