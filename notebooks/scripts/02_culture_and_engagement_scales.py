@@ -135,11 +135,12 @@ for (i, j), v in pd.DataFrame(efa.loadings.to_numpy()).stack().items():
 fig.colorbar(im, ax=ax, label="loading")
 ax.set_title(f"EFA loadings, {' and '.join(scales)} items ({source_label})")
 reversed_words = ", ".join(c.replace("_", " item ") for c in reversed_items)
+survey_of = "synthetic" if data_dir is None else "user's"
 save_figure(
     fig, "02_efa_loadings",
     data=efa.loadings.reset_index(names="item").round(4),
     caption=(f"Oblimin-rotated ML factor loadings of the {scale_words} items in the "
-             f"{source_label} employee survey"
+             f"{survey_of} employee survey"
              + (f" ({reversed_words} reverse-scored)." if reversed_items else ".")),
     alt_text=("Heat map with one row per item and two factor columns: the culture items load "
               "strongly on one factor and the engagement items on the other, with small "
