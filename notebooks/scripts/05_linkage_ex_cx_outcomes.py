@@ -9,7 +9,7 @@
 # ---
 
 # %% [markdown]
-# # 05 · Linkage: does employee experience drive customer experience, and CX the outcomes?
+# # 05 · Linkage: does employee experience go with customer experience, and CX with outcomes?
 #
 # The service-profit chain (Heskett et al. 1994) says that engaged employees who work in a
 # customer-centric culture make satisfied customers, who stay, spend and refer others, and cost
@@ -21,25 +21,47 @@
 # 2. How strongly does employee experience (EX) go with customer experience (CX) in the same
 #    firm-year, once stable firm differences and noisy survey means are dealt with?
 # 3. Which comes first: EX(t) → CX(t+1), CX(t) → EX(t+1), or revenue growth(t) → EX(t+1)?
-# 4. Does CX carry EX on to revenue growth and cost to serve (mediation)?
+# 4. Is the link from EX to revenue growth and cost to serve carried by CX (mediation)?
 #
-# The data are a **synthetic** study (300 firms, 8 years, employee and customer surveys) whose
-# true effects are known, so every estimate is shown beside its true value. Real public data do
-# not link firms' employee and customer surveys; at the end, three real data sets show the
-# individual-level analogues (IBM HR attrition, two churn data sets).
+# Every design here is observational: its estimates are **associations**, and the conclusions
+# say so. Questions 2–4 are asked of the data with 20 tests in all: each question's estimates
+# form one family, Holm-adjusted, and the three families split the 5% error rate, so that the
+# chance of *any* false alarm in the notebook stays at 5%. The sentences under the tables are
+# written from those numbers.
+#
+# The bundled data are a **synthetic** study (300 firms, 8 years, employee and customer surveys)
+# whose true values are known, so on them each estimate is shown beside its true value. Rerun
+# with `-p data_dir=...` on your own exports, the notebook shows no truth (none is known) and
+# its conclusions follow your data. Public data do not link firms' employee and customer
+# surveys; with the bundled study, three public data sets (all **fictional or artificial**)
+# show individual-level analogues at the end.
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 05 -p seed=1 ...).
 data_dir = None  # None: the bundled synthetic study (data/processed); a folder: your own exports
 seed = 0  # seed of the simulations and bootstraps below
 n_boot = 500
+public_data = None  # None: the public analogues of section 7 with the bundled study only
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from IPython.display import display
 
 from cxresearch import datasets as ds
+from cxresearch.conclusions import (
+    Conclusions,
+    about_synthetic,
+    adjusted_supported,
+    count_sentence,
+    criterion_sentence,
+    effect_sentence,
+    findings_from_adjusted_table,
+    holm_family,
+    level_sentence,
+    truth_sentence,
+)
 from cxresearch.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
 from cxresearch.figures import FIGSIZE, save_figure, use_style
 from cxresearch.io import load_study
@@ -49,13 +71,22 @@ from cxresearch.panel import (cross_lagged_panel, firm_means, linkage_model, lin
                               mean_reliability)
 from cxresearch.regression import logit_associations
 from cxresearch.simulate import true_chain_effects, true_cross_lagged_paths, true_linkage_effects
-from cxresearch.studies.linkage_05 import event_rate_by_group, mediation_by_outcome, nested_wave
+from cxresearch.studies.linkage_05 import (
+    cross_lagged_paths,
+    event_rate_by_group,
+    event_rate_difference,
+    mediation_by_outcome,
+    nested_wave,
+)
 
 use_style()
-synthetic = data_dir is None
+synthetic = data_dir is None  # the truth is known only for the bundled synthetic study
 study = load_study(data_dir)  # bundled: simulate_study(StudyParams(), seed=0), 300 firms
 label = "synthetic" if synthetic else "user data"
-truth = study.truth
+truth = study.truth if synthetic else {}
+show_public = synthetic if public_data is None else bool(public_data)
+n_questions = 3  # families of tests that share the 5% error rate: EX–CX link, order, chain
+holm_words = f"Holm (the 5% error rate split over {n_questions} questions)"
 print(f"{len(study.firms)} firms, {len(study.firm_years)} firm-years, {len(study.employees)} "
       f"employee and {len(study.customers)} customer answers ({label})")
 
@@ -80,12 +111,22 @@ agg = pd.concat([
 agg[["item_set", "n_groups", "mean_group_size", "icc1", "icc1_ci_low", "icc1_ci_high", "icc2",
      "rwg_j", "supported", "note"]].round(3)
 
+# %%
+Conclusions(
+    tuple(level_sentence(f"ICC(1), {r.item_set}", r.icc1, r.icc1_ci_low, r.icc1_ci_high,
+                         digits=3) for r in agg.itertuples())
+    + (criterion_sentence("ICC(2), the reliability of a firm-year mean",
+                          dict(zip(agg["item_set"], agg["icc2"])), 0.70, criterion="criterion"),
+       criterion_sentence("rwg(j), agreement within a firm-year",
+                          dict(zip(agg["item_set"], agg["rwg_j"])), 0.70, criterion="criterion")),
+    heading="What the aggregation checks show",
+)
+
 # %% [markdown]
-# Employee scales pass all three checks, though the engagement means are noisy (ICC(2) < .70).
-# Customers' single-item scores differ between firm-years (ICC(1) > 0) but individual customers
-# disagree widely (rwg below .70 for NPS), as single 0–10 items always do: a firm-year NPS is
-# a mean of very different opinions. Both facts matter below: noisy means **attenuate** every
-# firm-level correlation, so the models correct for the known sampling error of each mean.
+# An ICC(1) above zero says firm-years differ; an ICC(2) below .70 says their means are
+# noisy; an rwg(j) below .70 says individuals in one firm-year disagree widely, as single 0–10
+# items usually do. Noisy means **attenuate** every firm-level correlation, so the models below
+# correct for the known sampling error of each mean.
 
 # %% [markdown]
 # ## 2. The firm-year panel
@@ -111,7 +152,8 @@ reliability.round(3)
 # Do customers of firms with a better EX score rate their experience higher? Customers of the
 # same firm share that firm, so their answers are not independent; a random intercept per firm
 # (MixedLM) absorbs it. One survey wave (the last year) keeps it quick. The coefficient is in
-# SD of an individual's NPS per SD of the firm-year EX mean.
+# SD of an individual's NPS per SD of the firm-year EX mean; its verdict comes with the
+# estimates of section 4, in one family.
 
 # %%
 last = int(panel["year"].max())
@@ -122,26 +164,47 @@ print(f"{mixed.n_obs} customers in {mixed.n_groups} firms; share of NPS variance
 mixed.to_frame().round(3)
 
 # %% [markdown]
-# The effect on a single customer is small (most variation in NPS is between customers of the
-# same firm), which is why linkage studies work with firm-level means.
+# The share of NPS variance between firms bounds what any firm-level score can tell about one
+# customer's answer; that is why linkage studies work with firm-level means.
 
 # %% [markdown]
 # ## 4. EX and CX in the same firm-year
 #
-# The model: CX(t) on EX(t) and EX(t−1), whether the firm has a CX leader, firm fixed effects
-# (each firm against itself) and year effects, with the errors-in-variables correction for the
-# noisy survey means. Coefficients are in true-score SD of CX per true-score SD of EX. The
-# uncorrected OLS column shows how much the noise alone would hide.
+# The model: CX(t) on EX(t) and EX(t−1), whether the firm has a CX executive in post
+# (`has_cx_leader`), firm fixed effects (each firm against itself) and year effects, with the
+# errors-in-variables correction for the noisy survey means; standard errors are clustered by
+# firm. Coefficients are in true-score SD of CX per true-score SD of EX. The uncorrected OLS
+# column shows how much the noise alone would hide.
 
 # %%
 link = linkage_model(panel).merge(true_linkage_effects(truth), on="term", how="left")
-link[["term", "estimate", "ci_low", "ci_high", "ols_estimate", "reliability", "true_value"]].round(3)
+link_cols = ["term", "estimate", "ci_low", "ci_high", "p_value", "ols_estimate", "reliability"]
+link[link_cols + (["true_value"] if synthetic else [])].round(3)
 
 # %% [markdown]
-# The same-year link is recovered within its interval; without the correction (OLS) it would be
-# about a third of its size, because within a firm most year-to-year movement in a 15-person
-# survey mean is sampling noise. The lagged term is imprecise: separating EX this year from EX
-# last year needs many more firm-years.
+# The three estimates of the EX–CX link (sections 3 and 4) are the first family of tests.
+
+# %%
+link_terms = {"ex": "CX(t) per SD of EX(t), within firms",
+              "ex_lag": "CX(t) per SD of EX(t−1), within firms"}
+link_family = holm_family(pd.concat([
+    mixed.to_frame().query("term == 'ex_z'").assign(
+        subject=f"a customer's NPS per SD of the firm's EX (SD, {last} wave)"),
+    link[link["term"].isin(list(link_terms))].assign(subject=lambda d: d["term"].map(link_terms)),
+], ignore_index=True), n_families=n_questions)
+same_year = link.set_index("term").loc["ex"]
+Conclusions(
+    findings_from_adjusted_table(link_family, "subject")
+    + tuple(about_synthetic(truth_sentence(link_terms[r.term], r.estimate, r.ci_low, r.ci_high,
+                                           r.true_value).text, synthetic)
+            for r in link[link["term"].isin(list(link_terms))].itertuples()),
+    heading="What these data show about the EX–CX link (associations)",
+    notes=(f"Within firms the firm-year EX means have a reliability of "
+           f"{same_year['reliability']:.2f}: {1 - same_year['reliability']:.0%} of their "
+           "year-to-year variation is sampling noise, which is why uncorrected OLS gives "
+           f"{same_year['ols_estimate']:.2f} for the same-year term against "
+           f"{same_year['estimate']:.2f} corrected.",),
+)
 
 # %% [markdown]
 # ## 5. Which comes first? A cross-lagged panel
@@ -149,7 +212,9 @@ link[["term", "estimate", "ci_low", "ci_high", "ols_estimate", "reliability", "t
 # Each variable at t+1 on all three at t (EX, CX, revenue growth), with CX(t+1) also on EX(t+1)
 # so the EX → CX lag is the direct one. Two versions: pooled (firms compared with each other)
 # and with firm fixed effects (each firm with itself; biased by O(1/T) for the persistence
-# terms, Nickell 1981). Both correct for noisy means and control for having a CX leader.
+# terms, Nickell 1981). Both correct for noisy means and control for having a CX executive in
+# post. Ordering in time is not causation: a third factor that moves EX and CX together is
+# not removed.
 
 # %%
 clpm = pd.concat([
@@ -159,62 +224,85 @@ clpm = pd.concat([
                        fixed_effects=fe).assign(model=name)
     for fe, name in [(False, "pooled"), (True, "firm FE")]
 ], ignore_index=True)
-# true paths in SD per SD; growth has no latent SD in the answer key, so its observed SD
-true_paths = true_cross_lagged_paths(truth, sd_growth=panel["revenue_growth"].std(ddof=1))
-cl = clpm.merge(true_paths, on=["from", "to", "lag"])  # the four paths, in clpm's order
-cl[["model", "path", "estimate", "ci_low", "ci_high", "true_value"]].round(3)
+cl = cross_lagged_paths(clpm)  # the four cross paths, in display order within each model
+if synthetic:  # true paths in SD per SD; growth has no latent SD in the answer key: observed SD
+    true_paths = true_cross_lagged_paths(truth, sd_growth=panel["revenue_growth"].std(ddof=1))
+    cl = cl.merge(true_paths[["from", "to", "lag", "true_value"]], on=["from", "to", "lag"],
+                  how="left")
+cl_cols = ["model", "path", "estimate", "ci_low", "ci_high", "p_value"]
+cl[cl_cols + (["true_value"] if synthetic else [])].round(3)
 
 # %%
 fig, ax = plt.subplots(figsize=FIGSIZE["double"])
-order = true_paths["path"].tolist()
+order = list(pd.unique(cl["path"]))
 for i, (name, grp) in enumerate(cl.groupby("model", sort=False)):
     grp = grp.set_index("path").loc[order]
     y = np.arange(len(order)) + (i - 0.5) * 0.25
     ax.errorbar(grp["estimate"], y, xerr=[grp["estimate"] - grp["ci_low"],
                                           grp["ci_high"] - grp["estimate"]],
                 fmt="o", capsize=3, label=name)
-ax.scatter(cl.set_index("path").loc[order, "true_value"].groupby(level=0, sort=False).first(),
-           np.arange(len(order)), marker="x", color="black", zorder=3, label="true value")
+if synthetic:
+    ax.scatter(cl.groupby("path", sort=False)["true_value"].first().loc[order],
+               np.arange(len(order)), marker="x", color="black", zorder=3,
+               label="true value (simulation)")
 ax.axvline(0, color="grey", linewidth=0.8)
 ax.set_yticks(np.arange(len(order)), order)
 ax.invert_yaxis()
 ax.set_xlabel("standardized cross-lagged coefficient (SD per SD)")
 ax.set_title(f"Cross-lagged paths, {label} panel")
 ax.legend(loc="lower right", fontsize="small")
+excl = cl[(cl["ci_low"] > 0) | (cl["ci_high"] < 0)]
 save_figure(
-    fig, "05_cross_lagged_paths", data=cl[["model", "path", "estimate", "ci_low", "ci_high",
-                                           "true_value"]],
-    caption=(f"Cross-lagged panel estimates with 95% intervals ({label} data, 300 firms × 8 "
-             "years), pooled and with firm fixed effects, corrected for noisy survey means; "
-             "crosses mark the true values of the simulation."),
-    alt_text=("Dot-and-whisker chart of four paths in two models. Growth to later EX is "
-              "positive in both, close to its true value; CX to later EX is small; EX to later "
-              "growth is positive in the pooled model although its true value is zero, and "
-              "near zero with firm fixed effects; the direct EX to later CX path is "
-              "overestimated with firm fixed effects."),
+    fig, "05_cross_lagged_paths", data=cl[cl_cols + (["true_value"] if synthetic else [])],
+    caption=(f"Cross-lagged panel estimates with 95% intervals ({label} data, "
+             f"{panel['firm_id'].nunique()} firms × {panel['year'].nunique()} years), pooled "
+             "and with firm fixed effects, corrected for noisy survey means; associations "
+             "ordered in time, not effects"
+             + ("; crosses mark the true values of the simulation." if synthetic else ".")),
+    alt_text=(f"Dot-and-whisker chart of {len(order)} paths in {cl['model'].nunique()} models. "
+              "Unadjusted intervals "
+              f"that exclude zero: {len(excl)} of {len(cl)}"
+              + (" (" + "; ".join(f"{r.path}, {r.model}, {r.estimate:+.2f}"
+                                  for r in excl.itertuples()) + ")" if len(excl) else "")
+              + ". The Holm-adjusted verdicts are in the text."),
     source="05_linkage_ex_cx_outcomes",
 )
 plt.show()
 
 # %% [markdown]
-# In this simulation, as in Schneider et al. (2003), **performance feeds back into employee
-# attitudes**: revenue growth this year predicts EX next year, in both models. CX(t) →
-# EX(t+1) is small and imprecise. The pooled model also "finds" EX(t) → growth(t+1), whose
-# true value is zero: stable differences between firms (fast growers have happier staff,
-# because growth feeds EX) masquerade as a lagged effect, and firm fixed effects remove it.
-# Fixed effects pay elsewhere: with a lagged outcome and only 8 years the persistence terms are
-# biased (Nickell 1981), and in the CX equation that bias leaks into the direct EX → CX lag,
-# which comes out well above its true value. The structural model of section 4 (without
-# lagged CX) is the better estimate of that path. Neither version removes a time-varying
-# confounder (a new strategy that lifts both EX and CX).
+# The eight cross paths (four in each model) are one family. In the pooled model a lagged
+# association can come from stable differences between firms (firms that grow fast may also
+# have happier staff); firm fixed effects remove those, but with a lagged outcome and few
+# years their persistence terms are biased (Nickell 1981), and in the CX equation that bias
+# can leak into the direct EX → CX lag.
+
+# %%
+cl_family = holm_family(cl.assign(subject=cl["path"] + ", " + cl["model"] + " (SD per SD)"),
+                        n_families=n_questions)
+Conclusions(
+    findings_from_adjusted_table(cl_family, "subject")
+    + tuple(about_synthetic(truth_sentence(s, r.estimate, r.ci_low, r.ci_high,
+                                           r.true_value).text, synthetic)
+            for s, r in zip(cl_family["subject"], cl.itertuples()) if synthetic),
+    heading="What these data show about the order in time (associations)",
+)
+
+# %%
+about_synthetic(
+    "the simulation feeds performance back into employee attitudes (growth(t) → EX(t+1) has "
+    "a positive true value, as in Schneider et al. 2003) and gives EX no path to growth (its "
+    "true value is zero), so any EX(t) → growth(t+1) association in the pooled model is "
+    "stable firm differences masquerading as a lagged effect. Compare each row above with its "
+    "true value.", synthetic)
 
 # %% [markdown]
 # ## 6. The service-profit chain as mediation: EX → CX → revenue growth and cost to serve
 #
-# Firm-level means over all years (about 120 employees and 300 customers per firm, so the
-# means are reliable) standardized to SD units; a = EX → CX, b = CX → outcome given EX,
-# indirect = a·b with a bootstrap interval (percentile, firms resampled). Industry and size are
-# controls. The true values come from the simulation's answer key (the firms' true EX and CX).
+# Firm-level means over all years (about 120 employees and 300 customers per firm in the
+# bundled study, so the means are reliable) standardized to SD units; a = EX → CX, b = CX →
+# outcome given EX, indirect = a·b with a bootstrap interval (percentile, firms resampled).
+# Industry and size are controls. The tests below use the bootstrap SE (a normal test). On the bundled study the true values come from the simulation's
+# answer key (the firms' true EX and CX).
 
 # %%
 firm = firm_means(panel, ["ex", "cx", "revenue_growth", "cost_to_serve"],
@@ -226,17 +314,6 @@ if study.latent is not None and synthetic:
     med = med.merge(true_chain_effects(truth, study.latent), on=["outcome", "effect"],
                     how="left")
 med[med["effect"].isin(["a", "b", "indirect", "direct", "total"])].round(3)
-
-# %% [markdown]
-# **Cost to serve** (log-percent) is the chain working as described: firms with better EX have
-# better CX, and through it serve customers more cheaply; the indirect effect is close to its
-# true value and the direct path near zero, as simulated. **Revenue growth** is the cautionary
-# case: EX predicts growth strongly between firms, but almost entirely "directly", not
-# through CX, and the b path is far below its true value. In the simulation EX has no direct
-# effect on growth at all; the association runs the other way (growth raises next year's EX,
-# section 5), and fast-growing firms are also more likely to appoint a CX leader (notebook 06).
-# Between-firm mediation cannot tell a chain from reverse causation or confounding; the "a"
-# path, too, would absorb anything that raises both EX and CX.
 
 # %% [markdown]
 # ### The same chain as a latent-variable model (SEM)
@@ -257,112 +334,187 @@ items = (firm_means(emp, culture + engagement)
          .join(firm[["revenue_growth"]]))
 sem = sem_service_profit_chain(items, culture + engagement, ["nps", "csat", "ces"],
                                "revenue_growth", standardized=True)
-sem[["path", "estimate", "se", "ci_low", "ci_high", "cfi", "rmsea"]].round(3)
+sem[["path", "estimate", "se", "ci_low", "ci_high", "p_value", "cfi", "rmsea"]].round(3)
 
 # %% [markdown]
-# The SEM tells the same story in standardized units: a strong EX → CX path, and a CX → growth
-# path lost in the same reverse causation. It adds a check of the measurement model (CFI,
-# RMSEA) and removes item noise, but rests on the same between-firm comparison, with the same
-# confounding.
+# The chain's paths, from both models, are one family (a is shared by the two outcomes and
+# shown once). Between firms, a path is an association: it cannot tell a chain from reverse
+# causation (growth lifting EX) or from anything that raises EX and CX together.
+
+# %%
+outcome_words = {"revenue_growth": "revenue growth (pp)", "log_cost_pct": "cost to serve (log-%)"}
+effect_words = {"a": "EX → CX (SD per SD)", "indirect": "EX → CX → {o}, indirect (a·b)",
+                "direct": "EX → {o}, direct (given CX)"}
+chain_rows = med[(med["effect"].isin(["indirect", "direct"]))
+                 | ((med["effect"] == "a") & (med["outcome"] == "revenue_growth"))]
+chain_rows = chain_rows.assign(
+    subject=[f"mediation, {effect_words[e].format(o=outcome_words[o])}"
+             for e, o in zip(chain_rows["effect"], chain_rows["outcome"])])
+sem_words = {"a": "EX → CX", "b": "CX → growth given EX", "direct": "EX → growth, direct",
+             "indirect": "EX → CX → growth, indirect"}
+chain_family = holm_family(pd.concat([
+    chain_rows.drop(columns=["true_value"], errors="ignore"),
+    sem.assign(subject=[f"SEM, {sem_words.get(p, p)} (standardized)" for p in sem["path"]]),
+], ignore_index=True), n_families=n_questions)
+truth_rows = (med[med["effect"].isin(["indirect", "direct"])] if synthetic
+              and "true_value" in med else med.iloc[:0])
+Conclusions(
+    findings_from_adjusted_table(chain_family, "subject")
+    + tuple(about_synthetic(truth_sentence(
+        f"mediation, {effect_words[r.effect].format(o=outcome_words[r.outcome])}", r.estimate,
+        r.ci_low, r.ci_high, r.true_value).text, synthetic) for r in truth_rows.itertuples()),
+    heading="What these data show about the chain (between-firm associations)",
+)
+
+# %%
+about_synthetic(
+    "in the simulation EX has no direct path to revenue growth, while growth raises next "
+    "year's EX (section 5) and fast-growing firms are more likely to appoint a CX executive "
+    "(notebook 06): a direct EX–growth association between firms is that reverse causation "
+    "and selection, not a chain.", synthetic)
 
 # %% [markdown]
-# ## 7. Real-data analogues (individual level)
+# ## 7. Public-data analogues (individual level; fictional and artificial data)
 #
-# No public data link employee surveys, customer surveys and firm results, but three public
-# data sets show the individual-level links the chain rests on. All three are cross-sectional
-# and observational.
+# No public data link employee surveys, customer surveys and firm results. Three public data
+# sets show the individual-level links the chain rests on, but none is real: the IBM HR and
+# IBM telco sets are **fictional** (made by IBM as samples), the MLC++ churn set is
+# **artificial**. All three are cross-sections, and what they show is an association in
+# made-up data, an illustration of the method, not evidence about real firms. They do not
+# change with `data_dir`, so by default they are shown with the bundled study only
+# (`-p public_data=True` shows them on your data too).
 #
 # **Employee experience and attrition** (IBM HR analytics, 1,470 employees, fictional data
 # created by IBM): odds ratios of leaving per SD of each satisfaction item (1–4), adjusted for
 # age, income and overtime.
 
 # %%
-hr = ds.ibm_hr_attrition()
-hr["over_time"] = hr["over_time"].astype(str)
-sat_items = ["environment_satisfaction", "job_satisfaction", "relationship_satisfaction",
-             "job_involvement", "work_life_balance"]
-hr_or = logit_associations(hr.astype({c: float for c in sat_items}), "attrition", sat_items,
-                           controls=["age", "monthly_income", "over_time"])
-hr_or[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_obs", "n_events"]].round(3)
+if show_public:
+    hr = ds.ibm_hr_attrition()
+    hr["over_time"] = hr["over_time"].astype(str)
+    sat_items = ["environment_satisfaction", "job_satisfaction", "relationship_satisfaction",
+                 "job_involvement", "work_life_balance"]
+    hr_or = logit_associations(hr.astype({c: float for c in sat_items}), "attrition",
+                               sat_items, controls=["age", "monthly_income", "over_time"])
+    display(hr_or[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_obs",
+                   "n_events"]].round(3))
+    hr_family = holm_family(hr_or.rename(columns={"odds_ratio": "estimate"}))
+    display(Conclusions(
+        findings_from_adjusted_table(
+            hr_family, "term", subjects=[f"{t.replace('_', ' ')}, odds ratio of leaving per SD"
+                                         for t in hr_family["term"]],
+            null=1.0, noun="association with leaving"),
+        heading="What the fictional IBM HR data show (associations)",
+        notes=("For comparison, Harter et al. (2002) report a true-score unit-level correlation "
+               "of −.30 between engagement and turnover in real business units.",),
+    ))
+else:
+    print("Public analogues not shown on user data (set public_data=True to show them).")
 
 # %% [markdown]
-# Every satisfaction item goes with lower attrition (odds ratios below 1; for relationship
-# satisfaction the interval reaches 1), the individual-level counterpart of the EX → turnover
-# link (Harter et al. 2002 report a true-score unit-level
-# correlation of −.30 between engagement and turnover).
-#
 # **Service contacts and churn** (MLC++ telecom churn, 5,000 customers, artificial data):
 # churn rate by the number of calls to customer service, with Wilson intervals.
 
 # %%
-mlc = ds.mlc_churn()
-mlc["calls"] = mlc["number_customer_service_calls"].clip(upper=5)
-rates = event_rate_by_group(mlc, "churn", "calls").rename(
-    columns={"n": "customers", "rate_pct": "churn_pct"})
-rates.round(1)
+if show_public:
+    mlc = ds.mlc_churn()
+    mlc["calls"] = mlc["number_customer_service_calls"].clip(upper=5)
+    rates = event_rate_by_group(mlc, "churn", "calls").rename(
+        columns={"n": "customers", "rate_pct": "churn_pct"})
+    display(rates.round(1))
 
-# %%
-fig, ax = plt.subplots(figsize=FIGSIZE["single"])
-ax.errorbar(rates["calls"], rates["churn_pct"],
-            yerr=[rates["churn_pct"] - rates["ci_low"], rates["ci_high"] - rates["churn_pct"]],
-            fmt="o-", capsize=3)
-ax.set_xticks(rates["calls"], [str(c) if c < 5 else "5+" for c in rates["calls"]])
-ax.set_xlabel("calls to customer service")
-ax.set_ylabel("churned (%)")
-ax.set_title("Service calls and churn (MLC++ data)")
-save_figure(
-    fig, "05_service_calls_churn", data=rates,
-    caption=("Churn rate by number of customer-service calls, with 95% Wilson intervals, in "
-             "the MLC++ telecom churn data (5,000 customers, artificial data distributed with "
-             "R's modeldata)."),
-    alt_text=(f"Line with error bars: churn stays near {rates['churn_pct'].iloc[:4].min():.0f}–"
-              f"{rates['churn_pct'].iloc[:4].max():.0f}% for 0 to 3 calls, then jumps to about "
-              f"{rates['churn_pct'].iloc[4]:.0f}% at 4 calls and "
-              f"{rates['churn_pct'].iloc[5]:.0f}% at 5 or more."),
-    source="05_linkage_ex_cx_outcomes",
-)
-plt.show()
-
-# %% [markdown]
-# Churn is flat up to three calls and jumps from the fourth: repeated contact is a marker of an
-# unresolved problem, which is why "fewer service inquiries" is both a cost and a loyalty
-# outcome. Calls are a symptom here, not a cause: the data cannot say whether fixing issues
-# on the first call would keep these customers.
-#
-# **Tenure, charges and churn** (IBM telco churn, 7,043 customers, IBM sample data): odds
-# ratios per SD, adjusted for contract type.
-
-# %%
-telco = ds.telco_churn()
-tel_or = logit_associations(telco, "churn", ["tenure", "monthly_charges"],
-                            controls=["contract"])
-tel_or[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_obs", "n_events"]].round(3)
+    fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+    ax.errorbar(rates["calls"], rates["churn_pct"],
+                yerr=[rates["churn_pct"] - rates["ci_low"],
+                      rates["ci_high"] - rates["churn_pct"]], fmt="o-", capsize=3)
+    ax.set_xticks(rates["calls"], [str(c) if c < 5 else "5+" for c in rates["calls"]])
+    ax.set_xlabel("calls to customer service")
+    ax.set_ylabel("churned (%)")
+    ax.set_title("Service calls and churn (MLC++, artificial data)")
+    save_figure(
+        fig, "05_service_calls_churn", data=rates,
+        caption=("Churn rate by number of customer-service calls, with 95% Wilson intervals, "
+                 "in the MLC++ telecom churn data (5,000 customers; artificial data "
+                 "distributed with R's modeldata, not real customers)."),
+        alt_text=("Line with error bars, churn by calls to customer service: "
+                  + "; ".join(f"{'5+' if r.calls >= 5 else int(r.calls)} "
+                              f"call{'' if r.calls == 1 else 's'} {r.churn_pct:.0f}%"
+                              for r in rates.itertuples()) + "."),
+        source="05_linkage_ex_cx_outcomes",
+    )
+    plt.show()
+    calls = event_rate_difference(mlc, "churn", "calls", 4)
+    c = calls.iloc[0]
+    display(Conclusions(
+        (effect_sentence(f"churn with 4+ service calls ({c['rate_high']:.1f}%) minus 0–3 calls "
+                         f"({c['rate_low']:.1f}%), percentage points", c["estimate"],
+                         c["ci_low"], c["ci_high"], digits=1, noun="difference"),),
+        heading="What the artificial MLC++ data show (an association)",
+        notes=("Calls are a marker, not a cause: the data cannot say whether resolving issues "
+               "on the first call would keep these customers.",),
+    ))
+else:
+    print("Public analogues not shown on user data (set public_data=True to show them).")
 
 # %% [markdown]
-# Longer-tenured customers churn less and higher monthly charges go with more churn, even
-# within the same contract type: the "customers who stay longer" part of the CX-revenue claim.
+# **Tenure, charges and churn** (IBM telco churn, 7,043 customers, fictional IBM sample data):
+# odds ratios per SD, adjusted for contract type.
+
+# %%
+if show_public:
+    telco = ds.telco_churn()
+    tel_or = logit_associations(telco, "churn", ["tenure", "monthly_charges"],
+                                controls=["contract"])
+    display(tel_or[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_obs",
+                    "n_events"]].round(3))
+    tel_family = holm_family(tel_or.rename(columns={"odds_ratio": "estimate"}))
+    display(Conclusions(
+        findings_from_adjusted_table(
+            tel_family, "term", subjects=[f"{t.replace('_', ' ')}, odds ratio of churning per "
+                                          "SD, within contract type" for t in tel_family["term"]],
+            null=1.0, noun="association with churn"),
+        heading="What the fictional IBM telco data show (associations)",
+    ))
+else:
+    print("Public analogues not shown on user data (set public_data=True to show them).")
 
 # %% [markdown]
 # ## What this shows, and what it doesn't
 #
-# - **Aggregation.** Employee culture and engagement means are justified at the firm-year
-#   level; single-item customer scores differ between firms but individual customers disagree
-#   widely. Firm-year means of 15 employees or 40 customers are noisy (reliability about .6–.7,
-#   far less within a firm), and uncorrected noise makes linkage effects look two to three
-#   times smaller than they are. The errors-in-variables correction recovers the simulated
-#   EX → CX link; it needs the sampling variance of each mean, which any survey export can
-#   supply.
-# - **Direction.** In the cross-lagged panel, growth feeds employee attitudes (as Schneider et
-#   al. 2003 found) while the lagged EX → CX path is small and hard to pin down with 300
-#   firms over 8 years. A cross-lagged panel orders effects in time; it does not rule out a
+# How many estimates of each family hold after the adjustment (Holm within each question, the
+# 5% error rate split over the three questions), from the tables above:
+
+# %%
+families = {"estimates of the EX–CX link": link_family,
+            "cross-lagged paths": cl_family,
+            "service-profit chain paths": chain_family}
+held = {name: fam[adjusted_supported(fam)] for name, fam in families.items()}
+Conclusions(
+    tuple(count_sentence(len(held[name]), len(fam), name, adjustment=holm_words)
+          for name, fam in families.items())
+    + tuple(f for name in families for f in findings_from_adjusted_table(held[name], "subject")),
+    heading=f"What these data show ({label}; associations, not effects)",
+)
+
+# %% [markdown]
+# What no result above can show, whatever the data:
+#
+# - **Aggregation.** A firm-year mean of 15 employees or 40 customers is noisy, and within a
+#   firm most of its year-to-year movement is noise: uncorrected, linkage coefficients look
+#   several times smaller than they are. The errors-in-variables correction needs the sampling
+#   variance of each mean, which any survey export can supply.
+# - **Direction.** A cross-lagged panel orders associations in time; it does not rule out a
 #   third factor that moves EX and CX together. Pooled, it confuses stable firm differences
-#   with lagged effects; with firm fixed effects and few years its persistence terms, and
-#   the paths estimated beside them, are biased (Nickell 1981).
-# - **The chain.** Between firms, the indirect effect EX → CX → cost to serve is recovered; the
-#   one to revenue growth is not, because growth also drives EX and who appoints CX leaders.
-#   Between-firm mediation is correlational: the causal reading needs no unmeasured
-#   confounding and no reverse causation on each link, which a survey cannot guarantee.
-# - **Real data** confirm the individual-level building blocks (satisfied employees stay; calls
-#   to service and short tenure go with churn) and nothing more: they are cross-sections with no
-#   firm-level outcomes. The simulation's magnitudes are assumptions calibrated to published
-#   linkage research (Harter et al. 2002; the Sears model in Rucci et al. 1998), not findings.
+#   with lagged paths; with firm fixed effects and few years its persistence terms, and the
+#   paths estimated beside them, are biased (Nickell 1981).
+# - **The chain.** Between-firm mediation is correlational: a causal reading needs no
+#   unmeasured confounding and no reverse causation on each link, which a survey cannot
+#   guarantee.
+# - **Public data.** The three public sets are fictional or artificial cross-sections without
+#   firm-level outcomes: they illustrate the individual-level links, they do not confirm them.
+
+# %%
+about_synthetic(
+    "its magnitudes are assumptions calibrated to published linkage research (Harter et al. "
+    "2002; the Sears model in Rucci et al. 1998), not findings; the notebook shows what each "
+    "design recovers when the truth is known.", synthetic)
