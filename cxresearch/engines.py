@@ -103,6 +103,15 @@ def _not_number(expr: str, dialect: str) -> str:
     return f"{expr} IS NOT NULL AND NOT {match}"
 
 
+def _parsed(expr: str, text: bool, dialect: str) -> str:
+    """A number column as it is (grouped on its own type); text parsed to a DOUBLE (NULL when
+    it is not a number)."""
+    if not text:
+        return expr
+    match = _DIALECTS[dialect][1].format(x=f"trim({expr})", p=NUMBER_PATTERN)
+    return f"CASE WHEN {match} THEN TRY_CAST(trim({expr}) AS DOUBLE) END"
+
+
 def count_sql(
     table: str,
     by: str | Sequence[str] | None,
@@ -116,13 +125,15 @@ def count_sql(
     """The counting behind every metric, as one SQL statement.
 
     Groups the answers in ``table`` by the ``by`` columns (segments, cluster, period, in any
-    number) and the answer on ``score`` read as a number, and returns per group ``cx_n``
-    (answers), ``cx_sum_w`` and ``cx_sum_w2`` (sum of weights and of squared weights, with
-    ``weights``), ``cx_bad_w`` (answers with a score but a missing, NaN, infinite or negative
-    weight) and, for a text column (``text_score=True``), ``cx_text`` (present values that are
-    not numbers, :data:`NUMBER_PATTERN`). ``cx_score`` is NULL for a missing answer (NULL or
-    NaN) and for text. The same text runs on DuckDB and on Spark SQL; only the identifier quote
-    and the regular-expression function change with ``dialect``.
+    number) and the answer on ``score``, and returns per group ``cx_score`` (the answer; NULL,
+    or NaN, for a missing one), ``cx_n`` (answers) and, with ``weights``, ``cx_sum_w`` and
+    ``cx_sum_w2`` (sum of weights and of squared weights), ``cx_n_w`` (weights present) and
+    ``cx_min_w`` (the smallest weight): a missing, NaN, infinite or negative weight shows as
+    ``cx_n_w < cx_n``, a sum that is not finite or a negative minimum, without a test on every
+    row. A text column (``text_score=True``, ``text_weights=True``) is parsed
+    (:data:`NUMBER_PATTERN`; anything else is NULL) and ``cx_text`` counts its present values
+    that are not numbers. The same text runs on DuckDB and on Spark SQL; only the identifier
+    quote and the regular-expression function change with ``dialect``.
 
     Parameters
     ----------
@@ -144,27 +155,22 @@ def count_sql(
 
     Examples
     --------
-    >>> print(count_sql("answers", "store", "nps"))
-    SELECT "store", cx_score, COUNT(*) AS cx_n
-    FROM (SELECT "store", CASE WHEN isnan(CAST("nps" AS DOUBLE)) THEN NULL ELSE CAST("nps" AS DOUBLE) END AS cx_score
+    >>> print(count_sql("answers", ["store", "month"], "nps", "w"))
+    SELECT "store", "month", cx_score, COUNT(*) AS cx_n, SUM(cx_w) AS cx_sum_w, SUM(cx_w * cx_w) AS cx_sum_w2, COUNT(cx_w) AS cx_n_w, MIN(cx_w) AS cx_min_w
+    FROM (SELECT "store", "month", "nps" AS cx_score, "w" AS cx_w
           FROM answers) AS cx_t
-    GROUP BY "store", cx_score
-    >>> sql = count_sql("answers", ["store", "month"], "nps", "w", dialect="spark")
-    >>> "SUM(cx_w * cx_w) AS cx_sum_w2" in sql and "`month`" in sql
+    GROUP BY "store", "month", cx_score
+    >>> "`month`" in count_sql("answers", ["store", "month"], "nps", "w", dialect="spark")
     True
     """  # noqa: E501
     q = _quoter(dialect)
     keys = [q(c) for c in ([by] if isinstance(by, str) else list(by or []))]
-    inner = [*keys, f"{_as_number(q(score), text_score, dialect)} AS cx_score"]
+    inner = [*keys, f"{_parsed(q(score), text_score, dialect)} AS cx_score"]
     outer = [*keys, "cx_score", "COUNT(*) AS cx_n"]
     if weights is not None:
-        inner.append(f"{_as_number(q(weights), text_weights, dialect)} AS cx_w")
-        outer += [
-            "SUM(cx_w) AS cx_sum_w",
-            "SUM(cx_w * cx_w) AS cx_sum_w2",
-            "SUM(CASE WHEN cx_score IS NOT NULL AND (cx_w IS NULL OR cx_w < 0 OR "
-            "cx_w = CAST('Infinity' AS DOUBLE)) THEN 1 ELSE 0 END) AS cx_bad_w",
-        ]
+        inner.append(f"{_parsed(q(weights), text_weights, dialect)} AS cx_w")
+        outer += ["SUM(cx_w) AS cx_sum_w", "SUM(cx_w * cx_w) AS cx_sum_w2",
+                  "COUNT(cx_w) AS cx_n_w", "MIN(cx_w) AS cx_min_w"]
     if text_score:
         inner.append(f"CASE WHEN {_not_number(q(score), dialect)} THEN 1 ELSE 0 END AS cx_text")
         outer.append("SUM(cx_text) AS cx_text")
@@ -178,6 +184,17 @@ def _examples_sql(table: str, score: str, dialect: str) -> str:
     q = _quoter(dialect)
     return (f"SELECT DISTINCT {q(score)} AS cx_x FROM {table} "
             f"WHERE {_not_number(q(score), dialect)} ORDER BY cx_x LIMIT {_MAX_EXAMPLES}")
+
+
+def _bad_weights_sql(table: str, score: str, weights: str, dialect: str, text_score: bool,
+                     text_weights: bool) -> str:
+    """The number of answers with a score and a missing, NaN, infinite or negative weight
+    (run only when the counts show that there are some)."""
+    q = _quoter(dialect)
+    s, w = _as_number(q(score), text_score, dialect), _as_number(q(weights), text_weights,
+                                                                 dialect)
+    return (f"SELECT COUNT(*) FROM {table} WHERE ({s}) IS NOT NULL AND (({w}) IS NULL OR "
+            f"({w}) < 0 OR ({w}) = CAST('Infinity' AS DOUBLE))")
 
 
 # --------------------------------------------------------------------------------------------
@@ -249,13 +266,22 @@ def _fmt(values: Sequence[float]) -> str:
     return "[" + ", ".join(f"{v:g}" for v in values) + "]"
 
 
+def _scores(raw: pd.DataFrame) -> np.ndarray:
+    """The grouped answers as floats (NaN for missing), whatever type the engine returned."""
+    col = raw["cx_score"]
+    if col.dtype == object:  # e.g. Decimal values
+        col = pd.to_numeric(col)
+    return col.to_numpy(dtype=float, na_value=np.nan)
+
+
 def _validate(raw: pd.DataFrame, score: str, weights: str | None,
               scale: tuple[float, float] | None, integer: bool,
-              text_examples: Callable[[], list[Any]]) -> None:
+              text_examples: Callable[[], list[Any]],
+              bad_weights: Callable[[], int]) -> None:
     """Raise :class:`DataError` for unusable answers, in the order of the in-memory checks
     (text, infinite, weights, outside the scale, fractions on an integer scale)."""
     n = raw["cx_n"].to_numpy(np.int64)
-    v = raw["cx_score"].to_numpy(float)
+    v = _scores(raw)
     if "cx_text" in raw:
         k = int(raw["cx_text"].sum())
         if k:
@@ -271,9 +297,16 @@ def _validate(raw: pd.DataFrame, score: str, weights: str | None,
 
     fail(present & np.isinf(v), "infinite value(s)")
     if weights is not None:
-        k = int(raw["cx_bad_w"].sum())
-        if k:
-            raise DataError(f"argument '{weights}': {k} missing, infinite or negative weight(s)")
+        n_w = raw["cx_n_w"].to_numpy(np.int64)
+        min_w = raw["cx_min_w"].to_numpy(dtype=float, na_value=np.nan)
+        sum_w = raw["cx_sum_w"].to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            suspect = present & ((n_w < n) | (min_w < 0) | ~np.isfinite(sum_w))
+        if suspect.any():
+            k = bad_weights()
+            if k:
+                raise DataError(f"argument '{weights}': {k} missing, infinite or negative "
+                                "weight(s)")
     finite = present & np.isfinite(v)
     if scale is not None:
         lo, hi = scale
@@ -288,14 +321,17 @@ def _finish(raw: pd.DataFrame, keys: list[str], weighted: bool) -> pd.DataFrame:
     for c in keys:  # NULL keys as NaN (as pandas gives them), ordered last
         if out[c].dtype == object and out[c].isna().any():
             out[c] = out[c].where(out[c].notna(), np.nan)
-    out["score"] = raw["cx_score"].to_numpy(float)
+    out["score"] = _scores(raw)
     out["n"] = raw["cx_n"].to_numpy(np.int64)
     if weighted:
-        out["sum_w"] = raw["cx_sum_w"].to_numpy(float)
-        out["sum_w2"] = raw["cx_sum_w2"].to_numpy(float)
+        out["sum_w"] = raw["cx_sum_w"].to_numpy(dtype=float, na_value=np.nan)
+        out["sum_w2"] = raw["cx_sum_w2"].to_numpy(dtype=float, na_value=np.nan)
     else:  # exact integers, so every engine agrees bit for bit
         out["sum_w"] = out["n"].astype("float64")
         out["sum_w2"] = out["n"].astype("float64")
+    cols = [*keys, "score"]
+    if out.duplicated(cols).any():  # NULL and NaN answers (or two decimals of one double)
+        out = out.groupby(cols, dropna=False, sort=False, observed=True, as_index=False).sum()
     return out.sort_values([*keys, "score"], na_position="last", kind="stable",
                            ignore_index=True)
 
@@ -425,7 +461,9 @@ def _count_duckdb(source: Any, con: Any, keys: list[str], score: str, weights: s
         raw = rel.query("cx_src", count_sql("cx_src", keys, score, weights, dialect="duckdb",
                                             text_score=text_s, text_weights=text_w)).df()
         _validate(raw, score, weights, scale, integer, lambda: [
-            r[0] for r in rel.query("cx_src", _examples_sql("cx_src", score, "duckdb")).fetchall()])
+            r[0] for r in rel.query("cx_src", _examples_sql("cx_src", score, "duckdb")).fetchall()],
+            lambda: int(rel.query("cx_src", _bad_weights_sql(
+                "cx_src", score, str(weights), "duckdb", text_s, text_w)).fetchall()[0][0]))
         return raw
     finally:
         if own:
@@ -486,7 +524,9 @@ def _count_spark(source: Any, spark: Any, keys: list[str], score: str, weights: 
                                          text_score=text_s, text_weights=text_w))
             raw = _spark_to_pandas(result)
             _validate(raw, score, weights, scale, integer, lambda: [
-                r[0] for r in spark.sql(_examples_sql(view, score, "spark")).collect()])
+                r[0] for r in spark.sql(_examples_sql(view, score, "spark")).collect()],
+                lambda: int(spark.sql(_bad_weights_sql(view, score, str(weights), "spark",
+                                                       text_s, text_w)).collect()[0][0]))
         finally:
             spark.catalog.dropTempView(view)
     return raw
@@ -556,14 +596,14 @@ def _count_pandas(source: Any, _: Any, keys: list[str], score: str, weights: str
     v, text = _parse_pandas(data[score])
     work = pd.DataFrame({**{c: data[c] for c in keys}, "cx_score": v})
     agg: dict[str, tuple[str, str]] = {"cx_n": ("cx_score", "size")}
+    bad_w = np.zeros(len(v), dtype=bool)
     if weights is not None:
         w, _ = _parse_pandas(data[weights])
         work["cx_w"] = w
         work["cx_w2"] = w * w
-        work["cx_bad_w"] = (~np.isnan(v) & (np.isnan(w) | (w < 0) | (w == math.inf))).astype(
-            np.int64)
+        bad_w = ~np.isnan(v) & (np.isnan(w) | (w < 0) | (w == math.inf))
         agg.update(cx_sum_w=("cx_w", "sum"), cx_sum_w2=("cx_w2", "sum"),
-                   cx_bad_w=("cx_bad_w", "sum"))
+                   cx_n_w=("cx_w", "count"), cx_min_w=("cx_w", "min"))
     if text is not None:
         work["cx_text"] = text.astype(np.int64)
         agg["cx_text"] = ("cx_text", "sum")
@@ -571,7 +611,8 @@ def _count_pandas(source: Any, _: Any, keys: list[str], score: str, weights: str
     raw = raw.reset_index()
     _validate(raw, score, weights, scale, integer,
               lambda: sorted(set(data.loc[text, score]))[:_MAX_EXAMPLES]
-              if text is not None else [])
+              if text is not None else [],
+              lambda: int(bad_w.sum()))
     return raw
 
 
