@@ -6,10 +6,11 @@ the number of answers ``n``, the sum of weights ``sum_w`` and the sum of squared
 answer. This module writes that counting once:
 
 - :func:`count_sql` is the one statement, ``GROUP BY`` the keys and the scale point with
-  ``COUNT(*)``, ``SUM(w)``, ``SUM(w * w)`` and two tallies of unusable input (text in a number
-  column, missing, infinite or negative weights). DuckDB and Spark SQL run the same text; the two
-  dialects differ only in the identifier quote (``"`` or a backtick) and in the name of the
-  regular-expression match used on text columns (``regexp_full_match`` or ``regexp_like``).
+  ``COUNT(*)``, ``SUM(w)``, ``SUM(w * w)``, and ``COUNT(w)`` and ``MIN(w)``, which show missing,
+  infinite or negative weights without a test on every row (and, for a text column, a tally of
+  values that are not numbers). DuckDB and Spark SQL run the same text; the two dialects differ
+  only in the identifier quote (``"`` or a backtick) and in the name of the regular-expression
+  match used on text columns (``regexp_full_match`` or ``regexp_like``).
 - The same counting in pandas, for a file read into memory (the reference of the tests).
 - One validation of what comes back, so that a value outside the scale, a fraction on an integer
   scale, text, an infinite value or a bad weight gives the **same message on every engine**: it
@@ -23,7 +24,7 @@ Spark Connect or Databricks session). :func:`local_spark` starts a small local S
 (tests, benchmarks, notebooks) and :func:`spark_unavailable_reason` says why Spark cannot run
 here (no pyspark, no Java), for a clear skip.
 
-Why one SQL statement and not ibis: the statement is about 15 lines that both engines parse
+Why one SQL statement and not ibis: the statement is about ten lines that both engines parse
 as they are, and the tests run it on both; ibis would add a dependency tree (sqlglot, parsy,
 atpublic, rich, toolz) and, in ibis 12, hold pyspark below 4.1. The statement is also what a
 user can paste into another SQL engine (Trino, BigQuery, Snowflake) with its own quotes.
@@ -367,11 +368,11 @@ def _is_instance_of(obj: Any, module_prefix: str, names: set[str]) -> bool:
 
 
 def _is_spark_session(obj: Any) -> bool:
-    return _is_instance_of(obj, "pyspark.", {"SparkSession"})
+    return _is_instance_of(obj, "pyspark.sql", {"SparkSession"})
 
 
 def _is_spark_frame(obj: Any) -> bool:
-    return _is_instance_of(obj, "pyspark.", {"DataFrame"})
+    return _is_instance_of(obj, "pyspark.sql", {"DataFrame"})  # not pandas-on-Spark
 
 
 def _parquet_files(path: str) -> str | list[str]:
