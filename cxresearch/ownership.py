@@ -31,7 +31,9 @@ class OwnershipResult:
     """Outcome by CX ownership model: contrasts with the reference and adjusted means.
 
     Both tables carry t intervals at ``level`` on ``dof`` degrees of freedom (clusters - 1 with
-    ``cluster``, the residual df otherwise); :meth:`conf_int` recomputes them at another level.
+    ``cluster``, the residual df otherwise); with ``cluster`` each contrast uses its own ``df``
+    column (the clusters of the smaller of the two groups compared, minus 1).
+    :meth:`conf_int` recomputes them at another level.
     """
 
     outcome: str
@@ -59,8 +61,11 @@ class OwnershipResult:
             raise DataError(f"which must be 'contrasts' or 'adjusted_means', got {which!r}")
         src = self.contrasts if which == "contrasts" else self.adjusted_means.rename(
             columns={"adjusted_mean": "estimate"})
-        t = _t_crit(lvl, self.dof)
         out = src[["owner", "estimate", "se"]].copy()
+        if "df" in src:
+            t = np.array([_t_crit(lvl, float(d)) for d in src["df"]])
+        else:
+            t = np.full(len(src), _t_crit(lvl, self.dof))
         out["ci_low"] = out["estimate"] - t * out["se"]
         out["ci_high"] = out["estimate"] + t * out["se"]
         out["level"] = lvl
@@ -98,7 +103,14 @@ def ownership_effects(
     1985) or, with ``cluster`` (firm ids when ``data`` has firm-years), cluster-robust (Liang &
     Zeger 1986). Adjusted means are predictive margins: every row is set to each ownership model
     in turn and the predictions averaged (Graubard & Korn 1999); their SE is ``sqrt(g' V g)``
-    with g the mean design row. Intervals are t intervals at ``level``.
+    with g the mean design row. Intervals are t intervals at ``level``: on the residual df, or
+    with ``cluster`` on clusters - 1 for the adjusted means and, for each contrast, on
+    ``min(G_owner, G_reference) - 1``, the clusters with rows in the smaller of the two groups
+    compared (column ``df``). A cluster-robust variance of a contrast rests on the clusters of
+    both groups, and with few clusters in one of them it is too small and its t on all
+    clusters - 1 too liberal (Cameron & Miller 2015); the smaller group's clusters are the
+    conservative choice that :func:`cxresearch.metrics.compare` also makes for clusters nested
+    in groups.
 
     Ownership is chosen by firms, not assigned: a contrast is an adjusted association, and
     firms that choose a dedicated leader may differ in ways the controls miss.
@@ -125,7 +137,8 @@ def ownership_effects(
     Returns
     -------
     OwnershipResult
-        ``contrasts`` (``owner, estimate, se, ci_low, ci_high, p_value, n``) and
+        ``contrasts`` (``owner, estimate, se, ci_low, ci_high, p_value, n``, and ``df`` with
+        ``cluster``) and
         ``adjusted_means`` (``owner, adjusted_mean, se, ci_low, ci_high, raw_mean, n``).
 
     References
@@ -136,6 +149,8 @@ def ownership_effects(
     models. *Biometrika* 73(1), 13-22.
     Graubard, B. I. & Korn, E. L. (1999). Predictive margins with survey data. *Biometrics*
     55(2), 652-659.
+    Cameron, A. C. & Miller, D. L. (2015). A practitioner's guide to cluster-robust inference.
+    *J. Human Resources* 50(2), 317-372.
 
     Examples
     --------
@@ -185,17 +200,24 @@ def ownership_effects(
             continue
         name = f"C(owner_, Treatment({reference!r}))[T.{lvl}]"
         est, se = float(fit.params[name]), float(fit.bse[name])
-        recs.append(
-            {
-                "owner": lvl,
-                "estimate": est,
-                "se": se,
-                "ci_low": est - t_crit * se,
-                "ci_high": est + t_crit * se,
-                "p_value": float(2 * stats.t.sf(abs(est / se), dof)),
-                "n": int((work["owner_"] == lvl).sum()),
-            }
-        )
+        if cluster:
+            g = [work.loc[work["owner_"] == o, cluster].nunique() for o in (lvl, reference)]
+            df_c: float = max(min(g) - 1, 1)
+        else:
+            df_c = dof
+        t_c = _t_crit(level, df_c)
+        rec = {
+            "owner": lvl,
+            "estimate": est,
+            "se": se,
+            "ci_low": est - t_c * se,
+            "ci_high": est + t_c * se,
+            "p_value": float(2 * stats.t.sf(abs(est / se), df_c)),
+            "n": int((work["owner_"] == lvl).sum()),
+        }
+        if cluster:
+            rec["df"] = float(df_c)
+        recs.append(rec)
     contrasts = pd.DataFrame(recs)
     # statsmodels >= 0.15 calls the patsy DesignInfo ``model_spec``; older versions ``design_info``
     design_info = getattr(model.data, "model_spec", None) or model.data.design_info

@@ -95,3 +95,46 @@ def test_level_and_conf_int_of_the_ownership_result() -> None:
     sd = ow.say_do_effects(d.assign(stated_cx_priority=rng.integers(1, 6, 150),
                                     cx_budget_share=rng.gamma(2, 1, 150)), "y", level=0.5)
     assert (sd["ci_high"] - sd["ci_low"] < 2 * sd["se"]).all()
+
+
+def _clustered_null(rng: np.random.Generator, n_ref: int, n_other: int, years: int = 5
+                    ) -> pd.DataFrame:
+    """Firm-years of firms nested in two owner groups, firm effects, no owner effect."""
+    firms = np.arange(n_ref + n_other)
+    owner = np.where(firms < n_ref, "everyone", "ceo")
+    d = pd.DataFrame({"firm_id": np.repeat(firms, years), "cx_owner": np.repeat(owner, years)})
+    d["y"] = rng.normal(0, 1, len(firms))[d["firm_id"]] + rng.normal(0, 1, len(d))
+    return d
+
+
+def test_clustered_contrast_uses_the_smaller_groups_clusters() -> None:
+    rng = np.random.default_rng(21)
+    d = _clustered_null(rng, 8, 40)
+    res = ow.ownership_effects(d, "y", controls=(), cluster="firm_id")
+    row = res.contrasts.iloc[0]
+    assert row["df"] == 7.0  # 8 reference firms - 1
+    assert row["p_value"] == pytest.approx(2 * stats.t.sf(abs(row["estimate"] / row["se"]), 7))
+    half = stats.t.ppf(0.975, 7) * row["se"]
+    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(row["estimate"] - half),
+                                               pytest.approx(row["estimate"] + half))
+    ci = res.conf_int().iloc[0]
+    assert (ci["ci_low"], ci["ci_high"]) == (pytest.approx(row["ci_low"]),
+                                             pytest.approx(row["ci_high"]))
+    # without cluster: residual df, no df column
+    assert "df" not in ow.ownership_effects(d, "y", controls=()).contrasts
+
+
+def test_clustered_contrast_with_a_small_group_keeps_its_false_alarm_rate() -> None:
+    """Seeded null studies with 8 reference firms: t on all clusters - 1 over-rejects; t on the
+    smaller group's clusters - 1 stays near the nominal 5%."""
+    rng = np.random.default_rng(22)
+    new = old = 0
+    n_sim = 150
+    for _ in range(n_sim):
+        d = _clustered_null(rng, 8, 40)
+        r = ow.ownership_effects(d, "y", controls=(), cluster="firm_id").contrasts.iloc[0]
+        t = abs(r["estimate"] / r["se"])
+        new += r["p_value"] < 0.05
+        old += 2 * stats.t.sf(t, 48 - 1) < 0.05
+    assert new <= old
+    assert new / n_sim <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / n_sim)
