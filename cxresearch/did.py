@@ -680,7 +680,7 @@ def event_study(
             raise DataError(f"column {cluster!r} must be constant within {unit!r}")
         cl_codes = pd.factorize(per_unit.first().reindex(units))[0]
     n_cl = int(cl_codes.max() + 1)
-    if method == "analytic":
+    if method != "bootstrap":  # analytic influence functions (also for reg / ipw / dr)
         psi_c = np.zeros((n_cl, len(event_times)))
         np.add.at(psi_c, cl_codes, psi_e)
         vcov = psi_c.T @ psi_c * (n_cl / (n_cl - 1))

@@ -407,3 +407,16 @@ def test_event_study_by_recovers_the_leader_by_culture_interaction() -> None:
     p.loc[p.index[0], "culture"] = 1 - p.loc[p.index[0], "culture"]
     with pytest.raises(ValueError, match="constant within"):
         did.event_study_by(p, "y", "unit", "time", "first_treated", by="culture")
+
+
+def test_covariate_methods_use_their_own_influence_functions_for_event_time_ses() -> None:
+    d = _confounding_panel()
+    res = did.event_study(d, "y", "unit", "time", "first_treated", window=(-3, 3),
+                          covariates=["x"], method="dr")
+    psi = res.influence
+    n = psi.shape[0]
+    v = psi.T @ psi * n / (n - 1)
+    np.testing.assert_allclose(res.vcov.to_numpy(), v, rtol=1e-12)
+    # with one cohort at an event time, the event-time SE is that cell's csdid SE (x G/(G-1))
+    gt = res.group_time.set_index(["cohort", "time"])
+    assert gt.loc[(2, 3), "se"] == pytest.approx(CSDID_GT["dr"][(2, 3)][1], rel=1e-7)
