@@ -120,13 +120,17 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=200)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--only", choices=["panel", "single"], default=None)
+    ap.add_argument("--scenarios", nargs="+", choices=SCENARIOS, default=list(SCENARIOS))
     a = ap.parse_args()
     recs: list[dict] = []
     with ProcessPoolExecutor(a.workers) as ex:
         if a.only in (None, "panel"):
-            jobs = [(s, r) for s in SCENARIOS for r in range(a.reps)]
-            for chunk in ex.map(panel_rep, jobs, chunksize=8):
-                recs.extend(chunk)
+            for s in a.scenarios:
+                for chunk in ex.map(panel_rep, [(s, r) for r in range(a.reps)], chunksize=4):
+                    recs.extend(chunk)
+                with pd.option_context("display.width", 250, "display.max_columns", 20):
+                    print(summarise(pd.DataFrame([r for r in recs if r["scenario"] == s]))
+                          .round(3).to_string(index=False), flush=True)
         if a.only in (None, "single"):
             try:
                 import cxresearch.single_firm  # noqa: F401
