@@ -5,9 +5,10 @@ counting in memory; each test reads the same Parquet files with all three. Weigh
 grid (multiples of 1/8) make every sum exact, so the frames are compared bit for bit; weights
 drawn from a continuous distribution agree to the last bits of summation order.
 
-The Spark tests share one local session (module scope; a few seconds to start). They skip, with
-the reason, only where Spark cannot run: no pyspark, or no Java runtime (``.ci/run`` installs
-``openjdk-17-jre-headless`` when ``java`` is missing).
+Each comparison is parametrized by engine. The Spark items share one local session (module
+scope; 10-20 s to start on 2 cores) and skip, with the reason, only where Spark cannot run: no
+pyspark, or no Java runtime (``.ci/run`` installs ``openjdk-17-jre-headless`` when ``java`` is
+missing); the DuckDB and pandas items run everywhere.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ from cxresearch import metrics as m
 from cxresearch.engines import count_sql, local_spark, spark_unavailable_reason
 
 SPARK_REASON = spark_unavailable_reason()
-ENGINE_NAMES = ["duckdb", "pandas", "spark"]
+SPARK = pytest.param("spark", marks=pytest.mark.skipif(
+    SPARK_REASON is not None, reason=f"Spark cannot run here: {SPARK_REASON}"))
+ENGINES = ["duckdb", "pandas", SPARK]  # each engine reads the same Parquet file
+OTHERS = ["pandas", SPARK]  # compared with DuckDB's counts of the same file
 
 
 @pytest.fixture(scope="module")
@@ -97,35 +101,35 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("name", ENGINES)
 @pytest.mark.parametrize("case", list(CASES))
-def test_counts_are_identical_on_duckdb_spark_and_pandas(case: str, files: dict[str, Any],
+def test_counts_are_identical_on_duckdb_spark_and_pandas(case: str, name: str,
+                                                         files: dict[str, Any],
                                                          request: pytest.FixtureRequest) -> None:
     kw = CASES[case]
     # the in-memory reference: the pandas engine on the frame (validated by metrics._clean)
     ref = m.aggregate_responses(files["data"], engine="pandas", **kw)
     assert ref["n"].sum() == len(files["data"])
     assert ref["score"].isna().any() or kw["score"] == "csat"  # missing answers are counted
-    frames = [m.aggregate_responses(files["parquet"], engine=_engine(name, request), **kw)
-              for name in ENGINE_NAMES]
-    for got in frames:
-        pd.testing.assert_frame_equal(got, ref, check_exact=True, check_dtype=False)
-        assert list(got.dtypes.astype(str))[-4:] == ["float64", "int64", "float64", "float64"]
-    for got in frames[1:]:  # from the same file: same dtypes too, missing keys sorted last
-        pd.testing.assert_frame_equal(got, frames[0], check_exact=True)
+    got = m.aggregate_responses(files["parquet"], engine=_engine(name, request), **kw)
+    pd.testing.assert_frame_equal(got, ref, check_exact=True, check_dtype=False)
+    assert list(got.dtypes.astype(str))[-4:] == ["float64", "int64", "float64", "float64"]
+    # from the same file as DuckDB: the same frame, dtypes included, missing keys sorted last
+    duck = m.aggregate_responses(files["parquet"], **kw)
+    pd.testing.assert_frame_equal(got, duck, check_exact=True)
     if "channel" in (kw["by"] or []):
-        assert ref["channel"].isna().sum() > 0 and pd.isna(ref["channel"].iloc[-1])
+        assert got["channel"].isna().sum() > 0 and pd.isna(got["channel"].iloc[-1])
 
 
-def test_continuous_weights_agree_to_summation_order(files: dict[str, Any],
+@pytest.mark.parametrize("name", OTHERS)
+def test_continuous_weights_agree_to_summation_order(name: str, files: dict[str, Any],
                                                      request: pytest.FixtureRequest) -> None:
-    frames = {name: m.aggregate_responses(files["parquet"], "channel", "nps", "wf",
-                                          scale=(0, 10), engine=_engine(name, request))
-              for name in ENGINE_NAMES}
-    for name in ("pandas", "spark"):
-        a, b = frames[name], frames["duckdb"]
-        pd.testing.assert_frame_equal(a.drop(columns=["sum_w", "sum_w2"]),
-                                      b.drop(columns=["sum_w", "sum_w2"]), check_exact=True)
-        np.testing.assert_allclose(a[["sum_w", "sum_w2"]], b[["sum_w", "sum_w2"]], rtol=1e-13)
+    kw = dict(by="channel", score="nps", weights="wf", scale=(0, 10))
+    a = m.aggregate_responses(files["parquet"], engine=_engine(name, request), **kw)
+    b = m.aggregate_responses(files["parquet"], **kw)
+    pd.testing.assert_frame_equal(a.drop(columns=["sum_w", "sum_w2"]),
+                                  b.drop(columns=["sum_w", "sum_w2"]), check_exact=True)
+    np.testing.assert_allclose(a[["sum_w", "sum_w2"]], b[["sum_w", "sum_w2"]], rtol=1e-13)
 
 
 # --------------------------------------------------------------------------------------------
@@ -133,13 +137,12 @@ def test_continuous_weights_agree_to_summation_order(files: dict[str, Any],
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("name", ENGINES)
 def test_every_estimator_gives_the_same_results_from_each_engines_counts(
-        files: dict[str, Any], request: pytest.FixtureRequest) -> None:
+        name: str, files: dict[str, Any], request: pytest.FixtureRequest) -> None:
     data = files["data"]
-    counts = {name: m.aggregate_responses(files["parquet"], ["channel", "month"], "nps", "w",
-                                          scale=(0, 10), cluster="firm",
-                                          engine=_engine(name, request))
-              for name in ENGINE_NAMES}
+    counts = m.aggregate_responses(files["parquet"], ["channel", "month"], "nps", "w",
+                                   scale=(0, 10), cluster="firm", engine=_engine(name, request))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         # the reference: by_segment on the frame in memory (counted and estimated in pandas)
@@ -149,29 +152,29 @@ def test_every_estimator_gives_the_same_results_from_each_engines_counts(
         ref_month = m.by_segment(data, ["channel", "month"], "nps", weights="w",
                                  cluster="firm", min_n=1, method="cluster_bootstrap",
                                  n_boot=200, seed=3)
-    for name, c in counts.items():
-        plain = m.summarise_counts(c, "channel", "nps", min_n=1)
-        clustered = m.summarise_counts(c, "channel", "nps", min_n=1, cluster="firm")
-        month = m.summarise_counts(c, ["channel", "month"], "nps", min_n=1, cluster="firm",
-                                   method="cluster_bootstrap", n_boot=200, seed=3)
-        for got, ref in ((plain, ref_plain), (clustered, ref_clustered), (month, ref_month)):
-            pd.testing.assert_frame_equal(got, ref, check_exact=True, check_dtype=False,
-                                          obj=name)
+    plain = m.summarise_counts(counts, "channel", "nps", min_n=1)
+    clustered = m.summarise_counts(counts, "channel", "nps", min_n=1, cluster="firm")
+    month = m.summarise_counts(counts, ["channel", "month"], "nps", min_n=1, cluster="firm",
+                               method="cluster_bootstrap", n_boot=200, seed=3)
+    for got, ref in ((plain, ref_plain), (clustered, ref_clustered), (month, ref_month)):
+        pd.testing.assert_frame_equal(got, ref, check_exact=True, check_dtype=False)
     assert ref_clustered["design_effect"].notna().all()
-    # other metrics from one engine's counts of another column, against the direct functions
-    spark_counts = m.aggregate_responses(files["parquet"], "channel", "ces", "w", scale=(1, 7),
-                                         engine=_engine("spark", request))
-    duck_counts = m.aggregate_responses(files["parquet"], "channel", "ces", "w", scale=(1, 7))
+    # other metrics from this engine's counts of another column, against DuckDB's and against
+    # the direct functions
+    ces = m.aggregate_responses(files["parquet"], "channel", "ces", "w", scale=(1, 7),
+                                engine=name)
+    duck = m.aggregate_responses(files["parquet"], "channel", "ces", "w", scale=(1, 7))
     for metric, kw in (("ces", {}), ("ces", {"top_box": 3}), ("mean", {"scale": (1, 7)})):
-        a = m.summarise_counts(spark_counts, "channel", metric, **kw)
-        b = m.summarise_counts(duck_counts, "channel", metric, **kw)
-        pd.testing.assert_frame_equal(a, b, check_exact=True)
+        pd.testing.assert_frame_equal(m.summarise_counts(ces, "channel", metric, **kw),
+                                      m.summarise_counts(duck, "channel", metric, **kw),
+                                      check_exact=True)
     web = data[data["channel"] == "web"].dropna(subset=["ces"])
-    row = m.summarise_counts(spark_counts, "channel", "ces").set_index("channel").loc["web"]
+    row = m.summarise_counts(ces, "channel", "ces").set_index("channel").loc["web"]
     assert row["estimate"] == pytest.approx(m.ces(web["ces"], weights=web["w"]).estimate,
                                             rel=1e-12)
 
 
+@pytest.mark.skipif(SPARK_REASON is not None, reason=f"Spark cannot run here: {SPARK_REASON}")
 def test_by_segment_runs_on_spark_end_to_end(files: dict[str, Any],
                                              request: pytest.FixtureRequest) -> None:
     spark = _engine("spark", request)
@@ -220,34 +223,32 @@ def _bad_frame(changes: dict[str, Any]) -> pd.DataFrame:
     return data
 
 
+@pytest.mark.parametrize("name", ENGINES)
 @pytest.mark.parametrize("case", list(BAD))
-def test_bad_values_are_rejected_alike_on_every_engine(case: str, tmp_path: Path,
+def test_bad_values_are_rejected_alike_on_every_engine(case: str, name: str, tmp_path: Path,
                                                        request: pytest.FixtureRequest) -> None:
     changes, kwargs, message = BAD[case]
     data = _bad_frame(changes)
     path = tmp_path / "bad.parquet"
     data.to_parquet(path, index=False)
-    for name in ENGINE_NAMES:
-        with pytest.raises(ValueError) as err:
-            m.aggregate_responses(path, "channel", "nps", scale=(0, 10),
-                                  engine=_engine(name, request), **kwargs)
-        assert str(err.value) == message, name
-    # a DataFrame has row labels: every engine names the rows, with pandas' message
-    messages = set()
-    for name in ENGINE_NAMES:
-        with pytest.raises(ValueError) as err:
-            m.aggregate_responses(data, "channel", "nps", scale=(0, 10), engine=name, **kwargs)
-        messages.add(str(err.value))
-    assert len(messages) == 1
-    assert "at rows [" in messages.pop() or case == "true/false"
+    with pytest.raises(ValueError) as err:
+        m.aggregate_responses(path, "channel", "nps", scale=(0, 10),
+                              engine=_engine(name, request), **kwargs)
+    assert str(err.value) == message
+    # a DataFrame has row labels: every engine names the rows, with pandas' own message
+    with pytest.raises(ValueError) as ref:
+        m.aggregate_responses(data, "channel", "nps", scale=(0, 10), engine="pandas", **kwargs)
+    with pytest.raises(ValueError) as err:
+        m.aggregate_responses(data, "channel", "nps", scale=(0, 10), engine=name, **kwargs)
+    assert str(err.value) == str(ref.value)
+    assert "at rows [" in str(err.value) or case == "true/false"
 
 
-def test_a_missing_column_is_named_on_every_engine(files: dict[str, Any],
+@pytest.mark.parametrize("name", ENGINES)
+def test_a_missing_column_is_named_on_every_engine(name: str, files: dict[str, Any],
                                                    request: pytest.FixtureRequest) -> None:
-    for name in ENGINE_NAMES:
-        with pytest.raises(ValueError, match="column 'region' not found"):
-            m.aggregate_responses(files["parquet"], "region", "nps",
-                                  engine=_engine(name, request))
+    with pytest.raises(ValueError, match="column 'region' not found"):
+        m.aggregate_responses(files["parquet"], "region", "nps", engine=_engine(name, request))
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,11 +256,9 @@ def test_a_missing_column_is_named_on_every_engine(files: dict[str, Any],
 # --------------------------------------------------------------------------------------------
 
 
-def test_paths_globs_directories_tables_and_frames(files: dict[str, Any],
-                                                   request: pytest.FixtureRequest) -> None:
+def test_paths_globs_directories_tables_and_frames(files: dict[str, Any]) -> None:
     import duckdb
 
-    spark = request.getfixturevalue("spark")
     kw = dict(by="month", score="nps", weights="w", scale=(0, 10))
     ref = m.aggregate_responses(files["parquet"], **kw)
     got = {
@@ -267,6 +266,24 @@ def test_paths_globs_directories_tables_and_frames(files: dict[str, Any],
         "duckdb directory": m.aggregate_responses(files["dir"], **kw),
         "pandas glob": m.aggregate_responses(files["glob"], engine="pandas", **kw),
         "pandas directory": m.aggregate_responses(files["dir"], engine="pandas", **kw),
+    }
+    con = duckdb.connect()
+    try:
+        con.execute(f"CREATE TABLE answers AS SELECT * FROM read_parquet('{files['parquet']}')")
+        got["duckdb table"] = m.aggregate_responses("answers", engine=con, **kw)
+        got["duckdb relation"] = m.aggregate_responses(con.table("answers"), **kw)
+    finally:
+        con.close()
+    for what, frame in got.items():
+        pd.testing.assert_frame_equal(frame, ref, check_exact=True, check_dtype=False, obj=what)
+
+
+@pytest.mark.skipif(SPARK_REASON is not None, reason=f"Spark cannot run here: {SPARK_REASON}")
+def test_spark_reads_paths_globs_directories_tables_and_frames(files: dict[str, Any],
+                                                               spark: Any) -> None:
+    kw = dict(by="month", score="nps", weights="w", scale=(0, 10))
+    ref = m.aggregate_responses(files["parquet"], **kw)
+    got = {
         "spark glob": m.aggregate_responses(files["glob"], engine=spark, **kw),
         "spark directory": m.aggregate_responses(files["dir"], engine="spark", **kw),
         "spark frame": m.aggregate_responses(spark.read.parquet(files["dir"]), **kw),
@@ -277,25 +294,21 @@ def test_paths_globs_directories_tables_and_frames(files: dict[str, Any],
         got["spark table"] = m.aggregate_responses("cx_answers", engine=spark, **kw)
     finally:
         spark.catalog.dropTempView("cx_answers")
-    con = duckdb.connect()
-    try:
-        con.execute(f"CREATE TABLE answers AS SELECT * FROM read_parquet('{files['parquet']}')")
-        got["duckdb table"] = m.aggregate_responses("answers", engine=con, **kw)
-        got["duckdb relation"] = m.aggregate_responses(con.table("answers"), **kw)
-    finally:
-        con.close()
     for what, frame in got.items():
         pd.testing.assert_frame_equal(frame, ref, check_exact=True, check_dtype=False, obj=what)
-    # CSV: each engine's own reader (and its own type inference: Spark reads "2025-01" as a
-    # timestamp, DuckDB and pandas as text, so the CSV here has no month), the same counts
-    csv = {name: m.aggregate_responses(files["csv"], "channel", "nps", "w", scale=(0, 10),
-                                       engine=name) for name in ENGINE_NAMES}
-    for name in ("pandas", "spark"):
-        pd.testing.assert_frame_equal(csv[name], csv["duckdb"], check_exact=True,
-                                      check_dtype=False, obj=name)
-    pd.testing.assert_frame_equal(
-        csv["duckdb"], m.aggregate_responses(files["parquet"], "channel", "nps", "w",
-                                             scale=(0, 10)), check_exact=True, check_dtype=False)
+
+
+@pytest.mark.parametrize("name", OTHERS)
+def test_csv_is_read_by_each_engine_alike(name: str, files: dict[str, Any],
+                                          request: pytest.FixtureRequest) -> None:
+    # each engine's own CSV reader, and its own type inference: Spark reads "2025-01" as a
+    # timestamp, DuckDB and pandas as text, so this CSV has no month column
+    kw = dict(by="channel", score="nps", weights="w", scale=(0, 10))
+    got = m.aggregate_responses(files["csv"], engine=_engine(name, request), **kw)
+    duck = m.aggregate_responses(files["csv"], **kw)
+    pd.testing.assert_frame_equal(got, duck, check_exact=True, check_dtype=False)
+    pd.testing.assert_frame_equal(duck, m.aggregate_responses(files["parquet"], **kw),
+                                  check_exact=True, check_dtype=False)
 
 
 def test_engine_argument_is_checked(files: dict[str, Any]) -> None:
