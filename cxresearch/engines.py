@@ -32,6 +32,7 @@ user can paste into another SQL engine (Trino, BigQuery, Snowflake) with its own
 
 from __future__ import annotations
 
+import contextlib
 import glob as _glob
 import math
 import re
@@ -39,7 +40,7 @@ import shutil
 import subprocess
 import uuid
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -657,7 +658,7 @@ def spark_unavailable_reason(check_java: bool = True) -> str | None:
 
 
 def local_spark(cores: int = 2, memory: str = "1g", jvm_options: str = "",
-                config: dict[str, str] | None = None) -> Any:
+                config: dict[str, str] | None = None, log: str | Path | None = None) -> Any:
     """A local Spark session (``local[cores]``) set up for counting answers on one machine.
 
     The Spark UI and the console progress bar are off, shuffles use ``2 x cores`` partitions
@@ -665,6 +666,14 @@ def local_spark(cores: int = 2, memory: str = "1g", jvm_options: str = "",
     active session is returned as it is (its settings cannot change once it runs). For a
     cluster, build the session as the platform says (``SparkSession.builder.remote(url)``,
     ``DatabricksSession.builder.getOrCreate()``) and pass it as ``engine=``.
+
+    The session is **quiet**: the JVM that pyspark starts inherits this process's standard
+    output and error (file descriptors 1 and 2, below Python's ``sys.stdout``), and would
+    print its start-up banner and timestamped warnings there, into a terminal or, through
+    ipykernel, into a notebook's output (which then differs at every run). While the JVM
+    starts, both descriptors point at ``log`` instead, so everything the JVM writes, then and
+    later, goes there. By default ``log`` is a temporary file that is removed once the session
+    runs (its last lines are quoted in the error when the JVM fails to start).
 
     Parameters
     ----------
@@ -677,6 +686,9 @@ def local_spark(cores: int = 2, memory: str = "1g", jvm_options: str = "",
         about halves the start and the first query, which suits tests, and slows long jobs.
     config : dict, optional
         More Spark settings (they win over the ones above).
+    log : str or Path, optional
+        A file that keeps the JVM's console output (appended to), e.g. to read Spark's
+        warnings; by default it is discarded.
 
     Returns
     -------
@@ -712,8 +724,64 @@ def local_spark(cores: int = 2, memory: str = "1g", jvm_options: str = "",
     builder = SparkSession.builder.master(f"local[{int(cores)}]").appName("cxresearch")
     for key, value in settings.items():
         builder = builder.config(key, value)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _jvm_console(log):
         warnings.filterwarnings("ignore", message=_SPARK_PANDAS_WARNING, category=FutureWarning)
         session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+@contextlib.contextmanager
+def _jvm_console(log: str | Path | None) -> Iterator[None]:
+    """Point file descriptors 1 and 2 at ``log`` (default: a temporary file) while the JVM
+    starts, so that the child process inherits them; restore them afterwards.
+
+    On a failure the last lines the JVM wrote are added to the error (as a note); the temporary
+    file is removed (the JVM keeps writing to its open descriptor, which costs nothing once
+    unlinked, and Spark then logs errors only).
+    """
+    import os
+    import sys
+    import tempfile
+
+    for stream in (sys.stdout, sys.stderr):  # what Python buffered goes where it was meant to
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            stream.flush()
+    if log is None:
+        fd, path = tempfile.mkstemp(prefix="cxresearch-spark-", suffix=".log")
+        os.close(fd)
+    else:
+        path = str(log)
+    target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    saved: dict[int, int] = {}
+    try:
+        for number in (1, 2):
+            with contextlib.suppress(OSError):  # closed (a daemon): nothing to redirect
+                saved[number] = os.dup(number)
+        for number in saved:
+            os.dup2(target, number)
+        try:
+            yield
+        finally:
+            for number, old in saved.items():
+                os.dup2(old, number)
+                os.close(old)
+    except Exception as err:
+        tail = _tail(path)
+        if tail:
+            err.add_note(f"The JVM's last output:\n{tail}")
+        raise
+    finally:
+        os.close(target)
+        if log is None:
+            with contextlib.suppress(OSError):  # Windows keeps a file open by the JVM
+                os.unlink(path)
+
+
+def _tail(path: str, lines: int = 20) -> str:
+    """The last ``lines`` lines of a text file ("" if it cannot be read)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return "".join(f.readlines()[-lines:]).rstrip()
+    except OSError:
+        return ""

@@ -351,3 +351,30 @@ def test_one_statement_for_duckdb_and_spark() -> None:
     with pytest.raises(ValueError, match="argument 'dialect'"):
         count_sql("t", None, "nps", dialect="postgres")  # type: ignore[arg-type]
     assert engines.NUMBER_PATTERN.startswith("^") and "\\" not in engines.NUMBER_PATTERN
+
+
+_QUIET_SCRIPT = """
+import sys
+from cxresearch.engines import local_spark
+spark = local_spark(cores=1, jvm_options="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+                    log=sys.argv[1] if len(sys.argv) > 1 else None)
+print(spark.range(5).count())
+spark.stop()
+"""
+
+
+@pytest.mark.skipif(SPARK_REASON is not None, reason=f"Spark cannot run here: {SPARK_REASON}")
+def test_local_spark_starts_quietly(tmp_path: Path) -> None:
+    """Nothing of the JVM reaches the process's stdout or stderr (in a notebook that would be
+    output with timestamps): only what Python prints. With ``log=``, the JVM's start-up lines
+    go to that file instead."""
+    import subprocess
+    import sys
+
+    log = tmp_path / "spark.log"
+    done = subprocess.run([sys.executable, "-c", _QUIET_SCRIPT, str(log)], capture_output=True,
+                          text=True, timeout=300, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "5\n"
+    assert done.stderr == ""
+    assert "log level" in log.read_text()  # Spark's banner went to the log file
