@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from cxresearch.io import LoadedStudy
 
 __all__ = [
+    "FIRM_PANEL_COLUMNS",
     "NOTEBOOK_TABLES",
     "SECTIONS",
     "FolderCheck",
@@ -57,6 +58,15 @@ SECTIONS: dict[str, str] = {
     "02:scales": "the scales",
     "02:invariance": "measurement invariance",
     "04:drivers": "key drivers",
+    "05:linkage": "the unit-level EX-CX linkage",
+    "05:outcomes": "EX and CX with the units' outcomes",
+    "05:firm_panel": "the firm-year panel (cross-lagged paths, CX executives, the SEM)",
+}
+
+#: the bundled firm-year design that notebook 05's firm sections need: table -> columns
+FIRM_PANEL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "firm_years": ("firm_id", "year", "revenue_growth", "cost_to_serve", "has_cx_leader"),
+    "firms": ("firm_id", "industry", "size_band"),
 }
 
 #: the tables each notebook reads from a data folder (``units``/``outcomes``: the design's
@@ -68,8 +78,7 @@ NOTEBOOK_TABLES: dict[str, dict[str, Any]] = {
     "02_culture_and_engagement_scales": {"tables": ("employees",)},
     "03_satisfaction_index_model": {"tables": (), "note": "an ECSI survey"},
     "04_key_drivers": {"tables": (), "note": "drivers"},
-    "05_linkage_ex_cx_outcomes": {"tables": ("firms", "firm_years", "employees", "customers"),
-                                  "strict": True},
+    "05_linkage_ex_cx_outcomes": {"tables": ("employees", "customers")},
     "06_cx_leadership_and_governance": {"tables": ("firms", "firm_years", "employees",
                                                    "customers"), "strict": True},
     "07_the_data": {"tables": ("firms", "firm_years", "employees", "customers"),
@@ -180,12 +189,63 @@ def needs(study: LoadedStudy, section: str) -> list[str]:
         groups = [c for c in ("cx_owner", *inst.segments) if c in emp]
         return [] if groups else ["the employees (and their units) have no grouping column "
                                   f"(cx_owner or a segment of {list(inst.segments)})"]
+    if nb == "05":
+        return _needs_05(study, part)
     # 04:drivers
     d = inst.drivers
     if d is None:
         return ["the instrument declares no drivers (drivers: {outcome, items})"]
     absent = [c for c in (d.outcome, *d.items) if c not in cust]
     return [f"the customers have no column(s) {absent} (drivers)"] if absent else []
+
+
+def _needs_05(study: LoadedStudy, part: str) -> list[str]:
+    inst = study.instrument
+    assert inst is not None
+    unit, time = study.unit, study.time
+    keys = [unit, *([time] if time else [])]
+    if part == "firm_panel":
+        out = []
+        for table, cols in FIRM_PANEL_COLUMNS.items():
+            frame = getattr(study, table)
+            if frame is None:
+                what = ("per firm and year: revenue growth, cost to serve and whether a CX "
+                        "executive is in post" if table == "firm_years" else
+                        "per firm: industry and size band")
+                out.append(f"the data have no {table} table ({what})")
+            else:
+                absent = [c for c in cols if c not in frame.columns]
+                if absent:
+                    out.append(f"{table} has no column(s) {absent}")
+        return out
+    if part == "outcomes":
+        from cxresearch.studies.linkage_05 import outcome_columns
+
+        if study.outcomes is None:
+            return [f"the data have no outcomes table (one row per {' and '.join(keys)})"]
+        return [] if outcome_columns(study.outcomes, keys) else [
+            "the outcomes table has no numeric outcome column"]
+    out = []
+    for table in ("employees", "customers"):
+        if getattr(study, table) is None:
+            out.append(f"the data have no {table} table")
+    if out:
+        return out
+    emp, cust = _columns(study, "employees"), _columns(study, "customers")
+    if not inst.scales:
+        out.append("the instrument declares no scales (scales: {name: {items, range}})")
+    elif not any(it in emp for s in inst.scales.values() for it in s.items):
+        out.append("the employees have none of the scales' items")
+    if not any(m.column in cust for m in inst.metrics.values()):
+        out.append("the customers have none of the instrument's metrics' columns")
+    for table, cols in (("employees", emp), ("customers", cust)):
+        absent = [k for k in keys if k not in cols]
+        if absent:
+            out.append(f"the {table} have no column(s) {absent} (the instrument's unit and "
+                       "time)")
+    if not out and study.customers[unit].nunique() < 3:
+        out.append(f"fewer than 3 units ({unit}) to compare")
+    return out
 
 
 @dataclass(frozen=True)
@@ -437,6 +497,8 @@ def check_folder(data_dir: str | Path, instrument: str | Path | None = None) -> 
             row.update(_check_03(directory))
         elif nb == "04_key_drivers":
             row.update(_check_04(directory, inst, study, errors))
+        elif nb == "05_linkage_ex_cx_outcomes":
+            row.update(_check_05(directory, inst, errors))
         else:
             row.update(_check_tables(nb, spec, study, errors, directory, strict_cache))
         rows.append(row)
@@ -526,3 +588,39 @@ def _check_tables(nb: str, spec: dict[str, Any], study: LoadedStudy | None,
         return {"can_run": False, "uses": "", "missing": _join(missing)}
     uses, notes = _uses_02(study)
     return {"can_run": True, "uses": uses, "missing": notes}
+
+
+def _check_05(directory: Path, inst: Instrument | None, errors: dict[str, str]
+              ) -> dict[str, Any]:
+    from cxresearch.studies.linkage_05 import load_linkage_study, outcome_columns
+
+    broken = [f"{t}: {errors[t]}" for t in ("employees", "customers") if t in errors]
+    if broken:
+        return {"can_run": False, "uses": "", "missing": _join(broken)}
+    try:
+        study = load_linkage_study(directory, inst)
+    except (DataError, FileNotFoundError) as exc:
+        return {"can_run": False, "uses": "", "missing": str(exc)}
+    missing = needs(study, "05:linkage")
+    if missing:
+        return {"can_run": False, "uses": "", "missing": _join(missing)}
+    si = study.instrument
+    assert si is not None
+    if not needs(study, "05:firm_panel"):
+        return {"can_run": True, "uses": "the firm-year panel (firms, firm_years, employees, "
+                                          "customers)", "missing": ""}
+    keys = [study.unit, *([study.time] if study.time else [])]
+    cust = _columns(study, "customers")
+    uses = [f"units {study.unit}" + (f" by {study.time}" if study.time else ""),
+            "EX from " + _join(f"{n} ({len(s.items)} items"
+                               + (f", reverse {_join(s.reverse)}" if s.reverse else "") + ")"
+                               for n, s in si.scales.items()),
+            "CX from " + _join(f"{n} = {m.column}" for n, m in si.metrics.items()
+                               if m.column in cust)
+            + (f", weighted by {si.weight}" if si.weight and si.weight in cust else "")]
+    outs = outcome_columns(study.outcomes, keys)
+    if outs:
+        uses.append("outcomes " + _join(outs))
+    notes = [f"skips {SECTIONS[k]}: {_join(needs(study, k))}"
+             for k in ("05:outcomes", "05:firm_panel") if needs(study, k)]
+    return {"can_run": True, "uses": "; ".join(uses), "missing": "; ".join(notes)}

@@ -305,6 +305,7 @@ def group_scores(
     min_answered: float = 0.5,
     min_group_size: int = 1,
     subgroup: str | None = None,
+    weight: str | None = None,
 ) -> pd.DataFrame:
     """Average individual scale scores to groups (firms, firm-years, teams).
 
@@ -336,11 +337,18 @@ def group_scores(
         Groups with fewer scored respondents get a missing score.
     subgroup : str, optional
         A column of subgroups (teams) within each group, for the design effect.
+    weight : str, optional
+        A column of survey weights (non-negative; a missing weight drops the answer). The
+        group score is then the weighted mean ``sum w y / sum w`` and its sampling variance
+        ``MSW / n_eff`` with Kish's effective size ``n_eff = (sum w)^2 / sum w^2`` (Kish
+        1965, sec. 11.7), MSW pooled around the weighted group means; equal weights give the
+        unweighted result. Adds ``n_eff_<set>``.
 
     Returns
     -------
     DataFrame
-        The key columns, then ``<set>, n_<set>, ev_<set>`` for each item set.
+        The key columns, then ``<set>, n_<set>, ev_<set>`` for each item set (and
+        ``n_eff_<set>`` with ``weight``).
 
     References
     ----------
@@ -354,24 +362,54 @@ def group_scores(
       firm    ex  n_ex    ev_ex
     0    A  4.50     2  0.15625
     1    B  2.25     2  0.15625
+    >>> d["w"] = [1.0, 3.0, 1.0, 1.0]
+    >>> group_scores(d, "firm", {"ex": ["q1", "q2"]}, weight="w")["ex"].tolist()
+    [4.75, 2.25]
     """
     keys = [by] if isinstance(by, str) else list(by)
     sets = _item_sets(items)
     all_cols = sorted({c for cols in sets.values() for c in cols})
-    require_columns(data, [*keys, *all_cols] + ([subgroup] if subgroup else []))
-    require_numeric(data, all_cols)
+    require_columns(data, [*keys, *all_cols] + ([subgroup] if subgroup else [])
+                    + ([weight] if weight else []))
+    require_numeric(data, all_cols + ([weight] if weight else []))
     frame = data[keys + ([subgroup] if subgroup else [])].copy()
+    w = None
+    if weight:
+        w = data[weight].astype(float)
+        bad = w < 0
+        if bad.any():
+            raise DataError(f"column {weight!r}: {int(bad.sum())} negative weight(s) at rows "
+                            f"{first_rows(bad, data.index)}")
     for name, cols in sets.items():
         frame[name] = _scale_score(data, cols, min_answered)
+        if w is not None:
+            frame[name] = frame[name].where(w.notna())
     grouped = frame.groupby(keys, sort=True, observed=True)
     out = grouped[list(sets)].mean()
+    n_eff: dict[str, pd.Series] = {}
+    if w is not None:
+        for name in sets:
+            ok = frame[name].notna()
+            wy = (w * frame[name]).where(ok)
+            ws = w.where(ok)
+            g_w = ws.groupby([frame[k] for k in keys], sort=True, observed=True)
+            sum_w = g_w.sum()
+            out[name] = (wy.groupby([frame[k] for k in keys], sort=True, observed=True).sum()
+                         / sum_w.where(sum_w > 0)).reindex(out.index)
+            n_eff[name] = (sum_w**2 / (ws**2).groupby([frame[k] for k in keys], sort=True,
+                                                      observed=True).sum()).reindex(out.index)
     for name in sets:
         n = grouped[name].count()
         out[f"n_{name}"] = n
-        dev = frame[name] - grouped[name].transform("mean")
+        centre = (grouped[name].transform("mean") if w is None else
+                  frame[keys].merge(out[[name]], left_on=keys, right_index=True,
+                                    how="left")[name].set_axis(frame.index))
+        dev = frame[name] - centre
         df_within = float((n - 1).clip(lower=0).sum())
         msw = float((dev**2).sum() / df_within) if df_within > 0 else np.nan
-        out[f"ev_{name}"] = msw / n.where(n > 0)
+        out[f"ev_{name}"] = msw / (n.where(n > 0) if w is None else n_eff[name])
+        if w is not None:
+            out[f"n_eff_{name}"] = n_eff[name]
         if subgroup:
             rho = _nested_icc(frame.loc[frame[name].notna()], keys, subgroup, name)
             ok = frame[name].notna()
@@ -379,7 +417,8 @@ def group_scores(
             m = n / n_sub.reindex(n.index)
             out[f"ev_{name}"] *= 1.0 + (m - 1.0) * rho
         out.loc[n < min_group_size, [name, f"ev_{name}"]] = np.nan
-    ordered = [c for name in sets for c in (name, f"n_{name}", f"ev_{name}")]
+    ordered = [c for name in sets for c in (name, f"n_{name}", f"ev_{name}")
+               + ((f"n_eff_{name}",) if w is not None else ())]
     return out[ordered].reset_index()
 
 
