@@ -14,7 +14,15 @@ Each function prepares, stacks or simulates what the notebook shows, calling the
 - :func:`confounding_scenarios` -- the same study simulated with and without selection on
   growth, analysed three ways (this is where the simulator runs, not in an estimator);
 - :func:`say_do_gap_summary`, :func:`say_do_gap_shares`, :func:`within_unit_sd`,
-  :func:`effect_for_power` -- descriptive figures and power inputs.
+  :func:`effect_for_power` -- descriptive figures and power inputs;
+- :func:`threat_scenarios`, :func:`threat_findings` -- every estimator on one seeded
+  **synthetic** panel per threat of :mod:`cxresearch.simulate.threats` (slump, anticipation,
+  confounding, heterogeneous effects...), against the known truth;
+- :func:`empowerment_by_firm`, :func:`doing_both_table` -- the leader's effect where employees
+  are empowered and where they are not ("doing both");
+- :func:`month_index`, :func:`prepare_firm_series`, :func:`single_firm_table` -- one firm's
+  appointment: interrupted time series and synthetic control on a monthly series;
+- :func:`power_band_table` -- simulated power with its Monte-Carlo band, as a table.
 
 Two meanings of "CX leader" are kept apart (see :mod:`cxresearch.contract`): here it is always
 a firm with a dedicated CX executive in post, never a firm that leads on CX.
@@ -28,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from cxresearch._checks import DataError, check_level, renamed, require_columns
+from cxresearch.conclusions import Finding
 from cxresearch.contract import human_label
 from cxresearch.did import (
     EventStudyResult,
@@ -43,17 +52,28 @@ from cxresearch.panel import true_score_z
 from cxresearch.regression import log_percent
 
 __all__ = [
+    "EARLY_THREATS",
+    "THREAT_FIX",
+    "THREAT_LABELS",
     "confounding_scenarios",
+    "doing_both_table",
     "effect_for_power",
+    "empowerment_by_firm",
     "event_studies",
     "event_study_power_by_outcome",
     "event_study_table",
     "leadership_panel",
+    "month_index",
     "owner_status_panel",
     "ownership_contrasts",
+    "power_band_table",
+    "prepare_firm_series",
     "say_do_effects_by_outcome",
     "say_do_gap_shares",
     "say_do_gap_summary",
+    "single_firm_table",
+    "threat_findings",
+    "threat_scenarios",
     "within_unit_sd",
 ]
 
@@ -481,3 +501,425 @@ def effect_for_power(true_value: float, result: EventStudyResult) -> float:
     if np.isfinite(true_value):
         return float(true_value)
     return float(result.overall().estimate)
+
+
+# --------------------------------------------------------------------------------------------
+# threats to the event study, scenario by scenario (synthetic panels with a known truth)
+# --------------------------------------------------------------------------------------------
+
+#: the reader's words for each scenario of :data:`cxresearch.simulate.threats.SCENARIOS`
+THREAT_LABELS: dict[str, str] = {
+    "parallel": "parallel trends (the easy case)",
+    "slump": "appointment after a slump (Ashenfelter dip)",
+    "anticipation": "anticipation (the effect starts a year early)",
+    "confounding": "time-varying confounding (a trait drives appointment and trend)",
+    "heterogeneous": "heterogeneous effects (larger for the type that appoints more)",
+    "culture": "effect larger in empowered firms (leader x culture)",
+}
+
+#: the threat each scenario's tailored estimator answers (the row its truth sentence is about)
+THREAT_FIX: dict[str, str] = {
+    "parallel": "event study (no covariates)",
+    "slump": "event study (dr, anticipation = 1)",
+    "anticipation": "event study (dr, anticipation = 1)",
+    "confounding": "event study (dr, covariates)",
+    "heterogeneous": "event study (no covariates)",
+    "culture": "event study (no covariates)",
+}
+
+#: the scenarios whose threat starts before the appointment (analysed also with anticipation)
+EARLY_THREATS = ("slump", "anticipation")
+
+
+def threat_scenarios(
+    scenarios: Sequence[str] | None = None,
+    *,
+    n_units: int = 400,
+    n_periods: int = 10,
+    covariates: Sequence[str] = ("x", "firm_type", "culture"),
+    shift: int = 2,
+    seed: int | None = 0,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Every estimator of the leader's effect on one seeded **synthetic** panel per threat.
+
+    For each scenario of :func:`cxresearch.simulate.threats.simulate_threat_panel` (same
+    ``seed`` for every scenario, so they differ only in the threat) the average effect of
+    appointing a CX leader over event times 0..3 is estimated by the naive comparison
+    (:func:`~cxresearch.did.naive_comparison`, firm-years with a leader against the others,
+    year effects, SEs by firm), static two-way FE (:func:`~cxresearch.did.twfe_static`), the
+    event study without covariates (:func:`~cxresearch.did.event_study`, window (-3, 3)), the
+    doubly robust event study with ``covariates`` (``method="dr"``) and, in
+    :data:`EARLY_THREATS`, the doubly robust event study with one period of anticipation
+    (window (-4, 3)). The last row of a scenario is the placebo test
+    (:func:`~cxresearch.did.placebo_test`, appointments moved ``shift`` periods earlier), whose
+    truth is 0.
+
+    Returns
+    -------
+    DataFrame
+        ``scenario`` (code), ``threat`` (:data:`THREAT_LABELS`), ``estimator, estimate, se,
+        ci_low, ci_high, truth`` (the simulated average effect of the firms the event study
+        uses over event times 0..3; 0 for the placebo), ``covers_truth`` (bool) and
+        ``check_p``: the p-value of the design's own check -- the joint pre-trend test of each
+        event study, the placebo test's p-value on its row, NaN for the naive comparison and
+        two-way FE (which have none).
+
+    Examples
+    --------
+    >>> out = threat_scenarios(["parallel"], n_units=120, n_periods=8)
+    >>> out["estimator"].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['naive comparison', 'two-way FE', 'event study (no covariates)',
+     'event study (dr, covariates)', 'placebo test (appointment 2 years early)']
+    >>> round(float(out["truth"].iloc[0]), 3)
+    1.375
+    """
+    from cxresearch.did import placebo_test
+    from cxresearch.simulate.threats import SCENARIOS, simulate_threat_panel
+
+    level = check_level(level)
+    scenarios = list(SCENARIOS if scenarios is None else scenarios)
+    bad = [s for s in scenarios if s not in SCENARIOS]
+    if bad:
+        raise DataError(f"threat_scenarios: unknown scenario(s) {bad}; choose from {SCENARIOS}")
+    covs = list(covariates)
+    args = ("y", "unit", "time", "first_treated")
+    rows: list[dict[str, object]] = []
+    for sc in scenarios:
+        p, truth = simulate_threat_panel(sc, n_units=n_units, n_periods=n_periods, seed=seed)
+        target = float(truth.set_index("event_time").loc[[0, 1, 2, 3], "att"].mean())
+        fits: list[tuple[str, object, float]] = [
+            ("naive comparison",
+             naive_comparison(p, "y", "treated", "unit", "time", level=level), np.nan),
+            ("two-way FE", twfe_static(p, *args, level=level), np.nan),
+        ]
+        designs = [("event study (no covariates)", {}),
+                   ("event study (dr, covariates)", {"covariates": covs, "method": "dr"})]
+        if sc in EARLY_THREATS:
+            designs.append(("event study (dr, anticipation = 1)",
+                            {"covariates": covs, "method": "dr", "anticipation": 1,
+                             "window": (-4, 3)}))
+        for name, kw in designs:
+            kw = {"window": (-3, 3), **kw}
+            es = event_study(p, *args, level=level, **kw)  # type: ignore[arg-type]
+            fits.append((name, es.overall(), es.pretrend_test().p_value))
+        pl = placebo_test(p, *args, shift=shift, level=level)
+        fits.append((f"placebo test (appointment {shift} years early)", pl, pl.p_value))
+        for name, r, check in fits:
+            tv = 0.0 if name.startswith("placebo") else target
+            rows.append({"scenario": sc, "threat": THREAT_LABELS[sc], "estimator": name,
+                         "estimate": r.estimate, "se": r.se,  # type: ignore[attr-defined]
+                         "ci_low": r.ci_low, "ci_high": r.ci_high,  # type: ignore[attr-defined]
+                         "truth": tv, "check_p": check})
+    out = pd.DataFrame(rows)
+    out["covers_truth"] = (out["ci_low"] <= out["truth"]) & (out["truth"] <= out["ci_high"])
+    return out[["scenario", "threat", "estimator", "estimate", "se", "ci_low", "ci_high",
+                "truth", "covers_truth", "check_p"]]
+
+
+def threat_findings(data: pd.DataFrame, *, level: float = 0.95) -> tuple[Finding, ...]:
+    """One sentence per scenario of :func:`threat_scenarios`: which intervals cover the truth.
+
+    Each is a :class:`cxresearch.conclusions.Finding` of kind ``"truth"`` (about a simulation,
+    it claims no effect): the estimators whose interval covers the simulated true value, those
+    whose interval misses it, and whether the design's own checks (the placebo test and the
+    event study's joint pre-trend test, at ``1 - level``) flag the threat.
+
+    >>> t = pd.DataFrame({"scenario": ["s", "s", "s"], "threat": ["a threat"] * 3,
+    ...                   "estimator": ["naive comparison", "event study (no covariates)",
+    ...                                 "placebo test (appointment 2 years early)"],
+    ...                   "truth": [1.0, 1.0, 0.0], "covers_truth": [False, True, True],
+    ...                   "check_p": [np.nan, 0.5, 0.4]})
+    >>> print(threat_findings(t)[0].text)  # doctest: +NORMALIZE_WHITESPACE
+    **a threat** (true effect 1.00): the interval of the event study (no covariates) covers
+    it; that of the naive comparison misses it. Neither the placebo test (p = 0.400) nor the
+    event study's pre-trend test (p = 0.500) flags a problem.
+    """
+    alpha = 1 - check_level(level)
+    require_columns(data, ["scenario", "threat", "estimator", "truth", "covers_truth",
+                           "check_p"])
+
+    def listing(names: list[str]) -> str:
+        names = [f"the {n}" for n in names]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    out = []
+    for _, g in data.groupby("scenario", sort=False):
+        pl = g[g["estimator"].str.startswith("placebo")]
+        est = g[~g["estimator"].str.startswith("placebo")]
+        truth = float(est["truth"].iloc[0])
+        hit = est.loc[est["covers_truth"].astype(bool), "estimator"].tolist()
+        miss = est.loc[~est["covers_truth"].astype(bool), "estimator"].tolist()
+        parts = []
+        if hit:
+            parts.append(f"the interval{'s' if len(hit) > 1 else ''} of {listing(hit)} "
+                         f"cover{'' if len(hit) > 1 else 's'} it")
+        if miss:
+            parts.append(f"{'those' if len(miss) > 1 else 'that'} of {listing(miss)} "
+                         f"miss{'' if len(miss) > 1 else 'es'} it")
+        text = f"**{g['threat'].iloc[0]}** (true effect {truth:.2f}): " + "; ".join(parts) + "."
+        es = est[est["estimator"] == "event study (no covariates)"]
+        checks = [(f"the placebo test (p {_p_words(float(r.check_p))})", float(r.check_p))
+                  for r in pl.itertuples()]
+        checks += [(f"the event study's pre-trend test (p {_p_words(float(r.check_p))})",
+                    float(r.check_p)) for r in es.itertuples()]
+        flagged = [c for c, p in checks if p < alpha]
+        calm = [c for c, p in checks if not p < alpha]
+        if flagged:
+            text += (" " + " and ".join(flagged).capitalize() + " flag"
+                     + ("s" if len(flagged) == 1 else "") + " the threat"
+                     + (f"; {' and '.join(calm)} does not" if calm else "") + ".")
+        elif calm:
+            text += (" Neither " + " nor ".join(calm) + " flags a problem." if len(calm) > 1
+                     else f" {calm[0].capitalize()} does not flag a problem.")
+        out.append(Finding(text, False, kind="truth"))
+    return tuple(out)
+
+
+def _p_words(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+# --------------------------------------------------------------------------------------------
+# "doing both": the leader's effect by employee empowerment
+# --------------------------------------------------------------------------------------------
+
+
+def empowerment_by_firm(
+    data: pd.DataFrame,
+    item: str = "culture_6",
+    *,
+    unit: str = "firm_id",
+    time: str = "year",
+    year: int | None = None,
+) -> pd.DataFrame:
+    """Each firm's baseline employee empowerment and a split at the median.
+
+    ``data`` is the employee answers (one row per employee and year). The firm mean of
+    ``item`` (default ``culture_6``, "I am empowered to fix a customer's problem on the spot",
+    1-5) in ``year`` (default: the first year of the data, before any appointment made during
+    the panel, so the leader cannot have changed it) is ``empowerment``; ``empowered`` is 1 for
+    firms above the median of those means, 0 otherwise. Firms without an answer that year get
+    NA and drop out of a split.
+
+    Returns
+    -------
+    DataFrame
+        ``unit, empowerment, empowered`` (nullable Int64), one row per firm, sorted by firm.
+
+    >>> e = pd.DataFrame({"firm_id": ["A", "A", "B", "C", "C"], "year": [1, 2, 1, 1, 1],
+    ...                   "culture_6": [5, 1, 2, 4, 3]})
+    >>> empowerment_by_firm(e)["empowered"].tolist()
+    [1, 0, 0]
+    """
+    require_columns(data, [unit, time, item])
+    yr = data[time].min() if year is None else year
+    base = data[data[time] == yr]
+    score = pd.to_numeric(base[item], errors="coerce")
+    means = score.groupby(base[unit]).mean()
+    firms = pd.Index(sorted(data[unit].unique()), name=unit)
+    means = means.reindex(firms)
+    if means.notna().sum() < 2:
+        raise DataError(f"empowerment_by_firm: column {item!r} has answers from fewer than two "
+                        f"firms in {time} {yr}")
+    med = float(means.median())
+    flag = pd.array(np.where(means > med, 1, 0), dtype="Int64")
+    flag[means.isna().to_numpy()] = pd.NA
+    return pd.DataFrame({unit: firms, "empowerment": means.to_numpy(), "empowered": flag})
+
+
+def doing_both_table(
+    data: pd.DataFrame,
+    outcomes: Mapping[str, str],
+    unit: str,
+    time: str,
+    first_treated: str,
+    by: str,
+    *,
+    group_labels: Mapping[str, str] | None = None,
+    **kwargs: object,
+) -> pd.DataFrame:
+    """:func:`~cxresearch.did.event_study_by` for several outcomes, stacked, with labels.
+
+    ``outcomes`` maps outcome columns to display labels (column ``outcome``; the column name
+    in ``variable``). ``group`` is ``group_labels`` applied to
+    :func:`~cxresearch.did.event_study_by`'s ``by`` (levels and ``"b - a"`` differences);
+    ``is_difference`` marks the difference rows (the leader x trait interaction). Firms with a
+    missing ``by`` are left out. Keyword arguments (``window``, ``control``, ``level``...) go
+    to :func:`~cxresearch.did.event_study_by`.
+
+    >>> from cxresearch.simulate.threats import simulate_threat_panel
+    >>> p, _ = simulate_threat_panel("culture", n_units=300, seed=0)
+    >>> out = doing_both_table(p, {"y": "Y"}, "unit", "time", "first_treated", "culture",
+    ...                        group_labels={"0": "low", "1": "high", "1 - 0": "high - low"})
+    >>> out["group"].tolist(), out["is_difference"].tolist()
+    (['low', 'high', 'high - low'], [False, False, True])
+    """
+    from cxresearch.did import event_study_by
+
+    require_columns(data, [by])
+    labels = dict(group_labels or {})
+    work = data[data[by].notna()]
+    frames = []
+    for y, name in outcomes.items():
+        f = event_study_by(work, y, unit, time, first_treated, by=by,
+                           **kwargs)  # type: ignore[arg-type]
+        f.insert(0, "outcome", name)
+        f.insert(1, "variable", y)
+        f.insert(2, "group", [labels.get(b, b) for b in f["by"]])
+        f["is_difference"] = f["by"].str.contains(" - ", regex=False)
+        frames.append(f)
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# one firm's appointment: interrupted time series and synthetic control
+# --------------------------------------------------------------------------------------------
+
+
+def month_index(values: pd.Series | Sequence[object]) -> pd.Series:
+    """Months as consecutive integers: numbers are kept, dates (``2023-01``, ``2023-01-31``)
+    become months since 1970-01 (so the differences are months).
+
+    >>> month_index(pd.Series(["2023-11", "2023-12", "2024-01"])).tolist()
+    [646, 647, 648]
+    >>> month_index(pd.Series([0, 1, 2])).tolist()
+    [0, 1, 2]
+    """
+    s = pd.Series(values)
+    num = pd.to_numeric(s, errors="coerce")
+    if num.notna().all():
+        if not np.allclose(num, np.round(num)):
+            raise DataError("month: numbers must be whole months")
+        return num.round().astype(int).rename("month")
+    dates = pd.to_datetime(s.astype(str), errors="coerce")
+    if dates.isna().any():
+        rows = list(s.index[dates.isna().to_numpy()][:5])
+        raise DataError(f"column 'month': neither whole numbers nor dates at rows {rows}")
+    per = dates.dt.to_period("M")
+    return pd.Series([int(p.ordinal) for p in per], index=s.index, name="month")
+
+
+def prepare_firm_series(
+    data: pd.DataFrame,
+    appointed: object,
+    *,
+    focal: str | None = None,
+    outcomes: Sequence[str] = ("cx", "revenue"),
+) -> tuple[pd.DataFrame, int, str]:
+    """A firm's monthly series (and donor firms') ready for the single-firm designs.
+
+    ``data`` has columns ``month`` (whole numbers or dates) and ``outcomes``, and optionally
+    ``firm`` (then the other firms are donors that did not appoint a leader). ``focal`` names
+    the firm whose appointment is studied (default: the first firm in the file, or ``"firm"``
+    without a ``firm`` column). ``appointed`` is the first month with the leader in post, in
+    the units of ``month``.
+
+    Returns
+    -------
+    tuple
+        ``(series, start, focal)``: long ``firm, month, <outcomes>`` sorted by firm and month,
+        the appointment as a month number, and the focal firm's id.
+
+    >>> d = pd.DataFrame({"month": ["2023-01", "2023-02"], "cx": [70.0, 71.0],
+    ...                   "revenue": [100.0, 101.0]})
+    >>> s, start, f = prepare_firm_series(d, "2023-02")
+    >>> start - int(s["month"].min()), f
+    (1, 'firm')
+    """
+    require_columns(data, ["month", *outcomes])
+    out = data.copy()
+    if "firm" not in out:
+        out.insert(0, "firm", "firm" if focal is None else focal)
+    out["firm"] = out["firm"].astype(str)
+    focal = str(out["firm"].iloc[0]) if focal is None else str(focal)
+    if focal not in set(out["firm"]):
+        raise DataError(f"column 'firm': the focal firm {focal!r} is not in the data")
+    out["month"] = month_index(out["month"]).to_numpy()
+    for y in outcomes:
+        out[y] = pd.to_numeric(out[y], errors="coerce")
+        if out[y].isna().any():
+            rows = list(out.index[out[y].isna().to_numpy()][:5])
+            raise DataError(f"column {y!r}: missing or non-numeric values at rows {rows}")
+    if appointed is None:
+        raise DataError("appointed: the month the leader was appointed is needed with a "
+                        "firm's own series")
+    start = int(month_index(pd.Series([appointed])).iloc[0])
+    out = out.sort_values(["firm", "month"], kind="stable").reset_index(drop=True)
+    return out[["firm", "month", *outcomes]], start, focal
+
+
+def single_firm_table(
+    data: pd.DataFrame,
+    start: int,
+    outcomes: Mapping[str, str],
+    *,
+    focal: str = "firm",
+    true_values: Mapping[str, float] | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Interrupted time series and (with donors) synthetic control for one firm, by outcome.
+
+    ``data`` is :func:`prepare_firm_series` output (``firm, month`` and the outcome columns).
+    For each outcome (column -> label): :func:`cxresearch.single_firm.interrupted_time_series`
+    on the focal firm's series (segmented regression, HAC SEs) and, when the data hold at least
+    two other firms, :func:`cxresearch.single_firm.synthetic_control` (placebo-in-space
+    inference; the interval inverts that test). ``p_value`` is the ITS's normal test or the
+    synthetic control's placebo-in-space p; ``check_p`` the ITS's placebo (a fake appointment
+    in the middle of the pre-period; NaN for the synthetic control, whose check is its
+    pre-period fit, ``pre_rmspe``). ``true_value`` (NaN unless given) is the simulated average
+    effect after the appointment.
+
+    >>> from cxresearch.simulate.threats import simulate_firm_series
+    >>> s, truth = simulate_firm_series(n_months=48, appoint_month=36, n_donors=20, seed=0)
+    >>> out = single_firm_table(s, 36, {"cx": "CX"})
+    >>> out["design"].tolist()
+    ['interrupted time series', 'synthetic control']
+    """
+    from scipy import stats
+
+    from cxresearch.single_firm import interrupted_time_series, synthetic_control
+
+    level = check_level(level)
+    require_columns(data, ["firm", "month", *outcomes])
+    tv = dict(true_values or {})
+    own = data[data["firm"] == focal]
+    has_donors = data.loc[data["firm"] != focal, "firm"].nunique() >= 2
+    rows = []
+    for y, name in outcomes.items():
+        its = interrupted_time_series(own, y, "month", start, level=level)
+        p_its = float(2 * stats.norm.sf(abs(its.estimate / its.se))) if its.se > 0 else np.nan
+        rows.append({"outcome": name, "design": "interrupted time series",
+                     "estimate": its.estimate, "ci_low": its.ci_low, "ci_high": its.ci_high,
+                     "p_value": p_its, "check_p": its.placebo_p_value, "pre_rmspe": np.nan,
+                     "true_value": tv.get(y, np.nan)})
+        if has_donors:
+            sc = synthetic_control(data, y, "firm", "month", focal, start, level=level)
+            rows.append({"outcome": name, "design": "synthetic control",
+                         "estimate": sc.estimate, "ci_low": sc.ci_low, "ci_high": sc.ci_high,
+                         "p_value": sc.p_value, "check_p": np.nan, "pre_rmspe": sc.pre_rmspe,
+                         "true_value": tv.get(y, np.nan)})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# power with Monte-Carlo bands
+# --------------------------------------------------------------------------------------------
+
+
+def power_band_table(data: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+    """:func:`cxresearch.power.event_study_power_curve` output as a table to read: one row per
+    panel length, one column per number of firms, each cell ``power [mc_low, mc_high]``.
+
+    >>> p = pd.DataFrame({"n_firms": [100, 300], "n_years": [8, 8], "power": [0.2519, 0.532],
+    ...                   "mc_low": [0.239, 0.517], "mc_high": [0.265, 0.547]})
+    >>> power_band_table(p).loc[8].tolist()
+    ['0.252 [0.239, 0.265]', '0.532 [0.517, 0.547]']
+    """
+    require_columns(data, ["n_firms", "n_years", "power", "mc_low", "mc_high"])
+    cell = [f"{p:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+            for p, lo, hi in zip(data["power"], data["mc_low"], data["mc_high"])]
+    out = data.assign(cell=cell).pivot(index="n_years", columns="n_firms", values="cell")
+    out.index.name = "years of panel"
+    out.columns.name = "firms"
+    return out
