@@ -133,3 +133,43 @@ def test_suppression_helpers_take_data_and_the_old_keyword() -> None:
     assert old.equals(s01.suppressed_and_shown(cells, k=1))
     with pytest.raises(ValueError, match=r"argument 'data': column\(s\) \['suppressed', "):
         s01.suppression_summary(df.assign(n=1))
+
+
+# --------------------------------------------------------------------------------------------
+# owner_at_answer: the owner in force when the answer was given
+# --------------------------------------------------------------------------------------------
+
+_FIRMS = pd.DataFrame({"firm_id": ["A", "B", "C"], "cx_owner": ["cx_leader", "coo", "cx_leader"],
+                       "cx_leader_year": [2022, None, 2019]})
+_YEARS = pd.DataFrame({"firm_id": ["A", "A", "B", "C"], "year": [2020, 2023, 2020, 2020],
+                       "has_cx_leader": [0, 1, 0, 1]})
+
+
+def test_owner_at_answer_from_firm_years_or_appointment_year() -> None:
+    answers = pd.DataFrame({"firm_id": ["A", "A", "B", "C"], "year": [2020, 2023, 2020, 2020]},
+                           index=[10, 11, 12, 13])
+    expected = ["pre_leader", "cx_leader", "coo", "cx_leader"]
+    for years in (_YEARS, None):
+        out = s01.owner_at_answer(answers, _FIRMS, years)
+        assert out["cx_owner_then"].tolist() == expected
+        assert out["cx_owner_end"].tolist() == ["cx_leader", "cx_leader", "coo", "cx_leader"]
+        assert list(out.columns) == ["firm_id", "year", "cx_owner_end", "cx_owner_then",
+                                     "owner_label"]
+        assert out.index.equals(answers.index)
+
+
+def test_owner_at_answer_keeps_the_answers_own_status_columns() -> None:
+    """Answers that already carry has_cx_leader and cx_leader_year (e.g. joined from the
+    firm-years table) used to raise KeyError: the lookup's columns collided with theirs. The
+    firm_years table decides; the answers' own columns come back unchanged."""
+    answers = pd.DataFrame({"firm_id": ["A", "A", "B", "C"], "year": [2020, 2023, 2020, 2020],
+                            "has_cx_leader": [9, 9, 9, 9], "cx_leader_year": [1, 1, 1, 1]})
+    before = answers.copy()
+    out = s01.owner_at_answer(answers, _FIRMS, _YEARS)
+    assert out["cx_owner_then"].tolist() == ["pre_leader", "cx_leader", "coo", "cx_leader"]
+    assert out[["has_cx_leader", "cx_leader_year"]].equals(before[["has_cx_leader",
+                                                                   "cx_leader_year"]])
+    assert answers.equals(before)  # the caller's frame is not modified
+    # without firm_years the firms table's appointment year decides, not the answers' column
+    no_years = s01.owner_at_answer(answers, _FIRMS)
+    assert no_years["cx_owner_then"].tolist() == ["pre_leader", "cx_leader", "coo", "cx_leader"]

@@ -95,32 +95,35 @@ def owner_at_answer(
     """
     require_columns(data, ["firm_id", "year"])
     require_columns(firms, ["firm_id", "cx_owner"], what="firms")
-    out = data.merge(firms[["firm_id", "cx_owner", *(["cx_leader_year"] if "cx_leader_year"
-                                                      in firms else [])]]
-                     .rename(columns={"cx_owner": "cx_owner_end"}), on="firm_id", how="left",
-                     validate="many_to_one")
-    unknown = out["cx_owner_end"].isna()
+    # the looked-up columns under names of their own, so that the answers' own columns (a
+    # has_cx_leader or cx_leader_year already there) neither collide nor change
+    lookup = {"cx_owner": "_cx_end", "cx_leader_year": "_cx_leader_year"}
+    out = data.merge(firms[[c for c in ["firm_id", *lookup] if c in firms]].rename(columns=lookup),
+                     on="firm_id", how="left", validate="many_to_one")
+    unknown = out["_cx_end"].isna()
     if unknown.any():
         raise DataError(f"column 'firm_id': {int(unknown.sum())} answer(s) from firms not in the "
                         f"firms table at rows {first_rows(unknown, data.index)}")
     if firm_years is not None:
         require_columns(firm_years, ["firm_id", "year", "has_cx_leader"], what="firm_years")
-        status = firm_years[["firm_id", "year", "has_cx_leader"]]
+        status = firm_years[["firm_id", "year", "has_cx_leader"]].rename(
+            columns={"has_cx_leader": "_cx_in_post"})
         out = out.merge(status, on=["firm_id", "year"], how="left", validate="many_to_one")
-        in_post = out["has_cx_leader"].fillna(0).astype(int).eq(1).to_numpy()
-        out = out.drop(columns="has_cx_leader")
-    elif "cx_leader_year" in out:
-        yr = pd.to_numeric(out["cx_leader_year"], errors="coerce")
-        in_post = ((out["cx_owner_end"] == "cx_leader")
+        in_post = out["_cx_in_post"].fillna(0).astype(int).eq(1).to_numpy()
+    elif "_cx_leader_year" in out:
+        yr = pd.to_numeric(out["_cx_leader_year"], errors="coerce")
+        in_post = ((out["_cx_end"] == "cx_leader")
                    & (yr.isna() | (yr <= out["year"]))).to_numpy()
     else:
-        in_post = (out["cx_owner_end"] == "cx_leader").to_numpy()
-    end = out["cx_owner_end"].to_numpy(dtype=object)
+        in_post = (out["_cx_end"] == "cx_leader").to_numpy()
+    end = out["_cx_end"].to_numpy(dtype=object)
     then = np.where(in_post, "cx_leader", np.where(end == "cx_leader", "pre_leader", end))
+    out = out.drop(columns=[c for c in ("_cx_end", "_cx_leader_year", "_cx_in_post") if c in out])
+    out["cx_owner_end"] = end
     out["cx_owner_then"] = then
     out["owner_label"] = [OWNER_LABELS.get(v, v) for v in then]
     out.index = data.index
-    return out.drop(columns=[c for c in ["cx_leader_year"] if c not in data.columns])
+    return out
 
 
 def owner_timing_summary(data: pd.DataFrame) -> pd.DataFrame:
