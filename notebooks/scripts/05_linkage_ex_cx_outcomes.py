@@ -35,10 +35,20 @@
 # its conclusions follow your data. Public data do not link firms' employee and customer
 # surveys; with the bundled study, three public data sets (all **fictional or artificial**)
 # show individual-level analogues at the end.
+#
+# **One company's units.** A folder whose `instrument.yml` names another unit (stores, branches,
+# teams: `unit: store_id`, `time: wave`) runs the same questions with that unit: the employees'
+# scales (reverse-keyed items recoded) and the customers' metrics (weighted when the instrument
+# declares a `weight`) are checked for aggregation and averaged to unit × period, and EX → CX →
+# outcomes is estimated between units, with the outcomes taken from the folder's `outcomes`
+# table (every numeric column) and standard errors clustered by unit. Sections that need the
+# firm-year design (a CX executive in post, revenue growth, the cross-lagged panel, the SEM)
+# say that they were skipped and why; `python -m cxresearch check FOLDER` tells in advance.
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 05 -p seed=1 ...).
 data_dir = None  # None: the bundled synthetic study (data/processed); a folder: your own exports
+instrument = None  # None: the instrument.yml in data_dir if present, else the bundled instrument
 seed = 0  # seed of the simulations and bootstraps below
 n_boot = 500
 public_data = None  # None: the public analogues of section 7 with the bundled study only
@@ -50,6 +60,8 @@ import pandas as pd
 from IPython.display import display
 
 from cxresearch import datasets as ds
+from cxresearch._checks import DataError
+from cxresearch.check import needs, skipped
 from cxresearch.conclusions import (
     Conclusions,
     about_synthetic,
@@ -64,50 +76,64 @@ from cxresearch.conclusions import (
 )
 from cxresearch.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
 from cxresearch.figures import FIGSIZE, save_figure, use_style
-from cxresearch.io import load_study
 from cxresearch.mediation import sem_service_profit_chain
-from cxresearch.multilevel import add_group_key, aggregation_indices, multilevel_model
+from cxresearch.multilevel import multilevel_model
 from cxresearch.panel import (cross_lagged_panel, firm_means, linkage_model, linkage_panel,
                               mean_reliability)
 from cxresearch.regression import logit_associations
 from cxresearch.simulate import true_chain_effects, true_cross_lagged_paths, true_linkage_effects
 from cxresearch.studies.linkage_05 import (
+    aggregation_checks,
     cross_lagged_paths,
     event_rate_by_group,
     event_rate_difference,
+    load_linkage_study,
     mediation_by_outcome,
     nested_wave,
+    outcome_columns,
+    unit_linkage,
+    unit_panel,
 )
 
 use_style()
 synthetic = data_dir is None  # the truth is known only for the bundled synthetic study
-study = load_study(data_dir)  # bundled: simulate_study(StudyParams(), seed=0), 300 firms
+study = load_linkage_study(data_dir, instrument)  # bundled: simulate_study(seed=0), 300 firms
+if needs(study, "05:linkage"):
+    raise DataError(str(skipped("Notebook 05", needs(study, "05:linkage"))))
+inst, unit, time = study.instrument, study.unit, study.time
+firm_missing = needs(study, "05:firm_panel")  # empty: the bundled firm-year design
+firm_design = not firm_missing
+keys = [unit, *([time] if time else [])]
+outcomes = [] if firm_design else outcome_columns(study.outcomes, keys)
 label = "synthetic" if synthetic else "user data"
 truth = study.truth if synthetic else {}
 show_public = synthetic if public_data is None else bool(public_data)
-n_questions = 3  # families of tests that share the 5% error rate: EX–CX link, order, chain
+# families of tests that share the 5% error rate: EX–CX link, order (firms) or outcomes
+# (units), chain
+n_questions = 3 if firm_design or outcomes else 1
 holm_words = f"Holm (the 5% error rate split over {n_questions} questions)"
-print(f"{len(study.firms)} firms, {len(study.firm_years)} firm-years, {len(study.employees)} "
-      f"employee and {len(study.customers)} customer answers ({label})")
+cell = "firm-year" if firm_design else " × ".join(keys)  # what answers are averaged to
+if firm_design:
+    print(f"{len(study.firms)} firms, {len(study.firm_years)} firm-years, "
+          f"{len(study.employees)} employee and {len(study.customers)} customer answers "
+          f"({label})")
+else:
+    print(f"{study.customers[unit].nunique()} units ({unit})"
+          + (f" × {study.customers[time].nunique()} periods ({time})" if time else "")
+          + f", {len(study.employees)} employee and {len(study.customers)} customer answers ("
+          f"{label}); outcomes: {', '.join(outcomes) or 'none'}")
 
 # %% [markdown]
-# ## 1. May answers be averaged to firm-years?
+# ## 1. May answers be averaged to firm-years (or to your units and periods)?
 #
 # A firm-year "EX score" is the mean of 10–20 employees' answers. Averaging is justified when
 # firm-years differ more than chance (ICC(1) > 0 with a significant F test), when the mean is
 # reliable (ICC(2), ideally ≥ .70) and when members agree (rwg(j) ≥ .70; James, Demaree & Wolf
-# 1984). `culture_4` is reverse-keyed and recoded first.
+# 1984). Reverse-keyed items (`culture_4` here; the instrument's `reverse` on your data) are
+# recoded first; each scale and metric is checked on its own answer range.
 
 # %%
-emp = add_group_key(reverse_items(study.employees), ["firm_id", "year"], name="firm_year")
-cus = add_group_key(study.customers, ["firm_id", "year"], name="firm_year")
-culture, engagement = list(CULTURE_ITEMS), list(ENGAGEMENT_ITEMS)
-agg = pd.concat([
-    aggregation_indices(emp, "firm_year", {"culture": culture, "engagement": engagement},
-                        warn=False),
-    aggregation_indices(cus, "firm_year", {"nps": ["nps"], "csat": ["csat"], "ces": ["ces"]},
-                        scale_points={"nps": 11, "csat": 5, "ces": 7}, warn=False),
-], ignore_index=True)
+agg = aggregation_checks(study.employees, study.customers, inst, keys)
 agg[["item_set", "n_groups", "mean_group_size", "icc1", "icc1_ci_low", "icc1_ci_high", "icc2",
      "rwg_j", "supported", "note"]].round(3)
 
@@ -115,9 +141,9 @@ agg[["item_set", "n_groups", "mean_group_size", "icc1", "icc1_ci_low", "icc1_ci_
 Conclusions(
     tuple(level_sentence(f"ICC(1), {r.item_set}", r.icc1, r.icc1_ci_low, r.icc1_ci_high,
                          digits=3) for r in agg.itertuples())
-    + (criterion_sentence("ICC(2), the reliability of a firm-year mean",
+    + (criterion_sentence(f"ICC(2), the reliability of a {cell} mean",
                           dict(zip(agg["item_set"], agg["icc2"])), 0.70, criterion="criterion"),
-       criterion_sentence("rwg(j), agreement within a firm-year",
+       criterion_sentence(f"rwg(j), agreement within a {cell}",
                           dict(zip(agg["item_set"], agg["rwg_j"])), 0.70, criterion="criterion")),
     heading="What the aggregation checks show",
 )
@@ -134,13 +160,18 @@ Conclusions(
 # EX is each employee's mean over the 11 culture and engagement items; CX is each customer's
 # mean of the z-scored NPS, CSAT and CES answers. `ev_*` is the sampling variance of each
 # firm-year mean (with a design effect for employees answering in teams); the reliability
-# is 1 − mean(ev)/variance.
+# is 1 − mean(ev)/variance. On your units, EX is each employee's mean of the z-scored scale
+# items (so that items on different ranges weigh alike) and CX the customers' weighted mean
+# when the instrument declares a weight (its variance then uses Kish's effective n).
 
 # %%
-panel = linkage_panel(study.firm_years, study.employees, study.customers)
+if firm_design:
+    panel = linkage_panel(study.firm_years, study.employees, study.customers)
+else:
+    panel = unit_panel(study.employees, study.customers, inst, study.outcomes)
 reliability = pd.DataFrame({
     "score": ["EX (employees)", "CX (customers)"],
-    "respondents per firm-year": [panel["n_ex"].mean(), panel["n_cx"].mean()],
+    f"respondents per {cell}": [panel["n_ex"].mean(), panel["n_cx"].mean()],
     "reliability of the mean": [mean_reliability(panel, "ex", "ev_ex"),
                                 mean_reliability(panel, "cx", "ev_cx")],
 })
@@ -156,11 +187,17 @@ reliability.round(3)
 # estimates of section 4, in one family.
 
 # %%
-last = int(panel["year"].max())
-wave = nested_wave(study.customers, panel, last, outcome="nps", predictor="ex")
-mixed = multilevel_model(wave, "nps_z ~ ex_z", cluster="firm_id")
-print(f"{mixed.n_obs} customers in {mixed.n_groups} firms; share of NPS variance between "
-      f"firms (given EX): {mixed.icc:.3f}")
+answered = [n for n, m in inst.metrics.items() if m.column in study.customers.columns]
+nps_col = inst.metrics["nps" if "nps" in answered else answered[0]].column  # else the first
+time_key = time or "_period"  # one period when the instrument declares no time
+answers = study.customers if time else study.customers.assign(_period=1)
+units_word = "firms" if firm_design else f"units ({unit})"
+last = panel[time].max() if time else 1
+wave = nested_wave(answers, panel if time else panel.assign(_period=1), last, outcome=nps_col,
+                   predictor="ex", unit=unit, time=time_key)
+mixed = multilevel_model(wave, f"{nps_col}_z ~ ex_z", cluster=unit)
+print(f"{mixed.n_obs} customers in {mixed.n_groups} {units_word}; share of NPS variance "
+      f"between {'firms' if firm_design else 'units'} (given EX): {mixed.icc:.3f}")
 mixed.to_frame().round(3)
 
 # %% [markdown]
@@ -175,35 +212,61 @@ mixed.to_frame().round(3)
 # errors-in-variables correction for the noisy survey means; standard errors are clustered by
 # firm. Coefficients are in true-score SD of CX per true-score SD of EX. The uncorrected OLS
 # column shows how much the noise alone would hide.
+#
+# On your units the same correction runs between units and periods: CX on EX, and each outcome
+# on EX and CX together (CX → outcome given EX, and EX → outcome given CX), with period effects
+# and standard errors clustered by unit. EX and CX are in true-score SD, the outcomes in their
+# own units. Stable unit differences are not removed (a few waves are too few for that).
 
 # %%
-link = linkage_model(panel).merge(true_linkage_effects(truth), on="term", how="left")
-link_cols = ["term", "estimate", "ci_low", "ci_high", "p_value", "ols_estimate", "reliability"]
-link[link_cols + (["true_value"] if synthetic else [])].round(3)
+if firm_design:
+    link = linkage_model(panel).merge(true_linkage_effects(truth), on="term", how="left")
+    link_cols = ["term", "estimate", "ci_low", "ci_high", "p_value", "ols_estimate",
+                 "reliability"]
+    display(link[link_cols + (["true_value"] if synthetic else [])].round(3))
+else:
+    link = unit_linkage(panel, outcomes, unit=unit, time=time)
+    display(link[["outcome", "term", "estimate", "se", "ci_low", "ci_high", "p_value",
+                  "ols_estimate", "reliability", "n_obs", "n_clusters"]].round(3))
 
 # %% [markdown]
 # The three estimates of the EX–CX link (sections 3 and 4) are the first family of tests.
 
 # %%
-link_terms = {"ex": "CX(t) per SD of EX(t), within firms",
-              "ex_lag": "CX(t) per SD of EX(t−1), within firms"}
+if firm_design:
+    link_terms = {"ex": "CX(t) per SD of EX(t), within firms",
+                  "ex_lag": "CX(t) per SD of EX(t−1), within firms"}
+    link_rows = link[link["term"].isin(list(link_terms))].assign(
+        subject=lambda d: d["term"].map(link_terms))
+    same_year = link.set_index("term").loc["ex"]
+else:
+    link_terms = {}
+    link_rows = link[link["outcome"] == "cx"].assign(
+        subject=f"CX per SD of EX, between {unit} × {time or 'period'} means"
+                + (f" ({time} effects, clustered by {unit})" if time else ""))
+    same_year = link_rows.iloc[0]
+when = f"{last} wave" if firm_design else (f"{time} {last}" if time else "all answers")
 link_family = holm_family(pd.concat([
     mixed.to_frame().query("term == 'ex_z'").assign(
-        subject=f"a customer's NPS per SD of the firm's EX (SD, {last} wave)"),
-    link[link["term"].isin(list(link_terms))].assign(subject=lambda d: d["term"].map(link_terms)),
+        subject=f"a customer's NPS per SD of the {'firm' if firm_design else 'unit'}'s EX "
+                f"(SD, {when})"),
+    link_rows,
 ], ignore_index=True), n_families=n_questions)
-same_year = link.set_index("term").loc["ex"]
 Conclusions(
     findings_from_adjusted_table(link_family, "subject")
     + tuple(about_synthetic(truth_sentence(link_terms[r.term], r.estimate, r.ci_low, r.ci_high,
                                            r.true_value).text, synthetic)
             for r in link[link["term"].isin(list(link_terms))].itertuples()),
     heading="What these data show about the EX–CX link (associations)",
-    notes=(f"Within firms the firm-year EX means have a reliability of "
-           f"{same_year['reliability']:.2f}: {1 - same_year['reliability']:.0%} of their "
-           "year-to-year variation is sampling noise, which is why uncorrected OLS gives "
-           f"{same_year['ols_estimate']:.2f} for the same-year term against "
-           f"{same_year['estimate']:.2f} corrected.",),
+    notes=((f"Within firms the firm-year EX means have a reliability of "
+            f"{same_year['reliability']:.2f}: {1 - same_year['reliability']:.0%} of their "
+            "year-to-year variation is sampling noise, which is why uncorrected OLS gives "
+            f"{same_year['ols_estimate']:.2f} for the same-year term against "
+            f"{same_year['estimate']:.2f} corrected.") if firm_design else
+           (f"The {cell} EX means have a reliability of {same_year['reliability']:.2f} (after "
+            f"the period effects): {1 - same_year['reliability']:.0%} of their variation is "
+            f"sampling noise, which is why uncorrected OLS gives "
+            f"{same_year['ols_estimate']:.2f} against {same_year['estimate']:.2f} corrected."),),
 )
 
 # %% [markdown]
@@ -217,57 +280,60 @@ Conclusions(
 # not removed.
 
 # %%
-clpm = pd.concat([
-    cross_lagged_panel(panel, "firm_id", "year", ["ex", "cx", "revenue_growth"],
-                       error_variance={"ex": "ev_ex", "cx": "ev_cx"},
-                       contemporaneous={"cx": ["ex"]}, controls=["has_cx_leader"],
-                       fixed_effects=fe).assign(model=name)
-    for fe, name in [(False, "pooled"), (True, "firm FE")]
-], ignore_index=True)
-cl = cross_lagged_paths(clpm)  # the four cross paths, in display order within each model
-if synthetic:  # true paths in SD per SD; growth has no latent SD in the answer key: observed SD
-    true_paths = true_cross_lagged_paths(truth, sd_growth=panel["revenue_growth"].std(ddof=1))
-    cl = cl.merge(true_paths[["from", "to", "lag", "true_value"]], on=["from", "to", "lag"],
-                  how="left")
 cl_cols = ["model", "path", "estimate", "ci_low", "ci_high", "p_value"]
-cl[cl_cols + (["true_value"] if synthetic else [])].round(3)
+if firm_design:
+    clpm = pd.concat([
+        cross_lagged_panel(panel, "firm_id", "year", ["ex", "cx", "revenue_growth"],
+                           error_variance={"ex": "ev_ex", "cx": "ev_cx"},
+                           contemporaneous={"cx": ["ex"]}, controls=["has_cx_leader"],
+                           fixed_effects=fe).assign(model=name)
+        for fe, name in [(False, "pooled"), (True, "firm FE")]
+    ], ignore_index=True)
+    cl = cross_lagged_paths(clpm)  # the four cross paths, in display order within each model
+    if synthetic:  # true paths in SD per SD; growth has no latent SD in the answer key: observed SD
+        true_paths = true_cross_lagged_paths(truth, sd_growth=panel["revenue_growth"].std(ddof=1))
+        cl = cl.merge(true_paths[["from", "to", "lag", "true_value"]], on=["from", "to", "lag"],
+                      how="left")
+cl[cl_cols + (["true_value"] if synthetic else [])].round(3) if firm_design else skipped(
+    "Which comes first (the cross-lagged panel of EX, CX and revenue growth)", firm_missing)
 
 # %%
-fig, ax = plt.subplots(figsize=FIGSIZE["double"])
-order = list(pd.unique(cl["path"]))
-for i, (name, grp) in enumerate(cl.groupby("model", sort=False)):
-    grp = grp.set_index("path").loc[order]
-    y = np.arange(len(order)) + (i - 0.5) * 0.25
-    ax.errorbar(grp["estimate"], y, xerr=[grp["estimate"] - grp["ci_low"],
-                                          grp["ci_high"] - grp["estimate"]],
-                fmt="o", capsize=3, label=name)
-if synthetic:
-    ax.scatter(cl.groupby("path", sort=False)["true_value"].first().loc[order],
-               np.arange(len(order)), marker="x", color="black", zorder=3,
-               label="true value (simulation)")
-ax.axvline(0, color="grey", linewidth=0.8)
-ax.set_yticks(np.arange(len(order)), order)
-ax.invert_yaxis()
-ax.set_xlabel("standardized cross-lagged coefficient (SD per SD)")
-ax.set_title(f"Cross-lagged paths, {label} panel")
-ax.legend(loc="lower right", fontsize="small")
-excl = cl[(cl["ci_low"] > 0) | (cl["ci_high"] < 0)]
-save_figure(
-    fig, "05_cross_lagged_paths", data=cl[cl_cols + (["true_value"] if synthetic else [])],
-    caption=(f"Cross-lagged panel estimates with 95% intervals ({label} data, "
-             f"{panel['firm_id'].nunique()} firms × {panel['year'].nunique()} years), pooled "
-             "and with firm fixed effects, corrected for noisy survey means; associations "
-             "ordered in time, not effects"
-             + ("; crosses mark the true values of the simulation." if synthetic else ".")),
-    alt_text=(f"Dot-and-whisker chart of {len(order)} paths in {cl['model'].nunique()} models. "
-              "Unadjusted intervals "
-              f"that exclude zero: {len(excl)} of {len(cl)}"
-              + (" (" + "; ".join(f"{r.path}, {r.model}, {r.estimate:+.2f}"
-                                  for r in excl.itertuples()) + ")" if len(excl) else "")
-              + ". The Holm-adjusted verdicts are in the text."),
-    source="05_linkage_ex_cx_outcomes",
-)
-plt.show()
+if firm_design:
+    fig, ax = plt.subplots(figsize=FIGSIZE["double"])
+    order = list(pd.unique(cl["path"]))
+    for i, (name, grp) in enumerate(cl.groupby("model", sort=False)):
+        grp = grp.set_index("path").loc[order]
+        y = np.arange(len(order)) + (i - 0.5) * 0.25
+        ax.errorbar(grp["estimate"], y, xerr=[grp["estimate"] - grp["ci_low"],
+                                              grp["ci_high"] - grp["estimate"]],
+                    fmt="o", capsize=3, label=name)
+    if synthetic:
+        ax.scatter(cl.groupby("path", sort=False)["true_value"].first().loc[order],
+                   np.arange(len(order)), marker="x", color="black", zorder=3,
+                   label="true value (simulation)")
+    ax.axvline(0, color="grey", linewidth=0.8)
+    ax.set_yticks(np.arange(len(order)), order)
+    ax.invert_yaxis()
+    ax.set_xlabel("standardized cross-lagged coefficient (SD per SD)")
+    ax.set_title(f"Cross-lagged paths, {label} panel")
+    ax.legend(loc="lower right", fontsize="small")
+    excl = cl[(cl["ci_low"] > 0) | (cl["ci_high"] < 0)]
+    save_figure(
+        fig, "05_cross_lagged_paths", data=cl[cl_cols + (["true_value"] if synthetic else [])],
+        caption=(f"Cross-lagged panel estimates with 95% intervals ({label} data, "
+                 f"{panel['firm_id'].nunique()} firms × {panel['year'].nunique()} years), pooled "
+                 "and with firm fixed effects, corrected for noisy survey means; associations "
+                 "ordered in time, not effects"
+                 + ("; crosses mark the true values of the simulation." if synthetic else ".")),
+        alt_text=(f"Dot-and-whisker chart of {len(order)} paths in {cl['model'].nunique()} models. "
+                  "Unadjusted intervals "
+                  f"that exclude zero: {len(excl)} of {len(cl)}"
+                  + (" (" + "; ".join(f"{r.path}, {r.model}, {r.estimate:+.2f}"
+                                      for r in excl.itertuples()) + ")" if len(excl) else "")
+                  + ". The Holm-adjusted verdicts are in the text."),
+        source="05_linkage_ex_cx_outcomes",
+    )
+    plt.show()
 
 # %% [markdown]
 # The eight cross paths (four in each model) are one family. In the pooled model a lagged
@@ -276,16 +342,36 @@ plt.show()
 # years their persistence terms are biased (Nickell 1981), and in the CX equation that bias
 # can leak into the direct EX → CX lag.
 
+# %% [markdown]
+# On your units this question is replaced by the outcomes' equations of section 4: CX → each
+# outcome given EX, and EX → each outcome given CX, one family.
+
 # %%
-cl_family = holm_family(cl.assign(subject=cl["path"] + ", " + cl["model"] + " (SD per SD)"),
-                        n_families=n_questions)
-Conclusions(
-    findings_from_adjusted_table(cl_family, "subject")
-    + tuple(about_synthetic(truth_sentence(s, r.estimate, r.ci_low, r.ci_high,
-                                           r.true_value).text, synthetic)
-            for s, r in zip(cl_family["subject"], cl.itertuples()) if synthetic),
-    heading="What these data show about the order in time (associations)",
-)
+if firm_design:
+    cl_family = holm_family(cl.assign(subject=cl["path"] + ", " + cl["model"]
+                                      + " (SD per SD)"), n_families=n_questions)
+    second = Conclusions(
+        findings_from_adjusted_table(cl_family, "subject")
+        + tuple(about_synthetic(truth_sentence(s, r.estimate, r.ci_low, r.ci_high,
+                                               r.true_value).text, synthetic)
+                for s, r in zip(cl_family["subject"], cl.itertuples()) if synthetic),
+        heading="What these data show about the order in time (associations)",
+    )
+elif outcomes:
+    other = {"ex": "CX", "cx": "EX"}
+    out_rows = link[link["outcome"] != "cx"]
+    cl_family = holm_family(out_rows.assign(subject=[
+        f"{o} per SD of {t.upper()}, given {other[t]} ({o}'s units, {time or 'period'} "
+        f"effects, clustered by {unit})" if time else f"{o} per SD of {t.upper()}, given "
+        f"{other[t]} ({o}'s units)" for o, t in zip(out_rows["outcome"], out_rows["term"])]),
+        n_families=n_questions)
+    second = Conclusions(findings_from_adjusted_table(cl_family, "subject"),
+                        heading="What these data show about EX, CX and the outcomes "
+                                "(associations)")
+else:
+    cl_family = link.iloc[:0].assign(subject=[])
+    second = skipped("EX and CX with the outcomes", needs(study, "05:outcomes"))
+second
 
 # %%
 about_synthetic(
@@ -301,19 +387,27 @@ about_synthetic(
 # Firm-level means over all years (about 120 employees and 300 customers per firm in the
 # bundled study, so the means are reliable) standardized to SD units; a = EX → CX, b = CX →
 # outcome given EX, indirect = a·b with a bootstrap interval (percentile, firms resampled).
-# Industry and size are controls. The tests below use the bootstrap SE (a normal test). On the bundled study the true values come from the simulation's
-# answer key (the firms' true EX and CX).
+# Industry and size are controls. The tests below use the bootstrap SE (a normal test). On
+# the bundled study the true values come from the simulation's answer key (the firms' true EX
+# and CX). On your units: unit means over all periods, each outcome of the outcomes table, no
+# controls, units resampled.
 
 # %%
-firm = firm_means(panel, ["ex", "cx", "revenue_growth", "cost_to_serve"],
-                  standardized=["ex", "cx"], log_pct={"log_cost_pct": "cost_to_serve"}
-                  ).join(study.firms.set_index("firm_id")[["industry", "size_band"]])
-med = mediation_by_outcome(firm, "ex_z", "cx_z", ["revenue_growth", "log_cost_pct"],
-                           covariates=["industry", "size_band"], n_boot=n_boot, seed=seed)
-if study.latent is not None and synthetic:
-    med = med.merge(true_chain_effects(truth, study.latent), on=["outcome", "effect"],
-                    how="left")
-med[med["effect"].isin(["a", "b", "indirect", "direct", "total"])].round(3)
+if firm_design:
+    firm = firm_means(panel, ["ex", "cx", "revenue_growth", "cost_to_serve"],
+                      standardized=["ex", "cx"], log_pct={"log_cost_pct": "cost_to_serve"}
+                      ).join(study.firms.set_index("firm_id")[["industry", "size_band"]])
+    med = mediation_by_outcome(firm, "ex_z", "cx_z", ["revenue_growth", "log_cost_pct"],
+                               covariates=["industry", "size_band"], n_boot=n_boot, seed=seed)
+    if study.latent is not None and synthetic:
+        med = med.merge(true_chain_effects(truth, study.latent), on=["outcome", "effect"],
+                        how="left")
+elif outcomes:
+    firm = firm_means(panel, ["ex", "cx", *outcomes], unit=unit, standardized=["ex", "cx"])
+    med = mediation_by_outcome(firm, "ex_z", "cx_z", outcomes, n_boot=n_boot, seed=seed)
+shown = ["a", "b", "indirect", "direct", "total"]
+med[med["effect"].isin(shown)].round(3) if firm_design or outcomes else skipped(
+    "The chain EX → CX → outcomes", needs(study, "05:outcomes"))
 
 # %% [markdown]
 # ### The same chain as a latent-variable model (SEM)
@@ -329,12 +423,16 @@ med[med["effect"].isin(["a", "b", "indirect", "direct", "total"])].round(3)
 # as lavaan's `standardizedSolution()` gives them; the tests check both against lavaan.
 
 # %%
-items = (firm_means(emp, culture + engagement)
-         .join(firm_means(cus, ["nps", "csat", "ces"]))
-         .join(firm[["revenue_growth"]]))
-sem = sem_service_profit_chain(items, culture + engagement, ["nps", "csat", "ces"],
-                               "revenue_growth", standardized=True)
-sem[["path", "estimate", "se", "ci_low", "ci_high", "p_value", "cfi", "rmsea"]].round(3)
+if firm_design:
+    culture, engagement = list(CULTURE_ITEMS), list(ENGAGEMENT_ITEMS)
+    items = (firm_means(reverse_items(study.employees), culture + engagement)
+             .join(firm_means(study.customers, ["nps", "csat", "ces"]))
+             .join(firm[["revenue_growth"]]))
+    sem = sem_service_profit_chain(items, culture + engagement, ["nps", "csat", "ces"],
+                                   "revenue_growth", standardized=True)
+sem[["path", "estimate", "se", "ci_low", "ci_high", "p_value", "cfi", "rmsea"]].round(
+    3) if firm_design else skipped("The latent-variable model (SEM) of EX, CX and revenue growth",
+                                   firm_missing)
 
 # %% [markdown]
 # The chain's paths, from both models, are one family (a is shared by the two outcomes and
@@ -342,29 +440,41 @@ sem[["path", "estimate", "se", "ci_low", "ci_high", "p_value", "cfi", "rmsea"]].
 # causation (growth lifting EX) or from anything that raises EX and CX together.
 
 # %%
-outcome_words = {"revenue_growth": "revenue growth (pp)", "log_cost_pct": "cost to serve (log-%)"}
+outcome_words = ({"revenue_growth": "revenue growth (pp)",
+                  "log_cost_pct": "cost to serve (log-%)"} if firm_design else
+                 {o: f"{o} (its units)" for o in outcomes})
 effect_words = {"a": "EX → CX (SD per SD)", "indirect": "EX → CX → {o}, indirect (a·b)",
                 "direct": "EX → {o}, direct (given CX)"}
-chain_rows = med[(med["effect"].isin(["indirect", "direct"]))
-                 | ((med["effect"] == "a") & (med["outcome"] == "revenue_growth"))]
-chain_rows = chain_rows.assign(
-    subject=[f"mediation, {effect_words[e].format(o=outcome_words[o])}"
-             for e, o in zip(chain_rows["effect"], chain_rows["outcome"])])
-sem_words = {"a": "EX → CX", "b": "CX → growth given EX", "direct": "EX → growth, direct",
-             "indirect": "EX → CX → growth, indirect"}
-chain_family = holm_family(pd.concat([
-    chain_rows.drop(columns=["true_value"], errors="ignore"),
-    sem.assign(subject=[f"SEM, {sem_words.get(p, p)} (standardized)" for p in sem["path"]]),
-], ignore_index=True), n_families=n_questions)
-truth_rows = (med[med["effect"].isin(["indirect", "direct"])] if synthetic
-              and "true_value" in med else med.iloc[:0])
-Conclusions(
-    findings_from_adjusted_table(chain_family, "subject")
-    + tuple(about_synthetic(truth_sentence(
-        f"mediation, {effect_words[r.effect].format(o=outcome_words[r.outcome])}", r.estimate,
-        r.ci_low, r.ci_high, r.true_value).text, synthetic) for r in truth_rows.itertuples()),
-    heading="What these data show about the chain (between-firm associations)",
-)
+if firm_design or outcomes:
+    first = "revenue_growth" if firm_design else outcomes[0]
+    chain_rows = med[(med["effect"].isin(["indirect", "direct"]))
+                     | ((med["effect"] == "a") & (med["outcome"] == first))]
+    chain_rows = chain_rows.assign(
+        subject=[f"mediation{'' if firm_design else ' between units'}, "
+                 f"{effect_words[e].format(o=outcome_words[o])}"
+                 for e, o in zip(chain_rows["effect"], chain_rows["outcome"])])
+    sem_words = {"a": "EX → CX", "b": "CX → growth given EX", "direct": "EX → growth, direct",
+                 "indirect": "EX → CX → growth, indirect"}
+    chain_family = holm_family(pd.concat([
+        chain_rows.drop(columns=["true_value"], errors="ignore"),
+        *([sem.assign(subject=[f"SEM, {sem_words.get(p, p)} (standardized)"
+                               for p in sem["path"]])] if firm_design else []),
+    ], ignore_index=True), n_families=n_questions)
+    truth_rows = (med[med["effect"].isin(["indirect", "direct"])] if synthetic
+                  and "true_value" in med else med.iloc[:0])
+    chain = Conclusions(
+        findings_from_adjusted_table(chain_family, "subject")
+        + tuple(about_synthetic(truth_sentence(
+            f"mediation, {effect_words[r.effect].format(o=outcome_words[r.outcome])}",
+            r.estimate, r.ci_low, r.ci_high, r.true_value).text, synthetic)
+            for r in truth_rows.itertuples()),
+        heading="What these data show about the chain (between-"
+                + ("firm" if firm_design else "unit") + " associations)",
+    )
+else:
+    chain_family = link.iloc[:0].assign(subject=[])
+    chain = skipped("The chain EX → CX → outcomes", needs(study, "05:outcomes"))
+chain
 
 # %%
 about_synthetic(
@@ -486,8 +596,10 @@ else:
 
 # %%
 families = {"estimates of the EX–CX link": link_family,
-            "cross-lagged paths": cl_family,
+            ("cross-lagged paths" if firm_design else "links of EX and CX with the outcomes"):
+                cl_family,
             "service-profit chain paths": chain_family}
+families = {name: fam for name, fam in families.items() if len(fam)}
 held = {name: fam[adjusted_supported(fam)] for name, fam in families.items()}
 Conclusions(
     tuple(count_sentence(len(held[name]), len(fam), name, adjustment=holm_words)
