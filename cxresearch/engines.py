@@ -473,7 +473,8 @@ def _count_duckdb(source: Any, con: Any, keys: list[str], score: str, weights: s
 
 
 def _spark() -> Any:
-    """The active Spark session, or a new one from the builder (local, or ``SPARK_REMOTE``)."""
+    """The active Spark session, or a new one from the builder (local, or ``SPARK_REMOTE``),
+    started as quietly as :func:`local_spark` (the JVM's console output is discarded)."""
     reason = spark_unavailable_reason(check_java=False)
     if reason:
         raise RuntimeError(f"engine='spark': {reason}")
@@ -484,7 +485,8 @@ def _spark() -> Any:
         reason = spark_unavailable_reason()
         if reason:
             raise RuntimeError(f"engine='spark': {reason}")
-        session = SparkSession.builder.appName("cxresearch").getOrCreate()
+        with _jvm_console(None):  # quiet, as local_spark (a notebook's output stays clean)
+            session = SparkSession.builder.appName("cxresearch").getOrCreate()
     return session
 
 

@@ -378,3 +378,30 @@ def test_local_spark_starts_quietly(tmp_path: Path) -> None:
     assert done.stdout == "5\n"
     assert done.stderr == ""
     assert "log level" in log.read_text()  # Spark's banner went to the log file
+
+
+# ------------------------------------------------- notebook 01's at-scale section, per engine
+
+
+@pytest.fixture(scope="module")
+def at_scale_duckdb() -> Any:
+    from cxresearch.studies.measuring_01 import at_scale_demo
+
+    return at_scale_demo(engine="duckdb")  # the notebook's defaults
+
+
+@pytest.mark.parametrize("name", OTHERS)
+def test_notebook_01_at_scale_table_is_the_same_on_every_engine(
+        name: str, at_scale_duckdb: Any, request: pytest.FixtureRequest) -> None:
+    """The table and the sentence notebook 01 prints, with the notebook's defaults (200,000
+    answers in 500 units, 4 Parquet files), are identical, bit for bit, whichever engine
+    counts: ``-p at_scale_engine=...`` cannot change the notebook's output."""
+    from cxresearch.studies.measuring_01 import at_scale_demo
+
+    other = at_scale_demo(engine=_engine(name, request))
+    pd.testing.assert_frame_equal(other.to_frame(), at_scale_duckdb.to_frame(), check_exact=True)
+    assert other.summary() == at_scale_duckdb.summary()
+    assert name not in other.summary() and "duckdb" not in other.summary().lower()
+    table = at_scale_duckdb.to_frame()
+    assert table["channel"].tolist() == ["app", "phone", "store"]
+    assert int(table["n"].sum()) == 200_000 and (table["n_clusters"] == 500).all()

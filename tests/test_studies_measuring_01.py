@@ -173,3 +173,36 @@ def test_owner_at_answer_keeps_the_answers_own_status_columns() -> None:
     # without firm_years the firms table's appointment year decides, not the answers' column
     no_years = s01.owner_at_answer(answers, _FIRMS)
     assert no_years["cx_owner_then"].tolist() == ["pre_leader", "cx_leader", "coo", "cx_leader"]
+
+
+# --------------------------------------------------------------------------------------------
+# Beyond one machine: synthetic transactional answers and the at-scale table
+# --------------------------------------------------------------------------------------------
+
+
+def test_transactional_answers_follow_their_ordered_logit() -> None:
+    """Without unit effects the app channel's answers have the base shares (25% detractors,
+    45% promoters); a shift moves the whole distribution by the logistic cdf."""
+    a = s01.transactional_answers(200_000, 50, unit_sd=0.0, seed=3)
+    assert a["nps"].dtype == np.int8 and a["nps"].between(0, 10).all()
+    shares = a.groupby("channel")["channel"].size() / len(a)
+    assert np.allclose(shares.to_numpy(), [0.5, 0.3, 0.2], atol=0.005)
+    app = a.loc[a["channel"] == "app", "nps"]
+    assert abs((app >= 9).mean() - 0.45) < 0.006 and abs((app <= 6).mean() - 0.25) < 0.006
+    phone = a.loc[a["channel"] == "phone", "nps"]
+    logit = np.log(0.25 / 0.75)  # cut between 6 and 7
+    expected = 1 / (1 + np.exp(-(logit + 0.4)))  # P(latent - 0.4 <= cut)
+    assert abs((phone <= 6).mean() - expected) < 0.008
+    assert a.equals(s01.transactional_answers(200_000, 50, unit_sd=0.0, seed=3))
+    with pytest.raises(ValueError, match="unit_sd"):
+        s01.transactional_answers(10, 2, unit_sd=-1.0)
+
+
+def test_at_scale_demo_equals_by_segment_on_the_answers_in_memory() -> None:
+    demo = s01.at_scale_demo(n_answers=20_000, n_units=80, n_files=3, seed=5)
+    answers = s01.transactional_answers(20_000, 80, seed=5)
+    ref = m.by_segment(answers, "channel", "nps", "nps", cluster="unit")
+    cols = ["channel", "estimate", "ci_low", "ci_high", "n", "n_clusters", "design_effect"]
+    pd.testing.assert_frame_equal(demo.to_frame()[cols], ref[cols], rtol=1e-12)
+    assert demo.n_answers == 20_000 and demo.n_units == 80 and demo.n_files == 3
+    assert "20,000 synthetic answers from 80 units in 3 Parquet files" in demo.summary()

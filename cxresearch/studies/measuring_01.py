@@ -15,7 +15,10 @@ still re-exports them):
 - small cells: :func:`suppression_summary` and :func:`suppressed_and_shown` of a
   :func:`~cxresearch.metrics.by_segment` frame;
 - bad input is reported, not coerced: :func:`input_errors`;
-- DuckDB and pandas give identical counts: :func:`check_engines` (:class:`EngineCheck`).
+- DuckDB and pandas give identical counts: :func:`check_engines` (:class:`EngineCheck`);
+- beyond one machine: :func:`transactional_answers` (synthetic transactional NPS, one answer
+  per interaction) and :func:`at_scale_demo` (:class:`AtScale`), the same table whether DuckDB,
+  Spark or pandas counts the answers.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from cxresearch import metrics as _metrics
-from cxresearch._checks import DataError, first_rows, require_columns
+from cxresearch._checks import DataError, check_seed, first_rows, require_columns
 from cxresearch._checks import renamed as _renamed
 from cxresearch.contract import OWNER_LABELS
 from cxresearch.metrics import (
@@ -42,11 +45,14 @@ from cxresearch.metrics import (
     _rows,
     aggregate_responses,
     compare_many,
+    summarise_counts,
     top_box_from_counts,
 )
 
 __all__ = [
+    "AtScale",
     "EngineCheck",
+    "at_scale_demo",
     "check_engines",
     "input_errors",
     "owner_at_answer",
@@ -55,6 +61,7 @@ __all__ = [
     "suppression_summary",
     "top_box_intervals_at_assumed_n",
     "top_box_pairwise_at_assumed_n",
+    "transactional_answers",
 ]
 
 
@@ -374,3 +381,161 @@ def check_engines(
         data[cols].to_parquet(path)
         from_duckdb = aggregate_responses(path, by, score, weights, scale=scale)
     return EngineCheck(from_duckdb, from_pandas)
+
+
+# --------------------------------------------------------------------------------------------
+# Beyond one machine: the same table whichever engine counts the answers
+# --------------------------------------------------------------------------------------------
+
+#: the channels of :func:`transactional_answers`, their shares of the answers and their shift
+#: of the latent answer (logit units)
+_CHANNELS = ("app", "phone", "store")
+_CHANNEL_SHARES = (0.5, 0.3, 0.2)
+_CHANNEL_SHIFTS = (0.0, -0.4, 0.3)
+#: shares of the answers 0..10 at the median unit in the app channel: 25% detractors (0-6),
+#: 30% passives, 45% promoters (a true NPS of 20 there)
+_BASE_SHARES = (0.03, 0.02, 0.02, 0.03, 0.04, 0.05, 0.06, 0.12, 0.18, 0.20, 0.25)
+
+
+def transactional_answers(
+    n_answers: int = 200_000,
+    n_units: int = 500,
+    *,
+    unit_sd: float = 0.4,
+    seed: int | None = 0,
+) -> pd.DataFrame:
+    """Synthetic transactional NPS: one 0-10 answer per interaction, nested in units.
+
+    Transactional surveys ask after every interaction, so answers pile up by the hundred
+    million in a data lake. Here each answer has a unit (``U0001`` ...; a store, a branch, a
+    team) drawn uniformly, a channel (app 50%, phone 30%, store 20%) and an answer from an
+    ordered logit: latent ``u_unit + shift_channel + e`` with ``u ~ N(0, unit_sd^2)``, shifts 0,
+    -0.4 and +0.3 and a standard logistic ``e``, cut at the logits of the cumulative shares
+    ``_BASE_SHARES`` (25% detractors, 45% promoters at ``u = 0`` in the app channel). The unit
+    effect makes answers of one unit alike, so intervals must treat units as clusters.
+
+    Parameters
+    ----------
+    n_answers : int
+        Answers (rows).
+    n_units : int
+        Units the answers are nested in.
+    unit_sd : float
+        Standard deviation of the unit effect (logit units).
+    seed : int or None
+        Seed of the draws.
+
+    Returns
+    -------
+    DataFrame
+        ``unit`` (text), ``channel`` (text), ``nps`` (0..10, ``int8``).
+
+    Examples
+    --------
+    >>> a = transactional_answers(1000, 20, seed=0)
+    >>> a.shape, sorted(a["channel"].unique()), int(a["nps"].min()), int(a["nps"].max())
+    ((1000, 3), ['app', 'phone', 'store'], 0, 10)
+    """
+    n_answers = _check_positive_int(n_answers, "n_answers")
+    n_units = _check_positive_int(n_units, "n_units")
+    if not (np.isfinite(unit_sd) and unit_sd >= 0):
+        raise ValueError(f"argument 'unit_sd' must be a finite number >= 0, got {unit_sd!r}")
+    rng = np.random.default_rng(check_seed(seed))
+    cum = np.cumsum(_BASE_SHARES)[:-1]
+    cuts = np.log(cum / (1 - cum))
+    effect = rng.normal(0.0, unit_sd, n_units)
+    unit = rng.integers(0, n_units, n_answers)
+    channel = rng.choice(len(_CHANNELS), n_answers, p=_CHANNEL_SHARES)
+    latent = effect[unit] + np.asarray(_CHANNEL_SHIFTS)[channel] + rng.logistic(size=n_answers)
+    names = np.array([f"U{i + 1:04d}" for i in range(n_units)], dtype=object)
+    return pd.DataFrame({
+        "unit": names[unit],
+        "channel": np.asarray(_CHANNELS, dtype=object)[channel],
+        "nps": np.searchsorted(cuts, latent).astype(np.int8),
+    })
+
+
+@dataclass(frozen=True, eq=False)
+class AtScale:
+    """NPS by channel from answers counted where they are stored (:func:`at_scale_demo`)."""
+
+    table: pd.DataFrame = field(hash=False)
+    n_answers: int
+    n_units: int
+    n_files: int
+    n_count_rows: int
+    level: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """NPS by channel with unit-clustered intervals (a :func:`summarise_counts` frame)."""
+        return self.table.copy()
+
+    def summary(self) -> str:
+        """What was counted, and into how many rows (nothing about the engine)."""
+        return (f"{self.n_answers:,} synthetic answers from {self.n_units:,} units in "
+                f"{self.n_files} Parquet files, counted into {self.n_count_rows:,} rows (one "
+                "per channel, unit and answer 0-10); the NPS of each channel and its "
+                f"{self.level:.0%} interval, with units as clusters, come from those counts "
+                f"alone.")
+
+
+def at_scale_demo(
+    engine: Any = "duckdb",
+    n_answers: int = 200_000,
+    n_units: int = 500,
+    *,
+    n_files: int = 4,
+    min_n: int = 30,
+    level: float = 0.95,
+    seed: int | None = 0,
+) -> AtScale:
+    """Count synthetic transactional answers in Parquet files, then NPS by channel.
+
+    :func:`transactional_answers` are written as ``n_files`` Parquet files into a temporary
+    directory (a data-lake table in miniature, deleted afterwards), counted by channel, unit
+    and answer with :func:`~cxresearch.metrics.aggregate_responses` on ``engine`` (``"duckdb"``,
+    ``"spark"``, ``"pandas"``, or a DuckDB connection or Spark session, e.g. Spark Connect), and
+    summarised with :func:`~cxresearch.metrics.summarise_counts`, units as clusters (Taylor
+    linearisation). Every engine returns the same counts, so the result is the same, to the
+    last bit, whichever engine counted.
+
+    Parameters
+    ----------
+    engine : str or connection
+        Where the counting runs (see :func:`~cxresearch.metrics.aggregate_responses`).
+    n_answers, n_units : int
+        Size of the synthetic data.
+    n_files : int
+        Parquet files the answers are split into.
+    min_n : int
+        Smallest channel shown.
+    level : float
+        Confidence level.
+    seed : int or None
+        Seed of the synthetic answers.
+
+    Returns
+    -------
+    AtScale
+
+    Examples
+    --------
+    >>> demo = at_scale_demo(n_answers=3000, n_units=40, seed=1)
+    >>> demo.to_frame()["channel"].tolist(), int(demo.to_frame()["n"].sum())
+    (['app', 'phone', 'store'], 3000)
+    """
+    import tempfile
+
+    n_files = _check_positive_int(n_files, "n_files")
+    data = transactional_answers(n_answers, n_units, seed=seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        lake = Path(tmp) / "answers"
+        lake.mkdir()
+        for i, rows in enumerate(np.array_split(np.arange(len(data)), n_files)):
+            data.iloc[rows].to_parquet(lake / f"part-{i:03d}.parquet", index=False)
+        counts = aggregate_responses(str(lake), by="channel", score="nps", scale=(0, 10),
+                                     cluster="unit", engine=engine)
+    table = summarise_counts(counts, "channel", "nps", cluster="unit", min_n=min_n, level=level)
+    return AtScale(table=table, n_answers=int(counts["n"].sum()),
+                   n_units=int(counts["unit"].nunique()), n_files=n_files,
+                   n_count_rows=len(counts), level=level)
