@@ -239,3 +239,61 @@ def test_aggregation_warning_points_at_the_caller() -> None:
     with pytest.warns(ml.AggregationWarning) as rec:
         ml.aggregation_indices(d, "group", ["item_1", "item_2"])
     assert rec[0].filename == __file__
+
+
+# ------------------------------------------------------------------ weighted group scores
+
+
+def test_weighted_group_scores_match_numpy_and_kish_closed_form() -> None:
+    rng = np.random.default_rng(5)
+    d = pd.DataFrame({"g": np.repeat(["a", "b", "c"], 6), "q1": rng.integers(1, 6, 18),
+                      "q2": rng.integers(1, 6, 18).astype(float),
+                      "w": rng.uniform(0.5, 2.0, 18)})
+    d.loc[4, "q2"] = np.nan  # a skipped item: that respondent's score is the answered one
+    before = d.copy()
+    out = ml.group_scores(d, "g", {"s": ["q1", "q2"]}, weight="w").set_index("g")
+    pd.testing.assert_frame_equal(d, before)
+    score = d[["q1", "q2"]].mean(axis=1)
+    means = {g: np.average(score[d["g"] == g], weights=d.loc[d["g"] == g, "w"])
+             for g in "abc"}
+    dev2 = sum(((score[d["g"] == g] - means[g]) ** 2).sum() for g in "abc")
+    msw = dev2 / (18 - 3)
+    for g in "abc":
+        w = d.loc[d["g"] == g, "w"]
+        n_eff = w.sum() ** 2 / (w**2).sum()
+        assert out.loc[g, "s"] == pytest.approx(means[g], rel=1e-12)
+        assert out.loc[g, "n_eff_s"] == pytest.approx(n_eff, rel=1e-12)
+        assert out.loc[g, "ev_s"] == pytest.approx(msw / n_eff, rel=1e-12)
+        assert out.loc[g, "n_s"] == 6
+
+
+def test_equal_weights_give_the_unweighted_scores() -> None:
+    d = sim.simulate_nested(n_groups=12, group_size=7, icc=0.3, n_items=3, seed=4)
+    items = {"s": ["item_1", "item_2", "item_3"]}
+    plain = ml.group_scores(d, "group", items)
+    weighted = ml.group_scores(d.assign(w=2.5), "group", items, weight="w")
+    pd.testing.assert_frame_equal(plain, weighted.drop(columns="n_eff_s"))
+    assert (weighted["n_eff_s"] == weighted["n_s"]).all()
+
+
+def test_weighted_sampling_variance_matches_a_simulation() -> None:
+    """ev = MSW / n_eff is the variance of the weighted mean over repeated samples."""
+    rng = np.random.default_rng(8)
+    w = rng.uniform(0.3, 3.0, 25)  # the same weights in every sample
+    sigma = 1.5
+    reps = 4000
+    y = rng.normal(2.0, sigma, (reps, 25))
+    mc_var = np.average(y, axis=1, weights=w).var(ddof=1)
+    d = pd.DataFrame({"g": np.repeat(np.arange(200), 25), "y": y[:200].ravel(),
+                      "w": np.tile(w, 200)})
+    ev = ml.group_scores(d, "g", {"y": ["y"]}, weight="w")["ev_y"]
+    assert ev.mean() == pytest.approx(mc_var, rel=0.06)
+    assert ev.mean() == pytest.approx(sigma**2 * (w**2).sum() / w.sum() ** 2, rel=0.06)
+
+
+def test_negative_or_text_weights_are_refused() -> None:
+    d = pd.DataFrame({"g": ["a", "a"], "q": [1, 2], "w": [1.0, -1.0]})
+    with pytest.raises(ValueError, match=r"column 'w': 1 negative weight\(s\) at rows \[1\]"):
+        ml.group_scores(d, "g", ["q"], weight="w")
+    with pytest.raises(ValueError, match="'w'"):
+        ml.group_scores(d.assign(w=["x", "y"]), "g", ["q"], weight="w")
