@@ -485,7 +485,9 @@ def _spark() -> Any:
         reason = spark_unavailable_reason()
         if reason:
             raise RuntimeError(f"engine='spark': {reason}")
-        with _jvm_console(None):  # quiet, as local_spark (a notebook's output stays clean)
+        with warnings.catch_warnings(), _jvm_console(None):  # quiet, as local_spark
+            warnings.filterwarnings("ignore", message=_SPARK_PANDAS_WARNING,
+                                    category=FutureWarning)
             session = SparkSession.builder.appName("cxresearch").getOrCreate()
     return session
 

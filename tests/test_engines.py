@@ -355,10 +355,13 @@ def test_one_statement_for_duckdb_and_spark() -> None:
 
 _QUIET_SCRIPT = """
 import sys
+import pandas as pd
 from cxresearch.engines import local_spark
+from cxresearch.metrics import aggregate_responses
 spark = local_spark(cores=1, jvm_options="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
                     log=sys.argv[1] if len(sys.argv) > 1 else None)
-print(spark.range(5).count())
+answers = pd.DataFrame({"g": ["a", "a", "b", "b", "b"], "nps": [9, 10, 6, 7, 9]})
+print(int(aggregate_responses(answers, "g", "nps", engine="spark")["n"].sum()))
 spark.stop()
 """
 
@@ -366,14 +369,16 @@ spark.stop()
 @pytest.mark.skipif(SPARK_REASON is not None, reason=f"Spark cannot run here: {SPARK_REASON}")
 def test_local_spark_starts_quietly(tmp_path: Path) -> None:
     """Nothing of the JVM reaches the process's stdout or stderr (in a notebook that would be
-    output with timestamps): only what Python prints. With ``log=``, the JVM's start-up lines
-    go to that file instead."""
+    output with timestamps), nor does pyspark's warning about pandas (warnings shown, ``-W
+    default``): only what Python prints. With ``log=``, the JVM's start-up lines go to that
+    file instead."""
     import subprocess
     import sys
 
     log = tmp_path / "spark.log"
-    done = subprocess.run([sys.executable, "-c", _QUIET_SCRIPT, str(log)], capture_output=True,
-                          text=True, timeout=300, check=False, cwd=tmp_path)
+    done = subprocess.run([sys.executable, "-W", "default", "-c", _QUIET_SCRIPT, str(log)],
+                          capture_output=True, text=True, timeout=300, check=False,
+                          cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "5\n"
     assert done.stderr == ""
