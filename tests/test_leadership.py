@@ -241,3 +241,21 @@ def test_power_band_table_reads_the_curve() -> None:
     assert list(tab.columns) == [50, 200] and list(tab.index) == [6]
     r = pw.iloc[1]
     assert tab.loc[6, 200] == f"{r.power:.3f} [{r.mc_low:.3f}, {r.mc_high:.3f}]"
+
+
+def test_single_firm_counterfactuals_on_a_noise_free_series() -> None:
+    from cxresearch.single_firm import synthetic_control
+
+    t = np.arange(48)
+    y = 10 + 0.1 * t + 2.0 * (t >= 36) + 0.3 * np.sin(t)  # a wiggle keeps the HAC fit regular
+    own = pd.DataFrame({"firm": "firm", "month": t, "cx": y})
+    cf = s06.single_firm_counterfactuals(own, 36)
+    assert list(cf.columns) == ["month", "months_since", "observed", "its_pre_trend"]
+    np.testing.assert_allclose(cf["observed"], y)
+    # the extended pre-trend is the line without the step (up to the wiggle's projection)
+    np.testing.assert_allclose(cf["its_pre_trend"], 10 + 0.1 * t, atol=0.05)
+    s, _ = simulate_firm_series(n_months=48, appoint_month=36, n_donors=20, seed=2)
+    cf = s06.single_firm_counterfactuals(s, 36)
+    sc = synthetic_control(s, "cx", "firm", "month", "firm", 36)
+    np.testing.assert_allclose(cf["synthetic_control"], sc.gaps["synthetic"], atol=1e-8)
+    assert (cf["months_since"] == cf["month"] - 36).all()

@@ -20,8 +20,9 @@ Each function prepares, stacks or simulates what the notebook shows, calling the
   confounding, heterogeneous effects...), against the known truth;
 - :func:`empowerment_by_firm`, :func:`doing_both_table` -- the leader's effect where employees
   are empowered and where they are not ("doing both");
-- :func:`month_index`, :func:`prepare_firm_series`, :func:`single_firm_table` -- one firm's
-  appointment: interrupted time series and synthetic control on a monthly series;
+- :func:`month_index`, :func:`prepare_firm_series`, :func:`single_firm_table`,
+  :func:`single_firm_counterfactuals` -- one firm's appointment: interrupted time series and
+  synthetic control on a monthly series;
 - :func:`power_band_table` -- simulated power with its Monte-Carlo band, as a table.
 
 Two meanings of "CX leader" are kept apart (see :mod:`cxresearch.contract`): here it is always
@@ -71,6 +72,7 @@ __all__ = [
     "say_do_effects_by_outcome",
     "say_do_gap_shares",
     "say_do_gap_summary",
+    "single_firm_counterfactuals",
     "single_firm_table",
     "threat_findings",
     "threat_scenarios",
@@ -507,6 +509,15 @@ def effect_for_power(true_value: float, result: EventStudyResult) -> float:
 # threats to the event study, scenario by scenario (synthetic panels with a known truth)
 # --------------------------------------------------------------------------------------------
 
+def _one_blas_thread():  # type: ignore[no-untyped-def]
+    """A context in which BLAS runs on one thread: the many small fits below (20-donor
+    quadratic programs, logits on a few hundred firms) are faster that way, much faster on a
+    busy machine where idle BLAS threads spin, and the results are the same to ~1e-10."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 #: the reader's words for each scenario of :data:`cxresearch.simulate.threats.SCENARIOS`
 THREAT_LABELS: dict[str, str] = {
     "parallel": "parallel trends (the easy case)",
@@ -574,8 +585,7 @@ def threat_scenarios(
     >>> round(float(out["truth"].iloc[0]), 3)
     1.375
     """
-    from cxresearch.did import placebo_test
-    from cxresearch.simulate.threats import SCENARIOS, simulate_threat_panel
+    from cxresearch.simulate.threats import SCENARIOS
 
     level = check_level(level)
     scenarios = list(SCENARIOS if scenarios is None else scenarios)
@@ -583,38 +593,49 @@ def threat_scenarios(
     if bad:
         raise DataError(f"threat_scenarios: unknown scenario(s) {bad}; choose from {SCENARIOS}")
     covs = list(covariates)
-    args = ("y", "unit", "time", "first_treated")
     rows: list[dict[str, object]] = []
-    for sc in scenarios:
-        p, truth = simulate_threat_panel(sc, n_units=n_units, n_periods=n_periods, seed=seed)
-        target = float(truth.set_index("event_time").loc[[0, 1, 2, 3], "att"].mean())
-        fits: list[tuple[str, object, float]] = [
-            ("naive comparison",
-             naive_comparison(p, "y", "treated", "unit", "time", level=level), np.nan),
-            ("two-way FE", twfe_static(p, *args, level=level), np.nan),
-        ]
-        designs = [("event study (no covariates)", {}),
-                   ("event study (dr, covariates)", {"covariates": covs, "method": "dr"})]
-        if sc in EARLY_THREATS:
-            designs.append(("event study (dr, anticipation = 1)",
-                            {"covariates": covs, "method": "dr", "anticipation": 1,
-                             "window": (-4, 3)}))
-        for name, kw in designs:
-            kw = {"window": (-3, 3), **kw}
-            es = event_study(p, *args, level=level, **kw)  # type: ignore[arg-type]
-            fits.append((name, es.overall(), es.pretrend_test().p_value))
-        pl = placebo_test(p, *args, shift=shift, level=level)
-        fits.append((f"placebo test (appointment {shift} years early)", pl, pl.p_value))
-        for name, r, check in fits:
-            tv = 0.0 if name.startswith("placebo") else target
-            rows.append({"scenario": sc, "threat": THREAT_LABELS[sc], "estimator": name,
-                         "estimate": r.estimate, "se": r.se,  # type: ignore[attr-defined]
-                         "ci_low": r.ci_low, "ci_high": r.ci_high,  # type: ignore[attr-defined]
-                         "truth": tv, "check_p": check})
+    with _one_blas_thread():
+        for sc in scenarios:
+            rows.extend(_threat_rows(sc, n_units, n_periods, covs, shift, seed, level))
     out = pd.DataFrame(rows)
     out["covers_truth"] = (out["ci_low"] <= out["truth"]) & (out["truth"] <= out["ci_high"])
     return out[["scenario", "threat", "estimator", "estimate", "se", "ci_low", "ci_high",
                 "truth", "covers_truth", "check_p"]]
+
+
+def _threat_rows(sc: str, n_units: int, n_periods: int, covs: list[str], shift: int,
+                 seed: int | None, level: float) -> list[dict[str, object]]:
+    from cxresearch.did import placebo_test
+    from cxresearch.simulate.threats import simulate_threat_panel
+
+    args = ("y", "unit", "time", "first_treated")
+    rows: list[dict[str, object]] = []
+    p, truth = simulate_threat_panel(sc, n_units=n_units, n_periods=n_periods, seed=seed)
+    target = float(truth.set_index("event_time").loc[[0, 1, 2, 3], "att"].mean())
+    fits: list[tuple[str, object, float]] = [
+        ("naive comparison",
+         naive_comparison(p, "y", "treated", "unit", "time", level=level), np.nan),
+        ("two-way FE", twfe_static(p, *args, level=level), np.nan),
+    ]
+    designs = [("event study (no covariates)", {}),
+               ("event study (dr, covariates)", {"covariates": covs, "method": "dr"})]
+    if sc in EARLY_THREATS:
+        designs.append(("event study (dr, anticipation = 1)",
+                        {"covariates": covs, "method": "dr", "anticipation": 1,
+                         "window": (-4, 3)}))
+    for name, kw in designs:
+        kw = {"window": (-3, 3), **kw}
+        es = event_study(p, *args, level=level, **kw)  # type: ignore[arg-type]
+        fits.append((name, es.overall(), es.pretrend_test().p_value))
+    pl = placebo_test(p, *args, shift=shift, level=level)
+    fits.append((f"placebo test (appointment {shift} years early)", pl, pl.p_value))
+    for name, r, check in fits:
+        tv = 0.0 if name.startswith("placebo") else target
+        rows.append({"scenario": sc, "threat": THREAT_LABELS[sc], "estimator": name,
+                     "estimate": r.estimate, "se": r.se,  # type: ignore[attr-defined]
+                     "ci_low": r.ci_low, "ci_high": r.ci_high,  # type: ignore[attr-defined]
+                     "truth": tv, "check_p": check})
+    return rows
 
 
 def threat_findings(data: pd.DataFrame, *, level: float = 0.95) -> tuple[Finding, ...]:
@@ -886,20 +907,64 @@ def single_firm_table(
     own = data[data["firm"] == focal]
     has_donors = data.loc[data["firm"] != focal, "firm"].nunique() >= 2
     rows = []
-    for y, name in outcomes.items():
-        its = interrupted_time_series(own, y, "month", start, level=level)
-        p_its = float(2 * stats.norm.sf(abs(its.estimate / its.se))) if its.se > 0 else np.nan
-        rows.append({"outcome": name, "design": "interrupted time series",
-                     "estimate": its.estimate, "ci_low": its.ci_low, "ci_high": its.ci_high,
-                     "p_value": p_its, "check_p": its.placebo_p_value, "pre_rmspe": np.nan,
-                     "true_value": tv.get(y, np.nan)})
-        if has_donors:
-            sc = synthetic_control(data, y, "firm", "month", focal, start, level=level)
-            rows.append({"outcome": name, "design": "synthetic control",
-                         "estimate": sc.estimate, "ci_low": sc.ci_low, "ci_high": sc.ci_high,
-                         "p_value": sc.p_value, "check_p": np.nan, "pre_rmspe": sc.pre_rmspe,
+    with _one_blas_thread():
+        for y, name in outcomes.items():
+            its = interrupted_time_series(own, y, "month", start, level=level)
+            p_its = (float(2 * stats.norm.sf(abs(its.estimate / its.se))) if its.se > 0
+                     else np.nan)
+            rows.append({"outcome": name, "design": "interrupted time series",
+                         "estimate": its.estimate, "ci_low": its.ci_low,
+                         "ci_high": its.ci_high, "p_value": p_its,
+                         "check_p": its.placebo_p_value, "pre_rmspe": np.nan,
                          "true_value": tv.get(y, np.nan)})
+            if has_donors:
+                sc = synthetic_control(data, y, "firm", "month", focal, start, level=level)
+                rows.append({"outcome": name, "design": "synthetic control",
+                             "estimate": sc.estimate, "ci_low": sc.ci_low,
+                             "ci_high": sc.ci_high, "p_value": sc.p_value, "check_p": np.nan,
+                             "pre_rmspe": sc.pre_rmspe, "true_value": tv.get(y, np.nan)})
     return pd.DataFrame(rows)
+
+
+def single_firm_counterfactuals(
+    data: pd.DataFrame,
+    start: int,
+    outcome: str = "cx",
+    *,
+    focal: str = "firm",
+) -> pd.DataFrame:
+    """The focal firm's observed series beside the two designs' counterfactuals, by month.
+
+    ``data`` as in :func:`single_firm_table`. Columns ``month``, ``months_since`` (month -
+    ``start``), ``observed``, ``its_pre_trend`` (the interrupted time series' fitted
+    pre-appointment line ``b0 + b1 t``, extended over every month: what the firm would have
+    scored without the level and slope changes) and, with at least two donor firms,
+    ``synthetic_control`` (the weighted donors of
+    :func:`cxresearch.single_firm.synthetic_control`).
+
+    >>> from cxresearch.simulate.threats import simulate_firm_series
+    >>> s, _ = simulate_firm_series(n_months=48, appoint_month=36, n_donors=20, seed=0)
+    >>> cf = single_firm_counterfactuals(s, 36)
+    >>> list(cf.columns), int(cf["months_since"].iloc[0])
+    (['month', 'months_since', 'observed', 'its_pre_trend', 'synthetic_control'], -36)
+    """
+    from cxresearch.single_firm import interrupted_time_series, synthetic_control
+
+    require_columns(data, ["firm", "month", outcome])
+    own = data[data["firm"] == focal].sort_values("month")
+    with _one_blas_thread():
+        its = interrupted_time_series(own, outcome, "month", start)
+        coef = its.coefficients.set_index("term")["estimate"]
+        month = own["month"].to_numpy()
+        out = pd.DataFrame({"month": month, "months_since": month - start,
+                            "observed": own[outcome].to_numpy(dtype=float),
+                            "its_pre_trend": coef["const"]
+                            + coef["trend"] * (month - month.min())})
+        if data.loc[data["firm"] != focal, "firm"].nunique() >= 2:
+            sc = synthetic_control(data, outcome, "firm", "month", focal, start)
+            synth = sc.gaps.set_index("time")["synthetic"]
+            out["synthetic_control"] = synth.reindex(month).to_numpy()
+    return out
 
 
 # --------------------------------------------------------------------------------------------
