@@ -33,12 +33,17 @@ def _verdicts(d: Path, **kw: object) -> pd.Series:
     return frame["can_run"]
 
 
-def test_own_survey_folder_runs_01_to_04_and_not_the_firm_notebooks() -> None:
+def test_own_survey_folder_runs_01_to_05_and_not_the_firm_notebooks() -> None:
     before = _digests(OWN)
     result = check_folder(OWN)
     frame = result.to_frame().set_index("notebook")
     assert frame.loc[["01_measuring_cx", "02_culture_and_engagement_scales",
-                      "03_satisfaction_index_model", "04_key_drivers"], "can_run"].all()
+                      "03_satisfaction_index_model", "04_key_drivers",
+                      "05_linkage_ex_cx_outcomes"], "can_run"].all()
+    uses05 = frame.loc["05_linkage_ex_cx_outcomes", "uses"]
+    assert "units store_id by wave" in uses05 and "reverse c3" in uses05
+    assert "weighted by w" in uses05 and "outcomes sales_growth, staff_turnover" in uses05
+    assert "skips the firm-year panel" in frame.loc["05_linkage_ex_cx_outcomes", "missing"]
     assert not frame.loc["06_cx_leadership_and_governance", "can_run"]
     assert "firms" in frame.loc["06_cx_leadership_and_governance", "missing"]
     assert pd.isna(frame.loc["09_coding_open_answers", "can_run"])
@@ -64,6 +69,8 @@ def test_customers_only_folder_runs_01_and_says_what_02_lacks() -> None:
     assert "segments region, channel" in frame.loc["01_measuring_cx", "uses"]
     assert not frame.loc["02_culture_and_engagement_scales", "can_run"]
     assert "employees" in frame.loc["02_culture_and_engagement_scales", "missing"]
+    assert not frame.loc["05_linkage_ex_cx_outcomes", "can_run"]
+    assert "employees" in frame.loc["05_linkage_ex_cx_outcomes", "missing"]
     assert "default instrument" in result.instrument
 
 
@@ -117,6 +124,12 @@ def test_needs_and_skipped_sentences() -> None:
         "NPS by CX owner: skipped, because the data have no firms table")
     with pytest.raises(ValueError, match="argument 'section'"):
         needs(own, "01:nothing")
+    assert needs(own, "05:linkage") == []
+    assert needs(own, "05:outcomes")[0].startswith("the data have no outcomes table")
+    assert "no firm_years table" in str(skipped("Cross-lagged panel",
+                                                needs(own, "05:firm_panel")))
+    no_emp = load_study(OWN, tables=["customers"])
+    assert needs(no_emp, "05:linkage") == ["the data have no employees table"]
     assert driver_source(OWN).kind == "instrument"
     assert driver_source(ONLY).kind == "synthetic"
     assert "no ecsi_survey" in driver_source(ONLY).reason
