@@ -408,5 +408,5 @@ def test_notebook_01_at_scale_table_is_the_same_on_every_engine(
     assert other.summary() == at_scale_duckdb.summary()
     assert name not in other.summary() and "duckdb" not in other.summary().lower()
     table = at_scale_duckdb.to_frame()
-    assert table["channel"].tolist() == ["app", "phone", "store"]
+    assert table["channel"].tolist() == ["app", "contact centre", "store"]
     assert int(table["n"].sum()) == 200_000 and (table["n_clusters"] == 500).all()

@@ -189,10 +189,10 @@ def test_transactional_answers_follow_their_ordered_logit() -> None:
     assert np.allclose(shares.to_numpy(), [0.5, 0.3, 0.2], atol=0.005)
     app = a.loc[a["channel"] == "app", "nps"]
     assert abs((app >= 9).mean() - 0.45) < 0.006 and abs((app <= 6).mean() - 0.25) < 0.006
-    phone = a.loc[a["channel"] == "phone", "nps"]
+    centre = a.loc[a["channel"] == "contact centre", "nps"]
     logit = np.log(0.25 / 0.75)  # cut between 6 and 7
     expected = 1 / (1 + np.exp(-(logit + 0.4)))  # P(latent - 0.4 <= cut)
-    assert abs((phone <= 6).mean() - expected) < 0.008
+    assert abs((centre <= 6).mean() - expected) < 0.008
     assert a.equals(s01.transactional_answers(200_000, 50, unit_sd=0.0, seed=3))
     with pytest.raises(ValueError, match="unit_sd"):
         s01.transactional_answers(10, 2, unit_sd=-1.0)

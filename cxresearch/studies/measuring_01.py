@@ -389,7 +389,7 @@ def check_engines(
 
 #: the channels of :func:`transactional_answers`, their shares of the answers and their shift
 #: of the latent answer (logit units)
-_CHANNELS = ("app", "phone", "store")
+_CHANNELS = ("app", "contact centre", "store")
 _CHANNEL_SHARES = (0.5, 0.3, 0.2)
 _CHANNEL_SHIFTS = (0.0, -0.4, 0.3)
 #: shares of the answers 0..10 at the median unit in the app channel: 25% detractors (0-6),
@@ -408,11 +408,11 @@ def transactional_answers(
 
     Transactional surveys ask after every interaction, so answers pile up by the hundred
     million in a data lake. Here each answer has a unit (``U0001`` ...; a store, a branch, a
-    team) drawn uniformly, a channel (app 50%, phone 30%, store 20%) and an answer from an
-    ordered logit: latent ``u_unit + shift_channel + e`` with ``u ~ N(0, unit_sd^2)``, shifts 0,
-    -0.4 and +0.3 and a standard logistic ``e``, cut at the logits of the cumulative shares
-    ``_BASE_SHARES`` (25% detractors, 45% promoters at ``u = 0`` in the app channel). The unit
-    effect makes answers of one unit alike, so intervals must treat units as clusters.
+    team) drawn uniformly, a channel (app 50%, contact centre 30%, store 20%) and an answer
+    from an ordered logit: latent ``u_unit + shift_channel + e`` with ``u ~ N(0, unit_sd^2)``,
+    shifts 0, -0.4 and +0.3 and a standard logistic ``e``, cut at the logits of the cumulative
+    shares ``_BASE_SHARES`` (25% detractors, 45% promoters at ``u = 0`` in the app channel).
+    The unit effect makes answers of one unit alike, so intervals must treat units as clusters.
 
     Parameters
     ----------
@@ -434,7 +434,7 @@ def transactional_answers(
     --------
     >>> a = transactional_answers(1000, 20, seed=0)
     >>> a.shape, sorted(a["channel"].unique()), int(a["nps"].min()), int(a["nps"].max())
-    ((1000, 3), ['app', 'phone', 'store'], 0, 10)
+    ((1000, 3), ['app', 'contact centre', 'store'], 0, 10)
     """
     n_answers = _check_positive_int(n_answers, "n_answers")
     n_units = _check_positive_int(n_units, "n_units")
@@ -522,7 +522,7 @@ def at_scale_demo(
     --------
     >>> demo = at_scale_demo(n_answers=3000, n_units=40, seed=1)
     >>> demo.to_frame()["channel"].tolist(), int(demo.to_frame()["n"].sum())
-    (['app', 'phone', 'store'], 3000)
+    (['app', 'contact centre', 'store'], 3000)
     """
     import tempfile
 

@@ -495,8 +495,8 @@ m.summarise_counts(engines.to_frame(), engine_by, "nps", min_n=min_n, level=leve
 # %%
 at_scale = at_scale_demo(engine=at_scale_engine, level=level, min_n=min_n, seed=seed)
 print(at_scale.summary())
-at_scale.to_frame()[["channel", "estimate", "ci_low", "ci_high", "n", "n_clusters",
-                     "design_effect", "n_eff"]].round(2)
+at_scale.to_frame()[["channel", "estimate", "ci_low", "ci_high", "n", "design_effect",
+                     "n_eff"]].round(2)
 
 # %% [markdown]
 # Answers from one unit are alike, so even 200,000 answers are worth far fewer independent
