@@ -10,11 +10,14 @@ Fits ``cxresearch.did.event_study`` (window -4..2, reference -1, analytic SEs) o
 ``simulate_threat_panel("confounding", n_units=400, n_periods=10, seed=17)`` (a panel whose
 treated firms trend differently, so the pre-period coefficients are not zero), takes the
 event-time estimates and covariance without the reference row (3 pre-, 3 post-periods), and
-runs HonestDiD's defaults on three cases:
+runs HonestDiD's defaults on three cases (``python ... first`` reruns one case):
 
 - ``first``: theta = the effect at event time 0 (HonestDiD's default ``l_vec``);
-- ``average``: theta = the average of the three post-period effects;
-- ``one_post``: the pre-periods and event time 0 only (no nuisance parameters in the test).
+- ``average``: theta = the average of the three post-period effects (smoothness only: the
+  relative-magnitude grid takes HonestDiD about ten minutes per case);
+- ``one_post``: the pre-periods and event time 0 only (smoothness only: honestdid 0.1.1's
+  relative-magnitude test without nuisance parameters stops with "only 0-dimensional arrays
+  can be converted to Python scalars" under numpy 2, ``float()`` of a 1 x 1 array).
 
 For each: ``constructOriginalCS``; ``createSensitivityResults`` (``method`` default
 ``"FLCI"``) over M, with the FLCI weights and half-length of ``find_optimal_flci``; and
@@ -76,7 +79,7 @@ core.find_optimal_flci = _fl
 
 
 def run_case(name: str, beta: np.ndarray, sigma: np.ndarray, num_pre: int, num_post: int,
-             l_vec: np.ndarray) -> dict:
+             l_vec: np.ndarray, rm: bool = True) -> dict:
     t0 = time.time()
     orig = honestdid.constructOriginalCS(beta, sigma, num_pre, num_post, l_vec=l_vec)
     _flci.clear()
@@ -84,25 +87,43 @@ def run_case(name: str, beta: np.ndarray, sigma: np.ndarray, num_pre: int, num_p
                                             l_vec=l_vec)
     flci = [{"optimal_vec": [float(x) for x in f["optimalVec"]],
              "half_length": float(f["optimalHalfLength"])} for f in _flci]
-    _grids.clear()
-    _lf_log.clear()
-    rm = honestdid.createSensitivityResults_relativeMagnitudes(beta, sigma, num_pre, num_post,
-                                                              Mbarvec=MBAR_GRID, l_vec=l_vec)
-    pieces = 2 * num_pre
-    lf = [_lf_log[i * pieces:(i + 1) * pieces] for i in range(len(MBAR_GRID))]
-    grids = [{"lb": float(g["grid"].iloc[0]), "ub": float(g["grid"].iloc[-1]),
-              "n": len(g), "accept": "".join(str(int(a)) for a in g["accept"])} for g in _grids]
-    print(f"{name}: {time.time() - t0:.0f}s", file=sys.stderr)
-    return {
+    out = {
         "num_pre": num_pre, "num_post": num_post, "l_vec": [float(x) for x in l_vec],
         "betahat": [float(x) for x in beta], "sigma": [[float(x) for x in r] for r in sigma],
         "original": {"lb": float(orig["lb"].iloc[0]), "ub": float(orig["ub"].iloc[0])},
         "smoothness": {"method": "FLCI", "m": M_GRID, "lb": sd["lb"].astype(float).tolist(),
                        "ub": sd["ub"].astype(float).tolist(), "flci": flci},
-        "relative_magnitude": {"method": "C-LF", "mbar": MBAR_GRID,
-                               "lb": rm["lb"].astype(float).tolist(),
-                               "ub": rm["ub"].astype(float).tolist(),
-                               "lf_cv": lf, "grid": grids},
+    }
+    if rm:  # HonestDiD's C-LF solves an LP per grid point: minutes per case
+        _grids.clear()
+        _lf_log.clear()
+        res = honestdid.createSensitivityResults_relativeMagnitudes(
+            beta, sigma, num_pre, num_post, Mbarvec=MBAR_GRID, l_vec=l_vec)
+        pieces = 2 * num_pre
+        lf = [_lf_log[i * pieces:(i + 1) * pieces] for i in range(len(MBAR_GRID))]
+        grids = [{"lb": float(g["grid"].iloc[0]), "ub": float(g["grid"].iloc[-1]),
+                  "n": len(g), "accept": "".join(str(int(a)) for a in g["accept"])}
+                 for g in _grids]
+        out["relative_magnitude"] = {"method": "C-LF", "mbar": MBAR_GRID,
+                                     "lb": res["lb"].astype(float).tolist(),
+                                     "ub": res["ub"].astype(float).tolist(),
+                                     "lf_cv": lf, "grid": grids}
+    print(f"{name}: {time.time() - t0:.0f}s", file=sys.stderr)
+    return out
+
+
+def _document(cases: dict) -> dict:
+    return {
+        "source": "scripts/peers/honestdid_reference.py",
+        "command": "PYTHONPATH=. python scripts/peers/honestdid_reference.py",
+        "event_study": "cxresearch.did.event_study(simulate_threat_panel('confounding', "
+                       "n_units=400, n_periods=10, seed=17)[0], 'y', 'unit', 'time', "
+                       "'first_treated', window=(-4, 2)); event times -4, -3, -2 | 0, 1, 2",
+        "versions": {"honestdid": version("honestdid"), "numpy": np.__version__,
+                     "scipy": version("scipy"), "cvxpy": version("cvxpy"),
+                     "pandas": pd.__version__},
+        "alpha": 0.05,
+        "cases": dict(sorted(cases.items())),
     }
 
 
@@ -116,22 +137,16 @@ if __name__ == "__main__":
     times = [e for e in r.vcov.index if e != r.reference]
     beta = r.estimates.set_index("event_time").loc[times, "estimate"].to_numpy()
     sigma = r.vcov.loc[times, times].to_numpy()
-    cases = {
-        "first": run_case("first", beta, sigma, 3, 3, np.array([1.0, 0.0, 0.0])),
-        "average": run_case("average", beta, sigma, 3, 3, np.full(3, 1 / 3)),
-        "one_post": run_case("one_post", beta[:4], sigma[:4, :4], 3, 1, np.array([1.0])),
+    specs = {
+        "one_post": (beta[:4], sigma[:4, :4], 3, 1, np.array([1.0]), False),
+        "average": (beta, sigma, 3, 3, np.full(3, 1 / 3), False),
+        "first": (beta, sigma, 3, 3, np.array([1.0, 0.0, 0.0]), True),
     }
-    out = {
-        "source": "scripts/peers/honestdid_reference.py",
-        "command": "PYTHONPATH=. python scripts/peers/honestdid_reference.py",
-        "event_study": "cxresearch.did.event_study(simulate_threat_panel('confounding', "
-                       "n_units=400, n_periods=10, seed=17)[0], 'y', 'unit', 'time', "
-                       "'first_treated', window=(-4, 2)); event times -4, -3, -2 | 0, 1, 2",
-        "versions": {"honestdid": version("honestdid"), "numpy": np.__version__,
-                     "scipy": version("scipy"), "cvxpy": version("cvxpy"),
-                     "pandas": pd.__version__},
-        "alpha": 0.05,
-        "cases": cases,
-    }
-    OUT.write_text(json.dumps(out, indent=1) + "\n")
+    # one case per run if named on the command line; results merge into the JSON
+    names = sys.argv[1:] or list(specs)
+    cases = json.loads(OUT.read_text())["cases"] if OUT.exists() else {}
+    for name in names:
+        cases[name] = run_case(name, *specs[name])
+        OUT.write_text(json.dumps(_document(cases), indent=1) + "\n")
     print(f"wrote {OUT.relative_to(HERE)}")
+
