@@ -85,16 +85,29 @@ LEDGER: tuple[Claim, ...] = (
     ),
     Claim(
         "Do firms with a CX executive improve after appointing one?",
-        "06 §2 (staggered event study), 06 §3 (confounded scenario)",
-        "synthetic, known truth",
+        "06 §2 (staggered event study, Rambachan-Roth sensitivity), 06 §3 (threats: slump, "
+        "anticipation, confounding, heterogeneous effects), 06 §6 (one firm's appointment)",
+        "synthetic, known truth; 200-replication validation (scripts/validate_causal.py)",
         "A staggered event study (Callaway & Sant'Anna) recovers the simulated effect when "
-        "selection works through stable firm differences, and can miss it when it does not "
-        "(06 §3).",
-        "That appointing a CX leader raises CX or growth in real firms.",
+        "selection works through stable firm differences; after a slump, with anticipation or "
+        "with confounders that change over time it fails unless the design is adapted "
+        "(anticipation periods, doubly robust covariates), and its placebo and pre-trend tests "
+        "raise the alarm (06 §3). For one firm, synthetic control with donor firms holds up "
+        "where a single series' interrupted time series does not.",
+        "That appointing a CX leader raises CX or growth in real firms; an effect from an "
+        "interrupted time series alone.",
+    ),
+    Claim(
+        "Does a CX leader pay off more where employees are empowered (\"doing both\")?",
+        "06 §4 (event study by baseline empowerment)",
+        "synthetic, known truth (no difference put in)",
+        "How to test it: the event study split by empowerment, and the difference between the "
+        "two effects with its interval, Holm-adjusted.",
+        "That leading companies do both, or that doing both pays: the bundled data cannot say.",
     ),
     Claim(
         "Is there a say/do gap (stated CX priority against CX budget)?",
-        "06 §4 (say/do index)",
+        "06 §5 (say/do index)",
         "synthetic, known truth",
         "How to measure a gap between stated priority and budget, and that stated priority "
         "alone need not predict CX.",

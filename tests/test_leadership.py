@@ -259,3 +259,29 @@ def test_single_firm_counterfactuals_on_a_noise_free_series() -> None:
     sc = synthetic_control(s, "cx", "firm", "month", "firm", 36)
     np.testing.assert_allclose(cf["synthetic_control"], sc.gaps["synthetic"], atol=1e-8)
     assert (cf["months_since"] == cf["month"] - 36).all()
+
+
+def test_sensitivity_table_original_row_is_the_overall_interval_and_widens_with_mbar() -> None:
+    from cxresearch.simulate import simulate_staggered_panel
+    from cxresearch.studies.leadership_06 import (
+        event_studies,
+        sensitivity_findings,
+        sensitivity_table,
+    )
+
+    p, _ = simulate_staggered_panel(n_units=300, n_periods=8, effect=1.0, seed=3)
+    p["noise"] = np.random.default_rng(3).normal(size=len(p))
+    res = event_studies(p, ["y", "noise"], "unit", "time", "first_treated")
+    t = sensitivity_table(res, {"y": "outcome y", "noise": "pure noise"})
+    for y, label in [("y", "outcome y"), ("noise", "pure noise")]:
+        g = t[t["outcome"] == label]
+        ov = res[y].overall()
+        orig = g[g["method"] == "original"].iloc[0]
+        # the original interval is the event study's own average over event times 0..3
+        assert orig["ci_low"] == pytest.approx(ov.ci_low, abs=1e-9)
+        assert orig["ci_high"] == pytest.approx(ov.ci_high, abs=1e-9)
+        rm = g[g["method"] == "relative_magnitude"].sort_values("m")
+        assert (np.diff(rm["ci_low"]) <= 1e-9).all() and (np.diff(rm["ci_high"]) >= -1e-9).all()
+    f = sensitivity_findings(t, held=["outcome y"])
+    assert f[0].claims_effect and "outcome y" in f[0].text
+    assert not f[1].claims_effect and "nothing for a violation" in f[1].text

@@ -23,7 +23,9 @@ Each function prepares, stacks or simulates what the notebook shows, calling the
 - :func:`month_index`, :func:`prepare_firm_series`, :func:`single_firm_table`,
   :func:`single_firm_counterfactuals` -- one firm's appointment: interrupted time series and
   synthetic control on a monthly series;
-- :func:`power_band_table` -- simulated power with its Monte-Carlo band, as a table.
+- :func:`power_band_table` -- simulated power with its Monte-Carlo band, as a table;
+- :func:`sensitivity_table`, :func:`sensitivity_findings` -- how large a violation of parallel
+  trends the event study's effects survive (Rambachan & Roth 2023, relative magnitudes).
 
 Two meanings of "CX leader" are kept apart (see :mod:`cxresearch.contract`): here it is always
 a firm with a dedicated CX executive in post, never a firm that leads on CX.
@@ -54,6 +56,7 @@ from cxresearch.regression import log_percent
 
 __all__ = [
     "EARLY_THREATS",
+    "SENSITIVITY_MBAR",
     "THREAT_FIX",
     "THREAT_LABELS",
     "confounding_scenarios",
@@ -72,6 +75,8 @@ __all__ = [
     "say_do_effects_by_outcome",
     "say_do_gap_shares",
     "say_do_gap_summary",
+    "sensitivity_findings",
+    "sensitivity_table",
     "single_firm_counterfactuals",
     "single_firm_table",
     "threat_findings",
@@ -988,3 +993,113 @@ def power_band_table(data: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     out.index.name = "years of panel"
     out.columns.name = "firms"
     return out
+
+
+#: the values of Mbar shown in notebook 06: post-appointment departures from parallel trends up
+#: to twice the largest pre-appointment one
+SENSITIVITY_MBAR = (0.0, 0.5, 1.0, 1.5, 2.0)
+
+
+def sensitivity_table(
+    results: Mapping[str, EventStudyResult],
+    labels: Mapping[str, str] | None = None,
+    *,
+    grid: Sequence[float] = SENSITIVITY_MBAR,
+    level: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Rambachan-Roth relative-magnitude intervals for the post-period average of each outcome.
+
+    For each event study, :func:`cxresearch.sensitivity.event_study_sensitivity` with
+    ``method="relative_magnitude"`` and equal weights on the post-appointment event times (the
+    same average as :meth:`~cxresearch.did.EventStudyResult.overall`): the interval that holds
+    when no post-appointment change in the bias exceeds ``Mbar`` times the largest
+    pre-appointment change (Rambachan & Roth 2023). ``Mbar = 0`` is exact parallel trends after
+    the appointment; the ``original`` row is the ordinary interval.
+
+    Columns: ``outcome`` (label), ``method`` (``original`` or ``relative_magnitude``), ``m``
+    (``Mbar``; NaN for the original), ``ci_low, ci_high``, ``covers_zero``.
+
+    >>> from cxresearch.simulate import simulate_staggered_panel
+    >>> p, _ = simulate_staggered_panel(n_units=300, n_periods=8, effect=1.0, seed=0)
+    >>> t = sensitivity_table(event_studies(p, ["y"], "unit", "time", "first_treated"),
+    ...                       grid=(0.0, 1.0))
+    >>> t[["method", "m", "covers_zero"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'method': 'original', 'm': nan, 'covers_zero': False},
+     {'method': 'relative_magnitude', 'm': 0.0, 'covers_zero': False},
+     {'method': 'relative_magnitude', 'm': 1.0, 'covers_zero': False}]
+    """
+    from cxresearch.sensitivity import event_study_sensitivity
+
+    labels = dict(labels or {})
+    frames = []
+    for y, r in results.items():
+        n_post = int((r.vcov.index >= r.reference + 1).sum())
+        f = event_study_sensitivity(r, method="relative_magnitude", grid=list(grid),
+                                    level=level, l_vec=[1.0 / n_post] * n_post, seed=seed)
+        frames.append(f.assign(outcome=labels.get(y, y)))
+    out = pd.concat(frames, ignore_index=True)
+    out["covers_zero"] = (out["ci_low"] <= 0) & (out["ci_high"] >= 0)
+    return out[["outcome", "method", "m", "ci_low", "ci_high", "covers_zero"]]
+
+
+def sensitivity_findings(table: pd.DataFrame, held: Iterable[str]) -> tuple[Finding, ...]:
+    """One sentence per outcome of :func:`sensitivity_table`: how large a violation of parallel
+    trends the effect survives.
+
+    ``held`` names the outcomes whose effect held after the multiplicity adjustment; only those
+    get a robustness statement (a sentence about the others says there is nothing to
+    stress-test), so the sentences never claim more than the adjusted test did.
+
+    >>> t = pd.DataFrame({"outcome": ["a"] * 4,
+    ...                   "method": ["original"] + ["relative_magnitude"] * 3,
+    ...                   "m": [np.nan, 0.0, 0.5, 1.0], "ci_low": [0.2, 0.2, 0.1, -0.1],
+    ...                   "ci_high": [0.8, 0.8, 0.9, 1.1]})
+    >>> print(sensitivity_findings(t, held=["a"])[0].text)  # doctest: +NORMALIZE_WHITESPACE
+    **a**: the average effect stays clear of zero for post-appointment departures from
+    parallel trends up to 0.5 times the largest pre-appointment one (Mbar = 0.5); at Mbar = 1
+    the robust interval (-0.10 to 1.10) includes zero.
+    >>> sensitivity_findings(t, held=[])[0].claims_effect
+    False
+    """
+    held = set(held)
+    out = []
+    for outcome, g in table.groupby("outcome", sort=False):
+        rm = g[g["method"] == "relative_magnitude"].sort_values("m")
+        covers = (rm["ci_low"] <= 0) & (rm["ci_high"] >= 0)
+        if outcome not in held:
+            out.append(Finding(f"**{outcome}**: no effect held after the adjustment, so there is "
+                               "nothing for a violation of parallel trends to explain away.",
+                               claims_effect=False))
+            continue
+        if not covers.any():
+            out.append(Finding(
+                f"**{outcome}**: the average effect stays clear of zero for every Mbar shown, "
+                f"that is for post-appointment departures from parallel trends up to "
+                f"{rm['m'].max():g} times the largest pre-appointment one.",
+                claims_effect=True))
+            continue
+        first = rm[covers.to_numpy()].iloc[0]
+        clear = rm[(~covers).to_numpy() & (rm["m"] < first["m"]).to_numpy()]
+        if clear.empty:
+            out.append(Finding(
+                f"**{outcome}**: fragile: once the post-appointment trend may depart from the "
+                f"pre-appointment one at all (Mbar = {first['m']:g}), the robust interval "
+                f"({first['ci_low']:.2f} to {first['ci_high']:.2f}) includes zero.",
+                claims_effect=False))
+            continue
+        best = clear.iloc[-1]
+        if best["m"] == 0:
+            out.append(Finding(
+                f"**{outcome}**: fragile: the average effect is clear of zero only if the trends "
+                f"stay exactly parallel after the appointment (Mbar = 0); at Mbar = "
+                f"{first['m']:g} the robust interval ({first['ci_low']:.2f} to "
+                f"{first['ci_high']:.2f}) includes zero.", claims_effect=True))
+            continue
+        out.append(Finding(
+            f"**{outcome}**: the average effect stays clear of zero for post-appointment "
+            f"departures from parallel trends up to {best['m']:g} times the largest "
+            f"pre-appointment one (Mbar = {best['m']:g}); at Mbar = {first['m']:g} the robust "
+            f"interval ({first['ci_low']:.2f} to {first['ci_high']:.2f}) includes zero.",
+            claims_effect=True))
+    return tuple(out)
