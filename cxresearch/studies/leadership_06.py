@@ -24,8 +24,9 @@ Each function prepares, stacks or simulates what the notebook shows, calling the
   :func:`single_firm_counterfactuals` -- one firm's appointment: interrupted time series and
   synthetic control on a monthly series;
 - :func:`power_band_table` -- simulated power with its Monte-Carlo band, as a table;
-- :func:`sensitivity_table`, :func:`sensitivity_findings` -- how large a violation of parallel
-  trends the event study's effects survive (Rambachan & Roth 2023, relative magnitudes).
+- :func:`sensitivity_table`, :func:`sensitivity_wide`, :func:`sensitivity_findings` -- how
+  large a violation of parallel trends the event study's effects survive (Rambachan & Roth
+  2023, relative magnitudes).
 
 Two meanings of "CX leader" are kept apart (see :mod:`cxresearch.contract`): here it is always
 a firm with a dedicated CX executive in post, never a firm that leads on CX.
@@ -77,6 +78,7 @@ __all__ = [
     "say_do_gap_summary",
     "sensitivity_findings",
     "sensitivity_table",
+    "sensitivity_wide",
     "single_firm_counterfactuals",
     "single_firm_table",
     "threat_findings",
@@ -1103,3 +1105,26 @@ def sensitivity_findings(table: pd.DataFrame, held: Iterable[str]) -> tuple[Find
             f"interval ({first['ci_low']:.2f} to {first['ci_high']:.2f}) includes zero.",
             claims_effect=True))
     return tuple(out)
+
+
+def sensitivity_wide(table: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    """:func:`sensitivity_table` for reading: one row per outcome, one column per interval.
+
+    Columns ``original`` and ``Mbar = m`` for each ``m``, each cell ``"low to high"``; outcomes
+    and columns in the table's order.
+
+    >>> t = pd.DataFrame({"outcome": ["a"] * 2, "method": ["original", "relative_magnitude"],
+    ...                   "m": [np.nan, 0.5], "ci_low": [0.1, -0.2], "ci_high": [0.5, 0.8]})
+    >>> sensitivity_wide(t)  # doctest: +NORMALIZE_WHITESPACE
+    column      original    Mbar = 0.5
+    outcome
+    a        0.10 to 0.50  -0.20 to 0.80
+    """
+    cols = ["original" if m != "relative_magnitude" else f"Mbar = {v:g}"
+            for m, v in zip(table["method"], table["m"])]
+    wide = table.assign(
+        interval=[f"{lo:.{digits}f} to {hi:.{digits}f}"
+                  for lo, hi in zip(table["ci_low"], table["ci_high"])],
+        column=cols,
+    ).pivot(index="outcome", columns="column", values="interval")
+    return wide.loc[list(dict.fromkeys(table["outcome"])), list(dict.fromkeys(cols))]

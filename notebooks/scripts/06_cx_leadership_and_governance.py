@@ -103,6 +103,7 @@ from cxresearch.studies.leadership_06 import (
     say_do_gap_summary,
     sensitivity_findings,
     sensitivity_table,
+    sensitivity_wide,
     single_firm_counterfactuals,
     single_firm_table,
     threat_findings,
@@ -340,7 +341,7 @@ Conclusions(
 
 # %%
 sens = sensitivity_table(es_out, es_outcomes)
-sens.round(3)
+sensitivity_wide(sens)  # one row per outcome; sens is the tidy table
 
 # %%
 held_es = summary.loc[summary["p_holm"] < 0.05, "outcome"]
