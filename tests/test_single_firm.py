@@ -81,3 +81,19 @@ def test_single_firm_input_errors() -> None:
     firm = s[s["firm"] == "firm"]
     with pytest.raises(ValueError, match="periods before"):
         interrupted_time_series(firm, "cx", "month", 3)
+
+
+def test_its_placebo_false_alarm_rate_is_what_notebook_06_says() -> None:
+    """The pre-period placebo is liberal on short series; notebook 06 says "about 15%".
+
+    200 straight-line series (48 months before a fake appointment, 12 after, independent
+    N(0, 1) noise): the share of placebo p-values below 0.05 is about 0.15, not 0.05, because
+    the fake break is estimated from about 24 months each side with HAC errors. If a change to
+    the test fixes this, update the sentence in notebook 06 section 6 and this test.
+    """
+    rng = np.random.default_rng(0)
+    t = np.arange(60)
+    p = [interrupted_time_series(pd.DataFrame({"m": t, "y": 0.05 * t + rng.normal(size=60)}),
+                                 "y", "m", 48).placebo_p_value for _ in range(200)]
+    rate = float(np.mean(np.array(p) < 0.05))
+    assert 0.09 <= rate <= 0.22, rate

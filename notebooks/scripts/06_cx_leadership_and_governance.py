@@ -694,9 +694,14 @@ its_rows = one_firm[one_firm["design"] == "interrupted time series"]
 placebo_notes = tuple(
     f"The interrupted time series' placebo (a fake appointment mid-way through the months "
     f"before) for {r.outcome}: p = {r.check_p:.3f}; "
-    + ("the months before do not follow one straight line, so extending them is not to be "
-       "trusted." if r.check_p < 0.05 else "no sign that the months before bend.")
-    for r in its_rows.itertuples())
+    + ("the months before may not follow one straight line, so look at the plot before "
+       "trusting their extension." if r.check_p < 0.05
+       else "no sign that the months before bend.")
+    for r in its_rows.itertuples()) + (
+    "This placebo is a rough check on series this short: on simulated series with 48 months "
+    "before the appointment and no bend at all, it flags about 15% at the 5% level (more when "
+    "months are autocorrelated), because a fake break mid-way is estimated from few months "
+    "each side (`tests/test_single_firm.py` keeps that figure honest).",)
 Conclusions(
     tuple(truth_sentence(f"{firm_label}, {r.design}, {r.outcome}", r.estimate, r.ci_low,
                          r.ci_high, r.true_value) for r in one_firm.itertuples())
