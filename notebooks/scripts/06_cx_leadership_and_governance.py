@@ -657,7 +657,9 @@ one_firm.drop(columns=[] if not own_series else ["true_value"]).rename(
     columns={"check_p": "ITS placebo p", "pre_rmspe": "pre-period fit (RMSPE)"}).round(3)
 
 # %%
-line = single_firm_counterfactuals(series, start, "cx", focal=focal)
+# rounded to 1e-6 points before drawing: the synthetic control's weights are only determined
+# to ~1e-11 along a flat direction, and last-bit differences would move anti-aliased pixels
+line = single_firm_counterfactuals(series, start, "cx", focal=focal).round(6)
 fig, ax = plt.subplots(figsize=FIGSIZE["double"], layout="constrained")
 ax.plot(line["months_since"], line["observed"], color="black", label="observed")
 if "synthetic_control" in line:  # with at least two donor firms
