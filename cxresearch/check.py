@@ -592,11 +592,16 @@ def _check_tables(nb: str, spec: dict[str, Any], study: LoadedStudy | None,
 
 def _check_05(directory: Path, inst: Instrument | None, errors: dict[str, str]
               ) -> dict[str, Any]:
+    from cxresearch.io import find_table
     from cxresearch.studies.linkage_05 import load_linkage_study, outcome_columns
 
     broken = [f"{t}: {errors[t]}" for t in ("employees", "customers") if t in errors]
     if broken:
         return {"can_run": False, "uses": "", "missing": _join(broken)}
+    absent = [t for t in ("customers", "employees") if find_table(directory, t) is None]
+    if absent:
+        return {"can_run": False, "uses": "",
+                "missing": "table(s) " + _join(absent) + " (each .parquet, .csv, .xlsx or .sav)"}
     try:
         study = load_linkage_study(directory, inst)
     except (DataError, FileNotFoundError) as exc:
