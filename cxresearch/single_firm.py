@@ -21,7 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import DataError, check_level, require_columns, require_numeric
+from cxresearch._checks import (
+    DataError,
+    check_level,
+    check_n_boot,
+    check_seed,
+    require_columns,
+    require_numeric,
+)
 from cxresearch.regression import _z_crit
 
 __all__ = [
@@ -47,10 +54,20 @@ class InterruptedTimeSeriesResult:
     n_pre: int
     n_post: int
     maxlags: int
+    placebo_p: float = float("nan")
+    placebo_rho: float = float("nan")
+    n_sim: int = 0
 
     @property
     def placebo_p_value(self) -> float:
-        """Two-sided p-value of the placebo (pre-period) effect."""
+        """Two-sided p-value of the placebo (pre-period) effect.
+
+        Calibrated by a parametric AR(1) bootstrap of the pre-period (see
+        :func:`interrupted_time_series`); with ``n_sim=0``, the normal approximation to the HAC
+        t-statistic, which rejects far too often on short series.
+        """
+        if np.isfinite(self.placebo_p):
+            return float(self.placebo_p)
         from scipy import stats
 
         return float(2 * stats.norm.sf(abs(self.placebo_estimate / self.placebo_se)))
@@ -103,6 +120,65 @@ def _segmented(y: np.ndarray, t: np.ndarray, start: float, season: np.ndarray | 
     return est, se, coefs
 
 
+def _placebo_design(t: np.ndarray, start: float, season: np.ndarray | None
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Design matrix of the segmented regression and the contrast ``g`` of its average gap."""
+    post = (t >= start).astype(float)
+    since = np.where(post > 0, t - start, 0.0)
+    cols = [np.ones_like(t), t - t.min(), post, since]
+    if season is not None:
+        dummies = pd.get_dummies(season, prefix="season", drop_first=True, dtype=float)
+        cols += [dummies[c].to_numpy() for c in dummies]
+    g = np.zeros(len(cols))
+    g[2] = 1.0
+    g[3] = float(since[post > 0].mean())
+    return np.column_stack(cols), g
+
+
+def _hac_t(x: np.ndarray, g: np.ndarray, y: np.ndarray, maxlags: int) -> np.ndarray:
+    """HAC (Bartlett, ``maxlags``) t-statistics of ``g'beta`` for each column of ``y``.
+
+    The same statistic as statsmodels' ``OLS(...).fit(cov_type="HAC")`` (no small-sample
+    correction), for many series at once: with ``h = (X'X)^-1 g`` and ``u_t = (h'x_t) e_t``,
+    ``var = sum_t u_t^2 + 2 sum_l (1 - l/(L+1)) sum_t u_t u_{t-l}``.
+    """
+    xtx_inv = np.linalg.inv(x.T @ x)
+    beta = xtx_inv @ (x.T @ y)
+    e = y - x @ beta
+    h = xtx_inv @ g
+    u = (x @ h)[:, None] * e
+    var = (u * u).sum(axis=0)
+    for lag in range(1, maxlags + 1):
+        var += 2 * (1 - lag / (maxlags + 1)) * (u[lag:] * u[:-lag]).sum(axis=0)
+    return (g @ beta) / np.sqrt(var)
+
+
+def _placebo_bootstrap(y: np.ndarray, t: np.ndarray, mid: float, season: np.ndarray | None,
+                       maxlags: int, n_sim: int, seed: int) -> tuple[float, float]:
+    """p-value of the placebo's HAC t-statistic against its distribution under an AR(1) null.
+
+    The null is the pre-period's own straight line (and seasons) with AR(1) errors whose
+    coefficient is the residuals' lag-1 autocorrelation, corrected for its small-sample bias
+    (Kendall 1954: ``E[rho_hat] ~ rho - (1 + 3 rho) / n``) and kept in [0, 0.95]. The t-statistic
+    does not depend on the line's level, slope or the errors' scale, so only ``rho`` matters.
+    """
+    x, g = _placebo_design(t, mid, season)
+    x_null = np.delete(x, [2, 3], axis=1)  # the line (and seasons), without the fake break
+    resid = y - x_null @ np.linalg.lstsq(x_null, y, rcond=None)[0]
+    n = len(y)
+    r = float(resid[1:] @ resid[:-1] / (resid @ resid)) if resid @ resid > 0 else 0.0
+    rho = float(np.clip(r + (1 + 3 * r) / n, 0.0, 0.95))
+    t_obs = _hac_t(x, g, y[:, None], maxlags)[0]
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((n, n_sim))
+    e = np.empty_like(z)
+    e[0] = z[0] / np.sqrt(1 - rho**2)
+    for i in range(1, n):
+        e[i] = rho * e[i - 1] + z[i]
+    t_sim = _hac_t(x, g, e, maxlags)
+    return float((1 + np.sum(np.abs(t_sim) >= abs(t_obs))) / (n_sim + 1)), rho
+
+
 def interrupted_time_series(
     data: pd.DataFrame,
     outcome: str,
@@ -112,6 +188,8 @@ def interrupted_time_series(
     season: str | None = None,
     maxlags: int | None = None,
     level: float = 0.95,
+    n_sim: int = 2000,
+    seed: int = 0,
 ) -> InterruptedTimeSeriesResult:
     """Segmented regression of one firm's series around the appointment, with HAC SEs.
 
@@ -122,6 +200,15 @@ def interrupted_time_series(
     ``floor(4 (n / 100)^(2/9))``). A placebo refits the model on the pre-period alone with a
     fake appointment at its midpoint; a clear placebo "effect" says the pre-period is not a
     straight line and the extrapolation is not to be trusted.
+
+    The placebo's p-value is not read from the normal distribution: on a few dozen months the
+    HAC t-statistic of a break estimated from half the pre-period is far from normal (about
+    15% false alarms at the 5% level on 48 months of independent noise, more with
+    autocorrelation). Instead the same statistic is computed on ``n_sim`` series simulated
+    under the null (the pre-period's straight line with AR(1) errors, the coefficient
+    estimated from the residuals and bias-corrected), and the p-value is the share at least
+    as extreme (a parametric bootstrap; Davison & Hinkley 1997, ch. 4). ``n_sim=0`` gives the
+    normal approximation.
 
     Parameters
     ----------
@@ -139,6 +226,10 @@ def interrupted_time_series(
         HAC lags.
     level : float
         Confidence level.
+    n_sim : int
+        Simulated null series for the placebo's p-value (0: normal approximation).
+    seed : int
+        Seed of those simulations.
 
     Returns
     -------
@@ -182,10 +273,15 @@ def interrupted_time_series(
     est, se, coefs = _segmented(y, t, start, s, lags)
     pre = t < start
     mid = float(np.sort(t[pre])[n_pre // 2])
-    p_est, p_se, _ = _segmented(y[pre], t[pre], mid, s[pre] if s is not None else None, lags)
+    s_pre = s[pre] if s is not None else None
+    p_est, p_se, _ = _segmented(y[pre], t[pre], mid, s_pre, lags)
+    n_sim = check_n_boot(n_sim, arg="n_sim", minimum=0)
+    seed = check_seed(seed)
+    p_boot, rho = (_placebo_bootstrap(y[pre], t[pre], mid, s_pre, lags, n_sim, seed)
+                   if n_sim > 0 else (float("nan"), float("nan")))
     z = _z_crit(level)
     return InterruptedTimeSeriesResult(est, se, est - z * se, est + z * se, level, coefs,
-                                       p_est, p_se, n_pre, n_post, lags)
+                                       p_est, p_se, n_pre, n_post, lags, p_boot, rho, n_sim)
 
 
 @dataclass(frozen=True)

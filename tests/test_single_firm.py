@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from cxresearch.simulate.threats import simulate_firm_series
 from cxresearch.single_firm import interrupted_time_series, synthetic_control
@@ -83,17 +84,50 @@ def test_single_firm_input_errors() -> None:
         interrupted_time_series(firm, "cx", "month", 3)
 
 
-def test_its_placebo_false_alarm_rate_is_what_notebook_06_says() -> None:
-    """The pre-period placebo is liberal on short series; notebook 06 says "about 15%".
-
-    200 straight-line series (48 months before a fake appointment, 12 after, independent
-    N(0, 1) noise): the share of placebo p-values below 0.05 is about 0.15, not 0.05, because
-    the fake break is estimated from about 24 months each side with HAC errors. If a change to
-    the test fixes this, update the sentence in notebook 06 section 6 and this test.
-    """
-    rng = np.random.default_rng(0)
+def test_its_placebo_is_calibrated_by_its_ar1_bootstrap() -> None:
+    """The pre-period placebo under no bend: the normal reading of its HAC t-statistic flags
+    about 15% of 48-month straight lines (notebook 06 says so); the AR(1) parametric bootstrap
+    brings it to about 5%, with independent and with autocorrelated months."""
     t = np.arange(60)
-    p = [interrupted_time_series(pd.DataFrame({"m": t, "y": 0.05 * t + rng.normal(size=60)}),
-                                 "y", "m", 48).placebo_p_value for _ in range(200)]
-    rate = float(np.mean(np.array(p) < 0.05))
-    assert 0.09 <= rate <= 0.22, rate
+
+    def series(rng: np.random.Generator, rho: float) -> pd.DataFrame:
+        z = rng.normal(size=60)
+        u = np.empty(60)
+        u[0] = z[0] / np.sqrt(1 - rho**2)
+        for j in range(1, 60):
+            u[j] = rho * u[j - 1] + z[j]
+        return pd.DataFrame({"m": t, "y": 0.05 * t + u})
+
+    rng = np.random.default_rng(0)
+    normal, boot = [], []
+    for i in range(200):
+        r = interrupted_time_series(series(rng, 0.0), "y", "m", 48, seed=i)
+        normal.append(2 * stats.norm.sf(abs(r.placebo_estimate / r.placebo_se)) < 0.05)
+        boot.append(r.placebo_p_value < 0.05)
+    assert 0.09 <= np.mean(normal) <= 0.22  # the distortion the bootstrap repairs
+    assert 0.015 <= np.mean(boot) <= 0.085  # 5% within Monte-Carlo error (SE 0.015)
+    rng = np.random.default_rng(1)
+    boot_ar = [interrupted_time_series(series(rng, 0.5), "y", "m", 48, seed=i).placebo_p_value
+               < 0.05 for i in range(200)]
+    assert np.mean(boot_ar) <= 0.095
+
+
+def test_its_placebo_statistic_is_statsmodels_hac_t_and_n_sim_zero_is_normal() -> None:
+    from cxresearch.single_firm import _hac_t, _placebo_design
+
+    rng = np.random.default_rng(3)
+    t = np.arange(48.0)
+    y = 2 + 0.1 * t + rng.normal(size=48)
+    r = interrupted_time_series(pd.DataFrame({"m": t, "y": y}), "y", "m", 40, maxlags=2)
+    x, g = _placebo_design(t[:40], t[20], None)
+    assert _hac_t(x, g, y[:40, None], 2)[0] == pytest.approx(
+        r.placebo_estimate / r.placebo_se, rel=1e-10)
+    assert 0 < r.placebo_p_value <= 1 and r.n_sim == 2000 and 0 <= r.placebo_rho <= 0.95
+    again = interrupted_time_series(pd.DataFrame({"m": t, "y": y}), "y", "m", 40, maxlags=2)
+    assert again.placebo_p_value == r.placebo_p_value  # seeded
+    plain = interrupted_time_series(pd.DataFrame({"m": t, "y": y}), "y", "m", 40, maxlags=2,
+                                    n_sim=0)
+    assert plain.placebo_p_value == pytest.approx(
+        2 * stats.norm.sf(abs(r.placebo_estimate / r.placebo_se)))
+    with pytest.raises(ValueError, match="n_sim"):
+        interrupted_time_series(pd.DataFrame({"m": t, "y": y}), "y", "m", 40, n_sim=-1)
