@@ -56,14 +56,14 @@ class InterruptedTimeSeriesResult:
     maxlags: int
     placebo_p: float = float("nan")
     placebo_rho: float = float("nan")
-    n_sim: int = 0
+    n_boot: int = 0
 
     @property
     def placebo_p_value(self) -> float:
         """Two-sided p-value of the placebo (pre-period) effect.
 
         Calibrated by a parametric AR(1) bootstrap of the pre-period (see
-        :func:`interrupted_time_series`); with ``n_sim=0``, the normal approximation to the HAC
+        :func:`interrupted_time_series`); with ``n_boot=0``, the normal approximation to the HAC
         t-statistic, which rejects far too often on short series.
         """
         if np.isfinite(self.placebo_p):
@@ -154,7 +154,7 @@ def _hac_t(x: np.ndarray, g: np.ndarray, y: np.ndarray, maxlags: int) -> np.ndar
 
 
 def _placebo_bootstrap(y: np.ndarray, t: np.ndarray, mid: float, season: np.ndarray | None,
-                       maxlags: int, n_sim: int, seed: int) -> tuple[float, float]:
+                       maxlags: int, n_boot: int, seed: int) -> tuple[float, float]:
     """p-value of the placebo's HAC t-statistic against its distribution under an AR(1) null.
 
     The null is the pre-period's own straight line (and seasons) with AR(1) errors whose
@@ -170,13 +170,13 @@ def _placebo_bootstrap(y: np.ndarray, t: np.ndarray, mid: float, season: np.ndar
     rho = float(np.clip(r + (1 + 3 * r) / n, 0.0, 0.95))
     t_obs = _hac_t(x, g, y[:, None], maxlags)[0]
     rng = np.random.default_rng(seed)
-    z = rng.standard_normal((n, n_sim))
+    z = rng.standard_normal((n, n_boot))
     e = np.empty_like(z)
     e[0] = z[0] / np.sqrt(1 - rho**2)
     for i in range(1, n):
         e[i] = rho * e[i - 1] + z[i]
     t_sim = _hac_t(x, g, e, maxlags)
-    return float((1 + np.sum(np.abs(t_sim) >= abs(t_obs))) / (n_sim + 1)), rho
+    return float((1 + np.sum(np.abs(t_sim) >= abs(t_obs))) / (n_boot + 1)), rho
 
 
 def interrupted_time_series(
@@ -188,7 +188,7 @@ def interrupted_time_series(
     season: str | None = None,
     maxlags: int | None = None,
     level: float = 0.95,
-    n_sim: int = 2000,
+    n_boot: int = 2000,
     seed: int = 0,
 ) -> InterruptedTimeSeriesResult:
     """Segmented regression of one firm's series around the appointment, with HAC SEs.
@@ -204,10 +204,10 @@ def interrupted_time_series(
     The placebo's p-value is not read from the normal distribution: on a few dozen months the
     HAC t-statistic of a break estimated from half the pre-period is far from normal (about
     15% false alarms at the 5% level on 48 months of independent noise, more with
-    autocorrelation). Instead the same statistic is computed on ``n_sim`` series simulated
+    autocorrelation). Instead the same statistic is computed on ``n_boot`` series simulated
     under the null (the pre-period's straight line with AR(1) errors, the coefficient
     estimated from the residuals and bias-corrected), and the p-value is the share at least
-    as extreme (a parametric bootstrap; Davison & Hinkley 1997, ch. 4). ``n_sim=0`` gives the
+    as extreme (a parametric bootstrap; Davison & Hinkley 1997, ch. 4). ``n_boot=0`` gives the
     normal approximation.
 
     Parameters
@@ -226,7 +226,7 @@ def interrupted_time_series(
         HAC lags.
     level : float
         Confidence level.
-    n_sim : int
+    n_boot : int
         Simulated null series for the placebo's p-value (0: normal approximation).
     seed : int
         Seed of those simulations.
@@ -275,13 +275,13 @@ def interrupted_time_series(
     mid = float(np.sort(t[pre])[n_pre // 2])
     s_pre = s[pre] if s is not None else None
     p_est, p_se, _ = _segmented(y[pre], t[pre], mid, s_pre, lags)
-    n_sim = check_n_boot(n_sim, arg="n_sim", minimum=0)
+    n_boot = check_n_boot(n_boot, arg="n_boot", minimum=0)
     seed = check_seed(seed)
-    p_boot, rho = (_placebo_bootstrap(y[pre], t[pre], mid, s_pre, lags, n_sim, seed)
-                   if n_sim > 0 else (float("nan"), float("nan")))
+    p_boot, rho = (_placebo_bootstrap(y[pre], t[pre], mid, s_pre, lags, n_boot, seed)
+                   if n_boot > 0 else (float("nan"), float("nan")))
     z = _z_crit(level)
     return InterruptedTimeSeriesResult(est, se, est - z * se, est + z * se, level, coefs,
-                                       p_est, p_se, n_pre, n_post, lags, p_boot, rho, n_sim)
+                                       p_est, p_se, n_pre, n_post, lags, p_boot, rho, n_boot)
 
 
 @dataclass(frozen=True)

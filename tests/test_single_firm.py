@@ -122,12 +122,12 @@ def test_its_placebo_statistic_is_statsmodels_hac_t_and_n_sim_zero_is_normal() -
     x, g = _placebo_design(t[:40], t[20], None)
     assert _hac_t(x, g, y[:40, None], 2)[0] == pytest.approx(
         r.placebo_estimate / r.placebo_se, rel=1e-10)
-    assert 0 < r.placebo_p_value <= 1 and r.n_sim == 2000 and 0 <= r.placebo_rho <= 0.95
+    assert 0 < r.placebo_p_value <= 1 and r.n_boot == 2000 and 0 <= r.placebo_rho <= 0.95
     again = interrupted_time_series(pd.DataFrame({"m": t, "y": y}), "y", "m", 40, maxlags=2)
     assert again.placebo_p_value == r.placebo_p_value  # seeded
     plain = interrupted_time_series(pd.DataFrame({"m": t, "y": y}), "y", "m", 40, maxlags=2,
-                                    n_sim=0)
+                                    n_boot=0)
     assert plain.placebo_p_value == pytest.approx(
         2 * stats.norm.sf(abs(r.placebo_estimate / r.placebo_se)))
-    with pytest.raises(ValueError, match="n_sim"):
-        interrupted_time_series(pd.DataFrame({"m": t, "y": y}), "y", "m", 40, n_sim=-1)
+    with pytest.raises(ValueError, match="n_boot"):
+        interrupted_time_series(pd.DataFrame({"m": t, "y": y}), "y", "m", 40, n_boot=-1)
