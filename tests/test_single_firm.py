@@ -112,7 +112,7 @@ def test_its_placebo_is_calibrated_by_its_ar1_bootstrap() -> None:
     assert np.mean(boot_ar) <= 0.095
 
 
-def test_its_placebo_statistic_is_statsmodels_hac_t_and_n_sim_zero_is_normal() -> None:
+def test_its_placebo_statistic_is_statsmodels_hac_t_and_n_boot_zero_is_normal() -> None:
     from cxresearch.single_firm import _hac_t, _placebo_design
 
     rng = np.random.default_rng(3)
