@@ -69,6 +69,25 @@ def script_for(notebook: str | Path) -> Path:
     return notebook.parent / "scripts" / f"{notebook.stem}.py"
 
 
+def _coalesce_streams(outputs: list[Any]) -> list[Any]:
+    """Consecutive ``stream`` outputs of the same name (stdout, stderr) merged into one.
+
+    How a kernel chunks printed text depends on timing (a ``print`` can arrive as its text and
+    its newline in two messages on a busy machine), so the chunks are merged, as Jupyter's own
+    ``coalesce_streams`` does, to make the saved notebook the same on every run.
+    """
+    merged: list[Any] = []
+    for output in outputs:
+        prev = merged[-1] if merged else None
+        if (prev is not None and output.get("output_type") == "stream"
+                and prev.get("output_type") == "stream" and prev.get("name") == output.get("name")):
+            text = [prev["text"], output["text"]]
+            prev["text"] = "".join("".join(t) if isinstance(t, list) else t for t in text)
+        else:
+            merged.append(output)
+    return merged
+
+
 def clean_notebook(nb: Any) -> Any:
     """Drop volatile metadata in place and return the notebook (see the module docstring)."""
     jupytext_meta = {"formats": JUPYTEXT_FORMATS}
@@ -78,7 +97,8 @@ def clean_notebook(nb: Any) -> Any:
         for key in _VOLATILE_CELL_KEYS:
             cell.metadata.pop(key, None)
         if cell.cell_type == "code":
-            for output in cell.get("outputs", []):
+            cell["outputs"] = _coalesce_streams(cell.get("outputs", []))
+            for output in cell["outputs"]:
                 output.get("metadata", {}).pop("papermill", None)
     nb.nbformat, nb.nbformat_minor = 4, 5
     return nb

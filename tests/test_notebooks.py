@@ -89,3 +89,19 @@ def test_figures_in_manifest_exist_with_data_and_alt_text():
             assert (paths.FIGURES_DIR / file).is_file(), f"{name}: {file} missing"
         assert entry["alt_text"].strip() and entry["caption"].strip()
         assert (paths.NOTEBOOKS_DIR / f"{entry['source']}.ipynb").is_file(), entry["source"]
+
+
+def test_clean_notebook_merges_stream_chunks() -> None:
+    """A print that arrives in two chunks (timing) is saved as one output, as in one chunk."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('a'); print('b')")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a: True"),
+                    nbformat.v4.new_output("stream", name="stdout", text="\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="warn\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="b\n")]
+    nb.cells = [cell]
+    outs = clean_notebook(nb).cells[0].outputs
+    assert [(o["name"], o["text"]) for o in outs] == [("stdout", "a: True\n"),
+                                                       ("stderr", "warn\n"), ("stdout", "b\n")]
