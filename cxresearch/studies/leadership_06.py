@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from cxresearch._checks import DataError, check_level, renamed, require_columns
-from cxresearch.conclusions import Finding
+from cxresearch.conclusions import Finding, _fmt_p
 from cxresearch.contract import human_label
 from cxresearch.did import (
     EventStudyResult,
@@ -687,9 +687,9 @@ def threat_findings(data: pd.DataFrame, *, level: float = 0.95) -> tuple[Finding
                          f"miss{'' if len(miss) > 1 else 'es'} it")
         text = f"**{g['threat'].iloc[0]}** (true effect {truth:.2f}): " + "; ".join(parts) + "."
         es = est[est["estimator"] == "event study (no covariates)"]
-        checks = [(f"the placebo test (p {_p_words(float(r.check_p))})", float(r.check_p))
+        checks = [(f"the placebo test (p {_fmt_p(float(r.check_p))})", float(r.check_p))
                   for r in pl.itertuples()]
-        checks += [(f"the event study's pre-trend test (p {_p_words(float(r.check_p))})",
+        checks += [(f"the event study's pre-trend test (p {_fmt_p(float(r.check_p))})",
                     float(r.check_p)) for r in es.itertuples()]
         flagged = [c for c, p in checks if p < alpha]
         calm = [c for c, p in checks if not p < alpha]
@@ -702,10 +702,6 @@ def threat_findings(data: pd.DataFrame, *, level: float = 0.95) -> tuple[Finding
                      else f" {calm[0].capitalize()} does not flag a problem.")
         out.append(Finding(text, False, kind="truth"))
     return tuple(out)
-
-
-def _p_words(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
 
 
 # --------------------------------------------------------------------------------------------
