@@ -55,7 +55,7 @@ run-portable: $(STAMP) ## make run under each perturbed numeric environment; git
 
 site: $(SITE_STAMP) ## build the report site into _site/ from the executed notebooks (no re-execution)
 	@echo "==> building the report site (Sphinx + MyST-NB) into _site/"
-	@$(PY) -m cxresearch.site
+	@$(PY) -m cxresearch.report.site
 
 test-site: site ## the built site in headless Chromium (system chromium + chromedriver): images, alt, links, JS errors; screenshots
 	@echo "==> site tests: static links, then headless Chromium (screenshots in $(SCREENSHOTS)/)"

@@ -14,7 +14,7 @@ from math import factorial
 import numpy as np
 import pandas as pd
 
-from cxresearch.drivers import shapley_importance
+from cxresearch.linkage.drivers import shapley_importance
 
 
 def naive_shapley(frame: pd.DataFrame, outcome: str, drivers: list[str]) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Benchmark cxresearch.metrics: count-based bootstrap and DuckDB aggregation.
+"""Benchmark cxresearch.metrics.scores: count-based bootstrap and DuckDB aggregation.
 
 Run as a script (about 1-2 minutes; writes only to a temporary directory)::
 
@@ -8,20 +8,22 @@ Run as a script (about 1-2 minutes; writes only to a temporary directory)::
 
 Prints ratios measured in this one run:
 
-1. The count-based multinomial bootstrap of an NPS (:func:`cxresearch.metrics.nps_from_counts`,
+1. The count-based multinomial bootstrap of an NPS
+(:func:`cxresearch.metrics.scores.nps_from_counts`,
    ``method="bootstrap"``) against ``scipy.stats.bootstrap`` resampling the 100,000 rows (percentile
    method, same number of resamples): speed-up, and whether the two intervals agree within the
    Monte Carlo error (estimated from repeated count-based runs with different seeds).
 2. Counting 10 million responses in 1,000 segments with DuckDB straight from Parquet
-   (:func:`cxresearch.metrics.aggregate_responses`) against pandas (read the Parquet file, then
+   (:func:`cxresearch.metrics.scores.aggregate_responses`) against pandas (read the Parquet file,
+   then
    the same function with ``engine="pandas"``, and a bare ``groupby().size()`` without input
    checks): wall time (best of 3) and peak resident memory above the process's RSS before the
    work (Linux VmHWM, reset through /proc/self/clear_refs), each in a fresh subprocess, and a
    check that the counts are identical.
-3. Input validation is not the bottleneck: :func:`cxresearch.metrics.nps` on 100,000 answers
+3. Input validation is not the bottleneck: :func:`cxresearch.metrics.scores.nps` on 100,000 answers
    given as a numpy array and as a pandas Series (``method="bootstrap"``: validate, count, then
    the count-based bootstrap) against the bare count-based bootstrap on the same counts
-   (:func:`cxresearch.metrics.nps_from_counts`) and against the bare multinomial draw alone.
+   (:func:`cxresearch.metrics.scores.nps_from_counts`) and against the bare multinomial draw alone.
    Target: nps on the numpy array <= 3x the bare count-based bootstrap. For reference the run
    also times the per-element Python check the old validation did (``Series.map`` of an
    ``isinstance`` test over an object copy of the answers). Before the fix (commit 6b9c55f,
@@ -59,7 +61,7 @@ def _best(func, repeats: int = 15) -> float:  # type: ignore[no-untyped-def]
 def _validation_benchmark(n: int, n_boot: int, seed: int) -> dict[str, float]:
     import pandas as pd
 
-    from cxresearch.metrics import nps, nps_from_counts
+    from cxresearch.metrics.scores import nps, nps_from_counts
 
     rng = np.random.default_rng(seed)
     scores = rng.choice(11, size=n, p=[0.04] * 7 + [0.12, 0.14, 0.2, 0.26])
@@ -104,7 +106,7 @@ def _print_validation(v: dict[str, float]) -> None:
 def _bootstrap_benchmark(n: int, n_boot: int, seed: int) -> dict[str, float]:
     from scipy import stats
 
-    from cxresearch.metrics import nps_from_counts
+    from cxresearch.metrics.scores import nps_from_counts
 
     rng = np.random.default_rng(seed)
     scores = rng.choice(11, size=n, p=[0.04] * 7 + [0.12, 0.14, 0.2, 0.26])
@@ -144,7 +146,7 @@ def _bootstrap_benchmark(n: int, n_boot: int, seed: int) -> dict[str, float]:
 _CHILD = r"""
 import json, resource, sys, time
 import numpy as np, pandas as pd
-from cxresearch.metrics import aggregate_responses
+from cxresearch.metrics.scores import aggregate_responses
 mode, path, out = sys.argv[1], sys.argv[2], sys.argv[3]
 import duckdb, pyarrow  # noqa: F401 - import cost is not part of the measurement
 

@@ -21,7 +21,7 @@ For each it reports the wall time of the count and the peak resident memory (Lin
 Spark the Python process plus the JVM, each at its own peak), and checks that every engine's
 counts are identical to DuckDB's. Finally the NPS over all answers, with its standard error
 clustered by unit, is estimated from the largest size's counts
-(:func:`cxresearch.metrics.summarise_counts`), which costs the same at any number of answers.
+(:func:`cxresearch.metrics.scores.summarise_counts`), which costs the same at any number of answers.
 
 Usage::
 
@@ -56,7 +56,7 @@ _CHILD = r"""
 import json, os, sys, time
 engine, source, out, cores, memory = sys.argv[1:6]
 import duckdb, pandas as pd, pyarrow  # noqa: F401 - imports are not part of the measurement
-from cxresearch.metrics import aggregate_responses
+from cxresearch.metrics.scores import aggregate_responses
 
 
 def status(pid, key):
@@ -82,7 +82,7 @@ def children(pid):
 result = {"engine": engine}
 handle = engine
 if engine == "spark":
-    from cxresearch.engines import local_spark
+    from cxresearch.metrics.engines import local_spark
     t0 = time.perf_counter()
     handle = local_spark(cores=int(cores), memory=memory)
     result["start_seconds"] = time.perf_counter() - t0
@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     import pandas as pd
 
     if "spark" in engines:
-        from cxresearch.engines import spark_unavailable_reason
+        from cxresearch.metrics.engines import spark_unavailable_reason
 
         reason = spark_unavailable_reason()
         if reason:
@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> None:
                       f"{n / r['seconds']:10.2e} | {same or '-'}{extra}", flush=True)
                 assert r["answers"] == n, (engine, r["answers"], n)
         if "duckdb" in frames:
-            from cxresearch.metrics import summarise_counts
+            from cxresearch.metrics.scores import summarise_counts
 
             counts = frames["duckdb"]
             t0 = time.perf_counter()

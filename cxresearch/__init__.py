@@ -1,30 +1,336 @@
 """cxresearch: CX leadership, customer-centric culture and outcomes, measured honestly.
 
-The package holds every piece of logic the notebooks use; each module has one job:
+One face: ``import cxresearch as cx`` gives every public estimator, reader and figure helper
+(``cx.nps``, ``cx.cfa``, ``cx.event_study``, ``cx.read_survey``, ``cx.save_figure``, ...),
+each loaded from its module on first use, so that ``import cxresearch`` itself loads no
+semopy, DuckDB, matplotlib, scikit-learn or Spark. The same names stay public in their
+subpackages, which are arranged by role:
 
-- :mod:`cxresearch.paths` -- absolute project paths (notebooks never depend on the cwd);
-- :mod:`cxresearch.figures` -- the house style and :func:`~cxresearch.figures.save_figure`;
-- :mod:`cxresearch.metrics` -- NPS, CSAT, CES and top-box scores with honest intervals;
-- :mod:`cxresearch.psychometrics` -- scale reliability and factor models;
-- :mod:`cxresearch.csi` -- ECSI/ACSI-style PLS path models;
-- :mod:`cxresearch.drivers` -- key-driver analysis (relative weights, Shapley/LMG);
-- :mod:`cxresearch.regression`, :mod:`cxresearch.multilevel`, :mod:`cxresearch.mediation`,
-  :mod:`cxresearch.panel`, :mod:`cxresearch.did`, :mod:`cxresearch.ownership` -- estimators
-  named after their method (:mod:`cxresearch.linkage` and :mod:`cxresearch.leadership` re-export
-  them for old imports);
-- :mod:`cxresearch.validity`, :mod:`cxresearch.coding` -- metric validity; coding open answers;
-- :mod:`cxresearch.plots`, :mod:`cxresearch.conclusions`, :mod:`cxresearch.claims` -- shared
-  plots, sentences built from results, the claims ledger;
-- :mod:`cxresearch._checks`, :mod:`cxresearch.contract` -- one validation layer; the study's
-  vocabulary;
-- :mod:`cxresearch.studies` -- tables and scenarios that belong to one notebook;
-- :mod:`cxresearch.simulate` -- synthetic studies with a known truth;
-- :mod:`cxresearch.datasets` -- real data sets shipped by installed packages;
-- :mod:`cxresearch.io` -- reading and validating a user's survey exports;
-- :mod:`cxresearch.runner` / :mod:`cxresearch.cli` -- ``python -m cxresearch``.
+- :mod:`cxresearch.core` -- validation, the study's vocabulary, the statistics kernel, the
+  results protocol, paths;
+- :mod:`cxresearch.metrics` -- NPS, CSAT, CES, top-box and mean scores, and counting at scale;
+- :mod:`cxresearch.measurement` -- reliability, factor models, PLS indices, metric validity;
+- :mod:`cxresearch.linkage` -- drivers, regression, multilevel, mediation, panels, units;
+- :mod:`cxresearch.causal` -- event studies, sensitivity, single-firm designs, power;
+- :mod:`cxresearch.text` -- coding open answers, job postings;
+- :mod:`cxresearch.io` -- readers, platform exports, personal data, the instrument, data sets;
+- :mod:`cxresearch.report` -- figures, plots, conclusions, the claims ledger, the site;
+- :mod:`cxresearch.simulate` -- synthetic studies with their answer keys (``cx.simulate``);
+- :mod:`cxresearch.studies` -- helpers that belong to one notebook (not in the face);
+- :mod:`cxresearch.cli` -- ``python -m cxresearch``.
 
 Importing the package prints nothing and imports no heavy dependency.
 """
 
-__version__ = "0.1.0"
-__all__ = ["__version__"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.2.0"
+
+#: public name -> its module; written by ``scripts/make_face.py``, checked by tests/test_face.py
+_FACE: dict[str, str] = {
+    'about_synthetic':               'cxresearch.report.conclusions',
+    'add_group_key':                 'cxresearch.linkage.multilevel',
+    'add_lags':                      'cxresearch.linkage.panel',
+    'adjusted_effect_sentence':      'cxresearch.report.conclusions',
+    'adjusted_supported':            'cxresearch.report.conclusions',
+    'aggregate_responses':           'cxresearch.metrics.scores',
+    'aggregation_checks':            'cxresearch.linkage.units',
+    'aggregation_indices':           'cxresearch.linkage.multilevel',
+    'AggregationWarning':            'cxresearch.linkage.multilevel',
+    'agreement_table':               'cxresearch.text.coding',
+    'AgreementResult':               'cxresearch.text.coding',
+    'all_subsets_r2':                'cxresearch.linkage.drivers',
+    'AlphaResult':                   'cxresearch.measurement.psychometrics',
+    'ANSWER_SCORES':                 'cxresearch.measurement.validity',
+    'any_claims':                    'cxresearch.report.conclusions',
+    'apply_columns':                 'cxresearch.io.exports',
+    'auc_covariance':                'cxresearch.measurement.validity',
+    'AucComparison':                 'cxresearch.measurement.validity',
+    'AucResult':                     'cxresearch.measurement.validity',
+    'average_variance_extracted':    'cxresearch.measurement.psychometrics',
+    'BADGE_WORDS':                   'cxresearch.report.site',
+    'breakdown_m':                   'cxresearch.causal.sensitivity',
+    'build_site':                    'cxresearch.report.site',
+    'by_segment':                    'cxresearch.metrics.scores',
+    'catalog':                       'cxresearch.io.datasets',
+    'cdnow_summary':                 'cxresearch.io.datasets',
+    'cdnow_transactions':            'cxresearch.io.datasets',
+    'ces':                           'cxresearch.metrics.scores',
+    'cfa':                           'cxresearch.measurement.psychometrics',
+    'CfaResult':                     'cxresearch.measurement.psychometrics',
+    'check_level':                   'cxresearch.core.validation',
+    'check_n_boot':                  'cxresearch.core.validation',
+    'check_seed':                    'cxresearch.core.validation',
+    'citation':                      'cxresearch.report.site',
+    'Claim':                         'cxresearch.report.claims',
+    'classify_postings':             'cxresearch.text.postings',
+    'cms_patient_experience':        'cxresearch.io.datasets',
+    'Code':                          'cxresearch.text.coding',
+    'code_shares':                   'cxresearch.text.coding',
+    'CodingFrame':                   'cxresearch.text.coding',
+    'coef_plot':                     'cxresearch.report.plots',
+    'cohen_kappa':                   'cxresearch.text.coding',
+    'ColumnSpec':                    'cxresearch.io.readers',
+    'compare':                       'cxresearch.metrics.scores',
+    'compare_auc':                   'cxresearch.measurement.validity',
+    'compare_many':                  'cxresearch.metrics.scores',
+    'compare_segments':              'cxresearch.metrics.scores',
+    'Comparison':                    'cxresearch.metrics.scores',
+    'composite_reliability':         'cxresearch.measurement.psychometrics',
+    'Conclusions':                   'cxresearch.report.conclusions',
+    'count_sentence':                'cxresearch.report.conclusions',
+    'count_sql':                     'cxresearch.metrics.engines',
+    'criterion_sentence':            'cxresearch.report.conclusions',
+    'cronbach_alpha':                'cxresearch.measurement.psychometrics',
+    'cross_lagged_panel':            'cxresearch.linkage.panel',
+    'csat':                          'cxresearch.metrics.scores',
+    'csat_from_counts':              'cxresearch.metrics.scores',
+    'CULTURE_ITEMS':                 'cxresearch.core.contract',
+    'CX_TITLE_PATTERN':              'cxresearch.text.postings',
+    'data_dictionary':               'cxresearch.io.readers',
+    'DATA_DIR':                      'cxresearch.core.paths',
+    'DataError':                     'cxresearch.core.validation',
+    'DatasetInfo':                   'cxresearch.io.datasets',
+    'default_instrument':            'cxresearch.io.readers',
+    'detect_source':                 'cxresearch.io.exports',
+    'diagnostic_changes':            'cxresearch.measurement.validity',
+    'dominance_table':               'cxresearch.linkage.drivers',
+    'DriverImportance':              'cxresearch.linkage.drivers',
+    'Drivers':                       'cxresearch.io.instrument',
+    'drop_pii':                      'cxresearch.io.pii',
+    'ECSI_BLOCKS':                   'cxresearch.measurement.csi',
+    'ECSI_PATHS':                    'cxresearch.measurement.csi',
+    'efa':                           'cxresearch.measurement.psychometrics',
+    'EfaResult':                     'cxresearch.measurement.psychometrics',
+    'effect_sentence':               'cxresearch.report.conclusions',
+    'EffectEstimate':                'cxresearch.causal.did',
+    'Efficiency':                    'cxresearch.measurement.validity',
+    'efficiency_ratio':              'cxresearch.measurement.validity',
+    'efficiency_simulation':         'cxresearch.measurement.validity',
+    'EfficiencySimulation':          'cxresearch.measurement.validity',
+    'eiv_regression':                'cxresearch.linkage.panel',
+    'ENGAGEMENT_ITEMS':              'cxresearch.core.contract',
+    'ENGINES':                       'cxresearch.metrics.engines',
+    'event_study':                   'cxresearch.causal.did',
+    'event_study_by':                'cxresearch.causal.did',
+    'event_study_power':             'cxresearch.causal.did',
+    'event_study_power_curve':       'cxresearch.causal.power',
+    'event_study_result':            'cxresearch.causal.did',
+    'event_study_sensitivity':       'cxresearch.causal.sensitivity',
+    'EventStudyResult':              'cxresearch.causal.did',
+    'EVIDENCE':                      'cxresearch.report.figures',
+    'evidence_of':                   'cxresearch.report.site',
+    'Export':                        'cxresearch.io.exports',
+    'export_figures':                'cxresearch.report.site',
+    'EXPORT_FORMATS':                'cxresearch.report.site',
+    'ExportResult':                  'cxresearch.report.site',
+    'FIGSIZE':                       'cxresearch.report.figures',
+    'figure_sections':               'cxresearch.report.site',
+    'FIGURES_DIR':                   'cxresearch.core.paths',
+    'figures_dir':                   'cxresearch.core.paths',
+    'FigureSection':                 'cxresearch.report.site',
+    'find_instrument':               'cxresearch.io.instrument',
+    'find_table':                    'cxresearch.io.readers',
+    'Finding':                       'cxresearch.report.conclusions',
+    'findings_frame':                'cxresearch.io.pii',
+    'findings_from_adjusted_table':  'cxresearch.report.conclusions',
+    'findings_from_table':           'cxresearch.report.conclusions',
+    'firm_means':                    'cxresearch.linkage.panel',
+    'firm_year_metrics':             'cxresearch.measurement.validity',
+    'first_rows':                    'cxresearch.core.validation',
+    'fit_pls':                       'cxresearch.measurement.csi',
+    'gallery_markdown':              'cxresearch.report.site',
+    'group_scores':                  'cxresearch.linkage.multilevel',
+    'holm':                          'cxresearch.metrics.scores',
+    'holm_family':                   'cxresearch.report.conclusions',
+    'honest_intervals':              'cxresearch.causal.sensitivity',
+    'htmt':                          'cxresearch.measurement.psychometrics',
+    'human_label':                   'cxresearch.core.contract',
+    'ibm_hr_attrition':              'cxresearch.io.datasets',
+    'IBM_SATISFACTION_ITEMS':        'cxresearch.io.datasets',
+    'importance_performance':        'cxresearch.linkage.drivers',
+    'ImportancePerformance':         'cxresearch.linkage.drivers',
+    'INDUSTRIES':                    'cxresearch.core.contract',
+    'inspect_figure':                'cxresearch.report.figure_checks',
+    'Instrument':                    'cxresearch.io.instrument',
+    'INSTRUMENT_FILES':              'cxresearch.io.instrument',
+    'InstrumentDataError':           'cxresearch.io.instrument',
+    'InstrumentError':               'cxresearch.io.instrument',
+    'integrity_table':               'cxresearch.measurement.validity',
+    'interrupted_time_series':       'cxresearch.causal.single_firm',
+    'InterruptedTimeSeriesResult':   'cxresearch.causal.single_firm',
+    'InvarianceResult':              'cxresearch.measurement.psychometrics',
+    'is_cx_title':                   'cxresearch.text.postings',
+    'item_analysis':                 'cxresearch.measurement.psychometrics',
+    'ITEM_RANGES':                   'cxresearch.core.contract',
+    'keyword_codes':                 'cxresearch.text.postings',
+    'keyword_dictionary':            'cxresearch.text.postings',
+    'KEYWORDS':                      'cxresearch.text.postings',
+    'KINDS':                         'cxresearch.io.readers',
+    'krippendorff_2011_example':     'cxresearch.text.coding',
+    'krippendorff_alpha':            'cxresearch.text.coding',
+    'leader_cohorts':                'cxresearch.causal.did',
+    'LEDGER':                        'cxresearch.report.claims',
+    'ledger':                        'cxresearch.report.claims',
+    'ledger_markdown':               'cxresearch.report.claims',
+    'level_sentence':                'cxresearch.report.conclusions',
+    'linkage_model':                 'cxresearch.linkage.panel',
+    'linkage_panel':                 'cxresearch.linkage.panel',
+    'linkage_regression':            'cxresearch.linkage.regression',
+    'load_linkage_study':            'cxresearch.linkage.units',
+    'load_manifest':                 'cxresearch.report.manifest',
+    'load_study':                    'cxresearch.io.readers',
+    'LoadedStudy':                   'cxresearch.io.readers',
+    'local_spark':                   'cxresearch.metrics.engines',
+    'log_percent':                   'cxresearch.linkage.regression',
+    'logit_associations':            'cxresearch.linkage.regression',
+    'mcdonald_omega':                'cxresearch.measurement.psychometrics',
+    'mean_from_counts':              'cxresearch.metrics.scores',
+    'mean_from_moments':             'cxresearch.metrics.scores',
+    'mean_reliability':              'cxresearch.linkage.panel',
+    'mean_score':                    'cxresearch.metrics.scores',
+    'measurement_invariance':        'cxresearch.measurement.psychometrics',
+    'mediation':                     'cxresearch.linkage.mediation',
+    'MediationResult':               'cxresearch.linkage.mediation',
+    'Metric':                        'cxresearch.io.instrument',
+    'metric_scores':                 'cxresearch.measurement.validity',
+    'MetricResult':                  'cxresearch.metrics.scores',
+    'METRICS':                       'cxresearch.io.instrument',
+    'MixedModelResult':              'cxresearch.linkage.multilevel',
+    'mlc_churn':                     'cxresearch.io.datasets',
+    'MOBI_BASIC_MODES':              'cxresearch.measurement.csi',
+    'MOBI_BASIC_PATHS':              'cxresearch.measurement.csi',
+    'multilevel_model':              'cxresearch.linkage.multilevel',
+    'multinomial_ci':                'cxresearch.text.coding',
+    'naive_comparison':              'cxresearch.causal.did',
+    'name_tokens':                   'cxresearch.io.pii',
+    'NOTEBOOKS_DIR':                 'cxresearch.core.paths',
+    'nps':                           'cxresearch.metrics.scores',
+    'nps_from_counts':               'cxresearch.metrics.scores',
+    'nps_interval_arrays':           'cxresearch.metrics.scores',
+    'NUMBER_PATTERN':                'cxresearch.metrics.engines',
+    'OKABE_ITO':                     'cxresearch.report.figures',
+    'OmegaResult':                   'cxresearch.measurement.psychometrics',
+    'outcome_columns':               'cxresearch.linkage.units',
+    'OWNER_LABELS':                  'cxresearch.core.contract',
+    'OWNER_STATUS':                  'cxresearch.core.contract',
+    'OWNERS':                        'cxresearch.core.contract',
+    'ownership_effects':             'cxresearch.linkage.ownership',
+    'OwnershipResult':               'cxresearch.linkage.ownership',
+    'PACKAGE_DIR':                   'cxresearch.core.paths',
+    'parallel_analysis':             'cxresearch.measurement.psychometrics',
+    'pii_columns':                   'cxresearch.io.pii',
+    'PiiFinding':                    'cxresearch.io.pii',
+    'placebo_test':                  'cxresearch.causal.did',
+    'plot_driver_importance':        'cxresearch.report.plots',
+    'plot_importance_performance':   'cxresearch.report.plots',
+    'PlsResult':                     'cxresearch.measurement.csi',
+    'power_curve':                   'cxresearch.causal.did',
+    'power_sentence':                'cxresearch.report.conclusions',
+    'predictive_validity':           'cxresearch.measurement.validity',
+    'prepare_sources':               'cxresearch.report.site',
+    'PretrendTest':                  'cxresearch.causal.did',
+    'PRINT_WIDTHS_IN':               'cxresearch.report.figure_checks',
+    'problems':                      'cxresearch.report.figure_checks',
+    'PROCESSED_DIR':                 'cxresearch.core.paths',
+    'processed_dir':                 'cxresearch.core.paths',
+    'PROJECT_ROOT':                  'cxresearch.core.paths',
+    'raw_code':                      'cxresearch.report.figure_checks',
+    'RAW_DIR':                       'cxresearch.core.paths',
+    'read_coded_answers':            'cxresearch.text.coding',
+    'read_ecsi_survey':              'cxresearch.measurement.csi',
+    'read_export':                   'cxresearch.io.exports',
+    'read_postings':                 'cxresearch.text.postings',
+    'read_survey':                   'cxresearch.io.readers',
+    'redact_text':                   'cxresearch.io.pii',
+    'reference_checks':              'cxresearch.text.coding',
+    'relative_log_spend':            'cxresearch.measurement.validity',
+    'relative_weights':              'cxresearch.linkage.drivers',
+    'relative_weights_from_corr':    'cxresearch.linkage.drivers',
+    'renamed':                       'cxresearch.core.validation',
+    'require_columns':               'cxresearch.core.validation',
+    'require_frame':                 'cxresearch.core.validation',
+    'require_numeric':               'cxresearch.core.validation',
+    'resolve_codes':                 'cxresearch.text.coding',
+    'reverse_items':                 'cxresearch.core.contract',
+    'REVERSE_KEYED':                 'cxresearch.core.contract',
+    'roc_auc':                       'cxresearch.measurement.validity',
+    'RUNS_DIR':                      'cxresearch.core.paths',
+    'said_vs_done':                  'cxresearch.measurement.validity',
+    'sample_size_for':               'cxresearch.metrics.scores',
+    'sample_size_share':             'cxresearch.text.coding',
+    'sample_size_shares_table':      'cxresearch.text.coding',
+    'sample_size_table':             'cxresearch.metrics.scores',
+    'save_figure':                   'cxresearch.report.figures',
+    'SavedFigure':                   'cxresearch.report.figures',
+    'say_do_effects':                'cxresearch.linkage.ownership',
+    'say_do_index':                  'cxresearch.linkage.ownership',
+    'Scale':                         'cxresearch.io.instrument',
+    'schema':                        'cxresearch.io.readers',
+    'SCORE_LABELS':                  'cxresearch.measurement.validity',
+    'SCRIPTS_DIR':                   'cxresearch.core.paths',
+    'SEM_FTOL':                      'cxresearch.linkage.mediation',
+    'sem_service_profit_chain':      'cxresearch.linkage.mediation',
+    'shapley_from_corr':             'cxresearch.linkage.drivers',
+    'shapley_importance':            'cxresearch.linkage.drivers',
+    'share_never_mentions':          'cxresearch.text.postings',
+    'SHARED_DIR':                    'cxresearch.core.paths',
+    'shift_answers':                 'cxresearch.measurement.validity',
+    'SIZE_BANDS':                    'cxresearch.core.contract',
+    'SOURCES':                       'cxresearch.io.exports',
+    'spark_unavailable_reason':      'cxresearch.metrics.engines',
+    'srmr':                          'cxresearch.measurement.psychometrics',
+    'standardize':                   'cxresearch.linkage.regression',
+    'Study':                         'cxresearch.io.study',
+    'study_overview':                'cxresearch.io.readers',
+    'STUDY_TABLES':                  'cxresearch.io.readers',
+    'summarise_counts':              'cxresearch.metrics.scores',
+    'SurveyValidationError':         'cxresearch.io.readers',
+    'synthetic_control':             'cxresearch.causal.single_firm',
+    'SyntheticControlResult':        'cxresearch.causal.single_firm',
+    'TABLE_SPECS':                   'cxresearch.io.readers',
+    'TABLE_SUFFIXES':                'cxresearch.io.readers',
+    'telco_churn':                   'cxresearch.io.datasets',
+    'TESTS_DIR':                     'cxresearch.core.paths',
+    'title_family':                  'cxresearch.text.postings',
+    'top_box':                       'cxresearch.metrics.scores',
+    'top_box_from_counts':           'cxresearch.metrics.scores',
+    'true_score_z':                  'cxresearch.linkage.panel',
+    'truth_sentence':                'cxresearch.report.conclusions',
+    'twfe_static':                   'cxresearch.causal.did',
+    'unit_linkage':                  'cxresearch.linkage.units',
+    'unit_panel':                    'cxresearch.linkage.units',
+    'use_style':                     'cxresearch.report.figures',
+    'validate_data':                 'cxresearch.io.instrument',
+    'validate_table':                'cxresearch.io.readers',
+    'validation_table':              'cxresearch.text.postings',
+    'Validity':                      'cxresearch.measurement.validity',
+    'WHO_DRIVES_CX':                 'cxresearch.text.coding',
+    'wilson_interval':               'cxresearch.text.postings',
+    'write_text_atomic':             'cxresearch.report.manifest',
+}
+
+#: subpackages reachable as attributes (``cx.simulate.simulate_study``)
+_SUBPACKAGES = ("causal", "cli", "core", "io", "linkage", "measurement", "metrics", "report",
+                "simulate", "studies", "text")
+
+__all__ = ["__version__", *_FACE]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name (or a subpackage) from its module on first access, then cache it."""
+    if name in _FACE:
+        value = getattr(importlib.import_module(_FACE[name]), name)
+    elif name in _SUBPACKAGES:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_FACE, *_SUBPACKAGES})

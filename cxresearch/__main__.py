@@ -1,8 +1,8 @@
-"""``python -m cxresearch``: see :mod:`cxresearch.cli`."""
+"""``python -m cxresearch``: see :mod:`cxresearch.cli.main`."""
 
 import sys
 
-from cxresearch.cli import main
+from cxresearch.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

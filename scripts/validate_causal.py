@@ -9,9 +9,9 @@ Monte-Carlo SE. Estimators: the naive comparison (pooled OLS with year effects),
 the event study (unconditional; with covariates ``x, firm_type, culture`` by outcome
 regression "reg" and doubly robust "dr"), and, where it is the fix, the event study with one
 period of anticipation; in the culture scenario also the leader x culture difference
-(:func:`cxresearch.did.event_study_by`). The single-firm designs are validated by
+(:func:`cxresearch.causal.did.event_study_by`). The single-firm designs are validated by
 ``--only single`` (interrupted time series, synthetic control) when
-:mod:`cxresearch.single_firm` exists.
+:mod:`cxresearch.causal.single_firm` exists.
 
 Usage::
 
@@ -36,7 +36,7 @@ SCENARIOS = ("parallel", "slump", "anticipation", "confounding", "heterogeneous"
 
 
 def panel_rep(args: tuple[str, int]) -> list[dict]:
-    from cxresearch import did
+    from cxresearch.causal import did
     from cxresearch.simulate.threats import simulate_threat_panel
 
     scenario, seed = args
@@ -78,7 +78,7 @@ def panel_rep(args: tuple[str, int]) -> list[dict]:
 
 
 def single_rep(seed: int) -> list[dict]:
-    from cxresearch import single_firm
+    from cxresearch.causal import single_firm
     from cxresearch.simulate.threats import simulate_firm_series
 
     warnings.simplefilter("ignore")
@@ -133,9 +133,9 @@ def main() -> None:
                           .round(3).to_string(index=False), flush=True)
         if a.only in (None, "single"):
             try:
-                import cxresearch.single_firm  # noqa: F401
+                import cxresearch.causal.single_firm  # noqa: F401
             except ImportError:
-                print("cxresearch.single_firm not available: single-firm designs skipped")
+                print("cxresearch.causal.single_firm not available: single-firm designs skipped")
             else:
                 for chunk in ex.map(single_rep, range(a.reps), chunksize=8):
                     recs.extend(chunk)

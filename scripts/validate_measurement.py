@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxresearch import drivers as kd
-from cxresearch.csi import fit_pls
+from cxresearch.linkage import drivers as kd
+from cxresearch.measurement.csi import fit_pls
 from cxresearch.simulate.ecsi import EcsiParams, simulate_ecsi_survey
 
 

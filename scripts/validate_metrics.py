@@ -1,4 +1,4 @@
-"""Validate the interval methods of cxresearch.metrics by simulation (seeded, about 30 s).
+"""Validate the interval methods of cxresearch.metrics.scores by simulation (seeded, about 30 s).
 
     .venv/bin/python scripts/validate_metrics.py
 
@@ -23,7 +23,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cxresearch import metrics as m
+from cxresearch.metrics import scores as m
 from cxresearch.simulate.metrics import nps_coverage_simulation
 
 SHARES = [(p, d) for p in (0.05, 0.2, 0.35, 0.5, 0.7, 0.9) for d in (0.05, 0.2, 0.35, 0.5)

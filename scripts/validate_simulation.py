@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
 
-from cxresearch.simulate.study import CULTURE_ITEMS, StudyParams, simulate_study
+from cxresearch.core.contract import CULTURE_ITEMS
+from cxresearch.simulate.study import StudyParams, simulate_study
 
 
 def _rel(df: pd.DataFrame, col: str) -> tuple[pd.Series, float]:

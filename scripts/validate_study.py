@@ -1,8 +1,9 @@
 """Full simulation validation of the linkage and leadership estimators.
 
-The estimators live in :mod:`cxresearch.multilevel`, :mod:`cxresearch.regression`,
-:mod:`cxresearch.mediation`, :mod:`cxresearch.panel`, :mod:`cxresearch.did` and
-:mod:`cxresearch.ownership` (re-exported by the ``cxresearch.linkage`` and
+The estimators live in :mod:`cxresearch.linkage.multilevel`, :mod:`cxresearch.linkage.regression`,
+:mod:`cxresearch.linkage.mediation`, :mod:`cxresearch.linkage.panel`, :mod:`cxresearch.causal.did`
+and
+:mod:`cxresearch.linkage.ownership` (re-exported by the ``cxresearch.linkage`` and
 ``cxresearch.leadership`` facades).
 
 Every estimator is run on >= 200 seeded replications of a data-generating process with a known
@@ -53,8 +54,9 @@ def _rec(estimator: str, estimand: str, truth: float, est: float, se: float,
 
 
 def generic_rep(seed: int) -> list[Record]:
-    from cxresearch import did, mediation, multilevel, ownership, panel, regression
     from cxresearch import simulate as sim
+    from cxresearch.causal import did
+    from cxresearch.linkage import mediation, multilevel, ownership, panel, regression
 
     rng = np.random.default_rng(10_000 + seed)
     out: list[Record] = []
@@ -211,9 +213,9 @@ def generic_rep(seed: int) -> list[Record]:
 
 
 def study_rep(seed: int) -> list[Record]:
-    from cxresearch import did
     from cxresearch import simulate as sim
-    from cxresearch.panel import cross_lagged_panel, linkage_model, linkage_panel
+    from cxresearch.causal import did
+    from cxresearch.linkage.panel import cross_lagged_panel, linkage_model, linkage_panel
     from cxresearch.simulate import StudyParams, simulate_study
     from cxresearch.studies import leadership_06
 

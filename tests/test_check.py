@@ -1,4 +1,4 @@
-"""Tests for cxresearch.check and ``python -m cxresearch check``: per notebook, can it run?
+"""Tests for cxresearch.cli.check and ``python -m cxresearch check``: per notebook, can it run?
 
 The expected verdicts are read off the fixtures: ``tests/data/own_survey/`` (a one-company survey
 with its own instrument, see its README.md), ``tests/data/customers_only/`` (only customers.csv)
@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cxresearch import paths
-from cxresearch.check import check_folder, driver_source, needs, skipped
-from cxresearch.cli import main
-from cxresearch.io import load_study
+from cxresearch.cli.check import check_folder, driver_source, needs, skipped
+from cxresearch.cli.main import main
+from cxresearch.core import paths
+from cxresearch.io.readers import load_study
 
 DATA = Path(__file__).parent / "data"
 OWN = DATA / "own_survey"

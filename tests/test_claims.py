@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from cxresearch import paths
-from cxresearch.claims import LEDGER, ledger, ledger_markdown
+from cxresearch.core import paths
+from cxresearch.report.claims import LEDGER, ledger, ledger_markdown
 
 QUESTIONS = [
     "everyone's job", "CEO, COO, CMO or a CXO", "(EX) drive customer experience",

@@ -1,4 +1,4 @@
-"""cxresearch.coding against independent implementations and published worked examples.
+"""cxresearch.text.coding against independent implementations and published worked examples.
 
 References, and how they enter the tests:
 
@@ -29,9 +29,15 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import cohens_kappa as sm_cohens_kappa
 from statsmodels.stats.proportion import multinomial_proportions_confint
 
-from cxresearch import coding
-from cxresearch._checks import DataError
-from cxresearch.coding import (
+from cxresearch.core.validation import DataError
+from cxresearch.simulate.poll import (
+    DEFAULT_SHARES,
+    respondent_shares,
+    simulate_poll,
+    simulate_self_selection,
+)
+from cxresearch.text import coding
+from cxresearch.text.coding import (
     WHO_DRIVES_CX,
     agreement_table,
     code_shares,
@@ -43,12 +49,6 @@ from cxresearch.coding import (
     resolve_codes,
     sample_size_share,
     sample_size_shares_table,
-)
-from cxresearch.simulate.poll import (
-    DEFAULT_SHARES,
-    respondent_shares,
-    simulate_poll,
-    simulate_self_selection,
 )
 
 nan = np.nan
@@ -330,7 +330,7 @@ def test_sample_size_thompson_published_and_single_share():
     assert sample_size_share(0.05, method="thompson") == 510  # Thompson (1987)
     assert sample_size_share(0.05, method="thompson", k=7) == 510
     assert sample_size_share(0.05) == 385  # 1.96^2 / 4 / .05^2 = 384.1
-    from cxresearch.metrics import sample_size_for
+    from cxresearch.metrics.scores import sample_size_for
 
     assert sample_size_share(0.05) == sample_size_for("csat", margin=5)
     assert sample_size_share(0.05, deff=2) == 769

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch import conclusions as cc
+from cxresearch.report import conclusions as cc
 from cxresearch.simulate.null import EFFECT_FIELDS, null_study_params
 from cxresearch.simulate.study import simulate_study
 
@@ -82,8 +82,8 @@ def _claims(nb_path) -> list[tuple[str, bool]]:
 
 def test_notebooks_on_a_null_study_claim_no_effect(tmp_path) -> None:
     """Every effect zero: every generated conclusion must say so (and some must be generated)."""
-    from cxresearch.data_build import build
-    from cxresearch.runner import run_notebooks
+    from cxresearch.cli.data_build import build
+    from cxresearch.cli.runner import run_notebooks
 
     data = tmp_path / "null_study"
     build(data, seed=11, params=null_study_params(n_firms=200, n_years=6))

@@ -1,4 +1,5 @@
-"""Sentences for families of estimates (cxresearch.conclusions, the multiplicity-adjusted part):
+"""Sentences for families of estimates (cxresearch.report.conclusions, the multiplicity-adjusted
+part):
 Holm p-values against statsmodels, the adjusted test deciding the wording, and the family-wise
 false-alarm rate of the generated claims on seeded null families.
 """
@@ -11,7 +12,7 @@ import pytest
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from cxresearch import conclusions as cc
+from cxresearch.report import conclusions as cc
 
 
 def test_holm_family_matches_statsmodels_and_fills_wald_p_values() -> None:

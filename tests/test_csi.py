@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch import csi
-from cxresearch.paths import SHARED_DIR
+from cxresearch.core.paths import SHARED_DIR
+from cxresearch.measurement import csi
 from cxresearch.simulate.ecsi import EcsiParams, simulate_ecsi_survey
 
 MOBI = SHARED_DIR / "reference-data" / "ecsi_mobi" / "mobi.csv"
@@ -272,7 +272,7 @@ def test_results_protocol_intervals_at_any_level_and_old_keywords() -> None:
 
 
 def test_read_ecsi_survey_finds_files_like_load_study(tmp_path) -> None:
-    from cxresearch.io import SurveyValidationError
+    from cxresearch.io.readers import SurveyValidationError
 
     data = simulate_ecsi_survey(n=10, seed=2).data
     data.to_csv(tmp_path / "ecsi_survey.csv", index=False)

@@ -1,4 +1,4 @@
-"""Tests for cxresearch.data_build: byte-identical rebuilds, the manifest and the dictionary.
+"""Tests for cxresearch.cli.data_build: byte-identical rebuilds, the manifest and the dictionary.
 
 The checksums are checked against hashlib directly and the descriptor against the Frictionless
 Table Schema rules it claims to follow (field types, primary keys present in the fields).
@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cxresearch import paths
-from cxresearch.data_build import CHECKSUMS, build, datapackage, verify
+from cxresearch.cli.data_build import CHECKSUMS, build, datapackage, verify
+from cxresearch.core import paths
 from cxresearch.simulate.study import StudyParams
 
 SMALL = StudyParams(n_firms=15, n_years=3, employees_per_firm_year=5, customers_per_firm_year=8)
@@ -125,8 +125,8 @@ def test_bundled_data_is_what_the_current_code_builds(tmp_path: Path) -> None:
 
 
 def test_instrument_and_question_text_are_written(tmp_path: Path) -> None:
-    from cxresearch.instrument import Instrument
-    from cxresearch.io import load_study
+    from cxresearch.io.instrument import Instrument
+    from cxresearch.io.readers import load_study
 
     build(tmp_path, seed=2, params=SMALL)
     text = (tmp_path / "instrument.yml").read_text()

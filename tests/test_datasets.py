@@ -1,4 +1,4 @@
-"""Tests for cxresearch.datasets.
+"""Tests for cxresearch.io.datasets.
 
 References: the row counts and churn/attrition totals published for these data sets (IBM
 attrition: 1,470 employees, 237 leavers; IBM telco: 7,043 customers, 1,869 churned; MLC churn:
@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cxresearch import datasets
+from cxresearch.io import datasets
 
 
 def test_catalog_has_provenance_for_every_loader() -> None:

@@ -1,4 +1,4 @@
-"""Tests for cxresearch.did, each against an independent reference.
+"""Tests for cxresearch.causal.did, each against an independent reference.
 
 References: closed-form difference in differences and its variance (one cohort), the normal power
 formula, and seeded simulations with a known, heterogeneous staggered effect (bias and 95% CI
@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cxresearch import did
 from cxresearch import simulate as sim
+from cxresearch.causal import did
 
 
 def _true_overall_att(panel: pd.DataFrame, effect: float, growth: float) -> float:

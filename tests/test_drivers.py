@@ -12,7 +12,8 @@ import pytest
 import statsmodels.api as sm
 from matplotlib.axes import Axes
 
-from cxresearch import drivers as kd
+from cxresearch.linkage import drivers as kd
+from cxresearch.report import plots
 
 MT_DRIVERS = ["cyl", "disp", "hp", "wt"]
 
@@ -188,12 +189,12 @@ def test_plots_use_house_colour_and_separate_labels() -> None:
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_rgba
 
-    from cxresearch.figures import OKABE_ITO
+    from cxresearch.report.figures import OKABE_ITO
 
     frame, _ = _sim(n=300, p=6, seed=4)
     drivers = [f"d{i + 1}" for i in range(6)]
     sh = kd.shapley_importance(frame, "y", drivers, n_boot=20, seed=1)
-    fig, ax = kd.plot_driver_importance(sh, title="t")
+    fig, ax = plots.plot_driver_importance(sh, title="t")
     assert [to_rgba(p.get_facecolor()) for p in ax.patches] == [to_rgba(OKABE_ITO[0])] * 6
     plt.close(fig)
 
@@ -204,7 +205,7 @@ def test_plots_use_house_colour_and_separate_labels() -> None:
         index=pd.Index(["PERQ1", "PERQ2", "PERQ3", "PERQ4", "PERQ5", "PERV1"], name="driver"),
     )  # fmt: skip
     fig, ax = plt.subplots(figsize=(6, 4))
-    kd.plot_importance_performance(ipm, ax=ax)
+    plots.plot_importance_performance(ipm, ax=ax)
     assert to_rgba(ax.collections[0].get_facecolor()[0]) == to_rgba(OKABE_ITO[0])
     assert [t.get_text() for t in ax.texts] == list(ipm.index)
     placed = _texts_overlap(ax)
@@ -261,13 +262,6 @@ def test_importance_performance_intervals_and_summary(mtcars: pd.DataFrame) -> N
     assert ipm.scale_range == (float(mtcars[["drat", "qsec", "wt"]].min().min()),
                                float(mtcars[["drat", "qsec", "wt"]].max().max()))
     assert "Concentrate here" in ipm.summary() or "Keep up" in ipm.summary()
-
-
-def test_plots_are_shared_with_the_plots_module() -> None:
-    from cxresearch import plots
-
-    assert kd.plot_driver_importance is plots.plot_driver_importance
-    assert kd.plot_importance_performance is plots.plot_importance_performance
 
 
 # ------------------------------------------------------------------ ranks and pairwise differences

@@ -1,6 +1,7 @@
 """The same counts, and the same metrics, from DuckDB, Spark and pandas (issue 16).
 
-DuckDB and Spark run one SQL statement (:func:`cxresearch.engines.count_sql`), pandas the same
+DuckDB and Spark run one SQL statement (:func:`cxresearch.metrics.engines.count_sql`), pandas the
+same
 counting in memory; each test reads the same Parquet files with all three. Weights on a binary
 grid (multiples of 1/8) make every sum exact, so the frames are compared bit for bit; weights
 drawn from a continuous distribution agree to the last bits of summation order.
@@ -21,9 +22,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch import engines
-from cxresearch import metrics as m
-from cxresearch.engines import count_sql, local_spark, spark_unavailable_reason
+from cxresearch.metrics import engines
+from cxresearch.metrics import scores as m
+from cxresearch.metrics.engines import count_sql, local_spark, spark_unavailable_reason
 
 SPARK_REASON = spark_unavailable_reason()
 SPARK = pytest.param("spark", marks=pytest.mark.skipif(
@@ -356,8 +357,8 @@ def test_one_statement_for_duckdb_and_spark() -> None:
 _QUIET_SCRIPT = """
 import sys
 import pandas as pd
-from cxresearch.engines import local_spark
-from cxresearch.metrics import aggregate_responses
+from cxresearch.metrics.engines import local_spark
+from cxresearch.metrics.scores import aggregate_responses
 spark = local_spark(cores=1, jvm_options="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
                     log=sys.argv[1] if len(sys.argv) > 1 else None)
 answers = pd.DataFrame({"g": ["a", "a", "b", "b", "b"], "nps": [9, 10, 6, 7, 9]})

@@ -6,8 +6,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from cxresearch import cli
-from cxresearch.figures import FIGSIZE, export_figures, save_figure, use_style
+from cxresearch.cli import main as cli
+from cxresearch.report.figures import FIGSIZE, save_figure, use_style
+from cxresearch.report.site import export_figures
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Tests for cxresearch.exports: platform detection and normalisation of survey exports."""
+"""Tests for cxresearch.io.exports: platform detection and normalisation of survey exports."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cxresearch._checks import DataError
-from cxresearch.exports import SOURCES, Export, apply_columns, detect_source, read_export
+from cxresearch.core.validation import DataError
+from cxresearch.io.exports import SOURCES, Export, apply_columns, detect_source, read_export
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 

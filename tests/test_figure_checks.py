@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch import paths
-from cxresearch.figure_checks import (
+from cxresearch.core import paths
+from cxresearch.report.figure_checks import (
     PRINT_WIDTHS_IN,
     check_manifest,
     inspect_figure,
@@ -25,7 +25,8 @@ from cxresearch.figure_checks import (
     problems,
     raw_code,
 )
-from cxresearch.figures import FIGSIZE, load_manifest, save_figure, use_style
+from cxresearch.report.figures import FIGSIZE, save_figure, use_style
+from cxresearch.report.manifest import load_manifest
 
 MANIFEST = load_manifest(paths.FIGURES_DIR)
 

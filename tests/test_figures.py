@@ -9,7 +9,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from cxresearch.figures import FIGSIZE, OKABE_ITO, load_manifest, save_figure, use_style
+from cxresearch.report.figures import FIGSIZE, OKABE_ITO, save_figure, use_style
+from cxresearch.report.manifest import load_manifest
 
 
 def _draw() -> tuple[plt.Figure, pd.DataFrame]:
@@ -107,7 +108,7 @@ def test_style_uses_colour_blind_safe_palette():
 def test_svg_is_independent_of_the_last_bits() -> None:
     """A coordinate that differs in the last bit between CPUs (143.0590625 written as
     143.059063 or 143.059062) gives the same SVG; hashed ids are renumbered consistently."""
-    from cxresearch.figures import canonical_svg
+    from cxresearch.report.figures import canonical_svg
 
     a = '<g id="m0123456789ab"><path d="M 143.059063 221.902125"/></g><use href="#m0123456789ab"/>'
     b = '<g id="mfedcba987654"><path d="M 143.059062 221.902125"/></g><use href="#mfedcba987654"/>'

@@ -1,4 +1,4 @@
-"""Tests for cxresearch.instrument: the instrument.yml format, its validation, and data checks."""
+"""Tests for cxresearch.io.instrument: the instrument.yml format, its validation, data checks."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ import pandas as pd
 import pytest
 import yaml
 
-from cxresearch import paths
-from cxresearch._checks import DataError
-from cxresearch.contract import (
+from cxresearch.core import paths
+from cxresearch.core.contract import (
     CULTURE_ITEMS,
     ENGAGEMENT_ITEMS,
     ITEM_RANGES,
     REVERSE_KEYED,
     reverse_items,
 )
-from cxresearch.exports import read_export
-from cxresearch.instrument import (
+from cxresearch.core.validation import DataError
+from cxresearch.io.exports import read_export
+from cxresearch.io.instrument import (
     Drivers,
     Instrument,
     InstrumentDataError,

@@ -1,4 +1,5 @@
-"""Tests for cxresearch.io: the bad-input corpus, column mapping, PII, SPSS/Excel, load_study.
+"""Tests for cxresearch.io.readers: the bad-input corpus, column mapping, PII, SPSS/Excel,
+load_study.
 
 References: the corpus files in tests/data/bad_inputs/ were written by hand (see its README.md);
 expected rows and columns below are read off those files, not produced by the code under test.
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch.io import (
+from cxresearch.io.readers import (
     TABLE_SPECS,
     SurveyValidationError,
     data_dictionary,
@@ -217,9 +218,9 @@ def test_data_dictionary_and_overview() -> None:
 
 
 def test_one_error_type_one_vocabulary_one_file_rule(tmp_path: Path) -> None:
-    from cxresearch import contract
-    from cxresearch._checks import DataError
-    from cxresearch.io import TABLE_SUFFIXES, find_table
+    from cxresearch.core import contract
+    from cxresearch.core.validation import DataError
+    from cxresearch.io.readers import TABLE_SUFFIXES, find_table
 
     assert issubclass(SurveyValidationError, DataError)
     # the specs are built from the contract: ranges, reverse keys, categories
@@ -339,7 +340,7 @@ def test_read_survey_against_an_instrument_keeps_the_files_names() -> None:
     with pytest.raises(SurveyValidationError) as info:
         read_survey(EXPORTS / "plain_customers.csv", "customers", instrument=bad)
     assert "column 'd5' (drivers.items) not found" in str(info.value)
-    from cxresearch.instrument import Instrument
+    from cxresearch.io.instrument import Instrument
 
     wrong = Instrument.from_dict({"unit": "store_id", "metrics": {
         "csat": {"column": "sat", "range": [1, 4]}}})
@@ -351,7 +352,7 @@ def test_read_survey_against_an_instrument_keeps_the_files_names() -> None:
 def test_an_instrument_range_overrides_the_contracts(tmp_path: Path) -> None:
     """A 7-point CSAT under the contract's name: the instrument's range wins."""
     (tmp_path / "c.csv").write_text("respondent_id,store_id,csat\na,S1,7\nb,S2,6\n")
-    from cxresearch.instrument import Instrument
+    from cxresearch.io.instrument import Instrument
 
     inst = Instrument.from_dict({"unit": "store_id", "metrics": {
         "csat": {"column": "csat", "range": [1, 7]}}})
@@ -361,8 +362,8 @@ def test_an_instrument_range_overrides_the_contracts(tmp_path: Path) -> None:
 
 
 def test_load_study_instrument_sources_and_default(tmp_path: Path) -> None:
-    from cxresearch.instrument import Instrument
-    from cxresearch.io import default_instrument
+    from cxresearch.io.instrument import Instrument
+    from cxresearch.io.readers import default_instrument
 
     folder = tmp_path / "own"
     shutil.copytree(OWN, folder)

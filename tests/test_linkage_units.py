@@ -1,4 +1,4 @@
-"""Tests for notebook 05 on one company's units (issue 12): cxresearch.studies.linkage_05's
+"""Tests for notebook 05 on one company's units (issue 12): cxresearch.linkage.units
 load_linkage_study, aggregation_checks, unit_panel, outcome_columns and unit_linkage.
 
 References: aggregation_indices on hand-recoded items (the bundled firm-years and the own
@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch.check import needs
-from cxresearch.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
-from cxresearch.multilevel import add_group_key, aggregation_indices
+from cxresearch.cli.check import needs
+from cxresearch.core.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
+from cxresearch.linkage import units
+from cxresearch.linkage.multilevel import add_group_key, aggregation_indices
 from cxresearch.simulate.own_survey import OwnSurveyParams, simulate_own_survey
-from cxresearch.studies import linkage_05 as s05
 
 OWN = Path(__file__).parent / "data" / "own_survey"
 
@@ -32,11 +32,11 @@ def own() -> object:
 
 @pytest.fixture(scope="module")
 def bundled() -> object:
-    return s05.load_linkage_study()
+    return units.load_linkage_study()
 
 
 def test_load_linkage_study_reads_the_units_design_and_the_bundled_one(bundled) -> None:
-    s = s05.load_linkage_study(OWN)
+    s = units.load_linkage_study(OWN)
     assert (s.unit, s.time) == ("store_id", "wave")
     assert s.firm_years is None and len(s.outcomes) == 90
     assert "email" not in s.customers.columns and "full_name" not in s.employees.columns
@@ -50,14 +50,14 @@ def test_a_folder_without_outcomes_still_loads(tmp_path: Path) -> None:
     folder = tmp_path / "own"
     shutil.copytree(OWN, folder)
     (folder / "outcomes.csv").unlink()
-    s = s05.load_linkage_study(folder)
+    s = units.load_linkage_study(folder)
     assert s.outcomes is None and needs(s, "05:linkage") == []
     assert "no outcomes table" in needs(s, "05:outcomes")[0]
 
 
 def test_aggregation_checks_equal_the_bundled_notebooks_hand_coded_call(bundled) -> None:
     s = bundled
-    out = s05.aggregation_checks(s.employees, s.customers, s.instrument, ["firm_id", "year"])
+    out = units.aggregation_checks(s.employees, s.customers, s.instrument, ["firm_id", "year"])
     emp = add_group_key(reverse_items(s.employees), ["firm_id", "year"], name="fy")
     cus = add_group_key(s.customers, ["firm_id", "year"], name="fy")
     ref = pd.concat([
@@ -71,7 +71,7 @@ def test_aggregation_checks_equal_the_bundled_notebooks_hand_coded_call(bundled)
 
 def test_aggregation_checks_recode_the_instruments_reverse_item(own) -> None:
     inst = own.instrument()
-    out = s05.aggregation_checks(own.employees, None, inst).set_index("item_set")
+    out = units.aggregation_checks(own.employees, None, inst).set_index("item_set")
     emp = own.employees.assign(c3=8 - own.employees["c3"])
     emp = add_group_key(emp, ["store_id", "wave"], name="k")
     ref = aggregation_indices(emp, "k", {"culture": ["c1", "c2", "c3", "c4"]},
@@ -88,7 +88,7 @@ def test_aggregation_checks_recode_the_instruments_reverse_item(own) -> None:
 
 def test_unit_panel_matches_hand_computed_means(own) -> None:
     inst = own.instrument()
-    p = s05.unit_panel(own.employees, own.customers, inst, own.outcomes)
+    p = units.unit_panel(own.employees, own.customers, inst, own.outcomes)
     emp = own.employees.assign(c3=8 - own.employees["c3"])
     items = [*(f"c{k}" for k in range(1, 5)), *(f"e{k}" for k in range(1, 13))]
     z = emp[items].astype(float)
@@ -105,7 +105,7 @@ def test_unit_panel_matches_hand_computed_means(own) -> None:
     np.testing.assert_allclose(p["cx"], pd.Series(cx).reindex(p.index), rtol=1e-12)
     assert p["sales_growth"].equals(own.outcomes.set_index(["store_id", "wave"])[
         "sales_growth"].reindex(p.index))
-    unweighted = s05.unit_panel(own.employees, own.customers, inst, weight="")
+    unweighted = units.unit_panel(own.employees, own.customers, inst, weight="")
     assert "n_eff_cx" not in unweighted and not np.allclose(unweighted["cx"], p["cx"].values)
     # the unit means track the simulation's latent store-wave EX
     lat = own.latent.set_index(["store_id", "wave"]).reindex(p.index)
@@ -113,9 +113,9 @@ def test_unit_panel_matches_hand_computed_means(own) -> None:
 
 
 def test_outcome_columns_keep_numeric_varying_non_key_columns(own) -> None:
-    assert s05.outcome_columns(own.outcomes, ["store_id", "wave"]) == ["sales_growth",
+    assert units.outcome_columns(own.outcomes, ["store_id", "wave"]) == ["sales_growth",
                                                                        "staff_turnover"]
-    assert s05.outcome_columns(None, ["store_id"]) == []
+    assert units.outcome_columns(None, ["store_id"]) == []
 
 
 def test_unit_linkage_without_error_variances_is_clustered_ols() -> None:
@@ -127,7 +127,7 @@ def test_unit_linkage_without_error_variances_is_clustered_ols() -> None:
     d["ex"] = rng.normal(size=len(d)) + np.repeat(rng.normal(size=n_u), n_t)
     d["cx"] = 0.5 * d["ex"] + rng.normal(size=len(d)) + 0.2 * d["t"]
     d["y"] = 1.5 * d["cx"] + rng.normal(size=len(d))
-    out = s05.unit_linkage(d, ["y"], unit="u", time="t", error_variance={})
+    out = units.unit_linkage(d, ["y"], unit="u", time="t", error_variance={})
     z = d.assign(ex=(d["ex"] - d["ex"].mean()) / d["ex"].std(),
                  cx=(d["cx"] - d["cx"].mean()) / d["cx"].std())
     n = len(z)
@@ -147,8 +147,8 @@ def test_unit_linkage_recovers_the_simulated_store_effects() -> None:
     1.5 pp per latent unit, EX -> staff turnover -0.15 log-points per latent unit, no EX ->
     sales path and no CX -> turnover path."""
     sim = simulate_own_survey(OwnSurveyParams(n_stores=400), seed=0)
-    p = s05.unit_panel(sim.employees, sim.customers, sim.instrument(), sim.outcomes)
-    out = s05.unit_linkage(p, ["sales_growth", "staff_turnover"], unit="store_id",
+    p = units.unit_panel(sim.employees, sim.customers, sim.instrument(), sim.outcomes)
+    out = units.unit_linkage(p, ["sales_growth", "staff_turnover"], unit="store_id",
                            time="wave").set_index(["outcome", "term"])
     lat = sim.latent
     sd_ex, sd_cx = lat["ex"].std(), lat["cx"].std()
@@ -169,4 +169,4 @@ def test_unit_linkage_refuses_means_that_are_all_noise() -> None:
     d = pd.DataFrame({"u": range(6), "ex": [1.0, 2, 3, 4, 5, 6], "ev_ex": 100.0,
                       "cx": [1.0, 3, 2, 5, 4, 6]})
     with pytest.raises(ValueError, match=r"'ex'.*no true-score variance"):
-        s05.unit_linkage(d, unit="u")
+        units.unit_linkage(d, unit="u")

@@ -1,4 +1,5 @@
-"""Tests for cxresearch.mediation: statsmodels' Mediation (ACME), seeded bootstrap coverage, and
+"""Tests for cxresearch.linkage.mediation: statsmodels' Mediation (ACME), seeded bootstrap
+coverage, and
 lavaan 0.6.14 for the latent chain.
 """
 
@@ -8,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch import mediation as md
 from cxresearch import simulate as sim
+from cxresearch.linkage import mediation as md
 
 
 def _chain(n: int, a: float, b: float, c: float, rng: np.random.Generator) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Tests for cxresearch.metrics against independent references.
+"""Tests for cxresearch.metrics.scores against independent references.
 
 References: closed forms (the trinomial variance, Wilson, Kish, sample-size formula), a published
 worked example (Lewis & Sauro's n = 1,162 NPS), well-kept implementations (statsmodels, scipy) and
@@ -19,7 +19,7 @@ import pytest
 from _surveys import survey
 from scipy import stats
 
-from cxresearch import metrics as m
+from cxresearch.metrics import scores as m
 
 # --------------------------------------------------------------------------------------------
 # NPS: closed forms and the published worked example
@@ -1077,41 +1077,4 @@ def test_seed_defaults_to_zero_so_reruns_agree() -> None:
 # Modules by role: the simulators and notebook 01's tables moved, still importable from here
 # --------------------------------------------------------------------------------------------
 
-#: where each moved name of cxresearch.metrics lives now
-MOVED_HOMES = {
-    "cxresearch.simulate.metrics": ["FalseAlarmSimulation", "nps_coverage_simulation",
-                                    "nps_false_alarm_simulation", "nps_interval_widths",
-                                    "repeated_nps_samples"],
-    "cxresearch.studies.measuring_01": ["EngineCheck", "check_engines", "input_errors",
-                                        "suppressed_and_shown", "suppression_summary",
-                                        "top_box_intervals_at_assumed_n",
-                                        "top_box_pairwise_at_assumed_n"],
-}
-
-
-def test_moved_names_are_still_exported_and_are_the_moved_objects() -> None:
-    import importlib
-
-    for module, names in MOVED_HOMES.items():
-        home = importlib.import_module(module)
-        for name in names:
-            assert name in m.__all__ and name in home.__all__, name
-            assert getattr(m, name) is getattr(home, name), name
-            assert getattr(home, name).__module__ == module, name
-            assert name in dir(m)
-    with pytest.raises(AttributeError, match="has no attribute 'no_such_name'"):
-        m.no_such_name  # noqa: B018
-
-
-def test_import_of_metrics_loads_neither_new_home() -> None:
-    import subprocess
-    import sys
-
-    code = ("import sys, cxresearch.metrics as m; "
-            "print(sorted(k for k in sys.modules if k.startswith(('cxresearch.simulate', "
-            "'cxresearch.studies')))); "
-            "from cxresearch.metrics import *; print(len(m.__all__), callable(check_engines))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split("\n")
-    assert out[0] == "[]"  # lazy: no simulate or studies module at import time
-    assert out[1] == "34 True"  # import * still gives every public name
+#: where each moved name of cxresearch.metrics.scores lives now

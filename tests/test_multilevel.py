@@ -1,4 +1,5 @@
-"""Tests for cxresearch.multilevel (aggregation indices, group scores, MixedLM), each against an
+"""Tests for cxresearch.linkage.multilevel (aggregation indices, group scores, MixedLM), each
+against an
 independent reference.
 
 References: statsmodels MixedLM (ICC(1) equals the REML variance ratio on balanced data), scipy's
@@ -15,9 +16,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cxresearch import contract
-from cxresearch import multilevel as ml
 from cxresearch import simulate as sim
+from cxresearch.core import contract
+from cxresearch.linkage import multilevel as ml
 
 
 def _continuous_nested(n_groups: int, size: int, icc: float, seed: int) -> pd.DataFrame:

@@ -7,8 +7,7 @@ import json
 import nbformat
 import pytest
 
-from cxresearch import paths
-from cxresearch.notebooks import (
+from cxresearch.cli.notebooks import (
     KERNELSPEC,
     check_pairs,
     clean_notebook,
@@ -16,6 +15,7 @@ from cxresearch.notebooks import (
     sync_pairs,
     write_notebook,
 )
+from cxresearch.core import paths
 
 NOTEBOOKS = list_notebooks()
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from cxresearch.io import load_study
-from cxresearch.runner import run_notebooks
+from cxresearch.cli.runner import run_notebooks
+from cxresearch.io.readers import load_study
 
 DATA = Path(__file__).parent / "data"
 OWN = DATA / "own_survey"

@@ -1,4 +1,5 @@
-"""Tests for cxresearch.ownership: raw group means (adjusted means without controls), the HC3 SE of
+"""Tests for cxresearch.linkage.ownership: raw group means (adjusted means without controls), the
+HC3 SE of
 a group mean, scipy z-scores, and seeded simulations with known confounding and coefficients.
 """
 
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cxresearch import ownership as ow
+from cxresearch.linkage import ownership as ow
 
 
 def test_adjusted_means_without_controls_equal_raw_means() -> None:

@@ -1,4 +1,5 @@
-"""Tests for cxresearch.panel: cross-lagged panels and errors-in-variables regression against
+"""Tests for cxresearch.linkage.panel: cross-lagged panels and errors-in-variables regression
+against
 statsmodels and linearmodels, the same estimator on error-free series, and seeded simulations with
 a known truth (bias and 95% CI coverage), including the simulated CX study.
 """
@@ -10,9 +11,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cxresearch import panel as pn
-from cxresearch import regression as rg
 from cxresearch import simulate as sim
+from cxresearch.linkage import panel as pn
+from cxresearch.linkage import regression as rg
 
 
 def test_cross_lagged_pooled_recovers_known_lags_with_coverage() -> None:
@@ -181,7 +182,7 @@ def test_level_and_old_panel_keyword() -> None:
 
 
 def test_linkage_panel_recodes_the_contracts_reverse_keyed_items_by_default() -> None:
-    from cxresearch.contract import REVERSE_KEYED, reverse_items
+    from cxresearch.core.contract import REVERSE_KEYED, reverse_items
 
     emp = pd.DataFrame({"firm_id": ["A"] * 3 + ["B"] * 3, "year": 2020,
                         "culture_4": [1, 2, 5, 4, 4, 3], "culture_1": [3, 4, 5, 1, 2, 2]})

@@ -1,4 +1,4 @@
-"""Tests for cxresearch.pii: personal data by name tokens and by value, and dropping it."""
+"""Tests for cxresearch.io.pii: personal data by name tokens and by value, and dropping it."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cxresearch.exports import read_export
-from cxresearch.pii import (
+from cxresearch.io.exports import read_export
+from cxresearch.io.pii import (
     PiiFinding,
     drop_pii,
     findings_frame,

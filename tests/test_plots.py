@@ -1,7 +1,7 @@
 """The shared plots: coef_plot draws exactly what the hand-written matplotlib calls draw.
 
 Reference: the figures are rendered to PNG and SVG bytes (the settings of
-cxresearch.figures.save_figure) and compared with the same figure drawn by hand with
+cxresearch.report.figures.save_figure) and compared with the same figure drawn by hand with
 ax.errorbar / ax.scatter / ax.axvline, the code the notebooks used before coef_plot existed.
 """
 
@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch.figures import FIGSIZE, use_style
-from cxresearch.plots import coef_plot
+from cxresearch.report.figures import FIGSIZE, use_style
+from cxresearch.report.plots import coef_plot
 
 
 def _bytes(fig) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]

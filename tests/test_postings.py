@@ -1,4 +1,4 @@
-"""cxresearch.postings and cxresearch.simulate.postings: the protocol's keyword dictionary, the
+"""cxresearch.text.postings and cxresearch.simulate.postings: the protocol's keyword dictionary, the
 classifier, its validation and the corrected share, checked against scikit-learn, statsmodels and
 seeded simulations with a known truth; read_postings against a corpus of bad files."""
 
@@ -13,9 +13,9 @@ import pytest
 from sklearn.metrics import precision_score, recall_score
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-from cxresearch import postings as P
-from cxresearch._checks import DataError
+from cxresearch.core.validation import DataError
 from cxresearch.simulate.postings import simulate_postings
+from cxresearch.text import postings as P
 
 DATA = Path(__file__).parent / "data" / "postings"
 

@@ -1,4 +1,5 @@
-"""Tests for cxresearch.power: the vectorised estimator is the event study's, the direct draws
+"""Tests for cxresearch.causal.power: the vectorised estimator is the event study's, the direct
+draws
 of sufficient statistics match firm-level simulation, and the curves are monotone within their
 Monte-Carlo error."""
 
@@ -8,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch import did, power
+from cxresearch.causal import did, power
 
 
 def _panel(rng: np.random.Generator, n: int, big_t: int, effect: float, growth: float,

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch import psychometrics as ps
-from cxresearch.paths import SHARED_DIR
+from cxresearch.core.contract import reverse_items
+from cxresearch.core.paths import SHARED_DIR
+from cxresearch.measurement import psychometrics as ps
 
 MOBI = SHARED_DIR / "reference-data" / "ecsi_mobi" / "mobi.csv"
 needs_mobi = pytest.mark.skipif(not MOBI.is_file(), reason="../shared/reference-data absent")
@@ -87,10 +88,10 @@ def test_item_analysis_definitions_against_pingouin() -> None:
 
 def test_reverse_items() -> None:
     d = pd.DataFrame({"a": [1, 2, 5], "b": [3, 3, 3]})
-    out = ps.reverse_items(d, ["a"], 1, 5)
+    out = reverse_items(d, ["a"], 1, 5)
     assert out["a"].tolist() == [5, 4, 1] and d["a"].tolist() == [1, 2, 5]
     with pytest.raises(ValueError, match=r"column 'a': 1 value\(s\) outside 1..4 at rows \[2\]"):
-        ps.reverse_items(d, ["a"], 1, 4)
+        reverse_items(d, ["a"], 1, 4)
 
 
 def test_cfa_matches_lavaan_holzinger_swineford(hs: pd.DataFrame) -> None:
@@ -251,14 +252,6 @@ def test_results_protocol_and_old_keywords(hs: pd.DataFrame) -> None:
     assert len(record) == 2
     assert mi.by == "school" and len(mi.groups) == 2 and mi.table.index.name == "invariance"
     assert "configural: chi2(48) = 115.85" in mi.summary()
-
-
-def test_reverse_items_is_the_contract_one() -> None:
-    from cxresearch import contract
-
-    assert ps.reverse_items is contract.reverse_items
-    d = pd.DataFrame({"culture_4": [1, 5]})
-    assert ps.reverse_items(d)["culture_4"].tolist() == [5, 1]
 
 
 def test_cfa_fit_is_settled_to_the_tolerance(hs: pd.DataFrame) -> None:

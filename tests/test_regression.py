@@ -1,4 +1,5 @@
-"""Tests for cxresearch.regression: the cluster sandwich by hand, its coverage, statsmodels' Logit,
+"""Tests for cxresearch.linkage.regression: the cluster sandwich by hand, its coverage,
+statsmodels' Logit,
 and the transforms against numpy.
 """
 
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cxresearch import regression as rg
+from cxresearch.linkage import regression as rg
 
 
 def test_cluster_se_equals_hand_computed_sandwich() -> None:

@@ -8,8 +8,8 @@ import sys
 import nbformat
 import pytest
 
-from cxresearch.cli import build_parser, main
-from cxresearch.runner import (
+from cxresearch.cli.main import build_parser, main
+from cxresearch.cli.runner import (
     NotebookExecutionError,
     parse_parameters,
     resolve_notebooks,
@@ -100,7 +100,7 @@ def test_module_entry_point_runs():
         text=True,
         check=True,
     )
-    assert done.stdout.strip() == "0.1.0"
+    assert done.stdout.strip() == "0.2.0"
 
 
 def test_unknown_parameter_is_refused_before_running(tmp_path):

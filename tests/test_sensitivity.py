@@ -1,4 +1,4 @@
-"""Tests for cxresearch.sensitivity: Rambachan-Roth robust intervals pinned against honestdid
+"""Tests for cxresearch.causal.sensitivity: Rambachan-Roth robust intervals pinned against honestdid
 0.1.1 (the Python port of R's HonestDiD), closed forms, linear-programming checks of the
 worst-case bias and of the test statistic, and input errors."""
 
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from scipy import optimize, stats
 
-from cxresearch.sensitivity import (
+from cxresearch.causal.sensitivity import (
     _dual_vertices,
     _flci,
     _folded_normal_quantile,
@@ -153,7 +153,7 @@ def test_relative_magnitude_intervals_match_honestdid(name: str) -> None:
 
 
 def test_event_study_sensitivity_reads_the_event_study() -> None:
-    from cxresearch.did import event_study
+    from cxresearch.causal.did import event_study
     from cxresearch.simulate.threats import simulate_threat_panel
 
     b, s, _k, _p, _lv, _c = _case("first")

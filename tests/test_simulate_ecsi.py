@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch.csi import ECSI_BLOCKS, ECSI_PATHS
+from cxresearch.measurement.csi import ECSI_BLOCKS, ECSI_PATHS
 from cxresearch.simulate import EcsiParams, simulate_ecsi_survey
 
 
@@ -100,7 +100,7 @@ def test_item_means_follow_parameters() -> None:
 
 
 def test_locations_leave_structure_unchanged() -> None:
-    from cxresearch.csi import fit_pls
+    from cxresearch.measurement.csi import fit_pls
 
     n = 8000
     varied = simulate_ecsi_survey(n=n, seed=7)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxresearch._checks import DataError
+from cxresearch.core.validation import DataError
 from cxresearch.simulate import gaming
 from cxresearch.simulate.gaming import CULTURES, GamingParams, simulate_gaming
 

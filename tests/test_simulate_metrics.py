@@ -3,7 +3,7 @@
 Each simulation is checked against an exact or closed-form reference: the trinomial
 distribution enumerated with scipy's multinomial pmf (coverage, the gap between two identical
 groups), the Wald and adjusted-Wald half-widths (Rocks 2016) and the estimators of
-cxresearch.metrics on the same counts.
+cxresearch.metrics.scores on the same counts.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from cxresearch import metrics as m
+from cxresearch.metrics import scores as m
 from cxresearch.simulate import metrics as sm
 
 # --------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tests for cxresearch.single_firm: synthetic control against pysyncon, ITS against a closed
+"""Tests for cxresearch.causal.single_firm: synthetic control against pysyncon, ITS against a closed
 form and its HAC variance against statsmodels, and both on series with a known effect."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from cxresearch.causal.single_firm import interrupted_time_series, synthetic_control
 from cxresearch.simulate.threats import simulate_firm_series
-from cxresearch.single_firm import interrupted_time_series, synthetic_control
 
 #: pysyncon 1.7.0, Synth().fit(X0, X1, Z0, Z1, custom_V = monthly variance across units) on
 #: tests/data/causal/firm_series.csv (scripts/peers/pysyncon_reference.py, output in
@@ -113,7 +113,7 @@ def test_its_placebo_is_calibrated_by_its_ar1_bootstrap() -> None:
 
 
 def test_its_placebo_statistic_is_statsmodels_hac_t_and_n_boot_zero_is_normal() -> None:
-    from cxresearch.single_firm import _hac_t, _placebo_design
+    from cxresearch.causal.single_firm import _hac_t, _placebo_design
 
     rng = np.random.default_rng(3)
     t = np.arange(48.0)

@@ -24,9 +24,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from cxresearch import paths
-from cxresearch.figures import EVIDENCE, load_manifest
-from cxresearch.site import (
+from cxresearch.core import paths
+from cxresearch.report.figures import EVIDENCE
+from cxresearch.report.manifest import load_manifest
+from cxresearch.report.site import (
     FigureSection,
     _annotated_notebook,
     citation,
@@ -151,7 +152,7 @@ def test_site_has_the_pages_the_issue_asks_for():
         assert (SITE / page).is_file(), page
     for nb in sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
         assert (SITE / "notebooks" / f"{nb.stem}.html").is_file(), nb.stem
-    assert (SITE / "api" / "cxresearch.figures.html").is_file()
+    assert (SITE / "api" / "cxresearch.report.figures.html").is_file()
     claims = (SITE / "claims.html").read_text()
     assert "What a writer may safely say" in claims or "what a writer may safely say" in claims
 
@@ -272,7 +273,7 @@ def _visit(driver, url: str) -> dict:
 @built_site
 def test_site_in_a_real_browser(browser, site_url):
     pages = ["index.html", "gallery.html", "claims.html", "api.html",
-             "api/cxresearch.figures.html", "search.html", "genindex.html"]
+             "api/cxresearch.report.figures.html", "search.html", "genindex.html"]
     pages += [f"notebooks/{nb.stem}.html"
               for nb in sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))]
     problems = []

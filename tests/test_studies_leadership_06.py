@@ -10,15 +10,15 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cxresearch import did
-from cxresearch import ownership as ow
 from cxresearch import simulate as sim
+from cxresearch.causal import did
+from cxresearch.linkage import ownership as ow
 from cxresearch.studies import leadership_06 as s06
 
 
 @pytest.fixture(scope="module")
 def small_study():  # type: ignore[no-untyped-def]
-    from cxresearch.panel import linkage_panel
+    from cxresearch.linkage.panel import linkage_panel
     from cxresearch.simulate import StudyParams, simulate_study
 
     s = simulate_study(StudyParams(n_firms=200, n_years=8), seed=2)
@@ -26,7 +26,7 @@ def small_study():  # type: ignore[no-untyped-def]
 
 
 def test_leadership_panel_matches_manual_construction(small_study) -> None:  # type: ignore[no-untyped-def]
-    from cxresearch.panel import linkage_panel
+    from cxresearch.linkage.panel import linkage_panel
 
     s, panel = small_study
     base = linkage_panel(s.firm_years, s.employees, s.customers).merge(s.firms, on="firm_id")

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cxresearch import mediation as md
-from cxresearch import panel as pn
 from cxresearch import simulate as sim
+from cxresearch.linkage import mediation as md
+from cxresearch.linkage import panel as pn
 from cxresearch.studies import linkage_05 as s05
 
 

@@ -1,8 +1,9 @@
 """Tests for notebook 01's tables and reporting checks in cxresearch.studies.measuring_01.
 
 References: statsmodels (Wilson intervals, Holm's correction), the unpooled z test of two
-proportions worked with numpy/scipy, the messages the metrics of cxresearch.metrics raise, and
-the pandas engine of cxresearch.metrics.aggregate_responses.
+proportions worked with numpy/scipy, the messages the metrics of cxresearch.metrics.scores raise,
+and
+the pandas engine of cxresearch.metrics.scores.aggregate_responses.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 from _surveys import survey
 from scipy import stats
 
-from cxresearch import metrics as m
+from cxresearch.metrics import scores as m
 from cxresearch.studies import measuring_01 as s01
 
 _survey = survey  # the shared generator (tests/_surveys.py)

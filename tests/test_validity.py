@@ -1,4 +1,5 @@
-"""cxresearch.validity: DeLong AUC against R's pROC and scikit-learn, predictive validity,
+"""cxresearch.measurement.validity: DeLong AUC against R's pROC and scikit-learn, predictive
+validity,
 the efficiency of NPS against the mean (analytic vs simulated), said vs done, integrity checks."""
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from cxresearch import paths
-from cxresearch import validity as v
-from cxresearch._checks import DataError
-from cxresearch.metrics import csat, nps
+from cxresearch.core import paths
+from cxresearch.core.validation import DataError
+from cxresearch.measurement import validity as v
+from cxresearch.metrics.scores import csat, nps
 from cxresearch.simulate.gaming import GamingParams, simulate_gaming
 from cxresearch.simulate.referrals import KPL_2007, ReferralParams, simulate_referrals
 

@@ -26,11 +26,10 @@ from cxresearch.simulate.answers import (
 from cxresearch.simulate.ecsi import EcsiParams, simulate_ecsi_survey
 from cxresearch.simulate.linkage import simulate_latent_chain, simulate_nested, simulate_var_panel
 from cxresearch.simulate.staggered import simulate_staggered_panel
-from cxresearch.simulate.study import Study, StudyParams, simulate_study
+from cxresearch.simulate.study import StudyParams, simulate_study
 
 __all__ = [
     "EcsiParams",
-    "Study",
     "StudyParams",
     "simulate_ecsi_survey",
     "simulate_latent_chain",

@@ -5,12 +5,13 @@
 SD, log-percent, event-time averages), so each function here turns ``truth`` into the true
 value of one estimator's rows, ready to merge beside the estimates:
 
-- :func:`true_linkage_effects` -- :func:`cxresearch.panel.linkage_model` terms;
-- :func:`true_cross_lagged_paths` -- :func:`cxresearch.panel.cross_lagged_panel` paths;
-- :func:`true_chain_effects` -- :func:`cxresearch.mediation.mediation` effects on firm means;
-- :func:`true_owner_effects` -- :func:`cxresearch.ownership.ownership_effects` contrasts;
+- :func:`true_linkage_effects` -- :func:`cxresearch.linkage.panel.linkage_model` terms;
+- :func:`true_cross_lagged_paths` -- :func:`cxresearch.linkage.panel.cross_lagged_panel` paths;
+- :func:`true_chain_effects` -- :func:`cxresearch.linkage.mediation.mediation` effects on firm
+means;
+- :func:`true_owner_effects` -- :func:`cxresearch.linkage.ownership.ownership_effects` contrasts;
 - :func:`true_event_study_effects`, :func:`true_event_time_path` --
-  :func:`cxresearch.did.event_study` post-period averages and event-time paths.
+  :func:`cxresearch.causal.did.event_study` post-period averages and event-time paths.
 
 A missing key gives NaN (user data have no truth).
 """
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import DataError, require_columns
+from cxresearch.core.validation import DataError, require_columns
 
 __all__ = [
     "true_chain_effects",
@@ -38,7 +39,7 @@ _OWNERS = ("ceo", "coo", "cmo", "cx_leader")
 
 
 def true_linkage_effects(truth: Mapping[str, float]) -> pd.DataFrame:
-    """True values of :func:`~cxresearch.panel.linkage_model` terms, in true-score SD units.
+    """True values of :func:`~cxresearch.linkage.panel.linkage_model` terms, in true-score SD units.
 
     CX per SD of EX for ``ex`` and ``ex_lag``; SD of CX for the 0/1 ``has_cx_leader``.
 
@@ -70,7 +71,7 @@ def true_cross_lagged_paths(truth: Mapping[str, float], sd_growth: float) -> pd.
     ``performance_lag_to_ex``; EX(t) -> growth(t+1) is zero by construction (the simulation
     has no direct EX -> growth path). Missing keys give NaN. Returns ``from, to, lag, path,
     true_value`` in a fixed display order, to merge on ``from, to, lag`` with
-    :func:`cxresearch.panel.cross_lagged_panel`.
+    :func:`cxresearch.linkage.panel.cross_lagged_panel`.
 
     >>> t = {"ex_lag_to_cx": 0.1, "cx_lag_to_ex": 0.05, "performance_lag_to_ex": 0.02,
     ...      "sd_ex_latent": 1.0, "sd_cx_latent": 2.0}
@@ -178,7 +179,7 @@ def true_event_study_effects(truth: Mapping[str, float]) -> pd.DataFrame:
     The simulation records the leader's total effect (structural plus knock-on, actual minus
     counterfactual) averaged over appointed firms' post-appointment years
     (``leader_total_effect_*``), and by event time for CX and revenue growth (``..._e{e}``).
-    Matching :meth:`cxresearch.did.EventStudyResult.overall` (the unweighted mean of event
+    Matching :meth:`cxresearch.causal.did.EventStudyResult.overall` (the unweighted mean of event
     times 0..3):
 
     - ``revenue_growth``: mean of ``leader_total_effect_revenue_growth_e{0..3}`` (pp);

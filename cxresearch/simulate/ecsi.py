@@ -16,7 +16,7 @@ only, never the latent structure. The default path coefficients are rounded from
 on the real mobile-phone data in Tenenhaus et al. (2005, Table 8).
 
 Column names follow the real data (``IMAG1..5``, ``CUEX1..3``, ``PERQ1..7``, ``PERV1..2``,
-``CUSA1..3``, ``CUSCO``, ``CUSL1..3``), so :data:`cxresearch.csi.ECSI_BLOCKS` fits both.
+``CUSA1..3``, ``CUSCO``, ``CUSL1..3``), so :data:`cxresearch.measurement.csi.ECSI_BLOCKS` fits both.
 
 >>> from cxresearch.simulate.ecsi import simulate_ecsi_survey
 >>> survey = simulate_ecsi_survey(n=200, seed=1)
@@ -37,7 +37,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import DataError, check_seed
+from cxresearch.core.validation import DataError, check_seed
 
 __all__ = [
     "DEFAULT_ECSI_PATHS",

@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import DataError, check_seed
+from cxresearch.core.validation import DataError, check_seed
 
 __all__ = ["CULTURES", "CULTURE_LABELS", "GamingParams", "GamingStudy", "simulate_gaming"]
 

@@ -1,11 +1,12 @@
 """Small generators with a known truth for the linkage estimators (all data are **synthetic**).
 
 - :func:`simulate_nested` -- Likert items of respondents nested in groups with a known ICC
-  (for :func:`cxresearch.multilevel.aggregation_indices` and power analysis);
+  (for :func:`cxresearch.linkage.multilevel.aggregation_indices` and power analysis);
 - :func:`simulate_latent_chain` -- indicators of a latent EX -> CX -> outcome chain with known
-  paths (for :func:`cxresearch.mediation.sem_service_profit_chain`);
+  paths (for :func:`cxresearch.linkage.mediation.sem_service_profit_chain`);
 - :func:`simulate_var_panel` -- a panel VAR(1) with known cross-lags (for
-  :func:`cxresearch.panel.cross_lagged_panel` and :func:`cxresearch.panel.linkage_model`).
+  :func:`cxresearch.linkage.panel.cross_lagged_panel` and
+  :func:`cxresearch.linkage.panel.linkage_model`).
 
 Used by the tests and ``scripts/validate_study.py``. Every generator takes ``seed`` (int or
 None, default 0).
@@ -19,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import DataError, check_seed, renamed
+from cxresearch.core.validation import DataError, check_seed, renamed
 
 __all__ = ["simulate_latent_chain", "simulate_nested", "simulate_var_panel"]
 
@@ -127,7 +128,7 @@ def simulate_latent_chain(
     References
     ----------
     Bollen, K. A. (1989). *Structural Equations with Latent Variables*. Wiley (the model
-    :func:`cxresearch.mediation.sem_service_profit_chain` fits to these indicators).
+    :func:`cxresearch.linkage.mediation.sem_service_profit_chain` fits to these indicators).
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """How noisy is a CX metric? Seeded simulations (and their closed-form table) with a known truth.
 
 Each function starts from a population whose promoter and detractor shares are given, so the
-true NPS is known, and shows what the estimators of :mod:`cxresearch.metrics` make of samples
+true NPS is known, and shows what the estimators of :mod:`cxresearch.metrics.scores` make of samples
 drawn from it:
 
 - :func:`repeated_nps_samples` -- one unchanging population sampled period after period (all
@@ -10,10 +10,10 @@ drawn from it:
   expected counts (the table the simulations scatter around);
 - :func:`nps_coverage_simulation` -- do the intervals hold their level? (Rocks 2016);
 - :func:`nps_false_alarm_simulation` and :class:`FalseAlarmSimulation` -- pairs of identical
-  groups that look different, and how often :func:`cxresearch.metrics.compare` calls them
+  groups that look different, and how often :func:`cxresearch.metrics.scores.compare` calls them
   different.
 
-Every name here is still importable from :mod:`cxresearch.metrics` (re-exported lazily there,
+Every name here is still importable from :mod:`cxresearch.metrics.scores` (re-exported lazily there,
 so that module does not import this one). Randomness: ``seed`` (default 0) feeds
 ``numpy.random.default_rng``.
 
@@ -32,8 +32,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import renamed as _renamed
-from cxresearch.metrics import (
+from cxresearch.core.validation import renamed as _renamed
+from cxresearch.metrics.scores import (
     Comparison,
     MetricResult,
     _check_positive_int,

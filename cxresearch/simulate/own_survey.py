@@ -16,7 +16,7 @@ counts and answer ranges, described by an ``instrument.yml``
 It is the fixture of ``tests/data/own_survey/`` (written by ``make_fixture.py`` there) on which
 notebooks 01-05 run with ``-p data_dir=``. Like every export, its files carry personal data
 (made up: ``example.com`` addresses, fictional 555-01xx numbers, invented names) that
-:func:`cxresearch.io.load_study` must drop.
+:func:`cxresearch.io.readers.load_study` must drop.
 
 Model (store s, wave t; latent EX and CX in SD units)::
 
@@ -53,10 +53,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import DataError, check_seed
+from cxresearch.core.validation import DataError, check_seed
 
 if TYPE_CHECKING:
-    from cxresearch.instrument import Instrument
+    from cxresearch.io.instrument import Instrument
 
 __all__ = ["OwnSurvey", "OwnSurveyParams", "simulate_own_survey"]
 
@@ -126,7 +126,7 @@ class OwnSurvey:
 
     def instrument(self) -> Instrument:
         """The survey's instrument (what ``instrument.yml`` in the fixture says)."""
-        from cxresearch.instrument import Instrument
+        from cxresearch.io.instrument import Instrument
 
         return Instrument.from_dict(
             {

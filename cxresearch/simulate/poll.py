@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from cxresearch._checks import DataError, check_level, check_n_boot, check_seed
+from cxresearch.core.validation import DataError, check_level, check_n_boot, check_seed
 
 __all__ = [
     "DEFAULT_SCENARIOS",
@@ -234,7 +234,7 @@ def simulate_self_selection(
     For each scenario (response propensities by view) and poll size ``n``, ``n_boot`` polls
     are drawn from the respondents' shares (:func:`respondent_shares`) and given Goodman
     simultaneous intervals (closed form, so thousands of polls take milliseconds; see
-    :func:`cxresearch.coding.multinomial_ci`).
+    :func:`cxresearch.text.coding.multinomial_ci`).
 
     Returns
     -------

@@ -9,7 +9,7 @@ The generator (:func:`simulate_postings`), step by step:
    "Head of CX", ...), otherwise a comparison title from jobs of similar seniority
    ("Operations Manager", "Project Manager", ...).
 2. **Truth.** Whether the description mentions the customer in the sense of the coding
-   protocol (:mod:`cxresearch.postings`): it *never* does with probability
+   protocol (:mod:`cxresearch.text.postings`): it *never* does with probability
    ``p_no_customer[family]`` (an illustrative assumption: 0.35 for CX titles, 0.55 for the
    others), independently of everything else.
 3. **Description.** A company blurb, three to five generic duties, one or two requirements and
@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import DataError, check_seed
+from cxresearch.core.validation import DataError, check_seed
 
 __all__ = ["PostingsParams", "simulate_postings"]
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import DataError, check_seed
+from cxresearch.core.validation import DataError, check_seed
 
 __all__ = ["KPL_2007", "ReferralParams", "simulate_referrals"]
 

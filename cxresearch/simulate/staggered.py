@@ -1,7 +1,7 @@
 """A staggered-adoption panel with a known, heterogeneous effect (all data are **synthetic**).
 
 :func:`simulate_staggered_panel` is the generator behind the event-study tests, the validation
-script and the power analysis (:func:`cxresearch.did.event_study_power`): units adopt a
+script and the power analysis (:func:`cxresearch.causal.did.event_study_power`): units adopt a
 treatment (appoint a CX leader) in different periods, effects grow with time since adoption and
 may differ by cohort, and adopters may have been "doing better anyway" (selection).
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import check_seed
+from cxresearch.core.validation import check_seed
 
 __all__ = ["simulate_staggered_panel"]
 
@@ -66,7 +66,7 @@ def simulate_staggered_panel(
     tuple of DataFrame
         ``(panel, truth)``: panel columns ``unit, time, y, first_treated`` (nullable Int64,
         NA = never), and the true event-time ATT ``event_time, att`` (cohort-size weighted over
-        the realised units, the estimand of :func:`cxresearch.did.event_study`).
+        the realised units, the estimand of :func:`cxresearch.causal.did.event_study`).
 
     References
     ----------

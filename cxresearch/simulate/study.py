@@ -86,36 +86,26 @@ Example
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import DataError, check_seed
-from cxresearch.contract import (
+from cxresearch.core.contract import (
     CULTURE_ITEMS,
     ENGAGEMENT_ITEMS,
     INDUSTRIES,
     ITEM_RANGES,
-    OWNERS,
     REVERSE_KEYED,
     SIZE_BANDS,
 )
+from cxresearch.core.validation import DataError, check_seed
+from cxresearch.io.study import Study
 
-__all__ = [
-    "CULTURE_ITEMS",
-    "ENGAGEMENT_ITEMS",
-    "INDUSTRIES",
-    "OWNERS",
-    "REVERSE_KEYED",
-    "SIZE_BANDS",
-    "Study",
-    "StudyParams",
-    "simulate_study",
-]
+__all__ = ["StudyParams", "simulate_study"]
 
 # The study's vocabulary (INDUSTRIES, SIZE_BANDS, OWNERS, CULTURE_ITEMS, ENGAGEMENT_ITEMS,
-# REVERSE_KEYED) is defined once in cxresearch.contract and re-exported here (old imports work).
+# REVERSE_KEYED) is defined once, in cxresearch.core.contract.
 
 # Industry baselines (illustrative orders of magnitude, assumption): contacts per customer per
 # year, cost to serve per customer (currency units per year), annual employee turnover (%),
@@ -239,44 +229,6 @@ class StudyParams:
         0.3
         """
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
-
-
-@dataclass(frozen=True, eq=False)
-class Study:
-    """A simulated (or loaded) CX study: four tidy tables, the truth and the parameters.
-
-    ``latent`` is the answer key (firm-year EX and CX, baseline growth, ...): it exists only for
-    simulated data and is not available in a real study.
-    """
-
-    firms: pd.DataFrame
-    firm_years: pd.DataFrame
-    employees: pd.DataFrame
-    customers: pd.DataFrame
-    truth: dict[str, float] = field(default_factory=dict)
-    params: StudyParams | None = None
-    latent: pd.DataFrame | None = None
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The four observed tables by name."""
-        return {
-            "firms": self.firms,
-            "firm_years": self.firm_years,
-            "employees": self.employees,
-            "customers": self.customers,
-        }
-
-    def to_frame(self) -> pd.DataFrame:
-        """The truth as a tidy frame with columns ``name`` and ``value``."""
-        return pd.DataFrame(
-            {"name": list(self.truth), "value": [float(v) for v in self.truth.values()]}
-        )
-
-    def summary(self) -> str:
-        """One line per table with its shape, then the number of truth keys."""
-        lines = [f"{k}: {v.shape[0]} rows x {v.shape[1]} columns" for k, v in self.tables().items()]
-        lines.append(f"truth: {len(self.truth)} coefficients")
-        return "\n".join(lines)
 
 
 def _ids(prefix: str, n: int, width: int) -> np.ndarray:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import DataError, check_seed
+from cxresearch.core.validation import DataError, check_seed
 
 __all__ = ["SCENARIOS", "simulate_firm_series", "simulate_threat_panel"]
 

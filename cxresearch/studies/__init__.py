@@ -7,8 +7,8 @@ One module per notebook, named ``<topic>_<NN>``, e.g.
 
 A helper lives here when only one notebook uses it (several outcomes stacked with their true
 values, a simulated scenario, a descriptive table); an estimator that other studies could use
-lives in the package module named after its method (:mod:`cxresearch.did`,
-:mod:`cxresearch.mediation`, ...). Modules here may import the estimators and
+lives in the package module named after its method (:mod:`cxresearch.causal.did`,
+:mod:`cxresearch.linkage.mediation`, ...). Modules here may import the estimators and
 :mod:`cxresearch.simulate`; no estimator imports from here. Nothing is imported by this
 ``__init__``, so ``import cxresearch.studies`` stays free.
 """

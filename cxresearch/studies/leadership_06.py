@@ -1,7 +1,7 @@
 """Tables and scenarios for notebook 06 (CX leadership and governance) that no other uses.
 
 Each function prepares, stacks or simulates what the notebook shows, calling the estimators in
-:mod:`cxresearch.ownership` and :mod:`cxresearch.did` and the generators in
+:mod:`cxresearch.linkage.ownership` and :mod:`cxresearch.causal.did` and the generators in
 :mod:`cxresearch.simulate`:
 
 - :func:`leadership_panel` -- the firm-year panel with outcomes in effect units and cohorts;
@@ -28,7 +28,7 @@ Each function prepares, stacks or simulates what the notebook shows, calling the
   large a violation of parallel trends the event study's effects survive (Rambachan & Roth
   2023, relative magnitudes).
 
-Two meanings of "CX leader" are kept apart (see :mod:`cxresearch.contract`): here it is always
+Two meanings of "CX leader" are kept apart (see :mod:`cxresearch.core.contract`): here it is always
 a firm with a dedicated CX executive in post, never a firm that leads on CX.
 """
 
@@ -39,10 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from cxresearch._checks import DataError, check_level, renamed, require_columns
-from cxresearch.conclusions import Finding, _fmt_p
-from cxresearch.contract import human_label
-from cxresearch.did import (
+from cxresearch.causal.did import (
     EventStudyResult,
     event_study,
     event_study_power,
@@ -50,10 +47,13 @@ from cxresearch.did import (
     naive_comparison,
     twfe_static,
 )
-from cxresearch.metrics import holm
-from cxresearch.ownership import ownership_effects, say_do_effects
-from cxresearch.panel import true_score_z
-from cxresearch.regression import log_percent
+from cxresearch.core.contract import human_label
+from cxresearch.core.validation import DataError, check_level, renamed, require_columns
+from cxresearch.linkage.ownership import ownership_effects, say_do_effects
+from cxresearch.linkage.panel import true_score_z
+from cxresearch.linkage.regression import log_percent
+from cxresearch.metrics.scores import holm
+from cxresearch.report.conclusions import Finding, _fmt_p
 
 __all__ = [
     "EARLY_THREATS",
@@ -96,17 +96,19 @@ def leadership_panel(
 ) -> pd.DataFrame:
     """Firm-year panel for the leadership questions: outcomes in effect units plus cohorts.
 
-    ``data`` (formerly ``panel``) is :func:`cxresearch.panel.linkage_panel` output (``ex, ev_ex,
+    ``data`` (formerly ``panel``) is :func:`cxresearch.linkage.panel.linkage_panel` output (``ex,
+    ev_ex,
     cx, ev_cx`` and the outcomes); ``firms`` the firm table (``cx_owner``, ``cx_leader_year``,
-    industry...). Adds ``cx_sd`` and ``ex_sd`` (:func:`cxresearch.panel.true_score_z`: SD of
+    industry...). Adds ``cx_sd`` and ``ex_sd`` (:func:`cxresearch.linkage.panel.true_score_z`: SD of
     the true score), ``contacts_log_pct`` and ``cost_log_pct``
-    (:func:`cxresearch.regression.log_percent` of contacts per customer and cost to serve) and
-    ``first_treated`` (:func:`cxresearch.did.leader_cohorts` with the panel's first year).
+    (:func:`cxresearch.linkage.regression.log_percent` of contacts per customer and cost to serve)
+    and
+    ``first_treated`` (:func:`cxresearch.causal.did.leader_cohorts` with the panel's first year).
     Rows of firms missing from ``firms`` are dropped (inner join), as are none otherwise; the
     inputs are not modified.
 
     >>> from cxresearch.simulate import StudyParams, simulate_study
-    >>> from cxresearch.panel import linkage_panel
+    >>> from cxresearch.linkage.panel import linkage_panel
     >>> s = simulate_study(StudyParams(n_firms=40, n_years=4), seed=0)
     >>> p = leadership_panel(linkage_panel(s.firm_years, s.employees, s.customers), s.firms)
     >>> round(float(p["cx_sd"].mean()), 6), len(p) == len(s.firm_years)
@@ -132,7 +134,7 @@ def owner_status_panel(data: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
     ``has_cx_leader`` (or, without it, ``cx_leader_year``), adds ``cx_owner_then``
     (``cx_leader`` with a leader in post that year; ``pre_leader`` in the years before a
     later appointment, whose owner is not recorded; else the recorded owner), ``cx_owner_end``
-    and ``owner_label`` (:data:`cxresearch.contract.OWNER_LABELS`). Columns ``firm_id`` and
+    and ``owner_label`` (:data:`cxresearch.core.contract.OWNER_LABELS`). Columns ``firm_id`` and
     ``year``; rows and their order are kept.
 
     >>> p = pd.DataFrame({"firm_id": ["A", "A", "B"], "year": [2020, 2023, 2020],
@@ -171,18 +173,19 @@ def ownership_contrasts(
     true_values: pd.DataFrame | None = None,
     **kwargs: object,
 ) -> pd.DataFrame:
-    """:func:`~cxresearch.ownership.ownership_effects` contrasts for several outcomes, stacked,
+    """:func:`~cxresearch.linkage.ownership.ownership_effects` contrasts for several outcomes,
+    stacked,
     with true values.
 
     ``outcomes`` maps each outcome column to a display label (column ``outcome``; the column
     name goes in ``variable``). ``owner_label`` is the reader's word for each owner
-    (:func:`cxresearch.contract.human_label`). ``p_holm`` is Holm's (1979) adjusted p-value
+    (:func:`cxresearch.core.contract.human_label`). ``p_holm`` is Holm's (1979) adjusted p-value
     with every contrast of the table as one family (``n_family`` of them): several owners
     against one reference on several outcomes are that many chances of a false alarm.
     ``true_values`` (e.g. :func:`cxresearch.simulate.true_owner_effects`, columns ``outcome,
     owner, true_value`` keyed by column name) adds ``true_value`` (NaN where none). Other
     keyword arguments (``owner``, ``level``, ``cluster``...) go to
-    :func:`~cxresearch.ownership.ownership_effects`.
+    :func:`~cxresearch.linkage.ownership.ownership_effects`.
 
     >>> rng = np.random.default_rng(0)
     >>> d = pd.DataFrame({"cx_owner": np.repeat(["everyone", "ceo"], 50)})
@@ -218,9 +221,10 @@ def event_studies(
     window: tuple[int, int] = (-3, 3),
     **kwargs: object,
 ) -> dict[str, EventStudyResult]:
-    """:func:`~cxresearch.did.event_study` for each outcome column, in order (a dict by outcome).
+    """:func:`~cxresearch.causal.did.event_study` for each outcome column, in order (a dict by
+    outcome).
 
-    Keyword arguments (``control``, ``level``...) go to :func:`~cxresearch.did.event_study`.
+    Keyword arguments (``control``, ``level``...) go to :func:`~cxresearch.causal.did.event_study`.
 
     >>> from cxresearch.simulate import simulate_staggered_panel
     >>> p, _ = simulate_staggered_panel(n_units=100, n_periods=6, seed=0)
@@ -242,7 +246,7 @@ def event_study_table(
     true_values: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per outcome: the post-period average
-    (:meth:`~cxresearch.did.EventStudyResult.overall`), the pre-trend test's p-value and, if
+    (:meth:`~cxresearch.causal.did.EventStudyResult.overall`), the pre-trend test's p-value and, if
     given, the true value (columns ``outcome, true_value`` as
     :func:`cxresearch.simulate.true_event_study_effects` returns, keyed by outcome column).
 
@@ -283,7 +287,7 @@ def say_do_effects_by_outcome(
     say_effect: Mapping[str, float] | None = None,
     **kwargs: object,
 ) -> pd.DataFrame:
-    """:func:`~cxresearch.ownership.say_do_effects` for several outcomes, stacked, with the
+    """:func:`~cxresearch.linkage.ownership.say_do_effects` for several outcomes, stacked, with the
     true "say" effect.
 
     ``outcomes`` maps outcome columns to labels (column ``outcome``). ``say_effect`` maps an
@@ -326,11 +330,12 @@ def event_study_power_by_outcome(
     *,
     level: float = 0.95,
 ) -> pd.DataFrame:
-    """:func:`~cxresearch.did.event_study_power` for each row of ``data`` (``outcome, effect,
+    """:func:`~cxresearch.causal.did.event_study_power` for each row of ``data`` (``outcome, effect,
     noise_sd``; formerly ``inputs``).
 
     Every outcome uses the same ``seed``, so each block equals one
-    :func:`~cxresearch.did.event_study_power` call. Returns its rows with an ``outcome`` column.
+    :func:`~cxresearch.causal.did.event_study_power` call. Returns its rows with an ``outcome``
+    column.
 
     >>> inp = pd.DataFrame({"outcome": ["a"], "effect": [0.5], "noise_sd": [1.0]})
     >>> event_study_power_by_outcome(inp, n_firms=[40], n_years=[6], n_boot=20)["power"].tolist()
@@ -361,9 +366,9 @@ def confounding_scenarios(
 
     For each scenario ``name -> s`` the study :func:`cxresearch.simulate.simulate_study`
     (``StudyParams(n_firms=n_firms, selection_on_growth=s)``, same ``seed``) is analysed for
-    the leader's effect on ``outcome`` with :func:`~cxresearch.did.naive_comparison` (leader
-    firm-years vs others, year effects, SEs by firm), :func:`~cxresearch.did.twfe_static` and
-    :func:`~cxresearch.did.event_study` (post-period average of event times 0..3).
+    the leader's effect on ``outcome`` with :func:`~cxresearch.causal.did.naive_comparison` (leader
+    firm-years vs others, year effects, SEs by firm), :func:`~cxresearch.causal.did.twfe_static` and
+    :func:`~cxresearch.causal.did.event_study` (post-period average of event times 0..3).
     ``true_effect`` is the simulated mean total effect over event times 0..3;
     ``growth_gap_of_appointers`` the appointers' baseline growth head start (pp);
     ``pretrend_p`` (event study rows only) the pre-trend test. Only ``revenue_growth`` and
@@ -447,14 +452,14 @@ def say_do_gap_shares(
     other firms (and against 50%, the share if saying and funding were unrelated). Rows
     ``group`` (``"top priority"``: ``say >= top``; ``"others"``), ``n``, ``below_median``
     (count), ``share_pct``, ``ci_low``, ``ci_high`` (Wilson 1927, as
-    :func:`cxresearch.metrics.top_box_from_counts`).
+    :func:`cxresearch.metrics.scores.top_box_from_counts`).
 
     >>> f = pd.DataFrame({"stated_cx_priority": [5, 5, 4, 2, 1, 3],
     ...                   "cx_budget_share": [1, 3, 2, 4, 0.5, 5]})
     >>> say_do_gap_shares(f)[["group", "n", "below_median"]].values.tolist()
     [['top priority', 3, 2], ['others', 3, 1]]
     """
-    from cxresearch.metrics import top_box_from_counts
+    from cxresearch.metrics.scores import top_box_from_counts
 
     level = check_level(level)
     require_columns(data, [say, do])
@@ -498,10 +503,10 @@ def effect_for_power(true_value: float, result: EventStudyResult) -> float:
     """The effect size to power a study for: the true effect when known, else the estimate.
 
     On synthetic data the simulated effect (finite ``true_value``); on user data (NaN) this
-    study's own post-period average, :meth:`~cxresearch.did.EventStudyResult.overall`.
+    study's own post-period average, :meth:`~cxresearch.causal.did.EventStudyResult.overall`.
 
     >>> from cxresearch.simulate import simulate_staggered_panel
-    >>> from cxresearch.did import event_study
+    >>> from cxresearch.causal.did import event_study
     >>> p, _ = simulate_staggered_panel(n_units=100, n_periods=6, seed=0)
     >>> r = event_study(p, "y", "unit", "time", "first_treated")
     >>> effect_for_power(0.5, r), effect_for_power(np.nan, r) == r.overall().estimate
@@ -564,13 +569,14 @@ def threat_scenarios(
     For each scenario of :func:`cxresearch.simulate.threats.simulate_threat_panel` (same
     ``seed`` for every scenario, so they differ only in the threat) the average effect of
     appointing a CX leader over event times 0..3 is estimated by the naive comparison
-    (:func:`~cxresearch.did.naive_comparison`, firm-years with a leader against the others,
-    year effects, SEs by firm), static two-way FE (:func:`~cxresearch.did.twfe_static`), the
-    event study without covariates (:func:`~cxresearch.did.event_study`, window (-3, 3)), the
+    (:func:`~cxresearch.causal.did.naive_comparison`, firm-years with a leader against the others,
+    year effects, SEs by firm), static two-way FE (:func:`~cxresearch.causal.did.twfe_static`), the
+    event study without covariates (:func:`~cxresearch.causal.did.event_study`, window (-3, 3)), the
     doubly robust event study with ``covariates`` (``method="dr"``) and, in
     :data:`EARLY_THREATS`, the doubly robust event study with one period of anticipation
     (window (-4, 3)). The last row of a scenario is the placebo test
-    (:func:`~cxresearch.did.placebo_test`, appointments moved ``shift`` periods earlier), whose
+    (:func:`~cxresearch.causal.did.placebo_test`, appointments moved ``shift`` periods earlier),
+    whose
     truth is 0.
 
     Returns
@@ -612,7 +618,7 @@ def threat_scenarios(
 
 def _threat_rows(sc: str, n_units: int, n_periods: int, covs: list[str], shift: int,
                  seed: int | None, level: float) -> list[dict[str, object]]:
-    from cxresearch.did import placebo_test
+    from cxresearch.causal.did import placebo_test
     from cxresearch.simulate.threats import simulate_threat_panel
 
     args = ("y", "unit", "time", "first_treated")
@@ -648,7 +654,8 @@ def _threat_rows(sc: str, n_units: int, n_periods: int, covs: list[str], shift: 
 def threat_findings(data: pd.DataFrame, *, level: float = 0.95) -> tuple[Finding, ...]:
     """One sentence per scenario of :func:`threat_scenarios`: which intervals cover the truth.
 
-    Each is a :class:`cxresearch.conclusions.Finding` of kind ``"truth"`` (about a simulation,
+    Each is a :class:`cxresearch.report.conclusions.Finding` of kind ``"truth"`` (about a
+    simulation,
     it claims no effect): the estimators whose interval covers the simulated true value, those
     whose interval misses it, and whether the design's own checks (the placebo test and the
     event study's joint pre-trend test, at ``1 - level``) flag the threat.
@@ -763,14 +770,14 @@ def doing_both_table(
     group_labels: Mapping[str, str] | None = None,
     **kwargs: object,
 ) -> pd.DataFrame:
-    """:func:`~cxresearch.did.event_study_by` for several outcomes, stacked, with labels.
+    """:func:`~cxresearch.causal.did.event_study_by` for several outcomes, stacked, with labels.
 
     ``outcomes`` maps outcome columns to display labels (column ``outcome``; the column name
     in ``variable``). ``group`` is ``group_labels`` applied to
-    :func:`~cxresearch.did.event_study_by`'s ``by`` (levels and ``"b - a"`` differences);
+    :func:`~cxresearch.causal.did.event_study_by`'s ``by`` (levels and ``"b - a"`` differences);
     ``is_difference`` marks the difference rows (the leader x trait interaction). Firms with a
     missing ``by`` are left out. Keyword arguments (``window``, ``control``, ``level``...) go
-    to :func:`~cxresearch.did.event_study_by`.
+    to :func:`~cxresearch.causal.did.event_study_by`.
 
     >>> from cxresearch.simulate.threats import simulate_threat_panel
     >>> p, _ = simulate_threat_panel("culture", n_units=300, seed=0)
@@ -779,7 +786,7 @@ def doing_both_table(
     >>> out["group"].tolist(), out["is_difference"].tolist()
     (['low', 'high', 'high - low'], [False, False, True])
     """
-    from cxresearch.did import event_study_by
+    from cxresearch.causal.did import event_study_by
 
     require_columns(data, [by])
     labels = dict(group_labels or {})
@@ -885,9 +892,10 @@ def single_firm_table(
     """Interrupted time series and (with donors) synthetic control for one firm, by outcome.
 
     ``data`` is :func:`prepare_firm_series` output (``firm, month`` and the outcome columns).
-    For each outcome (column -> label): :func:`cxresearch.single_firm.interrupted_time_series`
+    For each outcome (column -> label):
+    :func:`cxresearch.causal.single_firm.interrupted_time_series`
     on the focal firm's series (segmented regression, HAC SEs) and, when the data hold at least
-    two other firms, :func:`cxresearch.single_firm.synthetic_control` (placebo-in-space
+    two other firms, :func:`cxresearch.causal.single_firm.synthetic_control` (placebo-in-space
     inference; the interval inverts that test). ``p_value`` is the ITS's normal test or the
     synthetic control's placebo-in-space p; ``check_p`` the ITS's placebo (a fake appointment
     in the middle of the pre-period; NaN for the synthetic control, whose check is its
@@ -902,7 +910,7 @@ def single_firm_table(
     """
     from scipy import stats
 
-    from cxresearch.single_firm import interrupted_time_series, synthetic_control
+    from cxresearch.causal.single_firm import interrupted_time_series, synthetic_control
 
     level = check_level(level)
     require_columns(data, ["firm", "month", *outcomes])
@@ -943,7 +951,7 @@ def single_firm_counterfactuals(
     pre-appointment line ``b0 + b1 t``, extended over every month: what the firm would have
     scored without the level and slope changes) and, with at least two donor firms,
     ``synthetic_control`` (the weighted donors of
-    :func:`cxresearch.single_firm.synthetic_control`).
+    :func:`cxresearch.causal.single_firm.synthetic_control`).
 
     >>> from cxresearch.simulate.threats import simulate_firm_series
     >>> s, _ = simulate_firm_series(n_months=48, appoint_month=36, n_donors=20, seed=0)
@@ -951,7 +959,7 @@ def single_firm_counterfactuals(
     >>> list(cf.columns), int(cf["months_since"].iloc[0])
     (['month', 'months_since', 'observed', 'its_pre_trend', 'synthetic_control'], -36)
     """
-    from cxresearch.single_firm import interrupted_time_series, synthetic_control
+    from cxresearch.causal.single_firm import interrupted_time_series, synthetic_control
 
     require_columns(data, ["firm", "month", outcome])
     own = data[data["firm"] == focal].sort_values("month")
@@ -976,7 +984,8 @@ def single_firm_counterfactuals(
 
 
 def power_band_table(data: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
-    """:func:`cxresearch.power.event_study_power_curve` output as a table to read: one row per
+    """:func:`cxresearch.causal.power.event_study_power_curve` output as a table to read: one row
+    per
     panel length, one column per number of firms, each cell ``power [mc_low, mc_high]``.
 
     >>> p = pd.DataFrame({"n_firms": [100, 300], "n_years": [8, 8], "power": [0.2519, 0.532],
@@ -1008,9 +1017,10 @@ def sensitivity_table(
 ) -> pd.DataFrame:
     """Rambachan-Roth relative-magnitude intervals for the post-period average of each outcome.
 
-    For each event study, :func:`cxresearch.sensitivity.event_study_sensitivity` with
+    For each event study, :func:`cxresearch.causal.sensitivity.event_study_sensitivity` with
     ``method="relative_magnitude"`` and equal weights on the post-appointment event times (the
-    same average as :meth:`~cxresearch.did.EventStudyResult.overall`): the interval that holds
+    same average as :meth:`~cxresearch.causal.did.EventStudyResult.overall`): the interval that
+    holds
     when no post-appointment change in the bias exceeds ``Mbar`` times the largest
     pre-appointment change (Rambachan & Roth 2023). ``Mbar = 0`` is exact parallel trends after
     the appointment; the ``original`` row is the ordinary interval.
@@ -1027,7 +1037,7 @@ def sensitivity_table(
      {'method': 'relative_magnitude', 'm': 0.0, 'covers_zero': False},
      {'method': 'relative_magnitude', 'm': 1.0, 'covers_zero': False}]
     """
-    from cxresearch.sensitivity import event_study_sensitivity
+    from cxresearch.causal.sensitivity import event_study_sensitivity
 
     labels = dict(labels or {})
     frames = []

@@ -7,13 +7,13 @@ leader was in post each year (``has_cx_leader``). Labelling every answer with th
 owner puts answers given *before* an appointment in the "CX leader" group (in the bundled
 synthetic study, 38% of them). :func:`owner_at_answer` uses the status of the answer's year.
 
-Notebook 01's tables and reporting checks (moved here from :mod:`cxresearch.metrics`, which
+Notebook 01's tables and reporting checks (moved here from :mod:`cxresearch.metrics.scores`, which
 still re-exports them):
 
 - published percentages without n: :func:`top_box_intervals_at_assumed_n` and
   :func:`top_box_pairwise_at_assumed_n`;
 - small cells: :func:`suppression_summary` and :func:`suppressed_and_shown` of a
-  :func:`~cxresearch.metrics.by_segment` frame;
+  :func:`~cxresearch.metrics.scores.by_segment` frame;
 - bad input is reported, not coerced: :func:`input_errors`;
 - DuckDB and pandas give identical counts: :func:`check_engines` (:class:`EngineCheck`);
 - beyond one machine: :func:`transactional_answers` (synthetic transactional NPS, one answer
@@ -32,11 +32,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from cxresearch import metrics as _metrics
-from cxresearch._checks import DataError, check_seed, first_rows, require_columns
-from cxresearch._checks import renamed as _renamed
-from cxresearch.contract import OWNER_LABELS
-from cxresearch.metrics import (
+from cxresearch.core.contract import OWNER_LABELS
+from cxresearch.core.validation import DataError, check_seed, first_rows, require_columns
+from cxresearch.core.validation import renamed as _renamed
+from cxresearch.metrics import scores as _metrics
+from cxresearch.metrics.scores import (
     _MAX_ROWS_SHOWN,
     PROPORTION_METHODS,
     _as_list,
@@ -149,7 +149,7 @@ def owner_timing_summary(data: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------
-# Notebook 01's tables and reporting checks (moved from cxresearch.metrics, which re-exports
+# Notebook 01's tables and reporting checks (moved from cxresearch.metrics.scores, which re-exports
 # them): published percentages without n, suppressed cells, bad input, DuckDB vs pandas counts
 # --------------------------------------------------------------------------------------------
 
@@ -253,7 +253,7 @@ def suppression_summary(data: pd.DataFrame) -> pd.DataFrame:
     One row: cells, shown, suppressed, empty, answers, answers_in_suppressed (answers in the
     suppressed cells, which are still counted in any total).
 
-    >>> from cxresearch.metrics import by_segment
+    >>> from cxresearch.metrics.scores import by_segment
     >>> df = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 5, "nps": [9, 10, 5, 8] * 10 + [10] * 5})
     >>> suppression_summary(by_segment(df, "g")).values.tolist()
     [[2, 1, 1, 0, 45, 5]]
@@ -273,7 +273,7 @@ def suppression_summary(data: pd.DataFrame) -> pd.DataFrame:
 def suppressed_and_shown(data: pd.DataFrame, k: int = 4) -> pd.DataFrame:
     """The first ``k`` suppressed then the first ``k`` shown rows of a :func:`by_segment` frame.
 
-    >>> from cxresearch.metrics import by_segment
+    >>> from cxresearch.metrics.scores import by_segment
     >>> df = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 5, "nps": [9, 10, 5, 8] * 10 + [10] * 5})
     >>> suppressed_and_shown(by_segment(df, "g"), k=1)["g"].tolist()
     ['b', 'a']
@@ -493,16 +493,17 @@ def at_scale_demo(
 
     :func:`transactional_answers` are written as ``n_files`` Parquet files into a temporary
     directory (a data-lake table in miniature, deleted afterwards), counted by channel, unit
-    and answer with :func:`~cxresearch.metrics.aggregate_responses` on ``engine`` (``"duckdb"``,
+    and answer with :func:`~cxresearch.metrics.scores.aggregate_responses` on ``engine``
+    (``"duckdb"``,
     ``"spark"``, ``"pandas"``, or a DuckDB connection or Spark session, e.g. Spark Connect), and
-    summarised with :func:`~cxresearch.metrics.summarise_counts`, units as clusters (Taylor
+    summarised with :func:`~cxresearch.metrics.scores.summarise_counts`, units as clusters (Taylor
     linearisation). Every engine returns the same counts, so the result is the same, to the
     last bit, whichever engine counted.
 
     Parameters
     ----------
     engine : str or connection
-        Where the counting runs (see :func:`~cxresearch.metrics.aggregate_responses`).
+        Where the counting runs (see :func:`~cxresearch.metrics.scores.aggregate_responses`).
     n_answers, n_units : int
         Size of the synthetic data.
     n_files : int

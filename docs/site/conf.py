@@ -1,5 +1,5 @@
 """Sphinx configuration of the report site (``make site``; sources assembled by
-``cxresearch.site.prepare_sources`` in ``build/site/src``, output in ``_site/``)."""
+``cxresearch.report.site.prepare_sources`` in ``build/site/src``, output in ``_site/``)."""
 
 from __future__ import annotations
 

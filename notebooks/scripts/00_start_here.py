@@ -64,7 +64,7 @@
 # %%
 from IPython.display import Markdown
 
-from cxresearch.claims import ledger_markdown
+from cxresearch.report.claims import ledger_markdown
 
 Markdown(ledger_markdown())
 
@@ -103,7 +103,7 @@ level = 0.95
 # %%
 import pandas as pd
 
-from cxresearch.metrics import nps_from_counts
+from cxresearch.metrics.scores import nps_from_counts
 
 table = pd.concat(
     [
@@ -119,14 +119,14 @@ table.round(2)
 # %% [markdown]
 # ## The figure convention
 #
-# Every figure the project publishes goes through `cxresearch.figures.save_figure`, which writes
+# Every figure the project publishes goes through `cxresearch.report.figures.save_figure`, which writes
 # a PNG and an SVG, the plotted data as CSV, and an entry with caption and alt text in
 # `figures/manifest.json`. Rerunning gives identical files.
 
 # %%
 import matplotlib.pyplot as plt
 
-from cxresearch.figures import FIGSIZE, save_figure, use_style
+from cxresearch.report.figures import FIGSIZE, save_figure, use_style
 
 use_style()
 method_labels = {"wald": "Wald", "adjusted_wald": "adjusted Wald"}
@@ -169,7 +169,7 @@ plt.show()
 # rerun with other counts (`-p promoters=... -p passives=... -p detractors=...`).
 
 # %%
-from cxresearch.conclusions import level_sentence
+from cxresearch.report.conclusions import level_sentence
 
 adj = table.set_index("method").loc["adjusted_wald"]
 level_sentence(f"NPS of {int(adj['n']):,} answers (adjusted Wald)", adj["estimate"],

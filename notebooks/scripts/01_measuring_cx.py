@@ -17,7 +17,7 @@
 # computes the metrics with intervals on **real** patient-experience data (CMS CAHPS) and on
 # **synthetic** customer responses, and ends with the practical questions: how many answers a
 # ±5-point NPS needs, when two segments really differ, and which cells are too small to show.
-# All the logic lives in the package: the metrics in `cxresearch.metrics`, the simulations with a
+# All the logic lives in the package: the metrics in `cxresearch.metrics.scores`, the simulations with a
 # known truth in `cxresearch.simulate.metrics` and this notebook's tables in
 # `cxresearch.studies.measuring_01` (unit-tested against statsmodels, scipy, closed forms and
 # coverage simulations).
@@ -46,13 +46,13 @@ import warnings
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cxresearch import metrics as m
-from cxresearch._checks import DataError
-from cxresearch.check import needs, skipped
-from cxresearch.datasets import cms_patient_experience
-from cxresearch.figures import FIGSIZE, save_figure, use_style
-from cxresearch.conclusions import Conclusions, count_sentence, effect_sentence
-from cxresearch.io import load_study
+from cxresearch.metrics import scores as m
+from cxresearch.core.validation import DataError
+from cxresearch.cli.check import needs, skipped
+from cxresearch.io.datasets import cms_patient_experience
+from cxresearch.report.figures import FIGSIZE, save_figure, use_style
+from cxresearch.report.conclusions import Conclusions, count_sentence, effect_sentence
+from cxresearch.io.readers import load_study
 from cxresearch.simulate.metrics import (
     nps_coverage_simulation,
     nps_false_alarm_simulation,

@@ -37,14 +37,14 @@ invariance_by = None  # None: cx_owner if the data have it, else the instrument'
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cxresearch import psychometrics as ps
-from cxresearch._checks import DataError
-from cxresearch.check import needs, skipped
-from cxresearch.conclusions import Conclusions, Finding
-from cxresearch.contract import reverse_items
-from cxresearch.figures import FIGSIZE, save_figure, use_style
-from cxresearch.datasets import IBM_SATISFACTION_ITEMS, ibm_hr_attrition
-from cxresearch.io import load_study
+from cxresearch.measurement import psychometrics as ps
+from cxresearch.core.validation import DataError
+from cxresearch.cli.check import needs, skipped
+from cxresearch.report.conclusions import Conclusions, Finding
+from cxresearch.core.contract import reverse_items
+from cxresearch.report.figures import FIGSIZE, save_figure, use_style
+from cxresearch.io.datasets import IBM_SATISFACTION_ITEMS, ibm_hr_attrition
+from cxresearch.io.readers import load_study
 
 use_style()
 level_label = "95%"  # the level of cronbach_alpha's interval (its default)

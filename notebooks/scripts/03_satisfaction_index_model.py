@@ -37,12 +37,12 @@ n_bootstrap = 300
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cxresearch import csi
-from cxresearch.check import skipped
-from cxresearch.conclusions import Conclusions, about_synthetic, findings_from_table
-from cxresearch.figures import FIGSIZE, save_figure, use_style
-from cxresearch.io import find_table
-from cxresearch.plots import coef_plot
+from cxresearch.measurement import csi
+from cxresearch.cli.check import skipped
+from cxresearch.report.conclusions import Conclusions, about_synthetic, findings_from_table
+from cxresearch.report.figures import FIGSIZE, save_figure, use_style
+from cxresearch.io.readers import find_table
+from cxresearch.report.plots import coef_plot
 from cxresearch.simulate import simulate_ecsi_survey
 
 use_style()

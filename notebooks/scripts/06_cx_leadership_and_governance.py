@@ -66,7 +66,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from cxresearch.conclusions import (
+from cxresearch.report.conclusions import (
     Conclusions,
     about_synthetic,
     adjusted_supported,
@@ -78,13 +78,13 @@ from cxresearch.conclusions import (
     power_sentence,
     truth_sentence,
 )
-from cxresearch.contract import human_label
-from cxresearch.figures import FIGSIZE, save_figure, use_style
-from cxresearch.io import load_study
-from cxresearch.ownership import ownership_effects
-from cxresearch.panel import firm_means, linkage_panel
-from cxresearch.plots import coef_plot
-from cxresearch.power import event_study_power_curve
+from cxresearch.core.contract import human_label
+from cxresearch.report.figures import FIGSIZE, save_figure, use_style
+from cxresearch.io.readers import load_study
+from cxresearch.linkage.ownership import ownership_effects
+from cxresearch.linkage.panel import firm_means, linkage_panel
+from cxresearch.report.plots import coef_plot
+from cxresearch.causal.power import event_study_power_curve
 from cxresearch.simulate import true_event_study_effects, true_event_time_path, true_owner_effects
 from cxresearch.simulate.threats import simulate_firm_series
 from cxresearch.studies.leadership_06 import (
@@ -336,7 +336,7 @@ Conclusions(
 # bounds each post-appointment change in that drift by **Mbar** times the largest change seen
 # before the appointment: Mbar = 0 is exact parallel trends afterwards, Mbar = 1 allows drifts as
 # large as the worst one in the pre-period. Each row is a robust 95% interval for the same
-# average over event times 0–3 (`cxresearch.sensitivity`, checked against the `honestdid`
+# average over event times 0–3 (`cxresearch.causal.sensitivity`, checked against the `honestdid`
 # package); `original` is the ordinary interval.
 
 # %%

@@ -27,11 +27,13 @@ show_bad_inputs = True  # demonstrate the validation messages on the bad-input c
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cxresearch import datasets, paths
-from cxresearch.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
-from cxresearch.figures import FIGSIZE, save_figure, use_style
-from cxresearch.io import data_dictionary, load_study, read_survey, study_overview
-from cxresearch.linkage import aggregation_indices
+from cxresearch.io import datasets
+
+from cxresearch.core import paths
+from cxresearch.core.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
+from cxresearch.report.figures import FIGSIZE, save_figure, use_style
+from cxresearch.io.readers import data_dictionary, load_study, read_survey, study_overview
+from cxresearch.linkage.multilevel import aggregation_indices
 
 use_style()
 pd.set_option("display.max_colwidth", 200)

@@ -27,7 +27,7 @@
 # (2) a search for real data; (3) what cutting the 0–10 scale into three groups costs;
 # (4) said versus done; (5) the feedback loop between metrics and culture, and how an analyst
 # detects a gamed metric. The study is the bundled **synthetic** one, whose truth is known; the
-# logic is in `cxresearch.validity`, `cxresearch.simulate.gaming` and
+# logic is in `cxresearch.measurement.validity`, `cxresearch.simulate.gaming` and
 # `cxresearch.simulate.referrals` (unit-tested; DeLong's AUC is pinned against R's pROC).
 
 # %% tags=["parameters"]
@@ -43,10 +43,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from cxresearch import conclusions as cc
-from cxresearch import validity as v
-from cxresearch.figures import FIGSIZE, OKABE_ITO, save_figure, use_style
-from cxresearch.io import load_study
+from cxresearch.report import conclusions as cc
+from cxresearch.measurement import validity as v
+from cxresearch.report.figures import FIGSIZE, OKABE_ITO, save_figure, use_style
+from cxresearch.io.readers import load_study
 
 use_style()
 study = load_study(data_dir, tables=["firms", "firm_years", "customers"])
@@ -139,7 +139,7 @@ print(f"standard error: {plain.se:.4f} treating customers as independent, {clust
 # %%
 from sklearn.metrics import roc_auc_score
 
-from cxresearch import paths
+from cxresearch.core import paths
 
 ref_dir = paths.TESTS_DIR / "data" / "validity"
 ref_data = pd.read_csv(ref_dir / "auc_data.csv")

@@ -27,7 +27,7 @@
 #
 # The answers here are **synthetic**: about 110 made-up answers written by a documented,
 # seeded generator (`cxresearch.simulate.poll`), not the real poll and no real person's words.
-# The logic lives in `cxresearch.coding`, tested against scikit-learn, statsmodels, the
+# The logic lives in `cxresearch.text.coding`, tested against scikit-learn, statsmodels, the
 # `krippendorff` package and published worked examples. To run the notebook on your own poll
 # export, see the parameters cell.
 
@@ -44,9 +44,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from cxresearch import coding
-from cxresearch.conclusions import Conclusions, Finding, about_synthetic, level_sentence
-from cxresearch.figures import FIGSIZE, save_figure, use_style
+from cxresearch.text import coding
+from cxresearch.report.conclusions import Conclusions, Finding, about_synthetic, level_sentence
+from cxresearch.report.figures import FIGSIZE, save_figure, use_style
 from cxresearch.simulate.poll import DEFAULT_SHARES, simulate_poll, simulate_self_selection
 
 use_style()

@@ -24,7 +24,7 @@
 # The postings here are **synthetic**: a labelled corpus written by a documented, seeded
 # generator (`cxresearch.simulate.postings`) from template sentences and made-up companies. Its
 # numbers illustrate the method and say nothing about real job postings. The logic lives in
-# `cxresearch.postings`; `read_postings` reads your own scraped postings (see the parameters).
+# `cxresearch.text.postings`; `read_postings` reads your own scraped postings (see the parameters).
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 10 -p data_dir=postings.csv).
@@ -42,14 +42,14 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 
-from cxresearch import postings as P
-from cxresearch.conclusions import (
+from cxresearch.text import postings as P
+from cxresearch.report.conclusions import (
     Conclusions,
     about_synthetic,
     effect_sentence,
     level_sentence,
 )
-from cxresearch.figures import FIGSIZE, save_figure, use_style
+from cxresearch.report.figures import FIGSIZE, save_figure, use_style
 from cxresearch.simulate.postings import simulate_postings
 
 use_style()
@@ -292,4 +292,4 @@ Conclusions(tuple(findings), heading=f"Job postings ({source_label}, {len(postin
 # - *How well the classifier would do on real postings.* The **synthetic** corpus is built
 #   from a few dozen template sentences, which flatters any classifier; on real postings the
 #   validation has to be redone on a fresh random hand-coded sample, and the protocol refined
-#   where hand coders disagree (measure that with two coders and `cxresearch.coding`).
+#   where hand coders disagree (measure that with two coders and `cxresearch.text.coding`).

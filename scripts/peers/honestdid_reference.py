@@ -6,7 +6,7 @@ the repository on the path so the event study comes from cxresearch itself::
 
     PYTHONPATH=. python scripts/peers/honestdid_reference.py
 
-Fits ``cxresearch.did.event_study`` (window -4..2, reference -1, analytic SEs) on
+Fits ``cxresearch.causal.did.event_study`` (window -4..2, reference -1, analytic SEs) on
 ``simulate_threat_panel("confounding", n_units=400, n_periods=10, seed=17)`` (a panel whose
 treated firms trend differently, so the pre-period coefficients are not zero), takes the
 event-time estimates and covariance without the reference row (3 pre-, 3 post-periods), and
@@ -116,7 +116,7 @@ def _document(cases: dict) -> dict:
     return {
         "source": "scripts/peers/honestdid_reference.py",
         "command": "PYTHONPATH=. python scripts/peers/honestdid_reference.py",
-        "event_study": "cxresearch.did.event_study(simulate_threat_panel('confounding', "
+        "event_study": "cxresearch.causal.did.event_study(simulate_threat_panel('confounding', "
                        "n_units=400, n_periods=10, seed=17)[0], 'y', 'unit', 'time', "
                        "'first_treated', window=(-4, 2)); event times -4, -3, -2 | 0, 1, 2",
         "versions": {"honestdid": version("honestdid"), "numpy": np.__version__,
@@ -129,7 +129,7 @@ def _document(cases: dict) -> dict:
 
 if __name__ == "__main__":
     warnings.simplefilter("ignore")
-    from cxresearch.did import event_study
+    from cxresearch.causal.did import event_study
     from cxresearch.simulate.threats import simulate_threat_panel
 
     data = simulate_threat_panel("confounding", n_units=400, n_periods=10, seed=17)[0]

@@ -8,7 +8,7 @@ Reads ``tests/data/causal/firm_series.csv`` (cxresearch's ``simulate_firm_series
 appoint_month=40, effect=2.0, n_donors=20, seed=17)``) and fits ``pysyncon.Synth`` with the
 treated firm's pre-period CX path as the predictors (months 0..39) and a diagonal V equal to
 each month's variance across units, which undoes pysyncon's row scaling so the loss is the
-plain pre-period sum of squares that ``cxresearch.single_firm.synthetic_control`` minimises.
+plain pre-period sum of squares that ``cxresearch.causal.single_firm.synthetic_control`` minimises.
 Prints the donor weights and the mean post-period gap, and versions.
 """
 

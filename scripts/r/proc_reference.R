@@ -1,4 +1,4 @@
-# Reference values for cxresearch.validity (roc_auc, compare_auc), from R's pROC package.
+# Reference values for cxresearch.measurement.validity (roc_auc, compare_auc), from R's pROC package.
 #
 # Run from the repository root (under a second):
 #     Rscript scripts/r/proc_reference.R
@@ -14,7 +14,7 @@
 #     roc.test(roc1, roc2, method = "delong", paired = TRUE): Z, p-value, conf.int of the
 #     difference, and cov(roc1, roc2, method = "delong") for two pairs of scores.
 # Every ROC curve is built with levels = c(0, 1) and direction = "<" (a higher score means a
-# positive is more likely), as in scikit-learn and cxresearch.validity.
+# positive is more likely), as in scikit-learn and cxresearch.measurement.validity.
 # tests/test_validity.py pins these values (the test does not need R).
 suppressPackageStartupMessages(library(pROC))
 

@@ -1,4 +1,4 @@
-# Reference values for cxresearch.metrics' cluster-aware intervals, from R's survey package.
+# Reference values for cxresearch.metrics.scores' cluster-aware intervals, from R's survey package.
 #
 # Run from the repository root (about 2 seconds):
 #     Rscript scripts/r/survey_reference.R

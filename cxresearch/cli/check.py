@@ -1,0 +1,631 @@
+"""Can each notebook run on a data folder, and if not, what is missing? Nothing is run.
+
+``python -m cxresearch check DATA_DIR [--instrument PATH]`` calls :func:`check_folder`: it reads
+and validates the folder's tables as the notebooks would (:func:`cxresearch.io.readers.load_study`,
+personal data dropped, nothing written), then says for each notebook whether it can run, what
+it will use (metrics, scales, drivers, segments, the unit it clusters by) and, if it cannot, what
+is missing: tables, columns or instrument sections.
+
+The same rules decide, inside the notebooks, which sections run: :func:`needs` lists what a
+section lacks (empty when it can run) and :func:`skipped` turns that into the sentence the
+notebook shows instead of the section, e.g. ``NPS by CX owner: skipped, because the data have no
+firms table with cx_owner and cx_leader_year (who owns CX, and since when).``
+
+Example
+-------
+>>> from cxresearch.core import paths
+>>> c = check_folder(paths.TESTS_DIR / "data" / "customers_only")
+>>> bool(c.to_frame().set_index("notebook").loc["01_measuring_cx", "can_run"])
+True
+>>> bool(c.to_frame().set_index("notebook").loc["02_culture_and_engagement_scales", "can_run"])
+False
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from cxresearch.core.validation import DataError
+
+if TYPE_CHECKING:
+    from cxresearch.io.instrument import Instrument
+    from cxresearch.io.readers import LoadedStudy
+
+__all__ = [
+    "FIRM_PANEL_COLUMNS",
+    "NOTEBOOK_TABLES",
+    "SECTIONS",
+    "FolderCheck",
+    "Skipped",
+    "check_folder",
+    "driver_source",
+    "needs",
+    "skipped",
+]
+
+#: what :func:`needs` can be asked about: notebook section -> what it is
+SECTIONS: dict[str, str] = {
+    "01:metrics": "the customer metrics",
+    "01:owners": "NPS by CX owner",
+    "01:segments": "NPS by segment",
+    "01:cells": "small cells by unit and period",
+    "02:scales": "the scales",
+    "02:invariance": "measurement invariance",
+    "04:drivers": "key drivers",
+    "05:linkage": "the unit-level EX-CX linkage",
+    "05:outcomes": "EX and CX with the units' outcomes",
+    "05:firm_panel": "the firm-year panel (cross-lagged paths, CX executives, the SEM)",
+}
+
+#: the bundled firm-year design that notebook 05's firm sections need: table -> columns
+FIRM_PANEL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "firm_years": ("firm_id", "year", "revenue_growth", "cost_to_serve", "has_cx_leader"),
+    "firms": ("firm_id", "industry", "size_band"),
+}
+
+#: the tables each notebook reads from a data folder (``units``/``outcomes``: the design's
+#: tables, ``firms``/``firm_years`` in the bundled study); ``strict``: every column of the
+#: bundled study's tables, under the contract's names
+NOTEBOOK_TABLES: dict[str, dict[str, Any]] = {
+    "00_start_here": {"tables": (), "note": "needs no data"},
+    "01_measuring_cx": {"tables": ("customers",)},
+    "02_culture_and_engagement_scales": {"tables": ("employees",)},
+    "03_satisfaction_index_model": {"tables": (), "note": "an ECSI survey"},
+    "04_key_drivers": {"tables": (), "note": "drivers"},
+    "05_linkage_ex_cx_outcomes": {"tables": ("employees", "customers")},
+    "06_cx_leadership_and_governance": {"tables": ("firms", "firm_years", "employees",
+                                                   "customers"), "strict": True},
+    "07_the_data": {"tables": ("firms", "firm_years", "employees", "customers"),
+                    "strict": True},
+    "08_which_metric": {"tables": ("firms", "firm_years", "customers"), "strict": True},
+    "09_coding_open_answers": {"tables": None,
+                               "note": "reads a poll export (-p data_dir=poll.csv), not the "
+                                       "study tables: not checked here"},
+    "10_cx_job_titles": {"tables": None,
+                         "note": "reads job postings (-p data_dir=postings.csv), not the study "
+                                 "tables: not checked here"},
+}
+
+_OWNER_COLUMNS = ("cx_owner", "cx_leader_year")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A notebook section that did not run, and why; shown as one sentence.
+
+    >>> skipped("NPS by CX owner", ["the data have no firms table"])
+    NPS by CX owner: skipped, because the data have no firms table.
+    """
+
+    section: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.section}: skipped, because {self.reason}."
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def skipped(section: str, missing: Sequence[str]) -> Skipped:
+    """The sentence a notebook shows instead of a section that cannot run (see :func:`needs`).
+
+    >>> print(skipped("Key drivers", ["no drivers in the instrument", "no ecsi_survey"]))
+    Key drivers: skipped, because no drivers in the instrument and no ecsi_survey.
+    """
+    parts = [str(m) for m in missing] or ["it has nothing to work on"]
+    reason = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return Skipped(section, reason)
+
+
+def _columns(study: LoadedStudy, table: str) -> set[str]:
+    frame = getattr(study, table, None)
+    if frame is None:
+        return set()
+    return set(study.answers(table).columns) if table in ("customers", "employees") else set(
+        frame.columns)
+
+
+def needs(study: LoadedStudy, section: str) -> list[str]:
+    """What ``study`` lacks for a notebook section (:data:`SECTIONS`); empty when it can run.
+
+    >>> from cxresearch.io.readers import load_study
+    >>> needs(load_study(tables=["customers"]), "01:owners")
+    []
+    >>> needs(load_study(tables=["customers"]), "04:drivers")
+    ['the instrument declares no drivers (drivers: {outcome, items})']
+    """
+    if section not in SECTIONS:
+        raise DataError(f"argument 'section': {section!r} is not one of {list(SECTIONS)}")
+    inst = study.instrument
+    assert inst is not None
+    nb, part = section.split(":")
+    if nb == "01" or part == "drivers":
+        if study.customers is None:
+            return ["the data have no customers table"]
+        cust = _columns(study, "customers")
+    if section == "01:metrics":
+        nps = inst.metrics.get("nps")
+        if nps is None:
+            return ["the instrument declares no NPS metric (metrics: nps: {column, range})"]
+        return [] if nps.column in cust else [f"the customers have no NPS column {nps.column!r}"]
+    if section == "01:owners":
+        if study.firms is None:
+            return ["the data have no firms table with cx_owner and cx_leader_year (who owns "
+                    "CX, and since when)"]
+        out = [f"firms have no {c!r} column" for c in _OWNER_COLUMNS
+               if c not in study.firms.columns]
+        out += [f"the customers have no {c!r} column" for c in ("firm_id", "year")
+                if c not in cust]
+        return out
+    if section == "01:segments":
+        if not inst.segments:
+            return ["the instrument declares no segments"]
+        owners = [s for s in study.available_segments() if s != "cx_owner"]
+        return [] if owners else ["the data have none of the instrument's segments "
+                                  f"{list(inst.segments)} (other than cx_owner)"]
+    if section == "01:cells":
+        return [] if study.unit in cust else [
+            f"the customers have no unit column {study.unit!r} (the instrument's unit)"]
+    if nb == "02":
+        if study.employees is None:
+            return ["the data have no employees table"]
+        if not inst.scales:
+            return ["the instrument declares no scales (scales: {name: {items, range}})"]
+        emp = _columns(study, "employees")
+        if section == "02:scales":
+            short = [n for n, s in inst.scales.items() if len(s.items) < 3]
+            out = [f"scale {n!r} has fewer than 3 items" for n in short]
+            absent = [it for s in inst.scales.values() for it in s.items if it not in emp]
+            if absent:
+                out.append(f"the employees have no item column(s) {absent}")
+            return out
+        groups = [c for c in ("cx_owner", *inst.segments) if c in emp]
+        return [] if groups else ["the employees (and their units) have no grouping column "
+                                  f"(cx_owner or a segment of {list(inst.segments)})"]
+    if nb == "05":
+        return _needs_05(study, part)
+    # 04:drivers
+    d = inst.drivers
+    if d is None:
+        return ["the instrument declares no drivers (drivers: {outcome, items})"]
+    absent = [c for c in (d.outcome, *d.items) if c not in cust]
+    return [f"the customers have no column(s) {absent} (drivers)"] if absent else []
+
+
+def _needs_05(study: LoadedStudy, part: str) -> list[str]:
+    inst = study.instrument
+    assert inst is not None
+    unit, time = study.unit, study.time
+    keys = [unit, *([time] if time else [])]
+    if part == "firm_panel":
+        out = []
+        for table, cols in FIRM_PANEL_COLUMNS.items():
+            frame = getattr(study, table)
+            if frame is None:
+                what = ("per firm and year: revenue growth, cost to serve and whether a CX "
+                        "executive is in post" if table == "firm_years" else
+                        "per firm: industry and size band")
+                out.append(f"the data have no {table} table ({what})")
+            else:
+                absent = [c for c in cols if c not in frame.columns]
+                if absent:
+                    out.append(f"{table} has no column(s) {absent}")
+        return out
+    if part == "outcomes":
+        from cxresearch.linkage.units import outcome_columns
+
+        if study.outcomes is None:
+            return [f"the data have no outcomes table (one row per {' and '.join(keys)})"]
+        return [] if outcome_columns(study.outcomes, keys) else [
+            "the outcomes table has no numeric outcome column"]
+    out = []
+    for table in ("employees", "customers"):
+        if getattr(study, table) is None:
+            out.append(f"the data have no {table} table")
+    if out:
+        return out
+    emp, cust = _columns(study, "employees"), _columns(study, "customers")
+    if not inst.scales:
+        out.append("the instrument declares no scales (scales: {name: {items, range}})")
+    elif not any(it in emp for s in inst.scales.values() for it in s.items):
+        out.append("the employees have none of the scales' items")
+    if not any(m.column in cust for m in inst.metrics.values()):
+        out.append("the customers have none of the instrument's metrics' columns")
+    for table, cols in (("employees", emp), ("customers", cust)):
+        absent = [k for k in keys if k not in cols]
+        if absent:
+            out.append(f"the {table} have no column(s) {absent} (the instrument's unit and "
+                       "time)")
+    if not out and study.customers[unit].nunique() < 3:
+        out.append(f"fewer than 3 units ({unit}) to compare")
+    return out
+
+
+@dataclass(frozen=True)
+class DriverSource:
+    """Where notebook 04 takes its drivers from: ``"instrument"`` (the customers' table and the
+    instrument's drivers), ``"ecsi"`` (the folder's ECSI survey) or ``"synthetic"`` (the
+    synthetic ECSI survey), and the sentence saying why."""
+
+    kind: str
+    reason: str
+    missing: str = ""
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def _ecsi_file(directory: Path) -> Path | None:
+    from cxresearch.io.readers import find_table
+
+    return find_table(directory, "ecsi_survey")
+
+
+def driver_source(data_dir: str | Path | None, instrument: Instrument | str | Path | None = None
+                  ) -> DriverSource:
+    """Notebook 04's data: the instrument's drivers, else an ECSI survey, else the synthetic one.
+
+    >>> driver_source(None).kind
+    'synthetic'
+    >>> from cxresearch.core import paths
+    >>> driver_source(paths.TESTS_DIR / "data" / "own_survey").kind
+    'instrument'
+    """
+    from cxresearch.io.instrument import Instrument, find_instrument
+    from cxresearch.io.readers import find_table
+
+    if data_dir is None:
+        return DriverSource("synthetic", "the bundled synthetic ECSI survey")
+    directory = Path(data_dir)
+    if instrument is not None:
+        inst = instrument if isinstance(instrument, Instrument) else Instrument.read(instrument)
+    else:
+        found = find_instrument(directory)
+        inst = Instrument.read(found) if found is not None else None
+    if inst is not None and inst.drivers is not None and find_table(directory, "customers"):
+        return DriverSource("instrument", f"the drivers of {inst.drivers.outcome!r} declared "
+                                          f"in {inst.source}")
+    if _ecsi_file(directory) is not None:
+        return DriverSource("ecsi", "the folder's ECSI survey (ecsi_survey)")
+    why = ("the instrument declares no drivers" if inst is not None
+           else "the folder has no instrument.yml declaring drivers")
+    missing = f"{why}, and there is no ecsi_survey table"
+    return DriverSource(
+        "synthetic",
+        f"this folder has no drivers to analyse ({missing}), so the method is shown on the "
+        "synthetic ECSI survey",
+        missing,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class FolderCheck:
+    """What :func:`check_folder` found: the instrument, the tables, and each notebook's verdict.
+
+    ``notebooks`` is tidy: ``notebook``, ``can_run`` (bool, or None when the notebook does not
+    read the study tables), ``uses`` and ``missing``.
+    """
+
+    directory: str
+    instrument: str
+    tables: pd.DataFrame
+    notebooks: pd.DataFrame
+    problems: list[str] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per notebook: notebook, can_run, uses, missing."""
+        return self.notebooks.copy()
+
+    def ok(self) -> bool:
+        """True when the instrument and every table present are valid (a notebook may still
+        lack a table it needs: see ``to_frame()``)."""
+        return not self.problems and not (self.tables["problem"] != "").any()
+
+    def summary(self) -> str:
+        """The report ``python -m cxresearch check`` prints."""
+        lines = [f"Checking {self.directory} (nothing is run, no file is written)",
+                 f"instrument: {self.instrument}"]
+        if len(self.tables):
+            lines.append("tables:")
+            for r in self.tables.itertuples():
+                text = (f"  {r.file}: {r.rows:,} rows x {r.columns} columns"
+                        if r.problem == "" else f"  {r.file}: NOT READ: {r.problem}")
+                if r.personal_data:
+                    text += f"; personal data dropped: {r.personal_data}"
+                lines.append(text)
+        else:
+            lines.append("tables: none found (customers, employees, firms, firm_years, units, "
+                         "outcomes as .parquet, .csv, .xlsx or .sav)")
+        lines += [f"problem: {p}" for p in self.problems]
+        lines.append("")
+        width = max(len(n) for n in self.notebooks["notebook"]) + 2
+        wrap = textwrap.TextWrapper(width=100, initial_indent="",
+                                    subsequent_indent=" " * (width + 6))
+        for r in self.notebooks.itertuples():
+            state = None if pd.isna(r.can_run) else bool(r.can_run)
+            verdict = {True: "yes", False: "NO", None: "-"}[state]
+            text = r.uses if state is not False else f"missing: {r.missing}"
+            if state is True and r.missing:
+                text += f"; {r.missing}"
+            lines.append(wrap.fill(f"{r.notebook:<{width}}{verdict:<6}{text}"))
+        runnable = int(self.notebooks["can_run"].eq(True).sum())
+        checked = int(self.notebooks["can_run"].notna().sum())
+        other = [n.split("_")[0] for n, c in zip(self.notebooks["notebook"],
+                                                 self.notebooks["can_run"], strict=True)
+                 if pd.isna(c)]
+        lines += ["", f"{runnable} of {checked} notebooks can run on this folder"
+                  + (f" ({' and '.join(other)} read other files)." if other else "."),
+                  "The data are valid." if self.ok() else
+                  "The data have problems (above): fix them before running the notebooks."]
+        return "\n".join(lines)
+
+
+def _table_rows(directory: Path, inst: Instrument | None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Read each table alone (as a notebook needing it would); return the rows and errors."""
+    from cxresearch.io.readers import STUDY_TABLES, find_table, load_study
+
+    rows, errors = [], {}
+    for name in STUDY_TABLES:
+        path = find_table(directory, name)
+        if path is None:
+            continue
+        try:
+            s = load_study(directory, tables=[name], instrument=inst, strict=False)
+            frame = {**s.tables(), "units": s.units, "outcomes": s.outcomes}[name]
+            report = s.reports.get(name, {})
+            pii = ", ".join(f"{d['column']} ({d['reason']})"
+                            for d in report.get("dropped_pii", []))
+            rows.append({"table": name, "file": path.name, "rows": int(frame.shape[0]),
+                         "columns": int(frame.shape[1]), "personal_data": pii, "problem": ""})
+        except (DataError, FileNotFoundError) as exc:
+            errors[name] = str(exc)
+            rows.append({"table": name, "file": path.name, "rows": 0, "columns": 0,
+                         "personal_data": "", "problem": str(exc)})
+    cols = ["table", "file", "rows", "columns", "personal_data", "problem"]
+    return pd.DataFrame(rows, columns=cols), errors
+
+
+def _join(items: Sequence[str]) -> str:
+    return ", ".join(items)
+
+
+def _uses_01(study: LoadedStudy) -> tuple[str, str]:
+    inst = study.instrument
+    assert inst is not None
+    cust = _columns(study, "customers")
+    metrics = [f"{n} = {m.column}" for n, m in inst.metrics.items() if m.column in cust]
+    uses = ["metrics " + _join(metrics)]
+    if inst.weight and inst.weight in cust:
+        uses.append(f"weight {inst.weight}")
+    uses.append(f"clusters {study.unit}" if study.unit in cust
+                else "no clusters (answers treated as independent)")
+    segs = [s for s in study.available_segments() if s != "cx_owner"]
+    if segs:
+        uses.append("segments " + _join(segs))
+    skips = [k for k in ("01:owners", "01:segments", "01:cells") if needs(study, k)]
+    notes = "; ".join(f"skips {SECTIONS[k]}: {_join(needs(study, k))}" for k in skips)
+    return "; ".join(uses), notes
+
+
+def _uses_02(study: LoadedStudy) -> tuple[str, str]:
+    inst = study.instrument
+    assert inst is not None
+    uses = "scales " + _join(f"{n} ({len(s.items)} items, {s.range[0]:g}-{s.range[1]:g}"
+                              + (f", reverse {_join(s.reverse)}" if s.reverse else "") + ")"
+                              for n, s in inst.scales.items())
+    inv = needs(study, "02:invariance")
+    emp = _columns(study, "employees")
+    group = next((c for c in ("cx_owner", *inst.segments) if c in emp), None)
+    note = f"skips measurement invariance: {_join(inv)}" if inv else f"invariance by {group}"
+    if len(inst.scales) < 2:
+        note += "; discriminant validity needs two scales: skipped"
+    return uses, note
+
+
+def check_folder(data_dir: str | Path, instrument: str | Path | None = None) -> FolderCheck:
+    """Validate a data folder and say, per notebook, whether it can run (nothing is run).
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The folder (as given to ``python -m cxresearch run -p data_dir=...``).
+    instrument : str or Path, optional
+        An ``instrument.yml`` (default: the folder's own, else the bundled study's names).
+
+    Returns
+    -------
+    FolderCheck
+        ``to_frame()``: notebook, can_run, uses, missing; ``summary()``: the printed report.
+    """
+    from cxresearch.io.instrument import Instrument, InstrumentError, find_instrument
+    from cxresearch.io.readers import load_study
+
+    directory = Path(data_dir)
+    if not directory.is_dir():
+        raise DataError(f"argument 'data_dir': {str(directory)!r} is not a directory")
+    rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    inst: Instrument | None = None
+    try:
+        if instrument is not None:
+            inst = Instrument.read(instrument)
+        else:
+            found = find_instrument(directory)
+            inst = Instrument.read(found) if found is not None else None
+    except (InstrumentError, FileNotFoundError) as exc:
+        problems.append(f"the instrument cannot be used: {exc}")
+    tables, errors = (_table_rows(directory, inst) if not problems else
+                      (pd.DataFrame(columns=["table", "file", "rows", "columns",
+                                             "personal_data", "problem"]), {}))
+    good = [t for t in tables["table"] if t not in errors] if len(tables) else []
+    study = None
+    if not problems:
+        try:
+            study = load_study(directory, tables=[t for t in good if t not in ("units",)]
+                               or ["customers"], instrument=inst, strict=False) if good else None
+        except (DataError, FileNotFoundError) as exc:
+            problems.append(str(exc))
+    if study is not None:
+        inst_text = study.instrument.summary() if study.instrument is not None else ""
+    elif inst is not None:
+        inst_text = inst.summary()
+    else:
+        inst_text = ("default (the bundled study's names; no instrument.yml)" if not problems
+                     else "not usable")
+    strict_cache: dict[tuple[str, ...], str] = {}
+    for nb, spec in NOTEBOOK_TABLES.items():
+        row = {"notebook": nb, "can_run": None, "uses": spec.get("note", ""), "missing": ""}
+        if spec["tables"] is None:
+            rows.append(row)
+            continue
+        if nb == "00_start_here":
+            row["can_run"] = True
+            rows.append(row)
+            continue
+        if problems and nb != "03_satisfaction_index_model":
+            row.update(can_run=False, uses="", missing=problems[0])
+            rows.append(row)
+            continue
+        if nb == "03_satisfaction_index_model":
+            row.update(_check_03(directory))
+        elif nb == "04_key_drivers":
+            row.update(_check_04(directory, inst, study, errors))
+        elif nb == "05_linkage_ex_cx_outcomes":
+            row.update(_check_05(directory, inst, errors))
+        else:
+            row.update(_check_tables(nb, spec, study, errors, directory, strict_cache))
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["notebook", "can_run", "uses", "missing"])
+    frame["can_run"] = frame["can_run"].astype("boolean")
+    return FolderCheck(str(data_dir), inst_text, tables, frame, problems)
+
+
+def _check_03(directory: Path) -> dict[str, Any]:
+    from cxresearch.measurement.csi import read_ecsi_survey
+
+    if _ecsi_file(directory) is None:
+        return {"can_run": True, "uses": "the synthetic ECSI survey",
+                "missing": "no ecsi_survey table with the ECSI items (IMAG1..CUSL3): the "
+                           "ECSI model has fixed construct blocks"}
+    try:
+        read_ecsi_survey(directory)
+    except (DataError, FileNotFoundError) as exc:
+        return {"can_run": False, "uses": "", "missing": str(exc)}
+    return {"can_run": True, "uses": "your ECSI survey (ecsi_survey)", "missing": ""}
+
+
+def _check_04(directory: Path, inst: Instrument | None, study: LoadedStudy | None,
+              errors: dict[str, str]) -> dict[str, Any]:
+    source = driver_source(directory, inst)
+    if source.kind == "instrument":
+        if "customers" in errors:
+            return {"can_run": False, "uses": "", "missing": errors["customers"]}
+        assert study is not None and inst is not None and inst.drivers is not None
+        missing = needs(study, "04:drivers")
+        if missing:
+            return {"can_run": False, "uses": "", "missing": _join(missing)}
+        d = inst.drivers
+        rng = (f" on {d.range[0]:g}-{d.range[1]:g}" if d.range else
+               "; no drivers.range: the importance-performance map is skipped")
+        return {"can_run": True, "uses": f"drivers of {d.outcome}: {_join(d.items)}{rng}",
+                "missing": ""}
+    if source.kind == "ecsi":
+        out = _check_03(directory)
+        if out["can_run"]:
+            out["uses"] = "the ECSI survey's attributes (PERQ, PERV, IMAG) as drivers"
+        return out
+    return {"can_run": True, "uses": "the synthetic ECSI survey", "missing": source.missing}
+
+
+def _check_tables(nb: str, spec: dict[str, Any], study: LoadedStudy | None,
+                  errors: dict[str, str], directory: Path,
+                  cache: dict[tuple[str, ...], str]) -> dict[str, Any]:
+    from cxresearch.io.readers import _contract_design, find_table, load_study
+
+    tables = list(spec["tables"])
+    broken = [f"{t}: {errors[t]}" for t in tables if t in errors]
+    if broken:
+        return {"can_run": False, "uses": "", "missing": _join(broken)}
+    absent = [t for t in tables if find_table(directory, t) is None]
+    if absent:
+        return {"can_run": False, "uses": "",
+                "missing": "table(s) " + _join(absent) + " (each .parquet, .csv, .xlsx or .sav)"}
+    assert study is not None
+    if spec.get("strict"):
+        inst = study.instrument
+        if not study.instrument_default and not _contract_design(inst):
+            return {"can_run": False, "uses": "",
+                    "missing": "the bundled study's design (answers nested in firm_id and year, "
+                               "its culture/engagement items and nps/csat/ces): the instrument "
+                               "declares its own"}
+        key = tuple(tables)
+        if key not in cache:
+            try:
+                load_study(directory, tables=tables, strict=True,
+                           instrument=None if study.instrument_default else inst)
+                cache[key] = ""
+            except DataError as exc:
+                cache[key] = str(exc)
+        if cache[key]:
+            return {"can_run": False, "uses": "", "missing": cache[key]}
+        return {"can_run": True, "uses": "the bundled study's tables and columns: "
+                                         + _join(tables), "missing": ""}
+    if nb == "01_measuring_cx":
+        missing = needs(study, "01:metrics")
+        if missing:
+            return {"can_run": False, "uses": "", "missing": _join(missing)}
+        uses, notes = _uses_01(study)
+        return {"can_run": True, "uses": uses, "missing": notes}
+    missing = needs(study, "02:scales")
+    if missing:
+        return {"can_run": False, "uses": "", "missing": _join(missing)}
+    uses, notes = _uses_02(study)
+    return {"can_run": True, "uses": uses, "missing": notes}
+
+
+def _check_05(directory: Path, inst: Instrument | None, errors: dict[str, str]
+              ) -> dict[str, Any]:
+    from cxresearch.io.readers import find_table
+    from cxresearch.linkage.units import load_linkage_study, outcome_columns
+
+    broken = [f"{t}: {errors[t]}" for t in ("employees", "customers") if t in errors]
+    if broken:
+        return {"can_run": False, "uses": "", "missing": _join(broken)}
+    absent = [t for t in ("customers", "employees") if find_table(directory, t) is None]
+    if absent:
+        return {"can_run": False, "uses": "",
+                "missing": "table(s) " + _join(absent) + " (each .parquet, .csv, .xlsx or .sav)"}
+    try:
+        study = load_linkage_study(directory, inst)
+    except (DataError, FileNotFoundError) as exc:
+        return {"can_run": False, "uses": "", "missing": str(exc)}
+    missing = needs(study, "05:linkage")
+    if missing:
+        return {"can_run": False, "uses": "", "missing": _join(missing)}
+    si = study.instrument
+    assert si is not None
+    if not needs(study, "05:firm_panel"):
+        return {"can_run": True, "uses": "the firm-year panel (firms, firm_years, employees, "
+                                          "customers)", "missing": ""}
+    keys = [study.unit, *([study.time] if study.time else [])]
+    cust = _columns(study, "customers")
+    uses = [f"units {study.unit}" + (f" by {study.time}" if study.time else ""),
+            "EX from " + _join(f"{n} ({len(s.items)} items"
+                               + (f", reverse {_join(s.reverse)}" if s.reverse else "") + ")"
+                               for n, s in si.scales.items()),
+            "CX from " + _join(f"{n} = {m.column}" for n, m in si.metrics.items()
+                               if m.column in cust)
+            + (f", weighted by {si.weight}" if si.weight and si.weight in cust else "")]
+    outs = outcome_columns(study.outcomes, keys)
+    if outs:
+        uses.append("outcomes " + _join(outs))
+    notes = [f"skips {SECTIONS[k]}: {_join(needs(study, k))}"
+             for k in ("05:outcomes", "05:firm_panel") if needs(study, k)]
+    return {"can_run": True, "uses": "; ".join(uses), "missing": "; ".join(notes)}

@@ -1,0 +1,321 @@
+"""Command line: ``python -m cxresearch <command>`` (also installed as ``cxresearch``).
+
+Run ``python -m cxresearch --help`` for the commands and ``python -m cxresearch COMMAND --help``
+for each command's options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["build_parser", "main"]
+
+_DESCRIPTION = """\
+cxresearch: rerun the CX research notebooks, rebuild their data and check their records.
+
+Typical use:
+  python -m cxresearch run                      execute every notebook in order, in place
+  python -m cxresearch run 03 05                execute notebooks 03 and 05 only
+  python -m cxresearch run -p data_dir=exports/ rerun the studies on your own survey exports
+                                                (results go to runs/, never over the record)
+  python -m cxresearch data build               regenerate data/processed/ (seeded, synthetic)
+  python -m cxresearch check exports/           can each notebook run on your folder? (runs nothing)
+  python -m cxresearch sync                     update notebooks from their py:percent scripts
+"""
+
+_EPILOG = """\
+Exit status: 0 on success, 1 when a notebook fails or a check finds a problem, 2 on bad usage.
+Docs: README.md (overview, data, figures) and docs/DEVELOPING.md (conventions)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and for documentation)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m cxresearch",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="store_true", help="print the package version")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="execute notebooks with papermill (all, in order, by default)",
+        description=(
+            "Execute notebooks through papermill, in name order, with a progress bar. Without "
+            "-p the notebooks are executed in place and cleaned of volatile metadata. With -p "
+            "(other data or settings) the executed copies go to runs/ and figures to "
+            "runs/figures/ unless --output-dir is given. On failure the notebook and the cell "
+            "are named and the partly executed copy is kept in runs/failed/."
+        ),
+    )
+    run.add_argument(
+        "notebooks",
+        nargs="*",
+        metavar="NOTEBOOK",
+        help="notebook path, name, stem or number prefix such as 03 (default: all)",
+    )
+    run.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a parameter of the notebooks' `parameters` cell, e.g. -p data_dir=exports/ "
+        "-p seed=7 (values parse as Python literals when they can); repeatable",
+    )
+    run.add_argument(
+        "-o",
+        "--output-dir",
+        type=Path,
+        default=None,
+        help="write executed notebooks (and figures) here instead of in place",
+    )
+    run.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+    sync = sub.add_parser(
+        "sync",
+        help="keep notebooks and their py:percent scripts (notebooks/scripts/) paired",
+        description="Update notebooks from their paired scripts (default) or the reverse, "
+        "keeping the outputs of unchanged cells; --check only reports pairs out of sync.",
+    )
+    sync.add_argument(
+        "--from",
+        dest="direction",
+        choices=["scripts", "notebooks"],
+        default="scripts",
+        help="which side is the source (default: scripts)",
+    )
+    sync.add_argument("--check", action="store_true", help="report only; exit 1 if out of sync")
+
+    clean = sub.add_parser(
+        "clean",
+        help="strip volatile metadata from notebooks (outputs are kept)",
+        description="Drop papermill timestamps, execution metadata and language_info, as "
+        "nbdev's clean does, so a rerun leaves no diff.",
+    )
+    clean.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="default: all")
+
+    data = sub.add_parser(
+        "data",
+        help="build or verify data/processed/ (the seeded synthetic study)",
+        description="build: regenerate data/processed/ from the seeded simulation "
+        "(identical bytes for the same seed), with its data dictionary and sha256 manifest. "
+        "verify: check data/processed/ against its sha256 manifest.",
+    )
+    data.add_argument("action", choices=["build", "verify"])
+    data.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="simulation seed (default: 0, the seed of the bundled data)",
+    )
+    data.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output directory (default: data/processed/ or $CXRESEARCH_PROCESSED_DIR)",
+    )
+
+    figures = sub.add_parser(
+        "figures",
+        help="list the published figures, or export chosen ones with a CREDITS.txt",
+        description="List every figure in figures/manifest.json: name, source notebook, "
+        "caption. With --export DIR, copy the chosen figures (--name, --format) to DIR with a "
+        "CREDITS.txt holding their captions, alt texts, sources, data provenance and suggested "
+        "citations, ready to hand to an editor. `make figures` reruns the notebooks that "
+        "make them.",
+    )
+    figures.add_argument("--export", type=Path, default=None, metavar="DIR",
+                         help="copy the chosen figures and a CREDITS.txt to DIR")
+    figures.add_argument("--format", default="png,svg,pdf,csv", metavar="LIST",
+                         help="with --export: comma-separated formats from png, svg, pdf, csv "
+                         "(default: all four)")
+    figures.add_argument("--name", default="*", metavar="PATTERN",
+                         help="figure-name pattern(s), comma-separated, e.g. '03_*,06_event*' "
+                         "(default: all)")
+    sub.add_parser("list", help="list the notebooks in run order with their titles")
+
+    check = sub.add_parser(
+        "check",
+        help="validate a data folder and say which notebooks can run on it (runs nothing)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="""\
+Validate a data folder without running anything, and say for each notebook whether it can
+run on it and, if not, what is missing (tables, columns, instrument sections).
+
+The folder holds your tables as .parquet, .csv, .xlsx or .sav files, named
+  customers   one row per customer answer (a respondent id, a 0-10 recommend column, ...)
+  employees   one row per employee answer (scale items)
+  firms, firm_years          the bundled study's design (answers nested in firms)
+  units, outcomes            a one-company design: one row per store/branch/team, and one row
+                             per unit and period (the instrument's unit and time)
+and, optionally, an instrument.yml saying what the answers are nested in (unit, time), the
+weight, the scales, metrics, drivers and segments. Survey platforms' exports (Qualtrics,
+SurveyMonkey, Google Forms) are read as they are; personal data are dropped when read.
+
+Prints the instrument, each table (rows, columns, personal data dropped) and one line per
+notebook: yes (what it will use; sections it will skip) or NO (what is missing).""",
+        epilog="""\
+Exit status: 0 when the instrument and every table are valid (even if some notebooks lack a
+table they need), 1 when a table or the instrument has a problem, 2 on bad usage.
+Then: python -m cxresearch run 01 -p data_dir=DATA_DIR [-p instrument=PATH]""",
+    )
+    check.add_argument("data_dir", type=Path, metavar="DATA_DIR",
+                       help="the folder with your tables (as given to -p data_dir=)")
+    check.add_argument("--instrument", type=Path, default=None, metavar="PATH",
+                       help="an instrument.yml to use instead of DATA_DIR/instrument.yml "
+                       "(as -p instrument=PATH on `run`)")
+    return parser
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from cxresearch.cli.runner import NotebookExecutionError, parse_parameters, run_notebooks
+
+    try:
+        parameters = parse_parameters(args.parameter)
+        result = run_notebooks(
+            args.notebooks or None,
+            parameters=parameters,
+            output_dir=args.output_dir,
+            progress=not args.no_progress,
+        )
+    except NotebookExecutionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(result.to_string(index=False))
+    return 0
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from cxresearch.cli.notebooks import check_pairs, sync_pairs
+
+    table = check_pairs() if args.check else sync_pairs(args.direction)
+    print(table.to_string(index=False))
+    return 0 if (table["status"] == "in sync").all() else 1
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    import nbformat
+
+    from cxresearch.cli.notebooks import write_notebook
+    from cxresearch.cli.runner import resolve_notebooks
+
+    for path in resolve_notebooks(args.notebooks or None):
+        write_notebook(nbformat.read(path, as_version=4), path)
+        print(f"cleaned {path.name}")
+    return 0
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    from cxresearch.cli import data_build
+
+    if args.action == "build":
+        kwargs = {"out_dir": args.out}
+        if args.seed is not None:
+            kwargs["seed"] = args.seed
+        written = data_build.build(**kwargs)
+        for path in written:
+            print(f"wrote {path.name}")
+        return 0
+    problems = data_build.verify(args.out)
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    if not problems:
+        print("data/processed matches its sha256 manifest")
+    return 1 if problems else 0
+
+
+def _cmd_figures(args: argparse.Namespace) -> int:
+    import fnmatch
+
+    from cxresearch.report.manifest import load_manifest
+    from cxresearch.report.site import export_figures
+
+    manifest = load_manifest()
+    if not manifest:
+        print("no figures yet: run `make run` or `python -m cxresearch run`")
+        return 0
+    if args.export is not None:
+        try:
+            result = export_figures(args.export, formats=args.format.split(","),
+                                    names=args.name)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        for path in result.files:
+            print(path.name)
+        print(result.summary(), file=sys.stderr if result.missing else sys.stdout)
+        return 1 if result.missing else 0
+    patterns = [p.strip() for p in args.name.split(",") if p.strip()]
+    for name, entry in sorted(manifest.items()):
+        if any(fnmatch.fnmatch(name, p) for p in patterns):
+            print(f"{name}  [{entry.get('source', '?')}]\n    {entry.get('caption', '')}")
+    return 0
+
+
+def _cmd_list(_: argparse.Namespace) -> int:
+    import nbformat
+
+    from cxresearch.cli.notebooks import list_notebooks
+
+    for path in list_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        title = next(
+            (
+                line.lstrip("# ").strip()
+                for cell in nb.cells
+                if cell.cell_type == "markdown"
+                for line in cell.source.splitlines()
+                if line.startswith("# ")
+            ),
+            "",
+        )
+        print(f"{path.stem:<40} {title}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from cxresearch.cli.check import check_folder
+    from cxresearch.core.validation import DataError
+
+    try:
+        result = check_folder(args.data_dir, instrument=args.instrument)
+    except (DataError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    return 0 if result.ok() else 1
+
+
+_COMMANDS = {
+    "run": _cmd_run,
+    "sync": _cmd_sync,
+    "clean": _cmd_clean,
+    "data": _cmd_data,
+    "figures": _cmd_figures,
+    "list": _cmd_list,
+    "check": _cmd_check,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from cxresearch import __version__
+
+        print(__version__)
+        return 0
+    if not args.command:
+        parser.print_help()
+        return 2
+    return _COMMANDS[args.command](args)

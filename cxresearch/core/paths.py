@@ -1,0 +1,73 @@
+"""Absolute project paths, so that notebooks and scripts never depend on the working directory.
+
+Nothing here prints or touches the file system at import time.
+
+Two environment variables redirect generated output (the test-suite and parameterised runs use
+them so that the committed record is never overwritten by a run on other data):
+
+- ``CXRESEARCH_FIGURES_DIR`` -- where :func:`cxresearch.report.figures.save_figure` writes;
+- ``CXRESEARCH_PROCESSED_DIR`` -- where ``python -m cxresearch data build`` writes by default.
+
+Example
+-------
+>>> from cxresearch.core import paths
+>>> paths.PROJECT_ROOT.joinpath("pyproject.toml").is_file()
+True
+>>> paths.NOTEBOOKS_DIR.name
+'notebooks'
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR: Path = Path(__file__).resolve().parents[1]
+PROJECT_ROOT: Path = PACKAGE_DIR.parent
+DATA_DIR: Path = PROJECT_ROOT / "data"
+RAW_DIR: Path = DATA_DIR / "raw"
+PROCESSED_DIR: Path = DATA_DIR / "processed"
+NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
+SCRIPTS_DIR: Path = NOTEBOOKS_DIR / "scripts"
+FIGURES_DIR: Path = PROJECT_ROOT / "figures"
+TESTS_DIR: Path = PROJECT_ROOT / "tests"
+RUNS_DIR: Path = PROJECT_ROOT / "runs"
+SHARED_DIR: Path = PROJECT_ROOT.parent / "shared"
+
+__all__ = [
+    "DATA_DIR",
+    "FIGURES_DIR",
+    "NOTEBOOKS_DIR",
+    "PACKAGE_DIR",
+    "PROCESSED_DIR",
+    "PROJECT_ROOT",
+    "RAW_DIR",
+    "RUNS_DIR",
+    "SCRIPTS_DIR",
+    "SHARED_DIR",
+    "TESTS_DIR",
+    "figures_dir",
+    "processed_dir",
+]
+
+
+def figures_dir() -> Path:
+    """Directory that figures are written to: ``$CXRESEARCH_FIGURES_DIR`` or ``figures/``.
+
+    >>> import os
+    >>> "CXRESEARCH_FIGURES_DIR" in os.environ or figures_dir() == FIGURES_DIR
+    True
+    """
+    override = os.environ.get("CXRESEARCH_FIGURES_DIR")
+    return Path(override).resolve() if override else FIGURES_DIR
+
+
+def processed_dir() -> Path:
+    """Directory of processed data: ``$CXRESEARCH_PROCESSED_DIR`` or ``data/processed/``.
+
+    >>> import os
+    >>> "CXRESEARCH_PROCESSED_DIR" in os.environ or processed_dir() == PROCESSED_DIR
+    True
+    """
+    override = os.environ.get("CXRESEARCH_PROCESSED_DIR")
+    return Path(override).resolve() if override else PROCESSED_DIR

@@ -1,0 +1,796 @@
+"""Your own instrument: the structure of a survey, declared once in ``instrument.yml``.
+
+The notebooks need to know what a survey measures and how its answers are nested; the bundled
+study says so in :mod:`cxresearch.core.contract`, a user's survey in an ``instrument.yml`` next to
+its
+data (or ``-p instrument=PATH``). The public format::
+
+    unit: store_id            # what answers are nested in: firm, store, branch, team
+    time: wave                # optional
+    weight: w                 # optional survey weight column
+    scales:                   # multi-item scales (02, 05)
+      culture:    {items: [c1, c2, c3, c4], range: [1, 7], reverse: [c3]}
+      engagement: {items: [e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12], range: [1, 5]}
+    metrics:                  # single-question customer metrics (01)
+      nps:  {column: ltr, range: [0, 10]}
+      csat: {column: sat, range: [1, 5]}
+      ces:  {column: effort, range: [1, 7]}
+    drivers:                  # key-driver analysis (04)
+      outcome: sat
+      items: [d1, d2, d3, d4, d5, d6, d7, d8]
+    segments: [region, channel]
+
+Rules for the file (each broken rule is an :class:`InstrumentError` naming the file and the key
+path, e.g. ``instrument.yml: scales.culture.reverse: 'c9' is not one of the scale's items [c1,
+c2, c3, c4]``; every problem in the file is reported at once):
+
+- only the keys above; ``unit`` is required, and at least one of ``scales``, ``metrics``,
+  ``drivers``;
+- column names are text (quote names YAML would read as numbers or yes/no: ``"1"``,
+  ``"no"``);
+- a scale has ``items`` (one or more, no repeats), ``range: [low, high]`` (two numbers,
+  low < high) and optionally ``reverse`` (items of that scale, scored ``low + high - x``); an
+  item belongs to one scale;
+- ``metrics`` are named ``nps``, ``csat`` or ``ces`` -- the three single-question metrics
+  notebook 01 computes -- each with a ``column`` and a ``range``; NPS is defined on 0..10,
+  so its range must be ``[0, 10]``; two metrics cannot share a column, and a metric's column
+  is not a scale item;
+- ``drivers`` has an ``outcome`` column and two or more ``items`` (not the outcome), and an
+  optional ``range`` of the items (for importance-performance maps). The outcome may be a
+  metric's column (``outcome: sat``) and the items may be scale items;
+- ``unit``, ``time``, ``weight`` and ``segments`` are distinct columns, none of them an item,
+  a metric's column or a driver.
+
+:func:`validate_data` then checks a table against the instrument: every column it names is there
+(or a close match is suggested), answers are numbers within their ranges, the unit is never
+missing and weights are not negative.
+
+Example
+-------
+>>> inst = Instrument.from_dict({
+...     "unit": "store_id",
+...     "scales": {"culture": {"items": ["c1", "c2", "c3"], "range": [1, 7], "reverse": ["c3"]}},
+...     "metrics": {"nps": {"column": "ltr", "range": [0, 10]}},
+... })
+>>> inst.reverse_map(), inst.columns("customers")
+({'c3': (1, 7)}, ('store_id', 'ltr'))
+>>> Instrument.from_dict({"unit": "store_id", "scales": {"culture": {
+...     "items": ["c1", "c2"], "range": [1, 7], "reverse": ["c9"]}}}, source="instrument.yml")
+Traceback (most recent call last):
+...
+cxresearch.io.instrument.InstrumentError: instrument.yml: scales.culture.reverse: 'c9' is not one
+    of the scale's items [c1, c2]
+"""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxresearch.core.validation import DataError, require_frame
+
+__all__ = [
+    "INSTRUMENT_FILES",
+    "METRICS",
+    "Drivers",
+    "Instrument",
+    "InstrumentDataError",
+    "InstrumentError",
+    "Metric",
+    "Scale",
+    "find_instrument",
+    "validate_data",
+]
+
+#: the file names :func:`find_instrument` looks for in a data folder
+INSTRUMENT_FILES: tuple[str, ...] = ("instrument.yml", "instrument.yaml")
+#: the metric names an instrument may declare, with the range each requires (None: any)
+METRICS: dict[str, tuple[float, float] | None] = {"nps": (0, 10), "csat": None, "ces": None}
+_TOP_KEYS: tuple[str, ...] = ("unit", "time", "weight", "scales", "metrics", "drivers",
+                              "segments")
+_TABLES: tuple[str | None, ...] = ("customers", "employees", None)
+_MAX_ROWS_SHOWN = 5
+
+
+class InstrumentError(DataError):
+    """A bad instrument file: the message names the file and the key path of each problem.
+
+    ``problems`` lists them one by one (``"scales.culture.range: [7, 1] is inverted ..."``).
+    """
+
+    def __init__(self, message: str, problems: Sequence[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[str] = list(problems) if problems else [message]
+
+
+class InstrumentDataError(DataError):
+    """Data that do not fit the instrument; ``problems`` lists one message per column and rule."""
+
+    def __init__(self, message: str, problems: Sequence[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[str] = list(problems) if problems else [message]
+
+
+def _flow(items: Sequence[Any]) -> str:
+    """``[c1, c2]``: a list as YAML would show it."""
+    return "[" + ", ".join(str(i) for i in items) + "]"
+
+
+def _num(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else float(x)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A multi-item scale: its items, their answer range and the reverse-keyed items."""
+
+    items: tuple[str, ...]
+    range: tuple[float, float]
+    reverse: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A single-question metric: the column holding it and its answer range."""
+
+    column: str
+    range: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """Key-driver analysis: the outcome column and the driver items (optional item range)."""
+
+    outcome: str
+    items: tuple[str, ...]
+    range: tuple[float, float] | None = None
+
+
+# -- parsing with every problem collected ----------------------------------------------------
+
+
+class _Parser:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def fail(self, path: str, msg: str) -> None:
+        self.problems.append(f"{path}: {msg}")
+
+    def column(self, value: Any, path: str, required: bool = True) -> str | None:
+        if value is None:
+            if required:
+                self.fail(path, "is required (a column name)")
+            return None
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if isinstance(value, bool | numbers.Number):
+            self.fail(path, f"must be a column name (text), got {value!r} "
+                            f"({type(value).__name__}); quote it in the file: \"{value}\"")
+        else:
+            self.fail(path, f"must be a column name (text), got {type(value).__name__} "
+                            f"{value!r}")
+        return None
+
+    def columns(self, value: Any, path: str, minimum: int = 1) -> tuple[str, ...]:
+        if value is None:
+            self.fail(path, "is required (a list of column names)")
+            return ()
+        if isinstance(value, str) or not isinstance(value, list):
+            self.fail(path, f"must be a list of column names, e.g. [c1, c2], got "
+                            f"{type(value).__name__} {value!r}")
+            return ()
+        out = []
+        for k, v in enumerate(value):
+            name = self.column(v, f"{path}[{k}]")
+            if name is not None:
+                out.append(name)
+        dup = sorted({c for c in out if out.count(c) > 1})
+        if dup:
+            self.fail(path, f"{', '.join(repr(c) for c in dup)} listed more than once")
+        if len(value) < minimum:
+            self.fail(path, f"needs at least {minimum} column(s), got {len(value)}")
+        return tuple(dict.fromkeys(out))
+
+    def range(self, value: Any, path: str) -> tuple[float, float] | None:
+        if value is None:
+            self.fail(path, "is required: [low, high], e.g. [1, 5]")
+            return None
+        ok = (isinstance(value, list | tuple) and len(value) == 2
+              and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value))
+        if not ok:
+            self.fail(path, f"must be two numbers [low, high], e.g. [1, 5], got {value!r}")
+            return None
+        lo, hi = (_num(v) for v in value)
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            self.fail(path, f"must be two finite numbers, got {_flow(value)}")
+            return None
+        if lo >= hi:
+            self.fail(path, f"{_flow(value)} is inverted; give [low, high] with low < high, "
+                            f"e.g. {_flow([hi, lo])}"
+                      if lo > hi else f"{_flow(value)} is empty; low must be below high")
+            return None
+        return lo, hi
+
+    def mapping(self, value: Any, path: str, keys: Sequence[str]) -> dict[str, Any] | None:
+        if not isinstance(value, Mapping):
+            self.fail(path, f"must be a mapping with keys {_flow(keys)}, got "
+                            f"{type(value).__name__} {value!r}")
+            return None
+        for k in value:
+            if k not in keys:
+                close = difflib.get_close_matches(str(k), list(keys), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self.fail(path, f"unknown key {k!r}{hint} (allowed: {_flow(keys)})")
+        return dict(value)
+
+
+def _parse(d: Any) -> tuple[dict[str, Any], list[str]]:
+    p = _Parser()
+    if not isinstance(d, Mapping):
+        what = "nothing" if d is None else type(d).__name__
+        p.problems.append(f"the file must be a mapping of keys {_flow(_TOP_KEYS)}, got {what}")
+        return {}, p.problems
+    for k in d:
+        if k not in _TOP_KEYS:
+            close = difflib.get_close_matches(str(k), list(_TOP_KEYS), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            p.problems.append(f"unknown key {k!r}{hint} (allowed: {_flow(_TOP_KEYS)})")
+    out: dict[str, Any] = {
+        "unit": p.column(d.get("unit"), "unit"),
+        "time": p.column(d.get("time"), "time", required=False),
+        "weight": p.column(d.get("weight"), "weight", required=False),
+    }
+    # scales
+    scales: dict[str, Scale] = {}
+    raw_scales = d.get("scales") or {}
+    if not isinstance(raw_scales, Mapping):
+        p.fail("scales", f"must be a mapping of scale names to {{items, range, reverse}}, got "
+                         f"{type(raw_scales).__name__}")
+        raw_scales = {}
+    owner: dict[str, str] = {}
+    for name, spec in raw_scales.items():
+        path = f"scales.{name}"
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            p.fail(path, "a scale's name must be a word (letters, digits, _)")
+            continue
+        m = p.mapping(spec, path, ("items", "range", "reverse"))
+        if m is None:
+            continue
+        items = p.columns(m.get("items"), f"{path}.items")
+        rng = p.range(m.get("range"), f"{path}.range")
+        reverse: tuple[str, ...] = ()
+        if m.get("reverse") is not None:
+            reverse = p.columns(m.get("reverse"), f"{path}.reverse", minimum=0)
+            for r in reverse:
+                if items and r not in items:
+                    p.fail(f"{path}.reverse", f"{r!r} is not one of the scale's items "
+                                              f"{_flow(items)}")
+        for it in items:
+            if it in owner:
+                p.fail(f"{path}.items", f"{it!r} is also an item of scale {owner[it]!r}; an "
+                                        "item belongs to one scale")
+            else:
+                owner[it] = name
+        if items and rng is not None:
+            scales[name] = Scale(items, rng, tuple(r for r in reverse if r in items))
+    out["scales"] = scales
+    # metrics
+    metrics: dict[str, Metric] = {}
+    raw_metrics = d.get("metrics") or {}
+    if not isinstance(raw_metrics, Mapping):
+        p.fail("metrics", f"must be a mapping of metric names ({_flow(METRICS)}) to "
+                          f"{{column, range}}, got {type(raw_metrics).__name__}")
+        raw_metrics = {}
+    metric_of: dict[str, str] = {}
+    for name, spec in raw_metrics.items():
+        path = f"metrics.{name}"
+        if name not in METRICS:
+            close = difflib.get_close_matches(str(name), list(METRICS), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            p.fail(path, f"unknown metric {name!r}{hint}; an instrument declares the "
+                         f"single-question metrics {_flow(METRICS)} (other questions need no "
+                         "declaration: they are columns of the data)")
+            continue
+        m = p.mapping(spec, path, ("column", "range"))
+        if m is None:
+            continue
+        col = p.column(m.get("column"), f"{path}.column")
+        rng = p.range(m.get("range"), f"{path}.range")
+        need = METRICS[name]
+        if rng is not None and need is not None and tuple(rng) != need:
+            p.fail(f"{path}.range", f"{_flow(rng)}: {name.upper()} is defined on "
+                                    f"{_flow([_num(v) for v in need])} (0-6 detractors, 9-10 "
+                                    "promoters); recode the answers to 0..10 first")
+            rng = None
+        if col is not None:
+            if col in metric_of:
+                p.fail(f"{path}.column", f"{col!r} is also the column of metric "
+                                         f"{metric_of[col]!r}")
+            metric_of[col] = name
+            if col in owner:
+                p.fail(f"{path}.column", f"{col!r} is an item of scale {owner[col]!r}; a "
+                                         "single-question metric is not a scale item")
+        if col is not None and rng is not None:
+            metrics[name] = Metric(col, rng)
+    out["metrics"] = metrics
+    # drivers
+    drivers = None
+    if d.get("drivers") is not None:
+        m = p.mapping(d["drivers"], "drivers", ("outcome", "items", "range"))
+        if m is not None:
+            outcome = p.column(m.get("outcome"), "drivers.outcome")
+            items = p.columns(m.get("items"), "drivers.items", minimum=2)
+            rng = p.range(m["range"], "drivers.range") if m.get("range") is not None else None
+            if outcome is not None and outcome in items:
+                p.fail("drivers.items", f"{outcome!r} is the outcome; a driver cannot explain "
+                                        "itself")
+            if outcome is not None and len(items) >= 2:
+                drivers = Drivers(outcome, items, rng)
+    out["drivers"] = drivers
+    # segments
+    segments: tuple[str, ...] = ()
+    if d.get("segments") is not None:
+        segments = p.columns(d.get("segments"), "segments", minimum=0)
+    out["segments"] = segments
+    # roles
+    answer_cols = {**{it: f"an item of scale {s!r}" for it, s in owner.items()},
+                   **{c: f"the column of metric {n!r}" for c, n in metric_of.items()}}
+    if drivers is not None:
+        answer_cols.setdefault(drivers.outcome, "the drivers' outcome")
+        for it in drivers.items:
+            answer_cols.setdefault(it, "a driver")
+    design = [(k, out[k]) for k in ("unit", "time", "weight") if out[k] is not None]
+    design += [(f"segments[{i}]", s) for i, s in enumerate(segments)]
+    seen: dict[str, str] = {}
+    for path, col in design:
+        if col in seen:
+            p.fail(path, f"{col!r} is also {seen[col]}")
+        elif col in answer_cols:
+            p.fail(path, f"{col!r} is also {answer_cols[col]}")
+        seen.setdefault(col, path.split("[")[0] if path.startswith("segments") else path)
+    if not p.problems and not (scales or metrics or drivers):
+        p.problems.append("declares nothing to analyse: give at least one of scales, metrics "
+                          "or drivers")
+    return out, p.problems
+
+
+# -- the instrument ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """The structure of a survey: nesting unit, time, weight, scales, metrics, drivers, segments.
+
+    Build it with :meth:`read` (a YAML file), :meth:`from_dict` or :meth:`bundled`; each
+    validates (see the module docstring) and raises :class:`InstrumentError`.
+    """
+
+    unit: str
+    time: str | None = None
+    weight: str | None = None
+    scales: dict[str, Scale] = field(default_factory=dict)
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    drivers: Drivers | None = None
+    segments: tuple[str, ...] = ()
+    source: str = field(default="instrument", compare=False)
+
+    # construction ------------------------------------------------------------------------
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], source: str = "instrument") -> Instrument:
+        """Validate a parsed instrument (the YAML's mapping) and build it.
+
+        ``source`` names it in messages (the file name). Every problem is reported at once.
+
+        >>> Instrument.from_dict({"unit": "team", "scales": {"culture": {
+        ...     "items": ["c1", "c2"], "range": [7, 1]}}}, source="instrument.yml")
+        Traceback (most recent call last):
+        ...
+        cxresearch.io.instrument.InstrumentError: instrument.yml: scales.culture.range: [7, 1] is
+            inverted; give [low, high] with low < high, e.g. [1, 7]
+        """
+        parsed, problems = _parse(d)
+        if problems:
+            raise InstrumentError(f"{source}: " + "; ".join(problems), problems)
+        return cls(source=source, **parsed)
+
+    @classmethod
+    def read(cls, path: str | Path) -> Instrument:
+        """Read and validate an ``instrument.yml`` (YAML, read with ``yaml.safe_load``).
+
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "instrument.yml"
+        >>> _ = p.write_text("unit: store_id\\nmetrics:\\n  csat: {column: sat, range: [1, 5]}\\n")
+        >>> Instrument.read(p).metrics["csat"]
+        Metric(column='sat', range=(1, 5))
+        """
+        import yaml
+
+        p = Path(path)
+        if not p.is_file():
+            raise FileNotFoundError(f"argument 'path': no such instrument file {str(p)!r}")
+        try:
+            d = yaml.safe_load(p.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise InstrumentError(f"{p.name}: not valid YAML: {where}{problem}") from None
+        except UnicodeDecodeError as exc:
+            raise InstrumentError(f"{p.name}: not UTF-8 text ({exc.reason})") from None
+        return cls.from_dict(d, source=p.name)
+
+    @classmethod
+    def bundled(cls) -> Instrument:
+        """The bundled synthetic study's instrument, from :mod:`cxresearch.core.contract`.
+
+        Answers are nested in firms (``firm_id``) and years (``year``); the employee survey
+        has the culture (reverse-keyed ``culture_4``) and engagement scales, the customer
+        survey NPS, CSAT and CES; segments are the firms' industry, size band and CX owner
+        (columns of ``firms``, the unit's table). No driver items: notebook 04 runs its
+        key-driver analysis on the ECSI data, which have their own items.
+
+        >>> b = Instrument.bundled()
+        >>> b.scale_items("culture")[:2], b.reverse_map(), b.metrics["nps"].range
+        (('culture_1', 'culture_2'), {'culture_4': (1, 5)}, (0, 10))
+        """
+        from cxresearch.core.contract import (
+            CULTURE_ITEMS,
+            ENGAGEMENT_ITEMS,
+            ITEM_RANGES,
+            REVERSE_KEYED,
+        )
+
+        def scale(items: tuple[str, ...]) -> dict[str, Any]:
+            return {"items": list(items), "range": list(ITEM_RANGES[items[0]]),
+                    "reverse": [c for c in REVERSE_KEYED if c in items]}
+
+        return cls.from_dict(
+            {
+                "unit": "firm_id",
+                "time": "year",
+                "scales": {"culture": scale(CULTURE_ITEMS),
+                           "engagement": scale(ENGAGEMENT_ITEMS)},
+                "metrics": {m: {"column": m, "range": list(ITEM_RANGES[m])}
+                            for m in ("nps", "csat", "ces")},
+                "segments": ["industry", "size_band", "cx_owner"],
+            },
+            source="bundled instrument",
+        )
+
+    # views -------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The instrument in the file's format (a plain dict; optional keys left out)."""
+        d: dict[str, Any] = {"unit": self.unit}
+        if self.time is not None:
+            d["time"] = self.time
+        if self.weight is not None:
+            d["weight"] = self.weight
+        if self.scales:
+            d["scales"] = {}
+            for name, s in self.scales.items():
+                spec: dict[str, Any] = {"items": list(s.items),
+                                        "range": [_num(v) for v in s.range]}
+                if s.reverse:
+                    spec["reverse"] = list(s.reverse)
+                d["scales"][name] = spec
+        if self.metrics:
+            d["metrics"] = {n: {"column": m.column, "range": [_num(v) for v in m.range]}
+                            for n, m in self.metrics.items()}
+        if self.drivers is not None:
+            d["drivers"] = {"outcome": self.drivers.outcome, "items": list(self.drivers.items)}
+            if self.drivers.range is not None:
+                d["drivers"]["range"] = [_num(v) for v in self.drivers.range]
+        if self.segments:
+            d["segments"] = list(self.segments)
+        return d
+
+    def to_yaml(self, header: str | None = None) -> str:
+        """The instrument as ``instrument.yml`` text (reads back to an equal instrument).
+
+        >>> print(Instrument.from_dict({"unit": "team", "metrics": {
+        ...     "ces": {"column": "effort", "range": [1, 7]}}}).to_yaml().strip())
+        unit: team
+        metrics:
+          ces:
+            column: effort
+            range: [1, 7]
+        """
+        import yaml
+
+        text = yaml.safe_dump(self.to_dict(), sort_keys=False, default_flow_style=None,
+                              allow_unicode=True, width=100)
+        if header:
+            text = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) \
+                + text
+        return text
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per column the instrument names (role, name, column, low, high,
+        reverse, key path)."""
+        rows = [{"role": role, "name": name, "column": col, "low": rng[0] if rng else np.nan,
+                 "high": rng[1] if rng else np.nan, "reverse": rev, "key": key}
+                for role, name, col, rng, rev, key in self._roles()]
+        return pd.DataFrame(rows, columns=["role", "name", "column", "low", "high", "reverse",
+                                           "key"])
+
+    def summary(self) -> str:
+        """One line: unit, time, scales, metrics, drivers, segments."""
+        parts = [f"unit {self.unit}"]
+        if self.time:
+            parts.append(f"time {self.time}")
+        if self.weight:
+            parts.append(f"weight {self.weight}")
+        parts += [f"scale {n} ({len(s.items)} items, {_num(s.range[0])}..{_num(s.range[1])}"
+                  + (f", reverse {_flow(s.reverse)}" if s.reverse else "") + ")"
+                  for n, s in self.scales.items()]
+        parts += [f"{n} = {m.column} ({_num(m.range[0])}..{_num(m.range[1])})"
+                  for n, m in self.metrics.items()]
+        if self.drivers:
+            parts.append(f"drivers of {self.drivers.outcome}: {len(self.drivers.items)} items")
+        if self.segments:
+            parts.append(f"segments {_flow(self.segments)}")
+        return f"{self.source}: " + "; ".join(parts)
+
+    def _roles(self) -> list[tuple[str, str, str, tuple[float, float] | None, bool, str]]:
+        """(role, name, column, range, reverse?, key path) for every column named."""
+        out: list[tuple[str, str, str, tuple[float, float] | None, bool, str]] = [
+            ("unit", "unit", self.unit, None, False, "unit")]
+        if self.time:
+            out.append(("time", "time", self.time, None, False, "time"))
+        if self.weight:
+            out.append(("weight", "weight", self.weight, None, False, "weight"))
+        for n, s in self.scales.items():
+            out += [("item", n, it, s.range, it in s.reverse, f"scales.{n}.items")
+                    for it in s.items]
+        for n, m in self.metrics.items():
+            out.append(("metric", n, m.column, m.range, False, f"metrics.{n}.column"))
+        if self.drivers:
+            out.append(("outcome", "drivers", self.drivers.outcome, None, False,
+                        "drivers.outcome"))
+            out += [("driver", "drivers", it, self.drivers.range, False, "drivers.items")
+                    for it in self.drivers.items]
+        out += [("segment", "segments", s, None, False, "segments") for s in self.segments]
+        return out
+
+    def scale_items(self, name: str) -> tuple[str, ...]:
+        """The items of scale ``name``.
+
+        >>> Instrument.bundled().scale_items("engagement")[-1]
+        'engagement_5'
+        """
+        if name not in self.scales:
+            raise DataError(f"argument 'name': {name!r} is not a scale of the instrument; "
+                            f"scales: {list(self.scales)}")
+        return self.scales[name].items
+
+    def reverse_map(self) -> dict[str, tuple[float, float]]:
+        """``{item: (low, high)}`` of every reverse-keyed item, for
+        :func:`cxresearch.core.contract.reverse_items`.
+
+        >>> import pandas as pd
+        >>> from cxresearch.core.contract import reverse_items
+        >>> mapping = Instrument.bundled().reverse_map()
+        >>> reverse_items(pd.DataFrame({"culture_4": [1, 5]}), mapping)["culture_4"].tolist()
+        [5, 1]
+        """
+        return {it: s.range for s in self.scales.values() for it in s.reverse}
+
+    def item_ranges(self) -> dict[str, tuple[float, float]]:
+        """``{column: (low, high)}`` of every answer with a declared range (scale items,
+        metrics' columns, driver items when ``drivers.range`` is given).
+
+        >>> Instrument.bundled().item_ranges()["ces"]
+        (1, 7)
+        """
+        return {col: rng for _, _, col, rng, _, _ in self._roles() if rng is not None}
+
+    def metric_columns(self) -> dict[str, str]:
+        """``{metric name: column}``: the file's column for each of the contract's metrics.
+
+        >>> Instrument.from_dict({"unit": "store_id", "metrics": {
+        ...     "nps": {"column": "ltr", "range": [0, 10]}}}).metric_columns()
+        {'nps': 'ltr'}
+        """
+        return {n: m.column for n, m in self.metrics.items()}
+
+    def columns(self, table: str | None = None) -> tuple[str, ...]:
+        """The columns a table must have, in the instrument's order.
+
+        ``table="customers"``: unit, time, weight, metrics' columns, drivers and segments;
+        ``"employees"``: unit, time and scale items (weight and segments are checked only if
+        present); ``None`` (one survey holding everything): every column named.
+
+        >>> Instrument.bundled().columns("employees")[:4]
+        ('firm_id', 'year', 'culture_1', 'culture_2')
+        """
+        roles = _table_roles(table)
+        return tuple(dict.fromkeys(col for role, _, col, _, _, _ in self._roles()
+                                   if role in roles))
+
+
+def _table_roles(table: str | None) -> set[str]:
+    if table not in _TABLES:
+        raise DataError(f"argument 'table': {table!r} is not one of {list(_TABLES)}")
+    if table == "customers":
+        return {"unit", "time", "weight", "metric", "outcome", "driver", "segment"}
+    if table == "employees":
+        return {"unit", "time", "item"}
+    return {"unit", "time", "weight", "item", "metric", "outcome", "driver", "segment"}
+
+
+def find_instrument(directory: str | Path) -> Path | None:
+    """The instrument file of a data folder (``instrument.yml`` or ``.yaml``), or None.
+
+    >>> import tempfile
+    >>> find_instrument(tempfile.mkdtemp()) is None
+    True
+    """
+    d = Path(directory)
+    for name in INSTRUMENT_FILES:
+        if (d / name).is_file():
+            return d / name
+    return None
+
+
+# -- data against the instrument ---------------------------------------------------------------
+
+
+def _rows_text(rows: list[int], line_offset: int | None) -> str:
+    shown = rows[:_MAX_ROWS_SHOWN]
+    more = ", ...]" if len(rows) > _MAX_ROWS_SHOWN else "]"
+    text = f"rows [{', '.join(map(str, shown))}{more}"
+    if line_offset is not None:
+        text += f" (file lines {[r + line_offset for r in shown]})"
+    return text
+
+
+def _close_matches(name: str, pool: Sequence[str]) -> list[str]:
+    """Columns like ``name``: similar spelling (difflib), or one name inside the other."""
+    low = {c.lower(): c for c in pool}
+    found = [low[c] for c in difflib.get_close_matches(name.lower(), list(low), n=3,
+                                                       cutoff=0.6)]
+    n = name.lower()
+    found += [c for c in pool if len(c) >= 3 and len(n) >= 3 and (c.lower() in n or
+                                                                   n in c.lower())]
+    return list(dict.fromkeys(found))[:3]
+
+
+def _as_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(numbers, mask of non-empty values that are not numbers)."""
+    if pd.api.types.is_bool_dtype(s):
+        return s.astype("float64"), pd.Series(False, index=s.index)
+    if pd.api.types.is_numeric_dtype(s):
+        return s.astype("float64"), pd.Series(False, index=s.index)
+    text = s.astype("string").str.strip()
+    text = text.mask(text == "")
+    num = pd.to_numeric(text, errors="coerce").astype("float64")
+    return num, (text.notna() & num.isna()).fillna(False).astype(bool)
+
+
+def validate_data(
+    instrument: Instrument,
+    data: pd.DataFrame,
+    *,
+    file: str = "customers.csv",
+    table: str | None = "customers",
+    units: pd.DataFrame | None = None,
+    line_offset: int | None = None,
+    errors: str = "raise",
+) -> list[str]:
+    """Check a table against the instrument: columns present, answers numeric and in range.
+
+    Parameters
+    ----------
+    instrument : Instrument
+    data : DataFrame
+        The table as read (text or numbers); not modified.
+    file : str
+        The table's file name, for messages.
+    table : {"customers", "employees", None}
+        Which columns are required (see :meth:`Instrument.columns`); None for one survey that
+        holds everything.
+    units : DataFrame, optional
+        A table of the units (e.g. ``firms``) where segment columns may live instead.
+    line_offset : int, optional
+        Added to 0-based rows to give file lines in messages (2 for a CSV with one header).
+    errors : {"raise", "return"}
+        Raise :class:`InstrumentDataError` listing every problem, or return the problems.
+
+    Returns
+    -------
+    list of str
+        The problems (empty when the data fit).
+
+    Rules: every column the instrument names for ``table`` is present (an absent one is
+    reported with the key that names it and the closest columns of the data); scale items,
+    metrics' columns and ranged driver items are numbers within their range; the outcome and
+    unranged drivers are numbers; the unit is never missing; weights are numbers >= 0.
+
+    >>> import pandas as pd
+    >>> inst = Instrument.from_dict({"unit": "store_id", "metrics": {
+    ...     "csat": {"column": "satisfaction", "range": [1, 5]}}})
+    >>> d = pd.DataFrame({"store_id": ["S1", "S1", "S2"], "sat": [5, 9, 4]})
+    >>> validate_data(inst, d, errors="return")
+    ["column 'satisfaction' (metrics.csat.column) not found; close matches: ['sat']"]
+    >>> inst = Instrument.from_dict({"unit": "store_id", "metrics": {
+    ...     "csat": {"column": "sat", "range": [1, 5]}}})
+    >>> validate_data(inst, d, line_offset=2)
+    Traceback (most recent call last):
+    ...
+    cxresearch.io.instrument.InstrumentDataError: customers.csv (customers): column 'sat'
+        (metrics.csat.column): 1 value(s) outside 1..5 at rows [1] (file lines [3]); first
+        values: [9]
+    """
+    if not isinstance(instrument, Instrument):
+        raise TypeError(f"instrument must be an Instrument, got {type(instrument).__name__}")
+    require_frame(data)
+    if units is not None:
+        require_frame(units, "units")
+    if errors not in ("raise", "return"):
+        raise DataError(f"argument 'errors': {errors!r} is not one of ['raise', 'return']")
+    roles = _table_roles(table)
+    optional = {"weight", "segment"} if table == "employees" else set()
+    problems: list[str] = []
+    checked: set[str] = set()
+    for role, _name, col, rng, _rev, key in instrument._roles():
+        if col in checked or (role not in roles and role not in optional):
+            continue
+        checked.add(col)
+        if col not in data.columns:
+            if role in optional:
+                continue
+            if role == "segment" and units is not None and col in units.columns:
+                continue
+            pool = [str(c) for c in data.columns]
+            if role == "segment" and units is not None:
+                pool += [str(c) for c in units.columns]
+            close = _close_matches(col, pool)
+            where = " or the units' table" if role == "segment" and units is not None else ""
+            problems.append(f"column {col!r} ({key}) not found{where}; " + (
+                f"close matches: {close}" if close else f"columns: {pool[:20]}"))
+            continue
+        s = data[col]
+        label = f"column {col!r} ({key})"
+        if role == "unit":
+            miss = s.isna() | (s.astype("string").str.strip() == "").fillna(False)
+            if miss.any():
+                rows = [int(i) for i in np.flatnonzero(miss.to_numpy())]
+                problems.append(f"{label}: {len(rows)} missing value(s) at "
+                                f"{_rows_text(rows, line_offset)}; every answer needs its unit")
+            continue
+        if role not in ("item", "metric", "driver", "outcome", "weight"):
+            continue
+        num, text = _as_numbers(s)
+        if text.any():
+            rows = [int(i) for i in np.flatnonzero(text.to_numpy())]
+            vals = [str(v) for v in s[text.to_numpy()].head(3).tolist()]
+            problems.append(f"{label}: text in a numeric column: {len(rows)} value(s) at "
+                            f"{_rows_text(rows, line_offset)}; first values: {vals}")
+            continue
+        if role == "weight":
+            lo, hi = 0.0, np.inf
+        elif rng is None:
+            continue
+        else:
+            lo, hi = rng
+        bad = (num.notna() & ((num < lo) | (num > hi))).to_numpy()
+        if bad.any():
+            rows = [int(i) for i in np.flatnonzero(bad)]
+            vals = [_num(v) for v in num[bad].head(3).tolist()]
+            rule = "negative" if role == "weight" else f"outside {_num(lo)}..{_num(hi)}"
+            problems.append(f"{label}: {len(rows)} value(s) {rule} at "
+                            f"{_rows_text(rows, line_offset)}; first values: {vals}")
+    if problems and errors == "raise":
+        where = f"{file} ({table})" if table else file
+        raise InstrumentDataError(f"{where}: " + "; ".join(problems), problems)
+    return problems

@@ -1,0 +1,589 @@
+"""Sentences built from computed results, so that a notebook's conclusions follow the data.
+
+A sentence that states a result is made here from the estimate and its interval (or from an
+adjusted test), never typed into a notebook. The interval decides the wording:
+
+- it excludes zero: the data show a positive (negative) *association*, or *effect* when the
+  design earns the causal word (``design="causal"``: a randomised or quasi-experimental design
+  whose assumptions the notebook states);
+- it includes zero: the data show **no clear** association, and the sentence says how large an
+  effect the interval still allows.
+
+Each :class:`Finding` carries ``claims_effect`` and renders as Markdown with that flag in the
+output's metadata (``{"cxresearch": {"claims_effect": ...}}``), so a test can run the notebooks
+on a study in which every effect is zero and check that no generated sentence claims one
+(``tests/test_conclusions.py``).
+
+Sentences that are true only of the bundled synthetic study (for example "the estimate is close
+to the simulation's true value") are made with :func:`about_synthetic`, which returns nothing
+when the data are a user's.
+
+Examples
+--------
+>>> f = effect_sentence("EX → CX (SD per SD)", 0.31, 0.22, 0.40)
+>>> f.claims_effect
+True
+>>> print(f.text)
+**EX → CX (SD per SD)**: 0.31 (95% CI 0.22 to 0.40). The interval excludes zero:
+the data show a positive association.
+>>> print(effect_sentence("growth, leader vs not (pp)", 0.97, -0.98, 2.92).text)
+**growth, leader vs not (pp)**: 0.97 (95% CI -0.98 to 2.92). The interval includes zero:
+these data show no clear association (they allow anything from -0.98 to 2.92).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from cxresearch.core.validation import check_level, require_columns
+
+__all__ = [
+    "Conclusions",
+    "Finding",
+    "about_synthetic",
+    "count_sentence",
+    "effect_sentence",
+    "level_sentence",
+    "truth_sentence",
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One generated sentence and whether it claims an effect (or association)."""
+
+    text: str
+    claims_effect: bool
+    kind: str = "result"
+
+    def _repr_markdown_(self) -> tuple[str, dict[str, Any]]:
+        return self.text, {"cxresearch": {"claims_effect": self.claims_effect,
+                                          "kind": self.kind}}
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Conclusions:
+    """Several findings shown as one Markdown list under a heading."""
+
+    findings: tuple[Finding, ...]
+    heading: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def claims_effect(self) -> bool:
+        return any(f.claims_effect for f in self.findings)
+
+    @property
+    def text(self) -> str:
+        lines = [f"**{self.heading}**", ""] if self.heading else []
+        lines += [f"- {f.text}" for f in self.findings if f.text]
+        if self.notes:
+            lines += ["", *self.notes]
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> tuple[str, dict[str, Any]]:
+        return self.text, {"cxresearch": {"claims_effect": self.claims_effect,
+                                          "kind": "conclusions"}}
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _fmt(x: float, digits: int) -> str:
+    if x is None or not math.isfinite(float(x)):
+        return "n/a"
+    s = f"{float(x):.{digits}f}"
+    return "0" + s[2:] if s.startswith("-0") and float(s) == 0 else s  # no "-0.00"
+
+
+def effect_sentence(
+    subject: str,
+    estimate: float,
+    ci_low: float,
+    ci_high: float,
+    *,
+    level: float = 0.95,
+    digits: int = 2,
+    null: float = 0.0,
+    design: Literal["association", "causal"] = "association",
+    positive: str = "positive",
+    negative: str = "negative",
+    noun: str | None = None,
+) -> Finding:
+    """The sentence for one estimate with its interval; the interval decides the wording.
+
+    Parameters
+    ----------
+    subject : str
+        What was estimated, with its unit, e.g. ``"CX leader vs none, revenue growth (pp)"``.
+    estimate, ci_low, ci_high : float
+        The estimate and its interval at ``level``.
+    level : float
+        The interval's confidence level (only for the wording).
+    digits : int
+        Decimals shown.
+    null : float
+        The no-effect value (0 for differences and slopes, 1 for ratios).
+    design : {"association", "causal"}
+        ``"causal"`` only where the design earns the word "effect".
+    positive, negative : str
+        Words for the two directions (e.g. ``"higher"`` / ``"lower"``).
+    noun : str, optional
+        What is shown (``"difference"``, ``"trend"``); default "association", or "effect"
+        for a causal design.
+
+    Returns
+    -------
+    Finding
+        ``claims_effect`` is True when the interval excludes ``null``.
+
+    Examples
+    --------
+    >>> effect_sentence("odds ratio", 0.8, 0.7, 0.9, null=1.0).claims_effect
+    True
+    """
+    check_level(level)
+    if noun is None:
+        noun = "effect" if design == "causal" else "association"
+    pct = f"{level * 100:.0f}%"
+    head = (f"**{subject}**: {_fmt(estimate, digits)} ({pct} CI {_fmt(ci_low, digits)} to "
+            f"{_fmt(ci_high, digits)}).")
+    values = [estimate, ci_low, ci_high]
+    if not all(v is not None and math.isfinite(float(v)) for v in values):
+        return Finding(f"**{subject}**: could not be estimated from these data.", False)
+    null_word = "zero" if null == 0 else _fmt(null, digits)
+    if ci_low > null or ci_high < null:
+        word = positive if estimate > null else negative
+        article = "an" if word[:1].lower() in "aeiou" else "a"
+        return Finding(f"{head} The interval excludes {null_word}: the data show {article} "
+                       f"{word} {noun}.", True)
+    return Finding(
+        f"{head} The interval includes {null_word}: these data show no clear {noun} (they "
+        f"allow anything from {_fmt(ci_low, digits)} to {_fmt(ci_high, digits)}).",
+        False,
+    )
+
+
+def level_sentence(
+    subject: str,
+    estimate: float,
+    ci_low: float,
+    ci_high: float,
+    *,
+    reference: float = 0.0,
+    reference_name: str = "zero",
+    level: float = 0.95,
+    digits: int = 1,
+) -> Finding:
+    """Where a score lies against a reference value (a level, not an effect).
+
+    >>> print(level_sentence("NPS", -9.0, -13.3, -4.5).text)
+    **NPS**: -9.0 (95% CI -13.3 to -4.5), credibly below zero.
+    >>> level_sentence("NPS", 2.0, -3.0, 7.0).text.endswith("above or below zero.")
+    True
+    """
+    check_level(level)
+    head = (f"**{subject}**: {_fmt(estimate, digits)} ({level * 100:.0f}% CI "
+            f"{_fmt(ci_low, digits)} to {_fmt(ci_high, digits)})")
+    if ci_low > reference:
+        return Finding(f"{head}, credibly above {reference_name}.", False, kind="level")
+    if ci_high < reference:
+        return Finding(f"{head}, credibly below {reference_name}.", False, kind="level")
+    return Finding(f"{head}: the interval includes {reference_name}, so one sample of this size "
+                   f"cannot tell whether the score is above or below {reference_name}.", False,
+                   kind="level")
+
+
+def count_sentence(
+    n_supported: int,
+    n_total: int,
+    what: str,
+    *,
+    adjustment: str = "Holm",
+    level: float = 0.95,
+    n_family: int | None = None,
+) -> Finding:
+    """How many of several comparisons hold after multiplicity control.
+
+    ``n_family`` is the number of comparisons the adjustment was made for, when the sentence
+    reports a subset of them (default: ``n_total``).
+
+    >>> print(count_sentence(2, 10, "pairwise owner differences").text)
+    After Holm adjustment for 10 comparisons, 2 of 10 pairwise owner differences are
+    distinguishable from zero at the 5% level.
+    >>> count_sentence(0, 10, "pairwise owner differences").claims_effect
+    False
+    """
+    check_level(level)
+    alpha = f"{(1 - level) * 100:.0f}%"
+    n_family = n_total if n_family is None else n_family
+    if n_supported == 0:
+        return Finding(f"After {adjustment} adjustment for {n_family} comparisons, none of the "
+                       f"{n_total} {what} is distinguishable from zero at the {alpha} level.",
+                       False)
+    return Finding(f"After {adjustment} adjustment for {n_family} comparisons, {n_supported} of "
+                   f"{n_total} {what} {'is' if n_supported == 1 else 'are'} distinguishable "
+                   f"from zero at the {alpha} level.", True)
+
+
+def truth_sentence(
+    subject: str, estimate: float, ci_low: float, ci_high: float, truth: float, *,
+    digits: int = 2,
+) -> Finding:
+    """Does the interval cover the simulation's true value? (synthetic data only)
+
+    >>> print(truth_sentence("EX → CX", 0.31, 0.22, 0.40, 0.30).text)
+    **EX → CX**: the interval (0.22 to 0.40) covers the simulation's true value, 0.30.
+    """
+    covers = ci_low <= truth <= ci_high
+    verb = "covers" if covers else "misses"
+    return Finding(f"**{subject}**: the interval ({_fmt(ci_low, digits)} to "
+                   f"{_fmt(ci_high, digits)}) {verb} the simulation's true value, "
+                   f"{_fmt(truth, digits)}.", False, kind="truth")
+
+
+def about_synthetic(text: str, synthetic: bool) -> Finding:
+    """A sentence that is true only of the bundled synthetic study; empty on a user's data.
+
+    >>> about_synthetic("In the simulation, EX drives CX.", synthetic=False).text
+    ''
+    """
+    if not synthetic:
+        return Finding("", False, kind="synthetic-only")
+    return Finding(f"*About the bundled synthetic study:* {text}", False, kind="synthetic-only")
+
+
+def findings_from_table(
+    data: pd.DataFrame,
+    label: str,
+    *,
+    estimate: str = "estimate",
+    ci_low: str = "ci_low",
+    ci_high: str = "ci_high",
+    subjects: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> tuple[Finding, ...]:
+    """One :func:`effect_sentence` per row of a tidy result table.
+
+    >>> t = pd.DataFrame({"term": ["a", "b"], "estimate": [1.0, 0.1],
+    ...                   "ci_low": [0.5, -0.2], "ci_high": [1.5, 0.4]})
+    >>> [f.claims_effect for f in findings_from_table(t, "term")]
+    [True, False]
+    """
+    require_columns(data, [label, estimate, ci_low, ci_high])
+    names: Iterable[str] = subjects if subjects is not None else data[label].astype(str)
+    return tuple(
+        effect_sentence(name, float(r[estimate]), float(r[ci_low]), float(r[ci_high]), **kwargs)
+        for name, (_, r) in zip(names, data.iterrows(), strict=True)
+    )
+
+
+def any_claims(objs: Iterable[Finding | Conclusions]) -> bool:
+    """True if any of the findings claims an effect."""
+    return bool(np.any([o.claims_effect for o in objs]))
+
+
+__all__ += ["any_claims", "findings_from_table"]
+
+
+# --------------------------------------------------------------------------------------------
+# several estimates at once: the adjusted test decides the wording
+# --------------------------------------------------------------------------------------------
+
+
+def _fmt_p(p: float) -> str:
+    if p is None or not math.isfinite(float(p)):
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def holm_family(
+    data: pd.DataFrame,
+    *,
+    p_value: str = "p_value",
+    estimate: str = "estimate",
+    se: str = "se",
+    null: float = 0.0,
+    by: str | Sequence[str] | None = None,
+    n_families: int = 1,
+) -> pd.DataFrame:
+    """A copy of a table of estimates with Holm-adjusted p-values: one family per table (or per
+    value of ``by``).
+
+    Adds ``p_holm`` (Holm 1979, *Scand. J. Statistics* 6:65-70, via
+    :func:`cxresearch.metrics.scores.holm`) and ``n_family`` (the comparisons adjusted for). When a
+    study asks ``n_families`` questions, each a family of comparisons, and should keep the
+    chance of *any* false alarm among all of them at the nominal level, the families split that
+    level equally (Bonferroni across families, Holm within each): ``p_holm`` is then
+    ``min(1, n_families * p_Holm)``, and ``n_families`` is recorded in a column. Where
+    ``p_value`` is missing (a column absent, or NaN in a row) and ``se`` is given, the two-sided
+    normal (Wald) p-value of ``(estimate - null) / se`` is used and written to ``p_value``, e.g.
+    for bootstrap estimates with a bootstrap SE. Rows without a p-value stay out of the family
+    (``p_holm`` NaN).
+
+    >>> t = pd.DataFrame({"estimate": [1.0, 0.1, 0.5], "se": [0.2, 0.2, 0.2]})
+    >>> out = holm_family(t)
+    >>> out["p_holm"].round(4).tolist(), int(out["n_family"].iloc[0])
+    ([0.0, 0.6171, 0.0248], 3)
+    >>> holm_family(t, n_families=3)["p_holm"].round(4).tolist()
+    [0.0, 1.0, 0.0745]
+    """
+    from scipy import stats
+
+    from cxresearch.metrics.scores import holm
+
+    if int(n_families) != n_families or n_families < 1:
+        raise ValueError(f"argument 'n_families': a whole number >= 1, got {n_families!r}")
+    out = data.copy()
+    p = (pd.to_numeric(out[p_value], errors="coerce") if p_value in out
+         else pd.Series(np.nan, index=out.index))
+    if se in out and estimate in out:
+        z = (out[estimate].astype(float) - null) / out[se].astype(float)
+        wald = pd.Series(2 * stats.norm.sf(np.abs(z.to_numpy())), index=out.index)
+        p = p.fillna(wald.where(out[se].astype(float) > 0))
+    out[p_value] = p
+    pv = p.to_numpy(dtype=float)
+    p_holm = np.full(len(out), np.nan)
+    n_family = np.zeros(len(out), dtype=int)
+    keys = [by] if isinstance(by, str) else list(by or [])
+    positions = (out.groupby(keys, sort=False, dropna=False).indices.values() if keys
+                 else [np.arange(len(out))])
+    for pos in positions:
+        ok = pos[np.isfinite(pv[pos])]
+        p_holm[ok] = holm(pv[ok])
+        n_family[pos] = len(ok)
+    out["p_holm"] = np.minimum(1.0, int(n_families) * p_holm)
+    out["n_family"] = n_family
+    if n_families > 1:
+        out["n_families"] = int(n_families)
+    return out
+
+
+def adjusted_effect_sentence(
+    subject: str,
+    estimate: float,
+    ci_low: float,
+    ci_high: float,
+    p_adjusted: float,
+    *,
+    n_family: int,
+    n_families: int = 1,
+    adjustment: str = "Holm",
+    level: float = 0.95,
+    digits: int = 2,
+    null: float = 0.0,
+    design: Literal["association", "causal"] = "association",
+    positive: str = "positive",
+    negative: str = "negative",
+    noun: str | None = None,
+) -> Finding:
+    """The sentence for one of several estimates: the multiplicity-adjusted test decides.
+
+    The estimate is shown with its (unadjusted) interval and its adjusted p-value. It claims a
+    direction only when the adjusted p-value is below ``1 - level`` **and** the interval excludes
+    ``null`` (so a test and an interval made by different methods never contradict the
+    sentence). An interval that excludes ``null`` while the adjusted test does not is said to
+    be not enough with ``n_family`` comparisons.
+
+    Parameters
+    ----------
+    subject : str
+        What was estimated, with its unit.
+    estimate, ci_low, ci_high : float
+        The estimate and its unadjusted interval at ``level``.
+    p_adjusted : float
+        The adjusted p-value (e.g. Holm, :func:`holm_family`).
+    n_family : int
+        The number of comparisons adjusted for.
+    n_families : int
+        The number of families (questions) that share the error rate (see
+        :func:`holm_family`); said in the sentence when above 1.
+    adjustment : str
+        The adjustment's name, for the wording.
+    level, digits, null, design, positive, negative, noun
+        As in :func:`effect_sentence`.
+
+    Returns
+    -------
+    Finding
+
+    Examples
+    --------
+    >>> f = adjusted_effect_sentence("COO vs everyone's job, growth (pp)", -3.02, -5.31, -0.73,
+    ...                              0.099, n_family=12, digits=1)
+    >>> f.claims_effect
+    False
+    >>> print(f.text)
+    **COO vs everyone's job, growth (pp)**: -3.0 (95% CI -5.3 to -0.7). The unadjusted
+    interval excludes zero, but after Holm adjustment for 12 comparisons (adjusted p = 0.099)
+    these data show no clear association.
+    >>> adjusted_effect_sentence("x", 0.6, 0.3, 0.9, 0.001, n_family=12).claims_effect
+    True
+    """
+    check_level(level)
+    if noun is None:
+        noun = "effect" if design == "causal" else "association"
+    pct = f"{level * 100:.0f}%"
+    values = [estimate, ci_low, ci_high]
+    if not all(v is not None and math.isfinite(float(v)) for v in values):
+        return Finding(f"**{subject}**: could not be estimated from these data.", False)
+    head = (f"**{subject}**: {_fmt(estimate, digits)} ({pct} CI {_fmt(ci_low, digits)} to "
+            f"{_fmt(ci_high, digits)}).")
+    null_word = "zero" if null == 0 else _fmt(null, digits)
+    excludes = ci_low > null or ci_high < null
+    alpha = f"{(1 - level) * 100:.0f}%"
+    shared = (f", the {alpha} error rate split over {n_families} questions" if n_families > 1
+              else "")
+    adj = (f"{adjustment} adjustment for {n_family} comparison{'' if n_family == 1 else 's'}"
+           f"{shared} (adjusted p {_fmt_p(p_adjusted)})")
+    significant = p_adjusted is not None and math.isfinite(float(p_adjusted)) and \
+        p_adjusted < 1 - level
+    if significant and excludes:
+        word = positive if estimate > null else negative
+        article = "an" if word[:1].lower() in "aeiou" else "a"
+        return Finding(f"{head} After {adj}, the data show {article} {word} {noun}.", True)
+    if excludes:
+        return Finding(f"{head} The unadjusted interval excludes {null_word}, but after {adj} "
+                       f"these data show no clear {noun}.", False)
+    return Finding(f"{head} After {adj}, these data show no clear {noun} (they allow anything "
+                   f"from {_fmt(ci_low, digits)} to {_fmt(ci_high, digits)}).", False)
+
+
+def findings_from_adjusted_table(
+    data: pd.DataFrame,
+    label: str,
+    *,
+    p_adjusted: str = "p_holm",
+    estimate: str = "estimate",
+    ci_low: str = "ci_low",
+    ci_high: str = "ci_high",
+    subjects: Sequence[str] | None = None,
+    n_family: int | None = None,
+    **kwargs: Any,
+) -> tuple[Finding, ...]:
+    """One :func:`adjusted_effect_sentence` per row of a table with adjusted p-values.
+
+    ``n_family`` defaults to the table's ``n_family`` column (:func:`holm_family`), else its
+    number of rows; ``n_families`` to the table's ``n_families`` column, else 1.
+
+    >>> t = holm_family(pd.DataFrame({"term": ["a", "b"], "estimate": [1.0, 0.3],
+    ...                               "se": [0.2, 0.15], "ci_low": [0.6, 0.01],
+    ...                               "ci_high": [1.4, 0.59]}))
+    >>> [f.claims_effect for f in findings_from_adjusted_table(t, "term")]
+    [True, True]
+    """
+    require_columns(data, [label, estimate, ci_low, ci_high, p_adjusted])
+    names: Iterable[str] = subjects if subjects is not None else data[label].astype(str)
+    out = []
+    for name, (_, r) in zip(names, data.iterrows(), strict=True):
+        m = n_family if n_family is not None else (
+            int(r["n_family"]) if "n_family" in data else len(data))
+        k = int(r["n_families"]) if "n_families" in data and "n_families" not in kwargs else (
+            kwargs.get("n_families", 1))
+        rest = {key: v for key, v in kwargs.items() if key != "n_families"}
+        out.append(adjusted_effect_sentence(name, float(r[estimate]), float(r[ci_low]),
+                                            float(r[ci_high]), float(r[p_adjusted]),
+                                            n_family=m, n_families=k, **rest))
+    return tuple(out)
+
+
+def criterion_sentence(
+    subject: str,
+    value: float | Mapping[str, float],
+    threshold: float,
+    *,
+    criterion: str = "criterion",
+    digits: int = 2,
+) -> Finding:
+    """Whether a statistic meets a conventional threshold (a check, not an effect).
+
+    ``value`` is one number, or several by name (then the sentence lists which meet it).
+
+    >>> print(criterion_sentence("ICC(2), engagement", 0.62, 0.70).text)
+    **ICC(2), engagement**: 0.62, below the 0.70 criterion.
+    >>> print(criterion_sentence("ICC(2)", {"culture": 0.71, "nps": 0.41}, 0.70).text)
+    **ICC(2)** against the 0.70 criterion: met by culture (0.71); not by nps (0.41).
+    """
+    if isinstance(value, Mapping):
+        met = [f"{k} ({_fmt(v, digits)})" for k, v in value.items()
+               if v is not None and math.isfinite(float(v)) and v >= threshold]
+        not_met = [f"{k} ({_fmt(v, digits)})" for k, v in value.items()
+                   if not (v is not None and math.isfinite(float(v)) and v >= threshold)]
+        parts = ([f"met by {', '.join(met)}"] if met else ["met by none"]) + (
+            [f"not by {', '.join(not_met)}"] if not_met else [])
+        return Finding(f"**{subject}** against the {_fmt(threshold, digits)} {criterion}: "
+                       f"{'; '.join(parts)}.", False, kind="check")
+    if value is None or not math.isfinite(float(value)):
+        return Finding(f"**{subject}**: could not be computed from these data.", False,
+                       kind="check")
+    where = "meets the" if value >= threshold else "below the"
+    return Finding(f"**{subject}**: {_fmt(value, digits)}, {where} {_fmt(threshold, digits)} "
+                   f"{criterion}.", False, kind="check")
+
+
+def adjusted_supported(
+    data: pd.DataFrame,
+    *,
+    p_adjusted: str = "p_holm",
+    ci_low: str = "ci_low",
+    ci_high: str = "ci_high",
+    level: float = 0.95,
+    null: float = 0.0,
+) -> pd.Series:
+    """Rows that :func:`adjusted_effect_sentence` words as a finding: adjusted p below
+    ``1 - level`` and an interval that excludes ``null`` (for :func:`count_sentence`).
+
+    >>> t = pd.DataFrame({"p_holm": [0.01, 0.01, 0.2], "ci_low": [0.1, -0.1, 0.1],
+    ...                   "ci_high": [0.5, 0.5, 0.5]})
+    >>> adjusted_supported(t).tolist()
+    [True, False, False]
+    """
+    check_level(level)
+    require_columns(data, [p_adjusted, ci_low, ci_high])
+    p = pd.to_numeric(data[p_adjusted], errors="coerce")
+    excludes = (data[ci_low] > null) | (data[ci_high] < null)
+    return (p < 1 - level) & excludes
+
+
+def power_sentence(
+    subject: str,
+    sizes: Sequence[float],
+    power: Sequence[float],
+    *,
+    target: float = 0.8,
+    unit: str = "firms",
+) -> Finding:
+    """The smallest design size whose simulated power reaches ``target`` (or that none does).
+
+    >>> print(power_sentence("CX, 8 years", [100, 300, 1000], [0.6, 0.86, 1.0]).text)
+    **CX, 8 years**: 80% power is reached with 300 firms (power 0.86); with 100, 0.60.
+    >>> print(power_sentence("growth", [100, 3000], [0.1, 0.5]).text)
+    **growth**: 80% power is not reached with up to 3,000 firms (power there 0.50).
+    """
+    pairs = sorted(zip((float(s) for s in sizes), (float(p) for p in power), strict=True))
+    if not pairs:
+        return Finding(f"**{subject}**: no power computed.", False, kind="power")
+    pct = f"{target * 100:.0f}%"
+    hit = [(s, p) for s, p in pairs if p >= target]
+    if not hit:
+        s, p = pairs[-1]
+        return Finding(f"**{subject}**: {pct} power is not reached with up to {s:,.0f} {unit} "
+                       f"(power there {p:.2f}).", False, kind="power")
+    s, p = hit[0]
+    below = [(s0, p0) for s0, p0 in pairs if s0 < s]
+    tail = f"; with {below[-1][0]:,.0f}, {below[-1][1]:.2f}" if below else ""
+    return Finding(f"**{subject}**: {pct} power is reached with {s:,.0f} {unit} (power "
+                   f"{p:.2f}){tail}.", False, kind="power")
+
+
+__all__ += ["adjusted_effect_sentence", "adjusted_supported", "criterion_sentence",
+            "findings_from_adjusted_table", "holm_family", "power_sentence"]

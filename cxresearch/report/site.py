@@ -1,0 +1,558 @@
+"""The report site: the executed notebooks, the claims ledger, the API reference and a figure
+gallery, built with Sphinx + MyST-NB into ``_site/`` (``make site``).
+
+Nothing is executed: MyST-NB renders the outputs stored in ``notebooks/*.ipynb``
+(``nb_execution_mode = "off"``). :func:`build_site` assembles the Sphinx sources in
+``build/site/src`` from
+
+- ``docs/site/`` (``conf.py``, the home page, the API page and its template);
+- a copy of each notebook in which the cell that saved a figure gets an anchor
+  (``#figure-NAME``) and its image output gets the manifest's alt text and caption;
+- ``claims.md``, from :func:`cxresearch.report.claims.ledger_markdown`;
+- ``gallery.md`` (:func:`gallery_markdown`): one card per figure in ``figures/manifest.json``;
+- the figure files themselves, copied to ``_site/figures/`` so their addresses are stable.
+
+Files are rewritten only when their content changes, so a second build is incremental.
+
+The evidence badge
+------------------
+Each figure gets one or more badges, from :func:`evidence_of`:
+
+1. the manifest's ``evidence`` field, when the notebook gave one
+   (``save_figure(..., evidence="real")``);
+2. otherwise the caption's words, all that match, in this order:
+   **synthetic** -- "synthetic", "simulat…", "closed form" (made by this project from
+   assumptions, never observed);
+   **fictional** -- "fictional", "artificial", "worked example" (realistic data made up by a
+   vendor, a textbook or an example);
+   **real** -- "real" (observations of real organisations or people).
+
+A caption that matches none gets no badge, and ``tests/test_site.py`` fails on it: every
+published figure has to say what kind of data it shows.
+
+>>> evidence_of({"caption": "Synthetic data: NPS by month."})
+('synthetic',)
+>>> evidence_of({"caption": "Real data (CMS CAHPS): ratings.", "evidence": ["real"]})
+('real',)
+>>> evidence_of({"caption": "Churn in the MLC++ data (artificial data)."})
+('fictional',)
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cxresearch.core import paths
+from cxresearch.report.manifest import load_manifest, write_text_atomic
+
+__all__ = [
+    "BADGE_WORDS",
+    "EXPORT_FORMATS",
+    "ExportResult",
+    "FigureSection",
+    "build_site",
+    "citation",
+    "evidence_of",
+    "export_figures",
+    "figure_sections",
+    "gallery_markdown",
+    "main",
+    "prepare_sources",
+]
+
+SITE_DIR: Path = paths.PROJECT_ROOT / "_site"
+SOURCE_DIR: Path = paths.PROJECT_ROOT / "docs" / "site"
+BUILD_DIR: Path = paths.PROJECT_ROOT / "build" / "site"
+
+#: caption words for each badge, tried in this order (see the module docstring)
+BADGE_WORDS: dict[str, tuple[str, ...]] = {
+    "synthetic": (r"\bsynthetic\b", r"\bsimulat", r"\bclosed form\b"),
+    "fictional": (r"\bfictional\b", r"\bartificial\b", r"\bworked example\b"),
+    "real": (r"\breal\b",),
+}
+
+#: what each badge means, for the gallery's legend and the export's CREDITS.txt
+BADGE_MEANING: dict[str, str] = {
+    "synthetic": "simulated or calculated by this project from stated assumptions (seeded, "
+    "with a known truth); it shows what a method does, not what real firms do",
+    "fictional": "realistic data made up by a vendor, a textbook or a worked example; not "
+    "observations of real organisations",
+    "real": "observations of real organisations or people, from a published source named in "
+    "the caption",
+}
+
+_SAVE_RE = re.compile(r"save_figure\(\s*\w+\s*,\s*[\"']([A-Za-z0-9][A-Za-z0-9_\-]*)[\"']")
+_HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*$", re.MULTILINE)
+
+
+def evidence_of(entry: dict[str, Any]) -> tuple[str, ...]:
+    """The badges of one manifest entry: its ``evidence`` field, else its caption's words."""
+    given = entry.get("evidence")
+    if given:
+        return (given,) if isinstance(given, str) else tuple(given)
+    caption = str(entry.get("caption", "")).lower()
+    return tuple(
+        kind for kind, words in BADGE_WORDS.items()
+        if any(re.search(w, caption) for w in words)
+    )
+
+
+@dataclass(frozen=True)
+class FigureSection:
+    """Where a figure is made: its notebook, the section heading above the cell, the anchor."""
+
+    figure: str
+    notebook: str
+    notebook_title: str
+    section: str
+    cell_index: int
+
+    @property
+    def anchor(self) -> str:
+        return f"figure-{self.figure}"
+
+    @property
+    def href(self) -> str:
+        """Link from the site's root to the cell that saved the figure."""
+        return f"notebooks/{self.notebook}.html#{self.anchor}"
+
+
+def _source(cell: Any) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else str(src)
+
+
+def figure_sections(notebook: str | Path) -> dict[str, FigureSection]:
+    """Figures saved by a notebook, each with the heading of the section whose cell saved it.
+
+    >>> secs = figure_sections(paths.NOTEBOOKS_DIR / "03_satisfaction_index_model.ipynb")
+    >>> secs["03_ecsi_paths"].href
+    'notebooks/03_satisfaction_index_model.html#figure-03_ecsi_paths'
+    """
+    path = Path(notebook)
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    title, section = path.stem, ""
+    out: dict[str, FigureSection] = {}
+    for i, cell in enumerate(nb.get("cells", [])):
+        text = _source(cell)
+        if cell.get("cell_type") == "markdown":
+            for hashes, heading in _HEADING_RE.findall(text):
+                if len(hashes) == 1 and title == path.stem:
+                    title = heading
+                else:
+                    section = heading
+        elif cell.get("cell_type") == "code":
+            for name in _SAVE_RE.findall(text):
+                out.setdefault(name, FigureSection(name, path.stem, title, section or title, i))
+    return out
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=paths.PROJECT_ROOT, capture_output=True,
+                              text=True, timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def _version() -> tuple[str, str, str]:
+    """(package version, short commit or '', year of the commit or of the licence)."""
+    from cxresearch import __version__
+
+    commit = _git("rev-parse", "--short", "HEAD")
+    year = _git("log", "-1", "--format=%cd", "--date=format:%Y")
+    if not year:
+        match = re.search(r"Copyright \(c\) (\d{4})",
+                          (paths.PROJECT_ROOT / "LICENSE").read_text(encoding="utf-8"))
+        year = match.group(1) if match else "n.d."
+    return __version__, commit, year
+
+
+def _figure_title(name: str, entry: dict[str, Any]) -> str:
+    checks = entry.get("checks") or {}
+    for ax in checks.get("axes", []):
+        if ax.get("title") and ax.get("role") == "plot":
+            return str(ax["title"])
+    return str(entry.get("caption", name)).split(". ")[0].rstrip(".")
+
+
+def citation(name: str, entry: dict[str, Any], section: FigureSection | None = None,
+             *, version: tuple[str, str, str] | None = None) -> str:
+    """A suggested citation for one figure (plain text).
+
+    >>> print(citation("03_x", {"caption": "Paths. More.", "source": "03_nb"},
+    ...                version=("0.1.0", "abc1234", "2026")))
+    The cxresearch authors (2026). Paths [figure 03_x]. cxresearch: research notebooks on
+    customer experience, notebook 03_nb, version 0.1.0 (commit abc1234). MIT licence.
+    """
+    ver, commit, year = version or _version()
+    where = f"notebook {entry.get('source', '?')}"
+    if section is not None and section.section and section.section != section.notebook_title:
+        where += f', section "{section.section}"'
+    release = f"version {ver}" + (f" (commit {commit})" if commit else "")
+    return (f"The cxresearch authors ({year}). {_figure_title(name, entry)} [figure {name}]. "
+            f"cxresearch: research notebooks on customer experience, {where}, {release}. "
+            "MIT licence.")
+
+
+def _all_sections(notebooks_dir: Path) -> dict[str, FigureSection]:
+    out: dict[str, FigureSection] = {}
+    for nb in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
+        out.update(figure_sections(nb))
+    return out
+
+
+def gallery_markdown(manifest: dict[str, dict[str, Any]],
+                     sections: dict[str, FigureSection],
+                     *, version: tuple[str, str, str] | None = None) -> str:
+    """The gallery page (MyST markdown with one raw-HTML card per figure).
+
+    Each card: the PNG with the manifest's alt text as ``alt``, the evidence badge(s), the
+    caption, the alt text shown as text, a link to the notebook cell that made the figure,
+    downloads (PNG, SVG, PDF, CSV) and a suggested citation.
+    """
+    version = version or _version()
+    esc = html.escape
+    lines = [
+        "# Figure gallery",
+        "",
+        "Every published figure, with its caption, its alt text, the kind of data it shows, the "
+        "notebook section that made it, its files and a suggested citation. Files are under "
+        "`figures/` on this site; PDFs are laid out at one (3.5 in) or two (7.2 in) journal "
+        "columns with fonts embedded. To hand a set to an editor with a `CREDITS.txt`: "
+        "`python -m cxresearch figures --export DIR`.",
+        "",
+        "```{raw} html",
+        '<dl class="cx-badge-legend">',
+        *[f'<dt><span class="cx-badge cx-badge-{k}">{k}</span></dt><dd>{esc(v)}</dd>'
+          for k, v in BADGE_MEANING.items()],
+        "</dl>",
+        "```",
+        "",
+    ]
+    for name, entry in sorted(manifest.items()):
+        files = entry.get("files", {})
+        sec = sections.get(name)
+        badges = evidence_of(entry)
+        title = _figure_title(name, entry)
+        lines += [f"## {name}", ""]
+        card = [f'<figure class="cx-figure" id="card-{esc(name)}">']
+        if "png" in files:
+            card.append(f'<img class="cx-figure-img" src="figures/{esc(files["png"])}" '
+                        f'alt="{esc(entry["alt_text"], quote=True)}">')
+        card.append('<figcaption>')
+        card.append('<p class="cx-badges">' + "".join(
+            f'<span class="cx-badge cx-badge-{esc(b)}">{esc(b)}</span>' for b in badges)
+            + f' <strong>{esc(title)}</strong></p>')
+        card.append(f'<p class="cx-caption">{esc(entry["caption"])}</p>')
+        card.append(f'<p class="cx-alt"><strong>Alt text:</strong> {esc(entry["alt_text"])}</p>')
+        if sec is not None:
+            label = f"{sec.notebook_title}"
+            if sec.section and sec.section != sec.notebook_title:
+                label += f" § {sec.section}"
+            card.append(f'<p class="cx-source"><strong>Made in:</strong> '
+                        f'<a href="{esc(sec.href)}">{esc(label)}</a></p>')
+        else:
+            card.append(f'<p class="cx-source"><strong>Made in:</strong> '
+                        f'<a href="notebooks/{esc(entry["source"])}.html">'
+                        f'{esc(entry["source"])}</a></p>')
+        downloads = [(fmt.upper() if fmt != "data" else "CSV (data)", files[fmt])
+                     for fmt in ("png", "svg", "pdf", "data") if fmt in files]
+        card.append('<p class="cx-downloads"><strong>Download:</strong> ' + " · ".join(
+            f'<a href="figures/{esc(f)}" download>{esc(label)}</a>' for label, f in downloads)
+            + "</p>")
+        card.append(f'<p class="cx-citation"><strong>Suggested citation:</strong> '
+                    f'{esc(citation(name, entry, sec, version=version))}</p>')
+        card.append("</figcaption></figure>")
+        lines += ["```{raw} html", *card, "```", ""]
+    return "\n".join(lines)
+
+
+def claims_markdown() -> str:
+    """The claims page: the ledger of :mod:`cxresearch.report.claims` with its reading guide."""
+    from cxresearch.report.claims import ledger_markdown
+
+    return "\n".join([
+        "# The claims ledger: what a writer may say",
+        "",
+        "Every question the project examines, where, with what kind of evidence, and what may "
+        "safely be said. *Synthetic, known truth* is the bundled simulation: it shows whether a "
+        "method recovers an effect put in by assumption, never whether the effect exists in "
+        "real firms. *CX-leading firms* (firms that do better on CX) and *firms with a CX "
+        "executive* (`cx_owner == \"cx_leader\"`) are different things. The table is "
+        "`cxresearch.report.claims.ledger_markdown()`, the same as in the README and notebook 00.",
+        "",
+        ledger_markdown().strip(),
+        "",
+    ])
+
+
+def _write_if_changed(path: Path, data: bytes | str) -> bool:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if path.exists() and path.read_bytes() == raw:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(raw)
+    return True
+
+
+def _annotated_notebook(path: Path, manifest: dict[str, dict[str, Any]]) -> str:
+    """The notebook with an anchor before each figure cell and alt text on its image."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = []
+    for cell in nb.get("cells", []):
+        names = _SAVE_RE.findall(_source(cell)) if cell.get("cell_type") == "code" else []
+        if names:
+            anchors = "".join(f'<span id="figure-{n}" class="cx-figure-anchor"></span>'
+                              for n in names)
+            cells.append({"cell_type": "markdown", "id": f"cx-anchor-{len(cells)}",
+                          "metadata": {}, "source": anchors})
+            entry = manifest.get(names[0])
+            alt = entry["alt_text"] if entry else f"Figure {names[0]} from {path.stem}."
+            cell = dict(cell)
+            cell["metadata"] = {**cell.get("metadata", {}),
+                                "mystnb": {"image": {"alt": alt}}}
+        elif cell.get("cell_type") == "code" and any(
+                "image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
+            cell = dict(cell)
+            cell["metadata"] = {**cell.get("metadata", {}),
+                                "mystnb": {"image": {"alt": f"Figure from {path.stem}."}}}
+        cells.append(cell)
+    nb["cells"] = cells
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def _mathjax_file() -> Path | None:
+    """MathJax 3 (``tex-svg.js``, one self-contained file) from ``sphinx-mathjax-offline``."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("sphinx-mathjax-offline")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax" / "tex-svg.js"
+    return path if path.is_file() else None
+
+
+def prepare_sources(build_dir: Path = BUILD_DIR, *, figures_dir: Path | None = None,
+                    notebooks_dir: Path | None = None,
+                    source_dir: Path = SOURCE_DIR) -> Path:
+    """Assemble the Sphinx source tree in ``build_dir/src``; return its path."""
+
+    figures_dir = figures_dir or paths.figures_dir()
+    notebooks_dir = notebooks_dir or paths.NOTEBOOKS_DIR
+    src = build_dir / "src"
+    manifest = load_manifest(figures_dir)
+    keep: set[Path] = set()
+
+    def put(rel: str, data: bytes | str) -> None:
+        target = src / rel
+        _write_if_changed(target, data)
+        keep.add(target)
+
+    for f in sorted(source_dir.rglob("*")):
+        if f.is_file() and "__pycache__" not in f.parts:
+            put(str(f.relative_to(source_dir)), f.read_bytes())
+    for nb in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
+        put(f"notebooks/{nb.name}", _annotated_notebook(nb, manifest))
+    put("claims.md", claims_markdown())
+    put("gallery.md", gallery_markdown(manifest, _all_sections(notebooks_dir)))
+    for entry in manifest.values():
+        for file in entry.get("files", {}).values():
+            if (figures_dir / file).is_file():
+                put(f"_extra/figures/{file}", (figures_dir / file).read_bytes())
+    mathjax = _mathjax_file()
+    if mathjax is not None:
+        put("_static/mathjax/tex-svg.js", mathjax.read_bytes())
+    for f in list(src.rglob("*")):  # files of figures or notebooks that no longer exist
+        if f.is_file() and f not in keep and "api" not in f.relative_to(src).parts[:1]:
+            f.unlink()
+    return src
+
+
+def build_site(out_dir: Path = SITE_DIR, *, build_dir: Path = BUILD_DIR, jobs: str = "auto",
+               figures_dir: Path | None = None, quiet: bool = True) -> Path:
+    """Build the site into ``out_dir`` (``_site/``) from the executed notebooks; returns the
+    path of ``index.html``. Raises ``RuntimeError`` if Sphinx fails."""
+    from sphinx.cmd.build import build_main
+
+    src = prepare_sources(build_dir, figures_dir=figures_dir)
+    args = ["-b", "html", "-j", jobs, "-d", str(build_dir / "doctrees"),
+            "-w", str(build_dir / "warnings.log"), str(src), str(out_dir)]
+    if quiet:
+        args.insert(0, "-q")
+    status = build_main(args)
+    if status != 0:
+        raise RuntimeError(f"sphinx-build failed (exit {status}); see {build_dir}/warnings.log")
+    return out_dir / "index.html"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m cxresearch.report.site [--out DIR]``: build the report site (``_site/``)."""
+    parser = argparse.ArgumentParser(prog="python -m cxresearch.report.site",
+                                     description=main.__doc__)
+    parser.add_argument("--out", type=Path, default=SITE_DIR, help="output folder (_site/)")
+    parser.add_argument("--clean", action="store_true", help="rebuild everything")
+    parser.add_argument("-j", "--jobs", default="auto", help="parallel Sphinx workers")
+    args = parser.parse_args(argv)
+    if args.clean:
+        shutil.rmtree(BUILD_DIR, ignore_errors=True)
+        shutil.rmtree(args.out, ignore_errors=True)
+    started = time.perf_counter()
+    try:
+        index = build_site(args.out, jobs=args.jobs)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    warnings_log = BUILD_DIR / "warnings.log"
+    n_warn = sum(1 for line in warnings_log.read_text(encoding="utf-8").splitlines()
+                 if "WARNING" in line or "ERROR" in line) if warnings_log.exists() else 0
+    shown = index.relative_to(paths.PROJECT_ROOT) if index.is_relative_to(
+        paths.PROJECT_ROOT) else index
+    print(f"site built in {time.perf_counter() - started:.1f} s: {shown} "
+          f"({n_warn} Sphinx warning(s), listed in build/site/warnings.log)")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+# ------------------------------------------------------------------ figures --export
+
+#: export formats and the manifest's ``files`` key of each
+EXPORT_FORMATS: dict[str, str] = {"png": "png", "svg": "svg", "pdf": "pdf", "csv": "data"}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What :func:`export_figures` copied, and what it could not find."""
+
+    directory: Path
+    figures: tuple[str, ...]
+    files: tuple[Path, ...]
+    missing: tuple[str, ...]
+
+    def summary(self) -> str:
+        """One line: how many figures and files went where."""
+        text = (f"exported {len(self.figures)} figure(s), {len(self.files)} file(s) "
+                f"to {self.directory}")
+        return text + (f"; missing: {', '.join(self.missing)}" if self.missing else "")
+
+
+def _wrap(label: str, text: str, width: int = 92) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=width, initial_indent=f"  {label:<12}",
+                         subsequent_indent=" " * 14) or [f"  {label}"]
+
+
+def export_figures(
+    directory: str | Path,
+    *,
+    formats: Sequence[str] = ("png", "svg", "pdf", "csv"),
+    names: str | Sequence[str] = "*",
+    figures_dir: str | Path | None = None,
+) -> ExportResult:
+    """Copy chosen figures to ``directory`` with a ``CREDITS.txt`` for an editor.
+
+    ``formats`` are any of :data:`EXPORT_FORMATS`; ``names`` one or more name patterns
+    (``fnmatch``: ``"06_*"``; a comma-separated string works too). ``CREDITS.txt`` holds, per
+    figure, its files, caption, alt text, source notebook and section, what kind of data it
+    shows and where they come from, the plotted data's shape, and a suggested citation. Nothing
+    in it depends on the date, so the same export gives the same bytes.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format or when no figure matches ``names``.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     result = export_figures(d, formats=["csv"], names="03_ecsi_*",
+    ...                             figures_dir=paths.FIGURES_DIR)
+    ...     sorted(p.name for p in Path(d).iterdir())
+    ['03_ecsi_paths.csv', 'CREDITS.txt']
+    """
+    import fnmatch
+    import shutil
+
+
+    formats = [f.strip().lower() for f in formats if f.strip()]
+    unknown = [f for f in formats if f not in EXPORT_FORMATS]
+    if unknown or not formats:
+        raise ValueError(f"argument 'formats': {unknown or formats!r}; choose from "
+                         f"{', '.join(EXPORT_FORMATS)}")
+    patterns = ([p.strip() for p in names.split(",")] if isinstance(names, str)
+                else [str(p).strip() for p in names])
+    source_dir = Path(figures_dir) if figures_dir is not None else paths.figures_dir()
+    manifest = load_manifest(source_dir)
+    chosen = sorted(n for n in manifest if any(fnmatch.fnmatch(n, p) for p in patterns if p))
+    if not chosen:
+        raise ValueError(f"argument 'names': no figure in {source_dir / 'manifest.json'} "
+                         f"matches {', '.join(patterns)!r} ({len(manifest)} figures; list "
+                         "them with: python -m cxresearch figures)")
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    version = _version()
+    sections: dict[str, FigureSection] = {}
+    for source in sorted({manifest[n].get("source", "") for n in chosen}):
+        nb = paths.NOTEBOOKS_DIR / f"{source}.ipynb"
+        if nb.is_file():
+            sections.update(figure_sections(nb))
+
+    copied: list[Path] = []
+    missing: list[str] = []
+    lines = [
+        f"Figures from cxresearch (research notebooks on customer experience), version "
+        f"{version[0]}" + (f", commit {version[1]}" if version[1] else "") + ".",
+        "Licence: MIT (the cxresearch authors). Each figure's data are in its CSV file.",
+        "PDF: vector, fonts embedded, laid out at one (3.5 in) or two (7.2 in) journal columns.",
+        "Kinds of data:",
+        *[f"  {k}: {v}." for k, v in BADGE_MEANING.items()],
+        "",
+    ]
+    for name in chosen:
+        entry = manifest[name]
+        files = entry.get("files", {})
+        these = []
+        for fmt in formats:
+            file = files.get(EXPORT_FORMATS[fmt])
+            if file is None or not (source_dir / file).is_file():
+                missing.append(f"{name}.{fmt}")
+                continue
+            shutil.copyfile(source_dir / file, out / file)
+            copied.append(out / file)
+            these.append(file)
+        sec = sections.get(name)
+        where = f"notebooks/{entry.get('source', '?')}.ipynb"
+        if sec is not None and sec.section and sec.section != sec.notebook_title:
+            where += f', section "{sec.section}"'
+        kinds = evidence_of(entry)
+        data = (f"{', '.join(kinds) or 'not stated'}. Plotted data: {files.get('data', '?')} "
+                f"({entry.get('data_rows', '?')} rows; columns "
+                f"{', '.join(entry.get('data_columns', []))}). Sources and licences of the "
+                "data sets: data/README.md; the simulation: docs/simulation.md.")
+        lines += [
+            name,
+            *_wrap("Files:", ", ".join(these) or "(none of the chosen formats)"),
+            *_wrap("Caption:", entry.get("caption", "")),
+            *_wrap("Alt text:", entry.get("alt_text", "")),
+            *_wrap("Source:", where),
+            *_wrap("Data:", data),
+            *_wrap("Cite as:", citation(name, entry, sec, version=version)),
+            "",
+        ]
+    credits = out / "CREDITS.txt"
+    write_text_atomic(credits, "\n".join(lines))
+    return ExportResult(out, tuple(chosen), (*copied, credits), tuple(missing))
