@@ -47,7 +47,7 @@ test: $(STAMP) ## set up, then ruff + unit tests + doctests + every notebook und
 	@echo "==> pytest: unit tests, doctests and notebooks (nbval), $(JOBS) workers"
 	@$(PY) -m pytest -n $(JOBS) --dist loadscope $(NBVAL)
 
-test-portable: $(STAMP) ## unit tests + doctests + every notebook again under perturbed numerics (SIMD off, other BLAS kernels, 1 thread)
+test-portable: $(STAMP) ## every notebook + the estimators' reference tests again under perturbed numerics (SIMD off, other BLAS kernels, 1 thread)
 	@$(PY) scripts/portable.py test
 
 run-portable: $(STAMP) ## make run under each perturbed numeric environment; git status must stay empty

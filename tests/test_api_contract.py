@@ -9,7 +9,11 @@ Walks every public function and result class of every ``cxresearch`` module and 
   entropy);
 - every result class has ``to_frame()`` and ``summary() -> str``, and ``conf_int(level=...)``
   where it holds intervals;
-- deprecated keywords stay accepted (through :func:`cxresearch.core.validation.renamed`).
+- every result class follows the one results protocol in code
+  (:func:`cxresearch.core.results.check_result_class`): it subclasses
+  :class:`~cxresearch.core.results.Result`, and its ``conf_int`` returns a DataFrame with
+  ``ci_low``/``ci_high``, never a tuple; called on a real instance, it does so;
+- no public function keeps a deprecated keyword alias (there are none before 1.0).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import inspect
 import pkgutil
 import types
 import typing
+
+import pandas as pd
 
 import cxresearch
 
@@ -158,21 +164,82 @@ def test_the_check_catches_an_off_vocabulary_parameter() -> None:
     assert "BadResult: holds ci_low/ci_high but has no conf_int" in text
 
 
-def _deprecated(objects: list[tuple[str, object]]) -> list[tuple[str, object, dict[str, str]]]:
+# ------------------------------------------------------------------ the results protocol
+
+
+def result_classes() -> list[tuple[str, type]]:
+    """Every result class the package makes public: a class (not an exception) that defines
+    ``to_frame``, ``summary`` or ``conf_int``, or whose name ends in ``Result``."""
+    from cxresearch.core.results import Result
+
     out = []
-    for qual, obj in objects:
-        aliases = getattr(obj, "__deprecated_keywords__", None)
-        if aliases:
-            out.append((qual, obj, aliases))
+    for module in public_modules():
+        for qual, obj in public_objects(module):
+            if not inspect.isclass(obj) or issubclass(obj, BaseException) or obj is Result:
+                continue
+            if obj.__name__.endswith("Result") or any(
+                    hasattr(obj, m) for m in ("to_frame", "summary", "conf_int")):
+                out.append((qual, obj))
     return out
 
 
-def test_deprecated_keywords_map_to_real_parameters() -> None:
-    found = _deprecated([o for m in public_modules() for o in public_objects(m)])
-    for qual, obj, aliases in found:
-        params = inspect.signature(obj).parameters
-        for old, new in aliases.items():
-            assert new in params, f"{qual}: alias {old!r} -> {new!r} is not a parameter"
-            assert old not in params, f"{qual}: {old!r} is still a parameter"
+def test_every_result_class_follows_the_results_protocol() -> None:
+    from cxresearch.core.results import check_result_class
+
+    classes = result_classes()
+    assert len(classes) > 30  # the walk found them
+    problems = [p for _, cls in classes for p in check_result_class(cls)]
+    assert not problems, "results off the protocol:\n" + "\n".join(problems)
 
 
+def test_the_protocol_check_catches_a_tuple_conf_int() -> None:
+    from cxresearch.core.results import Result, check_result_class
+
+    @dataclasses.dataclass(frozen=True)
+    class TupleResult(Result):
+        estimate: float
+
+        def to_frame(self) -> pd.DataFrame:
+            return pd.DataFrame({"estimate": [self.estimate]})
+
+        def summary(self) -> str:
+            return "x"
+
+        def conf_int(self, level: float = 0.95) -> tuple[float, float]:
+            return (0.0, 1.0)
+
+    assert check_result_class(TupleResult) == [
+        "TupleResult.conf_int() does not return a DataFrame (ci_low, ci_high)"]
+
+
+def _instances() -> list[object]:
+    """Real results from small, fast calls: their methods must do what the protocol says."""
+    import numpy as np
+
+    import cxresearch as cx
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 3))
+    items = pd.DataFrame(x[:, :1] + x * 0.8, columns=["a", "b", "c"])
+    return [
+        cx.nps_from_counts(60, 25, 15),
+        cx.cronbach_alpha(items),
+        cx.compare(cx.nps_from_counts(60, 25, 15), cx.nps_from_counts(50, 30, 20)),
+    ]
+
+
+def test_real_results_return_frames_and_words() -> None:
+    for result in _instances():
+        name = type(result).__name__
+        assert isinstance(result.to_frame(), pd.DataFrame), name
+        assert isinstance(result.summary(), str) and result.summary(), name
+        if hasattr(result, "conf_int"):
+            ci = result.conf_int(level=0.9)
+            assert isinstance(ci, pd.DataFrame), name
+            assert {"ci_low", "ci_high"} <= set(ci.columns), name
+
+
+def test_no_public_function_keeps_a_deprecated_keyword() -> None:
+    objects = [o for m in public_modules() for o in public_objects(m)]
+    kept = [q for q, o in objects if getattr(o, "__deprecated_keywords__", None)]
+    assert kept == []
