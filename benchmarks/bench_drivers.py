@@ -51,7 +51,7 @@ def main() -> None:
         frame["y"] = x @ np.linspace(0.6, 0.05, p) + rng.standard_normal(n)
         drivers = [f"d{i}" for i in range(p)]
         t0 = time.perf_counter()
-        fast = shapley_importance(frame, "y", drivers)["weight"].to_numpy()
+        fast = shapley_importance(frame, "y", drivers).estimates["weight"].to_numpy()
         t1 = time.perf_counter()
         slow = naive_shapley(frame, "y", drivers)
         t2 = time.perf_counter()

@@ -68,7 +68,7 @@ def panel_rep(args: tuple[str, int]) -> list[dict]:
     pl = did.placebo_test(p, "y", "unit", "time", "first_treated", shift=2)
     rec("placebo test (shift 2)", pl.estimate, pl.se, 0.0, "placebo effect = 0")
     if scenario == "culture":
-        by = did.event_study_by(p, "y", "unit", "time", "first_treated", by="culture")
+        by = did.event_study_by(p, "y", "unit", "time", "first_treated", by="culture").to_frame()
         diff = float(tr.loc[[0, 1, 2, 3], "att_culture1"].mean()
                      - tr.loc[[0, 1, 2, 3], "att_culture0"].mean())
         row = by.iloc[-1]

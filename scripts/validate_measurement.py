@@ -34,10 +34,11 @@ def drivers_coverage(reps: int = 200, n: int = 300, boot: int = 300) -> pd.DataF
             rng = np.random.default_rng(10_000 + r)
             x = rng.multivariate_normal(np.zeros(p), cov, size=n)
             frame = pd.DataFrame(x, columns=cols).assign(y=x @ beta + rng.standard_normal(n))
-            out = fn(frame, "y", cols, bootstrap=boot, seed=r)
-            est.append(out["weight"].to_numpy())
-            hit.append(((out["weight_low"] <= truth[method])
-                        & (truth[method] <= out["weight_high"])).to_numpy())
+            out = fn(frame, "y", cols, n_boot=boot, seed=r)
+            est.append(out.estimates["weight"].to_numpy())
+            ci = out.conf_int(measure="weight")
+            hit.append(((ci["ci_low"] <= truth[method])
+                        & (truth[method] <= ci["ci_high"])).to_numpy())
         est, hit = np.array(est), np.array(hit)
         for j, c in enumerate(cols):
             rows.append({"method": method, "driver": c, "truth": truth[method][j],
@@ -53,12 +54,12 @@ def pls_recovery(reps: int = 100, n: int = 500, boot: int = 200) -> pd.DataFrame
     for r in range(reps):
         s = simulate_ecsi_survey(params, n=n, seed=1000 + r)
         plain.append(fit_pls(s.data, s.blocks, s.path_list()).paths["estimate"].to_numpy())
-        c = fit_pls(s.data, s.blocks, s.path_list(), consistent=True, bootstrap=boot if r < 40
+        c = fit_pls(s.data, s.blocks, s.path_list(), consistent=True, n_boot=boot if r < 40
                     else 0, seed=r)
         plsc.append(c.paths["estimate"].to_numpy())
         if r < 40:
-            hit.append(((c.paths["low"] <= truth.to_numpy())
-                        & (truth.to_numpy() <= c.paths["high"])).to_numpy())
+            hit.append(((c.paths["ci_low"] <= truth.to_numpy())
+                        & (truth.to_numpy() <= c.paths["ci_high"])).to_numpy())
     out = truth.rename("truth").reset_index()
     out["pls_mean"] = np.mean(plain, axis=0)
     out["plsc_mean"] = np.mean(plsc, axis=0)

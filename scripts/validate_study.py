@@ -74,7 +74,7 @@ def generic_rep(seed: int) -> list[Record]:
     x = rng.normal(size=40)[g] + 0.5 * rng.normal(size=len(g))
     y = 0.3 * x + rng.normal(size=40)[g] + rng.normal(size=len(g))
     r = regression.linkage_regression(pd.DataFrame({"g": g, "x": x, "y": y}), "y ~ x", cluster="g")
-    r = r.set_index("term").loc["x"]
+    r = r.to_frame().set_index("term").loc["x"]
     out.append(_rec("linkage_regression (cluster)", "slope = .3", 0.3, r.estimate, r.se,
                     r.ci_low, r.ci_high))
 
@@ -115,7 +115,7 @@ def generic_rep(seed: int) -> list[Record]:
     # 6. SEM chain with latent EX and CX, 3 indicators each, n = 400
     d = sim.simulate_latent_chain(n=400, seed=50_000 + seed)
     r = mediation.sem_service_profit_chain(d, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y")
-    r = r.set_index("path")
+    r = r.to_frame().set_index("path")
     for path, truth in [("b", 0.4), ("indirect", 0.2)]:
         out.append(_rec("sem_service_profit_chain", f"{path} = {truth}", truth,
                         r.loc[path, "estimate"], r.loc[path, "se"], r.loc[path, "ci_low"],
@@ -127,7 +127,7 @@ def generic_rep(seed: int) -> list[Record]:
     ev = 0.6 / rng.integers(1, 6, n)
     d = pd.DataFrame({"x": tx + rng.normal(0, np.sqrt(ev)), "ev": ev})
     d["y"] = 0.5 * tx + rng.normal(size=n)
-    r = panel.eiv_regression(d, "y", ["x"], {"x": "ev"}).iloc[0]
+    r = panel.eiv_regression(d, "y", ["x"], {"x": "ev"}).to_frame().iloc[0]
     out.append(_rec("eiv_regression", "slope = .5", 0.5, r.estimate, r.se, r.ci_low,
                     r.ci_high))
     out.append(_rec("OLS on noisy means (reference)", "slope = .5", 0.5, r.ols_estimate,
@@ -137,7 +137,7 @@ def generic_rep(seed: int) -> list[Record]:
     p = sim.simulate_var_panel(n_units=100, n_periods=6, coefs={("x", "y"): 0.25},
                                seed=20_000 + seed)
     r = panel.cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False)
-    r = r.set_index(["from", "to"])
+    r = r.to_frame().set_index(["from", "to"])
     for key, truth in [(("x", "y"), 0.25), (("y", "x"), 0.0)]:
         row = r.loc[key]
         out.append(_rec("cross_lagged_panel", f"{key[0]}->{key[1]} = {truth}", truth,
@@ -151,7 +151,7 @@ def generic_rep(seed: int) -> list[Record]:
         p[v] = p[v] + rng.normal(0, np.sqrt(p[f"ev_{v}"]))
     r = panel.cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False,
                                  error_variance={"x": "ev_x", "y": "ev_y"})
-    r = r.set_index(["from", "to"])
+    r = r.to_frame().set_index(["from", "to"])
     for key, truth in [(("x", "y"), 0.25), (("y", "y"), 0.4)]:
         row = r.loc[key]
         out.append(_rec("cross_lagged_panel (EIV)", f"{key[0]}->{key[1]} = {truth}", truth,
@@ -224,7 +224,8 @@ def study_rep(seed: int) -> list[Record]:
     t = s.truth
     panel = linkage_panel(s.firm_years, s.employees, s.customers)
     # true values in each estimate's units: the helpers the notebooks use
-    lm = linkage_model(panel).merge(sim.true_linkage_effects(t), on="term").set_index("term")
+    lm = linkage_model(panel).to_frame().merge(sim.true_linkage_effects(t),
+                                               on="term").set_index("term")
     for term, name in [("ex", "ex_to_cx (SD/SD)"), ("ex_lag", "ex_lag_to_cx (SD/SD)"),
                        ("has_cx_leader", "leader_effect_cx (SD)")]:
         row = lm.loc[term]
@@ -234,7 +235,7 @@ def study_rep(seed: int) -> list[Record]:
         panel, "firm_id", "year", ["ex", "cx", "revenue_growth"],
         error_variance={"ex": "ev_ex", "cx": "ev_cx"}, contemporaneous={"cx": ["ex"]},
         fixed_effects=True, controls=["has_cx_leader"],
-    )
+    ).to_frame()
     paths = clpm.merge(sim.true_cross_lagged_paths(t, float(panel["revenue_growth"].std(ddof=1))),
                        on=["from", "to", "lag"]).set_index("path")
     for path, name in [("CX(t) → EX(t+1)", "cx_lag_to_ex (SD/SD)"),

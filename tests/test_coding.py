@@ -132,7 +132,7 @@ def test_kappa_bootstrap_interval_close_to_asymptotic_and_seeded():
 def test_kappa_conf_int_other_level_and_frame():
     a, b = _two_coders(4)
     r = cohen_kappa(a, b)
-    lo90, hi90 = r.conf_int(0.90)
+    lo90, hi90 = r.conf_int(0.90).iloc[0, 1:]
     assert r.ci_low < lo90 < r.estimate < hi90 < r.ci_high
     frame = r.to_frame()
     assert list(frame[["ci_low", "ci_high"]].iloc[0]) == [r.ci_low, r.ci_high]

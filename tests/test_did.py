@@ -1,7 +1,7 @@
 """Tests for cxresearch.causal.did, each against an independent reference.
 
-References: closed-form difference in differences and its variance (one cohort), the normal power
-formula, and seeded simulations with a known, heterogeneous staggered effect (bias and 95% CI
+References: closed-form difference in differences and its variance (one cohort), and seeded
+simulations with a known, heterogeneous staggered effect (bias and 95% CI
 coverage), including the case in which static two-way fixed effects is biased.
 """
 
@@ -14,6 +14,7 @@ from scipy import stats
 
 from cxresearch import simulate as sim
 from cxresearch.causal import did
+from cxresearch.core.results import check_result_class
 
 
 def _true_overall_att(panel: pd.DataFrame, effect: float, growth: float) -> float:
@@ -155,27 +156,6 @@ def test_selection_biases_naive_comparison_not_event_study() -> None:
     assert abs(naive.estimate - 0.5) > 10 * naive.se
 
 
-def test_power_curve_matches_normal_power_formula() -> None:
-    def sim(design, rng):
-        return pd.DataFrame({"x": rng.normal(0.2, 1.0, design["n"])})
-
-    def est(d):
-        return d["x"].mean(), 1 / np.sqrt(len(d))
-
-    out = did.power_curve(sim, est, [{"n": 50}, {"n": 150}], n_boot=400, seed=3)
-    for row in out.itertuples():
-        delta = 0.2 * np.sqrt(row.n)
-        analytic = stats.norm.sf(1.96 - delta) + stats.norm.cdf(-1.96 - delta)
-        assert abs(row.power - analytic) < 3.5 * np.sqrt(analytic * (1 - analytic) / 400)
-
-
-def test_event_study_power_increases_with_firms() -> None:
-    out = did.event_study_power(effect=0.4, n_firms=[30, 240], n_years=[6], n_boot=40, seed=1)
-    assert out["power"].iloc[1] > out["power"].iloc[0]
-    assert out["power"].iloc[1] >= 0.8
-    assert (out["n_failed"] == 0).all()
-
-
 def test_event_study_on_simulated_study_matches_truth_and_naive_is_biased() -> None:
     from cxresearch.simulate import StudyParams, simulate_study
 
@@ -197,9 +177,7 @@ def test_event_study_on_simulated_study_matches_truth_and_naive_is_biased() -> N
     assert naive.ci_low > g_target + 1.0  # selection on growth inflates the naive contrast
 
 
-def test_power_and_overall_fail_clearly_without_effect_or_post_periods() -> None:
-    with pytest.raises(ValueError, match="must be finite"):
-        did.event_study_power(effect=float("nan"), n_firms=[20], n_years=[5], n_boot=2)
+def test_overall_fails_clearly_without_post_periods() -> None:
     panel, _ = sim.simulate_staggered_panel(n_units=60, n_periods=6, seed=0)
     res = did.event_study(panel, "y", "unit", "time", "first_treated", window=(-2, -1))
     with pytest.raises(ValueError, match="no post-treatment event time"):
@@ -231,60 +209,44 @@ def test_level_gives_the_normal_interval_and_conf_int_recomputes_it() -> None:
         did.event_study(panel, "y", "unit", "time", "first_treated", level=95)
 
 
-def test_small_results_are_frozen_dataclasses_with_the_old_dict_keys() -> None:
+def test_small_results_are_frozen_dataclasses_that_follow_the_results_protocol() -> None:
+    from cxresearch.core.results import Result
+
+    for cls in (did.EffectEstimate, did.PretrendTest, did.EventStudyResult):
+        assert check_result_class(cls) == [], cls
     panel, _ = sim.simulate_staggered_panel(n_units=150, n_periods=6, seed=4)
     panel["d"] = (panel["time"] >= panel["first_treated"].fillna(99)).astype(int)
     res = did.event_study(panel, "y", "unit", "time", "first_treated")
+    assert isinstance(res, Result)
     for r in (did.twfe_static(panel, "y", "unit", "time", "first_treated"),
               did.naive_comparison(panel, "y", "d", "unit", "time"), res.overall()):
         assert isinstance(r, did.EffectEstimate)
-        assert {k: r[k] for k in ("estimate", "se", "ci_low", "ci_high")} == {
-            "estimate": r.estimate, "se": r.se, "ci_low": r.ci_low, "ci_high": r.ci_high}
         assert r.ci_low == pytest.approx(r.estimate - stats.norm.ppf(0.975) * r.se)
         assert isinstance(r.summary(), str) and r.method in r.summary()
         assert list(r.to_frame().columns[:4]) == ["method", "estimate", "se", "ci_low"]
-        with pytest.raises(KeyError):
-            r["nope"]
+        assert r.conf_int()[["ci_low", "ci_high"]].values.tolist() == [[r.ci_low, r.ci_high]]
+        with pytest.raises(TypeError):
+            r["estimate"]  # type: ignore[index]
         with pytest.raises(AttributeError):
             r.estimate = 0.0  # type: ignore[misc]
-    assert dict(res.overall())["n_event_times"] == 4
+    assert res.overall().n_event_times == 4
+    assert res.overall().to_frame()["n_event_times"].item() == 4
     pt = res.pretrend_test()
     assert isinstance(pt, did.PretrendTest)
-    assert dict(pt) == {"chi2": pt.chi2, "df": pt.df, "p_value": pt.p_value}
     assert pt.to_frame().columns.tolist() == ["chi2", "df", "p_value"]
     assert "pre-trend chi2(2)" in pt.summary()
     assert isinstance(res.summary(), str)
 
 
-def test_old_names_and_keywords_still_work_with_a_deprecation_warning() -> None:
+def test_old_names_and_keywords_are_gone() -> None:
     panel, _ = sim.simulate_staggered_panel(n_units=120, n_periods=6, seed=5)
-    new = did.event_study(panel, "y", "unit", "time", "first_treated", window=(-2, 2),
-                          method="bootstrap", n_boot=20, seed=1).to_frame()
-    with pytest.warns(DeprecationWarning, match="event_study_result"):
-        old = did.event_study_result(panel, "y", "unit", "time", "first_treated", (-2, 2),
-                                     se="bootstrap", n_boot=20, seed=1)
-    pd.testing.assert_frame_equal(old.to_frame(), new)
-    with pytest.warns(DeprecationWarning, match="'panel' is deprecated"):
-        kw = did.event_study(panel=panel, outcome="y", unit="unit", time="time",
-                             first_treated="first_treated")
-    assert kw.n_units == old.n_units
+    assert not hasattr(did, "event_study_result")
+    with pytest.raises(TypeError):
+        did.event_study(panel=panel, outcome="y", unit="unit", time="time",
+                        first_treated="first_treated")
     with pytest.raises(TypeError):
         did.event_study(panel, "y", "unit", "time", "first_treated", (-2, 2))  # keyword-only
-
-    def simulate(design, rng):
-        return pd.DataFrame({"x": rng.normal(0.2, 1.0, design["n"])})
-
-    def est(d):
-        return d["x"].mean(), 1 / np.sqrt(len(d))
-
-    grid = [{"n": 50}]
-    ref = did.power_curve(simulate, est, grid, n_boot=50, level=0.90, seed=2)
-    with pytest.warns(DeprecationWarning) as rec:
-        dep = did.power_curve(simulate, est, grid, n_sims=50, alpha=0.10, seed=2)
-    assert {str(w.message).split("'")[1] for w in rec} == {"alpha", "n_sims"}
-    pd.testing.assert_frame_equal(dep, ref)
-    with pytest.raises(TypeError, match="both"):
-        did.power_curve(simulate, est, grid, alpha=0.1, level=0.9)
+    assert not hasattr(did, "event_study_power") and not hasattr(did, "power_curve")
 
 
 # ------------------------------------------------------------------ issue 17: covariates, DR
@@ -397,8 +359,11 @@ def test_event_study_by_recovers_the_leader_by_culture_interaction() -> None:
 
     p, truth = simulate_threat_panel("culture", n_units=3000, seed=6)
     tr = truth.set_index("event_time").loc[[0, 1, 2, 3]]
-    out = did.event_study_by(p, "y", "unit", "time", "first_treated", by="culture")
-    out = out.set_index("by")
+    res = did.event_study_by(p, "y", "unit", "time", "first_treated", by="culture")
+    assert check_result_class(did.EventStudyByResult) == [] and "culture" in res.summary()
+    out = res.to_frame().set_index("by")
+    np.testing.assert_allclose(res.conf_int()[["ci_low", "ci_high"]], out[["ci_low", "ci_high"]],
+                               rtol=1e-12)
     for lv, col in (("0", "att_culture0"), ("1", "att_culture1")):
         assert abs(out.loc[lv, "estimate"] - tr[col].mean()) < 3 * out.loc[lv, "se"]
     diff = tr["att_culture1"].mean() - tr["att_culture0"].mean()

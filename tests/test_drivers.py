@@ -239,21 +239,6 @@ def test_results_protocol_and_intervals_at_any_level(mtcars: pd.DataFrame) -> No
         sh.conf_int(level=95)
 
 
-def test_old_keywords_and_old_frame_access_still_work_with_a_warning(mtcars: pd.DataFrame) -> None:
-    new = kd.relative_weights(mtcars, "mpg", MT_DRIVERS, n_boot=30, level=0.9, seed=2)
-    with pytest.warns(DeprecationWarning) as record:
-        old = kd.relative_weights(mtcars, "mpg", MT_DRIVERS, bootstrap=30, ci=0.9, seed=2)
-    assert len(record) == 2
-    pd.testing.assert_frame_equal(old.to_frame(), new.to_frame())
-    with pytest.warns(DeprecationWarning):
-        low = old["weight_low"]
-    np.testing.assert_allclose(low, new.conf_int(measure="weight")["ci_low"])
-    with pytest.warns(DeprecationWarning):
-        assert old.attrs["r2"] == new.r2
-    with pytest.warns(DeprecationWarning):
-        kd.importance_performance(mtcars, "mpg", ["drat", "qsec"], bootstrap=10)
-
-
 def test_importance_performance_intervals_and_summary(mtcars: pd.DataFrame) -> None:
     ipm = kd.importance_performance(mtcars, "mpg", ["drat", "qsec", "wt"], n_boot=50, seed=3)
     table = ipm.to_frame()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from cxresearch.core.validation import DataError
-from cxresearch.io.exports import SOURCES, Export, apply_columns, detect_source, read_export
+from cxresearch.io.exports import SOURCES, Export, _detect_source, apply_columns, read_export
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 
@@ -57,7 +57,7 @@ EXPECTED = {
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_fixture_is_recognised(name: str) -> None:
     source, rows, cols, dropped = EXPECTED[name]
-    assert detect_source(EXPORTS / name) == source
+    assert _detect_source(EXPORTS / name) == source
     e = read_export(EXPORTS / name)
     assert (e.source, e.data.shape, e.header_rows_dropped) == (source, (rows, cols), dropped)
     assert e.file == name
@@ -238,12 +238,12 @@ def test_columns_errors() -> None:
 
 
 def test_detect_source_on_frames() -> None:
-    assert detect_source(pd.DataFrame({"ResponseId": ["R_1"], "StartDate": ["2024"],
+    assert _detect_source(pd.DataFrame({"ResponseId": ["R_1"], "StartDate": ["2024"],
                                        "Q1": ["9"]})) == "qualtrics"
     raw = pd.read_csv(EXPORTS / "surveymonkey_customers.csv", header=None, dtype=str,
                       keep_default_na=False)
-    assert detect_source(raw) == "surveymonkey"
-    assert detect_source(pd.DataFrame({"id": ["r1"], "nps": [9]})) == "plain"
+    assert _detect_source(raw) == "surveymonkey"
+    assert _detect_source(pd.DataFrame({"id": ["r1"], "nps": [9]})) == "plain"
     assert set(SOURCES) == {"qualtrics", "surveymonkey", "google_forms", "plain"}
 
 

@@ -19,11 +19,11 @@ import pytest
 from cxresearch.io.readers import (
     TABLE_SPECS,
     SurveyValidationError,
+    _validate_table,
     data_dictionary,
     load_study,
     read_survey,
     study_overview,
-    validate_table,
 )
 from cxresearch.simulate.study import StudyParams, simulate_study
 
@@ -107,7 +107,7 @@ def test_excel_and_csv_round_trip(tmp_path: Path) -> None:
     emp = read_survey(tmp_path / "x.csv", kind="employees")
     assert emp["engagement_2"].isna().tolist() == [True, False]
     with pytest.raises(SurveyValidationError, match=r"column 'culture_1'.*not whole"):
-        validate_table(pd.DataFrame({"respondent_id": ["a"], "culture_1": [2.5]}), "employees")
+        _validate_table(pd.DataFrame({"respondent_id": ["a"], "culture_1": [2.5]}), "employees")
     with pytest.raises(ValueError, match="argument 'kind'"):
         read_survey(tmp_path / "x.csv", kind="staff")
 
@@ -116,11 +116,11 @@ def test_validate_table_does_not_modify_input_and_checks_enums() -> None:
     firms = pd.DataFrame({"firm_id": ["F1", "F2"], "cx_owner": ["ceo", "the board"]})
     copy = firms.copy()
     with pytest.raises(SurveyValidationError, match=r"column 'cx_owner'.*not in.*rows \[1\]"):
-        validate_table(firms, "firms")
+        _validate_table(firms, "firms")
     pd.testing.assert_frame_equal(firms, copy)
     fy = pd.DataFrame({"firm_id": ["F1", "F1"], "year": [2020, 2020]})
     with pytest.raises(SurveyValidationError, match=r"\['firm_id', 'year'\].*duplicated"):
-        validate_table(fy, "firm_years")
+        _validate_table(fy, "firm_years")
 
 
 def test_load_study_round_trip_parquet_and_csv(tmp_path: Path) -> None:
@@ -230,12 +230,10 @@ def test_one_error_type_one_vocabulary_one_file_rule(tmp_path: Path) -> None:
     assert "REVERSE-KEYED: score as 6 - value" in specs["culture_4"].description
     assert specs["industry"].enum == contract.INDUSTRIES
     assert specs["cx_owner"].enum == contract.OWNERS
-    # renamed keywords keep working for one release
+    # the table's name starts the message
     frame = pd.DataFrame({"respondent_id": ["a"], "csat": [9]})
     with pytest.raises(SurveyValidationError, match=r"^export\.csv \(customers\)"):
-        validate_table(frame, "customers", name="export.csv")
-    with pytest.warns(DeprecationWarning), pytest.raises(SurveyValidationError, match=r"^old"):
-        validate_table(df=frame, kind="customers", source="old")
+        _validate_table(frame, "customers", name="export.csv")
     # one rule for finding a table: Parquet first, then CSV, Excel, SPSS
     assert TABLE_SUFFIXES == (".parquet", ".csv", ".xlsx", ".sav")
     assert find_table(tmp_path, "firms") is None

@@ -127,7 +127,14 @@ def test_unit_linkage_without_error_variances_is_clustered_ols() -> None:
     d["ex"] = rng.normal(size=len(d)) + np.repeat(rng.normal(size=n_u), n_t)
     d["cx"] = 0.5 * d["ex"] + rng.normal(size=len(d)) + 0.2 * d["t"]
     d["y"] = 1.5 * d["cx"] + rng.normal(size=len(d))
-    out = units.unit_linkage(d, ["y"], unit="u", time="t", error_variance={})
+    res = units.unit_linkage(d, ["y"], unit="u", time="t", error_variance={})
+    out = res.to_frame()
+    # conf_int(level=) keeps each row's equation and recomputes the t interval on G - 1 df
+    ci = res.conf_int(res.level)
+    assert ci[["outcome", "term"]].values.tolist() == out[["outcome", "term"]].values.tolist()
+    np.testing.assert_allclose(ci[["ci_low", "ci_high"]], out[["ci_low", "ci_high"]],
+                               rtol=1e-12)
+    assert "y ~ cx" in res.summary()
     z = d.assign(ex=(d["ex"] - d["ex"].mean()) / d["ex"].std(),
                  cx=(d["cx"] - d["cx"].mean()) / d["cx"].std())
     n = len(z)
@@ -149,7 +156,7 @@ def test_unit_linkage_recovers_the_simulated_store_effects() -> None:
     sim = simulate_own_survey(OwnSurveyParams(n_stores=400), seed=0)
     p = units.unit_panel(sim.employees, sim.customers, sim.instrument(), sim.outcomes)
     out = units.unit_linkage(p, ["sales_growth", "staff_turnover"], unit="store_id",
-                           time="wave").set_index(["outcome", "term"])
+                             time="wave").to_frame().set_index(["outcome", "term"])
     lat = sim.latent
     sd_ex, sd_cx = lat["ex"].std(), lat["cx"].std()
     truth = {("cx", "ex"): 0.4 * sd_ex / sd_cx,  # true-score SD per SD

@@ -82,7 +82,7 @@ def test_mediation_categorical_covariates_equal_manual_dummies() -> None:
 def test_sem_chain_recovers_paths_in_latent_data() -> None:
     d = sim.simulate_latent_chain(n=600, seed=9)
     out = md.sem_service_profit_chain(d, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y")
-    out = out.set_index("path")
+    out = out.to_frame().set_index("path")
     for path, true in [("a", 0.5), ("b", 0.4), ("direct", 0.1), ("indirect", 0.2)]:
         assert out.loc[path, "ci_low"] < true < out.loc[path, "ci_high"], path
     # the scale-score mediation is attenuated by item noise; the latent model is not
@@ -117,7 +117,7 @@ _LAVAAN_STD = {
 def test_sem_chain_matches_lavaan(standardized: bool) -> None:
     d = sim.simulate_latent_chain(n=600, seed=9)
     out = md.sem_service_profit_chain(d, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y",
-                                      standardized=standardized).set_index("path")
+                                      standardized=standardized).to_frame().set_index("path")
     ref = _LAVAAN_STD if standardized else _LAVAAN_RAW
     for path, (est, se) in ref.items():
         assert out.loc[path, "estimate"] == pytest.approx(est, abs=2e-6), path
@@ -131,20 +131,24 @@ def test_sem_chain_is_scale_free_and_settled() -> None:
     raw-unit paths change exactly by the ratio of scales: the fit is settled, not stopped early."""
     d = sim.simulate_latent_chain(n=600, seed=9)
     base = md.sem_service_profit_chain(d, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y",
-                                       standardized=True).set_index("path")
+                                       standardized=True).to_frame().set_index("path")
     d2 = d.assign(y=d["y"] * 100.0, e0=d["e0"] * 0.01 + 3.0)
     other = md.sem_service_profit_chain(d2, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y",
-                                        standardized=True).set_index("path")
+                                        standardized=True).to_frame().set_index("path")
     np.testing.assert_allclose(other[["estimate", "se"]], base[["estimate", "se"]], atol=1e-7)
     raw = md.sem_service_profit_chain(d2, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y")
     ref = _LAVAAN_RAW["b"][0] * 100.0
-    assert raw.set_index("path").loc["b", "estimate"] == pytest.approx(ref, rel=1e-5)
+    assert raw.to_frame().set_index("path").loc["b", "estimate"] == pytest.approx(ref, rel=1e-5)
 
 
 def test_sem_chain_level_and_errors() -> None:
     d = sim.simulate_latent_chain(n=300, seed=1)
     wide = md.sem_service_profit_chain(d, ["e0", "e1"], ["c0", "c1"], "y", level=0.99)
     narrow = md.sem_service_profit_chain(d, ["e0", "e1"], ["c0", "c1"], "y", level=0.90)
+    assert "99% CIs" in wide.summary() and "raw units" in wide.summary()
+    np.testing.assert_allclose(wide.conf_int(0.90)[["ci_low", "ci_high"]],
+                               narrow.to_frame()[["ci_low", "ci_high"]], rtol=1e-12)
+    wide, narrow = wide.to_frame(), narrow.to_frame()
     assert (wide["ci_high"] - wide["ci_low"] > narrow["ci_high"] - narrow["ci_low"]).all()
     with pytest.raises(ValueError, match="do not vary"):
         md.sem_service_profit_chain(d.assign(y=1.0), ["e0", "e1"], ["c0", "c1"], "y")
@@ -168,13 +172,3 @@ def test_conf_int_recomputes_the_percentile_interval_at_another_level() -> None:
     assert default.loc["indirect", "ci_low"] == r95.to_frame().set_index("effect").loc[
         "indirect", "ci_low"]
     assert "80% CI" in r80.summary() and "95% CI" in r95.summary()
-
-
-def test_simulate_latent_chain_takes_a_seed_and_warns_for_the_old_rng() -> None:
-    a = sim.simulate_latent_chain(n=50, seed=3)
-    with pytest.warns(DeprecationWarning, match="'rng' is deprecated"):
-        b = sim.simulate_latent_chain(n=50, rng=3)
-    pd.testing.assert_frame_equal(a, b)
-    with pytest.warns(DeprecationWarning, match="Generator"):
-        c = sim.simulate_latent_chain(n=50, seed=np.random.default_rng(3))
-    pd.testing.assert_frame_equal(a, c)

@@ -219,22 +219,6 @@ def test_levels_and_conf_int_of_the_multilevel_results() -> None:
         wide["icc1_ci_high"])
 
 
-def test_old_keywords_group_and_alpha_still_work_with_a_deprecation_warning() -> None:
-    d = sim.simulate_nested(n_groups=20, group_size=10, icc=0.3, n_items=2, seed=1)
-    items = ["item_1", "item_2"]
-    new = ml.aggregation_indices(d, "group", items, level=0.99, warn=False)
-    with pytest.warns(DeprecationWarning) as rec:
-        old = ml.aggregation_indices(d, group="group", items=items, alpha=0.01, warn=False)
-    assert {str(w.message).split("'")[1] for w in rec} == {"group", "alpha"}
-    pd.testing.assert_frame_equal(old, new)
-    with pytest.warns(DeprecationWarning, match="'group' is deprecated"):
-        m_old = ml.multilevel_model(d, "item_1 ~ 1", group="group")
-    m_new = ml.multilevel_model(d, "item_1 ~ 1", cluster="group")
-    pd.testing.assert_frame_equal(m_old.to_frame(), m_new.to_frame())
-    with pytest.raises(TypeError, match="both"):
-        ml.multilevel_model(d, "item_1 ~ 1", group="group", cluster="group")
-
-
 def test_aggregation_warning_points_at_the_caller() -> None:
     d = sim.simulate_nested(n_groups=30, group_size=10, icc=0.0, n_items=2, seed=5)
     with pytest.warns(ml.AggregationWarning) as rec:

@@ -22,7 +22,7 @@ def test_cross_lagged_pooled_recovers_known_lags_with_coverage() -> None:
     for seed in range(60):
         p = sim.simulate_var_panel(n_units=80, n_periods=6, coefs=truth, seed=seed)
         out = pn.cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False)
-        out = out.set_index(["from", "to"])
+        out = out.to_frame().set_index(["from", "to"])
         for k, v in truth.items():
             hits[k].append(out.loc[k, "ci_low"] < v < out.loc[k, "ci_high"])
     for k in truth:
@@ -33,10 +33,11 @@ def test_unit_effects_bias_pooled_but_fixed_effects_on_long_panel_recover() -> N
     p = sim.simulate_var_panel(
         n_units=300, n_periods=25, coefs={("x", "y"): 0.2}, unit_sd=1.0, seed=3
     )
-    pooled = pn.cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False)
+    pooled = pn.cross_lagged_panel(p, "unit", "time", ["x", "y"],
+                                   standardize_vars=False).to_frame()
     fe = pn.cross_lagged_panel(
         p, "unit", "time", ["x", "y"], standardize_vars=False, fixed_effects=True
-    )
+    ).to_frame()
     ar_pooled = pooled.set_index(["from", "to"]).loc[("y", "y"), "estimate"]
     fe = fe.set_index(["from", "to"])
     assert ar_pooled > 0.6  # stable unit differences masquerade as persistence (truth .4)
@@ -48,7 +49,7 @@ def test_unit_effects_bias_pooled_but_fixed_effects_on_long_panel_recover() -> N
 def test_cross_lagged_respects_gaps_and_rejects_duplicates() -> None:
     p = sim.simulate_var_panel(n_units=30, n_periods=5, seed=1)
     gap = p[p["time"] != 2]
-    out = pn.cross_lagged_panel(gap, "unit", "time", ["x", "y"])
+    out = pn.cross_lagged_panel(gap, "unit", "time", ["x", "y"]).to_frame()
     # pairs (0,1) and (3,4) remain: 2 per unit
     assert out["n_obs"].iloc[0] == 2 * 30
     with pytest.raises(ValueError, match="duplicates"):
@@ -61,11 +62,11 @@ def test_eiv_without_error_is_ols_and_fe_matches_linearmodels() -> None:
 
     p = sim.simulate_var_panel(n_units=60, n_periods=6, coefs={("x", "y"): 0.3}, unit_sd=1.0,
                               seed=2)
-    out = pn.eiv_regression(p, "y", ["x"], unit="unit").set_index("term")
+    out = pn.eiv_regression(p, "y", ["x"], unit="unit").to_frame().set_index("term")
     ols = sm.OLS(p["y"], sm.add_constant(p[["x"]])).fit()
     assert out.loc["x", "estimate"] == pytest.approx(ols.params["x"], rel=1e-10)
     fe = pn.eiv_regression(p, "y", ["x"], unit="unit", time="time", fixed_effects=True,
-                           time_effects=True).set_index("term")
+                           time_effects=True).to_frame().set_index("term")
     ref = PanelOLS(p.set_index(["unit", "time"])["y"], p.set_index(["unit", "time"])[["x"]],
                    entity_effects=True, time_effects=True).fit(cov_type="clustered",
                                                                cluster_entity=True)
@@ -84,7 +85,8 @@ def test_eiv_removes_attenuation_with_heterogeneous_error_and_covers() -> None:
         ev = 0.6 / rng.integers(1, 6, n)  # group means of 1..5 respondents
         d = pd.DataFrame({"x": true_x + rng.normal(0, np.sqrt(ev)), "ev": ev, "z": z})
         d["y"] = 0.5 * true_x + 0.3 * z + rng.normal(size=n)
-        row = pn.eiv_regression(d, "y", ["x", "z"], {"x": "ev"}).set_index("term").loc["x"]
+        fit = pn.eiv_regression(d, "y", ["x", "z"], {"x": "ev"})
+        row = fit.to_frame().set_index("term").loc["x"]
         hits.append(row.ci_low < 0.5 < row.ci_high)
         ests.append(row.estimate)
         ols.append(row.ols_estimate)
@@ -109,14 +111,15 @@ def test_eiv_fixed_effects_on_noisy_panel_matches_same_estimator_on_true_values(
     p = sim.simulate_var_panel(n_units=600, n_periods=8, coefs={("x", "y"): 0.3}, unit_sd=0.7,
                               seed=44)
     true = pn.cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False,
-                                 fixed_effects=True).set_index(["from", "to"])
+                                 fixed_effects=True).to_frame().set_index(["from", "to"])
     noisy = p.copy()
     for v in ("x", "y"):
         noisy[f"ev_{v}"] = 0.4 / rng.integers(1, 4, len(p))
         noisy[v] = p[v] + rng.normal(0, np.sqrt(noisy[f"ev_{v}"]))
     est = pn.cross_lagged_panel(noisy, "unit", "time", ["x", "y"], standardize_vars=False,
                                 fixed_effects=True,
-                                error_variance={"x": "ev_x", "y": "ev_y"}).set_index(["from", "to"])
+                                error_variance={"x": "ev_x", "y": "ev_y"})
+    est = est.to_frame().set_index(["from", "to"])
     for key in [("x", "y"), ("y", "y"), ("x", "x")]:
         assert abs(est.loc[key, "estimate"] - true.loc[key, "estimate"]) < 3 * est.loc[key, "se"]
     # the uncorrected estimate of a persistence term is attenuated well beyond its SE
@@ -131,7 +134,7 @@ def test_linkage_model_on_simulated_study_recovers_ex_to_cx() -> None:
     panel = pn.linkage_panel(s.firm_years, s.employees, s.customers)
     assert {"ex", "cx", "ev_ex", "ev_cx", "n_ex", "n_cx"} <= set(panel.columns)
     assert len(panel) == len(s.firm_years)
-    out = pn.linkage_model(panel).set_index("term")
+    out = pn.linkage_model(panel).to_frame().set_index("term")
     target = s.truth["ex_to_cx"] * s.truth["sd_ex_latent"] / s.truth["sd_cx_latent"]
     row = out.loc["ex"]
     assert abs(row.estimate - target) < 3 * row.se
@@ -161,24 +164,31 @@ def test_mean_reliability_and_true_score_z_recover_simulated_true_scores() -> No
         pn.true_score_z(p.assign(ev=5.0), "x", "ev")
 
 
-def test_level_and_old_panel_keyword() -> None:
+def test_level_of_the_cross_lagged_and_linkage_intervals() -> None:
     p = sim.simulate_var_panel(n_units=80, n_periods=6, coefs={("x", "y"): 0.3}, seed=4)
-    r95 = pn.cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False)
+    res95 = pn.cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False)
+    r95 = res95.to_frame()
     r90 = pn.cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False,
-                                level=0.90)
+                                level=0.90).to_frame()
     t = stats.t.ppf(0.95, r90["n_units"].iloc[0] - 1)
     np.testing.assert_allclose(r90["ci_high"], r90["estimate"] + t * r90["se"], rtol=1e-12)
     np.testing.assert_allclose(r90["estimate"], r95["estimate"])
-    with pytest.warns(DeprecationWarning, match="'panel' is deprecated"):
-        old = pn.cross_lagged_panel(panel=p, unit="unit", time="time", variables=["x", "y"],
-                                    standardize_vars=False)
-    pd.testing.assert_frame_equal(old, r95)
-    lm = pn.linkage_model(p, "y", "x", unit="unit", time="time", controls=(), level=0.5,
-                          standardize_vars=False)
+    # conf_int(level=) recomputes the fitted intervals on each row's clusters - 1 df
+    ci90 = res95.conf_int(0.90)
+    np.testing.assert_allclose(ci90[["ci_low", "ci_high"]], r90[["ci_low", "ci_high"]],
+                               rtol=1e-12)
+    assert list(ci90[["from", "to", "lag"]].itertuples(index=False)) == list(
+        r95[["from", "to", "lag"]].itertuples(index=False))
+    assert "95% CIs" in res95.summary() and "x(t-1) -> y(t)" in res95.summary()
+    fit = pn.linkage_model(p, "y", "x", unit="unit", time="time", controls=(), level=0.5,
+                           standardize_vars=False)
+    lm = fit.to_frame()
     assert (lm["ci_high"] - lm["ci_low"] < 2 * lm["se"]).all()  # 50% intervals are narrow
-    with pytest.warns(DeprecationWarning):
-        lagged = pn.add_lags(panel=p, unit="unit", time="time", columns=["x"])
-    pd.testing.assert_frame_equal(lagged, pn.add_lags(p, "unit", "time", ["x"]))
+    np.testing.assert_allclose(fit.conf_int(0.5)[["ci_low", "ci_high"]],
+                               lm[["ci_low", "ci_high"]], rtol=1e-12)
+    assert "50% CIs" in fit.summary() and str(fit) == fit.summary()
+    from cxresearch.core.results import check_result_class
+    assert check_result_class(pn.EIVResult) == check_result_class(pn.CrossLaggedResult) == []
 
 
 def test_linkage_panel_recodes_the_contracts_reverse_keyed_items_by_default() -> None:

@@ -11,8 +11,8 @@ import pytest
 from cxresearch.io.exports import read_export
 from cxresearch.io.pii import (
     PiiFinding,
+    _findings_frame,
     drop_pii,
-    findings_frame,
     name_tokens,
     pii_columns,
     redact_text,
@@ -190,7 +190,7 @@ def test_drop_pii_returns_a_copy_and_keeps_what_is_asked() -> None:
     assert out.columns.tolist() == ["Phone", "comment", "nps"]
     assert out["comment"].tolist() == ["call [phone]", "ok"]
     assert [(f.column, f.action) for f in found] == [("Name", "drop"), ("comment", "redact")]
-    assert findings_frame(found).columns.tolist() == ["column", "reason", "evidence", "action"]
+    assert _findings_frame(found).columns.tolist() == ["column", "reason", "evidence", "action"]
     assert found[0].to_dict() == {"column": "Name", "reason": "person_name",
                                   "evidence": "name token 'name' on its own", "action": "drop"}
     assert "dropped" in found[0].summary() and "redacted" in found[1].summary()

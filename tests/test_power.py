@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from cxresearch.causal import did, power
+from cxresearch.core.results import check_result_class
 
 
 def _panel(rng: np.random.Generator, n: int, big_t: int, effect: float, growth: float,
@@ -51,7 +52,7 @@ def test_direct_draws_match_firm_level_simulation() -> None:
         ests.append(est[0])
         hits += abs(est[0] / se[0]) > 1.959963984540054
     fast = power.event_study_power_curve(0.25, n_firms=[n], n_years=[big_t], rho=0.6,
-                                         effect_growth=0.1, n_boot=4000, seed=3).iloc[0]
+                                         effect_growth=0.1, n_boot=4000, seed=3).to_frame().iloc[0]
     p_slow = hits / reps
     assert abs(fast["power"] - p_slow) < 3.5 * np.sqrt(p_slow * (1 - p_slow) / reps)
     assert abs(fast["mean_estimate"] - np.mean(ests)) < 4 * np.std(ests) / np.sqrt(reps)
@@ -60,14 +61,20 @@ def test_direct_draws_match_firm_level_simulation() -> None:
 
 
 def test_power_curves_monotone_within_mc_error_and_null_size() -> None:
-    out = power.event_study_power_curve(0.15, n_firms=[100, 300, 1000, 3000], n_years=[5, 8],
+    res = power.event_study_power_curve(0.15, n_firms=[100, 300, 1000, 3000], n_years=[5, 8],
                                         rho=0.5, effect_growth=0.05)
+    assert check_result_class(power.PowerCurveResult) == [] and "3,000 firms" in res.summary()
+    out = res.to_frame()
+    band = res.conf_int()  # at 0.95, the Monte-Carlo band itself
+    assert band["ci_low"].tolist() == out["mc_low"].tolist()
+    assert band["ci_high"].tolist() == out["mc_high"].tolist()
     for _, grp in out.groupby("n_years"):
         pw = grp.sort_values("n_firms")["power"].to_numpy()
         assert np.all(np.diff(pw) > -2 * grp["mc_se"].max())
     assert (out["mc_low"] <= out["power"]).all() and (out["power"] <= out["mc_high"]).all()
     assert (out["n_boot"] == 4000).all() and (out["n_failed"] == 0).all()
-    null = power.event_study_power_curve(0.0, n_firms=[200], n_years=[8], n_boot=4000, seed=1)
+    null = power.event_study_power_curve(0.0, n_firms=[200], n_years=[8], n_boot=4000,
+                                         seed=1).to_frame()
     assert abs(null["power"].iloc[0] - 0.05) < 0.015  # the test holds its size
 
 

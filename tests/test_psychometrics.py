@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from cxresearch.core.contract import reverse_items
-from cxresearch.core.paths import SHARED_DIR
+from cxresearch.core.paths import _SHARED_DIR as SHARED_DIR
 from cxresearch.measurement import psychometrics as ps
 
 MOBI = SHARED_DIR / "reference-data" / "ecsi_mobi" / "mobi.csv"
@@ -219,7 +219,7 @@ def test_efa_is_deterministic_for_the_same_data():
                                       check_exact=True)
 
 
-def test_results_protocol_and_old_keywords(hs: pd.DataFrame) -> None:
+def test_results_protocol(hs: pd.DataFrame) -> None:
     x = _congeneric(400, np.array([0.8, 0.7, 0.6, 0.5]), seed=12)
     a = ps.cronbach_alpha(x)
     assert isinstance(a.summary(), str) and a.level == 0.95
@@ -231,14 +231,8 @@ def test_results_protocol_and_old_keywords(hs: pd.DataFrame) -> None:
 
     ref = pg.cronbach_alpha(x, ci=0.8)[1]
     assert [round(v, 3) for v in a.conf_int(level=0.8).iloc[0, 1:]] == pytest.approx(list(ref))
-    with pytest.warns(DeprecationWarning) as record:
-        old = ps.cronbach_alpha(items=x, ci=0.8)
-    messages = " ".join(str(w.message) for w in record)
-    assert "'items' is deprecated" in messages and "'ci' is deprecated" in messages
-    assert old.to_frame().equals(ps.cronbach_alpha(x, level=0.8).to_frame())
-    assert "level" in old.to_frame().columns and "ci" not in old.to_frame().columns
-    with pytest.warns(DeprecationWarning, match="'n_iter' is deprecated"):
-        ps.parallel_analysis(x, n_iter=5)
+    at80 = ps.cronbach_alpha(x, level=0.8)
+    assert "level" in at80.to_frame().columns and "ci" not in at80.to_frame().columns
     efa = ps.efa(hs[[f"x{i}" for i in range(1, 10)]], 3)
     assert isinstance(efa.summary(), str) and "3 factor(s) from 9 items" in efa.summary()
     assert list(efa.loadings_table().columns) == ["F1", "F2", "F3", "h2"]
@@ -247,9 +241,7 @@ def test_results_protocol_and_old_keywords(hs: pd.DataFrame) -> None:
     wald = res.conf_int(level=0.9).set_index("item").loc["x2"]
     assert wald["ci_low"] == pytest.approx(wald["estimate"] - 1.6448536 * wald["se"])
     assert res.conf_int()["ci_low"].isna().sum() == 3  # the marker items have no SE
-    with pytest.warns(DeprecationWarning) as record:
-        mi = ps.measurement_invariance(hs, HS_MODEL, group="school", levels=["configural"])
-    assert len(record) == 2
+    mi = ps.measurement_invariance(hs, HS_MODEL, by="school", invariance=["configural"])
     assert mi.by == "school" and len(mi.groups) == 2 and mi.table.index.name == "invariance"
     assert "configural: chi2(48) = 115.85" in mi.summary()
 

@@ -14,6 +14,7 @@ import pytest
 from scipy import optimize, stats
 
 from cxresearch.causal.sensitivity import (
+    _breakdown_m,
     _dual_vertices,
     _flci,
     _folded_normal_quantile,
@@ -21,7 +22,6 @@ from cxresearch.causal.sensitivity import (
     _rm_interval,
     _rm_tests,
     _sd_bias_sd,
-    breakdown_m,
     event_study_sensitivity,
     honest_intervals,
 )
@@ -69,7 +69,7 @@ def _lp_worst_bias(v_pre: np.ndarray, lv: np.ndarray, k: int, p: int) -> float:
 def test_original_interval_matches_honestdid(name: str) -> None:
     b, s, k, p, lv, c = _case(name)
     out = honest_intervals(b, s, num_pre=k, num_post=p, method="smoothness", grid=[0.0],
-                           l_vec=lv)
+                           l_vec=lv).to_frame()
     row = out[out["method"] == "original"].iloc[0]
     assert row["ci_low"] == pytest.approx(c["original"]["lb"], rel=1e-12)
     assert row["ci_high"] == pytest.approx(c["original"]["ub"], rel=1e-12)
@@ -90,7 +90,7 @@ def test_smoothness_flci_matches_honestdid(name: str) -> None:
     b, s, k, p, lv, c = _case(name)
     ref = c["smoothness"]
     out = honest_intervals(b, s, num_pre=k, num_post=p, method="smoothness", grid=ref["m"],
-                           l_vec=lv)
+                           l_vec=lv).to_frame()
     rob = out[out["method"] == "smoothness"].reset_index(drop=True)
     for i, m in enumerate(ref["m"]):
         v = np.array(ref["flci"][i]["optimal_vec"])
@@ -136,7 +136,7 @@ def test_relative_magnitude_intervals_match_honestdid(name: str) -> None:
     ref = c["relative_magnitude"]
     sd_theta = _sd_theta(s, k, lv)
     out = honest_intervals(b, s, num_pre=k, num_post=p, method="relative_magnitude",
-                           grid=ref["mbar"], l_vec=lv)
+                           grid=ref["mbar"], l_vec=lv).to_frame()
     rob = out[out["method"] == "relative_magnitude"].reset_index(drop=True)
     normals = np.zeros((1, 2 * (k + p)))
     for i, mbar in enumerate(ref["mbar"]):
@@ -163,13 +163,14 @@ def test_event_study_sensitivity_reads_the_event_study() -> None:
     np.testing.assert_allclose(r.estimates.set_index("event_time").loc[times, "estimate"], b,
                                rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.vcov.loc[times, times], s, rtol=1e-10, atol=1e-14)
-    got = event_study_sensitivity(r, method="smoothness", grid=[0.0, 0.05])
-    want = honest_intervals(b, s, num_pre=3, num_post=3, method="smoothness", grid=[0.0, 0.05])
+    got = event_study_sensitivity(r, method="smoothness", grid=[0.0, 0.05]).to_frame()
+    want = honest_intervals(b, s, num_pre=3, num_post=3, method="smoothness",
+                            grid=[0.0, 0.05]).to_frame()
     pd.testing.assert_frame_equal(got, want)
-    avg = event_study_sensitivity(r, method="smoothness", grid=[0.0], l_vec=[1 / 3] * 3)
+    avg = event_study_sensitivity(r, method="smoothness", grid=[0.0], l_vec=[1 / 3] * 3).to_frame()
     assert avg["ci_low"].iloc[1] == pytest.approx(
         honest_intervals(b, s, num_pre=3, num_post=3, method="smoothness", grid=[0.0],
-                         l_vec=[1 / 3] * 3)["ci_low"].iloc[1])
+                         l_vec=[1 / 3] * 3).to_frame()["ci_low"].iloc[1])
 
 
 # --- closed forms and independent checks -------------------------------------------------
@@ -183,7 +184,7 @@ def test_flci_one_pre_period_closed_form(m: float) -> None:
     s = np.array([[0.02, 0.005], [0.005, 0.03]])
     sd = math.sqrt(0.02 + 0.03 + 2 * 0.005)
     half = sd * stats.foldnorm.ppf(0.95, m / sd)
-    out = honest_intervals(b, s, num_pre=1, num_post=1, method="smoothness", grid=[m])
+    out = honest_intervals(b, s, num_pre=1, num_post=1, method="smoothness", grid=[m]).to_frame()
     assert out["ci_low"].iloc[1] == pytest.approx(0.3 - half, rel=1e-9)
     assert out["ci_high"].iloc[1] == pytest.approx(0.3 + half, rel=1e-9)
 
@@ -197,7 +198,7 @@ def test_relative_magnitude_zero_closed_form() -> None:
     s = np.diag([0.01, 0.02, 0.01, 0.04])
     a_t = (0.05 - 0.005) / (1 - 0.005)
     half = 0.2 * stats.norm.ppf(1 - a_t / 2)
-    out = honest_intervals(b, s, num_pre=3, num_post=1, grid=[0.0])
+    out = honest_intervals(b, s, num_pre=3, num_post=1, grid=[0.0]).to_frame()
     assert out["ci_low"].iloc[1] == pytest.approx(0.8 - half, abs=1e-8)
     assert out["ci_high"].iloc[1] == pytest.approx(0.8 + half, abs=1e-8)
 
@@ -249,8 +250,8 @@ def test_rm_constraints_layout() -> None:
 def test_intervals_widen_with_m_and_contain_the_original_at_zero_smoothness() -> None:
     b, s, k, p, _lv, _c = _case("first")
     sd_out = honest_intervals(b, s, num_pre=k, num_post=p, method="smoothness",
-                              grid=[0.0, 0.02, 0.05, 0.1])
-    rm_out = honest_intervals(b, s, num_pre=k, num_post=p, grid=[0.0, 0.5, 1.0, 2.0])
+                              grid=[0.0, 0.02, 0.05, 0.1]).to_frame()
+    rm_out = honest_intervals(b, s, num_pre=k, num_post=p, grid=[0.0, 0.5, 1.0, 2.0]).to_frame()
     for out in (sd_out, rm_out):
         rob = out[out["method"] != "original"]
         assert (np.diff(rob["ci_low"]) <= 1e-9).all()
@@ -259,7 +260,7 @@ def test_intervals_widen_with_m_and_contain_the_original_at_zero_smoothness() ->
     assert math.isnan(sd_out["m"].iloc[0])
     # a narrower level gives a narrower interval
     narrow = honest_intervals(b, s, num_pre=k, num_post=p, method="smoothness", grid=[0.05],
-                              level=0.9)
+                              level=0.9).to_frame()
     assert narrow["ci_high"].iloc[1] - narrow["ci_low"].iloc[1] < \
         sd_out["ci_high"].iloc[2] - sd_out["ci_low"].iloc[2]
 
@@ -268,26 +269,28 @@ def test_flci_is_settled_under_rescaling() -> None:
     """Scaling the estimates by c (covariance by c^2, M by c) scales the interval by c."""
     b, s, k, p, lv, _c = _case("average")
     base = honest_intervals(b, s, num_pre=k, num_post=p, method="smoothness",
-                            grid=[0.02], l_vec=lv)
+                            grid=[0.02], l_vec=lv).to_frame()
     big = honest_intervals(100 * b, 1e4 * s, num_pre=k, num_post=p, method="smoothness",
-                           grid=[2.0], l_vec=lv)
+                           grid=[2.0], l_vec=lv).to_frame()
     np.testing.assert_allclose(big[["ci_low", "ci_high"]].to_numpy() / 100,
                                base[["ci_low", "ci_high"]].to_numpy(), rtol=1e-7)
 
 
 def test_breakdown_m() -> None:
     b, s, k, p, _lv, _c = _case("first")
-    out = honest_intervals(b, s, num_pre=k, num_post=p, method="smoothness",
+    res = honest_intervals(b, s, num_pre=k, num_post=p, method="smoothness",
                            grid=[0.0, 0.1, 0.5, 1.0])
+    out = res.to_frame()
     covers = (out["ci_low"] <= 0) & (out["ci_high"] >= 0) & (out["method"] != "original")
     first = out.loc[covers, "m"].min() if covers.any() else math.nan
-    got = breakdown_m(out)
+    got = _breakdown_m(out)
     assert (math.isnan(got) and math.isnan(first)) or got == first
+    assert (math.isnan(got) and math.isnan(res.breakdown())) or res.breakdown() == got
     never = pd.DataFrame({"method": ["smoothness"], "m": [0.0], "ci_low": [0.1],
                           "ci_high": [0.2]})
-    assert math.isnan(breakdown_m(never))
+    assert math.isnan(_breakdown_m(never))
     with pytest.raises(ValueError, match="missing columns"):
-        breakdown_m(out.drop(columns="ci_low"))
+        _breakdown_m(out.drop(columns="ci_low"))
 
 
 # --- input errors ------------------------------------------------------------------------
@@ -315,3 +318,17 @@ def test_input_errors() -> None:
         honest_intervals(b, s, num_pre=2.0, num_post=1)
     with pytest.raises(TypeError, match="EventStudyResult"):
         event_study_sensitivity(object())
+
+
+def test_result_follows_the_results_protocol_and_recomputes_at_another_level() -> None:
+    from cxresearch.causal.sensitivity import SensitivityResult
+    from cxresearch.core.results import check_result_class
+
+    assert check_result_class(SensitivityResult) == []
+    b, s, k, p, _lv, _c = _case("first")
+    res = honest_intervals(b, s, num_pre=k, num_post=p, method="smoothness", grid=[0.0, 0.1])
+    pd.testing.assert_frame_equal(res.conf_int(), res.to_frame())
+    at90 = honest_intervals(b, s, num_pre=k, num_post=p, method="smoothness", grid=[0.0, 0.1],
+                            level=0.9).to_frame()
+    pd.testing.assert_frame_equal(res.conf_int(0.9), at90)
+    assert res.summary().startswith("smoothness sensitivity at 95%: original [")

@@ -139,27 +139,8 @@ def test_false_alarm_simulation_holds_its_level_and_matches_exact_gap_distributi
 
 
 # --------------------------------------------------------------------------------------------
-# One vocabulary: method, n_boot; old keywords are deprecated aliases for one release
+# One vocabulary: method, n_boot
 # --------------------------------------------------------------------------------------------
-
-
-def test_old_keywords_still_work_with_a_deprecation_warning() -> None:
-    with pytest.warns(DeprecationWarning, match="keyword 'n_sim'"):
-        cov = sm.nps_coverage_simulation((30,), [(0.4, 0.2)], ("wald",), n_sim=50, seed=1)
-    assert cov.equals(sm.nps_coverage_simulation((30,), [(0.4, 0.2)], ("wald",), n_boot=50,
-                                                 seed=1))
-    cases = [
-        (sm.repeated_nps_samples, (0.4, 0.2), {"ci": "wald", "periods": 2, "seed": 0}),
-        (sm.nps_false_alarm_simulation, (0.4, 0.2), {"ci": "wald", "n_sim": 5, "seed": 0}),
-    ]
-    for func, args, kwargs in cases:
-        with pytest.warns(DeprecationWarning, match="is deprecated"):
-            func(*args, **kwargs)
-    sim = sm.nps_false_alarm_simulation(0.4, 0.2, n_boot=5, method="wald", seed=0)
-    with pytest.warns(DeprecationWarning, match="use n_boot"):
-        assert sim.n_sim == 5
-    with pytest.warns(DeprecationWarning, match="use method"):
-        assert sim.ci == "wald"
 
 
 def test_new_keywords_emit_no_warning() -> None:

@@ -96,24 +96,10 @@ def test_within_unit_sd_equals_two_way_fixed_effects_residual_sd() -> None:
     assert s06.within_unit_sd(p, "y") == pytest.approx(float(resid.std(ddof=1)))
 
 
-def test_power_by_outcome_equals_single_calls_and_effect_for_power() -> None:
-    inp = pd.DataFrame({"outcome": ["a", "b"], "effect": [0.5, 1.0], "noise_sd": [1.0, 2.0]})
-    out = s06.event_study_power_by_outcome(inp, n_firms=[40], n_years=[5], n_boot=10, seed=3)
-    for r in inp.itertuples():
-        single = did.event_study_power(effect=r.effect, noise_sd=r.noise_sd, n_firms=[40],
-                                       n_years=[5], n_boot=10, seed=3)
-        np.testing.assert_allclose(out.loc[out["outcome"] == r.outcome, "power"],
-                                   single["power"])
-    p, _ = sim.simulate_staggered_panel(n_units=80, n_periods=6, seed=1)
-    r = did.event_study(p, "y", "unit", "time", "first_treated")
-    assert s06.effect_for_power(0.3, r) == 0.3
-    assert s06.effect_for_power(float("nan"), r) == r.overall().estimate
-
-
 def test_confounding_scenarios_reproduce_direct_calls_and_selection_bias() -> None:
     from cxresearch.simulate import StudyParams, simulate_study
 
-    scen = s06.confounding_scenarios(600, {"random": 0.0, "growers": 2.0}, seed=4)
+    scen = s06._confounding_scenarios(600, {"random": 0.0, "growers": 2.0}, seed=4)
     assert scen.groupby("scenario", sort=False).size().tolist() == [3, 3]
     # reference: the same estimators called by hand on the same seeded study
     s = simulate_study(StudyParams(n_firms=600, selection_on_growth=2.0), seed=4)
@@ -133,19 +119,14 @@ def test_confounding_scenarios_reproduce_direct_calls_and_selection_bias() -> No
     assert scen["pretrend_p"].notna().sum() == 2
 
 
-def test_old_keywords_of_the_notebook_helpers_still_work() -> None:
+def test_old_keywords_of_the_notebook_helpers_are_gone() -> None:
     p = pd.DataFrame({"firm_id": [1, 1, 2, 2], "year": [1, 2, 1, 2], "y": [0.0, 2.0, 1.0, 1.0]})
-    with pytest.warns(DeprecationWarning) as rec:
-        assert s06.within_unit_sd(panel=p, y="y") == s06.within_unit_sd(p, "y")
-    assert {str(w.message).split("'")[1] for w in rec} == {"panel", "y"}
-    inp = pd.DataFrame({"outcome": ["a"], "effect": [0.5], "noise_sd": [1.0]})
-    with pytest.warns(DeprecationWarning):
-        old = s06.event_study_power_by_outcome(inputs=inp, n_firms=[30], n_years=[5], n_sims=3)
-    pd.testing.assert_frame_equal(
-        old, s06.event_study_power_by_outcome(inp, n_firms=[30], n_years=[5], n_boot=3))
+    assert s06.within_unit_sd(data=p, outcome="y") == s06.within_unit_sd(p, "y")
+    with pytest.raises(TypeError):
+        s06.within_unit_sd(panel=p, y="y")  # type: ignore[call-arg]
     f = pd.DataFrame({"stated_cx_priority": [5, 5, 4, 2], "cx_budget_share": [1, 3, 2, 4]})
-    with pytest.warns(DeprecationWarning, match="'firms' is deprecated"):
-        pd.testing.assert_frame_equal(s06.say_do_gap_summary(firms=f), s06.say_do_gap_summary(f))
+    with pytest.raises(TypeError):
+        s06.say_do_gap_summary(firms=f)  # type: ignore[call-arg]
 
 
 # ------------------------------------------------ owner in force each year, Holm, say/do shares

@@ -95,7 +95,7 @@ def test_doing_both_table_stacks_event_study_by() -> None:
     p["y2"] = 3 * p["y"]
     out = s06.doing_both_table(p, {"y": "Y", "y2": "Y2"}, "unit", "time", "first_treated",
                                "culture", group_labels={"1 - 0": "difference"})
-    direct = did.event_study_by(p, "y", "unit", "time", "first_treated", by="culture")
+    direct = did.event_study_by(p, "y", "unit", "time", "first_treated", by="culture").to_frame()
     got = out[out["variable"] == "y"].reset_index(drop=True)
     np.testing.assert_allclose(got["estimate"], direct["estimate"])
     assert got["group"].tolist() == ["0", "1", "difference"]
@@ -107,11 +107,11 @@ def test_doing_both_table_stacks_event_study_by() -> None:
 
 
 def test_month_index_and_prepare_firm_series() -> None:
-    assert s06.month_index(pd.Series(["2023-12", "2024-01"])).diff().iloc[1] == 1
+    assert s06._month_index(pd.Series(["2023-12", "2024-01"])).diff().iloc[1] == 1
     with pytest.raises(ValueError, match="whole months"):
-        s06.month_index(pd.Series([0.5, 1.0]))
+        s06._month_index(pd.Series([0.5, 1.0]))
     with pytest.raises(ValueError, match="neither whole numbers nor dates"):
-        s06.month_index(pd.Series(["2023-01", "soon"]))
+        s06._month_index(pd.Series(["2023-01", "soon"]))
     d = pd.DataFrame({"firm": ["B", "B", "A", "A"], "month": [1, 0, 0, 1],
                       "cx": [1.0, 2.0, 3.0, 4.0], "revenue": [1.0, 1.0, 1.0, 1.0]})
     s, start, focal = s06.prepare_firm_series(d, 1)
@@ -148,7 +148,7 @@ def test_single_firm_table_equals_the_designs() -> None:
 def test_power_band_table_reads_the_curve() -> None:
     from cxresearch.causal.power import event_study_power_curve
 
-    pw = event_study_power_curve(0.3, n_firms=[50, 200], n_years=[6], n_boot=200)
+    pw = event_study_power_curve(0.3, n_firms=[50, 200], n_years=[6], n_boot=200).to_frame()
     tab = s06.power_band_table(pw)
     assert list(tab.columns) == [50, 200] and list(tab.index) == [6]
     r = pw.iloc[1]

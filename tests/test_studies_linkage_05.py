@@ -68,14 +68,16 @@ def test_true_values_are_recovered_by_the_estimators_on_a_simulated_study() -> N
 
     s = simulate_study(StudyParams(n_firms=400, n_years=8), seed=3)
     panel = pn.linkage_panel(s.firm_years, s.employees, s.customers)
-    link = pn.linkage_model(panel).merge(sim.true_linkage_effects(s.truth), on="term")
+    link = pn.linkage_model(panel).to_frame().merge(sim.true_linkage_effects(s.truth),
+                                                    on="term")
     for term in ["ex", "has_cx_leader"]:
         row = link.set_index("term").loc[term]
         assert abs(row["estimate"] - row["true_value"]) < 3 * row["se"], term
     # the truth table's keys match the estimator's rows (from, to, lag)
     clpm = pn.cross_lagged_panel(panel, "firm_id", "year", ["ex", "cx", "revenue_growth"],
                                  error_variance={"ex": "ev_ex", "cx": "ev_cx"},
-                                 contemporaneous={"cx": ["ex"]}, controls=["has_cx_leader"])
+                                 contemporaneous={"cx": ["ex"]},
+                                 controls=["has_cx_leader"]).to_frame()
     paths = sim.true_cross_lagged_paths(s.truth, panel["revenue_growth"].std(ddof=1))
     assert len(clpm.merge(paths, on=["from", "to", "lag"])) == 4
     # between firms, the EX -> CX -> cost chain (no reverse path in the simulation) is covered
@@ -88,13 +90,12 @@ def test_true_values_are_recovered_by_the_estimators_on_a_simulated_study() -> N
         assert row["ci_low"] <= row["true_value"] <= row["ci_high"], effect
 
 
-def test_event_rate_by_group_old_keywords_and_level() -> None:
+def test_event_rate_by_group_keywords_and_level() -> None:
     d = pd.DataFrame({"calls": [0, 0, 0, 1, 1, 1, 1, 1], "churn": [0, 1, 0, 1, 1, 1, 0, 1]})
     new = s05.event_rate_by_group(d, "churn", "calls")
-    with pytest.warns(DeprecationWarning) as rec:
-        old = s05.event_rate_by_group(d, event="churn", group="calls")
-    assert {str(w.message).split("'")[1] for w in rec} == {"event", "group"}
-    pd.testing.assert_frame_equal(old, new)
+    pd.testing.assert_frame_equal(s05.event_rate_by_group(d, outcome="churn", by="calls"), new)
+    with pytest.raises(TypeError):
+        s05.event_rate_by_group(d, event="churn", group="calls")  # type: ignore[call-arg]
     narrow = s05.event_rate_by_group(d, "churn", "calls", level=0.5)
     assert ((narrow["ci_high"] - narrow["ci_low"]) < (new["ci_high"] - new["ci_low"])).all()
 
@@ -121,11 +122,12 @@ def test_cross_lagged_paths_select_label_and_order_the_cross_paths() -> None:
     clpm = pd.concat([
         pn.cross_lagged_panel(panel, "firm_id", "year", ["ex", "cx", "revenue_growth"],
                               error_variance={"ex": "ev_ex", "cx": "ev_cx"},
-                              contemporaneous={"cx": ["ex"]}, fixed_effects=fe).assign(model=m)
+                              contemporaneous={"cx": ["ex"]},
+                              fixed_effects=fe).to_frame().assign(model=m)
         for fe, m in [(False, "pooled"), (True, "firm FE")]], ignore_index=True)
     out = s05.cross_lagged_paths(clpm)
     labels = sim.true_cross_lagged_paths(s.truth, sd_growth=1.0)["path"].tolist()
-    assert out["path"].tolist() == [label for *_, label in s05.CROSS_LAGGED_PATHS] * 2
+    assert out["path"].tolist() == [label for *_, label in s05._CROSS_LAGGED_PATHS] * 2
     assert set(out["path"]) == set(labels)
     assert out["model"].tolist() == ["pooled"] * 4 + ["firm FE"] * 4
     row = out[(out["path"] == "growth(t) → EX(t+1)") & (out["model"] == "pooled")]

@@ -109,29 +109,17 @@ def test_check_engines_counts_agree_and_leave_the_frame_untouched() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# One vocabulary: method, data; old keywords are deprecated aliases for one release
+# One vocabulary: method, data (the old keywords are gone)
 # --------------------------------------------------------------------------------------------
 
 
-def test_old_keywords_still_work_with_a_deprecation_warning() -> None:
-    df = pd.DataFrame({"team": ["x"] * 50 + ["y"] * 60,
-                       "nps": [10, 9, 7, 3, 10] * 10 + [8, 6, 9] * 20})
-    cases = [
-        (s01.top_box_intervals_at_assumed_n, ({"a": 50.0},), {"ci": "wald"}),
-        (s01.check_engines, (), {"df": df, "by": "team", "score": "nps"}),
-    ]
-    for func, args, kwargs in cases:
-        with pytest.warns(DeprecationWarning, match="is deprecated"):
-            func(*args, **kwargs)
-
-
-def test_suppression_helpers_take_data_and_the_old_keyword() -> None:
+def test_suppression_helpers_take_data() -> None:
     df = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 5, "nps": [9, 10, 5, 8] * 10 + [10] * 5})
     cells = m.by_segment(df, "g")
     assert s01.suppression_summary(data=cells).equals(s01.suppression_summary(cells))
-    with pytest.warns(DeprecationWarning, match="keyword 'segments'"):
-        old = s01.suppressed_and_shown(segments=cells, k=1)
-    assert old.equals(s01.suppressed_and_shown(cells, k=1))
+    assert s01.suppressed_and_shown(data=cells, k=1).equals(s01.suppressed_and_shown(cells, k=1))
+    with pytest.raises(TypeError):
+        s01.suppressed_and_shown(segments=cells, k=1)  # type: ignore[call-arg]
     with pytest.raises(ValueError, match=r"argument 'data': column\(s\) \['suppressed', "):
         s01.suppression_summary(df.assign(n=1))
 
@@ -184,7 +172,7 @@ def test_owner_at_answer_keeps_the_answers_own_status_columns() -> None:
 def test_transactional_answers_follow_their_ordered_logit() -> None:
     """Without unit effects the app channel's answers have the base shares (25% detractors,
     45% promoters); a shift moves the whole distribution by the logistic cdf."""
-    a = s01.transactional_answers(200_000, 50, unit_sd=0.0, seed=3)
+    a = s01._transactional_answers(200_000, 50, unit_sd=0.0, seed=3)
     assert a["nps"].dtype == np.int8 and a["nps"].between(0, 10).all()
     shares = a.groupby("channel")["channel"].size() / len(a)
     assert np.allclose(shares.to_numpy(), [0.5, 0.3, 0.2], atol=0.005)
@@ -194,14 +182,14 @@ def test_transactional_answers_follow_their_ordered_logit() -> None:
     logit = np.log(0.25 / 0.75)  # cut between 6 and 7
     expected = 1 / (1 + np.exp(-(logit + 0.4)))  # P(latent - 0.4 <= cut)
     assert abs((centre <= 6).mean() - expected) < 0.008
-    assert a.equals(s01.transactional_answers(200_000, 50, unit_sd=0.0, seed=3))
+    assert a.equals(s01._transactional_answers(200_000, 50, unit_sd=0.0, seed=3))
     with pytest.raises(ValueError, match="unit_sd"):
-        s01.transactional_answers(10, 2, unit_sd=-1.0)
+        s01._transactional_answers(10, 2, unit_sd=-1.0)
 
 
 def test_at_scale_demo_equals_by_segment_on_the_answers_in_memory() -> None:
     demo = s01.at_scale_demo(n_answers=20_000, n_units=80, n_files=3, seed=5)
-    answers = s01.transactional_answers(20_000, 80, seed=5)
+    answers = s01._transactional_answers(20_000, 80, seed=5)
     ref = m.by_segment(answers, "channel", "nps", "nps", cluster="unit")
     cols = ["channel", "estimate", "ci_low", "ci_high", "n", "n_clusters", "design_effect"]
     pd.testing.assert_frame_equal(demo.to_frame()[cols], ref[cols], rtol=1e-12)

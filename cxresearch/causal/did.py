@@ -14,45 +14,41 @@ Firms appoint a CX leader in different years. The estimators, each a function he
 - :func:`twfe_static` -- the conventional two-way fixed-effects estimate, for comparison only
   (biased with staggered timing and growing effects; Goodman-Bacon 2021);
 - :func:`naive_comparison` -- treated against untreated firm-years (biased by selection);
-- :func:`leader_cohorts` -- each firm's first treated year from the study's firm table;
-- :func:`power_curve`, :func:`event_study_power` -- simulation-based power.
+- :func:`leader_cohorts` -- each firm's first treated year from the study's firm table.
 
-``event_study_result`` is a deprecated alias of :func:`event_study` (one estimator, one name).
+The power of the event study is simulated by
+:func:`cxresearch.causal.power.event_study_power_curve`.
 """
 
 from __future__ import annotations
 
-import inspect
-import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.inference import z_crit
+from cxresearch.core.results import Result
 from cxresearch.core.validation import (
     DataError,
     check_level,
     check_n_boot,
     check_seed,
-    renamed,
     require_columns,
 )
-from cxresearch.linkage.regression import _alpha_as_level, _upper, _z_crit
 
 __all__ = [
     "EffectEstimate",
+    "EventStudyByResult",
     "EventStudyResult",
     "PretrendTest",
     "event_study",
     "event_study_by",
-    "event_study_power",
-    "event_study_result",
     "leader_cohorts",
     "naive_comparison",
     "placebo_test",
-    "power_curve",
     "twfe_static",
 ]
 
@@ -63,12 +59,37 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class EffectEstimate:
+class EffectEstimate(Result):
     """One effect with a normal (Wald) interval ``estimate +- z se`` at ``level``.
 
-    What :func:`twfe_static`, :func:`naive_comparison` and :meth:`EventStudyResult.overall`
-    return. ``res["estimate"]`` still works (these returned dicts before), as do ``keys()`` and
-    ``dict(res)``.
+    What :func:`twfe_static`, :func:`naive_comparison`, :func:`placebo_test` and
+    :meth:`EventStudyResult.overall` return.
+
+    Parameters
+    ----------
+    estimate, se : float
+        The effect and its standard error.
+    ci_low, ci_high : float
+        The normal interval at ``level``.
+    level : float
+        Confidence level of the interval.
+    method : str
+        The estimator that produced it.
+    n_event_times : int, optional
+        Event times averaged (a post-period average only).
+
+    Returns
+    -------
+    EffectEstimate
+        ``to_frame()``, ``summary()``, ``conf_int(level)`` and the ``p_value`` property.
+
+    Examples
+    --------
+    >>> r = EffectEstimate.wald(1.0, 0.5, method="demo")
+    >>> round(r.ci_low, 3), round(r.p_value, 4)
+    (0.02, 0.0455)
+    >>> r.conf_int(0.9)[["ci_low", "ci_high"]].round(3).values.tolist()
+    [[0.178, 1.822]]
     """
 
     estimate: float
@@ -83,7 +104,7 @@ class EffectEstimate:
     def wald(cls, estimate: float, se: float, level: float = 0.95, **kwargs: Any
              ) -> EffectEstimate:
         """The estimate with its normal interval at ``level``."""
-        z = _z_crit(level)
+        z = z_crit(level)
         return cls(float(estimate), float(se), float(estimate - z * se),
                    float(estimate + z * se), float(level), **kwargs)
 
@@ -96,10 +117,9 @@ class EffectEstimate:
             return float("nan")
         return float(2 * stats.norm.sf(abs(self.estimate / self.se)))
 
-    def conf_int(self, level: float | None = None) -> pd.DataFrame:
-        """One row ``estimate, se, ci_low, ci_high, level`` at ``level`` (default: fitted)."""
-        r = self if level is None else EffectEstimate.wald(self.estimate, self.se,
-                                                           check_level(level))
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """One row ``estimate, se, ci_low, ci_high, level`` at ``level``."""
+        r = EffectEstimate.wald(self.estimate, self.se, check_level(level))
         return pd.DataFrame([{"estimate": r.estimate, "se": r.se, "ci_low": r.ci_low,
                               "ci_high": r.ci_high, "level": r.level}])
 
@@ -119,22 +139,36 @@ class EffectEstimate:
         return (f"{name}{self.estimate:.4f} [{100 * self.level:g}% CI {self.ci_low:.4f}, "
                 f"{self.ci_high:.4f}] (SE {self.se:.4f})")
 
-    def keys(self) -> tuple[str, ...]:
-        """The keys of the dict this replaced."""
-        base = ("estimate", "se", "ci_low", "ci_high")
-        return base if self.n_event_times is None else (*base, "n_event_times")
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in self.keys():
-            raise KeyError(key)
-        return getattr(self, key)
-
 
 @dataclass(frozen=True)
-class PretrendTest:
+class PretrendTest(Result):
     """Joint Wald test that every pre-period event-time estimate is zero.
 
-    ``res["p_value"]`` still works (this was a dict), as do ``keys()`` and ``dict(res)``.
+    What :meth:`EventStudyResult.pretrend_test` returns.
+
+    Parameters
+    ----------
+    chi2 : float
+        The Wald statistic.
+    df : int
+        Its degrees of freedom (the number of pre-period event times).
+    p_value : float
+        The chi-squared p-value.
+
+    Returns
+    -------
+    PretrendTest
+        ``to_frame()`` and ``summary()``.
+
+    References
+    ----------
+    Roth, J. (2022). Pretest with caution: event-study estimates after testing for parallel
+    trends. *American Economic Review: Insights* 4(3), 305-322.
+
+    Examples
+    --------
+    >>> PretrendTest(chi2=1.5, df=2, p_value=0.472).summary()
+    'pre-trend chi2(2) = 1.50, p = 0.472'
     """
 
     chi2: float
@@ -149,14 +183,63 @@ class PretrendTest:
         """``pre-trend chi2(df) = ..., p = ...``."""
         return f"pre-trend chi2({self.df}) = {self.chi2:.2f}, p = {self.p_value:.3f}"
 
-    def keys(self) -> tuple[str, ...]:
-        """The keys of the dict this replaced."""
-        return ("chi2", "df", "p_value")
 
-    def __getitem__(self, key: str) -> Any:
-        if key not in self.keys():
-            raise KeyError(key)
-        return getattr(self, key)
+@dataclass(frozen=True)
+class EventStudyByResult(Result):
+    """The post-period average effect within each level of a firm trait, and their differences.
+
+    Made by :func:`event_study_by`.
+
+    Parameters
+    ----------
+    estimates : DataFrame
+        ``by, estimate, se, ci_low, ci_high, p_value, n_units``: one row per level, then one
+        ``"<level> - <first>"`` difference row for each later level.
+    by : str
+        The trait column.
+    outcome : str
+        The outcome column.
+    level : float
+        Confidence level of the intervals in ``estimates``.
+
+    Returns
+    -------
+    EventStudyByResult
+        ``to_frame()``, ``summary()``, ``conf_int(level)``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"by": ["0", "1", "1 - 0"], "estimate": [1.0, 2.0, 1.0],
+    ...                   "se": [0.5, 0.5, 0.7], "ci_low": np.nan, "ci_high": np.nan,
+    ...                   "p_value": np.nan, "n_units": [10, 10, 20]})
+    >>> EventStudyByResult(f, by="culture", outcome="y").conf_int()["ci_low"].round(3).tolist()
+    [0.02, 1.02, -0.372]
+    """
+
+    estimates: pd.DataFrame
+    by: str
+    outcome: str
+    level: float = 0.95
+
+    def to_frame(self) -> pd.DataFrame:
+        """``by, estimate, se, ci_low, ci_high, p_value, n_units``."""
+        return self.estimates.copy()
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """``by, estimate, se, ci_low, ci_high, level``: normal intervals at ``level``."""
+        lvl = check_level(level)
+        z = z_crit(lvl)
+        out = self.estimates[["by", "estimate", "se"]].copy()
+        out["ci_low"] = out["estimate"] - z * out["se"]
+        out["ci_high"] = out["estimate"] + z * out["se"]
+        out["level"] = lvl
+        return out
+
+    def summary(self) -> str:
+        """One line per row: the effect on ``outcome`` within each level and the differences."""
+        rows = [f"{r.by}: {r.estimate:.3f} [{100 * self.level:g}% CI {r.ci_low:.3f}, "
+                f"{r.ci_high:.3f}]" for r in self.estimates.itertuples()]
+        return f"event study of {self.outcome!r} by {self.by!r}: " + "; ".join(rows)
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,11 +248,49 @@ class PretrendTest:
 
 
 @dataclass(frozen=True)
-class EventStudyResult:
+class EventStudyResult(Result):
     """Event-time ATTs from group-time comparisons; ``vcov`` covers the non-reference rows.
 
     ``estimates`` carries normal intervals at ``level``; :meth:`conf_int` recomputes them at
-    another level from the estimates and their SEs.
+    another level from the estimates and their SEs. Made by :func:`event_study`.
+
+    Parameters
+    ----------
+    estimates : DataFrame
+        ``event_time, estimate, se, ci_low, ci_high, p_value, n_treated, n_cohorts,
+        reference``.
+    group_time : DataFrame
+        The group-time cells (``cohort, time, event_time, att, se, n_treated, n_control``).
+    vcov : DataFrame
+        Covariance of the non-reference event-time estimates.
+    outcome, control, se_method : str
+        What was estimated, against which comparison units, with which SEs.
+    n_units, n_cohorts, dropped_units : int
+        Units used, cohorts, and units dropped for having no pre-period.
+    influence : ndarray
+        Per-unit influence functions of the event-time estimates.
+    level : float
+        Confidence level of the intervals in ``estimates``.
+    method : str
+        The estimation method.
+    covariates : tuple of str
+        Covariates of conditional parallel trends.
+    anticipation : int
+        Anticipation periods (the reference event time is ``-1 - anticipation``).
+
+    Returns
+    -------
+    EventStudyResult
+        ``to_frame()``, ``summary()``, ``conf_int(level)``, ``pretrend_test()``,
+        ``overall()``.
+
+    Examples
+    --------
+    >>> from cxresearch.simulate import simulate_staggered_panel
+    >>> p, _ = simulate_staggered_panel(n_units=300, n_periods=8, seed=1)
+    >>> es = event_study(p, "y", "unit", "time", "first_treated", window=(-2, 2))
+    >>> es.reference, es.conf_int(0.9)["ci_low"].round(2).tolist()
+    (-1, [-0.23, 0.0, 0.65, 1.15, 1.76])
     """
 
     estimates: pd.DataFrame
@@ -196,10 +317,10 @@ class EventStudyResult:
         """event_time, estimate, se, ci_low, ci_high, p_value, n_treated, n_cohorts, reference."""
         return self.estimates.copy()
 
-    def conf_int(self, level: float | None = None) -> pd.DataFrame:
-        """``event_time, estimate, se, ci_low, ci_high, level`` at ``level`` (default: fitted)."""
-        lvl = self.level if level is None else check_level(level)
-        z = _z_crit(lvl)
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """``event_time, estimate, se, ci_low, ci_high, level`` at ``level``."""
+        lvl = check_level(level)
+        z = z_crit(lvl)
         out = self.estimates[["event_time", "estimate", "se"]].copy()
         out["ci_low"] = out["estimate"] - z * out["se"]
         out["ci_high"] = out["estimate"] + z * out["se"]
@@ -497,7 +618,6 @@ def _aggregate_cov(
 _METHODS = ("analytic", "bootstrap", "reg", "ipw", "dr")
 
 
-@renamed(panel="data", se="method")
 def event_study(
     data: pd.DataFrame,
     outcome: str,
@@ -540,7 +660,7 @@ def event_study(
     Parameters
     ----------
     data : DataFrame
-        Long panel, one row per unit and period; periods are integers. Formerly ``panel``.
+        Long panel, one row per unit and period; periods are integers.
     outcome : str
         The outcome column (numeric).
     unit, time : str
@@ -558,7 +678,7 @@ def event_study(
         "dr".
     method : {"analytic", "bootstrap", "reg", "ipw", "dr"}
         ``"analytic"`` (default): unconditional DiD with influence-function SEs;
-        ``"bootstrap"``: the same estimates with a cluster bootstrap (formerly ``se``);
+        ``"bootstrap"``: the same estimates with a cluster bootstrap;
         with ``covariates``: ``"reg"`` outcome-regression DiD (Heckman, Ichimura & Todd 1997),
         ``"ipw"`` normalised inverse-probability-weighted DiD (Abadie 2005) or ``"dr"`` doubly
         robust DiD (Sant'Anna & Zhao 2020, consistent if either the propensity score or the
@@ -695,7 +815,7 @@ def event_study(
     gt = pd.DataFrame(rows)
     n_treated = gt.groupby("event_time")["n_treated"].sum()
     n_coh = gt.groupby("event_time")["cohort"].nunique()
-    z = _z_crit(level)
+    z = z_crit(level)
     est = pd.DataFrame(
         {
             "event_time": event_times,
@@ -735,7 +855,6 @@ def event_study(
     )
 
 
-@renamed(panel="data")
 def placebo_test(
     data: pd.DataFrame,
     outcome: str,
@@ -803,7 +922,6 @@ def placebo_test(
                                n_event_times=ov.n_event_times)
 
 
-@renamed(panel="data")
 def event_study_by(
     data: pd.DataFrame,
     outcome: str,
@@ -818,7 +936,7 @@ def event_study_by(
     method: str = "analytic",
     anticipation: int = 0,
     level: float = 0.95,
-) -> pd.DataFrame:
+) -> EventStudyByResult:
     """Effect of the appointment within each level of a firm trait, and their difference.
 
     "Doing both": does a dedicated CX leader pay off more where employees are empowered? Split
@@ -840,9 +958,10 @@ def event_study_by(
 
     Returns
     -------
-    DataFrame
-        ``by, estimate, se, ci_low, ci_high, p_value, n_units``: one row per level, then one
-        ``"<last> - <first>"`` difference row for each later level against the first.
+    EventStudyByResult
+        ``to_frame()``: ``by, estimate, se, ci_low, ci_high, p_value, n_units``, one row per
+        level, then one ``"<last> - <first>"`` difference row for each later level against the
+        first.
 
     References
     ----------
@@ -854,7 +973,7 @@ def event_study_by(
     --------
     >>> from cxresearch.simulate.threats import simulate_threat_panel
     >>> p, truth = simulate_threat_panel("culture", n_units=1000, seed=0)
-    >>> out = event_study_by(p, "y", "unit", "time", "first_treated", by="culture")
+    >>> out = event_study_by(p, "y", "unit", "time", "first_treated", by="culture").to_frame()
     >>> out["by"].tolist()
     ['0', '1', '1 - 0']
     >>> round(float(out["estimate"].iloc[2]), 1)
@@ -871,7 +990,7 @@ def event_study_by(
     levels = sorted(data[by].dropna().unique())
     if len(levels) < 2:
         raise DataError(f"column {by!r} needs at least two levels, got {levels}")
-    z = _z_crit(level)
+    z = z_crit(level)
     recs = []
     for lv in levels:
         sub = data[data[by] == lv]
@@ -890,43 +1009,11 @@ def event_study_by(
     out["ci_low"] = out["estimate"] - z * out["se"]
     out["ci_high"] = out["estimate"] + z * out["se"]
     out["p_value"] = 2 * stats.norm.sf(np.abs(out["estimate"] / out["se"]))
-    return out[["by", "estimate", "se", "ci_low", "ci_high", "p_value", "n_units"]]
+    return EventStudyByResult(
+        out[["by", "estimate", "se", "ci_low", "ci_high", "p_value", "n_units"]],
+        by=by, outcome=outcome, level=level)
 
 
-#: the positional order of the old ``event_study_result`` after its first five arguments
-_OLD_POSITIONAL = ("window", "control", "cluster", "method", "n_boot", "seed")
-
-
-def event_study_result(*args: Any, **kwargs: Any) -> EventStudyResult:
-    """Deprecated alias of :func:`event_study`, which now returns the full result.
-
-    Emits a ``DeprecationWarning``; will be removed in the next release. Arguments after the
-    first five may still be given by position, in the old order (window, control, cluster,
-    se, n_boot, seed).
-    """
-    warnings.warn(
-        "event_study_result() is deprecated and will be removed in the next release; "
-        "event_study() returns the same EventStudyResult",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    if "se" in kwargs and "method" not in kwargs:  # the old name of ``method``, already warned
-        kwargs["method"] = kwargs.pop("se")
-    head, extra = args[:5], args[5:]
-    if len(extra) > len(_OLD_POSITIONAL):
-        raise TypeError(f"event_study_result() takes at most 11 positional arguments, "
-                        f"got {len(args)}")
-    for name, value in zip(_OLD_POSITIONAL, extra):
-        if name in kwargs:
-            raise TypeError(f"event_study_result() got multiple values for argument {name!r}")
-        kwargs[name] = value
-    return event_study(*head, **kwargs)
-
-
-event_study_result.__signature__ = inspect.signature(event_study)  # type: ignore[attr-defined]
-
-
-@renamed(firms="data")
 def leader_cohorts(
     data: pd.DataFrame,
     first_year: int,
@@ -945,7 +1032,7 @@ def leader_cohorts(
     Parameters
     ----------
     data : DataFrame
-        One row per firm. Formerly ``firms``.
+        One row per firm.
     first_year : int
         The panel's first period.
     unit : str
@@ -977,7 +1064,6 @@ def leader_cohorts(
                      name="first_treated")
 
 
-@renamed(panel="data")
 def twfe_static(
     data: pd.DataFrame,
     outcome: str,
@@ -998,7 +1084,7 @@ def twfe_static(
     Parameters
     ----------
     data : DataFrame
-        Long panel. Formerly ``panel``.
+        Long panel.
     outcome, unit, time, first_treated : str
         As in :func:`event_study`; ``D_it = 1[t >= first_treated]``.
     level : float
@@ -1007,7 +1093,7 @@ def twfe_static(
     Returns
     -------
     EffectEstimate
-        ``estimate, se, ci_low, ci_high`` (``res["estimate"]`` works as before).
+        ``estimate, se, ci_low, ci_high``.
 
     References
     ----------
@@ -1043,7 +1129,6 @@ def twfe_static(
     return EffectEstimate.wald(est, se, level, method="two-way FE")
 
 
-@renamed(panel="data")
 def naive_comparison(
     data: pd.DataFrame,
     outcome: str,
@@ -1065,7 +1150,7 @@ def naive_comparison(
     Parameters
     ----------
     data : DataFrame
-        Long panel. Formerly ``panel``.
+        Long panel.
     outcome : str
         The outcome column.
     treatment : str
@@ -1082,7 +1167,7 @@ def naive_comparison(
     Returns
     -------
     EffectEstimate
-        ``estimate, se, ci_low, ci_high`` (``res["estimate"]`` works as before).
+        ``estimate, se, ci_low, ci_high``.
 
     References
     ----------
@@ -1114,186 +1199,3 @@ def naive_comparison(
     )
     est, se = float(fit.params[names[treatment]]), float(fit.bse[names[treatment]])
     return EffectEstimate.wald(est, se, level, method="naive comparison")
-
-
-# --------------------------------------------------------------------------------------------
-# power
-# --------------------------------------------------------------------------------------------
-
-
-@_alpha_as_level
-@renamed(n_sims="n_boot")
-def power_curve(
-    simulate: Callable[[Mapping[str, int], np.random.Generator], pd.DataFrame],
-    estimate: Callable[[pd.DataFrame], tuple[float, float]],
-    grid: Iterable[Mapping[str, int]],
-    n_boot: int = 200,
-    *,
-    level: float = 0.95,
-    seed: int | None = 0,
-) -> pd.DataFrame:
-    """Simulation-based power: the share of simulated studies in which the effect is detected.
-
-    For each design in ``grid`` (e.g. ``{"n_firms": 50, "n_years": 6}``), ``n_boot`` data sets
-    are drawn with ``simulate(design, rng)`` and ``estimate(data) -> (estimate, se)`` is applied;
-    the effect counts as detected when ``|estimate / se| > z_{(1 + level)/2}``, i.e. when the
-    normal interval at ``level`` excludes zero (a two-sided test at ``1 - level``). Power is the
-    detection rate, with its Monte-Carlo SE ``sqrt(p (1 - p) / n_boot)`` (Arnold et al. 2011).
-    Failed fits count as non-detections and are reported.
-
-    Parameters
-    ----------
-    simulate : callable
-        ``simulate(design, rng) -> DataFrame``, drawing from the Generator it is given.
-    estimate : callable
-        ``estimate(data) -> (estimate, se)``.
-    grid : iterable of mappings
-        The designs.
-    n_boot : int
-        Simulated studies per design. Formerly ``n_sims``.
-    level : float
-        Confidence level (the test is at ``1 - level``). Formerly ``alpha = 1 - level``.
-    seed : int or None
-        Seed of the one Generator passed to every ``simulate`` call.
-
-    Returns
-    -------
-    DataFrame
-        One row per design: its keys, ``power, mc_se, mean_estimate, n_sims, n_failed``
-        (``n_sims`` = ``n_boot``).
-
-    References
-    ----------
-    Arnold, B. F., Hogan, D. R., Colford, J. M. & Hubbard, A. E. (2011). Simulation methods to
-    estimate design power: an overview for applied research. *BMC Medical Research
-    Methodology* 11:94.
-
-    Examples
-    --------
-    >>> def sim(design, rng):
-    ...     x = rng.normal(size=design["n"])
-    ...     return pd.DataFrame({"x": x, "y": 0.3 * x + rng.normal(size=design["n"])})
-    >>> def est(d):
-    ...     b = np.polyfit(d["x"], d["y"], 1)[0]
-    ...     return b, 1 / np.sqrt(len(d))
-    >>> power_curve(sim, est, [{"n": 20}, {"n": 200}], n_boot=100, seed=1)["power"].tolist()
-    [0.23, 0.99]
-    """
-    from scipy import stats
-
-    n_boot = check_n_boot(n_boot)
-    z = stats.norm.ppf(_upper(level))
-    rng = np.random.default_rng(check_seed(seed))
-    recs = []
-    for design in grid:
-        hits, fails, ests = 0, 0, []
-        for _ in range(n_boot):
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    est, se = estimate(simulate(design, rng))
-            except (ValueError, np.linalg.LinAlgError):
-                fails += 1
-                continue
-            if np.isfinite(est) and np.isfinite(se) and se > 0:
-                ests.append(est)
-                hits += abs(est / se) > z
-            else:
-                fails += 1
-        p = hits / n_boot
-        recs.append(
-            {
-                **dict(design),
-                "power": p,
-                "mc_se": float(np.sqrt(p * (1 - p) / n_boot)),
-                "mean_estimate": float(np.mean(ests)) if ests else np.nan,
-                "n_sims": n_boot,
-                "n_failed": fails,
-            }
-        )
-    return pd.DataFrame(recs)
-
-
-@_alpha_as_level
-@renamed(n_sims="n_boot")
-def event_study_power(
-    effect: float,
-    n_firms: Sequence[int] = (25, 50, 100, 200),
-    n_years: Sequence[int] = (5, 8),
-    noise_sd: float = 1.0,
-    never_share: float = 0.3,
-    effect_growth: float = 0.0,
-    n_boot: int = 100,
-    *,
-    level: float = 0.95,
-    seed: int | None = 0,
-) -> pd.DataFrame:
-    """Power of the event study's post-period average to detect a leader effect of ``effect``.
-
-    Each simulated study is :func:`cxresearch.simulate.simulate_staggered_panel` with the given
-    effect (in outcome units; ``noise_sd`` sets the firm-year noise in the same units), analysed
-    with :func:`event_study` (window -2..2) and its :meth:`EventStudyResult.overall`; see
-    :func:`power_curve`. Set ``effect`` and ``noise_sd`` from the study at hand: e.g. the
-    simulated leader effect on revenue growth and the residual SD of revenue growth.
-
-    Parameters
-    ----------
-    effect : float
-        The effect at adoption (outcome units).
-    n_firms, n_years : sequence of int
-        The grid of panel sizes.
-    noise_sd : float
-        SD of the firm-year noise.
-    never_share : float
-        Share of firms that never appoint.
-    effect_growth : float
-        Growth of the effect per year since appointment.
-    n_boot : int
-        Simulated studies per design. Formerly ``n_sims``.
-    level : float
-        Confidence level (the test is at ``1 - level``). Formerly ``alpha = 1 - level``.
-    seed : int or None
-        Seed of the simulations.
-
-    Returns
-    -------
-    DataFrame
-        ``n_firms, n_years, power, mc_se, mean_estimate, n_sims, n_failed``.
-
-    References
-    ----------
-    Arnold, B. F. et al. (2011). Simulation methods to estimate design power. *BMC Medical
-    Research Methodology* 11:94.
-    Callaway, B. & Sant'Anna, P. H. C. (2021). *J. Econometrics* 225(2), 200-230.
-
-    Examples
-    --------
-    >>> out = event_study_power(effect=0.5, n_firms=[40, 160], n_years=[6], n_boot=20, seed=0)
-    >>> out[["n_firms", "n_years", "power"]].to_dict("records")
-    [{'n_firms': 40, 'n_years': 6, 'power': 0.3}, {'n_firms': 160, 'n_years': 6, 'power': 0.85}]
-    """
-    from cxresearch.simulate.staggered import simulate_staggered_panel
-
-    if not (np.isfinite(effect) and np.isfinite(noise_sd) and noise_sd > 0):
-        raise DataError(
-            f"event_study_power: effect ({effect}) and noise_sd ({noise_sd}) must be finite, "
-            "noise_sd > 0"
-        )
-
-    def sim(design: Mapping[str, int], rng: np.random.Generator) -> pd.DataFrame:
-        return simulate_staggered_panel(
-            n_units=design["n_firms"],
-            n_periods=design["n_years"],
-            never_share=never_share,
-            effect=effect,
-            effect_growth=effect_growth,
-            noise_sd=noise_sd,
-            seed=int(rng.integers(0, 2**31 - 1)),
-        )[0]
-
-    def est(p: pd.DataFrame) -> tuple[float, float]:
-        ov = event_study(p, "y", "unit", "time", "first_treated", window=(-2, 2)).overall()
-        return ov.estimate, ov.se
-
-    grid = [{"n_firms": int(f), "n_years": int(t)} for t in n_years for f in n_firms]
-    return power_curve(sim, est, grid, n_boot=n_boot, level=level, seed=seed)

@@ -8,19 +8,89 @@ noise
 and effects that may grow with time since the appointment. The replications of one panel
 length are nested across panel sizes (the first n firms of the same draws; common random
 numbers), so a curve moves only with the design, and each point carries its Monte-Carlo
-band.
+band. The result is a :class:`PowerCurveResult`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.inference import z_crit
+from cxresearch.core.results import Result
 from cxresearch.core.validation import DataError, check_level, check_n_boot, check_seed
 
-__all__ = ["event_study_power_curve"]
+__all__ = ["PowerCurveResult", "event_study_power_curve"]
+
+
+@dataclass(frozen=True, eq=False)
+class PowerCurveResult(Result):
+    """Simulated power of the event study by panel size, with Monte-Carlo bands.
+
+    Made by :func:`event_study_power_curve`.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``n_firms, n_years, power, mc_se, mc_low, mc_high, mean_estimate, mean_se, n_boot,
+        n_failed``, one row per design (``mc_low, mc_high``: Wilson 95% band of the power).
+    effect : float
+        The effect at the appointment, in outcome units.
+    level : float
+        Confidence level of the event study's test (two-sided at ``1 - level``).
+    n_boot : int
+        Simulated studies per design.
+
+    Returns
+    -------
+    PowerCurveResult
+        ``to_frame()``, ``summary()``, ``conf_int(level)`` (the Monte-Carlo band of each power
+        at ``level``).
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. *JASA* 22(158), 209-212.
+
+    Examples
+    --------
+    >>> res = event_study_power_curve(0.2, n_firms=[50, 400], n_years=[6], n_boot=1000)
+    >>> res.conf_int(0.9)[["ci_low", "ci_high"]].round(3).values.tolist()
+    [[0.103, 0.137], [0.478, 0.53]]
+    """
+
+    table: pd.DataFrame
+    effect: float
+    level: float
+    n_boot: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """``n_firms, n_years, power, mc_se, mc_low, mc_high, mean_estimate, mean_se, n_boot,
+        n_failed``."""
+        return self.table.copy()
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """``n_firms, n_years, power, ci_low, ci_high``: the Wilson interval of each power at
+        ``level`` (at 0.95 the ``mc_low, mc_high`` band)."""
+        z = z_crit(check_level(level))
+        out = self.table[["n_firms", "n_years", "power"]].copy()
+        hits = np.rint(out["power"].to_numpy() * self.n_boot).astype(int)
+        bands = [_wilson(int(h), self.n_boot, z) for h in hits]
+        out["ci_low"] = [lo for lo, _ in bands]
+        out["ci_high"] = [hi for _, hi in bands]
+        return out
+
+    def summary(self) -> str:
+        """One line per panel length: the power at each number of firms."""
+        parts = []
+        for years, g in self.table.groupby("n_years", sort=False):
+            cells = ", ".join(f"{p:.2f} at {n:,} firms" for n, p in zip(g["n_firms"], g["power"]))
+            parts.append(f"{years} years: {cells}")
+        return (f"power to detect an effect of {self.effect:g} ({self.n_boot:,} simulated "
+                f"studies per design, test at {1 - self.level:.2g}): " + "; ".join(parts))
 
 
 def _overall_from_stats(
@@ -160,7 +230,7 @@ def event_study_power_curve(
     n_boot: int = 4000,
     level: float = 0.95,
     seed: int | None = 0,
-) -> pd.DataFrame:
+) -> PowerCurveResult:
     """Power of the event study's post-period average, with Monte-Carlo bands.
 
     Each simulated study is a balanced staggered panel ``y_it = a_i + l_t + tau_i,t + u_it``
@@ -206,9 +276,9 @@ def event_study_power_curve(
 
     Returns
     -------
-    DataFrame
-        ``n_firms, n_years, power, mc_se, mc_low, mc_high, mean_estimate, mean_se, n_boot,
-        n_failed``.
+    PowerCurveResult
+        ``to_frame()``: ``n_firms, n_years, power, mc_se, mc_low, mc_high, mean_estimate,
+        mean_se, n_boot, n_failed``.
 
     References
     ----------
@@ -220,7 +290,7 @@ def event_study_power_curve(
 
     Examples
     --------
-    >>> out = event_study_power_curve(0.2, n_firms=[50, 400], n_years=[6], n_boot=1000)
+    >>> out = event_study_power_curve(0.2, n_firms=[50, 400], n_years=[6], n_boot=1000).to_frame()
     >>> out[["n_firms", "power", "mc_low", "mc_high"]].round(3).to_dict("list")
     {'n_firms': [50, 400], 'power': [0.119, 0.504], 'mc_low': [0.1, 0.473],
      'mc_high': [0.141, 0.535]}
@@ -273,7 +343,8 @@ def event_study_power_curve(
                          "mc_high": hi, "mean_estimate": float(np.mean(est[ok])),
                          "mean_se": float(np.mean(se[ok])), "n_boot": n_boot,
                          "n_failed": int((~ok).sum())})
-    return pd.DataFrame(recs)
+    return PowerCurveResult(pd.DataFrame(recs), effect=float(effect), level=level,
+                            n_boot=n_boot)
 
 
 def _wilson(hits: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:

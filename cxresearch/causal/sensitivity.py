@@ -5,7 +5,8 @@ appointment) plus a bias ``delta`` from differential trends. Parallel trends say
 ``delta = 0``; Rambachan & Roth replace it by a set ``Delta`` the bias may lie in and report a
 confidence set for ``theta = l' tau_post`` that is valid for every ``delta`` in ``Delta``:
 
-- :func:`honest_intervals` -- robust intervals over a range of ``M`` for
+- :func:`honest_intervals` -- robust intervals over a range of ``M`` (a
+  :class:`SensitivityResult`) for
   - ``method="smoothness"``: ``Delta^SD(M)``, the bias's second differences are at most ``M``
     (a linear pre-trend is allowed to continue; ``M`` bounds how far it may bend per period),
     with the optimal fixed-length confidence interval (FLCI; Armstrong & Kolesar 2018);
@@ -14,8 +15,7 @@ confidence set for ``theta = l' tau_post`` that is valid for every ``delta`` in 
     least-favourable hybrid test (C-LF; Andrews, Roth & Pakes 2023) inverted over ``theta``;
   - and the original interval under exact parallel trends (``method="original"``);
 - :func:`event_study_sensitivity` -- the same from a
-:class:`cxresearch.causal.did.EventStudyResult`;
-- :func:`breakdown_m` -- the smallest ``M`` on the grid at which the robust interval covers 0.
+  :class:`cxresearch.causal.did.EventStudyResult`.
 
 Both robust methods are the defaults of the R package ``HonestDiD``
 (``createSensitivityResults`` and ``createSensitivityResults_relativeMagnitudes``); the tests
@@ -30,14 +30,16 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.results import Result
 from cxresearch.core.validation import DataError, check_level, check_seed
 
-__all__ = ["breakdown_m", "event_study_sensitivity", "honest_intervals"]
+__all__ = ["SensitivityResult", "event_study_sensitivity", "honest_intervals"]
 
 _METHODS = ("relative_magnitude", "smoothness")
 #: normal draws of the least-favourable critical value (HonestDiD draws 1,000)
@@ -461,6 +463,96 @@ def _normals(n_moments: int, seed: int | None) -> np.ndarray:
 # public API
 # ----------------------------------------------------------------------------------------
 
+@dataclass(frozen=True, eq=False)
+class SensitivityResult(Result):
+    """Rambachan-Roth robust intervals over a grid of ``M`` (or ``Mbar``), with the original.
+
+    Made by :func:`honest_intervals` and :func:`event_study_sensitivity`; keeps its inputs, so
+    :meth:`conf_int` can recompute the intervals at another level.
+
+    Parameters
+    ----------
+    intervals : DataFrame
+        ``method, m, ci_low, ci_high``: the original interval, then one row per grid value.
+    method : str
+        ``"relative_magnitude"`` or ``"smoothness"``.
+    level : float
+        Confidence level of ``intervals``.
+    betahat, sigma : ndarray
+        The event-study coefficients (reference period excluded) and their covariance.
+    num_pre, num_post : int
+        Pre- and post-period coefficients.
+    l_vec : ndarray
+        Weights of the target on the post-period effects.
+    seed : int or None
+        Seed of the least-favourable critical value.
+
+    Returns
+    -------
+    SensitivityResult
+        ``to_frame()``, ``summary()``, ``conf_int(level)``, ``breakdown()``.
+
+    References
+    ----------
+    Rambachan, A. & Roth, J. (2023). A more credible approach to parallel trends. *Review of
+    Economic Studies* 90(5), 2555-2591.
+
+    Examples
+    --------
+    >>> b = [0.05, 0.02, 1.0, 1.2]
+    >>> v = np.diag([0.01, 0.01, 0.01, 0.02])
+    >>> r = honest_intervals(b, v, num_pre=2, num_post=2, method="smoothness", grid=[0, 0.1])
+    >>> r.conf_int(0.9)["ci_low"].round(3).tolist(), r.breakdown()
+    ([0.836, 0.844, 0.75], nan)
+    """
+
+    intervals: pd.DataFrame
+    method: str
+    level: float
+    betahat: np.ndarray = field(repr=False)
+    sigma: np.ndarray = field(repr=False)
+    num_pre: int
+    num_post: int
+    l_vec: np.ndarray = field(repr=False)
+    seed: int | None = 0
+
+    def to_frame(self) -> pd.DataFrame:
+        """``method, m, ci_low, ci_high``: the original interval, then one row per grid value."""
+        return self.intervals.copy()
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """``method, m, ci_low, ci_high`` at ``level`` (recomputed unless it is the fitted one)."""
+        level = check_level(level)
+        if level == self.level:
+            return self.to_frame()
+        grid = self.intervals.loc[self.intervals["method"] != "original", "m"].to_numpy()
+        return honest_intervals(self.betahat, self.sigma, num_pre=self.num_pre,
+                                num_post=self.num_post, method=self.method, grid=list(grid),
+                                level=level, l_vec=self.l_vec, seed=self.seed).to_frame()
+
+    def breakdown(self) -> float:
+        """The smallest ``m`` on the grid whose robust interval includes 0 (NaN if none).
+
+        The "breakdown value" of Rambachan & Roth (2023, section 6); its resolution is the
+        grid's.
+        """
+        return _breakdown_m(self.intervals)
+
+    def summary(self) -> str:
+        """One line: the original interval, the robust ones at the ends of the grid, and the
+        breakdown value."""
+        rows = list(self.intervals.itertuples())
+        orig, rob = rows[0], rows[1:]
+        text = (f"{self.method} sensitivity at {100 * self.level:g}%: original "
+                f"[{orig.ci_low:.3f}, {orig.ci_high:.3f}]")
+        if rob:
+            text += "; " + ", ".join(f"m = {r.m:g}: [{r.ci_low:.3f}, {r.ci_high:.3f}]"
+                                     for r in (rob[0], rob[-1]))
+        bd = self.breakdown()
+        return text + ("; no grid value covers 0" if math.isnan(bd)
+                       else f"; breakdown m = {bd:g}")
+
+
 def honest_intervals(
     betahat: Any,
     sigma: Any,
@@ -472,7 +564,7 @@ def honest_intervals(
     level: float = 0.95,
     l_vec: Sequence[float] | None = None,
     seed: int | None = 0,
-) -> pd.DataFrame:
+) -> SensitivityResult:
     """Confidence intervals for an event-study effect robust to non-parallel trends.
 
     ``betahat`` stacks the ``num_pre`` pre-period and ``num_post`` post-period event-study
@@ -521,8 +613,9 @@ def honest_intervals(
 
     Returns
     -------
-    DataFrame
-        ``method, m, ci_low, ci_high``: the original interval, then one row per grid value.
+    SensitivityResult
+        ``to_frame()``: ``method, m, ci_low, ci_high``, the original interval, then one row per
+        grid value; ``conf_int(level)``, ``breakdown()``.
 
     References
     ----------
@@ -537,7 +630,8 @@ def honest_intervals(
     --------
     >>> b = [0.05, 0.02, 1.0, 1.2]
     >>> v = np.diag([0.01, 0.01, 0.01, 0.02])
-    >>> out = honest_intervals(b, v, num_pre=2, num_post=2, method="smoothness", grid=[0, 0.1])
+    >>> res = honest_intervals(b, v, num_pre=2, num_post=2, method="smoothness", grid=[0, 0.1])
+    >>> out = res.to_frame()
     >>> out["method"].tolist()
     ['original', 'smoothness', 'smoothness']
     >>> [(round(lo, 3), round(hi, 3)) for lo, hi in zip(out["ci_low"], out["ci_high"])]
@@ -569,7 +663,9 @@ def honest_intervals(
                 normals = _normals(n_mom, seed)
             lo, hi = _rm_interval(b, s, num_pre, num_post, lv, float(m), alpha, normals)
             rows.append({"method": method, "m": float(m), "ci_low": lo, "ci_high": hi})
-    return pd.DataFrame(rows, columns=["method", "m", "ci_low", "ci_high"])
+    return SensitivityResult(pd.DataFrame(rows, columns=["method", "m", "ci_low", "ci_high"]),
+                             method=method, level=level, betahat=b, sigma=s, num_pre=num_pre,
+                             num_post=num_post, l_vec=lv, seed=seed)
 
 
 def event_study_sensitivity(
@@ -580,7 +676,7 @@ def event_study_sensitivity(
     level: float = 0.95,
     l_vec: Sequence[float] | None = None,
     seed: int | None = 0,
-) -> pd.DataFrame:
+) -> SensitivityResult:
     """Rambachan-Roth robust intervals for an :func:`cxresearch.causal.did.event_study` result.
 
     Takes the event-time estimates and their covariance (``result.vcov``) without the reference
@@ -606,8 +702,8 @@ def event_study_sensitivity(
 
     Returns
     -------
-    DataFrame
-        ``method, m, ci_low, ci_high`` (see :func:`honest_intervals`).
+    SensitivityResult
+        ``to_frame()``: ``method, m, ci_low, ci_high`` (see :func:`honest_intervals`).
 
     References
     ----------
@@ -620,7 +716,7 @@ def event_study_sensitivity(
     >>> from cxresearch.causal.did import event_study
     >>> data = simulate_staggered_panel(n_units=200, seed=3)[0]
     >>> r = event_study(data, "y", "unit", "time", "first_treated", window=(-3, 2))
-    >>> out = event_study_sensitivity(r, method="smoothness", grid=[0.0])
+    >>> out = event_study_sensitivity(r, method="smoothness", grid=[0.0]).to_frame()
     >>> len(out), bool(out["ci_low"].iloc[1] < out["ci_high"].iloc[1])
     (2, True)
     """
@@ -655,7 +751,7 @@ def event_study_sensitivity(
                             grid=grid, level=level, l_vec=lv, seed=seed)
 
 
-def breakdown_m(data: pd.DataFrame) -> float:
+def _breakdown_m(data: pd.DataFrame) -> float:
     """The smallest ``m`` on the grid at which the robust interval includes 0 (NaN if none).
 
     The "breakdown value" of Rambachan & Roth (2023, section 6): how large a violation of
@@ -665,7 +761,7 @@ def breakdown_m(data: pd.DataFrame) -> float:
     Parameters
     ----------
     data : DataFrame
-        A frame from :func:`honest_intervals` or :func:`event_study_sensitivity`.
+        The ``to_frame()`` of :func:`honest_intervals` or :func:`event_study_sensitivity`.
 
     Returns
     -------
@@ -677,14 +773,14 @@ def breakdown_m(data: pd.DataFrame) -> float:
     >>> f = pd.DataFrame({"method": ["original", "smoothness", "smoothness"],
     ...                   "m": [np.nan, 0.0, 0.1], "ci_low": [0.2, 0.1, -0.1],
     ...                   "ci_high": [0.8, 0.9, 1.1]})
-    >>> breakdown_m(f)
+    >>> _breakdown_m(f)
     0.1
     """
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a DataFrame, got {type(data).__name__}")
     missing = [c for c in ("method", "m", "ci_low", "ci_high") if c not in data.columns]
     if missing:
-        raise DataError(f"breakdown_m: missing columns {missing}")
+        raise DataError(f"_breakdown_m: missing columns {missing}")
     d = data[data["method"] != "original"].sort_values("m")
     hit = d[(d["ci_low"] <= 0) & (d["ci_high"] >= 0)]
     return float(hit["m"].iloc[0]) if len(hit) else math.nan

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.inference import z_crit
+from cxresearch.core.results import Result
 from cxresearch.core.validation import (
     DataError,
     check_level,
@@ -29,7 +31,6 @@ from cxresearch.core.validation import (
     require_columns,
     require_numeric,
 )
-from cxresearch.linkage.regression import _z_crit
 
 __all__ = [
     "InterruptedTimeSeriesResult",
@@ -40,8 +41,45 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class InterruptedTimeSeriesResult:
-    """Segmented regression of one series: the average effect after the appointment."""
+class InterruptedTimeSeriesResult(Result):
+    """Segmented regression of one series: the average effect after the appointment.
+
+    Made by :func:`interrupted_time_series`.
+
+    Parameters
+    ----------
+    estimate, se : float
+        Average post-period gap between the series and its extrapolated pre-trend, HAC SE.
+    ci_low, ci_high : float
+        Its normal interval at ``level``.
+    level : float
+        Confidence level.
+    coefficients : DataFrame
+        ``term, estimate, se`` of the segmented regression.
+    placebo_estimate, placebo_se : float
+        The effect of a fake appointment in the middle of the pre-period.
+    n_pre, n_post : int
+        Periods before and after the appointment.
+    maxlags : int
+        HAC lags.
+    placebo_p, placebo_rho : float
+        Bootstrap p-value of the placebo and the AR(1) coefficient of its null.
+    n_boot : int
+        Simulated null series of the placebo's p-value (0: normal approximation).
+
+    Returns
+    -------
+    InterruptedTimeSeriesResult
+        ``to_frame()``, ``summary()``, ``conf_int(level)``, ``placebo_p_value``.
+
+    Examples
+    --------
+    >>> t = np.arange(48)
+    >>> y = 10 + 0.1 * t + 2.0 * (t >= 30) + np.sin(t)
+    >>> r = interrupted_time_series(pd.DataFrame({"m": t, "cx": y}), "cx", "m", 30, n_boot=0)
+    >>> r.to_frame()["term"].tolist()
+    ['average effect after appointment', 'placebo (pre-period)']
+    """
 
     estimate: float
     se: float
@@ -72,17 +110,17 @@ class InterruptedTimeSeriesResult:
 
         return float(2 * stats.norm.sf(abs(self.placebo_estimate / self.placebo_se)))
 
-    def conf_int(self, level: float | None = None) -> pd.DataFrame:
-        """``estimate, se, ci_low, ci_high, level`` at ``level`` (default: fitted)."""
-        lvl = self.level if level is None else check_level(level)
-        z = _z_crit(lvl)
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """``estimate, se, ci_low, ci_high, level`` at ``level``."""
+        lvl = check_level(level)
+        z = z_crit(lvl)
         return pd.DataFrame([{"estimate": self.estimate, "se": self.se,
                               "ci_low": self.estimate - z * self.se,
                               "ci_high": self.estimate + z * self.se, "level": lvl}])
 
     def to_frame(self) -> pd.DataFrame:
         """Rows ``effect`` (average after) and ``placebo`` (fake appointment in the pre-period)."""
-        z = _z_crit(self.level)
+        z = z_crit(self.level)
         rows = [("average effect after appointment", self.estimate, self.se),
                 ("placebo (pre-period)", self.placebo_estimate, self.placebo_se)]
         return pd.DataFrame([{"term": t, "estimate": e, "se": s, "ci_low": e - z * s,
@@ -279,14 +317,50 @@ def interrupted_time_series(
     seed = check_seed(seed)
     p_boot, rho = (_placebo_bootstrap(y[pre], t[pre], mid, s_pre, lags, n_boot, seed)
                    if n_boot > 0 else (float("nan"), float("nan")))
-    z = _z_crit(level)
+    z = z_crit(level)
     return InterruptedTimeSeriesResult(est, se, est - z * se, est + z * se, level, coefs,
                                        p_est, p_se, n_pre, n_post, lags, p_boot, rho, n_boot)
 
 
 @dataclass(frozen=True)
-class SyntheticControlResult:
-    """Synthetic control of one treated unit with placebo-in-space inference."""
+class SyntheticControlResult(Result):
+    """Synthetic control of one treated unit with placebo-in-space inference.
+
+    Made by :func:`synthetic_control`.
+
+    Parameters
+    ----------
+    estimate : float
+        Average post-period gap between the treated unit and its synthetic control.
+    ci_low, ci_high : float
+        Test-inversion interval for a constant effect at ``level``.
+    p_value : float
+        Placebo-in-space p-value (RMSPE ratios).
+    level : float
+        Confidence level.
+    weights : Series
+        Donor weights (non-negative, summing to one).
+    gaps : DataFrame
+        ``time, treated, synthetic, gap, post`` by period.
+    placebos : DataFrame
+        ``unit, pre_rmspe, post_gap, rmspe_ratio`` of each donor treated as if it had
+        appointed.
+    pre_rmspe : float
+        The treated unit's pre-period RMSPE.
+
+    Returns
+    -------
+    SyntheticControlResult
+        ``to_frame()``, ``summary()``, ``conf_int(level)``.
+
+    Examples
+    --------
+    >>> from cxresearch.simulate.threats import simulate_firm_series
+    >>> s, _ = simulate_firm_series(n_months=48, appoint_month=36, effect=3.0, seed=0)
+    >>> sc = synthetic_control(s, "cx", "firm", "month", "firm", 36)
+    >>> sc.to_frame().columns.tolist()
+    ['time', 'treated', 'synthetic', 'gap', 'post']
+    """
 
     estimate: float
     ci_low: float
@@ -298,9 +372,9 @@ class SyntheticControlResult:
     placebos: pd.DataFrame
     pre_rmspe: float
 
-    def conf_int(self, level: float | None = None) -> pd.DataFrame:
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """The test-inversion interval for a constant effect at ``level``."""
-        lvl = self.level if level is None else check_level(level)
+        lvl = check_level(level)
         lo, hi = _invert(self.gaps, self.placebos, self.pre_rmspe, lvl)
         return pd.DataFrame([{"estimate": self.estimate, "ci_low": lo, "ci_high": hi,
                               "level": lvl}])

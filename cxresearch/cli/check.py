@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from cxresearch.core.results import Result
 from cxresearch.core.validation import DataError
 
 if TYPE_CHECKING:
@@ -306,7 +307,7 @@ def driver_source(data_dir: str | Path | None, instrument: Instrument | str | Pa
 
 
 @dataclass(frozen=True, eq=False)
-class FolderCheck:
+class FolderCheck(Result):
     """What :func:`check_folder` found: the instrument, the tables, and each notebook's verdict.
 
     ``notebooks`` is tidy: ``notebook``, ``can_run`` (bool, or None when the notebook does not
@@ -547,7 +548,7 @@ def _check_04(directory: Path, inst: Instrument | None, study: LoadedStudy | Non
 def _check_tables(nb: str, spec: dict[str, Any], study: LoadedStudy | None,
                   errors: dict[str, str], directory: Path,
                   cache: dict[tuple[str, ...], str]) -> dict[str, Any]:
-    from cxresearch.io.readers import _contract_design, find_table, load_study
+    from cxresearch.io.readers import find_table, load_study
 
     tables = list(spec["tables"])
     broken = [f"{t}: {errors[t]}" for t in tables if t in errors]
@@ -560,7 +561,7 @@ def _check_tables(nb: str, spec: dict[str, Any], study: LoadedStudy | None,
     assert study is not None
     if spec.get("strict"):
         inst = study.instrument
-        if not study.instrument_default and not _contract_design(inst):
+        if not study.instrument_default and inst is not None and not inst.is_bundled_design():
             return {"can_run": False, "uses": "",
                     "missing": "the bundled study's design (answers nested in firm_id and year, "
                                "its culture/engagement items and nps/csat/ces): the instrument "

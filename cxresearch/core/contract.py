@@ -25,7 +25,6 @@ __all__ = [
     "ITEM_RANGES",
     "OWNERS",
     "OWNER_LABELS",
-    "OWNER_STATUS",
     "REVERSE_KEYED",
     "SIZE_BANDS",
     "human_label",
@@ -52,10 +51,6 @@ OWNER_LABELS: dict[str, str] = {
     "everyone": "everyone's job",
     "pre_leader": "CX leader not yet appointed",
 }
-#: owner codes that describe the status at the time of an answer (see
-#: :func:`cxresearch.studies.measuring_01.owner_at_answer`): ``pre_leader`` marks a firm that
-#: later appoints a CX leader, in a year before the appointment (its owner then is not recorded)
-OWNER_STATUS: tuple[str, ...] = (*OWNERS, "pre_leader")
 CULTURE_ITEMS: tuple[str, ...] = tuple(f"culture_{k}" for k in range(1, 7))
 ENGAGEMENT_ITEMS: tuple[str, ...] = tuple(f"engagement_{k}" for k in range(1, 6))
 #: items worded against the construct: score them as ``lo + hi - x``
@@ -72,6 +67,18 @@ ITEM_RANGES: dict[str, tuple[int, int]] = {
 def human_label(code: str) -> str:
     """The reader's word for a category code (``"cx_leader"`` -> ``"CX leader"``).
 
+    Parameters
+    ----------
+    code : str
+        A category code of the study (an owner, industry, ...).
+
+    Returns
+    -------
+    str
+        Its label from :data:`OWNER_LABELS`, or ``code`` itself when it has none.
+
+    Examples
+    --------
     >>> human_label("everyone"), human_label("retail")
     ("everyone's job", 'retail')
     """
@@ -89,9 +96,21 @@ def reverse_items(
     On a 1-5 scale 5 becomes 1 and 2 becomes 4; recoding is its own inverse. Values outside
     ``lo..hi`` raise :class:`~cxresearch.core.validation.DataError` naming the column and rows.
 
-    ``items`` is either a mapping ``{item: (lo, hi)}``, or a list of items with one range
-    given by ``scale_min`` / ``scale_max``, or None: the study's :data:`REVERSE_KEYED` items
-    with their :data:`ITEM_RANGES` (those present in ``data``).
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The answers (not modified).
+    items : mapping, sequence of str or None
+        A mapping ``{item: (lo, hi)}``, or a list of items with one range given by
+        ``scale_min`` / ``scale_max``, or None: the study's :data:`REVERSE_KEYED` items with
+        their :data:`ITEM_RANGES` (those present in ``data``).
+    scale_min, scale_max : float, optional
+        The range of a list of ``items``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the reverse-keyed items recoded; other columns unchanged.
 
     Examples
     --------

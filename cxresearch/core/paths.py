@@ -32,7 +32,8 @@ SCRIPTS_DIR: Path = NOTEBOOKS_DIR / "scripts"
 FIGURES_DIR: Path = PROJECT_ROOT / "figures"
 TESTS_DIR: Path = PROJECT_ROOT / "tests"
 RUNS_DIR: Path = PROJECT_ROOT / "runs"
-SHARED_DIR: Path = PROJECT_ROOT.parent / "shared"
+#: ``../shared`` beside the project: reference data for the tests only (a clone lacks it)
+_SHARED_DIR: Path = PROJECT_ROOT.parent / "shared"
 
 __all__ = [
     "DATA_DIR",
@@ -44,7 +45,6 @@ __all__ = [
     "RAW_DIR",
     "RUNS_DIR",
     "SCRIPTS_DIR",
-    "SHARED_DIR",
     "TESTS_DIR",
     "figures_dir",
     "processed_dir",
@@ -54,6 +54,13 @@ __all__ = [
 def figures_dir() -> Path:
     """Directory that figures are written to: ``$CXRESEARCH_FIGURES_DIR`` or ``figures/``.
 
+    Returns
+    -------
+    pathlib.Path
+        The absolute directory (not created).
+
+    Examples
+    --------
     >>> import os
     >>> "CXRESEARCH_FIGURES_DIR" in os.environ or figures_dir() == FIGURES_DIR
     True
@@ -65,6 +72,13 @@ def figures_dir() -> Path:
 def processed_dir() -> Path:
     """Directory of processed data: ``$CXRESEARCH_PROCESSED_DIR`` or ``data/processed/``.
 
+    Returns
+    -------
+    pathlib.Path
+        The absolute directory (not created).
+
+    Examples
+    --------
     >>> import os
     >>> "CXRESEARCH_PROCESSED_DIR" in os.environ or processed_dir() == PROCESSED_DIR
     True

@@ -14,43 +14,76 @@ argument (``int | None``, default ``0`` so that a rerun gives the same numbers; 
 fresh entropy), ``n_boot`` the number of bootstrap or simulation replications, ``data`` the input
 frame, ``outcome`` the dependent column, ``cluster`` the column that answers are nested in, ``by``
 the reporting segments. Intervals are always ``ci_low`` / ``ci_high``.
-
-:func:`renamed` keeps an old keyword working for one release with a ``DeprecationWarning``.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 import numbers
-import warnings
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
     "DataError",
+    "as_list",
     "check_level",
+    "check_method",
     "check_n_boot",
+    "check_positive_int",
     "check_seed",
     "first_rows",
-    "renamed",
     "require_columns",
     "require_frame",
     "require_numeric",
+    "rows_repr",
 ]
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class DataError(ValueError):
-    """Bad input data: the message names the column (or argument) and the first rows."""
+    """Bad input data: the message names the column (or argument) and the first rows.
+
+    A ``ValueError``, so ``except ValueError`` catches it too.
+
+    Parameters
+    ----------
+    *args
+        The message, as for ``ValueError``.
+
+    Examples
+    --------
+    >>> issubclass(DataError, ValueError)
+    True
+    >>> str(DataError("column 'nps': 1 value(s) outside 0..10 at rows [3]"))
+    "column 'nps': 1 value(s) outside 0..10 at rows [3]"
+    """
 
 
 def require_frame(data: Any, what: str = "data") -> pd.DataFrame:
-    """``data`` must be a DataFrame (``TypeError`` otherwise)."""
+    """``data`` must be a DataFrame (``TypeError`` otherwise).
+
+    Parameters
+    ----------
+    data : Any
+        The object to check.
+    what : str, default "data"
+        What to call it in the message.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``data`` itself (not a copy).
+
+    Examples
+    --------
+    >>> require_frame(pd.DataFrame({"a": [1]})).shape
+    (1, 1)
+    >>> require_frame([1, 2])
+    Traceback (most recent call last):
+    ...
+    TypeError: data must be a pandas DataFrame, got list
+    """
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"{what} must be a pandas DataFrame, got {type(data).__name__}")
     return data
@@ -59,6 +92,23 @@ def require_frame(data: Any, what: str = "data") -> pd.DataFrame:
 def require_columns(data: pd.DataFrame, columns: Sequence[str], what: str = "data") -> None:
     """Every name in ``columns`` is a column of ``data``.
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The frame to check.
+    columns : sequence of str
+        The columns it must have.
+    what : str, default "data"
+        What to call the frame in the message.
+
+    Returns
+    -------
+    None
+        Raises :class:`DataError` naming the missing columns (and ``TypeError`` if ``data`` is
+        not a DataFrame).
+
+    Examples
+    --------
     >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"])
     Traceback (most recent call last):
     ...
@@ -73,7 +123,30 @@ def require_columns(data: pd.DataFrame, columns: Sequence[str], what: str = "dat
 
 
 def require_numeric(data: pd.DataFrame, columns: Sequence[str], what: str = "data") -> None:
-    """Each column is numeric; a text column is named with its first non-numeric rows."""
+    """Each column is numeric; a text column is named with its first non-numeric rows.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The frame to check.
+    columns : sequence of str
+        Columns of ``data`` that must have a numeric dtype.
+    what : str, default "data"
+        What to call the frame in the message.
+
+    Returns
+    -------
+    None
+        Raises :class:`DataError` for the first non-numeric column.
+
+    Examples
+    --------
+    >>> require_numeric(pd.DataFrame({"x": [1.0, 2.0]}), ["x"])
+    >>> require_numeric(pd.DataFrame({"x": ["1", "two"]}), ["x"])
+    Traceback (most recent call last):
+    ...
+    cxresearch.core.validation.DataError: data: column 'x' must be numeric, got dtype ...
+    """
     for c in columns:
         if not pd.api.types.is_numeric_dtype(data[c]):
             bad = pd.to_numeric(data[c], errors="coerce").isna() & data[c].notna()
@@ -85,13 +158,47 @@ def require_numeric(data: pd.DataFrame, columns: Sequence[str], what: str = "dat
 
 
 def first_rows(mask: pd.Series | np.ndarray, index: pd.Index, k: int = 5) -> list[Any]:
-    """The first ``k`` index labels where ``mask`` is true."""
+    """The first ``k`` index labels where ``mask`` is true.
+
+    Parameters
+    ----------
+    mask : pandas.Series or numpy.ndarray
+        Boolean flags, one per row.
+    index : pandas.Index
+        The row labels.
+    k : int, default 5
+        How many labels to return at most.
+
+    Returns
+    -------
+    list
+        Up to ``k`` labels of the flagged rows, in order.
+
+    Examples
+    --------
+    >>> first_rows([False, True, True], pd.Index([10, 11, 12]), k=1)
+    [11]
+    """
     return list(index[np.asarray(mask, dtype=bool)][:k])
 
 
 def check_level(level: Any, arg: str = "level") -> float:
     """A confidence level strictly between 0 and 1 (0.95, not 95).
 
+    Parameters
+    ----------
+    level : Any
+        The value to check.
+    arg : str, default "level"
+        The argument's name, for the message.
+
+    Returns
+    -------
+    float
+        ``level`` as a float; ``TypeError`` for a non-number, :class:`DataError` outside (0, 1).
+
+    Examples
+    --------
     >>> check_level(0.9)
     0.9
     """
@@ -103,7 +210,25 @@ def check_level(level: Any, arg: str = "level") -> float:
 
 
 def check_seed(seed: Any, arg: str = "seed") -> int | None:
-    """``seed`` is an int >= 0 or None (fresh entropy)."""
+    """``seed`` is an int >= 0 or None (fresh entropy).
+
+    Parameters
+    ----------
+    seed : Any
+        The value to check.
+    arg : str, default "seed"
+        The argument's name, for the message.
+
+    Returns
+    -------
+    int or None
+        ``TypeError`` for a non-integer, :class:`DataError` for a negative one.
+
+    Examples
+    --------
+    >>> check_seed(3), check_seed(None)
+    (3, None)
+    """
     if seed is None:
         return None
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
@@ -114,7 +239,27 @@ def check_seed(seed: Any, arg: str = "seed") -> int | None:
 
 
 def check_n_boot(n_boot: Any, arg: str = "n_boot", minimum: int = 1) -> int:
-    """A positive number of replications."""
+    """A positive number of replications.
+
+    Parameters
+    ----------
+    n_boot : Any
+        The value to check.
+    arg : str, default "n_boot"
+        The argument's name, for the message.
+    minimum : int, default 1
+        The smallest number allowed.
+
+    Returns
+    -------
+    int
+        ``TypeError`` for a non-integer, :class:`DataError` below ``minimum``.
+
+    Examples
+    --------
+    >>> check_n_boot(2000)
+    2000
+    """
     if isinstance(n_boot, bool) or not isinstance(n_boot, numbers.Integral):
         raise TypeError(f"{arg} must be an int, got {type(n_boot).__name__}")
     if n_boot < minimum:
@@ -122,43 +267,105 @@ def check_n_boot(n_boot: Any, arg: str = "n_boot", minimum: int = 1) -> int:
     return int(n_boot)
 
 
-def renamed(**old_to_new: str) -> Callable[[F], F]:
-    """Keep old keyword names working for one release, with a ``DeprecationWarning``.
+#: how many offending row labels an error message shows
+MAX_ROWS_SHOWN = 5
 
-    >>> @renamed(ci="level")
-    ... def f(x, *, level=0.95):
-    ...     return level
-    >>> import warnings
-    >>> with warnings.catch_warnings(record=True) as w:
-    ...     warnings.simplefilter("always")
-    ...     f(1, ci=0.9), w[0].category.__name__
-    (0.9, 'DeprecationWarning')
+
+def rows_repr(index: pd.Index, mask: np.ndarray, k: int = MAX_ROWS_SHOWN) -> str:
+    """The first ``k`` offending row labels as text, ``...`` when there are more.
+
+    Parameters
+    ----------
+    index : pandas.Index
+        Row labels.
+    mask : numpy.ndarray of bool
+        True at the offending rows.
+    k : int, default 5
+        How many labels to show.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> rows_repr(pd.RangeIndex(10), np.arange(10) > 2, k=3)
+    '[3, 4, 5, ...]'
     """
+    bad = [b.item() if isinstance(b, np.generic) else b for b in index[mask][:k]]
+    text = repr(bad)
+    return text[:-1] + ", ...]" if int(mask.sum()) > k else text
 
-    def decorate(func: F) -> F:
-        params = inspect.signature(func).parameters
-        for old, new in old_to_new.items():
-            if new not in params:
-                raise TypeError(f"{func.__qualname__}: renamed {old!r} -> {new!r}, "
-                                f"but {new!r} is not a parameter")
 
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            for old, new in old_to_new.items():
-                if old in kwargs:
-                    if new in kwargs:
-                        raise TypeError(f"{func.__name__}() got both {old!r} (deprecated) "
-                                        f"and {new!r}")
-                    warnings.warn(
-                        f"{func.__name__}(): the keyword {old!r} is deprecated and will be "
-                        f"removed in the next release; use {new!r}",
-                        DeprecationWarning,
-                        stacklevel=2,
-                    )
-                    kwargs[new] = kwargs.pop(old)
-            return func(*args, **kwargs)
+def check_positive_int(value: Any, arg: str) -> int:
+    """An integer >= 1 (``DataError`` naming ``arg`` otherwise, also for True/False and floats).
 
-        wrapper.__deprecated_keywords__ = dict(old_to_new)  # type: ignore[attr-defined]
-        return wrapper  # type: ignore[return-value]
+    Parameters
+    ----------
+    value : Any
+        The value to check.
+    arg : str
+        The argument's name, for the message.
 
-    return decorate
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> check_positive_int(3, "n")
+    3
+    """
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise DataError(f"argument '{arg}' must be an integer >= 1, got {value!r}")
+    return int(value)
+
+
+def check_method(method: str, allowed: Sequence[str], what: str) -> str:
+    """``method`` is one of ``allowed`` (``DataError`` naming the estimator ``what`` otherwise).
+
+    Parameters
+    ----------
+    method : str
+        The method asked for.
+    allowed : sequence of str
+        The methods available.
+    what : str
+        What is estimated (e.g. ``"nps"``), for the message.
+
+    Returns
+    -------
+    str
+        ``method``.
+
+    Examples
+    --------
+    >>> check_method("wald", ("wilson", "wald"), "top_box")
+    'wald'
+    """
+    if method not in allowed:
+        raise DataError(
+            f"argument 'method': {method!r} is not a method for {what}; use one of {allowed}"
+        )
+    return method
+
+
+def as_list(names: str | Iterable[str] | None) -> list[str]:
+    """One column name, several or none, as a list.
+
+    Parameters
+    ----------
+    names : str, iterable of str or None
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> as_list("region"), as_list(["a", "b"]), as_list(None)
+    (['region'], ['a', 'b'], [])
+    """
+    if names is None:
+        return []
+    return [names] if isinstance(names, str) else list(names)

@@ -35,6 +35,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from cxresearch.core.results import Result
+
 __all__ = [
     "IBM_SATISFACTION_ITEMS",
     "DatasetInfo",
@@ -49,8 +51,28 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class DatasetInfo:
-    """Provenance of one bundled real data set."""
+class DatasetInfo(Result):
+    """Provenance of one bundled real data set.
+
+    Parameters
+    ----------
+    name : str
+        The loader's name.
+    package : str
+        The package that ships the data.
+    source : str
+        Where the data come from.
+    licence : str
+        Their licence.
+    caveats : str
+        What a reader should know (fictional data, one snapshot, ...).
+
+    Examples
+    --------
+    >>> info = DatasetInfo("demo", "pkg", "a survey", "MIT", "none")
+    >>> info.summary()
+    'demo: a survey (pkg; MIT)'
+    """
 
     name: str
     package: str
@@ -116,6 +138,13 @@ _INFO: tuple[DatasetInfo, ...] = (
 def catalog() -> pd.DataFrame:
     """Provenance, licence and caveats of every loader, one row each.
 
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name``, ``package``, ``source``, ``licence``, ``caveats``.
+
+    Examples
+    --------
     >>> catalog()["name"].tolist()[:2]
     ['cms_patient_experience', 'ibm_hr_attrition']
     """
@@ -139,9 +168,16 @@ def _snake(name: str) -> str:
 def cms_patient_experience() -> pd.DataFrame:
     """CMS CAHPS for MIPS patient-experience measures by medical group practice (real data).
 
-    Columns: ``org_pac_id``, ``org_nm``, ``measure_cd``, ``measure_title``, ``prf_rate``
-    (performance rate, 0-100). Source: CMS Provider Data Catalog via R tidyr; public domain.
+    Source: CMS Provider Data Catalog via R tidyr; public domain.
 
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``org_pac_id``, ``org_nm``, ``measure_cd``, ``measure_title``, ``prf_rate``
+        (performance rate, 0-100).
+
+    Examples
+    --------
     >>> df = cms_patient_experience()
     >>> df.shape, df["measure_cd"].nunique()
     ((500, 5), 6)
@@ -166,11 +202,20 @@ IBM_SATISFACTION_ITEMS: tuple[str, ...] = (
 def ibm_hr_attrition(numeric_items: bool = True) -> pd.DataFrame:
     """IBM HR attrition: 1,470 employees (FICTIONAL data created by IBM).
 
-    Columns in snake_case; ``attrition`` is 0/1. With ``numeric_items=True`` the ordinal
-    satisfaction items (``environment_satisfaction``, ``job_satisfaction``,
-    ``relationship_satisfaction``, ``job_involvement``, ``work_life_balance``) are coded 1-4
-    (Low=1 ... Very_High=4; work-life balance Bad=1 ... Best=4).
+    Parameters
+    ----------
+    numeric_items : bool, default True
+        Code the ordinal satisfaction items (``environment_satisfaction``,
+        ``job_satisfaction``, ``relationship_satisfaction``, ``job_involvement``,
+        ``work_life_balance``) 1-4 (Low=1 ... Very_High=4; work-life balance Bad=1 ... Best=4).
 
+    Returns
+    -------
+    pandas.DataFrame
+        Columns in snake_case; ``attrition`` is 0/1.
+
+    Examples
+    --------
     >>> df = ibm_hr_attrition()
     >>> df.shape, int(df["attrition"].sum()), int(df["job_satisfaction"].max())
     ((1470, 31), 237, 4)
@@ -194,9 +239,14 @@ def ibm_hr_attrition(numeric_items: bool = True) -> pd.DataFrame:
 def telco_churn() -> pd.DataFrame:
     """IBM Watson telco customer churn: 7,043 customers (IBM sample data).
 
-    ``churn`` is 0/1; ``tenure`` in months; ``monthly_charges`` and ``total_charges`` in USD
-    (``total_charges`` is missing for the 11 customers with tenure 0).
+    Returns
+    -------
+    pandas.DataFrame
+        ``churn`` is 0/1; ``tenure`` in months; ``monthly_charges`` and ``total_charges`` in
+        USD (``total_charges`` is missing for the 11 customers with tenure 0).
 
+    Examples
+    --------
     >>> df = telco_churn()
     >>> df.shape, int(df["churn"].sum()), int(df["total_charges"].isna().sum())
     ((7043, 20), 1869, 11)
@@ -209,7 +259,16 @@ def telco_churn() -> pd.DataFrame:
 def mlc_churn() -> pd.DataFrame:
     """MLC++ telecom churn: 5,000 customers (ARTIFICIAL data), service calls and churn.
 
-    ``churn`` is 0/1; ``number_customer_service_calls`` counts calls to customer service.
+    Returns
+    -------
+    pandas.DataFrame
+        ``churn`` is 0/1; ``number_customer_service_calls`` counts calls to customer service.
+
+    Examples
+    --------
+    >>> df = mlc_churn()
+    >>> df.shape, int(df["churn"].sum())
+    ((5000, 20), 707)
     """
     df = _rdataset("modeldata", "mlc_churn")
     df["churn"] = (df["churn"] == "yes").astype("int64")
@@ -231,11 +290,26 @@ def _lifetimes_file(name: str) -> Path:
 def cdnow_transactions(sample: bool = False) -> pd.DataFrame:
     """CDNOW purchases, 1997-01-01 to 1998-06-30 (real data; Fader & Hardie).
 
-    ``sample=False``: the full cohort (23,570 customers, 69,659 rows); ``sample=True``: the
-    1/10 sample (2,357 customers) used by Fader, Hardie & Lee (2005, Marketing Science 24(2))
-    with ids renumbered 1..2357 as ``customer_id``. Columns: ``customer_id``, ``date``,
-    ``number_of_cds``, ``dollar_value``.
+    Parameters
+    ----------
+    sample : bool, default False
+        ``False``: the full cohort (23,570 customers, 69,659 rows); ``True``: the 1/10 sample
+        (2,357 customers) used by Fader, Hardie & Lee (2005) with ids renumbered 1..2357 as
+        ``customer_id``.
 
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``customer_id``, ``date``, ``number_of_cds``, ``dollar_value``, sorted by
+        customer and date.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers" the easy
+    way: An alternative to the Pareto/NBD model. *Marketing Science*, 24(2), 275-284.
+
+    Examples
+    --------
     >>> t = cdnow_transactions(sample=True)
     >>> t.shape, t["customer_id"].nunique()
     ((6919, 4), 2357)
@@ -265,6 +339,25 @@ def cdnow_summary(end: str = "1997-09-30", sample: bool = True) -> pd.DataFrame:
     first to last purchase; T = weeks from first purchase to ``end`` (Fader, Hardie & Lee 2005;
     the default 39-week calibration period of the CDNOW sample).
 
+    Parameters
+    ----------
+    end : str, default "1997-09-30"
+        The last day of the calibration period.
+    sample : bool, default True
+        Use the 1/10 sample (as :func:`cdnow_transactions`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``customer_id``, ``frequency``, ``recency``, ``T``.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers" the easy
+    way: An alternative to the Pareto/NBD model. *Marketing Science*, 24(2), 275-284.
+
+    Examples
+    --------
     >>> s = cdnow_summary()
     >>> s.shape, round(float(s["T"].max()), 2), int(s["frequency"].sum())
     ((2357, 4), 38.86, 2457)

@@ -89,13 +89,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.results import Result
 from cxresearch.core.validation import DataError, require_frame
 
 __all__ = [
     "SOURCES",
     "Export",
     "apply_columns",
-    "detect_source",
     "read_export",
 ]
 
@@ -141,10 +141,10 @@ def _squash(text: Any) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class Export:
+class Export(Result):
     """A survey export as one table, with its questions and answer labels.
 
-    Attributes
+    Parameters
     ----------
     data : DataFrame
         One row per respondent, one header row of column names; numbers converted (see the
@@ -166,6 +166,13 @@ class Export:
     line_offset : int or None
         Add to a 0-based row to get its line in the file (``None`` when rows span several
         lines or the file is not text or a spreadsheet).
+
+    Examples
+    --------
+    >>> e = Export(pd.DataFrame({"Q1": [9, 6]}), {"Q1": "How likely are you to recommend us?"},
+    ...            "qualtrics", header_rows_dropped=2, file="q.csv")
+    >>> e.summary().split(", ")[:2]
+    ['q.csv: qualtrics export', '2 rows x 1 columns']
     """
 
     data: pd.DataFrame
@@ -423,7 +430,7 @@ def _rows_of(path: Path, encoding: str | None, sheet_name: str | int
     return _text_rows(path, encoding)
 
 
-def detect_source(
+def _detect_source(
     path_or_data: str | Path | pd.DataFrame,
     *,
     encoding: str | None = None,
@@ -436,9 +443,9 @@ def detect_source(
     first header row. The rules are in the module docstring.
 
     >>> import pandas as pd
-    >>> detect_source(pd.DataFrame({"Timestamp": ["3/4/2024 9:12:33"], "Rate us": ["9"]}))
+    >>> _detect_source(pd.DataFrame({"Timestamp": ["3/4/2024 9:12:33"], "Rate us": ["9"]}))
     'google_forms'
-    >>> detect_source(pd.DataFrame([["Respondent ID", "Collector ID", "Rate us"],
+    >>> _detect_source(pd.DataFrame([["Respondent ID", "Collector ID", "Rate us"],
     ...                             ["", "", "Response"], ["1", "2", "9"]]))
     'surveymonkey'
     """
@@ -686,6 +693,20 @@ def apply_columns(export: Export, columns: Mapping[str, str]) -> Export:
     error listing close matches; a question text shared by several columns (a matrix) must be
     mapped by id. Labels, ids and value labels follow their columns.
 
+    Parameters
+    ----------
+    export : Export
+        The export (not modified).
+    columns : mapping of str to str
+        ``{column name, platform id or question text: our name}``.
+
+    Returns
+    -------
+    Export
+        A new export with the columns renamed.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> e = Export(pd.DataFrame({"Q1": [9]}), {"Q1": "How likely are you to recommend us?"},
     ...            "qualtrics", file="q.csv")
@@ -798,6 +819,8 @@ def read_export(
         ``data`` (numbers converted, see the module docstring), ``labels``, ``source``,
         ``value_labels``, ``header_rows_dropped``.
 
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "g.csv").write_text(

@@ -75,6 +75,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.results import Result
 from cxresearch.core.validation import DataError, require_frame
 
 __all__ = [
@@ -103,7 +104,21 @@ _MAX_ROWS_SHOWN = 5
 class InstrumentError(DataError):
     """A bad instrument file: the message names the file and the key path of each problem.
 
-    ``problems`` lists them one by one (``"scales.culture.range: [7, 1] is inverted ..."``).
+    Parameters
+    ----------
+    message : str
+        The whole message.
+    problems : sequence of str, optional
+        The problems one by one (``"scales.culture.range: [7, 1] is inverted ..."``); default
+        ``[message]``.
+
+    Examples
+    --------
+    >>> try:
+    ...     Instrument.from_dict({"time": "year"})
+    ... except InstrumentError as e:
+    ...     print(len(e.problems) >= 1, isinstance(e, ValueError))
+    True True
     """
 
     def __init__(self, message: str, problems: Sequence[str] | None = None) -> None:
@@ -112,7 +127,21 @@ class InstrumentError(DataError):
 
 
 class InstrumentDataError(DataError):
-    """Data that do not fit the instrument; ``problems`` lists one message per column and rule."""
+    """Data that do not fit the instrument; ``problems`` lists one message per column and rule.
+
+    Parameters
+    ----------
+    message : str
+        The whole message.
+    problems : sequence of str, optional
+        One message per column and rule; default ``[message]``.
+
+    Examples
+    --------
+    >>> e = InstrumentDataError("data: 1 problem", ["column 'sat': ..."])
+    >>> e.problems, isinstance(e, ValueError)
+    (["column 'sat': ..."], True)
+    """
 
     def __init__(self, message: str, problems: Sequence[str] | None = None) -> None:
         super().__init__(message)
@@ -130,7 +159,22 @@ def _num(x: float) -> int | float:
 
 @dataclass(frozen=True)
 class Scale:
-    """A multi-item scale: its items, their answer range and the reverse-keyed items."""
+    """A multi-item scale: its items, their answer range and the reverse-keyed items.
+
+    Parameters
+    ----------
+    items : tuple of str
+        The item columns.
+    range : tuple of float
+        The answer range (low, high).
+    reverse : tuple of str
+        The reverse-keyed items.
+
+    Examples
+    --------
+    >>> Instrument.bundled().scales["culture"].reverse
+    ('culture_4',)
+    """
 
     items: tuple[str, ...]
     range: tuple[float, float]
@@ -139,7 +183,20 @@ class Scale:
 
 @dataclass(frozen=True)
 class Metric:
-    """A single-question metric: the column holding it and its answer range."""
+    """A single-question metric: the column holding it and its answer range.
+
+    Parameters
+    ----------
+    column : str
+        The column.
+    range : tuple of float
+        The answer range (low, high).
+
+    Examples
+    --------
+    >>> Instrument.bundled().metrics["nps"]
+    Metric(column='nps', range=(0, 10))
+    """
 
     column: str
     range: tuple[float, float]
@@ -147,7 +204,22 @@ class Metric:
 
 @dataclass(frozen=True)
 class Drivers:
-    """Key-driver analysis: the outcome column and the driver items (optional item range)."""
+    """Key-driver analysis: the outcome column and the driver items (optional item range).
+
+    Parameters
+    ----------
+    outcome : str
+        The outcome column.
+    items : tuple of str
+        The driver items.
+    range : tuple of float, optional
+        The items' answer range.
+
+    Examples
+    --------
+    >>> Drivers("overall", ("price", "speed")).items
+    ('price', 'speed')
+    """
 
     outcome: str
     items: tuple[str, ...]
@@ -366,11 +438,37 @@ def _parse(d: Any) -> tuple[dict[str, Any], list[str]]:
 
 
 @dataclass(frozen=True)
-class Instrument:
+class Instrument(Result):
     """The structure of a survey: nesting unit, time, weight, scales, metrics, drivers, segments.
 
     Build it with :meth:`read` (a YAML file), :meth:`from_dict` or :meth:`bundled`; each
     validates (see the module docstring) and raises :class:`InstrumentError`.
+
+    Parameters
+    ----------
+    unit : str
+        The column answers are nested in (``firm_id``, ``store_id``).
+    time : str, optional
+        The period column.
+    weight : str, optional
+        The survey-weight column.
+    scales : dict of str to Scale
+        Multi-item scales by name.
+    metrics : dict of str to Metric
+        Single-question metrics by name (``nps``, ``csat``, ``ces``).
+    drivers : Drivers, optional
+        The key-driver analysis.
+    segments : tuple of str
+        Reporting segments.
+    source : str
+        Where the instrument came from, for messages.
+
+    Examples
+    --------
+    >>> inst = Instrument.from_dict({"unit": "store_id", "time": "wave",
+    ...                              "metrics": {"nps": {"column": "ltr", "range": [0, 10]}}})
+    >>> inst.unit, inst.metric_columns()
+    ('store_id', {'nps': 'ltr'})
     """
 
     unit: str
@@ -465,6 +563,26 @@ class Instrument:
             },
             source="bundled instrument",
         )
+
+    def is_bundled_design(self) -> bool:
+        """True when this instrument describes the bundled study's design.
+
+        The same unit, time, scales and metrics as :meth:`bundled` (answers nested in firms and
+        years, the culture and engagement items, NPS, CSAT and CES): the contract then checks
+        those columns, as it always has.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> Instrument.bundled().is_bundled_design()
+        True
+        """
+        b = Instrument.bundled()
+        return (self.unit, self.time, self.scales, self.metrics) == (b.unit, b.time, b.scales,
+                                                                     b.metrics)
 
     # views -------------------------------------------------------------------------------
 
@@ -631,6 +749,17 @@ def _table_roles(table: str | None) -> set[str]:
 def find_instrument(directory: str | Path) -> Path | None:
     """The instrument file of a data folder (``instrument.yml`` or ``.yaml``), or None.
 
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        The data folder.
+
+    Returns
+    -------
+    pathlib.Path or None
+
+    Examples
+    --------
     >>> import tempfile
     >>> find_instrument(tempfile.mkdtemp()) is None
     True
@@ -716,6 +845,8 @@ def validate_data(
     metrics' columns and ranged driver items are numbers within their range; the outcome and
     unranged drivers are numbers; the unit is never missing; weights are numbers >= 0.
 
+    Examples
+    --------
     >>> import pandas as pd
     >>> inst = Instrument.from_dict({"unit": "store_id", "metrics": {
     ...     "csat": {"column": "satisfaction", "range": [1, 5]}}})

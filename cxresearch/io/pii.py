@@ -87,12 +87,12 @@ from typing import Any
 
 import pandas as pd
 
+from cxresearch.core.results import Result
 from cxresearch.core.validation import require_frame
 
 __all__ = [
     "PiiFinding",
     "drop_pii",
-    "findings_frame",
     "name_tokens",
     "pii_columns",
     "redact_text",
@@ -179,6 +179,17 @@ def name_tokens(name: Any) -> list[str]:
     Acronyms stay whole (``IPAddress`` -> ``ip, address``); ``e-mail`` is one token
     ``email``; ``IPv4``/``IPv6`` are ``ipv4``/``ipv6``.
 
+    Parameters
+    ----------
+    name : Any
+        A column name (not text: converted with ``str``).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
     >>> name_tokens("IPAddress"), name_tokens("RecipientEmail"), name_tokens("Location Latitude")
     (['ip', 'address'], ['recipient', 'email'], ['location', 'latitude'])
     >>> name_tokens("e-mail"), name_tokens("Duration (in seconds)"), name_tokens("ipv6_addr")
@@ -371,8 +382,18 @@ def _embedded(s: pd.Series, sample: int) -> tuple[str, str] | None:
 def redact_text(text: Any) -> Any:
     """Replace e-mail addresses and phone numbers inside free text by ``[e-mail]``/``[phone]``.
 
-    Missing values and non-text values come back unchanged.
+    Parameters
+    ----------
+    text : Any
+        A cell of a free-text column.
 
+    Returns
+    -------
+    Any
+        The text with those replaced; missing values and non-text values come back unchanged.
+
+    Examples
+    --------
     >>> redact_text("Great staff. Call me on +44 20 7946 0018 or mail jo@example.org.")
     'Great staff. Call me on [phone] or mail [e-mail].'
     >>> redact_text("Order 12345678 arrived on 2024-05-01")
@@ -394,14 +415,30 @@ def redact_text(text: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class PiiFinding:
+class PiiFinding(Result):
     """One column found to hold personal data.
 
-    ``reason`` is one of ``email``, ``phone``, ``person_name``, ``postal_address``,
-    ``national_id``, ``birth_date``, ``ip_address``, ``geolocation``; ``evidence`` says what
-    was seen (``"name token 'email'"``, ``"values look like e-mail addresses (37 of 40)"``);
-    ``action`` is ``"drop"`` (the column goes) or ``"redact"`` (the column stays, with the
-    e-mail addresses and phone numbers inside its text replaced).
+    Parameters
+    ----------
+    column : str
+        The column's name.
+    reason : str
+        One of ``email``, ``phone``, ``person_name``, ``postal_address``, ``national_id``,
+        ``birth_date``, ``ip_address``, ``geolocation``.
+    evidence : str
+        What was seen (``"name token 'email'"``, ``"values look like e-mail addresses (37 of
+        40)"``).
+    action : {"drop", "redact"}
+        ``"drop"`` (the column goes) or ``"redact"`` (the column stays, with the e-mail
+        addresses and phone numbers inside its text replaced).
+
+    Examples
+    --------
+    >>> f = PiiFinding("RecipientEmail", "email", "name token 'email'")
+    >>> f.summary()
+    "RecipientEmail: email (name token 'email'), dropped"
+    >>> f.to_frame().columns.tolist()
+    ['column', 'reason', 'evidence', 'action']
     """
 
     column: str
@@ -445,6 +482,8 @@ def pii_columns(
         In column order; ``action="drop"`` for personal columns, ``"redact"`` for free text
         that contains e-mail addresses or phone numbers. The rules are in the module docstring.
 
+    Examples
+    --------
     >>> import pandas as pd
     >>> d = pd.DataFrame({"store_name": ["North"], "contact": ["+1 202-555-0143"],
     ...                   "respondent_id": ["10000001"], "nps": [9]})
@@ -488,6 +527,22 @@ def drop_pii(
     study's contract. Free-text columns that merely *contain* e-mail addresses or phone numbers
     are kept with those replaced by ``[e-mail]``/``[phone]`` (see :func:`redact_text`).
 
+    Parameters
+    ----------
+    data : DataFrame
+        The table as read; not modified.
+    keep : iterable of str
+        Columns to leave alone.
+    check_values, sample
+        As in :func:`pii_columns`.
+
+    Returns
+    -------
+    tuple of (DataFrame, list of PiiFinding)
+        The copy, and one finding per column dropped or redacted.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> d = pd.DataFrame({"Name": ["Jo Bloggs"], "comment": ["mail me: jo@example.org"],
     ...                   "csat": [5]})
@@ -511,10 +566,10 @@ def drop_pii(
     return out, findings
 
 
-def findings_frame(findings: Iterable[PiiFinding]) -> pd.DataFrame:
+def _findings_frame(findings: Iterable[PiiFinding]) -> pd.DataFrame:
     """The findings as a tidy frame: column, reason, evidence, action.
 
-    >>> findings_frame([PiiFinding("IPAddress", "ip_address", "name token 'ip'")]).shape
+    >>> _findings_frame([PiiFinding("IPAddress", "ip_address", "name token 'ip'")]).shape
     (1, 4)
     """
     rows = [f.to_dict() for f in findings]

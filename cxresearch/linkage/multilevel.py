@@ -24,15 +24,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.inference import upper_tail, z_crit
+from cxresearch.core.results import Result
 from cxresearch.core.validation import (
     DataError,
     check_level,
     first_rows,
-    renamed,
     require_columns,
     require_numeric,
 )
-from cxresearch.linkage.regression import _alpha_as_level, _formula_columns, _upper, _z_crit
+from cxresearch.linkage.regression import formula_columns
 
 __all__ = [
     "AggregationWarning",
@@ -45,7 +46,27 @@ __all__ = [
 
 
 class AggregationWarning(UserWarning):
-    """Issued when the indices do not support averaging individual answers to groups."""
+    """Issued when the indices do not support averaging individual answers to groups.
+
+    :func:`aggregation_indices` warns with this category for each item set whose ICC(1) or
+    rwg(j) falls short; filter it like any warning category.
+
+    Parameters
+    ----------
+    message : str
+        Names the item set, the cluster column and the indices that fell short.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from cxresearch.simulate import simulate_nested
+    >>> d = simulate_nested(n_groups=30, group_size=10, icc=0.0, n_items=2, seed=5)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = aggregation_indices(d, "group", ["item_1", "item_2"])
+    >>> caught[0].category.__name__
+    'AggregationWarning'
+    """
 
 
 def _item_sets(items: Sequence[str] | Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -95,7 +116,7 @@ def _oneway_icc(y: np.ndarray, g: np.ndarray, level: float = 0.95) -> dict[str, 
     p = float(stats.f.sf(f_stat, df1, df2))
     # exact interval for the balanced one-way model (Searle 1971, *Linear Models*; McGraw &
     # Wong 1996, *Psychological Methods* 1(1), case 1), with k0 for unequal groups
-    up = _upper(level)
+    up = upper_tail(level)
     f_lo = f_stat / stats.f.ppf(up, df1, df2)
     f_hi = f_stat * stats.f.ppf(up, df2, df1)
     return {
@@ -127,8 +148,6 @@ def _rwg_j(data: pd.DataFrame, cols: list[str], cluster: str, scale_points: int)
     return rwg.clip(lower=0.0, upper=1.0)
 
 
-@_alpha_as_level
-@renamed(group="cluster")
 def aggregation_indices(
     data: pd.DataFrame,
     cluster: str,
@@ -166,7 +185,7 @@ def aggregation_indices(
     data : DataFrame
         One row per respondent.
     cluster : str
-        The column that identifies the group (firm, team, firm-year). Formerly ``group``.
+        The column that identifies the group (firm, team, firm-year).
     items : list of str or mapping
         A list of item columns (one item set) or a mapping ``name -> list of columns``.
     scale_points : int or mapping
@@ -176,8 +195,7 @@ def aggregation_indices(
     rwg_cutoff : float
         Median rwg(j) needed to call agreement sufficient.
     level : float
-        Confidence level of the ICC(1) interval; the F test is at ``1 - level``. Formerly
-        ``alpha = 1 - level``.
+        Confidence level of the ICC(1) interval; the F test is at ``1 - level``.
     warn : bool
         Issue an :class:`AggregationWarning` for each item set that is not supported.
 
@@ -270,7 +288,7 @@ def aggregation_indices(
                 f"aggregating item set {name!r} to {cluster!r} is not supported: "
                 + "; ".join(problems),
                 AggregationWarning,
-                stacklevel=4,  # the caller, past the two keyword-renaming wrappers
+                stacklevel=2,
             )
     return pd.DataFrame(rows_out)
 
@@ -472,11 +490,42 @@ def add_group_key(
 
 
 @dataclass(frozen=True)
-class MixedModelResult:
+class MixedModelResult(Result):
     """A random-intercept model for individuals nested in clusters (statsmodels ``MixedLM``).
 
-    ``fixed`` holds the fixed effects with Wald intervals at ``level``; :meth:`conf_int`
-    recomputes them at another level from the estimates and their SEs.
+    What :func:`multilevel_model` returns. ``fixed`` holds the fixed effects with Wald
+    intervals at ``level``; :meth:`conf_int` recomputes them at any level from the estimates
+    and their SEs.
+
+    Parameters
+    ----------
+    fixed : DataFrame
+        ``term, estimate, se, z, p_value, ci_low, ci_high``, one row per fixed effect.
+    group_variance, residual_variance : float
+        The random-intercept variance tau^2 and the residual variance sigma^2.
+    n_obs, n_groups : int
+        Individuals and clusters used.
+    formula : str
+        The fixed part of the model.
+    converged : bool
+        Whether the optimiser converged.
+    level : float
+        Confidence level of the intervals in ``fixed``.
+
+    Returns
+    -------
+    MixedModelResult
+        ``to_frame()``, ``conf_int(level=)``, ``summary()`` and the ``icc`` property.
+
+    Examples
+    --------
+    >>> fixed = pd.DataFrame({"term": ["Intercept"], "estimate": [1.0], "se": [0.5],
+    ...                       "z": [2.0], "p_value": [0.0455], "ci_low": [0.02],
+    ...                       "ci_high": [1.98]})
+    >>> r = MixedModelResult(fixed, group_variance=0.2, residual_variance=0.8, n_obs=100,
+    ...                      n_groups=10, formula="y ~ 1", converged=True)
+    >>> round(r.icc, 2), r.conf_int(0.9)[["ci_low", "ci_high"]].round(3).values.tolist()
+    (0.2, [[0.178, 1.822]])
     """
 
     fixed: pd.DataFrame
@@ -497,10 +546,11 @@ class MixedModelResult:
         """The fixed effects: term, estimate, se, z, p_value, ci_low, ci_high."""
         return self.fixed.copy()
 
-    def conf_int(self, level: float | None = None) -> pd.DataFrame:
-        """Wald intervals ``estimate +- z se`` at ``level`` (default: the fitted level)."""
-        lvl = self.level if level is None else check_level(level)
-        z = _z_crit(lvl)
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Wald intervals ``estimate +- z se`` at ``level``: term, estimate, se, ci_low,
+        ci_high, level."""
+        lvl = check_level(level)
+        z = z_crit(lvl)
         out = self.fixed[["term", "estimate", "se"]].copy()
         out["ci_low"] = out["estimate"] - z * out["se"]
         out["ci_high"] = out["estimate"] + z * out["se"]
@@ -523,7 +573,6 @@ class MixedModelResult:
         return "\n".join(lines)
 
 
-@renamed(group="cluster")
 def multilevel_model(
     data: pd.DataFrame,
     formula: str,
@@ -548,7 +597,7 @@ def multilevel_model(
     formula : str
         A patsy formula for the fixed part, e.g. ``"nps_z ~ ex_z"``.
     cluster : str
-        The column that individuals are nested in (firm ids). Formerly ``group``.
+        The column that individuals are nested in (firm ids).
     reml : bool
         Restricted (True) or full maximum likelihood.
     level : float
@@ -576,14 +625,14 @@ def multilevel_model(
 
     level = check_level(level)
     require_columns(data, [cluster])
-    model_cols = list(dict.fromkeys([*_formula_columns(formula, data), cluster]))
+    model_cols = list(dict.fromkeys([*formula_columns(formula, data), cluster]))
     used = data.dropna(subset=model_cols)
     if len(used) < len(data):
         warnings.warn(
             f"multilevel_model: dropped {len(data) - len(used)} row(s) with missing values in "
             f"{model_cols}",
             UserWarning,
-            stacklevel=3,
+            stacklevel=2,
         )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -604,7 +653,7 @@ def multilevel_model(
     )
     fixed["z"] = fixed["estimate"] / fixed["se"]
     fixed["p_value"] = 2 * stats.norm.sf(np.abs(fixed["z"]))
-    z = _z_crit(level)
+    z = z_crit(level)
     fixed["ci_low"] = fixed["estimate"] - z * fixed["se"]
     fixed["ci_high"] = fixed["estimate"] + z * fixed["se"]
     return MixedModelResult(

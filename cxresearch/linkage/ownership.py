@@ -20,20 +20,56 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.inference import t_crit
+from cxresearch.core.results import Result
 from cxresearch.core.validation import DataError, check_level, require_columns, require_numeric
-from cxresearch.linkage.regression import _t_crit, linkage_regression
+from cxresearch.linkage.regression import linkage_regression
 
 __all__ = ["OwnershipResult", "ownership_effects", "say_do_effects", "say_do_index"]
 
 
 @dataclass(frozen=True)
-class OwnershipResult:
+class OwnershipResult(Result):
     """Outcome by CX ownership model: contrasts with the reference and adjusted means.
 
-    Both tables carry t intervals at ``level`` on ``dof`` degrees of freedom (clusters - 1 with
-    ``cluster``, the residual df otherwise); with ``cluster`` each contrast uses its own ``df``
-    column (the clusters of the smaller of the two groups compared, minus 1).
-    :meth:`conf_int` recomputes them at another level.
+    What :func:`ownership_effects` returns. Both tables carry t intervals at ``level`` on
+    ``dof`` degrees of freedom (clusters - 1 with ``cluster``, the residual df otherwise); with
+    ``cluster`` each contrast uses its own ``df`` column (the clusters of the smaller of the two
+    groups compared, minus 1). :meth:`conf_int` recomputes them at any level.
+
+    Parameters
+    ----------
+    outcome : str
+        The dependent column.
+    reference : str
+        The ownership model the others are compared with.
+    contrasts : DataFrame
+        ``owner, estimate, se, ci_low, ci_high, p_value, n`` (and ``df`` with ``cluster``).
+    adjusted_means : DataFrame
+        ``owner, adjusted_mean, se, ci_low, ci_high, raw_mean, n``.
+    n_obs, n_clusters : int
+        Rows and clusters used.
+    controls : tuple of str
+        The adjustment columns.
+    level : float
+        Confidence level of the intervals in both tables.
+    dof : float
+        Degrees of freedom of the adjusted means' t intervals.
+
+    Returns
+    -------
+    OwnershipResult
+        ``to_frame()`` (the contrasts), ``conf_int(level=, which=)`` and ``summary()``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"cx_owner": rng.choice(["everyone", "ceo", "cx_leader"], 300),
+    ...                   "industry": rng.choice(["retail", "banking"], 300)})
+    >>> d["nps"] = 10 + 5 * (d["cx_owner"] == "cx_leader") + rng.normal(0, 2, 300)
+    >>> res = ownership_effects(d, "nps", controls=["industry"])
+    >>> res.conf_int(0.9)[["owner", "ci_low", "ci_high"]].round(2).values.tolist()
+    [['ceo', 0.16, 1.11], ['cx_leader', 4.69, 5.62]]
     """
 
     outcome: str
@@ -50,22 +86,22 @@ class OwnershipResult:
         """Contrasts against the reference: owner, estimate, se, ci_low, ci_high, p_value, n."""
         return self.contrasts.copy()
 
-    def conf_int(self, level: float | None = None, which: str = "contrasts") -> pd.DataFrame:
+    def conf_int(self, level: float = 0.95, which: str = "contrasts") -> pd.DataFrame:
         """t intervals at ``level`` for the ``"contrasts"`` or the ``"adjusted_means"``.
 
         Columns ``owner, estimate, se, ci_low, ci_high, level`` (``estimate`` is the adjusted
         mean for ``which="adjusted_means"``).
         """
-        lvl = self.level if level is None else check_level(level)
+        lvl = check_level(level)
         if which not in ("contrasts", "adjusted_means"):
             raise DataError(f"which must be 'contrasts' or 'adjusted_means', got {which!r}")
         src = self.contrasts if which == "contrasts" else self.adjusted_means.rename(
             columns={"adjusted_mean": "estimate"})
         out = src[["owner", "estimate", "se"]].copy()
         if "df" in src:
-            t = np.array([_t_crit(lvl, float(d)) for d in src["df"]])
+            t = np.array([t_crit(lvl, float(d)) for d in src["df"]])
         else:
-            t = np.full(len(src), _t_crit(lvl, self.dof))
+            t = np.full(len(src), t_crit(lvl, self.dof))
         out["ci_low"] = out["estimate"] - t * out["se"]
         out["ci_high"] = out["estimate"] + t * out["se"]
         out["level"] = lvl
@@ -194,7 +230,7 @@ def ownership_effects(
         fit = model.fit(cov_type=cov_type)
         n_clusters = len(work)
         dof = int(fit.df_resid)
-    t_crit = _t_crit(level, dof)
+    t_mult = t_crit(level, dof)
     recs = []
     for lvl in levels:
         if lvl == reference:
@@ -206,7 +242,7 @@ def ownership_effects(
             df_c: float = max(min(g) - 1, 1)
         else:
             df_c = dof
-        t_c = _t_crit(level, df_c)
+        t_c = t_crit(level, df_c)
         rec = {
             "owner": lvl,
             "estimate": est,
@@ -237,8 +273,8 @@ def ownership_effects(
                 "owner": lvl,
                 "adjusted_mean": est,
                 "se": se,
-                "ci_low": est - t_crit * se,
-                "ci_high": est + t_crit * se,
+                "ci_low": est - t_mult * se,
+                "ci_high": est + t_mult * se,
                 "raw_mean": float(work.loc[work["owner_"] == lvl, "y_"].mean()),
                 "n": int((work["owner_"] == lvl).sum()),
             }
@@ -385,7 +421,7 @@ def say_do_effects(
     out = []
     for model, rhs in [("gap", ["gap"]), ("say + do", ["say", "do"])]:
         formula = "y_ ~ " + " + ".join(rhs + ctl_terms)
-        res = linkage_regression(work, formula, cluster=cluster, level=level)
+        res = linkage_regression(work, formula, cluster=cluster, level=level).to_frame()
         res = res[res["term"].isin(rhs)].copy()
         res.insert(0, "model", model)
         out.append(res)

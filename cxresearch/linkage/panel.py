@@ -10,11 +10,12 @@ the panel and corrects for that error:
   true-score SD units; :func:`firm_means` -- unit means over all periods (for between-firm
   models), optionally z-scored or in log-percent;
 - :func:`eiv_regression` -- method-of-moments errors-in-variables regression with fixed effects
-  and clustered standard errors (Fuller 1987);
+  and clustered standard errors (Fuller 1987), an :class:`EIVResult`;
 - :func:`linkage_model` -- the service-profit chain's first link, CX(t) on EX(t) and EX(t-1),
   within firms;
 - :func:`cross_lagged_panel` -- which comes first? Every variable at t+1 on all at t (the design
-  of Schneider, Hanges, Smith & Salvaggio 2003, *J. Applied Psychology* 88(5));
+  of Schneider, Hanges, Smith & Salvaggio 2003, *J. Applied Psychology* 88(5)), a
+  :class:`CrossLaggedResult`;
 - :func:`add_lags` -- lagged columns, pairing consecutive periods only.
 
 All of these are correlational designs. A linkage coefficient is an association net of the
@@ -25,23 +26,32 @@ confounders.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from cxresearch.core.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, ITEM_RANGES, REVERSE_KEYED
+from cxresearch.core.inference import t_crit
+from cxresearch.core.results import Result
 from cxresearch.core.validation import (
     DataError,
     check_level,
     first_rows,
-    renamed,
     require_columns,
     require_numeric,
 )
 from cxresearch.linkage.multilevel import group_scores
-from cxresearch.linkage.regression import _dummies, _is_numeric, _t_crit, log_percent, standardize
+from cxresearch.linkage.regression import (
+    is_numeric_column,
+    log_percent,
+    standardize,
+    treatment_dummies,
+)
 
 __all__ = [
+    "CrossLaggedResult",
+    "EIVResult",
     "add_lags",
     "cross_lagged_panel",
     "eiv_regression",
@@ -57,11 +67,146 @@ _REVERSE_TOTALS: dict[str, int] = {c: ITEM_RANGES[c][0] + ITEM_RANGES[c][1] for 
 
 
 # --------------------------------------------------------------------------------------------
+# results
+# --------------------------------------------------------------------------------------------
+
+
+def _t_intervals(frame: pd.DataFrame, n_clusters: pd.Series, level: float) -> pd.DataFrame:
+    """``estimate +- t_{(1 + level) / 2, G - 1} se`` per row, G the row's clusters."""
+    lvl = check_level(level)
+    t = np.array([t_crit(lvl, float(g) - 1) for g in n_clusters])
+    out = frame.copy()
+    out["ci_low"] = out["estimate"] - t * out["se"]
+    out["ci_high"] = out["estimate"] + t * out["se"]
+    out["level"] = lvl
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class EIVResult(Result):
+    """Errors-in-variables regressions (:func:`eiv_regression`, :func:`linkage_model`,
+    :func:`cxresearch.linkage.units.unit_linkage`).
+
+    Parameters
+    ----------
+    estimates : DataFrame
+        One row per reported term: ``term, estimate, se, ci_low, ci_high, p_value,
+        ols_estimate, reliability, n_obs, n_clusters``, with t intervals at ``level`` on
+        ``n_clusters - 1`` degrees of freedom; several equations carry a first column
+        ``outcome`` naming each row's dependent column.
+    outcome : str
+        The dependent column (several: joined by ", ").
+    level : float
+        Confidence level of the intervals in ``estimates``.
+
+    Returns
+    -------
+    EIVResult
+        ``to_frame()``, ``conf_int(level=)`` (recomputed at any level) and ``summary()``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"x": rng.normal(size=200)})
+    >>> d["y"] = 0.5 * d["x"] + rng.normal(size=200)
+    >>> fit = eiv_regression(d, "y", ["x"])
+    >>> fit.conf_int(0.9)[["ci_low", "ci_high"]].round(2).values.tolist()
+    [[0.31, 0.56]]
+    """
+
+    estimates: pd.DataFrame
+    outcome: str
+    level: float = 0.95
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per term: [outcome,] term, estimate, se, ci_low, ci_high, p_value,
+        ols_estimate, reliability, n_obs, n_clusters."""
+        return self.estimates.copy()
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """t intervals at ``level``: [outcome,] term, estimate, se, ci_low, ci_high, level."""
+        keys = [c for c in ("outcome", "term") if c in self.estimates]
+        return _t_intervals(self.estimates[[*keys, "estimate", "se"]],
+                            self.estimates["n_clusters"], level)
+
+    def summary(self) -> str:
+        """A line for the sample, then one per term with its interval, OLS and reliability."""
+        e = self.estimates
+        n_obs = int(e["n_obs"].iloc[0]) if len(e) else 0
+        n_cl = int(e["n_clusters"].iloc[0]) if len(e) else 0
+        lines = [f"Errors-in-variables regression of {self.outcome} (n={n_obs}, {n_cl} "
+                 f"clusters; {100 * self.level:g}% CIs)"]
+        for r in e.itertuples():
+            name = f"{r.outcome} ~ {r.term}" if "outcome" in e else r.term
+            lines.append(f"  {name}: {r.estimate:.4f} [{r.ci_low:.4f}, {r.ci_high:.4f}] "
+                         f"(OLS {r.ols_estimate:.4f}, reliability {r.reliability:.3f})")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, eq=False)
+class CrossLaggedResult(Result):
+    """Cross-lagged panel regressions (:func:`cross_lagged_panel`).
+
+    Parameters
+    ----------
+    paths : DataFrame
+        One row per path: ``from, to, lag, estimate, se, ci_low, ci_high, p_value,
+        ols_estimate, n_obs, n_units, method`` (autoregressive paths ``from == to``,
+        contemporaneous ones ``lag = 0``), with t intervals at ``level`` on ``n_units - 1``
+        degrees of freedom.
+    variables : tuple of str
+        The series of the panel.
+    level : float
+        Confidence level of the intervals in ``paths``.
+
+    Returns
+    -------
+    CrossLaggedResult
+        ``to_frame()``, ``conf_int(level=)`` (recomputed at any level) and ``summary()``.
+
+    Examples
+    --------
+    >>> from cxresearch.simulate import simulate_var_panel
+    >>> p = simulate_var_panel(n_units=150, n_periods=6, coefs={("x", "y"): 0.3}, seed=5)
+    >>> res = cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False)
+    >>> ci = res.conf_int(0.9).set_index(["from", "to"])
+    >>> ci.loc[("x", "y"), ["ci_low", "ci_high"]].round(2).tolist()
+    [0.24, 0.36]
+    """
+
+    paths: pd.DataFrame
+    variables: tuple[str, ...]
+    level: float = 0.95
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per path: from, to, lag, estimate, se, ci_low, ci_high, p_value,
+        ols_estimate, n_obs, n_units, method."""
+        return self.paths.copy()
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """t intervals at ``level``: from, to, lag, estimate, se, ci_low, ci_high, level."""
+        return _t_intervals(self.paths[["from", "to", "lag", "estimate", "se"]],
+                            self.paths["n_units"], level)
+
+    def summary(self) -> str:
+        """A line for the design, then one per path with its interval."""
+        p = self.paths
+        method = str(p["method"].iloc[0]) if len(p) else ""
+        lines = [f"Cross-lagged panel of {', '.join(self.variables)} ({method}; "
+                 f"{100 * self.level:g}% CIs)"]
+        for r in p.itertuples(index=False):
+            src, dst = r[0], r[1]
+            lag = "t" if r.lag == 0 else "t-1"
+            lines.append(f"  {src}({lag}) -> {dst}(t): {r.estimate:.4f} "
+                         f"[{r.ci_low:.4f}, {r.ci_high:.4f}]")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
 # the panel and its reliability
 # --------------------------------------------------------------------------------------------
 
 
-@renamed(panel="data")
 def add_lags(
     data: pd.DataFrame, unit: str, time: str, columns: Sequence[str], suffix: str = "_lag"
 ) -> pd.DataFrame:
@@ -72,7 +217,7 @@ def add_lags(
     Parameters
     ----------
     data : DataFrame
-        A long panel, one row per unit and period (integer periods). Formerly ``panel``.
+        A long panel, one row per unit and period (integer periods).
     unit, time : str
         The unit and period columns.
     columns : sequence of str
@@ -186,7 +331,6 @@ def linkage_panel(
     return out.sort_values([unit, time]).reset_index(drop=True)
 
 
-@renamed(panel="data")
 def firm_means(
     data: pd.DataFrame,
     columns: Sequence[str],
@@ -208,7 +352,7 @@ def firm_means(
     Parameters
     ----------
     data : DataFrame
-        A long panel (or answers), several rows per unit. Formerly ``panel``.
+        A long panel (or answers), several rows per unit.
     columns : sequence of str
         Numeric columns to average.
     unit : str
@@ -246,7 +390,6 @@ def firm_means(
     return out
 
 
-@renamed(panel="data")
 def mean_reliability(data: pd.DataFrame, score: str, error_variance: str) -> float:
     """Reliability of group means: ``1 - mean(sampling variance) / variance of the means``.
 
@@ -258,7 +401,7 @@ def mean_reliability(data: pd.DataFrame, score: str, error_variance: str) -> flo
     Parameters
     ----------
     data : DataFrame
-        One row per group mean. Formerly ``panel``.
+        One row per group mean.
     score : str
         The group means.
     error_variance : str
@@ -286,7 +429,6 @@ def mean_reliability(data: pd.DataFrame, score: str, error_variance: str) -> flo
     return float(1 - data[error_variance].mean() / data[score].var(ddof=1))
 
 
-@renamed(panel="data")
 def true_score_z(data: pd.DataFrame, score: str, error_variance: str) -> pd.Series:
     """Group means in true-score SD units: ``(x - mean(x)) / sqrt(var(x) - mean(ev))``.
 
@@ -298,7 +440,7 @@ def true_score_z(data: pd.DataFrame, score: str, error_variance: str) -> pd.Seri
     Parameters
     ----------
     data : DataFrame
-        One row per group mean. Formerly ``panel``.
+        One row per group mean.
     score : str
         The group means.
     error_variance : str
@@ -414,7 +556,7 @@ def eiv_regression(
     error_id: Mapping[str, str] | None = None,
     *,
     level: float = 0.95,
-) -> pd.DataFrame:
+) -> EIVResult:
     """Linear regression that corrects for noisy predictors (errors in variables), clustered SEs.
 
     Group means of survey answers measure the group's true level with error: the mean of n
@@ -472,9 +614,10 @@ def eiv_regression(
 
     Returns
     -------
-    DataFrame
-        ``term, estimate, se, ci_low, ci_high, p_value, ols_estimate, reliability, n_obs,
-        n_clusters`` (reliability: of each predictor after partialling, 1 where error-free).
+    EIVResult
+        ``to_frame()``: ``term, estimate, se, ci_low, ci_high, p_value, ols_estimate,
+        reliability, n_obs, n_clusters`` (reliability: of each predictor after partialling, 1
+        where error-free); ``conf_int(level=)``, ``summary()``.
 
     References
     ----------
@@ -489,7 +632,7 @@ def eiv_regression(
     >>> ev = np.full(2000, 0.5)
     >>> d = pd.DataFrame({"x": true_x + rng.normal(0, np.sqrt(ev)), "ev_x": ev})
     >>> d["y"] = 0.4 * true_x + rng.normal(size=2000)
-    >>> out = eiv_regression(d, "y", ["x"], error_variance={"x": "ev_x"})
+    >>> out = eiv_regression(d, "y", ["x"], error_variance={"x": "ev_x"}).to_frame()
     >>> out[["estimate", "ols_estimate", "reliability"]].round(2).iloc[0].tolist()
     [0.39, 0.25, 0.66]
     """
@@ -546,12 +689,12 @@ def eiv_regression(
         ev_y = ev_y / var_y
     blocks = [np.ones((n, 1))]
     for c in controls:
-        if _is_numeric(d[c]):
+        if is_numeric_column(d[c]):
             blocks.append(d[[c]].to_numpy(float))
         else:
-            blocks.append(_dummies(d[c], c).to_numpy())
+            blocks.append(treatment_dummies(d[c], c).to_numpy())
     if time_effects:
-        blocks.append(_dummies(d[time], "t").to_numpy())
+        blocks.append(treatment_dummies(d[time], "t").to_numpy())
     z = np.hstack(blocks)
     unit_codes = unit_sizes = None
     if fixed_effects:
@@ -603,15 +746,15 @@ def eiv_regression(
     a_inv = np.linalg.inv(a)
     vcov = a_inv @ (g.T @ g) @ a_inv * n_cl / (n_cl - 1)
     se = np.sqrt(np.diag(vcov))
-    t_crit = _t_crit(level, n_cl - 1)
+    t_mult = t_crit(level, n_cl - 1)
     rel = 1.0 - np.diag(err) / np.sum(x_t**2, axis=0)
-    return pd.DataFrame(
+    estimates = pd.DataFrame(
         {
             "term": predictors,
             "estimate": beta,
             "se": se,
-            "ci_low": beta - t_crit * se,
-            "ci_high": beta + t_crit * se,
+            "ci_low": beta - t_mult * se,
+            "ci_high": beta + t_mult * se,
             "p_value": 2 * stats.t.sf(np.abs(beta / se), n_cl - 1),
             "ols_estimate": ols,
             "reliability": rel,
@@ -619,9 +762,9 @@ def eiv_regression(
             "n_clusters": n_cl,
         }
     )
+    return EIVResult(estimates=estimates, outcome=outcome, level=level)
 
 
-@renamed(panel="data")
 def linkage_model(
     data: pd.DataFrame,
     outcome: str = "cx",
@@ -636,7 +779,7 @@ def linkage_model(
     standardize_vars: bool = True,
     *,
     level: float = 0.95,
-) -> pd.DataFrame:
+) -> EIVResult:
     """Firm-year linkage: ``outcome(t) ~ exposure(t) [+ exposure(t-1)] + controls``.
 
     The structural equation of the service-profit chain's first link (Heskett et al. 1994):
@@ -651,7 +794,7 @@ def linkage_model(
     Parameters
     ----------
     data : DataFrame
-        A firm-year panel as :func:`linkage_panel` makes. Formerly ``panel``.
+        A firm-year panel as :func:`linkage_panel` makes.
     outcome, exposure : str
         CX and EX columns.
     unit, time : str
@@ -672,8 +815,8 @@ def linkage_model(
 
     Returns
     -------
-    DataFrame
-        The :func:`eiv_regression` frame; terms are ``exposure``, ``<exposure>_lag`` and the
+    EIVResult
+        As :func:`eiv_regression`; the terms are ``exposure``, ``<exposure>_lag`` and the
         controls.
 
     References
@@ -689,7 +832,7 @@ def linkage_model(
     >>> p["y"] = p["y"] + 0.5 * p["x"]
     >>> out = linkage_model(p, "y", "x", unit="unit", time="time", controls=(),
     ...                     standardize_vars=False)
-    >>> out.set_index("term")["estimate"].round(1).tolist()
+    >>> out.to_frame().set_index("term")["estimate"].round(1).tolist()
     [0.5, 0.0]
     """
     controls = list(controls)
@@ -731,7 +874,6 @@ def linkage_model(
     )
 
 
-@renamed(panel="data")
 def cross_lagged_panel(
     data: pd.DataFrame,
     unit: str,
@@ -745,7 +887,7 @@ def cross_lagged_panel(
     contemporaneous: Mapping[str, Sequence[str]] | None = None,
     *,
     level: float = 0.95,
-) -> pd.DataFrame:
+) -> CrossLaggedResult:
     """Cross-lagged panel regressions: every variable at t+1 on all variables at t.
 
     For each variable ``v`` the model is ``v(t+1) = alpha_t + sum_w beta_{w->v} w(t) + controls
@@ -771,7 +913,7 @@ def cross_lagged_panel(
     Parameters
     ----------
     data : DataFrame
-        A long panel, one row per unit and period. Formerly ``panel``.
+        A long panel, one row per unit and period.
     unit, time : str
         Unit and (integer) period columns.
     variables : sequence of str
@@ -791,10 +933,11 @@ def cross_lagged_panel(
 
     Returns
     -------
-    DataFrame
-        One row per path: ``from, to, lag, estimate, se, ci_low, ci_high, p_value,
-        ols_estimate, n_obs, n_units, method`` (autoregressive paths included, ``from == to``;
-        contemporaneous paths are marked ``lag = 0``).
+    CrossLaggedResult
+        ``to_frame()``: one row per path, ``from, to, lag, estimate, se, ci_low, ci_high,
+        p_value, ols_estimate, n_obs, n_units, method`` (autoregressive paths included,
+        ``from == to``; contemporaneous paths are marked ``lag = 0``); ``conf_int(level=)``,
+        ``summary()``.
 
     References
     ----------
@@ -810,8 +953,8 @@ def cross_lagged_panel(
 
     >>> p = simulate_var_panel(n_units=150, n_periods=6, coefs={("x", "y"): 0.3}, seed=5)
     >>> out = cross_lagged_panel(p, "unit", "time", ["x", "y"], standardize_vars=False)
-    >>> out.set_index(["from", "to"]).loc[("x", "y"), "estimate"].round(1)
-    np.float64(0.3)
+    >>> round(float(out.to_frame().set_index(["from", "to"]).loc[("x", "y"), "estimate"]), 1)
+    0.3
     """
     variables = list(variables)
     controls = list(controls)
@@ -872,7 +1015,7 @@ def cross_lagged_panel(
             time_effects=time_effects,
             error_id=ids,
             level=level,
-        ).set_index("term")
+        ).estimates.set_index("term")
         for reg in regressors:
             row = res.loc[reg]
             recs.append(
@@ -891,6 +1034,6 @@ def cross_lagged_panel(
                     "method": method,
                 }
             )
-    return pd.DataFrame(recs)
+    return CrossLaggedResult(paths=pd.DataFrame(recs), variables=tuple(variables), level=level)
 
 

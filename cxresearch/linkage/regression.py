@@ -1,18 +1,16 @@
 """Single-level regressions with honest standard errors, and the variable transforms they use.
 
 - :func:`linkage_regression` -- OLS with cluster-robust (or heteroskedasticity-robust) standard
-  errors, as a tidy frame;
+  errors, a :class:`RegressionResult`;
 - :func:`logit_associations` -- odds ratios of a 0/1 outcome (attrition, churn) per SD of each
-  predictor;
+  predictor, an :class:`OddsRatioResult`;
 - :func:`standardize`, :func:`log_percent` -- z-scores and ``100 ln(x)``.
 
-The private helpers at the bottom (critical values and percentile tails at a confidence
-``level``, dummy coding, the columns a formula uses) are shared by the other estimator modules
+The design-matrix helpers at the bottom (:func:`treatment_dummies`, :func:`is_numeric_column`,
+:func:`formula_columns`) are shared by the other estimator modules
 (:mod:`cxresearch.linkage.multilevel`, :mod:`cxresearch.linkage.mediation`,
-:mod:`cxresearch.linkage.panel`,
-:mod:`cxresearch.linkage.ownership`, :mod:`cxresearch.causal.did`), so that every interval in the
-package is
-computed one way.
+:mod:`cxresearch.linkage.panel`), so that every design matrix of the package is built one way;
+critical values come from the kernel, :mod:`cxresearch.core.inference`.
 
 Vocabulary (:mod:`cxresearch.core.validation`): ``level`` is the confidence level of every interval
 (``ci_low`` / ``ci_high``), ``data`` the input frame, ``outcome`` the dependent column,
@@ -21,15 +19,15 @@ Vocabulary (:mod:`cxresearch.core.validation`): ``level`` is the confidence leve
 
 from __future__ import annotations
 
-import functools
 import re
-import warnings
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.inference import t_crit, z_crit
+from cxresearch.core.results import Result
 from cxresearch.core.validation import (
     DataError,
     check_level,
@@ -38,7 +36,152 @@ from cxresearch.core.validation import (
     require_numeric,
 )
 
-__all__ = ["linkage_regression", "log_percent", "logit_associations", "standardize"]
+__all__ = [
+    "OddsRatioResult",
+    "RegressionResult",
+    "formula_columns",
+    "is_numeric_column",
+    "linkage_regression",
+    "log_percent",
+    "logit_associations",
+    "standardize",
+    "treatment_dummies",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# results
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class RegressionResult(Result):
+    """An OLS fit with robust or cluster-robust standard errors (:func:`linkage_regression`).
+
+    Parameters
+    ----------
+    estimates : DataFrame
+        ``term, estimate, se, t, p_value, ci_low, ci_high, n_obs, n_clusters``, one row per
+        coefficient, with t intervals at ``level`` on ``dof`` degrees of freedom.
+    formula : str
+        The patsy formula fitted.
+    dof : float
+        Degrees of freedom of the t intervals (clusters - 1, or the residual df).
+    cluster : str, optional
+        The cluster column (None: heteroskedasticity-robust SEs).
+    level : float
+        Confidence level of the intervals in ``estimates``.
+
+    Returns
+    -------
+    RegressionResult
+        ``to_frame()``, ``conf_int(level=)`` (recomputed at any level) and ``summary()``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"x": rng.normal(size=200), "g": np.repeat(np.arange(20), 10)})
+    >>> d["y"] = 0.5 * d["x"] + rng.normal(size=200)
+    >>> fit = linkage_regression(d, "y ~ x", cluster="g")
+    >>> fit.conf_int(0.9).set_index("term").loc["x", ["ci_low", "ci_high"]].round(2).tolist()
+    [0.31, 0.56]
+    """
+
+    estimates: pd.DataFrame
+    formula: str
+    dof: float
+    cluster: str | None = None
+    level: float = 0.95
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per coefficient: term, estimate, se, t, p_value, ci_low, ci_high, n_obs,
+        n_clusters."""
+        return self.estimates.copy()
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """t intervals at ``level``: term, estimate, se, ci_low, ci_high, level."""
+        lvl = check_level(level)
+        t = t_crit(lvl, self.dof)
+        out = self.estimates[["term", "estimate", "se"]].copy()
+        out["ci_low"] = out["estimate"] - t * out["se"]
+        out["ci_high"] = out["estimate"] + t * out["se"]
+        out["level"] = lvl
+        return out
+
+    def summary(self) -> str:
+        """A line for the fit, then one per coefficient with its interval and p-value."""
+        e = self.estimates
+        n_obs = int(e["n_obs"].iloc[0]) if len(e) else 0
+        se = (f"SEs clustered by {self.cluster!r} ({int(e['n_clusters'].iloc[0])} clusters)"
+              if self.cluster and len(e) else "robust SEs")
+        lines = [f"OLS {self.formula} (n={n_obs}; {se}; {100 * self.level:g}% CIs)"]
+        for r in e.itertuples():
+            lines.append(f"  {r.term}: {r.estimate:.4f} [{r.ci_low:.4f}, {r.ci_high:.4f}] "
+                         f"p={r.p_value:.3g}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, eq=False)
+class OddsRatioResult(Result):
+    """Odds ratios of a 0/1 outcome from a logistic regression (:func:`logit_associations`).
+
+    Parameters
+    ----------
+    estimates : DataFrame
+        ``term, odds_ratio, ci_low, ci_high, p_value, coef, se, n_obs, n_events``, one row per
+        predictor, with Wald intervals ``exp(coef +- z se)`` at ``level``.
+    outcome : str
+        The 0/1 column.
+    level : float
+        Confidence level of the intervals in ``estimates``.
+
+    Returns
+    -------
+    OddsRatioResult
+        ``to_frame()``, ``conf_int(level=)`` (recomputed at any level) and ``summary()``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"x": rng.normal(size=4000)})
+    >>> d["y"] = (rng.random(4000) < 1 / (1 + np.exp(-(-1 + 0.5 * d["x"])))).astype(int)
+    >>> fit = logit_associations(d, "y", ["x"])
+    >>> fit.conf_int(0.9)[["odds_ratio", "ci_low", "ci_high"]].round(2).values.tolist()
+    [[1.66, 1.56, 1.77]]
+    """
+
+    estimates: pd.DataFrame
+    outcome: str
+    level: float = 0.95
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per predictor: term, odds_ratio, ci_low, ci_high, p_value, coef, se, n_obs,
+        n_events."""
+        return self.estimates.copy()
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Wald intervals of the odds ratios at ``level``: term, odds_ratio, ci_low, ci_high,
+        level."""
+        lvl = check_level(level)
+        z = z_crit(lvl)
+        e = self.estimates
+        out = e[["term", "odds_ratio"]].copy()
+        out["ci_low"] = np.exp(e["coef"] - z * e["se"])
+        out["ci_high"] = np.exp(e["coef"] + z * e["se"])
+        out["level"] = lvl
+        return out
+
+    def summary(self) -> str:
+        """A line for the sample, then one per predictor with its odds ratio and interval."""
+        e = self.estimates
+        n_obs = int(e["n_obs"].iloc[0]) if len(e) else 0
+        n_events = int(e["n_events"].iloc[0]) if len(e) else 0
+        lines = [f"Logistic regression of {self.outcome} (n={n_obs}, {n_events} events; "
+                 f"{100 * self.level:g}% CIs)"]
+        for r in e.itertuples():
+            lines.append(f"  {r.term}: odds ratio {r.odds_ratio:.3f} [{r.ci_low:.3f}, "
+                         f"{r.ci_high:.3f}] p={r.p_value:.3g}")
+        return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------------------------
@@ -124,8 +267,8 @@ def linkage_regression(
     cov_type: str = "HC3",
     *,
     level: float = 0.95,
-) -> pd.DataFrame:
-    """OLS with cluster-robust (or heteroskedasticity-robust) standard errors, as a tidy frame.
+) -> RegressionResult:
+    """OLS with cluster-robust (or heteroskedasticity-robust) standard errors.
 
     With ``cluster`` the sandwich is ``V = c (X'X)^-1 [sum_g X_g' e_g e_g' X_g] (X'X)^-1`` with
     ``c = G/(G-1) * (N-1)/(N-K)`` (Liang & Zeger 1986; Cameron & Miller 2015), and intervals use
@@ -149,8 +292,9 @@ def linkage_regression(
 
     Returns
     -------
-    DataFrame
-        ``term, estimate, se, t, p_value, ci_low, ci_high, n_obs, n_clusters``.
+    RegressionResult
+        ``to_frame()``: ``term, estimate, se, t, p_value, ci_low, ci_high, n_obs,
+        n_clusters``; ``conf_int(level=)``, ``summary()``.
 
     References
     ----------
@@ -166,7 +310,7 @@ def linkage_regression(
     >>> rng = np.random.default_rng(0)
     >>> d = pd.DataFrame({"x": rng.normal(size=200), "g": np.repeat(np.arange(20), 10)})
     >>> d["y"] = 0.5 * d["x"] + rng.normal(size=200)
-    >>> out = linkage_regression(d, "y ~ x", cluster="g")
+    >>> out = linkage_regression(d, "y ~ x", cluster="g").to_frame()
     >>> round(float(out.loc[out.term == "x", "estimate"].iloc[0]), 2)
     0.43
     """
@@ -178,7 +322,7 @@ def linkage_regression(
     require_columns(data, cols)
     # Drop incomplete rows *before* patsy sees the data, so that categorical levels present only
     # in dropped rows (e.g. the first year when a lag is used) do not make the design singular.
-    data = data.dropna(subset=_formula_columns(formula, data) + cols)
+    data = data.dropna(subset=formula_columns(formula, data) + cols)
     model = smf.ols(formula, data)
     used_index = model.data.row_labels
     n = len(used_index)
@@ -195,7 +339,7 @@ def linkage_regression(
         fit = model.fit(cov_type=cov_type)
         n_clusters = n
         dof = int(fit.df_resid)
-    t_crit = _t_crit(level, dof)
+    t_mult = t_crit(level, dof)
     out = pd.DataFrame(
         {
             "term": fit.params.index,
@@ -205,11 +349,12 @@ def linkage_regression(
     )
     out["t"] = out["estimate"] / out["se"]
     out["p_value"] = 2 * stats.t.sf(np.abs(out["t"]), dof)
-    out["ci_low"] = out["estimate"] - t_crit * out["se"]
-    out["ci_high"] = out["estimate"] + t_crit * out["se"]
+    out["ci_low"] = out["estimate"] - t_mult * out["se"]
+    out["ci_high"] = out["estimate"] + t_mult * out["se"]
     out["n_obs"] = n
     out["n_clusters"] = n_clusters
-    return out
+    return RegressionResult(estimates=out, formula=formula, dof=float(dof), cluster=cluster,
+                            level=level)
 
 
 # --------------------------------------------------------------------------------------------
@@ -225,7 +370,7 @@ def logit_associations(
     per_sd: bool = True,
     *,
     level: float = 0.95,
-) -> pd.DataFrame:
+) -> OddsRatioResult:
     """Odds ratios of a 0/1 outcome (attrition, churn) for each predictor, with Wald intervals.
 
     A logistic regression ``logit P(y = 1) = a + sum_k b_k x_k + controls`` (statsmodels
@@ -253,8 +398,9 @@ def logit_associations(
 
     Returns
     -------
-    DataFrame
-        ``term, odds_ratio, ci_low, ci_high, p_value, coef, se, n_obs, n_events``.
+    OddsRatioResult
+        ``to_frame()``: ``term, odds_ratio, ci_low, ci_high, p_value, coef, se, n_obs,
+        n_events``; ``conf_int(level=)``, ``summary()``.
 
     References
     ----------
@@ -266,7 +412,7 @@ def logit_associations(
     >>> rng = np.random.default_rng(0)
     >>> d = pd.DataFrame({"x": rng.normal(size=4000)})
     >>> d["y"] = (rng.random(4000) < 1 / (1 + np.exp(-(-1 + 0.5 * d["x"])))).astype(int)
-    >>> logit_associations(d, "y", ["x"])["odds_ratio"].round(2).tolist()
+    >>> logit_associations(d, "y", ["x"]).to_frame()["odds_ratio"].round(2).tolist()
     [1.66]
     """
     import statsmodels.api as sm
@@ -287,13 +433,13 @@ def logit_associations(
         x = (x - x.mean()) / x.std(ddof=1)
     blocks = [x]
     for c in controls:
-        if _is_numeric(d[c]):
+        if is_numeric_column(d[c]):
             blocks.append(d[[c]].astype(float))
         else:
-            blocks.append(_dummies(d[c], c).set_index(d.index))
+            blocks.append(treatment_dummies(d[c], c).set_index(d.index))
     design = sm.add_constant(pd.concat(blocks, axis=1), has_constant="add")
     fit = sm.Logit(d[outcome].astype(float), design).fit(disp=0)
-    z = _z_crit(level)
+    z = z_crit(level)
     out = pd.DataFrame({"term": predictors})
     out["coef"] = fit.params[predictors].to_numpy()
     out["se"] = fit.bse[predictors].to_numpy()
@@ -303,89 +449,91 @@ def logit_associations(
     out["p_value"] = 2 * stats.norm.sf(np.abs(out["coef"] / out["se"]))
     out["n_obs"] = len(d)
     out["n_events"] = int(d[outcome].sum())
-    return out[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "coef", "se", "n_obs",
-                "n_events"]]
+    out = out[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "coef", "se", "n_obs",
+               "n_events"]]
+    return OddsRatioResult(estimates=out, outcome=outcome, level=level)
 
 
 # --------------------------------------------------------------------------------------------
-# shared private helpers (used by the other estimator modules)
+# design-matrix helpers (shared by the other estimator modules)
 # --------------------------------------------------------------------------------------------
 
 
-def _upper(level: float) -> float:
-    """Upper tail probability of a two-sided interval: 0.975 (exactly) for level 0.95."""
-    return 0.5 + check_level(level) / 2
+def treatment_dummies(values: pd.Series, prefix: str) -> pd.DataFrame:
+    """Treatment (drop-first) dummies of a categorical column, as floats.
 
+    One 0/1 column ``<prefix>_<level>`` per level but the first (in sorted order of the levels
+    as strings), the coding patsy's ``C(x)`` uses, so that categorical controls enter every
+    design matrix of the package one way.
 
-def _z_crit(level: float) -> float:
-    """Normal critical value ``z_{(1 + level) / 2}`` (1.959963984540054 for 0.95)."""
-    from scipy import stats
+    Parameters
+    ----------
+    values : Series
+        The categorical column (any dtype; levels are compared as strings).
+    prefix : str
+        Prefix of the dummy columns' names.
 
-    return float(stats.norm.ppf(_upper(level)))
+    Returns
+    -------
+    DataFrame
+        One float column per level but the first, same index as ``values``.
 
-
-def _t_crit(level: float, dof: float) -> float:
-    """Student t critical value ``t_{(1 + level) / 2, dof}``."""
-    from scipy import stats
-
-    return float(stats.t.ppf(_upper(level), dof))
-
-
-def _tails(level: float) -> tuple[float, float]:
-    """Quantiles of a percentile interval: ``((1 - level) / 2, (1 + level) / 2)``.
-
-    The lower tail is rounded to 12 decimals so that 0.95 gives exactly (0.025, 0.975), the
-    literal quantiles the bootstrap intervals have always used.
+    Examples
+    --------
+    >>> treatment_dummies(pd.Series(["a", "b", "c", "b"]), "g")
+       g_b  g_c
+    0  0.0  0.0
+    1  1.0  0.0
+    2  0.0  1.0
+    3  1.0  0.0
     """
-    up = _upper(level)
-    return round(0.5 - level / 2, 12), up
-
-
-def _dummies(values: pd.Series, prefix: str) -> pd.DataFrame:
-    """Treatment (drop-first) dummies of a categorical column, as floats."""
     return pd.get_dummies(values.astype(str), prefix=prefix, drop_first=True, dtype=float)
 
 
-def _is_numeric(values: pd.Series) -> bool:
-    """Numeric and not boolean: enters a design matrix linearly, not as dummies."""
+def is_numeric_column(values: pd.Series) -> bool:
+    """Numeric and not boolean: the column enters a design matrix linearly, not as dummies.
+
+    Parameters
+    ----------
+    values : Series
+        A column.
+
+    Returns
+    -------
+    bool
+        True for an int or float column, False for text, categories and booleans.
+
+    Examples
+    --------
+    >>> is_numeric_column(pd.Series([1, 2])), is_numeric_column(pd.Series([True, False]))
+    (True, False)
+    """
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
-def _formula_columns(formula: str, data: pd.DataFrame) -> list[str]:
+def formula_columns(formula: str, data: pd.DataFrame) -> list[str]:
     """The columns of ``data`` a patsy formula uses: identifiers and ``Q("...")`` names.
 
-    >>> _formula_columns('y ~ x + C(g) + Q("a b")', pd.DataFrame(columns=["y", "x", "g", "a b",
-    ...                                                                    "z"]))
+    Used to drop incomplete rows on exactly the model's columns before a formula is fitted.
+
+    Parameters
+    ----------
+    formula : str
+        A patsy formula.
+    data : DataFrame
+        The frame the formula refers to.
+
+    Returns
+    -------
+    list of str
+        The columns of ``data`` named in ``formula``, in the order of ``data``.
+
+    Examples
+    --------
+    >>> formula_columns('y ~ x + C(g) + Q("a b")', pd.DataFrame(columns=["y", "x", "g", "a b",
+    ...                                                                   "z"]))
     ['y', 'x', 'g', 'a b']
     """
     tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", formula))
     tokens |= set(re.findall(r"""Q\(\s*["'](.+?)["']\s*\)""", formula))
     return [c for c in data.columns if c in tokens]
-
-
-def _alpha_as_level(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Accept the old significance level ``alpha`` for one release as ``level = 1 - alpha``.
-
-    Like :func:`cxresearch.core.validation.renamed`, with the value translated as well as the name;
-    listed in the wrapper's ``__deprecated_keywords__`` with the others.
-    """
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if "alpha" in kwargs:
-            if "level" in kwargs:
-                raise TypeError(f"{func.__name__}() got both 'alpha' (deprecated) and 'level'")
-            warnings.warn(
-                f"{func.__name__}(): the keyword 'alpha' is deprecated and will be removed in "
-                "the next release; use 'level' (the confidence level, level = 1 - alpha)",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            kwargs["level"] = 1 - kwargs.pop("alpha")
-        return func(*args, **kwargs)
-
-    wrapper.__deprecated_keywords__ = {  # type: ignore[attr-defined]
-        **getattr(func, "__deprecated_keywords__", {}),
-        "alpha": "level",
-    }
-    return wrapper

@@ -30,6 +30,7 @@ from cxresearch.core.validation import (
     require_columns,
     require_numeric,
 )
+from cxresearch.linkage.panel import EIVResult, eiv_regression
 from cxresearch.linkage.regression import standardize
 
 if TYPE_CHECKING:
@@ -57,6 +58,21 @@ def load_linkage_study(
     instrument's
     ``unit``. Personal data are dropped; the files are not modified.
 
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        A folder of exports; None for the bundled synthetic study.
+    instrument : Instrument, str or Path, optional
+        The instrument (or its ``instrument.yml``); default the folder's own, else the bundled
+        one.
+
+    Returns
+    -------
+    LoadedStudy
+        The tables read, the instrument's ``unit`` and, where present, ``outcomes``.
+
+    Examples
+    --------
     >>> s = load_linkage_study()
     >>> s.unit, s.outcomes is s.firm_years
     ('firm_id', True)
@@ -121,11 +137,35 @@ def aggregation_checks(
     items recoded ``lo + hi - x`` first, as declared in the instrument) and on each customer
     metric as a one-item set; the number of answer options of each set is ``hi - lo + 1`` of
     its declared range (rwg's uniform null). ``keys`` default to the instrument's unit and
-    time. A missing table contributes no rows. Returns the stacked rows of
-    :func:`~cxresearch.linkage.multilevel.aggregation_indices` (``item_set`` named after the scale
-    or
-    metric) with a ``source`` column (``employees`` / ``customers``).
+    time. A missing table contributes no rows.
 
+    Parameters
+    ----------
+    employees, customers : DataFrame or None
+        One row per answer, with the key columns and the items (None: no such table).
+    instrument : Instrument
+        Unit, time, scales (with reverse keys and ranges) and metrics.
+    keys : sequence of str, optional
+        The grouping columns (default the instrument's unit and time).
+    level : float
+        Confidence level of the ICC(1) intervals.
+
+    Returns
+    -------
+    DataFrame
+        The stacked rows of :func:`~cxresearch.linkage.multilevel.aggregation_indices`
+        (``item_set`` named after the scale or metric) with a ``source`` column
+        (``employees`` / ``customers``).
+
+    References
+    ----------
+    Bliese, P. D. (2000). Within-group agreement, non-independence, and reliability. In Klein &
+    Kozlowski (eds.), *Multilevel Theory, Research, and Methods in Organizations*, 349-381.
+    James, L. R., Demaree, R. G. & Wolf, G. (1984). Estimating within-group interrater
+    reliability with and without response bias. *J. Applied Psychology* 69(1), 85-98.
+
+    Examples
+    --------
     >>> from cxresearch.simulate.own_survey import simulate_own_survey
     >>> s = simulate_own_survey()
     >>> out = aggregation_checks(s.employees, s.customers, s.instrument())
@@ -250,6 +290,20 @@ def outcome_columns(data: pd.DataFrame | None, keys: Sequence[str]) -> list[str]
     """The numeric columns of an outcomes table other than its keys (in table order), with
     at least two distinct values.
 
+    Parameters
+    ----------
+    data : DataFrame or None
+        An outcomes table (None: no table).
+    keys : sequence of str
+        Its key columns (unit, period), left out.
+
+    Returns
+    -------
+    list of str
+        The outcome columns (empty without a table).
+
+    Examples
+    --------
     >>> o = pd.DataFrame({"store_id": ["S1", "S2"], "wave": [1, 1], "sales_growth": [1.0, 2.5],
     ...                   "note": ["a", "b"], "flat": [3, 3]})
     >>> outcome_columns(o, ["store_id", "wave"])
@@ -285,7 +339,7 @@ def unit_linkage(
     error_variance: Mapping[str, str] | None = None,
     *,
     level: float = 0.95,
-) -> pd.DataFrame:
+) -> EIVResult:
     """Unit-level EX -> CX -> outcomes, corrected for noisy survey means, clustered by unit.
 
     Two kinds of equation on a unit x period panel (:func:`unit_panel`):
@@ -322,9 +376,10 @@ def unit_linkage(
 
     Returns
     -------
-    DataFrame
-        ``outcome, term, estimate, se, ci_low, ci_high, p_value, ols_estimate, reliability,
-        n_obs, n_clusters``; ``outcome`` is the equation's dependent column.
+    EIVResult
+        ``to_frame()``: ``outcome, term, estimate, se, ci_low, ci_high, p_value, ols_estimate,
+        reliability, n_obs, n_clusters`` (``outcome`` is the equation's dependent column);
+        ``conf_int(level=)``, ``summary()``.
 
     References
     ----------
@@ -338,12 +393,10 @@ def unit_linkage(
     >>> from cxresearch.simulate.own_survey import simulate_own_survey
     >>> s = simulate_own_survey()
     >>> p = unit_panel(s.employees, s.customers, s.instrument(), s.outcomes)
-    >>> out = unit_linkage(p, ["sales_growth"], unit="store_id", time="wave")
+    >>> out = unit_linkage(p, ["sales_growth"], unit="store_id", time="wave").to_frame()
     >>> out[["outcome", "term"]].values.tolist()
     [['cx', 'ex'], ['sales_growth', 'ex'], ['sales_growth', 'cx']]
     """
-    from cxresearch.linkage.panel import eiv_regression
-
     level = check_level(level)
     outcomes = list(outcomes)
     if error_variance is None:
@@ -367,9 +420,10 @@ def unit_linkage(
     common = {"unit": unit, "time": time if periods > 1 else None,
               "time_effects": periods > 1, "cluster": unit, "level": level}
     frames = [eiv_regression(work, mediator, [exposure], error_variance=evs, **common)
-              .assign(outcome=mediator)]
+              .to_frame().assign(outcome=mediator)]
     for y in outcomes:
         frames.append(eiv_regression(work, y, [exposure, mediator], error_variance=evs,
-                                     **common).assign(outcome=y))
+                                     **common).to_frame().assign(outcome=y))
     out = pd.concat(frames, ignore_index=True)
-    return out[["outcome", *[c for c in out.columns if c != "outcome"]]]
+    return EIVResult(estimates=out[["outcome", *[c for c in out.columns if c != "outcome"]]],
+                     outcome=", ".join([mediator, *outcomes]), level=level)

@@ -48,13 +48,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.results import Result
 from cxresearch.core.validation import (
     DataError,
     check_level,
     check_n_boot,
     check_seed,
     first_rows,
-    renamed,
     require_columns,
     require_frame,
     require_numeric,
@@ -63,8 +63,6 @@ from cxresearch.core.validation import (
 __all__ = [
     "ECSI_BLOCKS",
     "ECSI_PATHS",
-    "MOBI_BASIC_MODES",
-    "MOBI_BASIC_PATHS",
     "PlsResult",
     "fit_pls",
     "read_ecsi_survey",
@@ -98,16 +96,6 @@ ECSI_PATHS: tuple[tuple[str, str], ...] = (
     ("Complaints", "Loyalty"),
 )
 """The ECSI structural model (Tenenhaus et al. 2005, Figure 5)."""
-
-MOBI_BASIC_PATHS: tuple[tuple[str, str], ...] = (
-    ("Image", "Expectation"),
-    ("Expectation", "Loyalty"),
-    ("Quality", "Loyalty"),
-    ("Complaints", "Loyalty"),
-)
-"""The small model whose seminr output is the reference in the tests (Quality in mode B)."""
-
-MOBI_BASIC_MODES: Mapping[str, str] = MappingProxyType({"Quality": "B"})
 
 Scheme = Literal["path", "centroid", "factorial"]
 
@@ -218,7 +206,7 @@ _PARTS = {"paths": "estimate", "loadings": "loading", "weights": "weight"}
 
 
 @dataclass(frozen=True, eq=False)
-class PlsResult:
+class PlsResult(Result):
     """A fitted PLS path model.
 
     paths: ``source``, ``target``, ``estimate`` (+ ``se``, ``ci_low``, ``ci_high`` with
@@ -228,6 +216,14 @@ class PlsResult:
     weights: ``construct``, ``item``, ``weight`` (outer weights on the analysed item scale; +
     the same bootstrap columns).
     n_boot: the bootstrap resamples kept (0: no intervals); level: their confidence level.
+
+    Examples
+    --------
+    >>> from cxresearch.simulate.ecsi import simulate_ecsi_survey
+    >>> s = simulate_ecsi_survey(n=300, seed=5)
+    >>> fit = fit_pls(s.data, ECSI_BLOCKS, ECSI_PATHS, scale_range=(1, 10))
+    >>> fit.n_boot, list(fit.paths.columns)
+    (0, ['source', 'target', 'estimate'])
     """
 
     blocks: Mapping[str, tuple[str, ...]]
@@ -371,16 +367,16 @@ class PlsResult:
 
     def conf_int(
         self,
-        level: float | None = None,
+        level: float = 0.95,
         which: Literal["paths", "loadings", "weights", "r2"] = "paths",
     ) -> pd.DataFrame:
-        """Percentile bootstrap intervals at ``level`` (default: the level given to the fit).
+        """Percentile bootstrap intervals at ``level``.
 
         ``which`` picks the paths (``source``, ``target``), loadings or weights (``construct``,
         ``item``) or the R^2 of the endogenous constructs (``construct``); the frame has the
         estimate and ``ci_low``/``ci_high``. Needs ``fit_pls(..., n_boot=...)``.
         """
-        level = self.level if level is None else check_level(level)
+        level = check_level(level)
         if which not in (*_PARTS, "r2"):
             raise DataError(f"argument 'which' must be one of {[*_PARTS, 'r2']}, got {which!r}")
         if not self.n_boot:
@@ -606,7 +602,6 @@ def _percentiles(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarra
     return np.quantile(draws, a, axis=0), np.quantile(draws, 1 - a, axis=0)
 
 
-@renamed(bootstrap="n_boot", ci="level")
 def fit_pls(
     data: pd.DataFrame,
     blocks: Mapping[str, Sequence[str]],

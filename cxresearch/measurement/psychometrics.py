@@ -43,13 +43,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.results import Result
 from cxresearch.core.validation import (
     DataError,
     check_level,
     check_n_boot,
     check_seed,
     first_rows,
-    renamed,
     require_columns,
     require_frame,
 )
@@ -125,10 +125,18 @@ def _feldt(alpha: float, n: int, k: int, level: float) -> tuple[float, float]:
 
 
 @dataclass(frozen=True)
-class AlphaResult:
+class AlphaResult(Result):
     """Cronbach's alpha with its Feldt interval (``ci_low``/``ci_high`` NaN when level=None).
 
     ``n`` complete rows of ``k`` items were used; ``n_dropped`` rows had a missing item.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.standard_normal(300)
+    >>> x = pd.DataFrame({f"q{i}": 0.7 * f + 0.7 * rng.standard_normal(300) for i in range(4)})
+    >>> print(cronbach_alpha(x).summary())
+    Cronbach's alpha = 0.827, 95% CI [0.793, 0.857] (k = 4 items, n = 300)
     """
 
     alpha: float
@@ -150,18 +158,13 @@ class AlphaResult:
         """One row: ``alpha``, ``ci_low``, ``ci_high``, ``level``, ``n``, ``k``, ``n_dropped``."""
         return pd.DataFrame([self.__dict__])
 
-    def conf_int(self, level: float | None = None) -> pd.DataFrame:
-        """Feldt's (1965) interval at ``level`` (default: the level of the fit), one row with
-        ``estimate``, ``ci_low``, ``ci_high``."""
-        if level is None:
-            if self.level is None:
-                raise DataError("argument 'level': the fit had level=None; give a level")
-            level = self.level
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Feldt's (1965) interval at ``level``, one row with ``estimate``, ``ci_low``,
+        ``ci_high``."""
         lo, hi = _feldt(self.alpha, self.n, self.k, check_level(level))
         return pd.DataFrame([{"estimate": self.alpha, "ci_low": lo, "ci_high": hi}])
 
 
-@renamed(items="data", ci="level")
 def cronbach_alpha(
     data: pd.DataFrame,
     level: float | None = 0.95,
@@ -214,8 +217,17 @@ def cronbach_alpha(
 
 
 @dataclass(frozen=True)
-class OmegaResult:
-    """McDonald's omega total from a one-factor model on the item correlations (no interval)."""
+class OmegaResult(Result):
+    """McDonald's omega total from a one-factor model on the item correlations (no interval).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.standard_normal(300)
+    >>> x = pd.DataFrame({f"q{i}": 0.7 * f + 0.7 * rng.standard_normal(300) for i in range(4)})
+    >>> print(mcdonald_omega(x).summary())
+    McDonald's omega = 0.828 (k = 4, n = 300)
+    """
 
     omega: float
     loadings: pd.Series
@@ -231,7 +243,6 @@ class OmegaResult:
         return pd.DataFrame({"loading": self.loadings, "uniqueness": self.uniqueness})
 
 
-@renamed(items="data")
 def mcdonald_omega(
     data: pd.DataFrame, missing: Literal["raise", "listwise"] = "listwise"
 ) -> OmegaResult:
@@ -281,7 +292,6 @@ def mcdonald_omega(
     )
 
 
-@renamed(items="data")
 def item_analysis(
     data: pd.DataFrame, missing: Literal["raise", "listwise"] = "listwise"
 ) -> pd.DataFrame:
@@ -488,8 +498,17 @@ def _factor_fit(x: pd.DataFrame, n_factors: int, method: str):  # type: ignore[n
 
 
 @dataclass(frozen=True)
-class EfaResult:
-    """Exploratory factor analysis: (rotated) loadings, communalities, factor correlations."""
+class EfaResult(Result):
+    """Exploratory factor analysis: (rotated) loadings, communalities, factor correlations.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.standard_normal(300)
+    >>> x = pd.DataFrame({f"q{i}": 0.7 * f + 0.7 * rng.standard_normal(300) for i in range(4)})
+    >>> efa(x, 1).loadings.round(2)["F1"].tolist()
+    [0.76, 0.75, 0.74, 0.7]
+    """
 
     loadings: pd.DataFrame
     communality: pd.Series
@@ -613,7 +632,6 @@ def efa(
     )
 
 
-@renamed(n_iter="n_boot")
 def parallel_analysis(
     data: pd.DataFrame,
     n_boot: int = 200,
@@ -727,13 +745,23 @@ CFA_FTOL = 1e-12
 
 
 @dataclass(frozen=True)
-class CfaResult:
+class CfaResult(Result):
     """A fitted CFA: loadings (raw and standardized), factor correlations and fit indices.
 
     loadings: ``factor``, ``item``, ``estimate`` (raw), ``std_estimate`` (standardized), ``se``
     (of the raw loading; NaN for the marker item fixed at 1). fit: ``chi2``, ``df``,
     ``p_value``, ``cfi``, ``tli``, ``rmsea``, ``srmr``. reliability: ``rho_c`` and ``ave`` per
     factor.
+
+    Examples
+    --------
+    >>> from semopy.examples import holzinger39
+    >>> hs = holzinger39.get_data()
+    >>> model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"],
+    ...          "speed": ["x7", "x8", "x9"]}
+    >>> res = cfa(hs, model)
+    >>> [round(float(v), 3) for v in res.conf_int(0.9).iloc[1, 2:]]
+    [0.554, 0.1, 0.39, 0.717]
     """
 
     loadings: pd.DataFrame
@@ -1001,13 +1029,23 @@ class _MultiGroupCfa:
 
 
 @dataclass(frozen=True)
-class InvarianceResult:
+class InvarianceResult(Result):
     """Measurement invariance across groups: one row per level of invariance tested.
 
     table: indexed by ``invariance`` (``configural``, ``metric``, ``scalar``): ``chi2``,
     ``df``, ``p_value``, ``cfi``, ``rmsea``, ``converged`` and, against the previous row,
     ``delta_chi2``, ``delta_df``, ``delta_p``, ``delta_cfi``. by: the grouping column; groups:
     its values (the first is the reference for latent means); n: rows used.
+
+    Examples
+    --------
+    >>> from semopy.examples import holzinger39
+    >>> hs = holzinger39.get_data()
+    >>> model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"],
+    ...          "speed": ["x7", "x8", "x9"]}
+    >>> mi = measurement_invariance(hs, model, by="school", invariance=["configural"])
+    >>> mi.table.index.tolist(), mi.groups
+    (['configural'], ('Pasteur', 'Grant-White'))
     """
 
     table: pd.DataFrame
@@ -1043,7 +1081,6 @@ INVARIANCE_GTOL = 1e-8
 _INVARIANCE = ("configural", "metric", "scalar")
 
 
-@renamed(group="by", levels="invariance")
 def measurement_invariance(
     data: pd.DataFrame,
     model: Mapping[str, Sequence[str]],

@@ -48,6 +48,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.inference import holm, z_crit
+from cxresearch.core.results import Result
 from cxresearch.core.validation import (
     DataError,
     check_level,
@@ -81,12 +83,6 @@ __all__ = [
     "said_vs_done",
     "shift_answers",
 ]
-
-
-def _z(level: float) -> float:
-    from scipy.stats import norm
-
-    return float(norm.ppf(0.5 + check_level(level) / 2))
 
 
 # ---- input checks ------------------------------------------------------------------------
@@ -236,6 +232,13 @@ def auc_covariance(y_true: Any, scores: Any, *, cluster: Any = None
     -------
     (aucs, cov) : numpy arrays of shape (k,) and (k, k)
 
+    References
+    ----------
+    DeLong, E. R., DeLong, D. M. & Clarke-Pearson, D. L. (1988). Comparing the areas under two or
+    more correlated receiver operating characteristic curves. *Biometrics* 44, 837-845.
+    Obuchowski, N. A. (1997). Nonparametric analysis of clustered ROC curve data. *Biometrics* 53,
+    567-578.
+
     Examples
     --------
     >>> aucs, cov = auc_covariance([0, 0, 1, 1, 0, 1], [[0.1, 1], [0.4, 0], [0.35, 1],
@@ -270,11 +273,17 @@ def _score_matrix(scores: Any, n: int, arg: str = "scores") -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class AucResult:
+class AucResult(Result):
     """The area under the ROC curve with its DeLong standard error and interval.
 
     ``method`` is ``"delong"`` (units independent) or ``"obuchowski"`` (DeLong's variance for
     clustered units); ``n_clusters`` is None without clusters.
+
+    Examples
+    --------
+    >>> r = roc_auc([0, 0, 1, 1, 0, 1], [0.1, 0.4, 0.35, 0.8, 0.2, 0.9])
+    >>> r.conf_int(0.9).round(4).values.tolist()
+    [[0.8889, 0.6305, 1.0]]
     """
 
     estimate: float
@@ -287,11 +296,13 @@ class AucResult:
     method: str = "delong"
     n_clusters: int | None = None
 
-    def conf_int(self, level: float | None = None) -> tuple[float, float]:
-        """The interval estimate ± z se at ``level`` (default: the result's), clipped to
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """One row ``estimate, ci_low, ci_high``: estimate ± z se at ``level``, clipped to
         [0, 1] as pROC's ``ci.auc(method = "delong")``."""
-        z = _z(self.level if level is None else level)
-        return (max(0.0, self.estimate - z * self.se), min(1.0, self.estimate + z * self.se))
+        z = z_crit(level)
+        return pd.DataFrame([{"estimate": self.estimate,
+                              "ci_low": max(0.0, self.estimate - z * self.se),
+                              "ci_high": min(1.0, self.estimate + z * self.se)}])
 
     def to_frame(self) -> pd.DataFrame:
         """One tidy row."""
@@ -312,11 +323,18 @@ _METHOD_NAMES = {"delong": "DeLong", "obuchowski": "DeLong, clustered (Obuchowsk
 
 
 @dataclass(frozen=True)
-class AucComparison:
+class AucComparison(Result):
     """The paired difference AUC(a) - AUC(b) of two scores of the same units (DeLong's test).
 
     ``statistic`` is z = estimate / se and ``p_value`` two-sided; ``correlation`` is the
     correlation of the two AUC estimates.
+
+    Examples
+    --------
+    >>> c = compare_auc([0, 0, 1, 1, 0, 1, 0, 1], [0.1, 0.4, 0.35, 0.8, 0.2, 0.9, 0.3, 0.6],
+    ...                 [1, 0, 1, 1, 0, 1, 1, 0])
+    >>> list(c.conf_int().columns)
+    ['estimate', 'ci_low', 'ci_high']
     """
 
     estimate: float
@@ -334,10 +352,11 @@ class AucComparison:
     method: str = "delong"
     n_clusters: int | None = None
 
-    def conf_int(self, level: float | None = None) -> tuple[float, float]:
-        """The interval estimate ± z se at ``level`` (default: the result's)."""
-        z = _z(self.level if level is None else level)
-        return (self.estimate - z * self.se, self.estimate + z * self.se)
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """One row ``estimate, ci_low, ci_high``: estimate ± z se at ``level``."""
+        z = z_crit(level)
+        return pd.DataFrame([{"estimate": self.estimate, "ci_low": self.estimate - z * self.se,
+                              "ci_high": self.estimate + z * self.se}])
 
     def to_frame(self) -> pd.DataFrame:
         """One tidy row."""
@@ -384,6 +403,13 @@ def roc_auc(y_true: Any, score: Any, level: float = 0.95, *, cluster: Any = None
     -------
     AucResult
 
+    References
+    ----------
+    DeLong, E. R., DeLong, D. M. & Clarke-Pearson, D. L. (1988). Comparing the areas under two or
+    more correlated receiver operating characteristic curves. *Biometrics* 44, 837-845.
+    Obuchowski, N. A. (1997). Nonparametric analysis of clustered ROC curve data. *Biometrics* 53,
+    567-578.
+
     Examples
     --------
     >>> r = roc_auc([0, 0, 1, 1, 0, 1], [0.1, 0.4, 0.35, 0.8, 0.2, 0.9])
@@ -398,7 +424,7 @@ def roc_auc(y_true: Any, score: Any, level: float = 0.95, *, cluster: Any = None
     codes = _cluster_codes(cluster, len(pos))
     aucs, cov, n_cl = _delong_cov(pos, s, codes)
     est, se = float(aucs[0]), math.sqrt(max(float(cov[0, 0]), 0.0))
-    z = _z(level)
+    z = z_crit(level)
     return AucResult(est, se, max(0.0, est - z * se), min(1.0, est + z * se), int(pos.sum()),
                      int((~pos).sum()), float(level),
                      "delong" if codes is None else "obuchowski", n_cl)
@@ -413,6 +439,29 @@ def compare_auc(y_true: Any, score_a: Any, score_b: Any, level: float = 0.95, *,
     :func:`auc_covariance`), z = estimate / se, two-sided p = 2 (1 - Phi(|z|)), and the interval
     estimate ± z_(1 - alpha/2) se; the numbers of R's pROC ``roc.test(roc1, roc2,
     method = "delong", paired = TRUE)``.
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1
+        The outcome.
+    score_a, score_b : array-like
+        Two scores of the same units.
+    level : float, default 0.95
+        Confidence level.
+    cluster : array-like, optional
+        Cluster id of every unit (Obuchowski's variance).
+
+    Returns
+    -------
+    AucComparison
+        The difference with its ``se``, interval, z and p-value.
+
+    References
+    ----------
+    DeLong, E. R., DeLong, D. M. & Clarke-Pearson, D. L. (1988). Comparing the areas under two or
+    more correlated receiver operating characteristic curves. *Biometrics* 44, 837-845.
+    Obuchowski, N. A. (1997). Nonparametric analysis of clustered ROC curve data. *Biometrics* 53,
+    567-578.
 
     Examples
     --------
@@ -444,7 +493,7 @@ def _comparison(aucs: np.ndarray, cov: np.ndarray, i: int, j: int, pos: np.ndarr
         p = float(2 * norm.sf(abs(stat)))
     else:
         stat, p = (0.0, 1.0) if diff == 0 else (math.copysign(math.inf, diff), 0.0)
-    z = _z(level)
+    z = z_crit(level)
     denom = math.sqrt(max(cov[i, i] * cov[j, j], 0.0))
     corr = float(cov[i, j] / denom) if denom > 0 else math.nan
     return AucComparison(diff, se, diff - z * se, diff + z * se, float(stat), p,
@@ -538,6 +587,22 @@ def relative_log_spend(data: pd.DataFrame, spend: str = "annual_spend",
     metric can answer is whether *more satisfied customers of the same firm* spend more. Spend
     must be positive.
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per customer.
+    spend : str, default 'annual_spend'
+        Column of (positive) spend.
+    by : sequence of str, default ('firm_id', 'year')
+        The groups.
+
+    Returns
+    -------
+    pandas.Series
+        One value per row of ``data``.
+
+    Examples
+    --------
     >>> d = pd.DataFrame({"firm_id": ["a", "a", "b", "b"], "year": 1,
     ...                   "annual_spend": [100.0, 400.0, 10.0, 10.0]})
     >>> [round(v, 4) for v in relative_log_spend(d)]
@@ -563,6 +628,22 @@ def firm_year_metrics(data: pd.DataFrame, by: Sequence[str] = ("firm_id", "year"
     and CSAT in %, the CES mean and the index (the mean of each customer's available z-scores).
     ``n`` is the number of customers in the group.
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per customer.
+    by : sequence of str, default ('firm_id', 'year')
+        The groups.
+    nps, csat, ces : str
+        Columns of the 0-10, CSAT and CES answers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: the metrics and ``n``.
+
+    Examples
+    --------
     >>> d = pd.DataFrame({"firm_id": ["a", "a", "b"], "year": 1, "nps": [10, 3, 9],
     ...                   "csat": [5, 2, 4], "ces": [7, None, 6]})
     >>> firm_year_metrics(d)[["firm_id", "nps", "ltr_mean", "n"]].to_numpy().tolist()
@@ -580,13 +661,23 @@ def firm_year_metrics(data: pd.DataFrame, by: Sequence[str] = ("firm_id", "year"
 # ---- predictive validity -----------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Validity:
+class Validity(Result):
     """Out-of-sample predictive validity of several metrics for one outcome.
 
     ``scores`` has one row per predictor (``predictor, label, measure, estimate, se, ci_low,
     ci_high, n, n_clusters``); ``comparisons`` one row per predictor other than the reference:
     the paired difference predictor - reference with ``se, ci_low, ci_high, statistic,
     p_value`` and the Holm-adjusted ``p_holm``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> x = rng.normal(size=200)
+    >>> d = pd.DataFrame({"good": x + rng.normal(size=200), "weak": x + 3 * rng.normal(size=200),
+    ...                   "y": (x + rng.normal(size=200) > 1).astype(int)})
+    >>> v = predictive_validity(d, ["good", "weak"], "y")
+    >>> v.scores["predictor"].tolist(), len(v.comparisons)
+    (['good', 'weak'], 1)
     """
 
     outcome: str
@@ -724,6 +815,17 @@ def predictive_validity(
     -------
     Validity
 
+    References
+    ----------
+    DeLong, E. R., DeLong, D. M. & Clarke-Pearson, D. L. (1988). Comparing the areas under two or
+    more correlated receiver operating characteristic curves. *Biometrics* 44, 837-845.
+    Obuchowski, N. A. (1997). Nonparametric analysis of clustered ROC curve data. *Biometrics* 53,
+    567-578.
+    Campbell, J. Y. & Thompson, S. B. (2008). Predicting excess stock returns out of sample. *Review
+    of Financial Studies* 21(4), 1509-1531.
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian Journal
+    of Statistics* 6, 65-70.
+
     Examples
     --------
     >>> rng = np.random.default_rng(1)
@@ -735,7 +837,6 @@ def predictive_validity(
     >>> v.scores["estimate"].round(3).tolist(), round(float(v.comparisons["p_value"][0]), 4)
     ([0.712, 0.573], 0.0155)
     """
-    from cxresearch.metrics.scores import holm
 
     require_frame(data)
     preds = list(predictors)
@@ -762,7 +863,7 @@ def predictive_validity(
     codes = (pd.factorize(d[cluster], sort=True)[0].astype(np.int64) if cluster
              else np.arange(len(d), dtype=np.int64))
     n_cl = int(codes.max()) + 1
-    z = _z(level)
+    z = z_crit(level)
     rows, comps = [], []
     ir = preds.index(ref)
     if measure == "auc":
@@ -853,6 +954,25 @@ def shift_answers(probs: Any, shift: float) -> np.ndarray:
     ``shift`` gives P(answer = k) = Phi(tau_k - shift) - Phi(tau_(k-1) - shift). A shift moves
     every customer a little: a change of experience, not a re-labelling of answers.
 
+    Parameters
+    ----------
+    probs : array-like of 11 float
+        Answer distribution over 0..10.
+    shift : float
+        Shift of the latent mean, in latent SD.
+
+    Returns
+    -------
+    numpy.ndarray
+        The shifted distribution.
+
+    References
+    ----------
+    McCullagh, P. (1980). Regression models for ordinal data. *Journal of the Royal Statistical
+    Society B* 42(2), 109-142.
+
+    Examples
+    --------
     >>> p = shift_answers(np.full(11, 1 / 11), 0.2)
     >>> round(float(p[10]), 4), round(float(p.sum()), 6)
     (0.1282, 1.0)
@@ -869,9 +989,17 @@ def shift_answers(probs: Any, shift: float) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Efficiency:
+class Efficiency(Result):
     """Analytic efficiency of three ways of scoring the same 0-10 answers (see
-    :func:`efficiency_ratio`); ``table`` has one row per scoring."""
+    :func:`efficiency_ratio`); ``table`` has one row per scoring.
+
+    Examples
+    --------
+    >>> before = np.array([2, 1, 1, 2, 3, 6, 8, 15, 22, 18, 22]) / 100
+    >>> e = efficiency_ratio(before, shift_answers(before, 0.2))
+    >>> e.table["scoring"].tolist()
+    ['nps', 'mean', 'top2']
+    """
 
     table: pd.DataFrame = field(hash=False)
     ratio: float
@@ -927,6 +1055,22 @@ def efficiency_ratio(before: Any, after: Any, *, level: float = 0.95, power: flo
         ``effect_size`` (Delta / sqrt((V_0 + V_1) / 2)), ``n_per_group`` and
         ``relative_efficiency`` (n of that scoring / n of the mean).
 
+    Parameters
+    ----------
+    before, after : array-like of 11 float
+        Answer distributions over 0..10.
+    level : float, default 0.95
+        Confidence level.
+    power : float, default 0.8
+        Power of the two-sample z test for the sample sizes.
+
+    References
+    ----------
+    Rocks, B. (2016). Interval estimation for the "Net Promoter Score". *The American Statistician*
+    70(4), 365-372.
+    Cohen, J. (1983). The cost of dichotomization. *Applied Psychological Measurement* 7(3),
+    249-253.
+
     Examples
     --------
     >>> before = np.array([2, 1, 1, 2, 3, 6, 8, 15, 22, 18, 22]) / 100
@@ -940,7 +1084,7 @@ def efficiency_ratio(before: Any, after: Any, *, level: float = 0.95, power: flo
     if not 0 < power < 1:
         raise DataError(f"argument 'power' must be between 0 and 1, got {power!r}")
     p0, p1 = _probs(before, "before"), _probs(after, "after")
-    k = (norm.ppf(0.5 + level / 2) + norm.ppf(power)) ** 2
+    k = (z_crit(level) + norm.ppf(power)) ** 2
     rows = []
     for name, s in ANSWER_SCORES.items():
         m0, m1 = float(s @ p0), float(s @ p1)
@@ -959,9 +1103,17 @@ def efficiency_ratio(before: Any, after: Any, *, level: float = 0.95, power: flo
 
 
 @dataclass(frozen=True)
-class EfficiencySimulation:
+class EfficiencySimulation(Result):
     """The efficiency ratio by simulation beside the analytic one (see
-    :func:`efficiency_simulation`)."""
+    :func:`efficiency_simulation`).
+
+    Examples
+    --------
+    >>> before = np.array([2, 1, 1, 2, 3, 6, 8, 15, 22, 18, 22]) / 100
+    >>> s = efficiency_simulation(before, shift_answers(before, 0.2), n_boot=500, seed=1)
+    >>> type(s.within_mc_error).__name__
+    'bool'
+    """
 
     analytic: float
     simulated: float
@@ -1007,12 +1159,33 @@ def efficiency_simulation(before: Any, after: Any, *, n: int = 500, n_boot: int 
     It also checks the sample sizes: ``power`` holds the simulated power of the two-sample z
     test at each scoring's analytic ``n_per_group`` (it should be close to ``power``).
 
+    Parameters
+    ----------
+    before, after : array-like of 11 float
+        Answer distributions over 0..10.
+    n : int, default 500
+        Answers per group and replication.
+    n_boot : int, default 4000
+        Replications.
+    level : float, default 0.95
+        Confidence level.
+    power : float, default 0.8
+        Power of the two-sample z test for the sample sizes.
+    seed : int or None, default 0
+        Seed of the draws.
+
+    Returns
+    -------
+    EfficiencySimulation
+        The simulated ratio, its Monte-Carlo SE and the simulated power.
+
+    Examples
+    --------
     >>> before = np.array([2, 1, 1, 2, 3, 6, 8, 15, 22, 18, 22]) / 100
     >>> s = efficiency_simulation(before, shift_answers(before, 0.2), n_boot=2000, seed=1)
     >>> s.within_mc_error
     True
     """
-    from scipy.stats import norm
 
     n_boot = check_n_boot(n_boot, minimum=10)
     if not isinstance(n, int | np.integer) or n < 2:
@@ -1032,7 +1205,7 @@ def efficiency_simulation(before: Any, after: Any, *, n: int = 500, n_boot: int 
     ac, bc = a - a.mean(), b - b.mean()
     u = ac**2 / va - bc**2 / vb
     mc_se = float(sim * math.sqrt(u.var(ddof=1) / n_boot))
-    z = norm.ppf(0.5 + level / 2)
+    z = z_crit(level)
     power_rows = []
     for name in ANSWER_SCORES:
         n_s = int(tab.loc[name, "n_per_group"])
@@ -1065,6 +1238,34 @@ def said_vs_done(data: pd.DataFrame, *, said: str = "intends", done: str = "refe
     and per 100 who said they would. Percentile bootstrap over customers (independent units in
     :func:`cxresearch.simulate.referrals.simulate_referrals`).
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per customer.
+    said : str, default 'intends'
+        Column, 1 when the customer said they would.
+    done : str, default 'referred'
+        Column, 1 when the customer did.
+    converted : str or None, default 'new_customers'
+        Column of new customers won.
+    level : float, default 0.95
+        Confidence level.
+    n_boot : int, default 2000
+        Bootstrap resamples.
+    seed : int or None, default 0
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per quantity with ``estimate``, ``ci_low``, ``ci_high``.
+
+    References
+    ----------
+    Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall.
+
+    Examples
+    --------
     >>> d = pd.DataFrame({"intends": [1, 1, 1, 1, 0, 0], "referred": [1, 0, 0, 0, 1, 0],
     ...                   "new_customers": [1, 0, 0, 0, 0, 0]})
     >>> t = said_vs_done(d, n_boot=200)
@@ -1120,6 +1321,33 @@ def integrity_table(data: pd.DataFrame, by: str | Sequence[str], *, answer: str 
     among respondents) and ``selection_gap`` (respondents minus all served: surveying only
     happy customers makes respondents churn less than the customer base).
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per served customer.
+    by : str or sequence of str
+        The groups.
+    answer : str, default 'answer'
+        Column of the 0-10 answer (NaN when not answered).
+    invited : str, default 'invited'
+        Column, 1 when the customer was invited.
+    responded : str, default 'responded'
+        Column, 1 when the customer answered.
+    behaviour : str, default 'churned'
+        Column of the 0/1 behaviour.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group.
+
+    References
+    ----------
+    Reichheld, F. F. & Markey, R. (2011). *The Ultimate Question 2.0*. Harvard Business Review
+    Press.
+
+    Examples
+    --------
     >>> d = pd.DataFrame({"g": ["a"] * 4, "answer": [10, 9, np.nan, np.nan],
     ...                   "invited": [1, 1, 1, 0], "responded": [1, 1, 0, 0],
     ...                   "churned": [0, 0, 1, 1]})
@@ -1191,6 +1419,50 @@ def diagnostic_changes(
 
     Returns a tidy frame: the ``by`` column, ``diagnostic``, ``label``, ``estimate``,
     ``ci_low``, ``ci_high``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per served customer.
+    by : str
+        Column of the firm's group (constant within ``cluster``).
+    reference : str
+        The reference group.
+    cluster : str
+        Column of firm ids, the resampled unit.
+    post : str
+        Column, 1 after the group's policy started.
+    diagnostics : sequence of str
+        Columns of :func:`integrity_table` to compare.
+    n_boot : int, default 1000
+        Cluster-bootstrap resamples.
+    seed : int or None, default 0
+        Seed of the bootstrap.
+    level : float, default 0.95
+        Confidence level.
+    **columns : str
+        Column names passed to :func:`integrity_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and diagnostic.
+
+    References
+    ----------
+    Reichheld, F. F. & Markey, R. (2011). *The Ultimate Question 2.0*. Harvard Business Review
+    Press.
+    Davison, A. C. & Hinkley, D. V. (1997). *Bootstrap Methods and their Application*, sec. 3.8.
+    Cambridge University Press.
+
+    Examples
+    --------
+    >>> from cxresearch.simulate.gaming import GamingParams, simulate_gaming
+    >>> c = simulate_gaming(GamingParams(n_firms=30, customers_per_firm=100), seed=4).customers
+    >>> out = diagnostic_changes(c, by="culture", reference="control", cluster="firm_id",
+    ...                          post="post", n_boot=100, seed=1)
+    >>> round(float(out.set_index(["culture", "diagnostic"]).loc[("bonus", "nps"), "estimate"]), 1)
+    32.3
     """
     require_columns(data, [by, cluster, post])
     level = check_level(level)

@@ -50,7 +50,14 @@ import pandas as pd
 
 from cxresearch.core.validation import DataError
 
-__all__ = ["ENGINES", "NUMBER_PATTERN", "count_sql", "local_spark", "spark_unavailable_reason"]
+__all__ = [
+    "ENGINES",
+    "NUMBER_PATTERN",
+    "count_answers",
+    "count_sql",
+    "local_spark",
+    "spark_unavailable_reason",
+]
 
 #: the engine names :func:`cxresearch.metrics.scores.aggregate_responses` accepts as text
 ENGINES = ("duckdb", "spark", "pandas")
@@ -416,11 +423,48 @@ def _resolve_engine(engine: Any, source: Any) -> tuple[str, Any]:
                     f"or a Spark session, got {type(engine).__name__}")
 
 
-def _count_answers(
+def count_answers(
     source: Any, keys: list[str], score: str, weights: str | None, *, engine: Any,
     scale: tuple[float, float] | None, integer: bool,
 ) -> pd.DataFrame:
-    """Counts of ``source`` by ``keys`` and score on the chosen engine, validated and tidy."""
+    """Counts of ``source`` by ``keys`` and score on the chosen engine, validated and tidy.
+
+    The engine step of :func:`cxresearch.metrics.scores.aggregate_responses` (which checks the
+    arguments and, for a frame, names the offending rows first): one SQL statement
+    (:func:`count_sql`) on DuckDB or Spark, or the same counting in pandas.
+
+    Parameters
+    ----------
+    source : DataFrame, path, table name, DuckDB relation or Spark DataFrame
+        What to count.
+    keys : list of str
+        The segment (and cluster) columns.
+    score : str
+        The column of answers.
+    weights : str or None
+        The column of survey weights.
+    engine : str, DuckDB connection, Spark session or None
+        ``"duckdb"``, ``"spark"``, ``"pandas"``, a connection or session, or None (the
+        default for ``source``).
+    scale : (float, float) or None
+        Allowed range of the answers.
+    integer : bool
+        Reject fractions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``keys``, ``score``, ``n``, ``sum_w`` and ``sum_w2``, sorted by the keys and score.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"g": ["a", "a", "b"], "nps": [10, 9, 3]})
+    >>> count_answers(df, ["g"], "nps", None, engine="pandas", scale=(0, 10), integer=True)
+       g  score  n  sum_w  sum_w2
+    0  a    9.0  1    1.0     1.0
+    1  a   10.0  1    1.0     1.0
+    2  b    3.0  1    1.0     1.0
+    """
     name, handle = _resolve_engine(engine, source)
     needed = list(dict.fromkeys([*keys, score, *([weights] if weights else [])]))
     run = {"duckdb": _count_duckdb, "spark": _count_spark, "pandas": _count_pandas}[name]
@@ -636,6 +680,18 @@ def spark_unavailable_reason(check_java: bool = True) -> str | None:
     (Debian/Ubuntu: ``apt-get install openjdk-17-jre-headless``). A Spark Connect or Databricks
     session needs no local Java.
 
+    Parameters
+    ----------
+    check_java : bool, default True
+        Also look for a Java runtime (a local session needs one).
+
+    Returns
+    -------
+    str or None
+        The reason, or None when a local session can start.
+
+    Examples
+    --------
     >>> spark_unavailable_reason() is None or "Java" in spark_unavailable_reason() \\
     ...     or "pyspark" in spark_unavailable_reason()
     True

@@ -7,7 +7,7 @@ memory, a SQL warehouse, a published table) and the estimators consume the count
 
 - from responses: :func:`nps`, :func:`csat`, :func:`ces`, :func:`top_box`, :func:`mean_score`;
 - from counts: :func:`nps_from_counts`, :func:`top_box_from_counts` (``csat_from_counts``),
-  :func:`mean_from_counts`, :func:`mean_from_moments`;
+  :func:`mean_from_counts`;
 - by segment: :func:`aggregate_responses` (DuckDB, Spark or pandas: one SQL statement in
   :mod:`cxresearch.metrics.engines`, the same counts on each) then :func:`summarise_counts`, or
   :func:`by_segment` in one call, with small cells suppressed and flagged;
@@ -15,8 +15,7 @@ memory, a SQL warehouse, a published table) and the estimators consume the count
   :func:`compare_segments` (many segments, Holm-adjusted p-values);
 - planning: :func:`sample_size_for` and :func:`sample_size_table`.
 
-Two groups of helpers live in the module of their role and are still importable from here
-(loaded on first use, so ``import cxresearch.metrics.scores`` stays fast and imports neither):
+Two groups of helpers live in the module of their role:
 
 - :mod:`cxresearch.simulate.metrics` -- how noisy a metric is (seeded simulations with a known
   truth): :func:`repeated_nps_samples` (one unchanging population sampled period after
@@ -73,9 +72,7 @@ entropy); ``data`` a frame of answers (:func:`by_segment`, :func:`compare_segmen
 :func:`check_engines`); ``by`` the reporting segments. :func:`aggregate_responses` keeps
 ``source`` because it also takes Parquet/CSV paths, directories, tables, DuckDB relations and
 Spark DataFrames, not only a frame.
-Intervals are always ``ci_low`` and ``ci_high``; every result has ``conf_int(level=)``. The old
-names (``ci=``, ``n_sim=``, ``df=``, ``segments=``) still work for one release and emit a
-``DeprecationWarning`` (through ``cxresearch.core.validation.renamed``).
+Intervals are always ``ci_low`` and ``ci_high``; every result has ``conf_int(level=)``.
 
 Example
 -------
@@ -90,7 +87,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, Literal
@@ -98,7 +95,24 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from cxresearch.core.validation import renamed as _renamed
+from cxresearch.core.inference import (
+    agresti_coull_interval,
+    cluster_variance,
+    holm,
+    kish_n_eff,
+    linearised_mean,
+    t_crit,
+    wilson_interval,
+    z_crit,
+)
+from cxresearch.core.results import Result
+from cxresearch.core.validation import (
+    as_list,
+    check_level,
+    check_method,
+    check_positive_int,
+    rows_repr,
+)
 
 __all__ = [
     "Comparison",
@@ -111,9 +125,7 @@ __all__ = [
     "compare_segments",
     "csat",
     "csat_from_counts",
-    "holm",
     "mean_from_counts",
-    "mean_from_moments",
     "mean_score",
     "nps",
     "nps_from_counts",
@@ -150,7 +162,6 @@ _METHOD_NAMES = {
     "cluster_bootstrap": "cluster bootstrap",
 }
 CLUSTER_METHODS = ("taylor", "cluster_bootstrap")
-_MAX_ROWS_SHOWN = 5
 
 
 
@@ -160,7 +171,7 @@ _MAX_ROWS_SHOWN = 5
 
 
 @dataclass(frozen=True)
-class MetricResult:
+class MetricResult(Result):
     """One metric with its uncertainty.
 
     ``estimate``, ``se``, ``ci_low`` and ``ci_high`` are on the reporting scale: NPS in points
@@ -181,6 +192,14 @@ class MetricResult:
     clusters. Without clusters ``design_effect`` is NaN, ``n_clusters`` 0 and
     ``cluster_totals`` None. ``draws`` holds the bootstrap statistics of the bootstrap methods
     (None otherwise), so that :meth:`conf_int` can give the interval at another level.
+
+    Examples
+    --------
+    >>> r = nps_from_counts(60, 25, 15, method="wald")
+    >>> r.metric, round(r.estimate, 1), r.n
+    ('nps', 45.0, 100)
+    >>> r.conf_int(0.9)[["ci_low", "ci_high"]].round(2).values.tolist()
+    [[32.83, 57.17]]
     """
 
     metric: str
@@ -214,9 +233,9 @@ class MetricResult:
         """Half the interval width (the "± margin" of a dashboard)."""
         return (self.ci_high - self.ci_low) / 2
 
-    def conf_int(self, level: float | None = None) -> pd.DataFrame:
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """One row ``estimate, se, ci_low, ci_high, level, method``: the interval of the same
-        method at ``level`` (default: the level of the result).
+        method at ``level`` (the stored interval when ``level`` is the result's own).
 
         Closed-form methods are recomputed from the counts (NPS and proportions), the standard
         error and df (t, Taylor); the bootstrap methods take the percentiles of the same draws.
@@ -226,8 +245,7 @@ class MetricResult:
         >>> round(float(row["ci_low"].iloc[0]), 2), round(float(row["ci_high"].iloc[0]), 2)
         (-12.63, -5.27)
         """
-        lvl = self.level if level is None else float(level)
-        _z(lvl)  # validates the level
+        lvl = check_level(level)
         lo, hi = self.ci_low, self.ci_high
         if lvl != self.level and not self.flag:
             lo, hi = self._interval_at(lvl)
@@ -235,8 +253,6 @@ class MetricResult:
                               "ci_high": hi, "level": lvl, "method": self.method}])
 
     def _interval_at(self, level: float) -> tuple[float, float]:
-        from scipy.stats import t as t_dist
-
         method, c = self.method, self.counts
         if method in ("bootstrap", "cluster_bootstrap"):
             if self.draws is None or len(self.draws) < 2:
@@ -246,7 +262,7 @@ class MetricResult:
         if method in ("t", "taylor"):
             if not self.df >= 1:
                 return math.nan, math.nan
-            q = float(t_dist.ppf(0.5 + level / 2, self.df))
+            q = t_crit(level, self.df)
             lo, hi = self.estimate - q * self.se, self.estimate + q * self.se
             if method == "taylor" and self.metric != "mean" and (
                     self.metric != "ces" or "top_box" in c):
@@ -260,8 +276,7 @@ class MetricResult:
                                                   level=level)
             return float(low), float(high)
         total = c["top_box"] + c["other"]
-        _, low, high = _proportion_interval(c["top_box"], self.n_eff, c["top_box"] / total,
-                                            method, _z(level))
+        _, low, high = _proportion_interval(c["top_box"], total, self.n_eff, method, level)
         return 100 * low, 100 * high
 
     def summary(self) -> str:
@@ -309,11 +324,18 @@ class MetricResult:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class Comparison(Result):
     """The difference ``a - b`` between two independent results.
 
     ``estimate`` is the difference on the metric's reporting scale, with its ``se``, interval,
     test ``statistic`` (z, or Welch t when both results are means) and two-sided ``p_value``.
+
+    Examples
+    --------
+    >>> c = compare(nps_from_counts(60, 25, 15, method="wald"),
+    ...             nps_from_counts(45, 30, 25, method="wald"))
+    >>> round(c.estimate, 1), c.method
+    (25.0, 'z (unpooled)')
     """
 
     metric: str
@@ -336,21 +358,18 @@ class Comparison:
         """Total number of answers in the two groups."""
         return self.n_a + self.n_b
 
-    def conf_int(self, level: float | None = None) -> pd.DataFrame:
-        """One row ``difference, se, ci_low, ci_high, level, method`` at ``level`` (default:
-        the level of the comparison): the same centre and SE, with the t quantile on ``df``
-        degrees of freedom when the test is a t test, else the normal one.
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """One row ``difference, se, ci_low, ci_high, level, method`` at ``level`` (the stored
+        interval when ``level`` is the comparison's own): the same centre and SE, with the t
+        quantile on ``df`` degrees of freedom when the test is a t test, else the normal one.
 
         >>> c = compare(nps_from_counts(60, 25, 15, method="wald"),
         ...             nps_from_counts(45, 30, 25, method="wald"))
         >>> round(float(c.conf_int(0.99)["ci_low"].iloc[0]), 2)
         -3.3
         """
-        from scipy.stats import t as t_dist
-
-        lvl = self.level if level is None else float(level)
-        q = float(t_dist.ppf(0.5 + lvl / 2, self.df)) if np.isfinite(self.df) else _z(lvl)
-        _z(lvl)  # validates the level
+        lvl = check_level(level)
+        q = t_crit(lvl, self.df) if np.isfinite(self.df) else z_crit(lvl)
         centre = (self.ci_low + self.ci_high) / 2  # the adjusted-Wald centre where one is used
         lo, hi = ((self.ci_low, self.ci_high) if lvl == self.level
                   else (centre - q * self.se, centre + q * self.se))
@@ -394,21 +413,6 @@ class Comparison:
 # --------------------------------------------------------------------------------------------
 
 
-def _z(level: float) -> float:
-    from scipy.stats import norm
-
-    if not 0 < level < 1:
-        raise ValueError(f"argument 'level' must be between 0 and 1, got {level!r}")
-    return float(norm.ppf(0.5 + level / 2))
-
-
-def _rows(index: pd.Index, mask: np.ndarray) -> str:
-    """The first offending row labels, e.g. ``[4, 17, 90, ...]``."""
-    bad = [b.item() if isinstance(b, np.generic) else b for b in index[mask][:_MAX_ROWS_SHOWN]]
-    text = repr(bad)
-    return text[:-1] + ", ...]" if int(mask.sum()) > _MAX_ROWS_SHOWN else text
-
-
 def _check_scale(scale: Any, arg: str = "scale") -> tuple[float, float]:
     try:
         lo, hi = scale
@@ -428,12 +432,12 @@ def _clean(
     name: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None, int, str]:
     """Validate scores (and weights); return values, weights, number of missing, column name."""
-    values, w, n_missing, col, _ = _clean_rows(scores, weights, scale=scale, integer=integer,
+    values, w, n_missing, col, _ = _cleanrows_repr(scores, weights, scale=scale, integer=integer,
                                                name=name)
     return values, w, n_missing, col
 
 
-def _clean_rows(
+def _cleanrows_repr(
     scores: Any,
     weights: Any = None,
     *,
@@ -483,7 +487,7 @@ def _clean_rows(
         if infinite.any():
             raise ValueError(
                 f"column '{col}': {int(infinite.sum())} infinite value(s) at rows "
-                f"{_rows(labels(), infinite)}"
+                f"{rows_repr(labels(), infinite)}"
             )
     w = None
     if weights is not None:
@@ -501,7 +505,7 @@ def _clean_rows(
         if bad_w.any():
             raise ValueError(
                 f"argument '{wname}': {int(bad_w.sum())} missing, infinite or negative weight(s) "
-                f"at rows {_rows(labels(), bad_w)}"
+                f"at rows {rows_repr(labels(), bad_w)}"
             )
     n_missing = 0 if exact_int else int(np.count_nonzero(missing))
     if n_missing:
@@ -525,14 +529,14 @@ def _clean_rows(
             outside = (values < lo) | (values > hi)
             raise ValueError(
                 f"column '{col}': {int(outside.sum())} value(s) outside {lo:g}..{hi:g} at rows "
-                f"{_rows(index(), outside)}"
+                f"{rows_repr(index(), outside)}"
             )
     if integer and not exact_int:
         frac = values != np.round(values)
         if frac.any():
             raise ValueError(
                 f"column '{col}': {int(frac.sum())} non-integer value(s) on an integer scale at "
-                f"rows {_rows(index(), frac)}"
+                f"rows {rows_repr(index(), frac)}"
             )
     return values, w, n_missing, col, missing
 
@@ -558,7 +562,7 @@ def _object_values(s: pd.Series, col: str, missing: np.ndarray) -> np.ndarray:
         examples = list(s[text].iloc[:3])
         raise ValueError(
             f"column '{col}': {int(text.sum())} non-numeric value(s) at rows "
-            f"{_rows(s.index, text)} (e.g. {examples!r})"
+            f"{rows_repr(s.index, text)} (e.g. {examples!r})"
         )
     return num.to_numpy(dtype=float, na_value=np.nan)
 
@@ -566,14 +570,12 @@ def _object_values(s: pd.Series, col: str, missing: np.ndarray) -> np.ndarray:
 def _caller_stacklevel() -> int:
     """``stacklevel`` for ``warnings.warn`` that points at the first frame outside this module.
 
-    Public functions call each other and are wrapped by the keyword-renaming decorator of
-    ``cxresearch.core.validation``, so a fixed level would blame a line of the package instead of
-    the
-    caller's.
+    Public functions call each other, so a fixed level would blame a line of the package instead
+    of the caller's.
     """
     import sys
 
-    inside = (__name__, "cxresearch.core.validation")
+    inside = (__name__,)
     frame = sys._getframe(1)  # the function calling warnings.warn: level 1
     level = 1
     while frame is not None and frame.f_globals.get("__name__") in inside:
@@ -592,30 +594,11 @@ def _check_count(value: Any, arg: str) -> float:
     return v
 
 
-def _check_positive_int(value: Any, arg: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"argument '{arg}' must be an integer >= 1, got {value!r}")
-    return int(value)
-
-
-def _check_method(method: str, allowed: Sequence[str], metric: str) -> str:
-    if method not in allowed:
-        raise ValueError(
-            f"argument 'method': {method!r} is not a method for {metric}; use one of {allowed}"
-        )
-    return method
-
-
 def _empty(metric: str, level: float, method: str, n_missing: int, label: str,
            counts: Mapping[str, float] | None = None, weighted: bool = False) -> MetricResult:
     nan = math.nan
     return MetricResult(metric, nan, nan, nan, nan, 0, 0.0, level, method,
                         dict(counts or {}), n_missing, weighted, nan, "empty", label)
-
-
-def _kish(sum_w: float, sum_w2: float) -> float:
-    """Kish's effective sample size (sum w)^2 / sum w^2."""
-    return sum_w * sum_w / sum_w2 if sum_w2 > 0 else 0.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -663,7 +646,7 @@ def _cluster_codes(cluster: Any, scores: Any, n_all: int, col: str) -> tuple[np.
     if bad.any():
         labels = scores.index if isinstance(scores, pd.Series) else pd.RangeIndex(n_all)
         raise ValueError(f"{what}: {int(bad.sum())} missing cluster id(s) at rows "
-                         f"{_rows(labels, bad)}")
+                         f"{rows_repr(labels, bad)}")
     if len(ids) < 2:
         raise ValueError(f"{what}: {len(ids)} cluster(s); a clustered standard error needs at "
                          "least 2 (clusters - 1 degrees of freedom)")
@@ -711,7 +694,7 @@ def _counts_of(metric: str, values: np.ndarray, sw: np.ndarray, sw2: np.ndarray,
     if sum_w <= 0:
         return {"mean": math.nan, "sd": math.nan}
     mean = float(sw @ values) / sum_w
-    m = _kish(sum_w, float(sw2.sum()))
+    m = kish_n_eff(sum_w, float(sw2.sum()))
     pvar = max(float(sw @ (values * values)) / sum_w - mean * mean, 0.0)
     return {"mean": mean, "sd": math.sqrt(pvar * m / (m - 1)) if m > 1 else math.nan}
 
@@ -745,31 +728,26 @@ def _cluster_estimate(
     domain): sum of weights ``sw_c``, of weighted scores ``swy_c``, answers ``n_c``; and the
     domain's sum of w y^2. See :func:`nps` for the formulas.
     """
-    _z(level)  # validates level
-    n_design = len(sw_c)
+    check_level(level)
     n = round(float(n_c.sum()))
     sum_w = float(sw_c.sum())
     if n == 0 or sum_w <= 0:
         return _empty(metric, level, method, n_missing, label, counts, weighted)
-    est = float(swy_c.sum()) / sum_w
-    z = (swy_c - est * sw_c) / sum_w  # linearised scores, summed per cluster
-    var = n_design / (n_design - 1) * float(np.sum((z - z.mean()) ** 2))
+    est, z, var = linearised_mean(sw_c, swy_c)  # z: linearised scores, summed per cluster
     n_clusters = int(np.count_nonzero(n_c))
     # variance of the mean of n answers drawn with replacement (R: svyvar(y) / n)
     v_srs = (max(sum_wy2 - est * est * sum_w, 0.0) / (sum_w * (n - 1)) if n > 1 else math.nan)
     stats = None
     if method == "taylor":
-        from scipy.stats import t as t_dist
-
         se = math.sqrt(var)
         df = float(n_clusters - 1)
         if df >= 1:
-            q = float(t_dist.ppf(0.5 + level / 2, df))
+            q = t_crit(level, df)
             lo, hi = est - q * se, est + q * se
         else:
             lo = hi = math.nan
     elif method == "cluster_bootstrap":
-        n_boot = _check_positive_int(n_boot, "n_boot")
+        n_boot = check_positive_int(n_boot, "n_boot")
         stats = _cluster_bootstrap_stats(sw_c, swy_c, n_boot, seed)
         stats = stats[np.isfinite(stats)]
         se, lo, hi = (_bootstrap_quantiles(stats, level) if len(stats) > 1
@@ -863,6 +841,34 @@ def nps_interval_arrays(
     [-100, 100]. The estimate is always the plain 100 (p - d); ``se`` is the Wald one for
     ``"score"``.
 
+    Parameters
+    ----------
+    promoters, detractors : array-like
+        (Weighted) counts of promoters (9-10) and detractors (0-6).
+    total : array-like
+        (Weighted) number of answers.
+    n_eff : array-like, optional
+        Effective sample sizes (Kish); default ``total``.
+    method : {'adjusted_wald', 'wald', 'score'}, default 'adjusted_wald'
+        Interval method.
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(estimate, se, low, high)`` in NPS points.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business Review* 81(12).
+    Rocks, B. (2016). Interval estimation for the "Net Promoter Score". *The American Statistician*
+    70(4), 365-372.
+    Tango, T. (1998). Equivalence test and confidence interval for the difference in proportions for
+    the paired-sample design. *Statistics in Medicine* 17, 891-908.
+
+    Examples
+    --------
     >>> est, se, lo, hi = nps_interval_arrays([291, 50], [395, 10], [1162, 100], method="wald")
     >>> [round(float(x), 2) for x in est], [round(float(x), 2) for x in hi - est]
     ([-8.95, 40.0], [4.39, 13.0])
@@ -871,7 +877,7 @@ def nps_interval_arrays(
     D = np.asarray(detractors, dtype=float)
     T = np.asarray(total, dtype=float)
     m = T if n_eff is None else np.asarray(n_eff, dtype=float)
-    z = _z(level)
+    z = z_crit(level)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = P / T
         d = D / T
@@ -908,7 +914,6 @@ def _boot_size(n_eff: float) -> int:
     return max(1, round(n_eff))
 
 
-@_renamed(ci="method")
 def nps_from_counts(
     promoters: float,
     passives: float,
@@ -932,6 +937,42 @@ def nps_from_counts(
     :func:`nps_interval_arrays`) and ``"bootstrap"`` (multinomial draws of counts, percentile
     interval; with weights it draws round(n_eff) answers from the weighted shares).
 
+    Parameters
+    ----------
+    promoters, passives, detractors : float
+        (Weighted) counts of answers 9-10, 7-8 and 0-6.
+    n_eff : float, optional
+        Kish's effective sample size of weighted counts.
+    n : int, optional
+        Raw number of answers (default: the rounded total).
+    method : {'adjusted_wald', 'wald', 'score', 'bootstrap'}, default 'adjusted_wald'
+        Interval method.
+    level : float, default 0.95
+        Confidence level.
+    n_boot : int, default 10000
+        Bootstrap replications (bootstrap methods only).
+    seed : int or None, default 0
+        Seed of the bootstrap draws; None for fresh entropy.
+    label : str, default 'nps'
+        Label of the result.
+    n_missing : int, default 0
+        Missing answers dropped before counting (reported only).
+
+    Returns
+    -------
+    MetricResult
+        The estimate on the reporting scale with its ``se``, ``ci_low``, ``ci_high``, ``n`` and
+        ``n_eff``.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business Review* 81(12).
+    Rocks, B. (2016). Interval estimation for the "Net Promoter Score". *The American Statistician*
+    70(4), 365-372.
+    Kish, L. (1965). *Survey Sampling*. Wiley.
+
+    Examples
+    --------
     >>> r = nps_from_counts(291, 476, 395)          # n = 1,162 (Lewis & Sauro's example data)
     >>> round(r.estimate, 2), round(r.ci_low, 2), round(r.ci_high, 2)
     (-8.95, -13.32, -4.56)
@@ -942,7 +983,7 @@ def nps_from_counts(
     P = _check_count(promoters, "promoters")
     O_ = _check_count(passives, "passives")
     D = _check_count(detractors, "detractors")
-    _check_method(method, NPS_METHODS, "nps")
+    check_method(method, NPS_METHODS, "nps")
     total = P + O_ + D
     counts = {"promoters": P, "passives": O_, "detractors": D}
     weighted = n_eff is not None
@@ -965,7 +1006,6 @@ def nps_from_counts(
                         n_missing, weighted, math.nan, "", label, draws=stats)
 
 
-@_renamed(ci="method")
 def nps(
     scores: Any,
     weights: Any = None,
@@ -1009,6 +1049,43 @@ def nps(
     takes the percentile interval (Davison & Hinkley 1997, *Bootstrap Methods*, sec. 3.8; it is
     slightly narrow with few clusters, by about (C - 1)/C in variance).
 
+    Parameters
+    ----------
+    scores : array-like or pandas.Series
+        Answers on 0..10.
+    weights : array-like, optional
+        Survey weights, one per answer.
+    method : str, optional
+        Interval method: ``'adjusted_wald'`` (default), ``'wald'``, ``'score'``, ``'bootstrap'``;
+        with ``cluster`` ``'taylor'`` (default) or ``'cluster_bootstrap'``.
+    level : float, default 0.95
+        Confidence level.
+    cluster : array-like, optional
+        Cluster id of every answer (same length as ``scores``, matched by position); switches to the
+        clustered methods.
+    n_boot : int, default 10000
+        Bootstrap replications (bootstrap methods only).
+    seed : int or None, default 0
+        Seed of the bootstrap draws; None for fresh entropy.
+    name : str, optional
+        Column name used in messages and as the result's label (default: the Series' name).
+
+    Returns
+    -------
+    MetricResult
+        The estimate on the reporting scale with its ``se``, ``ci_low``, ``ci_high``, ``n`` and
+        ``n_eff``.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business Review* 81(12).
+    Rocks, B. (2016). Interval estimation for the "Net Promoter Score". *The American Statistician*
+    70(4), 365-372.
+    Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd ed. Springer.
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+
+    Examples
+    --------
     >>> r = nps([10, 9, 9, 8, 7, 6, 10, 3, 9, 10, 5, 8])
     >>> r.counts["promoters"], r.counts["detractors"], round(r.estimate, 1)
     (6.0, 3.0, 25.0)
@@ -1021,7 +1098,7 @@ def nps(
     ValueError: column 'scores': 1 value(s) outside 0..10 at rows [1]
     """
     method = _resolve_method(method, cluster, "adjusted_wald")
-    values, w, n_missing, col, missing = _clean_rows(scores, weights, scale=NPS_SCALE,
+    values, w, n_missing, col, missing = _cleanrows_repr(scores, weights, scale=NPS_SCALE,
                                                      integer=True, name=name)
     if cluster is not None:
         codes, ids = _cluster_codes(cluster, scores, len(missing), col)
@@ -1035,7 +1112,7 @@ def nps(
     else:
         P, O_, D = (float(w[values >= 9].sum()), float(w[(values >= 7) & (values <= 8)].sum()),
                     float(w[values <= 6].sum()))
-        n_eff = _kish(float(w.sum()), float((w * w).sum()))
+        n_eff = kish_n_eff(float(w.sum()), float((w * w).sum()))
     return nps_from_counts(P, O_, D, n_eff=n_eff, n=len(values), method=method, level=level,
                            n_boot=n_boot, seed=seed, label=col, n_missing=n_missing)
 
@@ -1045,27 +1122,21 @@ def nps(
 # --------------------------------------------------------------------------------------------
 
 
-def _proportion_interval(x: float, m: float, p: float, method: str, z: float
+def _proportion_interval(x: float, total: float, m: float, method: str, level: float
                          ) -> tuple[float, float, float]:
-    """(se, low, high) as proportions for share ``p`` with (effective) size ``m``."""
+    """(se, low, high) as proportions for share ``x / total`` with (effective) size ``m``."""
+    p = x / total
     se = math.sqrt(max(p * (1 - p), 0.0) / m)
     if method == "wald":
+        z = z_crit(level)
         return se, max(0.0, p - z * se), min(1.0, p + z * se)
     if method == "wilson":
-        z2 = z * z
-        denom = 1 + z2 / m
-        centre = (p + z2 / (2 * m)) / denom
-        half = z / denom * math.sqrt(p * (1 - p) / m + z2 / (4 * m * m))
-        return se, max(0.0, centre - half), min(1.0, centre + half)
+        return se, *wilson_interval(x, total, level, n_eff=m)
     if method == "agresti_coull":
-        mt = m + z * z
-        pt = (p * m + z * z / 2) / mt
-        half = z * math.sqrt(pt * (1 - pt) / mt)
-        return se, max(0.0, pt - half), min(1.0, pt + half)
+        return se, *agresti_coull_interval(x, total, level, n_eff=m)
     raise ValueError(f"argument 'method': {method!r} is not a proportion method")
 
 
-@_renamed(ci="method")
 def top_box_from_counts(
     successes: float,
     n: float,
@@ -1086,6 +1157,47 @@ def top_box_from_counts(
     ``proportion_confint(method="wilson")``. With weights pass weighted ``successes`` and ``n`` and
     Kish's ``n_eff``; ``n_raw`` is the raw number of answers.
 
+    Parameters
+    ----------
+    successes : float
+        (Weighted) number of answers in the top box(es).
+    n : float
+        (Weighted) number of answers.
+    n_eff : float, optional
+        Kish's effective sample size of weighted counts.
+    n_raw : int, optional
+        Raw number of answers (default: the rounded ``n``).
+    method : {'wilson', 'wald', 'agresti_coull', 'bootstrap'}, default 'wilson'
+        Interval method.
+    level : float, default 0.95
+        Confidence level.
+    n_boot : int, default 10000
+        Bootstrap replications (bootstrap methods only).
+    seed : int or None, default 0
+        Seed of the bootstrap draws; None for fresh entropy.
+    metric : str, default 'top_box'
+        Metric name of the result (``'csat'``, ``'ces'``).
+    label : str, default ''
+        Label of the result.
+    n_missing : int, default 0
+        Missing answers dropped before counting (reported only).
+
+    Returns
+    -------
+    MetricResult
+        The estimate on the reporting scale with its ``se``, ``ci_low``, ``ci_high``, ``n`` and
+        ``n_eff``.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
+    *Journal of the American Statistical Association* 22, 209-212.
+    Agresti, A. & Coull, B. A. (1998). Approximate is better than "exact" for interval estimation of
+    binomial proportions. *The American Statistician* 52, 119-126.
+    Kish, L. (1965). *Survey Sampling*. Wiley.
+
+    Examples
+    --------
     >>> r = top_box_from_counts(81, 100)
     >>> round(r.estimate, 1), round(r.ci_low, 2), round(r.ci_high, 2)
     (81.0, 72.22, 87.49)
@@ -1094,7 +1206,7 @@ def top_box_from_counts(
     total = _check_count(n, "n")
     if x > total:
         raise ValueError(f"argument 'successes' ({successes}) exceeds argument 'n' ({n})")
-    _check_method(method, PROPORTION_METHODS, metric)
+    check_method(method, PROPORTION_METHODS, metric)
     counts = {"top_box": x, "other": total - x}
     weighted = n_eff is not None
     m = total if n_eff is None else _check_count(n_eff, "n_eff")
@@ -1109,13 +1221,12 @@ def top_box_from_counts(
         se, lo, hi = _bootstrap_quantiles(stats, level)
     else:
         stats = None
-        se, lo, hi = _proportion_interval(x, m, p, method, _z(level))
+        se, lo, hi = _proportion_interval(x, total, m, method, level)
         se, lo, hi = 100 * se, 100 * lo, 100 * hi
     return MetricResult(metric, 100 * p, se, lo, hi, nr, float(m), level, method, counts,
                         n_missing, weighted, math.nan, "", label, draws=stats)
 
 
-@_renamed(ci="method")
 def csat_from_counts(
     satisfied: float,
     n: float,
@@ -1125,6 +1236,30 @@ def csat_from_counts(
 ) -> MetricResult:
     """CSAT (% satisfied, e.g. 4-5 on 1..5) from counts; see :func:`top_box_from_counts`.
 
+    Parameters
+    ----------
+    satisfied : float
+        (Weighted) number of satisfied answers (e.g. 4-5 on 1..5).
+    n : float
+        (Weighted) number of answers.
+    method : {'wilson', 'wald', 'agresti_coull', 'bootstrap'}, default 'wilson'
+        Interval method.
+    **kwargs
+        Passed to :func:`top_box_from_counts`.
+
+    Returns
+    -------
+    MetricResult
+        The estimate on the reporting scale with its ``se``, ``ci_low``, ``ci_high``, ``n`` and
+        ``n_eff``.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
+    *Journal of the American Statistical Association* 22, 209-212.
+
+    Examples
+    --------
     >>> round(csat_from_counts(170, 200).estimate, 1)
     85.0
     """
@@ -1132,7 +1267,6 @@ def csat_from_counts(
     return top_box_from_counts(satisfied, n, method=method, **kwargs)
 
 
-@_renamed(ci="method")
 def top_box(
     scores: Any,
     scale: tuple[int, int] = (1, 5),
@@ -1157,6 +1291,50 @@ def top_box(
     sum(w), Var = C/(C - 1) sum_c (z_c - mean z_c)^2 (Wolter 2007; Lumley 2010; R survey's
     ``svymean``), limits clipped to 0..100.
 
+    Parameters
+    ----------
+    scores : array-like or pandas.Series
+        Answers on the integer ``scale``.
+    scale : (int, int), default (1, 5)
+        Lowest and highest scale point.
+    k : int, default 2
+        Number of top boxes.
+    weights : array-like, optional
+        Survey weights, one per answer.
+    method : str, optional
+        Interval method: ``'wilson'`` (default), ``'wald'``, ``'agresti_coull'``, ``'bootstrap'``;
+        with ``cluster`` ``'taylor'`` (default) or ``'cluster_bootstrap'``.
+    level : float, default 0.95
+        Confidence level.
+    cluster : array-like, optional
+        Cluster id of every answer (same length as ``scores``, matched by position); switches to the
+        clustered methods.
+    n_boot : int, default 10000
+        Bootstrap replications (bootstrap methods only).
+    seed : int or None, default 0
+        Seed of the bootstrap draws; None for fresh entropy.
+    name : str, optional
+        Column name used in messages and as the result's label (default: the Series' name).
+    metric : str, default 'top_box'
+        Metric name of the result.
+
+    Returns
+    -------
+    MetricResult
+        The estimate on the reporting scale with its ``se``, ``ci_low``, ``ci_high``, ``n`` and
+        ``n_eff``.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
+    *Journal of the American Statistical Association* 22, 209-212.
+    Agresti, A. & Coull, B. A. (1998). Approximate is better than "exact" for interval estimation of
+    binomial proportions. *The American Statistician* 52, 119-126.
+    Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd ed. Springer.
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+
+    Examples
+    --------
     >>> r = top_box([5, 4, 4, 3, 2, 5, 1, 4], scale=(1, 5), k=2)
     >>> round(r.estimate, 1), r.n
     (62.5, 8)
@@ -1168,7 +1346,7 @@ def top_box(
     if not (isinstance(k, int | np.integer) and 1 <= k <= hi - lo):
         raise ValueError(f"argument 'k' must be an integer from 1 to {int(hi - lo)}, got {k!r}")
     method = _resolve_method(method, cluster, "wilson")
-    values, w, n_missing, col, missing = _clean_rows(scores, weights, scale=(lo, hi),
+    values, w, n_missing, col, missing = _cleanrows_repr(scores, weights, scale=(lo, hi),
                                                      integer=True, name=name)
     if cluster is not None:
         codes, ids = _cluster_codes(cluster, scores, len(missing), col)
@@ -1180,13 +1358,12 @@ def top_box(
         x, total, n_eff = float(top.sum()), float(len(values)), None
     else:
         x, total = float(w[top].sum()), float(w.sum())
-        n_eff = _kish(total, float((w * w).sum()))
+        n_eff = kish_n_eff(total, float((w * w).sum()))
     return top_box_from_counts(x, total, n_eff=n_eff, n_raw=len(values), method=method,
                                level=level, n_boot=n_boot, seed=seed, metric=metric, label=col,
                                n_missing=n_missing)
 
 
-@_renamed(ci="method")
 def csat(
     scores: Any,
     scale: tuple[int, int] = (1, 5),
@@ -1205,6 +1382,46 @@ def csat(
 
     Wilson interval by default; with ``cluster=`` the clustered interval of :func:`top_box`.
 
+    Parameters
+    ----------
+    scores : array-like or pandas.Series
+        Answers on the integer ``scale``.
+    scale : (int, int), default (1, 5)
+        Lowest and highest scale point.
+    top_box : int, default 2
+        Number of top boxes counted as satisfied.
+    weights : array-like, optional
+        Survey weights, one per answer.
+    method : str, optional
+        Interval method: ``'wilson'`` (default), ``'wald'``, ``'agresti_coull'``, ``'bootstrap'``;
+        with ``cluster`` ``'taylor'`` (default) or ``'cluster_bootstrap'``.
+    level : float, default 0.95
+        Confidence level.
+    cluster : array-like, optional
+        Cluster id of every answer (same length as ``scores``, matched by position); switches to the
+        clustered methods.
+    n_boot : int, default 10000
+        Bootstrap replications (bootstrap methods only).
+    seed : int or None, default 0
+        Seed of the bootstrap draws; None for fresh entropy.
+    name : str, optional
+        Column name used in messages and as the result's label (default: the Series' name).
+
+    Returns
+    -------
+    MetricResult
+        The estimate on the reporting scale with its ``se``, ``ci_low``, ``ci_high``, ``n`` and
+        ``n_eff``.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
+    *Journal of the American Statistical Association* 22, 209-212.
+    Agresti, A. & Coull, B. A. (1998). Approximate is better than "exact" for interval estimation of
+    binomial proportions. *The American Statistician* 52, 119-126.
+
+    Examples
+    --------
     >>> r = csat([5, 4, 3, 5, 2, 4, 4, 5, 1, 5])
     >>> round(r.estimate), round(r.ci_low, 1), round(r.ci_high, 1)
     (70, 39.7, 89.2)
@@ -1225,10 +1442,10 @@ def _mean_result(
     hist: tuple[np.ndarray, np.ndarray] | None = None, n_boot: int = 10_000,
     seed: int | None = 0,
 ) -> MetricResult:
-    _check_method(method, MEAN_METHODS, metric)
+    check_method(method, MEAN_METHODS, metric)
     if n == 0 or sum_w == 0:
         return _empty(metric, level, method, n_missing, label, weighted=weighted)
-    m = _kish(sum_w, sum_w2) if weighted else float(n)
+    m = kish_n_eff(sum_w, sum_w2) if weighted else float(n)
     mean = sum_wx / sum_w
     # weighted population variance, rescaled by m / (m - 1) (equals s^2 without weights)
     pvar = max(sum_wx2 / sum_w - mean * mean, 0.0)
@@ -1237,12 +1454,10 @@ def _mean_result(
     counts = {"mean": mean, "sd": sd}
     stats = None
     if method == "t":
-        from scipy.stats import t as t_dist
-
         df = m - 1
         se = sd / math.sqrt(m) if m > 1 else math.nan
         if m > 1:
-            q = float(t_dist.ppf(0.5 + level / 2, df))
+            q = t_crit(level, df)
             lo, hi = mean - q * se, mean + q * se
         else:
             lo = hi = math.nan
@@ -1261,7 +1476,6 @@ def _mean_result(
                         draws=stats)
 
 
-@_renamed(ci="method")
 def mean_score(
     scores: Any,
     scale: tuple[float, float] | None = None,
@@ -1286,6 +1500,46 @@ def mean_score(
     sum_c (z_c - mean z_c)^2 (Wolter 2007; Lumley 2010; R survey's ``svymean``), t on clusters
     - 1 df; or ``method="cluster_bootstrap"``.
 
+    Parameters
+    ----------
+    scores : array-like or pandas.Series
+        Answers.
+    scale : (float, float), optional
+        Allowed range, checked when given.
+    weights : array-like, optional
+        Survey weights, one per answer.
+    method : {'t', 'bootstrap', 'taylor', 'cluster_bootstrap'}, optional
+        Interval method; default ``'t'``, ``'taylor'`` with ``cluster``.
+    level : float, default 0.95
+        Confidence level.
+    cluster : array-like, optional
+        Cluster id of every answer (same length as ``scores``, matched by position); switches to the
+        clustered methods.
+    integer : bool, optional
+        Reject fractions (default: True when ``scale`` is given).
+    n_boot : int, default 10000
+        Bootstrap replications (bootstrap methods only).
+    seed : int or None, default 0
+        Seed of the bootstrap draws; None for fresh entropy.
+    name : str, optional
+        Column name used in messages and as the result's label (default: the Series' name).
+    metric : str, default 'mean'
+        Metric name of the result.
+
+    Returns
+    -------
+    MetricResult
+        The estimate on the reporting scale with its ``se``, ``ci_low``, ``ci_high``, ``n`` and
+        ``n_eff``.
+
+    References
+    ----------
+    Kish, L. (1965). *Survey Sampling*. Wiley.
+    Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd ed. Springer.
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+
+    Examples
+    --------
     >>> r = mean_score([6, 5, 7, 4, 6, 7, 3, 6], scale=(1, 7))
     >>> round(r.estimate, 3), round(r.ci_low, 3), round(r.ci_high, 3)
     (5.5, 4.318, 6.682)
@@ -1296,7 +1550,7 @@ def mean_score(
     method = _resolve_method(method, cluster, "t")
     rng_scale = _check_scale(scale) if scale is not None else None
     as_int = (scale is not None) if integer is None else integer
-    values, w, n_missing, col, missing = _clean_rows(scores, weights, scale=rng_scale,
+    values, w, n_missing, col, missing = _cleanrows_repr(scores, weights, scale=rng_scale,
                                                      integer=as_int, name=name)
     if cluster is not None:
         codes, ids = _cluster_codes(cluster, scores, len(missing), col)
@@ -1315,7 +1569,6 @@ def mean_score(
                         n_boot=n_boot, seed=seed)
 
 
-@_renamed(ci="method")
 def ces(
     scores: Any,
     scale: tuple[int, int] = (1, 7),
@@ -1335,6 +1588,43 @@ def ces(
     ``method`` defaults to ``"t"`` for the mean and ``"wilson"`` for a top-box CES, and to
     ``"taylor"`` with ``cluster=`` (see :func:`mean_score` and :func:`top_box`).
 
+    Parameters
+    ----------
+    scores : array-like or pandas.Series
+        Answers on 1..7.
+    scale : (int, int), default (1, 7)
+        Lowest and highest scale point.
+    top_box : int, optional
+        Report the % in the top ``top_box`` points instead of the mean.
+    weights : array-like, optional
+        Survey weights, one per answer.
+    method : str, optional
+        Interval method (see :func:`mean_score` and :func:`top_box`).
+    level : float, default 0.95
+        Confidence level.
+    cluster : array-like, optional
+        Cluster id of every answer (same length as ``scores``, matched by position); switches to the
+        clustered methods.
+    n_boot : int, default 10000
+        Bootstrap replications (bootstrap methods only).
+    seed : int or None, default 0
+        Seed of the bootstrap draws; None for fresh entropy.
+    name : str, optional
+        Column name used in messages and as the result's label (default: the Series' name).
+
+    Returns
+    -------
+    MetricResult
+        The estimate on the reporting scale with its ``se``, ``ci_low``, ``ci_high``, ``n`` and
+        ``n_eff``.
+
+    References
+    ----------
+    Dixon, M., Freeman, K. & Toman, N. (2010). Stop trying to delight your customers. *Harvard
+    Business Review* 88(7).
+
+    Examples
+    --------
     >>> round(ces([7, 6, 5, 6, 2, 7, 4, 6]).estimate, 3)
     5.375
     >>> round(ces([7, 6, 5, 6, 2, 7, 4, 6], top_box=3).estimate, 1)
@@ -1349,7 +1639,6 @@ def ces(
                                 name=name, metric="ces")
 
 
-@_renamed(ci="method")
 def mean_from_counts(
     counts: Mapping[float, float] | pd.Series,
     *,
@@ -1366,6 +1655,39 @@ def mean_from_counts(
 
     Pass ``sum_w2`` (the sum of squared weights) when the counts are weighted totals.
 
+    Parameters
+    ----------
+    counts : mapping or pandas.Series
+        ``{scale point: (weighted) count}``.
+    sum_w2 : float, optional
+        Sum of squared weights, when the counts are weighted totals.
+    n_raw : int, optional
+        Raw number of answers (default: the rounded total).
+    method : {'t', 'bootstrap'}, default 't'
+        Interval method.
+    level : float, default 0.95
+        Confidence level.
+    n_boot : int, default 10000
+        Bootstrap replications (bootstrap methods only).
+    seed : int or None, default 0
+        Seed of the bootstrap draws; None for fresh entropy.
+    metric : str, default 'mean'
+        Metric name of the result.
+    label : str, default ''
+        Label of the result.
+
+    Returns
+    -------
+    MetricResult
+        The estimate on the reporting scale with its ``se``, ``ci_low``, ``ci_high``, ``n`` and
+        ``n_eff``.
+
+    References
+    ----------
+    Kish, L. (1965). *Survey Sampling*. Wiley.
+
+    Examples
+    --------
     >>> r = mean_from_counts({1: 2, 4: 3, 7: 5})
     >>> round(r.estimate, 2), r.n
     (4.9, 10)
@@ -1383,11 +1705,11 @@ def mean_from_counts(
                         weighted=weighted, hist=(values, c), n_boot=n_boot, seed=seed)
 
 
-def mean_from_moments(mean: float, sd: float, n: int, *, level: float = 0.95,
+def _mean_from_moments(mean: float, sd: float, n: int, *, level: float = 0.95,
                       metric: str = "mean", label: str = "") -> MetricResult:
     """Mean with a t interval from a published mean, standard deviation and n.
 
-    >>> r = mean_from_moments(5.2, 1.4, 50)
+    >>> r = _mean_from_moments(5.2, 1.4, 50)
     >>> round(r.ci_low, 3), round(r.ci_high, 3)
     (4.802, 5.598)
     """
@@ -1433,6 +1755,27 @@ def compare(a: MetricResult, b: MetricResult, level: float = 0.95) -> Comparison
     - one clustered result against an unclustered one (e.g. a published benchmark): SE =
       sqrt(se_a^2 + se_b^2), df = the clustered result's clusters - 1.
 
+    Parameters
+    ----------
+    a, b : MetricResult
+        Two results of the same metric.
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    Comparison
+        The difference ``a - b`` with its ``se``, interval, test statistic and p-value.
+
+    References
+    ----------
+    Welch, B. L. (1947). The generalization of 'Student's' problem when several different population
+    variances are involved. *Biometrika* 34, 28-35.
+    Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd ed. Springer.
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+
+    Examples
+    --------
     >>> a = nps_from_counts(60, 25, 15, method="wald")
     >>> c = compare(a, nps_from_counts(45, 30, 25, method="wald"))
     >>> round(c.estimate, 1), round(c.p_value, 4)
@@ -1457,11 +1800,11 @@ def compare(a: MetricResult, b: MetricResult, level: float = 0.95) -> Comparison
     both_t = a.method == "t" and b.method == "t" and np.isfinite(a.df) and np.isfinite(b.df)
     if both_t:
         df = se**4 / (a.se**4 / a.df + b.se**4 / b.df)
-        q = float(stats.t.ppf(0.5 + level / 2, df))
+        q = t_crit(level, df)
         method = "Welch t"
     else:
         df = math.nan
-        q = _z(level)
+        q = z_crit(level)
         method = "z (unpooled)" if centre == diff else "z (adjusted Wald)"
     if se > 0:
         stat = centre / se
@@ -1477,7 +1820,7 @@ def _compare_clustered(a: MetricResult, b: MetricResult, level: float) -> Compar
     """:func:`compare` when at least one result was computed with clusters."""
     from scipy import stats
 
-    _z(level)
+    check_level(level)
     diff = a.estimate - b.estimate
     ta, tb = a.cluster_totals, b.cluster_totals
     shared = 0
@@ -1489,8 +1832,7 @@ def _compare_clustered(a: MetricResult, b: MetricResult, level: float) -> Compar
     if shared:
         d = (ta["z"].reindex(union, fill_value=0.0).to_numpy()
              - tb["z"].reindex(union, fill_value=0.0).to_numpy())
-        n_design = len(union)
-        se = math.sqrt(n_design / (n_design - 1) * float(np.sum((d - d.mean()) ** 2)))
+        se = math.sqrt(cluster_variance(d))
         df = float(np.count_nonzero((na > 0) | (nb > 0)) - 1)
         method = f"t (clusters shared by both: {shared}; linearised covariance)"
     else:
@@ -1499,7 +1841,7 @@ def _compare_clustered(a: MetricResult, b: MetricResult, level: float) -> Compar
         df = float(min(ks) - 1)
         method = ("t (independent clusters)" if len(ks) == 2
                   else f"t (clusters in {'a' if ta is not None else 'b'} only)")
-    q = float(stats.t.ppf(0.5 + level / 2, df)) if df >= 1 else math.nan
+    q = t_crit(level, df) if df >= 1 else math.nan
     if se > 0 and df >= 1:
         stat = diff / se
         p = float(2 * stats.t.sf(abs(stat), df))
@@ -1517,25 +1859,6 @@ def _adjusted_nps(r: MetricResult) -> float:
     return 100 * ((p * m + 0.75) - (d * m + 0.75)) / (m + 3)
 
 
-def holm(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
-    """Holm's (1979, Scand. J. Statistics 6:65-70) step-down adjusted p-values.
-
-    p_(i) adjusted = max_{j <= i} min(1, (m - j + 1) p_(j)), in the original order.
-
-    >>> [round(float(x), 3) for x in holm([0.01, 0.04, 0.03, 0.5])]
-    [0.04, 0.09, 0.09, 0.5]
-    """
-    p = np.asarray(p_values, dtype=float)
-    m = len(p)
-    if m == 0:
-        return p
-    order = np.argsort(p, kind="stable")
-    adj = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
-    out = np.empty(m)
-    out[order] = adj
-    return out
-
-
 def compare_many(
     results: Mapping[Any, MetricResult],
     reference: Any = None,
@@ -1546,6 +1869,27 @@ def compare_many(
     Flagged (empty or suppressed) results are left out. Columns: a, b, difference, se, ci_low,
     ci_high, p_value, p_holm, significant (p_holm < 1 - level). The intervals are unadjusted.
 
+    Parameters
+    ----------
+    results : mapping
+        Segment -> :class:`MetricResult`.
+    reference : hashable, optional
+        Compare every segment with this one instead of all pairs.
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair.
+
+    References
+    ----------
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian Journal
+    of Statistics* 6, 65-70.
+
+    Examples
+    --------
     >>> res = {k: nps_from_counts(*c, method="wald") for k, c in
     ...        {"A": (50, 30, 20), "B": (40, 30, 30), "C": (42, 30, 28)}.items()}
     >>> compare_many(res, reference="A")[["a", "b"]].values.tolist()
@@ -1575,12 +1919,6 @@ def compare_many(
 # --------------------------------------------------------------------------------------------
 
 _COUNT_COLUMNS = ["score", "n", "sum_w", "sum_w2"]
-
-
-def _as_list(by: str | Iterable[str] | None) -> list[str]:
-    if by is None:
-        return []
-    return [by] if isinstance(by, str) else list(by)
 
 
 def _quote(name: str) -> str:
@@ -1654,6 +1992,32 @@ def aggregate_responses(
     every engine: the column, the number of answers and, for a DataFrame, the first rows, for a
     file or table up to three of the offending values.
 
+    Parameters
+    ----------
+    source : DataFrame, path, glob, table name, DuckDB relation or Spark DataFrame
+        The answers.
+    by : str or sequence of str, optional
+        Segment columns.
+    score : str, default 'score'
+        Column of answers.
+    weights : str, optional
+        Column of survey weights.
+    scale : (float, float), optional
+        Allowed range of the answers.
+    integer : bool, optional
+        Reject fractions (default: True when ``scale`` is given).
+    cluster : str, optional
+        Column of cluster ids, counted as the last key.
+    engine : str, DuckDB connection or Spark session, optional
+        Where the counting runs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The keys, ``score``, ``n``, ``sum_w`` and ``sum_w2``.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"region": ["N", "N", "S", "S", "S"], "nps": [10, 6, 9, 9, 7]})
     >>> aggregate_responses(df, by="region", score="nps", scale=(0, 10))
       region  score  n  sum_w  sum_w2
@@ -1662,7 +2026,7 @@ def aggregate_responses(
     2      S    7.0  1    1.0     1.0
     3      S    9.0  2    2.0     2.0
     """
-    by_cols = _as_list(by)
+    by_cols = as_list(by)
     if cluster is not None:
         if not isinstance(cluster, str):
             raise ValueError(f"argument 'cluster' must be a column name, got "
@@ -1684,9 +2048,9 @@ def aggregate_responses(
             warnings.simplefilter("ignore", UserWarning)
             _clean(source[score], source[weights] if weights else None, scale=scale,
                    integer=as_int, name=score)
-    from cxresearch.metrics.engines import _count_answers
+    from cxresearch.metrics.engines import count_answers
 
-    return _count_answers(source, by_cols, score, weights, engine=engine, scale=scale,
+    return count_answers(source, by_cols, score, weights, engine=engine, scale=scale,
                           integer=as_int)
 
 
@@ -1697,7 +2061,7 @@ def _metric_from_hist(
 ) -> MetricResult:
     n_tot = int(n.sum())
     sw, sw2 = float(sum_w.sum()), float(sum_w2.sum())
-    n_eff = _kish(sw, sw2) if weighted else None
+    n_eff = kish_n_eff(sw, sw2) if weighted else None
     if metric == "nps":
         P = float(sum_w[values >= 9].sum())
         D = float(sum_w[values <= 6].sum())
@@ -1838,10 +2202,9 @@ def _check_cluster_column(data: Any, cluster: str | None, by: list[str]) -> None
     bad = data[cluster].isna().to_numpy()
     if bad.any():
         raise ValueError(f"column '{cluster}': {int(bad.sum())} missing cluster id(s) at rows "
-                         f"{_rows(data.index, bad)}")
+                         f"{rows_repr(data.index, bad)}")
 
 
-@_renamed(ci="method")
 def summarise_counts(
     counts: pd.DataFrame,
     by: str | Sequence[str] | None = None,
@@ -1866,6 +2229,46 @@ def summarise_counts(
     ``aggregate_responses(source, by=[*by, cluster], ...)``, e.g. in DuckDB): each segment is
     then a domain of the clustered design, as in :func:`by_segment`.
 
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Counts from :func:`aggregate_responses`.
+    by : str or sequence of str, optional
+        Segment columns.
+    metric : {'nps', 'csat', 'ces', 'top_box', 'mean'}, default 'nps'
+        The metric.
+    min_n : int, default 30
+        Smallest cell shown.
+    scale : (float, float), optional
+        Scale of the answers (default: the metric's).
+    top_box : int, optional
+        Top boxes counted (top-box metrics).
+    method : str, optional
+        Interval method (default: the metric's).
+    level : float, default 0.95
+        Confidence level.
+    weighted : bool, optional
+        Treat the counts as weighted (default: any ``sum_w`` differs from ``n``).
+    cluster : str, optional
+        Column of the counts holding cluster ids.
+    n_boot : int, default 10000
+        Bootstrap replications (bootstrap methods only).
+    seed : int or None, default 0
+        Seed of the bootstrap draws; None for fresh entropy.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment.
+
+    References
+    ----------
+    Kish, L. (1965). *Survey Sampling*. Wiley.
+    Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd ed. Springer.
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 5, "nps": [9, 10, 5, 8] * 10 + [10] * 5})
     >>> out = summarise_counts(aggregate_responses(df, "g", "nps", scale=(0, 10)), "g")
     >>> out[["g", "estimate", "n", "suppressed"]]
@@ -1873,7 +2276,7 @@ def summarise_counts(
     0  a      25.0  40       False
     1  b       NaN   5        True
     """
-    by_cols = _as_list(by)
+    by_cols = as_list(by)
     if metric not in METRICS:
         raise ValueError(f"argument 'metric' must be one of {METRICS}, got {metric!r}")
     sc = _check_scale(scale) if scale is not None else _DEFAULT_SCALES[metric]
@@ -1922,7 +2325,6 @@ def _results_frame(results: Mapping[Any, MetricResult], by: list[str], min_n: in
     return pd.DataFrame(rows)
 
 
-@_renamed(df="data", ci="method")
 def by_segment(
     data: Any,
     by: str | Sequence[str],
@@ -1960,6 +2362,49 @@ def by_segment(
     resampled clusters). Two more columns follow ``n_eff`` (then ``n / design_effect``):
     ``design_effect`` and ``n_clusters``.
 
+    Parameters
+    ----------
+    data : DataFrame or anything :func:`aggregate_responses` reads
+        The answers.
+    by : str or sequence of str
+        Segment columns.
+    metric : {'nps', 'csat', 'ces', 'top_box', 'mean'}, default 'nps'
+        The metric.
+    score : str, optional
+        Column of answers (default: the metric's name).
+    weights : str, optional
+        Column of survey weights.
+    min_n : int, default 30
+        Smallest cell shown.
+    scale : (float, float), optional
+        Scale of the answers (default: the metric's).
+    top_box : int, optional
+        Top boxes counted (top-box metrics).
+    method : str, optional
+        Interval method (default: the metric's).
+    level : float, default 0.95
+        Confidence level.
+    cluster : str, optional
+        Column of cluster ids.
+    n_boot : int, default 10000
+        Bootstrap replications (bootstrap methods only).
+    seed : int or None, default 0
+        Seed of the bootstrap draws; None for fresh entropy.
+    engine : str, DuckDB connection or Spark session, optional
+        Where the counting runs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment.
+
+    References
+    ----------
+    Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd ed. Springer.
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"team": ["x"] * 50 + ["y"] * 60,
     ...                    "nps": [10, 9, 7, 3, 10] * 10 + [8, 6, 9] * 20})
     >>> by_segment(df, "team")[["team", "estimate", "ci_low", "ci_high", "n"]].round(1)
@@ -1980,7 +2425,7 @@ def by_segment(
     0    x      -1.7  10.9            2.3          12
     1    y       7.5  11.4            2.4          12
     """
-    by_cols = _as_list(by)
+    by_cols = as_list(by)
     col = score or metric
     sc = _check_scale(scale) if scale is not None else _DEFAULT_SCALES.get(metric)
     if metric not in METRICS:
@@ -2008,7 +2453,6 @@ def by_segment(
     return _results_frame(results, by_cols, min_n)
 
 
-@_renamed(df="data", ci="method")
 def compare_segments(
     data: Any,
     by: str | Sequence[str],
@@ -2035,13 +2479,58 @@ def compare_segments(
     segments whose clusters are nested in them as independent groups with t on the smaller
     cluster count - 1 df. ``n_boot`` and ``seed`` are used by the bootstrap methods only.
 
+    Parameters
+    ----------
+    data : DataFrame or anything :func:`aggregate_responses` reads
+        The answers.
+    by : str or sequence of str
+        Segment columns.
+    metric : {'nps', 'csat', 'ces', 'top_box', 'mean'}, default 'nps'
+        The metric.
+    score : str, optional
+        Column of answers (default: the metric's name).
+    reference : hashable, optional
+        Compare every segment with this one instead of all pairs.
+    weights : str, optional
+        Column of survey weights.
+    min_n : int, default 30
+        Smallest cell compared.
+    scale : (float, float), optional
+        Scale of the answers (default: the metric's).
+    top_box : int, optional
+        Top boxes counted (top-box metrics).
+    method : str, optional
+        Interval method (default: the metric's).
+    level : float, default 0.95
+        Confidence level.
+    cluster : str, optional
+        Column of cluster ids.
+    n_boot : int, default 2000
+        Bootstrap replications (bootstrap methods only).
+    seed : int or None, default 0
+        Seed of the bootstrap draws.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair, as :func:`compare_many`.
+
+    References
+    ----------
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian Journal
+    of Statistics* 6, 65-70.
+    Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd ed. Springer.
+    Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"team": ["x"] * 50 + ["y"] * 60,
     ...                    "nps": [10, 9, 7, 3, 10] * 10 + [8, 6, 9] * 20})
     >>> out = compare_segments(df, "team", method="wald")
     >>> round(float(out.loc[0, "difference"]), 1), bool(out.loc[0, "significant"])
     (40.0, True)
     """
-    by_cols = _as_list(by)
+    by_cols = as_list(by)
     col = score or metric
     sc = _check_scale(scale) if scale is not None else _DEFAULT_SCALES.get(metric)
     if metric not in METRICS:
@@ -2089,6 +2578,36 @@ def sample_size_for(
     for a mean (default: the largest possible sd on ``scale``, (max - min)/2). ``deff`` is the
     design effect of weighting (n / n_eff; Kish 1965).
 
+    Parameters
+    ----------
+    metric : {'nps', 'csat', 'top_box', 'ces', 'mean'}, default 'nps'
+        The metric.
+    margin : float, default 5.0
+        Half-width wanted, in the metric's reporting units.
+    level : float, default 0.95
+        Confidence level.
+    promoters, detractors : float, optional
+        Expected NPS shares (default: the worst case).
+    proportion : float, optional
+        Expected top-box share (default 0.5).
+    sd : float, optional
+        Expected standard deviation of a mean.
+    scale : (float, float), optional
+        Scale of a mean, for the largest possible sd.
+    deff : float, default 1.0
+        Design effect.
+
+    Returns
+    -------
+    int
+        Answers needed.
+
+    References
+    ----------
+    Kish, L. (1965). *Survey Sampling*. Wiley.
+
+    Examples
+    --------
     >>> sample_size_for("nps", margin=5), sample_size_for("nps", 5, promoters=.4, detractors=.2)
     (1537, 861)
     >>> sample_size_for("csat", margin=5)
@@ -2098,7 +2617,7 @@ def sample_size_for(
         raise ValueError(f"argument 'margin' must be > 0, got {margin!r}")
     if not deff >= 1 and not deff > 0:
         raise ValueError(f"argument 'deff' must be > 0, got {deff!r}")
-    z = _z(level)
+    z = z_crit(level)
     if metric == "nps":
         p = 0.5 if promoters is None else float(promoters)
         d = 0.5 if detractors is None else float(detractors)
@@ -2131,6 +2650,22 @@ def sample_size_table(
 ) -> pd.DataFrame:
     """NPS sample sizes for several margins (rows) and promoter/detractor scenarios (columns).
 
+    Parameters
+    ----------
+    margins : sequence of float
+        Margins in NPS points.
+    scenarios : mapping, optional
+        Name -> (promoter share, detractor share).
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Answers needed, one row per margin and one column per scenario.
+
+    Examples
+    --------
     >>> sample_size_table(margins=(10, 5)).to_numpy().tolist()
     [[385, 216, 126, 216], [1537, 861, 504, 861]]
     """

@@ -35,6 +35,26 @@ __all__ = ["LEDGER", "Claim", "ledger", "ledger_markdown"]
 
 @dataclass(frozen=True)
 class Claim:
+    """One row of the claims ledger: a question, its evidence, and what a writer may say.
+
+    Parameters
+    ----------
+    question : str
+        The question the project examines.
+    where : str
+        The notebooks and sections that examine it.
+    evidence : str
+        The kinds of evidence (see the module docstring).
+    safe_to_say : str
+        What the evidence supports.
+    not_safe_to_say : str
+        What it does not.
+
+    Examples
+    --------
+    >>> LEDGER[0].evidence
+    'synthetic, known truth'
+    """
     question: str
     where: str
     evidence: str
@@ -170,12 +190,34 @@ LEDGER: tuple[Claim, ...] = (
 
 
 def ledger() -> pd.DataFrame:
-    """The ledger as a tidy frame, one row per question."""
+    """The ledger as a tidy frame, one row per question.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``question``, ``where``, ``evidence``, ``safe_to_say``, ``not_safe_to_say``.
+
+    Examples
+    --------
+    >>> ledger().columns[-1], len(ledger()) == len(LEDGER)
+    ('not_safe_to_say', True)
+    """
     return pd.DataFrame([asdict(c) for c in LEDGER])
 
 
 def ledger_markdown() -> str:
-    """The ledger as a Markdown table (the README and notebook 00 show exactly this)."""
+    """The ledger as a Markdown table (the README and notebook 00 show exactly this).
+
+    Returns
+    -------
+    str
+        A header row, a rule and one row per question.
+
+    Examples
+    --------
+    >>> ledger_markdown().splitlines()[0]
+    '| question | where | evidence | what a writer may safely say | what not |'
+    """
     head = ("| question | where | evidence | what a writer may safely say | what not |\n"
             "|---|---|---|---|---|\n")
     rows = "".join(

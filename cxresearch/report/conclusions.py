@@ -49,6 +49,7 @@ __all__ = [
     "about_synthetic",
     "count_sentence",
     "effect_sentence",
+    "format_p",
     "level_sentence",
     "truth_sentence",
 ]
@@ -56,7 +57,26 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Finding:
-    """One generated sentence and whether it claims an effect (or association)."""
+    """One generated sentence and whether it claims an effect (or association).
+
+    Shown in a notebook as Markdown, with ``claims_effect`` in the output's metadata.
+
+    Parameters
+    ----------
+    text : str
+        The sentence (Markdown).
+    claims_effect : bool
+        Whether it claims an effect or association.
+    kind : str, default "result"
+        What the sentence is: ``"result"``, ``"level"``, ``"check"``, ``"truth"``, ``"power"``,
+        ``"synthetic-only"``.
+
+    Examples
+    --------
+    >>> f = Finding("**NPS**: 12.0.", False, kind="level")
+    >>> str(f), f.claims_effect
+    ('**NPS**: 12.0.', False)
+    """
 
     text: str
     claims_effect: bool
@@ -72,7 +92,29 @@ class Finding:
 
 @dataclass(frozen=True)
 class Conclusions:
-    """Several findings shown as one Markdown list under a heading."""
+    """Several findings shown as one Markdown list under a heading.
+
+    Parameters
+    ----------
+    findings : tuple of Finding
+        The sentences, in order (empty ones are left out).
+    heading : str, default ""
+        Bold text above the list.
+    notes : tuple of str
+        Paragraphs after the list.
+
+    Examples
+    --------
+    >>> c = Conclusions((effect_sentence("x", 0.5, 0.1, 0.9), Finding("", False)),
+    ...                 heading="Results")
+    >>> c.claims_effect
+    True
+    >>> print(c.text)
+    **Results**
+    <BLANKLINE>
+    - **x**: 0.50 (95% CI 0.10 to 0.90). The interval excludes zero: the data show a positive
+      association.
+    """
 
     findings: tuple[Finding, ...]
     heading: str = ""
@@ -186,6 +228,28 @@ def level_sentence(
 ) -> Finding:
     """Where a score lies against a reference value (a level, not an effect).
 
+    Parameters
+    ----------
+    subject : str
+        The score, with its unit.
+    estimate, ci_low, ci_high : float
+        The score and its interval at ``level``.
+    reference : float, default 0.0
+        The value compared with.
+    reference_name : str, default "zero"
+        Its name in the sentence.
+    level : float, default 0.95
+        The interval's confidence level (only for the wording).
+    digits : int, default 1
+        Decimals shown.
+
+    Returns
+    -------
+    Finding
+        Never claims an effect (``kind="level"``).
+
+    Examples
+    --------
     >>> print(level_sentence("NPS", -9.0, -13.3, -4.5).text)
     **NPS**: -9.0 (95% CI -13.3 to -4.5), credibly below zero.
     >>> level_sentence("NPS", 2.0, -3.0, 7.0).text.endswith("above or below zero.")
@@ -214,9 +278,29 @@ def count_sentence(
 ) -> Finding:
     """How many of several comparisons hold after multiplicity control.
 
-    ``n_family`` is the number of comparisons the adjustment was made for, when the sentence
-    reports a subset of them (default: ``n_total``).
+    Parameters
+    ----------
+    n_supported : int
+        Comparisons distinguishable from zero after adjustment.
+    n_total : int
+        Comparisons the sentence reports.
+    what : str
+        What the comparisons are (plural noun phrase).
+    adjustment : str, default "Holm"
+        The adjustment's name, for the wording.
+    level : float, default 0.95
+        The family-wise confidence level (``1 - level`` is the error rate).
+    n_family : int, optional
+        The number of comparisons the adjustment was made for, when the sentence reports a
+        subset of them (default: ``n_total``).
 
+    Returns
+    -------
+    Finding
+        Claims an effect when ``n_supported > 0``.
+
+    Examples
+    --------
     >>> print(count_sentence(2, 10, "pairwise owner differences").text)
     After Holm adjustment for 10 comparisons, 2 of 10 pairwise owner differences are
     distinguishable from zero at the 5% level.
@@ -241,6 +325,24 @@ def truth_sentence(
 ) -> Finding:
     """Does the interval cover the simulation's true value? (synthetic data only)
 
+    Parameters
+    ----------
+    subject : str
+        What was estimated.
+    estimate, ci_low, ci_high : float
+        The estimate and its interval (the estimate is not shown).
+    truth : float
+        The simulation's true value.
+    digits : int, default 2
+        Decimals shown.
+
+    Returns
+    -------
+    Finding
+        Never claims an effect (``kind="truth"``).
+
+    Examples
+    --------
     >>> print(truth_sentence("EX → CX", 0.31, 0.22, 0.40, 0.30).text)
     **EX → CX**: the interval (0.22 to 0.40) covers the simulation's true value, 0.30.
     """
@@ -254,6 +356,20 @@ def truth_sentence(
 def about_synthetic(text: str, synthetic: bool) -> Finding:
     """A sentence that is true only of the bundled synthetic study; empty on a user's data.
 
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    synthetic : bool
+        Whether the notebook runs on the bundled synthetic data.
+
+    Returns
+    -------
+    Finding
+        ``kind="synthetic-only"``; its text is empty when ``synthetic`` is False.
+
+    Examples
+    --------
     >>> about_synthetic("In the simulation, EX drives CX.", synthetic=False).text
     ''
     """
@@ -274,6 +390,25 @@ def findings_from_table(
 ) -> tuple[Finding, ...]:
     """One :func:`effect_sentence` per row of a tidy result table.
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per estimate.
+    label : str
+        The column naming each estimate (the sentence's subject).
+    estimate, ci_low, ci_high : str
+        The columns of the estimate and its interval.
+    subjects : sequence of str, optional
+        Subjects to use instead of ``data[label]``, one per row.
+    **kwargs
+        Passed to :func:`effect_sentence` (``level``, ``digits``, ``design``, ...).
+
+    Returns
+    -------
+    tuple of Finding
+
+    Examples
+    --------
     >>> t = pd.DataFrame({"term": ["a", "b"], "estimate": [1.0, 0.1],
     ...                   "ci_low": [0.5, -0.2], "ci_high": [1.5, 0.4]})
     >>> [f.claims_effect for f in findings_from_table(t, "term")]
@@ -287,12 +422,7 @@ def findings_from_table(
     )
 
 
-def any_claims(objs: Iterable[Finding | Conclusions]) -> bool:
-    """True if any of the findings claims an effect."""
-    return bool(np.any([o.claims_effect for o in objs]))
-
-
-__all__ += ["any_claims", "findings_from_table"]
+__all__ += ["findings_from_table"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -300,7 +430,23 @@ __all__ += ["any_claims", "findings_from_table"]
 # --------------------------------------------------------------------------------------------
 
 
-def _fmt_p(p: float) -> str:
+def format_p(p: float) -> str:
+    """A p-value as the sentences print it: ``"= 0.012"``, ``"< 0.001"``, or ``"n/a"``.
+
+    Parameters
+    ----------
+    p : float
+        The p-value (``None`` or NaN give ``"n/a"``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_p(0.01234), format_p(0.0002), format_p(float("nan"))
+    ('= 0.012', '< 0.001', 'n/a')
+    """
     if p is None or not math.isfinite(float(p)):
         return "n/a"
     return "< 0.001" if p < 0.001 else f"= {p:.3f}"
@@ -316,11 +462,10 @@ def holm_family(
     by: str | Sequence[str] | None = None,
     n_families: int = 1,
 ) -> pd.DataFrame:
-    """A copy of a table of estimates with Holm-adjusted p-values: one family per table (or per
-    value of ``by``).
+    """A copy of a table of estimates with Holm-adjusted p-values.
 
-    Adds ``p_holm`` (Holm 1979, *Scand. J. Statistics* 6:65-70, via
-    :func:`cxresearch.metrics.scores.holm`) and ``n_family`` (the comparisons adjusted for). When a
+    One family per table (or per value of ``by``). Adds ``p_holm`` (via
+    :func:`cxresearch.core.inference.holm`) and ``n_family`` (the comparisons adjusted for). When a
     study asks ``n_families`` questions, each a family of comparisons, and should keep the
     chance of *any* false alarm among all of them at the nominal level, the families split that
     level equally (Bonferroni across families, Holm within each): ``p_holm`` is then
@@ -330,6 +475,31 @@ def holm_family(
     for bootstrap estimates with a bootstrap SE. Rows without a p-value stay out of the family
     (``p_holm`` NaN).
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per comparison (not modified).
+    p_value, estimate, se : str
+        Column names of the p-value, the estimate and its standard error.
+    null : float, default 0.0
+        The no-effect value for the Wald p-values.
+    by : str or sequence of str, optional
+        Columns whose values define separate families.
+    n_families : int, default 1
+        Questions that share the error rate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``p_value`` filled, ``p_holm``, ``n_family`` (and ``n_families`` when > 1).
+
+    References
+    ----------
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian
+    Journal of Statistics*, 6(2), 65-70.
+
+    Examples
+    --------
     >>> t = pd.DataFrame({"estimate": [1.0, 0.1, 0.5], "se": [0.2, 0.2, 0.2]})
     >>> out = holm_family(t)
     >>> out["p_holm"].round(4).tolist(), int(out["n_family"].iloc[0])
@@ -339,7 +509,7 @@ def holm_family(
     """
     from scipy import stats
 
-    from cxresearch.metrics.scores import holm
+    from cxresearch.core.inference import holm
 
     if int(n_families) != n_families or n_families < 1:
         raise ValueError(f"argument 'n_families': a whole number >= 1, got {n_families!r}")
@@ -444,7 +614,7 @@ def adjusted_effect_sentence(
     shared = (f", the {alpha} error rate split over {n_families} questions" if n_families > 1
               else "")
     adj = (f"{adjustment} adjustment for {n_family} comparison{'' if n_family == 1 else 's'}"
-           f"{shared} (adjusted p {_fmt_p(p_adjusted)})")
+           f"{shared} (adjusted p {format_p(p_adjusted)})")
     significant = p_adjusted is not None and math.isfinite(float(p_adjusted)) and \
         p_adjusted < 1 - level
     if significant and excludes:
@@ -472,9 +642,28 @@ def findings_from_adjusted_table(
 ) -> tuple[Finding, ...]:
     """One :func:`adjusted_effect_sentence` per row of a table with adjusted p-values.
 
-    ``n_family`` defaults to the table's ``n_family`` column (:func:`holm_family`), else its
-    number of rows; ``n_families`` to the table's ``n_families`` column, else 1.
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per estimate, e.g. from :func:`holm_family`.
+    label : str
+        The column naming each estimate.
+    p_adjusted, estimate, ci_low, ci_high : str
+        Column names of the adjusted p-value, the estimate and its interval.
+    subjects : sequence of str, optional
+        Subjects to use instead of ``data[label]``.
+    n_family : int, optional
+        Defaults to the table's ``n_family`` column (:func:`holm_family`), else its number of
+        rows; ``n_families`` (in ``kwargs``) defaults to the table's ``n_families`` column, else 1.
+    **kwargs
+        Passed to :func:`adjusted_effect_sentence`.
 
+    Returns
+    -------
+    tuple of Finding
+
+    Examples
+    --------
     >>> t = holm_family(pd.DataFrame({"term": ["a", "b"], "estimate": [1.0, 0.3],
     ...                               "se": [0.2, 0.15], "ci_low": [0.6, 0.01],
     ...                               "ci_high": [1.4, 0.59]}))
@@ -506,8 +695,26 @@ def criterion_sentence(
 ) -> Finding:
     """Whether a statistic meets a conventional threshold (a check, not an effect).
 
-    ``value`` is one number, or several by name (then the sentence lists which meet it).
+    Parameters
+    ----------
+    subject : str
+        The statistic.
+    value : float or mapping of str to float
+        One number, or several by name (then the sentence lists which meet it).
+    threshold : float
+        The conventional threshold (met when ``value >= threshold``).
+    criterion : str, default "criterion"
+        The threshold's name in the sentence.
+    digits : int, default 2
+        Decimals shown.
 
+    Returns
+    -------
+    Finding
+        Never claims an effect (``kind="check"``).
+
+    Examples
+    --------
     >>> print(criterion_sentence("ICC(2), engagement", 0.62, 0.70).text)
     **ICC(2), engagement**: 0.62, below the 0.70 criterion.
     >>> print(criterion_sentence("ICC(2)", {"culture": 0.71, "nps": 0.41}, 0.70).text)
@@ -539,9 +746,29 @@ def adjusted_supported(
     level: float = 0.95,
     null: float = 0.0,
 ) -> pd.Series:
-    """Rows that :func:`adjusted_effect_sentence` words as a finding: adjusted p below
-    ``1 - level`` and an interval that excludes ``null`` (for :func:`count_sentence`).
+    """Rows that :func:`adjusted_effect_sentence` words as a finding.
 
+    Adjusted p below ``1 - level`` and an interval that excludes ``null`` (for
+    :func:`count_sentence`).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per estimate.
+    p_adjusted, ci_low, ci_high : str
+        Column names of the adjusted p-value and the interval.
+    level : float, default 0.95
+        Confidence level (``1 - level`` is the error rate).
+    null : float, default 0.0
+        The no-effect value.
+
+    Returns
+    -------
+    pandas.Series of bool
+        One flag per row.
+
+    Examples
+    --------
     >>> t = pd.DataFrame({"p_holm": [0.01, 0.01, 0.2], "ci_low": [0.1, -0.1, 0.1],
     ...                   "ci_high": [0.5, 0.5, 0.5]})
     >>> adjusted_supported(t).tolist()
@@ -564,6 +791,26 @@ def power_sentence(
 ) -> Finding:
     """The smallest design size whose simulated power reaches ``target`` (or that none does).
 
+    Parameters
+    ----------
+    subject : str
+        The outcome and design.
+    sizes : sequence of float
+        Design sizes (e.g. numbers of firms).
+    power : sequence of float
+        The power at each size.
+    target : float, default 0.8
+        The power wanted.
+    unit : str, default "firms"
+        What the sizes count.
+
+    Returns
+    -------
+    Finding
+        Never claims an effect (``kind="power"``).
+
+    Examples
+    --------
     >>> print(power_sentence("CX, 8 years", [100, 300, 1000], [0.6, 0.86, 1.0]).text)
     **CX, 8 years**: 80% power is reached with 300 firms (power 0.86); with 100, 0.60.
     >>> print(power_sentence("growth", [100, 3000], [0.1, 0.5]).text)

@@ -86,6 +86,18 @@ def _vocabulary() -> dict[str, str]:
 def raw_code(text: str) -> str | None:
     """Why ``text`` reads as a code rather than words, or None when it reads as words.
 
+    Parameters
+    ----------
+    text : str
+        A category label, legend entry or annotation.
+
+    Returns
+    -------
+    str or None
+        The reason (a snake_case identifier, a lower-case acronym, ...), or None.
+
+    Examples
+    --------
     >>> raw_code("cx_leader"), raw_code("coo"), raw_code("COO"), raw_code("mean nps")
     ('snake_case identifier', "readers see 'COO'", None, "lower-case acronym 'nps'")
     >>> raw_code("Satisfaction → Loyalty") is None and raw_code("top-2-box") is None
@@ -343,8 +355,29 @@ def _overflow_in(fig: Figure) -> float:
 def inspect_figure(fig: Figure, *, print_layout: dict[str, Any] | None = None) -> dict[str, Any]:
     """The facts the checks need, as a JSON-ready dict (recorded in the manifest).
 
-    ``print_layout`` is what :func:`cxresearch.report.figures.save_figure` measured in the print
-    layout (legend overlaps and overflow at the exact column width); it is stored as given.
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The live figure.
+    print_layout : dict, optional
+        What :func:`cxresearch.report.figures.save_figure` measured in the print layout (legend
+        overlaps and overflow at the exact column width); it is stored as given.
+
+    Returns
+    -------
+    dict
+        ``size_in``, ``axes`` (title, tick kind, labels and categories of each axis),
+        ``figure_labels``, ``legends`` and, when given, ``print``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(3.5, 2.5))
+    >>> _ = ax.plot([0, 1], [2, 3])
+    >>> facts = inspect_figure(fig)
+    >>> plt.close(fig)
+    >>> facts["size_in"], facts["axes"][0]["y"]["ticks"]
+    ([3.5, 2.5], 'numeric')
     """
     renderer = _renderer(fig)
     del renderer
@@ -387,7 +420,25 @@ def measure_print_layout(fig: Figure) -> dict[str, Any]:
 
 
 def problems(facts: dict[str, Any]) -> list[str]:
-    """The rules applied to the facts of one figure: one sentence per problem, [] when clean."""
+    """The rules applied to the facts of one figure: one sentence per problem, [] when clean.
+
+    Parameters
+    ----------
+    facts : dict
+        What :func:`inspect_figure` measured (a manifest entry's ``"checks"``).
+
+    Returns
+    -------
+    list of str
+        One sentence per problem.
+
+    Examples
+    --------
+    >>> problems({"size_in": [3.5, 2.5], "axes": [{"index": 1, "title": "",
+    ...           "x": {"ticks": "numeric", "label": "Year"},
+    ...           "y": {"ticks": "numeric", "label": ""}}]})
+    ['axes 1: the y axis shows numbers but has no label']
+    """
     out: list[str] = []
     sup = facts.get("figure_labels", {})
     for ax in facts.get("axes", []):
@@ -452,12 +503,29 @@ def check_manifest(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m cxresearch.report.figure_checks [DIR] [--name PATTERN]``: print each figure's
-    problems; exit 1 if any."""
+    """``python -m cxresearch.report.figure_checks [DIR] [--name PATTERN]``: figure problems.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The command-line arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 1 if any figure has a problem, else 0.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> main([tempfile.mkdtemp()])
+    0 figure(s) checked, 0 with problems
+    0
+    """
     from cxresearch.report.manifest import load_manifest
 
     parser = argparse.ArgumentParser(prog="python -m cxresearch.report.figure_checks",
-                                     description=main.__doc__)
+                                     description=(main.__doc__ or "").split("\n\n")[0])
     parser.add_argument("directory", nargs="?", default=None,
                         help="folder holding manifest.json (default: figures/)")
     parser.add_argument("--name", default="*",

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cxresearch.core import paths
+from cxresearch.core.results import Result
 from cxresearch.report.manifest import load_manifest, write_text_atomic
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,8 +94,18 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 def use_style(context: str = "notebook") -> None:
     """Apply the house style: seaborn ``whitegrid``, Okabe-Ito colours, deterministic output.
 
-    ``context`` is a seaborn context (``"paper"``, ``"notebook"``, ``"talk"``).
+    Parameters
+    ----------
+    context : str, default "notebook"
+        A seaborn context (``"paper"``, ``"notebook"``, ``"talk"``).
 
+    Returns
+    -------
+    None
+        Changes matplotlib's ``rcParams`` for the session.
+
+    Examples
+    --------
     >>> use_style()
     >>> import matplotlib as mpl
     >>> mpl.rcParams["svg.hashsalt"]
@@ -122,8 +133,27 @@ def use_style(context: str = "notebook") -> None:
 
 
 @dataclass(frozen=True)
-class SavedFigure:
-    """What :func:`save_figure` wrote."""
+class SavedFigure(Result):
+    """What :func:`save_figure` wrote.
+
+    Parameters
+    ----------
+    name : str
+        The figure's name (the files' stem).
+    files : tuple of pathlib.Path
+        The PNG, SVG, PDF and CSV files.
+    manifest_entry : dict
+        The figure's entry in ``manifest.json``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> s = SavedFigure("01_demo", (Path("01_demo.png"), Path("01_demo.csv")), {})
+    >>> s.summary()
+    '01_demo: 01_demo.png, 01_demo.csv'
+    >>> s.to_frame()["format"].tolist()
+    ['png', 'csv']
+    """
 
     name: str
     files: tuple[Path, ...]
@@ -132,6 +162,12 @@ class SavedFigure:
     def summary(self) -> str:
         """One line naming the figure and its files (file names only, no directories)."""
         return f"{self.name}: " + ", ".join(p.name for p in self.files)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per file written: ``figure``, ``file`` (name only) and ``format``."""
+        return pd.DataFrame({"figure": self.name, "file": [p.name for p in self.files],
+                             "format": [p.suffix.lstrip(".") for p in self.files]},
+                            columns=["figure", "file", "format"])
 
 
 @contextlib.contextmanager
@@ -402,11 +438,32 @@ def save_figure(
         left out the gallery reads it from the caption's words
         (:func:`cxresearch.report.site.evidence_of`).
 
+    Returns
+    -------
+    SavedFigure
+        The files written and the manifest entry.
+
     Raises
     ------
     ValueError
         If the name has unsafe characters, ``data`` is not a non-empty DataFrame, or the caption
         or alt text is empty.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import matplotlib.pyplot as plt
+    >>> use_style()
+    >>> fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+    >>> _ = ax.bar(["A", "B"], [12.5, 30.0])
+    >>> _ = ax.set(xlabel="Segment", ylabel="NPS", title="NPS by segment (synthetic)")
+    >>> saved = save_figure(fig, "00_demo", data=pd.DataFrame({"segment": ["A", "B"],
+    ...                     "nps": [12.5, 30.0]}), caption="NPS by segment (synthetic data).",
+    ...                     alt_text="Two bars; B is higher.", source="demo",
+    ...                     directory=tempfile.mkdtemp())
+    >>> plt.close(fig)
+    >>> saved.summary()
+    '00_demo: 00_demo.png, 00_demo.svg, 00_demo.pdf, 00_demo.csv'
     """
     if not _NAME_RE.match(name):
         raise ValueError(

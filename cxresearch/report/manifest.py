@@ -18,10 +18,23 @@ __all__ = ["load_manifest", "write_text_atomic"]
 
 
 def load_manifest(directory: str | Path | None = None) -> dict[str, dict[str, Any]]:
-    """Read ``manifest.json`` from ``directory`` (default:
-    :func:`cxresearch.core.paths.figures_dir`).
+    """Read ``manifest.json`` from ``directory``.
 
-    Returns an empty dict when there is no manifest yet.
+    Parameters
+    ----------
+    directory : str or pathlib.Path, optional
+        The figures directory; default :func:`cxresearch.core.paths.figures_dir`.
+
+    Returns
+    -------
+    dict
+        ``{figure name: entry}``; empty when there is no manifest yet.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> load_manifest(tempfile.mkdtemp())
+    {}
     """
     directory = Path(directory) if directory is not None else paths.figures_dir()
     path = directory / "manifest.json"
@@ -31,8 +44,29 @@ def load_manifest(directory: str | Path | None = None) -> dict[str, dict[str, An
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and :func:`os.replace`, so that a
-    reader never sees half a file (parallel notebook runs write the manifest)."""
+    r"""Write ``text`` to ``path`` through a temporary file and :func:`os.replace`.
+
+    A reader never sees half a file (parallel notebook runs write the manifest).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to write (its directory must exist).
+    text : str
+        The content, written as UTF-8 with ``\n`` line ends.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "manifest.json"
+    >>> write_text_atomic(p, "{}")
+    >>> p.read_text()
+    '{}'
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8", newline="\n")
     os.replace(tmp, path)

@@ -217,7 +217,8 @@ def _importance_frame(importance: Any) -> pd.DataFrame:
 
     if isinstance(importance, DriverImportance):
         if importance.n_boot:
-            return importance.conf_int(measure="rescaled").rename(columns={"estimate": "rescaled"})
+            return importance.conf_int(importance.level, measure="rescaled").rename(
+                columns={"estimate": "rescaled"})
         return importance.estimates[["rescaled"]]
     if not isinstance(importance, pd.DataFrame):
         raise TypeError("importance must be a DriverImportance or a DataFrame, got "
@@ -232,10 +233,22 @@ def plot_driver_importance(
 ) -> tuple[Figure, Axes]:
     """Horizontal bars of each driver's share of explained variance (``rescaled``, %).
 
-    ``importance`` is a :class:`cxresearch.linkage.drivers.DriverImportance` (its bootstrap
-    intervals
-    are drawn when it has them) or a frame indexed by driver with ``rescaled`` and optionally
-    ``ci_low``/``ci_high``. Bars are sorted by share, the largest at the top.
+    Bars are sorted by share, the largest at the top.
+
+    Parameters
+    ----------
+    importance : DriverImportance or pandas.DataFrame
+        A :class:`cxresearch.linkage.drivers.DriverImportance` (its bootstrap intervals are
+        drawn when it has them) or a frame indexed by driver with ``rescaled`` and optionally
+        ``ci_low``/``ci_high``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure otherwise.
+    title : str, optional
+        The axes title.
+
+    Returns
+    -------
+    tuple of (matplotlib.figure.Figure, matplotlib.axes.Axes)
 
     Examples
     --------
@@ -319,10 +332,28 @@ def plot_importance_performance(
 ) -> tuple[Figure, Axes]:
     """Importance-performance map: importance (% of R^2) against performance (0-100).
 
-    ``ipm`` is a :class:`cxresearch.linkage.drivers.ImportancePerformance` or its ``to_frame()``:
-    indexed by driver with ``importance``, ``performance`` and optionally the importance
-    interval ``ci_low``/``ci_high`` (drawn as grey whiskers). Dashed lines mark the means, the
-    quadrant boundaries of Martilla & James (1977); labels are placed to avoid each other.
+    Dashed lines mark the means, the quadrant boundaries of Martilla & James (1977); labels
+    are placed to avoid each other.
+
+    Parameters
+    ----------
+    ipm : ImportancePerformance or pandas.DataFrame
+        A :class:`cxresearch.linkage.drivers.ImportancePerformance` or its ``to_frame()``:
+        indexed by driver with ``importance``, ``performance`` and optionally the importance
+        interval ``ci_low``/``ci_high`` (drawn as grey whiskers).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure otherwise.
+    title : str, optional
+        The axes title.
+
+    Returns
+    -------
+    tuple of (matplotlib.figure.Figure, matplotlib.axes.Axes)
+
+    References
+    ----------
+    Martilla, J. A., & James, J. C. (1977). Importance-performance analysis. *Journal of
+    Marketing*, 41(1), 77-79.
 
     Examples
     --------

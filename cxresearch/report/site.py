@@ -53,7 +53,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from cxresearch.core import paths
+from cxresearch.core.results import Result
 from cxresearch.report.manifest import load_manifest, write_text_atomic
 
 __all__ = [
@@ -97,7 +100,26 @@ _HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*$", re.MULTILINE)
 
 
 def evidence_of(entry: dict[str, Any]) -> tuple[str, ...]:
-    """The badges of one manifest entry: its ``evidence`` field, else its caption's words."""
+    """The badges of one manifest entry: its ``evidence`` field, else its caption's words.
+
+    Parameters
+    ----------
+    entry : dict
+        A figure's manifest entry.
+
+    Returns
+    -------
+    tuple of str
+        Kinds of :data:`BADGE_WORDS` (``"synthetic"``, ``"real"``, ``"fictional"``), possibly
+        empty.
+
+    Examples
+    --------
+    >>> evidence_of({"caption": "x", "evidence": "real"})
+    ('real',)
+    >>> evidence_of({"caption": "NPS by segment (synthetic data)."})
+    ('synthetic',)
+    """
     given = entry.get("evidence")
     if given:
         return (given,) if isinstance(given, str) else tuple(given)
@@ -110,7 +132,26 @@ def evidence_of(entry: dict[str, Any]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class FigureSection:
-    """Where a figure is made: its notebook, the section heading above the cell, the anchor."""
+    """Where a figure is made: its notebook, the section heading above the cell, the anchor.
+
+    Parameters
+    ----------
+    figure : str
+        The figure's name.
+    notebook : str
+        The notebook's stem (``"03_satisfaction_index_model"``).
+    notebook_title : str
+        The notebook's title (its first level-1 heading).
+    section : str
+        The heading of the section whose cell saved the figure.
+    cell_index : int
+        The position of that cell in the notebook.
+
+    Examples
+    --------
+    >>> FigureSection("03_x", "03_nb", "Title", "Paths", 7).href
+    'notebooks/03_nb.html#figure-03_x'
+    """
 
     figure: str
     notebook: str
@@ -136,6 +177,18 @@ def _source(cell: Any) -> str:
 def figure_sections(notebook: str | Path) -> dict[str, FigureSection]:
     """Figures saved by a notebook, each with the heading of the section whose cell saved it.
 
+    Parameters
+    ----------
+    notebook : str or pathlib.Path
+        An ``.ipynb`` file.
+
+    Returns
+    -------
+    dict of str to FigureSection
+        By figure name, in the order the notebook saves them.
+
+    Examples
+    --------
     >>> secs = figure_sections(paths.NOTEBOOKS_DIR / "03_satisfaction_index_model.ipynb")
     >>> secs["03_ecsi_paths"].href
     'notebooks/03_satisfaction_index_model.html#figure-03_ecsi_paths'
@@ -191,6 +244,23 @@ def citation(name: str, entry: dict[str, Any], section: FigureSection | None = N
              *, version: tuple[str, str, str] | None = None) -> str:
     """A suggested citation for one figure (plain text).
 
+    Parameters
+    ----------
+    name : str
+        The figure's name.
+    entry : dict
+        Its manifest entry.
+    section : FigureSection, optional
+        Where it is made (the section is named when it is not the notebook's title).
+    version : tuple of str, optional
+        (package version, short commit or "", year); default read from the package and git.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> print(citation("03_x", {"caption": "Paths. More.", "source": "03_nb"},
     ...                version=("0.1.0", "abc1234", "2026")))
     The cxresearch authors (2026). Paths [figure 03_x]. cxresearch: research notebooks on
@@ -221,6 +291,25 @@ def gallery_markdown(manifest: dict[str, dict[str, Any]],
     Each card: the PNG with the manifest's alt text as ``alt``, the evidence badge(s), the
     caption, the alt text shown as text, a link to the notebook cell that made the figure,
     downloads (PNG, SVG, PDF, CSV) and a suggested citation.
+
+    Parameters
+    ----------
+    manifest : dict
+        The figure manifest (:func:`cxresearch.report.manifest.load_manifest`).
+    sections : dict of str to FigureSection
+        Where each figure is made (:func:`figure_sections`).
+    version : tuple of str, optional
+        As in :func:`citation`.
+
+    Returns
+    -------
+    str
+        The page's MyST markdown.
+
+    Examples
+    --------
+    >>> gallery_markdown({}, {}, version=("0.2.0", "", "2026")).splitlines()[0]
+    '# Figure gallery'
     """
     version = version or _version()
     esc = html.escape
@@ -347,7 +436,36 @@ def _mathjax_file() -> Path | None:
 def prepare_sources(build_dir: Path = BUILD_DIR, *, figures_dir: Path | None = None,
                     notebooks_dir: Path | None = None,
                     source_dir: Path = SOURCE_DIR) -> Path:
-    """Assemble the Sphinx source tree in ``build_dir/src``; return its path."""
+    """Assemble the Sphinx source tree in ``build_dir/src``.
+
+    Copies the site's sources, the executed notebooks (figure cells anchored), the claims and
+    gallery pages and the figures' files; files no longer made are removed.
+
+    Parameters
+    ----------
+    build_dir : pathlib.Path
+        The build folder (default ``build/site``).
+    figures_dir : pathlib.Path, optional
+        Where the figures and their manifest are (default
+        :func:`cxresearch.core.paths.figures_dir`).
+    notebooks_dir : pathlib.Path, optional
+        Where the notebooks are (default ``notebooks/``).
+    source_dir : pathlib.Path
+        The site's own sources (``conf.py``, ``index.md``, styles).
+
+    Returns
+    -------
+    pathlib.Path
+        ``build_dir/src``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> src = prepare_sources(d, figures_dir=d, notebooks_dir=d)
+    >>> src == d / "src", (src / "gallery.md").is_file(), (src / "claims.md").is_file()
+    (True, True, True)
+    """
 
     figures_dir = figures_dir or paths.figures_dir()
     notebooks_dir = notebooks_dir or paths.NOTEBOOKS_DIR
@@ -382,8 +500,32 @@ def prepare_sources(build_dir: Path = BUILD_DIR, *, figures_dir: Path | None = N
 
 def build_site(out_dir: Path = SITE_DIR, *, build_dir: Path = BUILD_DIR, jobs: str = "auto",
                figures_dir: Path | None = None, quiet: bool = True) -> Path:
-    """Build the site into ``out_dir`` (``_site/``) from the executed notebooks; returns the
-    path of ``index.html``. Raises ``RuntimeError`` if Sphinx fails."""
+    """Build the site into ``out_dir`` (``_site/``) from the executed notebooks.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The output folder (default ``_site/``).
+    build_dir : pathlib.Path
+        The build folder for sources and doctrees (default ``build/site``).
+    jobs : str, default "auto"
+        Parallel Sphinx workers.
+    figures_dir : pathlib.Path, optional
+        As in :func:`prepare_sources`.
+    quiet : bool, default True
+        Run Sphinx with ``-q``.
+
+    Returns
+    -------
+    pathlib.Path
+        The path of ``index.html``. Raises ``RuntimeError`` if Sphinx fails.
+
+    Examples
+    --------
+    >>> index = build_site()  # doctest: +SKIP
+    >>> index.name  # doctest: +SKIP
+    'index.html'
+    """
     from sphinx.cmd.build import build_main
 
     src = prepare_sources(build_dir, figures_dir=figures_dir)
@@ -398,9 +540,25 @@ def build_site(out_dir: Path = SITE_DIR, *, build_dir: Path = BUILD_DIR, jobs: s
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m cxresearch.report.site [--out DIR]``: build the report site (``_site/``)."""
+    """``python -m cxresearch.report.site [--out DIR]``: build the report site (``_site/``).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The command-line arguments (default ``sys.argv[1:]``): ``--out``, ``--clean``, ``-j``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 when the site was built, 1 when Sphinx failed.
+
+    Examples
+    --------
+    >>> main(["--out", "_site"])  # doctest: +SKIP
+    0
+    """
     parser = argparse.ArgumentParser(prog="python -m cxresearch.report.site",
-                                     description=main.__doc__)
+                                     description=(main.__doc__ or "").split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=SITE_DIR, help="output folder (_site/)")
     parser.add_argument("--clean", action="store_true", help="rebuild everything")
     parser.add_argument("-j", "--jobs", default="auto", help="parallel Sphinx workers")
@@ -435,8 +593,26 @@ EXPORT_FORMATS: dict[str, str] = {"png": "png", "svg": "svg", "pdf": "pdf", "csv
 
 
 @dataclass(frozen=True)
-class ExportResult:
-    """What :func:`export_figures` copied, and what it could not find."""
+class ExportResult(Result):
+    """What :func:`export_figures` copied, and what it could not find.
+
+    Parameters
+    ----------
+    directory : pathlib.Path
+        Where the files went.
+    figures : tuple of str
+        The figures chosen.
+    files : tuple of pathlib.Path
+        The files copied.
+    missing : tuple of str
+        ``name.format`` of each file the manifest or the folder lacked.
+
+    Examples
+    --------
+    >>> r = ExportResult(Path("out"), ("03_x",), (Path("out/03_x.csv"),), ())
+    >>> r.summary(), r.to_frame()["format"].tolist()
+    ('exported 1 figure(s), 1 file(s) to out', ['csv'])
+    """
 
     directory: Path
     figures: tuple[str, ...]
@@ -448,6 +624,12 @@ class ExportResult:
         text = (f"exported {len(self.figures)} figure(s), {len(self.files)} file(s) "
                 f"to {self.directory}")
         return text + (f"; missing: {', '.join(self.missing)}" if self.missing else "")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per file copied: ``file`` (name only) and ``format``."""
+        return pd.DataFrame({"file": [p.name for p in self.files],
+                             "format": [p.suffix.lstrip(".") for p in self.files]},
+                            columns=["file", "format"])
 
 
 def _wrap(label: str, text: str, width: int = 92) -> list[str]:
@@ -472,11 +654,30 @@ def export_figures(
     shows and where they come from, the plotted data's shape, and a suggested citation. Nothing
     in it depends on the date, so the same export gives the same bytes.
 
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        Where to copy the files (created if needed).
+    formats : sequence of str
+        Any of :data:`EXPORT_FORMATS`.
+    names : str or sequence of str
+        One or more figure-name patterns (``fnmatch``: ``"06_*"``; a comma-separated string
+        works too).
+    figures_dir : str or pathlib.Path, optional
+        Where the figures and their manifest are (default
+        :func:`cxresearch.core.paths.figures_dir`).
+
+    Returns
+    -------
+    ExportResult
+
     Raises
     ------
     ValueError
         For an unknown format or when no figure matches ``names``.
 
+    Examples
+    --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
     ...     result = export_figures(d, formats=["csv"], names="03_ecsi_*",

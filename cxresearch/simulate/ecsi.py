@@ -37,6 +37,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.results import Result
 from cxresearch.core.validation import DataError, check_seed
 
 __all__ = [
@@ -189,7 +190,7 @@ class EcsiParams:
 
 
 @dataclass(frozen=True)
-class EcsiSurvey:
+class EcsiSurvey(Result):
     """A simulated (**synthetic**) ECSI survey and the truth that generated it.
 
     data: item responses (respondents x items).

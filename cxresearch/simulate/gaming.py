@@ -62,6 +62,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.results import Result
 from cxresearch.core.validation import DataError, check_seed
 
 __all__ = ["CULTURES", "CULTURE_LABELS", "GamingParams", "GamingStudy", "simulate_gaming"]
@@ -131,7 +132,7 @@ class GamingParams:
 
 
 @dataclass(frozen=True)
-class GamingStudy:
+class GamingStudy(Result):
     """A simulated panel of served customers (**synthetic**), with the answer key.
 
     ``customers``: one row per customer served: ``firm_id``, ``culture``, ``period``, ``post``

@@ -14,13 +14,12 @@ None, default 0).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from cxresearch.core.validation import DataError, check_seed, renamed
+from cxresearch.core.validation import DataError, check_seed
 
 __all__ = ["simulate_latent_chain", "simulate_nested", "simulate_var_panel"]
 
@@ -93,7 +92,6 @@ def simulate_nested(
     return pd.DataFrame(out)
 
 
-@renamed(rng="seed")
 def simulate_latent_chain(
     n: int = 400,
     a: float = 0.5,
@@ -117,8 +115,7 @@ def simulate_latent_chain(
     indicator_noise : float
         SD of each indicator's measurement error.
     seed : int or None
-        Seed of the draws (formerly ``rng``, which also took a ``numpy.random.Generator``; a
-        Generator passed as ``seed`` still works for one release, with a warning).
+        Seed of the draws.
 
     Returns
     -------
@@ -136,16 +133,7 @@ def simulate_latent_chain(
     >>> list(d.columns)
     ['e0', 'e1', 'e2', 'c0', 'c1', 'c2', 'y']
     """
-    if isinstance(seed, np.random.Generator):
-        warnings.warn(
-            "simulate_latent_chain(): passing a numpy Generator is deprecated and will be "
-            "removed in the next release; pass an int seed",
-            DeprecationWarning,
-            stacklevel=3,
-        )
-        gen = seed
-    else:
-        gen = np.random.default_rng(check_seed(seed))
+    gen = np.random.default_rng(check_seed(seed))
     ex = gen.normal(size=n)
     cx = a * ex + gen.normal(scale=0.8, size=n)
     y = b * cx + direct * ex + gen.normal(size=n)

@@ -24,7 +24,6 @@ so that module does not import this one). Randomness: ``seed`` (default 0) feeds
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -32,12 +31,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from cxresearch.core.validation import renamed as _renamed
+from cxresearch.core.results import Result
+from cxresearch.core.validation import check_level, check_positive_int
 from cxresearch.metrics.scores import (
     Comparison,
     MetricResult,
-    _check_positive_int,
-    _z,
     compare,
     nps_from_counts,
     nps_interval_arrays,
@@ -97,7 +95,6 @@ def _mixes(mixes: Mapping[str, tuple[float, float]] | Sequence[tuple[float, floa
     return out
 
 
-@_renamed(ci="method")
 def repeated_nps_samples(
     promoters: float,
     detractors: float,
@@ -124,8 +121,8 @@ def repeated_nps_samples(
     [18, 42, 19, 14]
     """
     p, o, d = _check_shares(promoters, detractors)
-    n = _check_positive_int(n, "n")
-    periods = _check_positive_int(periods, "periods")
+    n = check_positive_int(n, "n")
+    periods = check_positive_int(periods, "periods")
     _check_vector_method(method)
     draws = np.random.default_rng(seed).multinomial(n, [p, o, d], size=periods)
     est, _, lo, hi = nps_interval_arrays(draws[:, 0], draws[:, 2], n, method=method, level=level)
@@ -160,7 +157,7 @@ def nps_interval_widths(
     """
     named = _mixes(mixes)
     _check_vector_method(method, "method")
-    ns = [_check_positive_int(n, "n_values") for n in n_values]
+    ns = [check_positive_int(n, "n_values") for n in n_values]
     rows = []
     for name, (p, d) in named.items():
         n_arr = np.asarray(ns, dtype=float)
@@ -171,7 +168,6 @@ def nps_interval_widths(
     return pd.concat(rows, ignore_index=True)
 
 
-@_renamed(n_sim="n_boot")
 def nps_coverage_simulation(
     n_values: Sequence[int] = (30, 100, 1000),
     mixes: Mapping[str, tuple[float, float]] | Sequence[tuple[float, float]] = (
@@ -202,8 +198,8 @@ def nps_coverage_simulation(
     named = _mixes(mixes)
     for meth in methods:
         _check_vector_method(meth, "methods")
-    n_boot = _check_positive_int(n_boot, "n_boot")
-    ns = [_check_positive_int(n, "n_values") for n in n_values]
+    n_boot = check_positive_int(n_boot, "n_boot")
+    ns = [check_positive_int(n, "n_values") for n in n_values]
     rng = np.random.default_rng(seed)
     rows = []
     for n in ns:
@@ -221,7 +217,7 @@ def nps_coverage_simulation(
 
 
 @dataclass(frozen=True)
-class FalseAlarmSimulation:
+class FalseAlarmSimulation(Result):
     """Pairs of NPS samples drawn from the *same* population, compared with a test.
 
     ``pairs`` has one row per simulated pair: the counts of both samples (promoters_a, ...,
@@ -242,20 +238,6 @@ class FalseAlarmSimulation:
     def n_boot(self) -> int:
         """Number of simulated pairs."""
         return len(self.pairs)
-
-    @property
-    def n_sim(self) -> int:
-        """Deprecated alias of :attr:`n_boot`."""
-        warnings.warn("FalseAlarmSimulation.n_sim is deprecated; use n_boot", DeprecationWarning,
-                      stacklevel=2)
-        return self.n_boot
-
-    @property
-    def ci(self) -> str:
-        """Deprecated alias of :attr:`method`."""
-        warnings.warn("FalseAlarmSimulation.ci is deprecated; use method", DeprecationWarning,
-                      stacklevel=2)
-        return self.method
 
     @property
     def false_alarm_rate(self) -> float:
@@ -305,7 +287,6 @@ class FalseAlarmSimulation:
         return self.pairs.copy()
 
 
-@_renamed(ci="method", n_sim="n_boot")
 def nps_false_alarm_simulation(
     promoters: float,
     detractors: float,
@@ -331,10 +312,10 @@ def nps_false_alarm_simulation(
     from scipy.stats import norm
 
     p, o, d = _check_shares(promoters, detractors)
-    n = _check_positive_int(n, "n")
-    n_boot = _check_positive_int(n_boot, "n_boot")
+    n = check_positive_int(n, "n")
+    n_boot = check_positive_int(n_boot, "n_boot")
     _check_vector_method(method)
-    _z(level)
+    check_level(level)
     rng = np.random.default_rng(seed)
     a = rng.multinomial(n, [p, o, d], size=n_boot)
     b = rng.multinomial(n, [p, o, d], size=n_boot)

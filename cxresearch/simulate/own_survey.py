@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.results import Result
 from cxresearch.core.validation import DataError, check_seed
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class OwnSurveyParams:
 
 
 @dataclass(frozen=True, eq=False)
-class OwnSurvey:
+class OwnSurvey(Result):
     """The synthetic one-company survey: four tables, its instrument and the truth.
 
     ``customers`` and ``employees`` hold personal data columns (``email``, ``phone``,

@@ -1,7 +1,7 @@
 """A staggered-adoption panel with a known, heterogeneous effect (all data are **synthetic**).
 
-:func:`simulate_staggered_panel` is the generator behind the event-study tests, the validation
-script and the power analysis (:func:`cxresearch.causal.did.event_study_power`): units adopt a
+:func:`simulate_staggered_panel` is the generator behind the event-study tests and the validation
+script: units adopt a
 treatment (appoint a CX leader) in different periods, effects grow with time since adoption and
 may differ by cohort, and adopters may have been "doing better anyway" (selection).
 """

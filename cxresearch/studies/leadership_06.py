@@ -8,19 +8,17 @@ Each function prepares, stacks or simulates what the notebook shows, calling the
 - :func:`owner_status_panel` -- each firm-year labelled with the CX owner *in force that year*
   (a firm that appoints a CX leader later is "CX leader not yet appointed" before);
 - :func:`ownership_contrasts`, :func:`event_studies`, :func:`event_study_table`,
-  :func:`say_do_effects_by_outcome`, :func:`event_study_power_by_outcome` -- several outcomes
-  at once, with Holm-adjusted p-values over the table (one family of comparisons) and, where
-  known, the simulation's true values beside the estimates;
-- :func:`confounding_scenarios` -- the same study simulated with and without selection on
-  growth, analysed three ways (this is where the simulator runs, not in an estimator);
-- :func:`say_do_gap_summary`, :func:`say_do_gap_shares`, :func:`within_unit_sd`,
-  :func:`effect_for_power` -- descriptive figures and power inputs;
+  :func:`say_do_effects_by_outcome` -- several outcomes at once, with Holm-adjusted p-values
+  over the table (one family of comparisons) and, where known, the simulation's true values
+  beside the estimates;
+- :func:`say_do_gap_summary`, :func:`say_do_gap_shares`, :func:`within_unit_sd` --
+  descriptive figures and power inputs;
 - :func:`threat_scenarios`, :func:`threat_findings` -- every estimator on one seeded
   **synthetic** panel per threat of :mod:`cxresearch.simulate.threats` (slump, anticipation,
   confounding, heterogeneous effects...), against the known truth;
 - :func:`empowerment_by_firm`, :func:`doing_both_table` -- the leader's effect where employees
   are empowered and where they are not ("doing both");
-- :func:`month_index`, :func:`prepare_firm_series`, :func:`single_firm_table`,
+- :func:`prepare_firm_series`, :func:`single_firm_table`,
   :func:`single_firm_counterfactuals` -- one firm's appointment: interrupted time series and
   synthetic control on a monthly series;
 - :func:`power_band_table` -- simulated power with its Monte-Carlo band, as a table;
@@ -42,33 +40,25 @@ import pandas as pd
 from cxresearch.causal.did import (
     EventStudyResult,
     event_study,
-    event_study_power,
     leader_cohorts,
     naive_comparison,
     twfe_static,
 )
 from cxresearch.core.contract import human_label
-from cxresearch.core.validation import DataError, check_level, renamed, require_columns
+from cxresearch.core.inference import holm
+from cxresearch.core.validation import DataError, check_level, require_columns
 from cxresearch.linkage.ownership import ownership_effects, say_do_effects
 from cxresearch.linkage.panel import true_score_z
 from cxresearch.linkage.regression import log_percent
-from cxresearch.metrics.scores import holm
-from cxresearch.report.conclusions import Finding, _fmt_p
+from cxresearch.report.conclusions import Finding, format_p
 
 __all__ = [
-    "EARLY_THREATS",
-    "SENSITIVITY_MBAR",
     "THREAT_FIX",
-    "THREAT_LABELS",
-    "confounding_scenarios",
     "doing_both_table",
-    "effect_for_power",
     "empowerment_by_firm",
     "event_studies",
-    "event_study_power_by_outcome",
     "event_study_table",
     "leadership_panel",
-    "month_index",
     "owner_status_panel",
     "ownership_contrasts",
     "power_band_table",
@@ -87,7 +77,6 @@ __all__ = [
 ]
 
 
-@renamed(panel="data")
 def leadership_panel(
     data: pd.DataFrame,
     firms: pd.DataFrame,
@@ -96,7 +85,7 @@ def leadership_panel(
 ) -> pd.DataFrame:
     """Firm-year panel for the leadership questions: outcomes in effect units plus cohorts.
 
-    ``data`` (formerly ``panel``) is :func:`cxresearch.linkage.panel.linkage_panel` output (``ex,
+    ``data`` is :func:`cxresearch.linkage.panel.linkage_panel` output (``ex,
     ev_ex,
     cx, ev_cx`` and the outcomes); ``firms`` the firm table (``cx_owner``, ``cx_leader_year``,
     industry...). Adds ``cx_sd`` and ``ex_sd`` (:func:`cxresearch.linkage.panel.true_score_z`: SD of
@@ -210,7 +199,6 @@ def ownership_contrasts(
     return out
 
 
-@renamed(panel="data")
 def event_studies(
     data: pd.DataFrame,
     outcomes: Iterable[str],
@@ -319,44 +307,12 @@ def say_do_effects_by_outcome(
     return out
 
 
-@renamed(inputs="data", n_sims="n_boot")
-def event_study_power_by_outcome(
-    data: pd.DataFrame,
-    n_firms: Sequence[int] = (100, 300, 1000, 3000),
-    n_years: Sequence[int] = (5, 8),
-    never_share: float = 0.3,
-    n_boot: int = 100,
-    seed: int | None = 0,
-    *,
-    level: float = 0.95,
-) -> pd.DataFrame:
-    """:func:`~cxresearch.causal.did.event_study_power` for each row of ``data`` (``outcome, effect,
-    noise_sd``; formerly ``inputs``).
-
-    Every outcome uses the same ``seed``, so each block equals one
-    :func:`~cxresearch.causal.did.event_study_power` call. Returns its rows with an ``outcome``
-    column.
-
-    >>> inp = pd.DataFrame({"outcome": ["a"], "effect": [0.5], "noise_sd": [1.0]})
-    >>> event_study_power_by_outcome(inp, n_firms=[40], n_years=[6], n_boot=20)["power"].tolist()
-    [0.3]
-    """
-    require_columns(data, ["outcome", "effect", "noise_sd"])
-    return pd.concat([
-        event_study_power(effect=float(r.effect), noise_sd=float(r.noise_sd),
-                          never_share=never_share, n_firms=list(n_firms),
-                          n_years=list(n_years), n_boot=n_boot, level=level, seed=seed).assign(
-                              outcome=r.outcome)
-        for r in data.itertuples()
-    ], ignore_index=True)
-
-
 # --------------------------------------------------------------------------------------------
 # scenarios and descriptive figures
 # --------------------------------------------------------------------------------------------
 
 
-def confounding_scenarios(
+def _confounding_scenarios(
     n_firms: int,
     selections: Mapping[str, float],
     seed: int | None = 0,
@@ -374,14 +330,14 @@ def confounding_scenarios(
     ``pretrend_p`` (event study rows only) the pre-trend test. Only ``revenue_growth`` and
     ``cx`` have per-event-time truths.
 
-    >>> out = confounding_scenarios(150, {"random": 0.0}, seed=0)
+    >>> out = _confounding_scenarios(150, {"random": 0.0}, seed=0)
     >>> out["method"].tolist()
     ['naive comparison', 'two-way FE', 'event study']
     """
     from cxresearch.simulate.study import StudyParams, simulate_study
 
     if outcome not in ("revenue_growth", "cx"):
-        raise DataError(f"confounding_scenarios: outcome must be 'revenue_growth' or 'cx', "
+        raise DataError(f"_confounding_scenarios: outcome must be 'revenue_growth' or 'cx', "
                         f"got {outcome!r}")
     rows: list[dict[str, object]] = []
     for scenario, sel in selections.items():
@@ -403,7 +359,6 @@ def confounding_scenarios(
     return pd.DataFrame(rows)
 
 
-@renamed(firms="data")
 def say_do_gap_summary(
     data: pd.DataFrame,
     say: str = "stated_cx_priority",
@@ -412,7 +367,7 @@ def say_do_gap_summary(
 ) -> pd.DataFrame:
     """How common is the say/do gap? Three descriptive figures, as a ``measure, value`` frame.
 
-    ``data`` is one row per firm (formerly ``firms``):
+    ``data`` is one row per firm:
 
     - share of firms with stated priority ``>= top`` (e.g. 4-5 of 5);
     - among those, the share with ``do`` below the median of all firms;
@@ -478,15 +433,13 @@ def say_do_gap_shares(
     return pd.DataFrame(rows)
 
 
-@renamed(panel="data", y="outcome")
 def within_unit_sd(data: pd.DataFrame, outcome: str, unit: str = "firm_id",
                    time: str = "year") -> float:
     """SD of ``outcome`` after removing unit means, then period means of the result.
 
     ``r_it = y_it - mean_i(y)``, ``r'_it = r_it - mean_t(r)``, SD (ddof 1) of ``r'``: the
     noise an event study faces once firm and year effects are removed (one pass of the
-    two-way demeaning; exact for balanced panels). ``data`` was ``panel`` and ``outcome`` was
-    ``y``.
+    two-way demeaning; exact for balanced panels).
 
     >>> p = pd.DataFrame({"firm_id": [1, 1, 2, 2], "year": [1, 2, 1, 2],
     ...                   "y": [0.0, 2.0, 1.0, 1.0]})
@@ -497,24 +450,6 @@ def within_unit_sd(data: pd.DataFrame, outcome: str, unit: str = "firm_id",
     r = data[outcome] - data.groupby(unit)[outcome].transform("mean")
     r = r - r.groupby(data[time]).transform("mean")
     return float(r.std(ddof=1))
-
-
-def effect_for_power(true_value: float, result: EventStudyResult) -> float:
-    """The effect size to power a study for: the true effect when known, else the estimate.
-
-    On synthetic data the simulated effect (finite ``true_value``); on user data (NaN) this
-    study's own post-period average, :meth:`~cxresearch.causal.did.EventStudyResult.overall`.
-
-    >>> from cxresearch.simulate import simulate_staggered_panel
-    >>> from cxresearch.causal.did import event_study
-    >>> p, _ = simulate_staggered_panel(n_units=100, n_periods=6, seed=0)
-    >>> r = event_study(p, "y", "unit", "time", "first_treated")
-    >>> effect_for_power(0.5, r), effect_for_power(np.nan, r) == r.overall().estimate
-    (0.5, True)
-    """
-    if np.isfinite(true_value):
-        return float(true_value)
-    return float(result.overall().estimate)
 
 
 # --------------------------------------------------------------------------------------------
@@ -531,7 +466,7 @@ def _one_blas_thread():  # type: ignore[no-untyped-def]
 
 
 #: the reader's words for each scenario of :data:`cxresearch.simulate.threats.SCENARIOS`
-THREAT_LABELS: dict[str, str] = {
+_THREAT_LABELS: dict[str, str] = {
     "parallel": "parallel trends (the easy case)",
     "slump": "appointment after a slump (Ashenfelter dip)",
     "anticipation": "anticipation (the effect starts a year early)",
@@ -551,7 +486,7 @@ THREAT_FIX: dict[str, str] = {
 }
 
 #: the scenarios whose threat starts before the appointment (analysed also with anticipation)
-EARLY_THREATS = ("slump", "anticipation")
+_EARLY_THREATS = ("slump", "anticipation")
 
 
 def threat_scenarios(
@@ -573,7 +508,7 @@ def threat_scenarios(
     year effects, SEs by firm), static two-way FE (:func:`~cxresearch.causal.did.twfe_static`), the
     event study without covariates (:func:`~cxresearch.causal.did.event_study`, window (-3, 3)), the
     doubly robust event study with ``covariates`` (``method="dr"``) and, in
-    :data:`EARLY_THREATS`, the doubly robust event study with one period of anticipation
+    :data:`_EARLY_THREATS`, the doubly robust event study with one period of anticipation
     (window (-4, 3)). The last row of a scenario is the placebo test
     (:func:`~cxresearch.causal.did.placebo_test`, appointments moved ``shift`` periods earlier),
     whose
@@ -582,7 +517,7 @@ def threat_scenarios(
     Returns
     -------
     DataFrame
-        ``scenario`` (code), ``threat`` (:data:`THREAT_LABELS`), ``estimator, estimate, se,
+        ``scenario`` (code), ``threat`` (:data:`_THREAT_LABELS`), ``estimator, estimate, se,
         ci_low, ci_high, truth`` (the simulated average effect of the firms the event study
         uses over event times 0..3; 0 for the placebo), ``covers_truth`` (bool) and
         ``check_p``: the p-value of the design's own check -- the joint pre-trend test of each
@@ -632,7 +567,7 @@ def _threat_rows(sc: str, n_units: int, n_periods: int, covs: list[str], shift: 
     ]
     designs = [("event study (no covariates)", {}),
                ("event study (dr, covariates)", {"covariates": covs, "method": "dr"})]
-    if sc in EARLY_THREATS:
+    if sc in _EARLY_THREATS:
         designs.append(("event study (dr, anticipation = 1)",
                         {"covariates": covs, "method": "dr", "anticipation": 1,
                          "window": (-4, 3)}))
@@ -644,7 +579,7 @@ def _threat_rows(sc: str, n_units: int, n_periods: int, covs: list[str], shift: 
     fits.append((f"placebo test (appointment {shift} years early)", pl, pl.p_value))
     for name, r, check in fits:
         tv = 0.0 if name.startswith("placebo") else target
-        rows.append({"scenario": sc, "threat": THREAT_LABELS[sc], "estimator": name,
+        rows.append({"scenario": sc, "threat": _THREAT_LABELS[sc], "estimator": name,
                      "estimate": r.estimate, "se": r.se,  # type: ignore[attr-defined]
                      "ci_low": r.ci_low, "ci_high": r.ci_high,  # type: ignore[attr-defined]
                      "truth": tv, "check_p": check})
@@ -694,9 +629,9 @@ def threat_findings(data: pd.DataFrame, *, level: float = 0.95) -> tuple[Finding
                          f"miss{'' if len(miss) > 1 else 'es'} it")
         text = f"**{g['threat'].iloc[0]}** (true effect {truth:.2f}): " + "; ".join(parts) + "."
         es = est[est["estimator"] == "event study (no covariates)"]
-        checks = [(f"the placebo test (p {_fmt_p(float(r.check_p))})", float(r.check_p))
+        checks = [(f"the placebo test (p {format_p(float(r.check_p))})", float(r.check_p))
                   for r in pl.itertuples()]
-        checks += [(f"the event study's pre-trend test (p {_fmt_p(float(r.check_p))})",
+        checks += [(f"the event study's pre-trend test (p {format_p(float(r.check_p))})",
                     float(r.check_p)) for r in es.itertuples()]
         flagged = [c for c, p in checks if p < alpha]
         calm = [c for c, p in checks if not p < alpha]
@@ -794,7 +729,7 @@ def doing_both_table(
     frames = []
     for y, name in outcomes.items():
         f = event_study_by(work, y, unit, time, first_treated, by=by,
-                           **kwargs)  # type: ignore[arg-type]
+                           **kwargs).to_frame()  # type: ignore[arg-type]
         f.insert(0, "outcome", name)
         f.insert(1, "variable", y)
         f.insert(2, "group", [labels.get(b, b) for b in f["by"]])
@@ -808,13 +743,13 @@ def doing_both_table(
 # --------------------------------------------------------------------------------------------
 
 
-def month_index(values: pd.Series | Sequence[object]) -> pd.Series:
+def _month_index(values: pd.Series | Sequence[object]) -> pd.Series:
     """Months as consecutive integers: numbers are kept, dates (``2023-01``, ``2023-01-31``)
     become months since 1970-01 (so the differences are months).
 
-    >>> month_index(pd.Series(["2023-11", "2023-12", "2024-01"])).tolist()
+    >>> _month_index(pd.Series(["2023-11", "2023-12", "2024-01"])).tolist()
     [646, 647, 648]
-    >>> month_index(pd.Series([0, 1, 2])).tolist()
+    >>> _month_index(pd.Series([0, 1, 2])).tolist()
     [0, 1, 2]
     """
     s = pd.Series(values)
@@ -866,7 +801,7 @@ def prepare_firm_series(
     focal = str(out["firm"].iloc[0]) if focal is None else str(focal)
     if focal not in set(out["firm"]):
         raise DataError(f"column 'firm': the focal firm {focal!r} is not in the data")
-    out["month"] = month_index(out["month"]).to_numpy()
+    out["month"] = _month_index(out["month"]).to_numpy()
     for y in outcomes:
         out[y] = pd.to_numeric(out[y], errors="coerce")
         if out[y].isna().any():
@@ -875,7 +810,7 @@ def prepare_firm_series(
     if appointed is None:
         raise DataError("appointed: the month the leader was appointed is needed with a "
                         "firm's own series")
-    start = int(month_index(pd.Series([appointed])).iloc[0])
+    start = int(_month_index(pd.Series([appointed])).iloc[0])
     out = out.sort_values(["firm", "month"], kind="stable").reset_index(drop=True)
     return out[["firm", "month", *outcomes]], start, focal
 
@@ -984,9 +919,9 @@ def single_firm_counterfactuals(
 
 
 def power_band_table(data: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
-    """:func:`cxresearch.causal.power.event_study_power_curve` output as a table to read: one row
-    per
-    panel length, one column per number of firms, each cell ``power [mc_low, mc_high]``.
+    """The frame of :func:`cxresearch.causal.power.event_study_power_curve` (its ``to_frame()``)
+    as a table to read: one row per panel length, one column per number of firms, each cell
+    ``power [mc_low, mc_high]``.
 
     >>> p = pd.DataFrame({"n_firms": [100, 300], "n_years": [8, 8], "power": [0.2519, 0.532],
     ...                   "mc_low": [0.239, 0.517], "mc_high": [0.265, 0.547]})
@@ -1004,14 +939,14 @@ def power_band_table(data: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
 
 #: the values of Mbar shown in notebook 06: post-appointment departures from parallel trends up
 #: to twice the largest pre-appointment one
-SENSITIVITY_MBAR = (0.0, 0.5, 1.0, 1.5, 2.0)
+_SENSITIVITY_MBAR = (0.0, 0.5, 1.0, 1.5, 2.0)
 
 
 def sensitivity_table(
     results: Mapping[str, EventStudyResult],
     labels: Mapping[str, str] | None = None,
     *,
-    grid: Sequence[float] = SENSITIVITY_MBAR,
+    grid: Sequence[float] = _SENSITIVITY_MBAR,
     level: float = 0.95,
     seed: int = 0,
 ) -> pd.DataFrame:
@@ -1044,7 +979,8 @@ def sensitivity_table(
     for y, r in results.items():
         n_post = int((r.vcov.index >= r.reference + 1).sum())
         f = event_study_sensitivity(r, method="relative_magnitude", grid=list(grid),
-                                    level=level, l_vec=[1.0 / n_post] * n_post, seed=seed)
+                                    level=level, l_vec=[1.0 / n_post] * n_post,
+                                    seed=seed).to_frame()
         frames.append(f.assign(outcome=labels.get(y, y)))
     out = pd.concat(frames, ignore_index=True)
     out["covers_zero"] = (out["ci_low"] <= 0) & (out["ci_high"] >= 0)

@@ -29,19 +29,18 @@ from cxresearch.core.validation import (
     DataError,
     check_level,
     first_rows,
-    renamed,
     require_columns,
     require_numeric,
 )
 from cxresearch.linkage.mediation import mediation
 from cxresearch.linkage.regression import standardize
 
-__all__ = ["CROSS_LAGGED_PATHS", "cross_lagged_paths", "event_rate_by_group",
-           "event_rate_difference", "mediation_by_outcome", "nested_wave"]
+__all__ = ["cross_lagged_paths", "event_rate_by_group", "event_rate_difference",
+           "mediation_by_outcome", "nested_wave"]
 
 #: the cross paths shown for the cross-lagged panel of EX, CX and revenue growth: (from, to,
 #: label), in display order (the labels of :func:`cxresearch.simulate.true_cross_lagged_paths`)
-CROSS_LAGGED_PATHS: tuple[tuple[str, str, str], ...] = (
+_CROSS_LAGGED_PATHS: tuple[tuple[str, str, str], ...] = (
     ("ex", "cx", "EX(t) → CX(t+1), direct"),
     ("cx", "ex", "CX(t) → EX(t+1)"),
     ("revenue_growth", "ex", "growth(t) → EX(t+1)"),
@@ -49,7 +48,6 @@ CROSS_LAGGED_PATHS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-@renamed(x="exposure")
 def mediation_by_outcome(
     data: pd.DataFrame,
     exposure: str,
@@ -89,7 +87,6 @@ def mediation_by_outcome(
     )
 
 
-@renamed(group="by", event="outcome")
 def event_rate_by_group(
     data: pd.DataFrame, outcome: str, by: str, *, level: float = 0.95
 ) -> pd.DataFrame:
@@ -100,8 +97,7 @@ def event_rate_by_group(
     :func:`cxresearch.metrics.scores.top_box_from_counts`, one row per value of ``by`` (sorted).
     E.g.
     churn by number of calls to customer service. Returns ``<by>, n, rate_pct, ci_low,
-    ci_high`` (the first column named after ``by``). ``outcome`` was ``event`` and ``by`` was
-    ``group``.
+    ci_high`` (the first column named after ``by``).
 
     >>> d = pd.DataFrame({"calls": [0, 0, 1, 1, 1, 1], "churn": [0, 1, 1, 1, 1, 0]})
     >>> event_rate_by_group(d, "churn", "calls")[["calls", "n", "rate_pct"]].values.tolist()
@@ -126,7 +122,6 @@ def event_rate_by_group(
     return pd.DataFrame(rows)
 
 
-@renamed(individuals="data", groups="scores")
 def nested_wave(
     data: pd.DataFrame,
     scores: pd.DataFrame,
@@ -139,10 +134,10 @@ def nested_wave(
     """One survey wave of individuals with their group's score, both z-scored, for
     :func:`~cxresearch.linkage.multilevel.multilevel_model`.
 
-    Rows of ``data`` (individual answers; formerly ``individuals``) with ``time == period`` are
+    Rows of ``data`` (individual answers) with ``time == period`` are
     joined (inner) to ``scores`` (group-level scores, e.g.
     :func:`cxresearch.linkage.panel.linkage_panel`
-    output; formerly ``groups``) on ``unit, time``; ``<outcome>_z`` is the individual answer and
+    output) on ``unit, time``; ``<outcome>_z`` is the individual answer and
     ``<predictor>_z`` the group-level score, each
     :func:`~cxresearch.linkage.regression.standardize`-d
     over the joined rows (so a coefficient is SD of an individual's answer per SD of the group
@@ -207,7 +202,7 @@ def event_rate_difference(
 def cross_lagged_paths(data: pd.DataFrame) -> pd.DataFrame:
     """The four cross paths of :func:`cxresearch.linkage.panel.cross_lagged_panel` output (lag 1),
     with
-    a ``path`` label, in the order of :data:`CROSS_LAGGED_PATHS` (within each ``model`` if the
+    a ``path`` label, in the order of :data:`_CROSS_LAGGED_PATHS` (within each ``model`` if the
     frame stacks several).
 
     >>> d = pd.DataFrame({"from": ["ex", "revenue_growth", "cx", "ex", "ex"],
@@ -218,7 +213,7 @@ def cross_lagged_paths(data: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(data, ["from", "to", "lag"])
     key = pd.DataFrame([{"from": f, "to": t, "lag": 1, "path": label, "_order": k}
-                        for k, (f, t, label) in enumerate(CROSS_LAGGED_PATHS)])
+                        for k, (f, t, label) in enumerate(_CROSS_LAGGED_PATHS)])
     out = data.merge(key, on=["from", "to", "lag"], how="inner")
     sort = ["model", "_order"] if "model" in out else ["_order"]
     if "model" in out:

@@ -7,8 +7,7 @@ leader was in post each year (``has_cx_leader``). Labelling every answer with th
 owner puts answers given *before* an appointment in the "CX leader" group (in the bundled
 synthetic study, 38% of them). :func:`owner_at_answer` uses the status of the answer's year.
 
-Notebook 01's tables and reporting checks (moved here from :mod:`cxresearch.metrics.scores`, which
-still re-exports them):
+Notebook 01's tables and reporting checks:
 
 - published percentages without n: :func:`top_box_intervals_at_assumed_n` and
   :func:`top_box_pairwise_at_assumed_n`;
@@ -16,9 +15,9 @@ still re-exports them):
   :func:`~cxresearch.metrics.scores.by_segment` frame;
 - bad input is reported, not coerced: :func:`input_errors`;
 - DuckDB and pandas give identical counts: :func:`check_engines` (:class:`EngineCheck`);
-- beyond one machine: :func:`transactional_answers` (synthetic transactional NPS, one answer
-  per interaction) and :func:`at_scale_demo` (:class:`AtScale`), the same table whether DuckDB,
-  Spark or pandas counts the answers.
+- beyond one machine: :func:`at_scale_demo` (:class:`AtScale`) on synthetic transactional NPS
+  (one answer per interaction), the same table whether DuckDB, Spark or pandas counts the
+  answers.
 """
 
 from __future__ import annotations
@@ -33,16 +32,20 @@ import numpy as np
 import pandas as pd
 
 from cxresearch.core.contract import OWNER_LABELS
-from cxresearch.core.validation import DataError, check_seed, first_rows, require_columns
-from cxresearch.core.validation import renamed as _renamed
+from cxresearch.core.results import Result
+from cxresearch.core.validation import (
+    DataError,
+    as_list,
+    check_method,
+    check_positive_int,
+    check_seed,
+    first_rows,
+    require_columns,
+    rows_repr,
+)
 from cxresearch.metrics import scores as _metrics
 from cxresearch.metrics.scores import (
-    _MAX_ROWS_SHOWN,
     PROPORTION_METHODS,
-    _as_list,
-    _check_method,
-    _check_positive_int,
-    _rows,
     aggregate_responses,
     compare_many,
     summarise_counts,
@@ -61,7 +64,6 @@ __all__ = [
     "suppression_summary",
     "top_box_intervals_at_assumed_n",
     "top_box_pairwise_at_assumed_n",
-    "transactional_answers",
 ]
 
 
@@ -159,21 +161,20 @@ def _rates(rates: pd.Series | Mapping[Any, float]) -> pd.Series:
     ser = rates.copy() if isinstance(rates, pd.Series) else pd.Series(dict(rates), dtype=float)
     name = str(ser.name) if ser.name is not None else "rates"
     if ser.index.has_duplicates:
-        dup = list(ser.index[ser.index.duplicated()][:_MAX_ROWS_SHOWN])
+        dup = first_rows(ser.index.duplicated(), ser.index)
         raise ValueError(f"argument '{name}': duplicated group label(s) {dup!r}")
     values = pd.to_numeric(ser, errors="coerce")
     bad = (values.isna() | (values < 0) | (values > 100)).to_numpy()
     if bad.any():
         raise ValueError(
             f"argument '{name}': {int(bad.sum())} missing or non-percentage value(s) (expected "
-            f"0..100) for group(s) {_rows(ser.index, bad)}"
+            f"0..100) for group(s) {rows_repr(ser.index, bad)}"
         )
     frame = pd.DataFrame({"group": ser.index, "rate": values.to_numpy(dtype=float)})
     frame = frame.sort_values(["rate", "group"], kind="stable", ignore_index=True)
     return pd.Series(frame["rate"].to_numpy(), index=pd.Index(frame["group"], name="group"))
 
 
-@_renamed(ci="method")
 def top_box_intervals_at_assumed_n(
     rates: pd.Series | Mapping[Any, float],
     assumed_n: Sequence[int] = (100, 1000),
@@ -194,10 +195,10 @@ def top_box_intervals_at_assumed_n(
     ([['y', 0], ['x', 1]], 87.49)
     """
     ranked = _rates(rates)
-    _check_method(method, PROPORTION_METHODS[:3], "top_box")
+    check_method(method, PROPORTION_METHODS[:3], "top_box")
     frames = []
     for n in assumed_n:
-        n = _check_positive_int(n, "assumed_n")
+        n = check_positive_int(n, "assumed_n")
         res = [top_box_from_counts(r * n / 100, n, method=method, level=level)
                for r in ranked.to_numpy()]
         frames.append(pd.DataFrame({
@@ -228,7 +229,7 @@ def top_box_pairwise_at_assumed_n(
     ranked = _rates(rates)
     rows = []
     for n in assumed_n:
-        n = _check_positive_int(n, "assumed_n")
+        n = check_positive_int(n, "assumed_n")
         res = {g: top_box_from_counts(r * n / 100, n, level=level)
                for g, r in ranked.items()}
         pairs = compare_many(res, level=level)
@@ -246,7 +247,6 @@ def _check_segments(data: pd.DataFrame) -> None:
                          "by_segment or summarise_counts)")
 
 
-@_renamed(segments="data")
 def suppression_summary(data: pd.DataFrame) -> pd.DataFrame:
     """How many segments (and answers) :func:`by_segment` showed, suppressed or found empty.
 
@@ -269,7 +269,6 @@ def suppression_summary(data: pd.DataFrame) -> pd.DataFrame:
     }])
 
 
-@_renamed(segments="data")
 def suppressed_and_shown(data: pd.DataFrame, k: int = 4) -> pd.DataFrame:
     """The first ``k`` suppressed then the first ``k`` shown rows of a :func:`by_segment` frame.
 
@@ -279,7 +278,7 @@ def suppressed_and_shown(data: pd.DataFrame, k: int = 4) -> pd.DataFrame:
     ['b', 'a']
     """
     _check_segments(data)
-    k = _check_positive_int(k, "k")
+    k = check_positive_int(k, "k")
     sup = data["suppressed"].astype(bool)
     shown = ~sup & data["flag"].ne("empty")
     return pd.concat([data[sup].head(k), data[shown].head(k)])
@@ -327,7 +326,7 @@ def input_errors(
 
 
 @dataclass(frozen=True)
-class EngineCheck:
+class EngineCheck(Result):
     """The same answers counted by DuckDB (from a Parquet file) and by pandas (in memory)."""
 
     duckdb_counts: pd.DataFrame = field(hash=False)
@@ -349,7 +348,6 @@ class EngineCheck:
         return self.duckdb_counts.copy()
 
 
-@_renamed(df="data")
 def check_engines(
     data: pd.DataFrame,
     by: str | Sequence[str] | None,
@@ -371,7 +369,7 @@ def check_engines(
     """
     import tempfile
 
-    cols = [*_as_list(by), score, *([weights] if weights else [])]
+    cols = [*as_list(by), score, *([weights] if weights else [])]
     missing = [c for c in cols if c not in data.columns]
     if missing:
         raise ValueError(f"column(s) {missing} not found; columns are {list(data.columns)}")
@@ -387,7 +385,7 @@ def check_engines(
 # Beyond one machine: the same table whichever engine counts the answers
 # --------------------------------------------------------------------------------------------
 
-#: the channels of :func:`transactional_answers`, their shares of the answers and their shift
+#: the channels of :func:`_transactional_answers`, their shares of the answers and their shift
 #: of the latent answer (logit units)
 _CHANNELS = ("app", "contact centre", "store")
 _CHANNEL_SHARES = (0.5, 0.3, 0.2)
@@ -397,7 +395,7 @@ _CHANNEL_SHIFTS = (0.0, -0.4, 0.3)
 _BASE_SHARES = (0.03, 0.02, 0.02, 0.03, 0.04, 0.05, 0.06, 0.12, 0.18, 0.20, 0.25)
 
 
-def transactional_answers(
+def _transactional_answers(
     n_answers: int = 200_000,
     n_units: int = 500,
     *,
@@ -432,12 +430,12 @@ def transactional_answers(
 
     Examples
     --------
-    >>> a = transactional_answers(1000, 20, seed=0)
+    >>> a = _transactional_answers(1000, 20, seed=0)
     >>> a.shape, sorted(a["channel"].unique()), int(a["nps"].min()), int(a["nps"].max())
     ((1000, 3), ['app', 'contact centre', 'store'], 0, 10)
     """
-    n_answers = _check_positive_int(n_answers, "n_answers")
-    n_units = _check_positive_int(n_units, "n_units")
+    n_answers = check_positive_int(n_answers, "n_answers")
+    n_units = check_positive_int(n_units, "n_units")
     if not (np.isfinite(unit_sd) and unit_sd >= 0):
         raise ValueError(f"argument 'unit_sd' must be a finite number >= 0, got {unit_sd!r}")
     rng = np.random.default_rng(check_seed(seed))
@@ -456,7 +454,7 @@ def transactional_answers(
 
 
 @dataclass(frozen=True, eq=False)
-class AtScale:
+class AtScale(Result):
     """NPS by channel from answers counted where they are stored (:func:`at_scale_demo`)."""
 
     table: pd.DataFrame = field(hash=False)
@@ -491,7 +489,7 @@ def at_scale_demo(
 ) -> AtScale:
     """Count synthetic transactional answers in Parquet files, then NPS by channel.
 
-    :func:`transactional_answers` are written as ``n_files`` Parquet files into a temporary
+    :func:`_transactional_answers` are written as ``n_files`` Parquet files into a temporary
     directory (a data-lake table in miniature, deleted afterwards), counted by channel, unit
     and answer with :func:`~cxresearch.metrics.scores.aggregate_responses` on ``engine``
     (``"duckdb"``,
@@ -527,8 +525,8 @@ def at_scale_demo(
     """
     import tempfile
 
-    n_files = _check_positive_int(n_files, "n_files")
-    data = transactional_answers(n_answers, n_units, seed=seed)
+    n_files = check_positive_int(n_files, "n_files")
+    data = _transactional_answers(n_answers, n_units, seed=seed)
     with tempfile.TemporaryDirectory() as tmp:
         lake = Path(tmp) / "answers"
         lake.mkdir()

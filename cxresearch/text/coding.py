@@ -41,6 +41,8 @@ import pandas as pd
 from scipy import stats
 from scipy.special import gammaln
 
+from cxresearch.core.inference import z_crit
+from cxresearch.core.results import Result
 from cxresearch.core.validation import (
     DataError,
     check_level,
@@ -79,10 +81,6 @@ _METHOD_NAMES = {
 _MEASUREMENTS = ("nominal", "ordinal", "interval", "ratio")
 
 
-def _z(level: float) -> float:
-    return float(stats.norm.ppf(0.5 + check_level(level) / 2))
-
-
 def _is_missing(values: np.ndarray) -> np.ndarray:
     return np.asarray(pd.isna(pd.Series(values, dtype=object)), dtype=bool)
 
@@ -93,7 +91,7 @@ def _is_missing(values: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class AgreementResult:
+class AgreementResult(Result):
     """A chance-corrected agreement coefficient with its interval.
 
     ``statistic`` is ``"cohen_kappa"`` or ``"krippendorff_alpha"``; ``measurement`` the weights
@@ -103,6 +101,14 @@ class AgreementResult:
     out for missing codes. ``se`` is the asymptotic standard error (kappa) or the bootstrap
     standard deviation; ``replicates`` holds the bootstrap values (empty for asymptotic
     intervals) so that :meth:`conf_int` can give another level.
+
+    Examples
+    --------
+    >>> r = cohen_kappa(["a", "a", "b", "b", "a", "b"], ["a", "a", "b", "a", "a", "b"])
+    >>> r.statistic, round(r.estimate, 3)
+    ('cohen_kappa', 0.667)
+    >>> list(r.conf_int(0.9).columns)
+    ['estimate', 'ci_low', 'ci_high']
     """
 
     statistic: str
@@ -128,14 +134,18 @@ class AgreementResult:
         return {"cohen_kappa": "Cohen's kappa",
                 "krippendorff_alpha": "Krippendorff's alpha"}.get(self.statistic, self.statistic)
 
-    def conf_int(self, level: float | None = None) -> tuple[float, float]:
-        """The interval at ``level`` (default: the level it was computed at)."""
-        level = self.level if level is None else check_level(level)
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """One row ``estimate, ci_low, ci_high``: the interval of the same method at ``level``
+        (percentiles of the same replicates for the bootstrap)."""
+        lo, hi = self._interval(check_level(level))
+        return pd.DataFrame([{"estimate": self.estimate, "ci_low": lo, "ci_high": hi}])
+
+    def _interval(self, level: float) -> tuple[float, float]:
         if self.method == "bootstrap":
             reps = self.replicates[np.isfinite(self.replicates)]
             lo, hi = np.quantile(reps, [(1 - level) / 2, (1 + level) / 2])
             return float(lo), float(hi)
-        z = _z(level)
+        z = z_crit(level)
         return (float(max(self.estimate - z * self.se, -1.0)),
                 float(min(self.estimate + z * self.se, 1.0)))
 
@@ -325,7 +335,7 @@ def cohen_kappa(
         n_boot=n_boot if method == "bootstrap" else 0, observed_agreement=float(np.mean(
             xi == yi)), replicates=reps,
     )
-    lo, hi = result.conf_int(level) if math.isfinite(kappa) else (math.nan, math.nan)
+    lo, hi = result._interval(check_level(level)) if math.isfinite(kappa) else (math.nan, math.nan)
     return _replace(result, ci_low=lo, ci_high=hi)
 
 
@@ -345,6 +355,22 @@ def krippendorff_2011_example() -> pd.DataFrame:
     NaN for a missing code. Published alphas: nominal .743, ordinal .815, interval .849,
     ratio .797.
 
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    pandas.DataFrame
+        Coders as rows, units as columns.
+
+    References
+    ----------
+    Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School for
+    Communication, University of Pennsylvania.
+
+    Examples
+    --------
     >>> krippendorff_2011_example().shape
     (4, 12)
     """
@@ -526,7 +552,7 @@ def krippendorff_alpha(
         n_boot=int(finite.sum()), observed_agreement=float(np.trace(o) / o.sum()),
         replicates=reps,
     )
-    lo, hi = result.conf_int(level) if finite.any() else (math.nan, math.nan)
+    lo, hi = result._interval(check_level(level)) if finite.any() else (math.nan, math.nan)
     return _replace(result, ci_low=lo, ci_high=hi)
 
 
@@ -725,6 +751,26 @@ def sample_size_share(
     ``deff`` multiplies n for a clustered or weighted design (Kish 1965). The result is rounded
     up.
 
+    Parameters
+    ----------
+    margin : float
+        Half-width wanted, as a share (0.05 = 5 points).
+    level : float, default 0.95
+        Confidence level.
+    proportion : float, optional
+        Expected share (``'wald'`` only; default the worst case 0.5).
+    method : {'wald', 'thompson'}, default 'wald'
+        One share or all shares at once.
+    k : int, optional
+        Number of categories (``'thompson'``; default any).
+    deff : float, default 1.0
+        Design effect.
+
+    Returns
+    -------
+    int
+        Answers needed.
+
     References
     ----------
     Thompson, S. K. (1987). Sample size for estimating multinomial proportions. *The American
@@ -748,7 +794,7 @@ def sample_size_share(
         p = 0.5 if proportion is None else float(proportion)
         if not 0 <= p <= 1:
             raise DataError(f"proportion must be between 0 and 1, got {proportion!r}")
-        n = _z(level) ** 2 * p * (1 - p) * deff / margin**2
+        n = z_crit(level) ** 2 * p * (1 - p) * deff / margin**2
     elif method == "thompson":
         if proportion is not None:
             raise DataError("proportion= is not used with method='thompson' (worst case)")
@@ -770,6 +816,27 @@ def sample_size_shares_table(
 ) -> pd.DataFrame:
     """Answers needed for one share and for all shares at once, for several margins.
 
+    Parameters
+    ----------
+    margins : sequence of float
+        Half-widths, as shares.
+    k : int, optional
+        Number of categories (default any).
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per margin: one share and all shares at once.
+
+    References
+    ----------
+    Thompson, S. K. (1987). Sample size for estimating multinomial proportions. *The American
+    Statistician* 41, 42-46.
+
+    Examples
+    --------
     >>> sample_size_shares_table((0.10, 0.05), k=7)["all shares at once (Thompson)"].tolist()
     [128, 510]
     """
@@ -799,6 +866,20 @@ def reference_checks(data: pd.DataFrame | None = None,
     Returns one row per check: ``function``, ``example``, ``quantity``, ``ours``,
     ``reference``, ``source``.
 
+    Parameters
+    ----------
+    data : pandas.DataFrame, optional
+        Two coders' codes to check as well.
+    coders : sequence of two str, default ('coder_1', 'coder_2')
+        The coders' columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per check.
+
+    Examples
+    --------
     >>> t = reference_checks()
     >>> bool((t["ours"] - t["reference"]).abs().max() < 5e-4)
     True
@@ -862,7 +943,13 @@ def reference_checks(data: pd.DataFrame | None = None,
 @dataclass(frozen=True)
 class Code:
     """One category of a coding frame: key, label in words, definition, decision rule and
-    made-up examples."""
+    made-up examples.
+
+    Examples
+    --------
+    >>> WHO_DRIVES_CX.codes[0].key, WHO_DRIVES_CX.codes[0].label
+    ('ceo', 'CEO')
+    """
 
     key: str
     label: str
@@ -872,8 +959,16 @@ class Code:
 
 
 @dataclass(frozen=True)
-class CodingFrame:
-    """An ordered set of codes; ``question`` is the open question they code."""
+class CodingFrame(Result):
+    """An ordered set of codes; ``question`` is the open question they code.
+
+    Examples
+    --------
+    >>> WHO_DRIVES_CX.keys[:3]
+    ['ceo', 'coo', 'cmo']
+    >>> WHO_DRIVES_CX.normalise(pd.Series(["CEO", " everyone "]), "coder_1").tolist()
+    ['ceo', 'everyone']
+    """
 
     question: str
     codes: tuple[Code, ...]
@@ -894,6 +989,7 @@ class CodingFrame:
                                   c.examples)} for c in self.codes])
 
     def summary(self) -> str:
+        """One line: the question and its codes."""
         return f"{self.question}: {len(self.codes)} codes ({', '.join(self.keys)})"
 
     def normalise(self, values: pd.Series, column: str, where: str = "data") -> pd.Series:
@@ -999,6 +1095,22 @@ def read_coded_answers(
     Returns a new frame with ``answer_id``, ``answer`` and the code columns (codes as keys).
     Problems raise :class:`DataError` naming the file, the column and the first rows.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A CSV file or a folder holding ``poll.csv``.
+    coding_frame : CodingFrame, default WHO_DRIVES_CX
+        The codes (keys, labels in words).
+    columns : mapping, optional
+        Renames the file's columns to the names above.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``answer_id``, ``answer`` and the code columns (keys).
+
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "poll.csv").write_text("answer,coder_1,coder_2\\nThe CEO,CEO,ceo\\n"
@@ -1063,6 +1175,22 @@ def resolve_codes(
     there is no adjudicated code: ``code`` is ``"unresolved"``, kept visible rather than
     guessed).
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per answer.
+    coders : sequence of two str, default ('coder_1', 'coder_2')
+        The coders' columns.
+    adjudicator : str, default 'adjudicated'
+        The column of agreed codes where the coders differed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``data`` with ``code`` and ``resolution``.
+
+    Examples
+    --------
     >>> d = pd.DataFrame({"coder_1": ["ceo", "ceo", "cmo"], "coder_2": ["ceo", "coo", None],
     ...                   "adjudicated": [None, "coo", None]})
     >>> resolve_codes(d)[["code", "resolution"]].to_numpy().tolist()
@@ -1103,6 +1231,22 @@ def agreement_table(
     """Cross-table of two coders' codes (rows: first coder, columns: second), labels in words,
     every code of the frame shown, answers coded by both only.
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per answer.
+    coders : sequence of two str, default ('coder_1', 'coder_2')
+        The coders' columns.
+    coding_frame : CodingFrame, default WHO_DRIVES_CX
+        The codes (keys, labels in words).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Counts, first coder's labels as rows, second coder's as columns.
+
+    Examples
+    --------
     >>> d = pd.DataFrame({"coder_1": ["ceo", "ceo"], "coder_2": ["ceo", "coo"]})
     >>> int(agreement_table(d).loc["CEO", "COO"])
     1
@@ -1129,6 +1273,31 @@ def code_shares(
     """Shares of each code (every code of the frame, zeros included, and ``"unresolved"`` if
     any) with :func:`multinomial_ci`; ``label`` gives the code in words.
 
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per answer.
+    column : str, default 'code'
+        The column of final codes.
+    coding_frame : CodingFrame, default WHO_DRIVES_CX
+        The codes (keys, labels in words).
+    method : {'sison_glaz', 'goodman', 'quesenberry_hurst', 'wilson'}, default 'sison_glaz'
+        Interval method (see :func:`multinomial_ci`).
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per code: counts, shares and intervals.
+
+    References
+    ----------
+    Sison, C. P. & Glaz, J. (1995). Simultaneous confidence intervals and sample size determination
+    for multinomial proportions. *Journal of the American Statistical Association* 90, 366-369.
+
+    Examples
+    --------
     >>> d = pd.DataFrame({"code": ["ceo"] * 6 + ["everyone"] * 4})
     >>> code_shares(d, method="goodman").set_index("category")["count"].tolist()
     [6, 0, 0, 0, 4, 0, 0]

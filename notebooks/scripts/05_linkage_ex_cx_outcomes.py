@@ -222,12 +222,13 @@ mixed.to_frame().round(3)
 
 # %%
 if firm_design:
-    link = linkage_model(panel).merge(true_linkage_effects(truth), on="term", how="left")
+    link = linkage_model(panel).to_frame().merge(true_linkage_effects(truth), on="term",
+                                                 how="left")
     link_cols = ["term", "estimate", "ci_low", "ci_high", "p_value", "ols_estimate",
                  "reliability"]
     display(link[link_cols + (["true_value"] if synthetic else [])].round(3))
 else:
-    link = unit_linkage(panel, outcomes, unit=unit, time=time)
+    link = unit_linkage(panel, outcomes, unit=unit, time=time).to_frame()
     display(link[["outcome", "term", "estimate", "se", "ci_low", "ci_high", "p_value",
                   "ols_estimate", "reliability", "n_obs", "n_clusters"]].round(3))
 
@@ -288,7 +289,7 @@ if firm_design:
         cross_lagged_panel(panel, "firm_id", "year", ["ex", "cx", "revenue_growth"],
                            error_variance={"ex": "ev_ex", "cx": "ev_cx"},
                            contemporaneous={"cx": ["ex"]}, controls=["has_cx_leader"],
-                           fixed_effects=fe).assign(model=name)
+                           fixed_effects=fe).to_frame().assign(model=name)
         for fe, name in [(False, "pooled"), (True, "firm FE")]
     ], ignore_index=True)
     cl = cross_lagged_paths(clpm)  # the four cross paths, in display order within each model
@@ -431,7 +432,7 @@ if firm_design:
              .join(firm_means(study.customers, ["nps", "csat", "ces"]))
              .join(firm[["revenue_growth"]]))
     sem = sem_service_profit_chain(items, culture + engagement, ["nps", "csat", "ces"],
-                                   "revenue_growth", standardized=True)
+                                   "revenue_growth", standardized=True).to_frame()
 sem[["path", "estimate", "se", "ci_low", "ci_high", "p_value", "cfi", "rmsea"]].round(
     3) if firm_design else skipped("The latent-variable model (SEM) of EX, CX and revenue growth",
                                    firm_missing)
@@ -507,7 +508,8 @@ if show_public:
     sat_items = ["environment_satisfaction", "job_satisfaction", "relationship_satisfaction",
                  "job_involvement", "work_life_balance"]
     hr_or = logit_associations(hr.astype({c: float for c in sat_items}), "attrition",
-                               sat_items, controls=["age", "monthly_income", "over_time"])
+                               sat_items, controls=["age", "monthly_income", "over_time"]
+                               ).to_frame()
     display(hr_or[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_obs",
                    "n_events"]].round(3))
     hr_family = holm_family(hr_or.rename(columns={"odds_ratio": "estimate"}))
@@ -576,7 +578,7 @@ else:
 if show_public:
     telco = ds.telco_churn()
     tel_or = logit_associations(telco, "churn", ["tenure", "monthly_charges"],
-                                controls=["contract"])
+                                controls=["contract"]).to_frame()
     display(tel_or[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_obs",
                     "n_events"]].round(3))
     tel_family = holm_family(tel_or.rename(columns={"odds_ratio": "estimate"}))

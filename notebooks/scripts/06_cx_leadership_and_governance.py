@@ -749,7 +749,7 @@ power = event_study_power_curve(power_design["effect"], n_firms=[100, 300, 1000,
                                 n_years=[5, 8], rho=power_design["rho"],
                                 effect_growth=power_design["effect_growth"],
                                 never_share=power_design["never_share"], window=(-3, 3),
-                                n_boot=power_boot, seed=seed)
+                                n_boot=power_boot, seed=seed).to_frame()
 noise_cx = within_unit_sd(panel, "cx_sd", "firm_id", "year")
 print(f"On these data ({label}) the year-to-year noise of CX within a firm is "
       f"{noise_cx:.2f} SD of CX, so an effect of {power_design['effect']} noise SDs is "
