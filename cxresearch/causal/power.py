@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cxresearch.core.inference import z_crit
+from cxresearch.core.inference import wilson_interval
 from cxresearch.core.results import Result
 from cxresearch.core.validation import DataError, check_level, check_n_boot, check_seed
 
@@ -75,10 +75,10 @@ class PowerCurveResult(Result):
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """``n_firms, n_years, power, ci_low, ci_high``: the Wilson interval of each power at
         ``level`` (at 0.95 the ``mc_low, mc_high`` band)."""
-        z = z_crit(check_level(level))
+        check_level(level)
         out = self.table[["n_firms", "n_years", "power"]].copy()
         hits = np.rint(out["power"].to_numpy() * self.n_boot).astype(int)
-        bands = [_wilson(int(h), self.n_boot, z) for h in hits]
+        bands = [wilson_interval(int(h), self.n_boot, level) for h in hits]
         out["ci_low"] = [lo for lo, _ in bands]
         out["ci_high"] = [hi for _, hi in bands]
         return out
@@ -337,7 +337,7 @@ def event_study_power_curve(
             ok = np.isfinite(est) & np.isfinite(se) & (se > 0)
             hits = int(np.sum(np.abs(est[ok] / se[ok]) > z))
             p = hits / n_boot
-            lo, hi = _wilson(hits, n_boot)
+            lo, hi = wilson_interval(hits, n_boot)
             recs.append({"n_firms": f, "n_years": big_t, "power": p,
                          "mc_se": float(np.sqrt(p * (1 - p) / n_boot)), "mc_low": lo,
                          "mc_high": hi, "mean_estimate": float(np.mean(est[ok])),
@@ -345,11 +345,3 @@ def event_study_power_curve(
                          "n_failed": int((~ok).sum())})
     return PowerCurveResult(pd.DataFrame(recs), effect=float(effect), level=level,
                             n_boot=n_boot)
-
-
-def _wilson(hits: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    p = hits / n
-    den = 1 + z**2 / n
-    mid = (p + z**2 / (2 * n)) / den
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / den
-    return float(max(0.0, mid - half)), float(min(1.0, mid + half))
