@@ -64,7 +64,7 @@
 # %%
 from IPython.display import Markdown
 
-from cxresearch.report.claims import ledger_markdown
+from cxresearch import ledger_markdown
 
 Markdown(ledger_markdown())
 
@@ -103,7 +103,7 @@ level = 0.95
 # %%
 import pandas as pd
 
-from cxresearch.metrics.scores import nps_from_counts
+from cxresearch import nps_from_counts
 
 table = pd.concat(
     [
@@ -126,7 +126,7 @@ table.round(2)
 # %%
 import matplotlib.pyplot as plt
 
-from cxresearch.report.figures import FIGSIZE, save_figure, use_style
+from cxresearch import FIGSIZE, save_figure, use_style
 
 use_style()
 method_labels = {"wald": "Wald", "adjusted_wald": "adjusted Wald"}
@@ -169,7 +169,7 @@ plt.show()
 # rerun with other counts (`-p promoters=... -p passives=... -p detractors=...`).
 
 # %%
-from cxresearch.report.conclusions import level_sentence
+from cxresearch import level_sentence
 
 adj = table.set_index("method").loc["adjusted_wald"]
 level_sentence(f"NPS of {int(adj['n']):,} answers (adjusted Wald)", adj["estimate"],

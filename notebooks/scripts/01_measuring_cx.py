@@ -46,13 +46,12 @@ import warnings
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cxresearch.metrics import scores as m
-from cxresearch.core.validation import DataError
+import cxresearch as cx
+from cxresearch import (
+    FIGSIZE, cms_patient_experience, Conclusions, count_sentence, DataError, effect_sentence,
+    load_study, save_figure, use_style,
+)
 from cxresearch.cli.check import needs, skipped
-from cxresearch.io.datasets import cms_patient_experience
-from cxresearch.report.figures import FIGSIZE, save_figure, use_style
-from cxresearch.report.conclusions import Conclusions, count_sentence, effect_sentence
-from cxresearch.io.readers import load_study
 from cxresearch.simulate.metrics import (
     nps_coverage_simulation,
     nps_false_alarm_simulation,
@@ -260,7 +259,7 @@ top_box_pairwise_at_assumed_n(rating, assumed_n=(100, 1000), level=level).set_in
 # (`n_missing`); the package also warns, silenced here because the count is shown.
 
 # %%
-estimators = {"nps": m.nps, "csat": m.csat, "ces": m.ces}
+estimators = {"nps": cx.nps, "csat": cx.csat, "ces": cx.ces}
 w = customers[weight] if weight else None
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # "dropped k missing value(s)": shown below
@@ -297,7 +296,7 @@ owner_timing_summary(owners).round(3) if governance else skipped("NPS by CX owne
 # %%
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # missing answers: counted in n_missing
-    by_owner = m.by_segment(owners, "owner_label", "nps", nps_col, cluster="firm_id",
+    by_owner = cx.by_segment(owners, "owner_label", "nps", nps_col, cluster="firm_id",
                             min_n=min_n, level=level) if governance else None
 by_owner[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters", "design_effect",
           "n_eff"]].round(2) if governance else skipped("NPS by CX owner", owners_missing)
@@ -339,7 +338,7 @@ if governance:
 # %%
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)
-    owner_pairs = m.compare_segments(owners, "owner_label", "nps", nps_col, cluster="firm_id",
+    owner_pairs = cx.compare_segments(owners, "owner_label", "nps", nps_col, cluster="firm_id",
                                      min_n=min_n, level=level) if governance else None
 owner_pairs.round(3) if governance else skipped("Owner differences", owners_missing)
 
@@ -371,10 +370,10 @@ segments_missing = needs(study, "01:segments")
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # missing answers: counted in n_missing
     by_seg = pd.concat(
-        [m.by_segment(customers, s, "nps", nps_col, weights=weight, cluster=unit,
+        [cx.by_segment(customers, s, "nps", nps_col, weights=weight, cluster=unit,
                       min_n=min_n, level=level).rename(columns={s: "level"}).assign(segment=s)
          for s in segments], ignore_index=True) if segments else None
-    seg_pairs = {s: m.compare_segments(customers, s, "nps", nps_col, weights=weight,
+    seg_pairs = {s: cx.compare_segments(customers, s, "nps", nps_col, weights=weight,
                                        cluster=unit, min_n=min_n, level=level)
                  for s in segments}
 by_seg[[c for c in ("segment", "level", "estimate", "ci_low", "ci_high", "n", "n_clusters",
@@ -425,7 +424,7 @@ print(diff.summary())
 # these by the design effect $n / n_\text{eff}$.
 
 # %%
-m.sample_size_table(level=level)
+cx.sample_size_table(level=level)
 
 # %% [markdown]
 # ## Small cells are suppressed, never silently shown
@@ -437,7 +436,7 @@ m.sample_size_table(level=level)
 # %%
 cells_missing = needs(study, "01:cells")
 cell_keys = [c for c in (unit, time) if c]
-cells = m.by_segment(customers, cell_keys, "nps", nps_col, min_n=min_n,
+cells = cx.by_segment(customers, cell_keys, "nps", nps_col, min_n=min_n,
                      level=level) if cell_keys and not cells_missing else None
 suppression_summary(cells) if cells is not None else skipped("Small cells", cells_missing)
 
@@ -472,7 +471,7 @@ print("\n".join(errors["case"] + ": " + errors["message"]))
 engine_by = [c for c in (*segments[:1], time) if c]  # bundled: industry and year
 engines = check_engines(customers, engine_by or None, nps_col, scale=nps_scale)
 print(engines.summary())
-m.summarise_counts(engines.to_frame(), engine_by, "nps", min_n=min_n, level=level) \
+cx.summarise_counts(engines.to_frame(), engine_by, "nps", min_n=min_n, level=level) \
     [[*engine_by, "estimate", "ci_low", "ci_high", "n"]].head(5).round(1)
 
 # %% [markdown]

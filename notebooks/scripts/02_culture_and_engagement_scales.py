@@ -37,14 +37,12 @@ invariance_by = None  # None: cx_owner if the data have it, else the instrument'
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cxresearch.measurement import psychometrics as ps
-from cxresearch.core.validation import DataError
+import cxresearch as cx
+from cxresearch import (
+    FIGSIZE, IBM_SATISFACTION_ITEMS, Conclusions, DataError, Finding, ibm_hr_attrition,
+    load_study, reverse_items, save_figure, use_style,
+)
 from cxresearch.cli.check import needs, skipped
-from cxresearch.report.conclusions import Conclusions, Finding
-from cxresearch.core.contract import reverse_items
-from cxresearch.report.figures import FIGSIZE, save_figure, use_style
-from cxresearch.io.datasets import IBM_SATISFACTION_ITEMS, ibm_hr_attrition
-from cxresearch.io.readers import load_study
 
 use_style()
 level_label = "95%"  # the level of cronbach_alpha's interval (its default)
@@ -69,7 +67,7 @@ print(f"{len(employees):,} employee responses{nested} ({source_label})")
 
 # %%
 first = next((n for n, sc in inst.scales.items() if sc.reverse), next(iter(scales)))
-ps.item_analysis(employees[scales[first]]).round(3)
+cx.item_analysis(employees[scales[first]]).round(3)
 
 # %% [markdown]
 # `culture_4` ("Internal rules get in the way of serving customers well") correlates
@@ -78,7 +76,7 @@ ps.item_analysis(employees[scales[first]]).round(3)
 
 # %%
 scored = reverse_items(employees, inst.reverse_map())  # bundled: culture_4, on 1-5
-ps.item_analysis(scored[scales[first]]).round(3)
+cx.item_analysis(scored[scales[first]]).round(3)
 
 # %% [markdown]
 # ## Reliability: alpha with an interval, and omega
@@ -90,10 +88,10 @@ ps.item_analysis(scored[scales[first]]).round(3)
 # %%
 rows = []
 for name, items in scales.items():
-    a = ps.cronbach_alpha(scored[items])
+    a = cx.cronbach_alpha(scored[items])
     rows.append({"scale": name, "items": a.k, "n": a.n, "dropped": a.n_dropped,
                  "alpha": a.alpha, "ci_low": a.ci_low, "ci_high": a.ci_high,
-                 "omega": ps.mcdonald_omega(scored[items]).omega})
+                 "omega": cx.mcdonald_omega(scored[items]).omega})
 pd.DataFrame(rows).set_index("scale").round(3)
 
 # %% [markdown]
@@ -104,7 +102,7 @@ pd.DataFrame(rows).set_index("scale").round(3)
 
 # %%
 all_items = [item for items in scales.values() for item in items]
-pa = ps.parallel_analysis(scored[all_items], n_boot=parallel_iterations, seed=seed)
+pa = cx.parallel_analysis(scored[all_items], n_boot=parallel_iterations, seed=seed)
 pa.head(4).round(3)
 
 # %% [markdown]
@@ -114,7 +112,7 @@ pa.head(4).round(3)
 # themselves into the scales (bundled: culture and engagement)?
 
 # %%
-efa = ps.efa(scored[all_items], n_factors=int(pa["retain"].sum()), rotation="oblimin")
+efa = cx.efa(scored[all_items], n_factors=int(pa["retain"].sum()), rotation="oblimin")
 print(efa.factor_corr.round(2).to_string())
 efa.loadings_table(cut=0.3)
 
@@ -160,7 +158,7 @@ plt.show()
 
 # %%
 model = scales  # bundled: {"culture": culture_1..6, "engagement": engagement_1..5}
-cfa = ps.cfa(scored, model)
+cfa = cx.cfa(scored, model)
 print(cfa.summary())
 cfa.loadings.round(3)
 
@@ -171,7 +169,7 @@ cfa.loadings.round(3)
 
 # %%
 last = list(scales)[-1]  # bundled: engagement
-pd.concat([cfa.reliability, ps.htmt(scored, model)[last].rename(f"htmt_vs_{last}")],
+pd.concat([cfa.reliability, cx.htmt(scored, model)[last].rename(f"htmt_vs_{last}")],
           axis=1).round(3) if len(scales) > 1 else cfa.reliability.round(3)
 
 # %% [markdown]
@@ -187,7 +185,7 @@ pd.concat([cfa.reliability, ps.htmt(scored, model)[last].rename(f"htmt_vs_{last}
 group = invariance_by or next((c for c in ("cx_owner", *inst.segments)
                                if c in scored.columns), None)
 invariance_missing = [] if invariance_by else needs(study, "02:invariance")
-mi = ps.measurement_invariance(scored, model, by=group) if group else None
+mi = cx.measurement_invariance(scored, model, by=group) if group else None
 mi.to_frame().drop(columns="converged").round(3) if group else skipped(
     "Measurement invariance", invariance_missing)
 
@@ -200,7 +198,7 @@ mi.to_frame().drop(columns="converged").round(3) if group else skipped(
 # %%
 ibm = ibm_hr_attrition()
 ibm_items = list(IBM_SATISFACTION_ITEMS)
-print(ps.cronbach_alpha(ibm[ibm_items]).summary())
+print(cx.cronbach_alpha(ibm[ibm_items]).summary())
 ibm[ibm_items].corr().round(3)
 
 # %% [markdown]
@@ -216,7 +214,7 @@ ibm[ibm_items].corr().round(3)
 # %%
 rel = pd.DataFrame(rows).set_index("scale")
 first_scale = list(scales)[0]  # bundled: culture, against engagement
-validity = pd.concat([cfa.reliability, ps.htmt(scored, model)[last].rename("htmt")],
+validity = pd.concat([cfa.reliability, cx.htmt(scored, model)[last].rename("htmt")],
                      axis=1) if len(scales) > 1 else None
 cut = {"cfi": 0.95, "rmsea": 0.06}
 Conclusions(

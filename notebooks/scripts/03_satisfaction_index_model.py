@@ -37,17 +37,17 @@ n_bootstrap = 300
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cxresearch.measurement import csi
+import cxresearch as cx
 from cxresearch.cli.check import skipped
-from cxresearch.report.conclusions import Conclusions, about_synthetic, findings_from_table
-from cxresearch.report.figures import FIGSIZE, save_figure, use_style
-from cxresearch.io.readers import find_table
-from cxresearch.report.plots import coef_plot
+from cxresearch import (
+    FIGSIZE, about_synthetic, coef_plot, Conclusions, find_table, findings_from_table,
+    save_figure, use_style,
+)
 from cxresearch.simulate import simulate_ecsi_survey
 
 use_style()
 if data_dir is not None and find_table(data_dir, "ecsi_survey") is not None:
-    items, truth = csi.read_ecsi_survey(data_dir), None
+    items, truth = cx.read_ecsi_survey(data_dir), None
 else:
     survey = simulate_ecsi_survey(n=n_respondents, seed=seed)
     items, truth = survey.data, survey.paths
@@ -65,8 +65,8 @@ print(f"{len(items):,} respondents, {items.shape[1]} items on 1-10 "
 # Seven constructs, each measured by 1–7 items (reflective, mode A), and twelve paths.
 
 # %%
-pd.DataFrame({"items": [", ".join(v) for v in csi.ECSI_BLOCKS.values()]},
-             index=pd.Index(list(csi.ECSI_BLOCKS), name="construct"))
+pd.DataFrame({"items": [", ".join(v) for v in cx.ECSI_BLOCKS.values()]},
+             index=pd.Index(list(cx.ECSI_BLOCKS), name="construct"))
 
 # %% [markdown]
 # ## Fit with bootstrap intervals
@@ -76,9 +76,9 @@ pd.DataFrame({"items": [", ".join(v) for v in csi.ECSI_BLOCKS.values()]},
 # measurement error; we fit both and set them beside the truth.
 
 # %%
-fit = csi.fit_pls(items, csi.ECSI_BLOCKS, csi.ECSI_PATHS, n_boot=n_bootstrap, seed=seed,
+fit = cx.fit_pls(items, cx.ECSI_BLOCKS, cx.ECSI_PATHS, n_boot=n_bootstrap, seed=seed,
                   scale_range=(1, 10))
-plsc = csi.fit_pls(items, csi.ECSI_BLOCKS, csi.ECSI_PATHS, consistent=True)
+plsc = cx.fit_pls(items, cx.ECSI_BLOCKS, cx.ECSI_PATHS, consistent=True)
 paths = fit.paths.assign(plsc=plsc.paths["estimate"])
 if truth is not None:
     paths = paths.merge(truth.rename(columns={"estimate": "truth"}), on=["source", "target"])

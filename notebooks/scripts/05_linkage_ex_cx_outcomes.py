@@ -59,36 +59,17 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from cxresearch.io import datasets as ds
-from cxresearch.core.validation import DataError
+import cxresearch as cx
+from cxresearch import (
+    CULTURE_ITEMS, ENGAGEMENT_ITEMS, FIGSIZE, about_synthetic, adjusted_supported,
+    aggregation_checks, Conclusions, count_sentence, criterion_sentence, cross_lagged_panel,
+    DataError, effect_sentence, findings_from_adjusted_table, firm_means, holm_family,
+    level_sentence, linkage_model, linkage_panel, load_linkage_study, logit_associations,
+    mean_reliability, multilevel_model, outcome_columns, reverse_items, save_figure,
+    sem_service_profit_chain, truth_sentence, unit_linkage, unit_panel, use_style,
+)
 from cxresearch.cli.check import needs, skipped
-from cxresearch.report.conclusions import (
-    Conclusions,
-    about_synthetic,
-    adjusted_supported,
-    count_sentence,
-    criterion_sentence,
-    effect_sentence,
-    findings_from_adjusted_table,
-    holm_family,
-    level_sentence,
-    truth_sentence,
-)
-from cxresearch.core.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
-from cxresearch.report.figures import FIGSIZE, save_figure, use_style
-from cxresearch.linkage.mediation import sem_service_profit_chain
-from cxresearch.linkage.multilevel import multilevel_model
-from cxresearch.linkage.panel import (cross_lagged_panel, firm_means, linkage_model, linkage_panel,
-                              mean_reliability)
-from cxresearch.linkage.regression import logit_associations
 from cxresearch.simulate import true_chain_effects, true_cross_lagged_paths, true_linkage_effects
-from cxresearch.linkage.units import (
-    aggregation_checks,
-    load_linkage_study,
-    outcome_columns,
-    unit_linkage,
-    unit_panel,
-)
 from cxresearch.studies.linkage_05 import (
     cross_lagged_paths,
     event_rate_by_group,
@@ -503,7 +484,7 @@ about_synthetic(
 
 # %%
 if show_public:
-    hr = ds.ibm_hr_attrition()
+    hr = cx.ibm_hr_attrition()
     hr["over_time"] = hr["over_time"].astype(str)
     sat_items = ["environment_satisfaction", "job_satisfaction", "relationship_satisfaction",
                  "job_involvement", "work_life_balance"]
@@ -531,7 +512,7 @@ else:
 
 # %%
 if show_public:
-    mlc = ds.mlc_churn()
+    mlc = cx.mlc_churn()
     mlc["calls"] = mlc["number_customer_service_calls"].clip(upper=5)
     rates = event_rate_by_group(mlc, "churn", "calls").rename(
         columns={"n": "customers", "rate_pct": "churn_pct"})
@@ -576,7 +557,7 @@ else:
 
 # %%
 if show_public:
-    telco = ds.telco_churn()
+    telco = cx.telco_churn()
     tel_or = logit_associations(telco, "churn", ["tenure", "monthly_charges"],
                                 controls=["contract"]).to_frame()
     display(tel_or[["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n_obs",

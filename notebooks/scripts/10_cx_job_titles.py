@@ -42,20 +42,17 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 
-from cxresearch.text import postings as P
-from cxresearch.report.conclusions import (
-    Conclusions,
-    about_synthetic,
-    effect_sentence,
-    level_sentence,
+import cxresearch as cx
+from cxresearch import (
+    FIGSIZE, about_synthetic, Conclusions, effect_sentence, level_sentence, save_figure,
+    use_style,
 )
-from cxresearch.report.figures import FIGSIZE, save_figure, use_style
 from cxresearch.simulate.postings import simulate_postings
 
 use_style()
 synthetic = data_dir is None
 postings = (simulate_postings(n=n_postings, n_hand_coded=n_hand_coded, seed=seed) if synthetic
-            else P.read_postings(data_dir))
+            else cx.read_postings(data_dir))
 source_label = "synthetic" if synthetic else "user data"
 print(f"{len(postings):,} postings ({source_label}), "
       f"{int(postings['mentions_customer'].notna().sum())} hand coded")
@@ -95,11 +92,11 @@ postings.groupby(["title_family", "title"]).size().rename("postings").to_frame()
 # before matching, as the protocol asks.
 
 # %%
-P.keyword_dictionary()
+cx.keyword_dictionary()
 
 # %%
-postings = postings.join(P.keyword_codes(postings))
-parts = [*P.KEYWORDS, "keyword_mention"]
+postings = postings.join(cx.keyword_codes(postings))
+parts = [*cx.KEYWORDS, "keyword_mention"]
 (postings.groupby("title_family")[parts].agg(lambda s: (s > 0).mean())).round(3)
 
 # %% [markdown]
@@ -112,7 +109,7 @@ disagree = postings[(postings["title_family"] == "CX title") & (postings["mentio
 if len(disagree):
     example = disagree.iloc[0]
     print(f"{example['title']} (hand code: {example['mentions_customer']}, keyword hits: "
-          f"{ {p: int(example[p]) for p in P.KEYWORDS} })\n")
+          f"{ {p: int(example[p]) for p in cx.KEYWORDS} })\n")
     print(textwrap.fill(example["description"], 96))
 else:
     print("No such posting: none is hand coded 'never mentions' with a keyword hit.")
@@ -130,7 +127,7 @@ else:
 coded = postings["mentions_customer"].dropna().astype(int)
 can_classify = coded.nunique() == 2 and coded.value_counts().min() >= n_splits
 if can_classify:
-    postings = P.classify_postings(postings, n_splits=n_splits, seed=seed)
+    postings = cx.classify_postings(postings, n_splits=n_splits, seed=seed)
     print(postings.groupby("prediction")["predicted_mentions"].agg(["size", "mean"]).round(3))
 else:
     print(f"Too few hand codes to train and validate a classifier ({len(coded)}); hand code a "
@@ -146,7 +143,7 @@ else:
 # the hand coder beyond chance.
 
 # %%
-validation = P.validation_table(postings, level=level) if len(coded) else None
+validation = cx.validation_table(postings, level=level) if len(coded) else None
 validation.round(3) if validation is not None else "no hand codes: nothing to validate against"
 
 # %%
@@ -190,7 +187,7 @@ if validation is not None:
 # the hand codes too. The last rows give the difference between the families.
 
 # %%
-share = P.share_never_mentions(postings, level=level, n_boot=n_boot, seed=seed)
+share = cx.share_never_mentions(postings, level=level, n_boot=n_boot, seed=seed)
 share.round(3)
 
 # %%
