@@ -37,12 +37,36 @@ def test_nan_estimate_claims_nothing() -> None:
 
 def test_markdown_carries_the_claim_flag() -> None:
     _, meta = cc.effect_sentence("x", 1, 0.5, 1.5)._repr_markdown_()
-    assert meta == {"cxresearch": {"claims_effect": True, "kind": "result"}}
+    assert meta == {"cxresearch": {"claims_effect": True, "kind": "result", "data_kind": ""}}
     both = cc.Conclusions((cc.effect_sentence("a", 1, 0.5, 1.5),
                            cc.effect_sentence("b", 0, -1, 1)), heading="What the data show")
     assert both.claims_effect and both.text.startswith("**What the data show**")
     assert cc.about_synthetic("s", synthetic=False).text == ""
     assert cc.about_synthetic("s", synthetic=True).text.startswith("*About the bundled synthetic")
+
+
+def test_every_sentence_says_what_data_it_rests_on() -> None:
+    found = cc.Conclusions((cc.effect_sentence("CX leader − everyone's job", 8.6, 4.0, 13.2),
+                            cc.count_sentence(1, 15, "owner contrasts")),
+                           heading="What the data show", data_kind="synthetic")
+    text, meta = found._repr_markdown_()
+    assert text.startswith("**What the data show (synthetic data)**")
+    assert "- **CX leader − everyone's job** (synthetic data): 8.6" in text
+    assert all(f.data_kind == "synthetic" for f in found.findings)
+    assert meta["cxresearch"]["data_kind"] == "synthetic"
+    # labelled once, whatever the order of labelling
+    twice = found.findings[0].labelled("synthetic")
+    assert twice.text.count("(synthetic data)") == 1
+    user = cc.Conclusions((cc.effect_sentence("x", 1, 0.5, 1.5),), data_kind="user")
+    assert "**x** (your data):" in user.text
+    with pytest.raises(ValueError, match="data_kind must be one of"):
+        cc.Conclusions((), data_kind="simulated")
+
+
+def test_a_difference_stated_as_a_level_claims_an_effect() -> None:
+    assert not cc.level_sentence("NPS", 12.0, 10.0, 14.0).claims_effect
+    assert cc.level_sentence("mean − NPS", 1.2, 0.4, 2.0, difference=True).claims_effect
+    assert not cc.level_sentence("mean − NPS", 1.2, -0.4, 2.0, difference=True).claims_effect
 
 
 def test_count_sentence_and_table() -> None:

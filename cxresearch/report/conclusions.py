@@ -44,15 +44,60 @@ import pandas as pd
 from cxresearch.core.validation import check_level, require_columns
 
 __all__ = [
+    "DATA_KINDS",
     "Conclusions",
     "Finding",
     "about_synthetic",
     "count_sentence",
     "effect_sentence",
     "format_p",
+    "label_text",
     "level_sentence",
     "truth_sentence",
 ]
+
+
+#: what a result may rest on, and the label its sentence carries
+DATA_KINDS: dict[str, str] = {
+    "": "",
+    "synthetic": "synthetic data",
+    "fictional": "fictional data",
+    "real": "real data",
+    "user": "your data",
+}
+
+
+def label_text(text: str, data_kind: str) -> str:
+    """``text`` with its data label: after the bold subject when it starts with one
+    (``**NPS** (synthetic data): ...``), otherwise in front (``(synthetic data) ...``).
+
+    Parameters
+    ----------
+    text : str
+        A generated sentence (Markdown).
+    data_kind : str
+        A key of :data:`DATA_KINDS`.
+
+    Returns
+    -------
+    str
+        The labelled sentence (unchanged for ``""``).
+
+    Examples
+    --------
+    >>> label_text("**CX leader − everyone's job**: 8.6 (95% CI 4.0 to 13.2).", "synthetic")
+    "**CX leader − everyone's job** (synthetic data): 8.6 (95% CI 4.0 to 13.2)."
+    >>> label_text("Two of five checks flag.", "user")
+    '(your data) Two of five checks flag.'
+    """
+    label = DATA_KINDS[data_kind]
+    if not label or not text:
+        return text
+    if text.startswith("**"):
+        end = text.find("**", 2)
+        if end > 2:
+            return f"{text[:end + 2]} ({label}){text[end + 2:]}"
+    return f"({label}) {text}"
 
 
 @dataclass(frozen=True)
@@ -70,21 +115,44 @@ class Finding:
     kind : str, default "result"
         What the sentence is: ``"result"``, ``"level"``, ``"check"``, ``"truth"``, ``"power"``,
         ``"synthetic-only"``.
+    data_kind : str, default ""
+        What the sentence rests on: ``"synthetic"``, ``"fictional"``, ``"real"`` or ``"user"``
+        (the analyst's own data); ``""`` when not stated. Shown in the output's metadata, and
+        in the text itself as a label after the bold subject (``"(synthetic data)"``), so that a
+        pasted sentence keeps it.
 
     Examples
     --------
     >>> f = Finding("**NPS**: 12.0.", False, kind="level")
     >>> str(f), f.claims_effect
     ('**NPS**: 12.0.', False)
+    >>> print(f.labelled("synthetic").text)
+    **NPS** (synthetic data): 12.0.
     """
 
     text: str
     claims_effect: bool
     kind: str = "result"
+    data_kind: str = ""
+
+    def __post_init__(self) -> None:
+        if self.data_kind not in DATA_KINDS:
+            raise ValueError(f"data_kind must be one of {sorted(DATA_KINDS)}, "
+                             f"got {self.data_kind!r}")
+
+    def labelled(self, data_kind: str) -> Finding:
+        """This finding with ``data_kind`` set and its label in the text (once)."""
+        if data_kind not in DATA_KINDS:
+            raise ValueError(f"data_kind must be one of {sorted(DATA_KINDS)}, got {data_kind!r}")
+        if self.data_kind or not data_kind or not self.text:
+            return self if self.data_kind or not data_kind else Finding(
+                self.text, self.claims_effect, self.kind, data_kind)
+        return Finding(label_text(self.text, data_kind), self.claims_effect, self.kind,
+                       data_kind)
 
     def _repr_markdown_(self) -> tuple[str, dict[str, Any]]:
         return self.text, {"cxresearch": {"claims_effect": self.claims_effect,
-                                          "kind": self.kind}}
+                                          "kind": self.kind, "data_kind": self.data_kind}}
 
     def __str__(self) -> str:
         return self.text
@@ -102,6 +170,10 @@ class Conclusions:
         Bold text above the list.
     notes : tuple of str
         Paragraphs after the list.
+    data_kind : str, default ""
+        What every finding rests on (``"synthetic"``, ``"fictional"``, ``"real"``, ``"user"``):
+        each finding's text is labelled with it, the heading too, and the output's metadata
+        carries it.
 
     Examples
     --------
@@ -119,22 +191,43 @@ class Conclusions:
     findings: tuple[Finding, ...]
     heading: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    data_kind: str = ""
+
+    def __post_init__(self) -> None:
+        if self.data_kind not in DATA_KINDS:
+            raise ValueError(f"data_kind must be one of {sorted(DATA_KINDS)}, "
+                             f"got {self.data_kind!r}")
+        if self.data_kind:
+            object.__setattr__(self, "findings",
+                               tuple(f.labelled(self.data_kind) for f in self.findings))
 
     @property
     def claims_effect(self) -> bool:
         return any(f.claims_effect for f in self.findings)
 
     @property
+    def data_kinds(self) -> list[str]:
+        """The data kinds the findings rest on (sorted, without ``""``)."""
+        return sorted({f.data_kind for f in self.findings if f.data_kind})
+
+    @property
     def text(self) -> str:
-        lines = [f"**{self.heading}**", ""] if self.heading else []
+        heading = self.heading
+        label = DATA_KINDS.get(self.data_kind, "")
+        if heading and label and label not in heading.lower():
+            heading = f"{heading} ({label})"
+        lines = [f"**{heading}**", ""] if heading else []
         lines += [f"- {f.text}" for f in self.findings if f.text]
         if self.notes:
             lines += ["", *self.notes]
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> tuple[str, dict[str, Any]]:
+        kinds = self.data_kinds
         return self.text, {"cxresearch": {"claims_effect": self.claims_effect,
-                                          "kind": "conclusions"}}
+                                          "kind": "conclusions",
+                                          "data_kind": kinds[0] if len(kinds) == 1
+                                          else ",".join(kinds)}}
 
     def __str__(self) -> str:
         return self.text
@@ -225,8 +318,13 @@ def level_sentence(
     reference_name: str = "zero",
     level: float = 0.95,
     digits: int = 1,
+    difference: bool = False,
 ) -> Finding:
     """Where a score lies against a reference value (a level, not an effect).
+
+    With ``difference=True`` the score is a difference (two metrics, two groups): a sentence
+    that puts it credibly above or below the reference then claims an effect, and the check
+    that runs the notebooks on a study without effects sees it.
 
     Parameters
     ----------
@@ -242,11 +340,15 @@ def level_sentence(
         The interval's confidence level (only for the wording).
     digits : int, default 1
         Decimals shown.
+    difference : bool, default False
+        Whether the score is a difference; then ``claims_effect`` is True when the interval
+        excludes ``reference``.
 
     Returns
     -------
     Finding
-        Never claims an effect (``kind="level"``).
+        ``kind="level"``; claims an effect only for a difference whose interval excludes
+        ``reference``.
 
     Examples
     --------
@@ -259,9 +361,9 @@ def level_sentence(
     head = (f"**{subject}**: {_fmt(estimate, digits)} ({level * 100:.0f}% CI "
             f"{_fmt(ci_low, digits)} to {_fmt(ci_high, digits)})")
     if ci_low > reference:
-        return Finding(f"{head}, credibly above {reference_name}.", False, kind="level")
+        return Finding(f"{head}, credibly above {reference_name}.", difference, kind="level")
     if ci_high < reference:
-        return Finding(f"{head}, credibly below {reference_name}.", False, kind="level")
+        return Finding(f"{head}, credibly below {reference_name}.", difference, kind="level")
     return Finding(f"{head}: the interval includes {reference_name}, so one sample of this size "
                    f"cannot tell whether the score is above or below {reference_name}.", False,
                    kind="level")
