@@ -101,7 +101,7 @@ def interval_frame(estimate: Any, se: Any, *, level: float = 0.95,
 def _returns_frame(func: Any) -> bool:
     try:
         hints = typing.get_type_hints(func)
-    except Exception:  # noqa: BLE001 - unresolved forward references: read the raw annotation
+    except Exception:
         hints = {"return": inspect.signature(func).return_annotation}
     ret = hints.get("return", inspect.Signature.empty)
     return ret is pd.DataFrame or "DataFrame" in str(ret)
@@ -126,7 +126,7 @@ def check_result_class(cls: type) -> list[str]:
             continue
         try:
             ret = typing.get_type_hints(func).get("return")
-        except Exception:  # noqa: BLE001
+        except Exception:
             ret = inspect.signature(func).return_annotation
         if want == "str" and ret is not str and str(ret) != "str":
             problems.append(f"{name}.summary() is not annotated -> str")
