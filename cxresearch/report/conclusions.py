@@ -133,7 +133,7 @@ class Finding:
     text: str
     claims_effect: bool
     kind: str = "result"
-    data_kind: str = ""
+    data_kind: str = field(default="", repr=False)  # shown in the text and metadata
 
     def __post_init__(self) -> None:
         if self.data_kind not in DATA_KINDS:
@@ -191,7 +191,7 @@ class Conclusions:
     findings: tuple[Finding, ...]
     heading: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
-    data_kind: str = ""
+    data_kind: str = field(default="", repr=False)  # shown in the text and metadata
 
     def __post_init__(self) -> None:
         if self.data_kind not in DATA_KINDS:
