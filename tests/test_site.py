@@ -47,6 +47,16 @@ built_site = pytest.mark.skipif(
 )
 
 
+@built_site
+def test_the_site_and_its_api_reference_build_without_warnings() -> None:
+    log = paths.PROJECT_ROOT / "build" / "site" / "warnings.log"
+    assert log.is_file(), "build the site first (make site)"
+    assert log.read_text(encoding="utf-8").strip() == ""
+    api = SITE / "api"
+    assert (api / "cxresearch.metrics.scores.html").is_file()
+    assert (api / "cxresearch.core.results.html").is_file()
+
+
 # -- the badge rule, sections, gallery ------------------------------------------------------
 
 

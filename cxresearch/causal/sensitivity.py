@@ -7,6 +7,7 @@ confidence set for ``theta = l' tau_post`` that is valid for every ``delta`` in 
 
 - :func:`honest_intervals` -- robust intervals over a range of ``M`` (a
   :class:`SensitivityResult`) for
+
   - ``method="smoothness"``: ``Delta^SD(M)``, the bias's second differences are at most ``M``
     (a linear pre-trend is allowed to continue; ``M`` bounds how far it may bend per period),
     with the optimal fixed-length confidence interval (FLCI; Armstrong & Kolesar 2018);

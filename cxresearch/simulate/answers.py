@@ -7,8 +7,8 @@ value of one estimator's rows, ready to merge beside the estimates:
 
 - :func:`true_linkage_effects` -- :func:`cxresearch.linkage.panel.linkage_model` terms;
 - :func:`true_cross_lagged_paths` -- :func:`cxresearch.linkage.panel.cross_lagged_panel` paths;
-- :func:`true_chain_effects` -- :func:`cxresearch.linkage.mediation.mediation` effects on firm
-means;
+- :func:`true_chain_effects` -- :func:`cxresearch.linkage.mediation.mediation` effects on
+  firm means;
 - :func:`true_owner_effects` -- :func:`cxresearch.linkage.ownership.ownership_effects` contrasts;
 - :func:`true_event_study_effects`, :func:`true_event_time_path` --
   :func:`cxresearch.causal.did.event_study` post-period averages and event-time paths.

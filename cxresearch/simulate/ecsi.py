@@ -128,19 +128,29 @@ def _item_names(loadings: Mapping[str, tuple[float, ...]]) -> dict[str, tuple[st
 class EcsiParams:
     """Parameters of the synthetic ECSI survey (all on the standardized latent scale).
 
-    paths: ``(source, target, coefficient)`` triples; the graph must be acyclic.
-    loadings: construct -> item loadings (each in (0, 1]); the number of loadings is the number
-        of items. A single item gets the bare prefix name (``CUSCO``).
-    scale_points: items are rated 1..scale_points; ``None`` keeps them continuous (standard normal,
+    Parameters
+    ----------
+    paths : tuple
+        ``(source, target, coefficient)`` triples; the graph must be acyclic.
+    loadings : dict
+        Construct -> item loadings (each in (0, 1]); the number of loadings is the number of
+        items. A single item gets the bare prefix name (``CUSCO``).
+    scale_points : int or None
+        Items are rated 1..scale_points; ``None`` keeps them continuous (standard normal,
         ignoring the locations below).
-    item_means: item name -> location ``mu_i`` of its rating before rounding and clipping
-        (default :data:`DEFAULT_ITEM_MEANS`: varied and top-heavy, an assumption modelled on
-        the real ECSI mobile data). Items not listed use ``item_mean``; ``item_means={}`` gives
-        every item the same location. Near the top of the scale clipping pulls the observed
-        mean a little below ``mu_i`` (by about 0.15 at ``mu_i = 8.5``).
-    item_mean: the location of items missing from ``item_means``.
-    item_sd: spread of the rating before rounding (the same for every item).
+    item_means : dict
+        Item name -> location ``mu_i`` of its rating before rounding and clipping (default
+        :data:`DEFAULT_ITEM_MEANS`: varied and top-heavy, an assumption modelled on the real
+        ECSI mobile data). Items not listed use ``item_mean``; ``item_means={}`` gives every
+        item the same location. Near the top of the scale clipping pulls the observed mean a
+        little below ``mu_i`` (by about 0.15 at ``mu_i = 8.5``).
+    item_mean : float
+        The location of items missing from ``item_means``.
+    item_sd : float
+        Spread of the rating before rounding (the same for every item).
 
+    Examples
+    --------
     >>> EcsiParams().item_locations()[["PERQ2", "PERQ4", "PERV1"]].tolist()
     [6.3, 8.5, 6.1]
     >>> float(EcsiParams(item_means={}).item_locations().std())

@@ -4,14 +4,14 @@
 Kumar, Petersen & Leone (2007, "How valuable is word of mouth?", *Harvard Business Review*
 85(10):139-146) asked customers of a financial services firm (about 6,700) and a
 telecommunications firm (about 9,900) whether they intended to refer others, then tracked what
-they did over the following year. As summarised in secondary sources:
+they did over the following year. As summarised in secondary sources::
 
-| | financial services | telecom |
-|---|---|---|
-| said they intended to refer | 68% | 81% |
-| actually referred | 33% | 30% |
-| referred prospects who became customers | 14% | 12% |
-| of those, profitable | 11% | 8% |
+    | | financial services | telecom |
+    |---|---|---|
+    | said they intended to refer | 68% | 81% |
+    | actually referred | 33% | 30% |
+    | referred prospects who became customers | 14% | 12% |
+    | of those, profitable | 11% | 8% |
 
 The summaries do not make clear whether "actually referred" is a share of all customers or of
 the customers who said they would. :data:`KPL_2007` therefore holds both readings:

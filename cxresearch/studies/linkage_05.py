@@ -4,8 +4,8 @@ Each function prepares or stacks what the notebook shows, calling the estimators
 :mod:`cxresearch.linkage.multilevel`, :mod:`cxresearch.linkage.panel` and
 :mod:`cxresearch.linkage.mediation`:
 
-- :func:`mediation_by_outcome` -- :func:`~cxresearch.linkage.mediation.mediation` for several
-outcomes;
+- :func:`mediation_by_outcome` -- :func:`~cxresearch.linkage.mediation.mediation` for
+  several outcomes;
 - :func:`event_rate_by_group` -- churn (any 0/1 outcome) rate per segment, Wilson intervals;
 - :func:`event_rate_difference` -- the event rate above a cut of a count against below it;
 - :func:`nested_wave` -- one survey wave of individuals with their firm's score, for
