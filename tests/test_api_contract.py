@@ -243,3 +243,22 @@ def test_no_public_function_keeps_a_deprecated_keyword() -> None:
     objects = [o for m in public_modules() for o in public_objects(m)]
     kept = [q for q, o in objects if getattr(o, "__deprecated_keywords__", None)]
     assert kept == []
+
+
+def test_every_function_in_the_face_has_numpydoc_sections() -> None:
+    """Parameters (when it takes any), Returns and Examples on every function of the face;
+    Examples on every class."""
+    missing = []
+    for name, module in cxresearch._FACE.items():
+        obj = getattr(cxresearch, name)
+        if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+            continue
+        doc = inspect.getdoc(obj) or ""
+        if inspect.isfunction(obj):
+            if inspect.signature(obj).parameters and "Parameters\n---" not in doc:
+                missing.append(f"{module}.{name}: Parameters")
+            if "Returns\n---" not in doc and "Yields\n---" not in doc:
+                missing.append(f"{module}.{name}: Returns")
+        if "Examples\n---" not in doc and ">>>" not in doc:
+            missing.append(f"{module}.{name}: Examples")
+    assert missing == []

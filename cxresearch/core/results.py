@@ -45,7 +45,16 @@ __all__ = ["Result", "check_result_class", "interval_frame"]
 
 class Result:
     """Base class of every result: ``to_frame()``, ``summary()``, and ``conf_int(level=)`` where
-    intervals exist (see the module docstring). Subclasses are usually frozen dataclasses."""
+    intervals exist (see the module docstring). Subclasses are usually frozen dataclasses;
+    ``str(result)`` is its ``summary()``.
+
+    Examples
+    --------
+    >>> import cxresearch as cx
+    >>> r = cx.nps_from_counts(60, 25, 15)
+    >>> isinstance(r, Result), {'ci_low', 'ci_high'} <= set(r.conf_int().columns)
+    (True, True)
+    """
 
     def to_frame(self) -> pd.DataFrame:  # pragma: no cover - every subclass defines it
         """The tidy table of what was estimated."""
@@ -114,6 +123,23 @@ def check_result_class(cls: type) -> list[str]:
     DataFrame and ``summary`` annotated to return ``str``, and that a ``conf_int``, where there is
     one, takes ``level`` (default 0.95) and is annotated to return a DataFrame (never a tuple).
     The contract test also calls the methods on real instances.
+
+    Parameters
+    ----------
+    cls : type
+        The result class to check.
+
+    Returns
+    -------
+    list of str
+        One message per problem; empty when ``cls`` follows the protocol.
+
+    Examples
+    --------
+    >>> class Bare:
+    ...     pass
+    >>> check_result_class(Bare)[0]
+    'Bare does not subclass cxresearch.core.results.Result'
     """
     problems: list[str] = []
     name = cls.__name__
