@@ -246,7 +246,17 @@ def test_importance_performance_intervals_and_summary(mtcars: pd.DataFrame) -> N
     pd.testing.assert_frame_equal(ipm.conf_int(), ipm.importance.conf_int(measure="rescaled"))
     assert ipm.scale_range == (float(mtcars[["drat", "qsec", "wt"]].min().min()),
                                float(mtcars[["drat", "qsec", "wt"]].max().max()))
-    assert "Concentrate here" in ipm.summary() or "Keep up" in ipm.summary()
+    assert any(q in ipm.summary() for q in kd.QUADRANT_ORDER)
+    line = table["importance"].mean()
+    for name, row in table.iterrows():
+        crosses = row["ci_low"] < line < row["ci_high"]
+        assert (row["quadrant"] == kd.UNCLEAR) == crosses, name
+
+
+def test_importance_performance_labels_describe() -> None:
+    # the quadrant names say where a driver sits, never what to do about it
+    for q in kd.QUADRANT_ORDER:
+        assert not any(w in q.lower() for w in ("concentrate", "overkill", "priority", "keep up"))
 
 
 # ------------------------------------------------------------------ ranks and pairwise differences

@@ -440,6 +440,16 @@ def test_diagnostic_changes_point_estimates_are_the_pooled_did(gamed) -> None:
                                                                    "ci_high"]
 
 
+def test_diagnostic_changes_p_values_agree_with_the_intervals(gamed) -> None:
+    out = v.diagnostic_changes(gamed.customers, by="culture", reference="control",
+                               cluster="firm_id", post="post", n_boot=400, seed=3)
+    assert out["p_value"].between(0, 1).all() and (out["se"] > 0).all()
+    excludes = (out["ci_low"] > 0) | (out["ci_high"] < 0)
+    # the percentile interval excludes zero exactly when fewer than 2.5% of draws cross it
+    assert ((out["p_value"] < 0.05 + 2 / 401) | ~excludes).all()
+    assert ((out["p_value"] >= 0.05 - 2 / 401) | excludes).all()
+
+
 def test_diagnostic_changes_find_nothing_without_gaming() -> None:
     honest = simulate_gaming(GamingParams(n_firms=90, customers_per_firm=120), seed=4,
                              cherry_pick=0.0, suppress_failures=0.0, coached_share=0.0)

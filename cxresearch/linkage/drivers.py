@@ -644,12 +644,18 @@ def dominance_table(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) ->
 # --------------------------------------------------------------------------------------------
 # importance-performance map
 # --------------------------------------------------------------------------------------------
+# descriptive names: importance is a share of explained variance, not an effect, so the
+# quadrants say where a driver sits, not what to do about it
 _QUADRANTS = {
-    (True, False): "Concentrate here",
-    (True, True): "Keep up the good work",
-    (False, False): "Low priority",
-    (False, True): "Possible overkill",
+    (True, False): "high share, lower rating",
+    (True, True): "high share, higher rating",
+    (False, False): "low share, lower rating",
+    (False, True): "low share, higher rating",
 }
+#: the label of a driver whose importance interval crosses the importance line
+UNCLEAR = "unclear (interval crosses the line)"
+#: the labels in display order
+QUADRANT_ORDER: tuple[str, ...] = (*_QUADRANTS.values(), UNCLEAR)
 
 
 @dataclass(frozen=True, eq=False)
@@ -663,7 +669,8 @@ class ImportancePerformance(Result):
     table : DataFrame
         Indexed by ``driver``: ``importance`` (% of R^2), with a bootstrap interval
         ``ci_low``/``ci_high`` of the importance when ``n_boot`` was given, ``performance``
-        (mean rating on 0-100) and ``quadrant``.
+        (mean rating on 0-100) and ``quadrant`` (one of :data:`QUADRANT_ORDER`: where the
+        driver sits, or :data:`UNCLEAR` when its importance interval crosses the line).
     importance : DriverImportance
         The underlying decomposition.
     scale_range : (float, float)
@@ -681,8 +688,8 @@ class ImportancePerformance(Result):
     >>> ipm = importance_performance(mt, "mpg", ["drat", "qsec"], scale_range=(0, 25))
     >>> print(ipm.summary())
     Importance-performance map of 'mpg' (Shapley/LMG, R² = 0.592, scale 0-25):
-      Concentrate here: drat
-      Possible overkill: qsec
+      high share, lower rating: drat
+      low share, higher rating: qsec
     """
 
     table: pd.DataFrame
@@ -703,8 +710,7 @@ class ImportancePerformance(Result):
                  f"({_METHOD_NAMES.get(self.importance.method, self.importance.method)}, "
                  f"R² = {self.importance.r2:.3f}, scale {self.scale_range[0]:g}-"
                  f"{self.scale_range[1]:g}):"]  # fmt: skip
-        for q in ("Concentrate here", "Keep up the good work", "Low priority",
-                  "Possible overkill"):  # fmt: skip
+        for q in QUADRANT_ORDER:
             names = list(self.table.index[self.table["quadrant"] == q])
             if names:
                 lines.append(f"  {q}: {', '.join(map(str, names))}")
@@ -727,8 +733,13 @@ def importance_performance(
 
     ``importance`` is the driver's share of R^2 in percent (``method``); ``performance`` is
     the driver's mean rescaled to 0-100, ``100 * (mean - lo) / (hi - lo)``. Quadrants split
-    at the mean importance and the mean performance: "Concentrate here" (important, low
-    performance), "Keep up the good work", "Low priority", "Possible overkill".
+    at the mean importance (``100 / p``, since the shares add up to 100) and the mean
+    performance, and are named for where a driver sits: "high share, lower rating", "high
+    share, higher rating", "low share, lower rating", "low share, higher rating". With
+    bootstrap intervals (``n_boot``), a driver whose importance interval crosses the importance
+    line is labelled "unclear (interval crosses the line)": its side is not established. The
+    names describe; they do not advise (a share of explained variance is not the effect of
+    improving the attribute).
 
     Parameters
     ----------
@@ -787,4 +798,7 @@ def importance_performance(
     hi_imp = out["importance"] >= out["importance"].mean()
     hi_perf = out["performance"] >= out["performance"].mean()
     out["quadrant"] = [_QUADRANTS[(bool(a), bool(b))] for a, b in zip(hi_imp, hi_perf)]
+    if imp.n_boot:
+        line = out["importance"].mean()
+        out.loc[(out["ci_low"] < line) & (out["ci_high"] > line), "quadrant"] = UNCLEAR
     return ImportancePerformance(table=out, importance=imp, scale_range=(lo, hi))

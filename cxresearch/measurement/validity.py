@@ -1418,7 +1418,10 @@ def diagnostic_changes(
     ``behaviour=``) name the columns as in :func:`integrity_table`.
 
     Returns a tidy frame: the ``by`` column, ``diagnostic``, ``label``, ``estimate``,
-    ``ci_low``, ``ci_high``.
+    ``ci_low``, ``ci_high``, ``se`` (the bootstrap standard deviation) and ``p_value`` (the
+    two-sided bootstrap p-value of no change, ``2 (min(#draws <= 0, #draws >= 0) + 1) /
+    (n_boot + 1)``, capped at 1), ready for a multiplicity adjustment over the family
+    (:func:`cxresearch.report.conclusions.holm_family`).
 
     Parameters
     ----------
@@ -1544,10 +1547,15 @@ def diagnostic_changes(
     rows = []
     for g in point:
         for k in diags:
-            lo, hi = np.nanquantile(draws[g][k], [a / 2, 1 - a / 2])
+            d = draws[g][k][np.isfinite(draws[g][k])]
+            lo, hi = np.quantile(d, [a / 2, 1 - a / 2])
+            # two-sided bootstrap p-value of "no change": the percentile interval at level
+            # 1 - p just reaches zero (with the +1 correction, never exactly 0)
+            tail = min(np.sum(d <= 0), np.sum(d >= 0))
             rows.append({by: g, "diagnostic": k, "label": _DIAGNOSTICS[k],
                          "estimate": float(point[g][k][0]), "ci_low": float(lo),
-                         "ci_high": float(hi)})
+                         "ci_high": float(hi), "se": float(np.std(d, ddof=1)),
+                         "p_value": float(min(1.0, 2 * (tail + 1) / (len(d) + 1)))})
     return pd.DataFrame(rows)
 
 

@@ -333,7 +333,9 @@ def plot_importance_performance(
     """Importance-performance map: importance (% of R^2) against performance (0-100).
 
     Dashed lines mark the means, the quadrant boundaries of Martilla & James (1977); labels
-    are placed to avoid each other.
+    are placed to avoid each other. Drivers whose ``quadrant`` starts with "unclear" (their
+    importance interval crosses the line) are drawn as open circles. Label the points with
+    item wording by renaming the index first (``ipm.to_frame().rename(index=wording)``).
 
     Parameters
     ----------
@@ -384,7 +386,15 @@ def plot_importance_performance(
                             ipm["ci_high"] - ipm["importance"]]),
             fmt="none", ecolor="#999999", elinewidth=1, capsize=2,
         )  # fmt: skip
-    ax.scatter(ipm["performance"], ipm["importance"], color=OKABE_ITO[0], zorder=3)
+    unclear = (ipm["quadrant"].astype(str).str.startswith("unclear") if "quadrant" in ipm
+               else pd.Series(False, index=ipm.index))
+    ax.scatter(ipm.loc[~unclear, "performance"], ipm.loc[~unclear, "importance"],
+               color=OKABE_ITO[0], zorder=3)
+    if unclear.any():  # open circles: the importance interval crosses the importance line
+        ax.scatter(ipm.loc[unclear, "performance"], ipm.loc[unclear, "importance"],
+                   facecolors="white", edgecolors=OKABE_ITO[0], zorder=3,
+                   label="interval crosses the line")
+        ax.legend(loc="best", fontsize=8)
     ax.autoscale_view()
     offsets = _label_offsets(ax, ipm, fontsize=8)
     for (name, row), (dx, dy, ha, va) in zip(ipm.iterrows(), offsets):

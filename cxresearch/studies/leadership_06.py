@@ -53,16 +53,24 @@ from cxresearch.linkage.regression import log_percent
 from cxresearch.report.conclusions import Finding, format_p
 
 __all__ = [
+    "ESTIMATOR_WORDS",
+    "HOLDS_UP_COVERAGE",
+    "TEST_FAMILIES",
     "THREAT_FIX",
+    "adapted_design_findings",
     "doing_both_table",
     "empowerment_by_firm",
     "event_studies",
     "event_study_table",
+    "family_table",
     "leadership_panel",
     "owner_status_panel",
+    "ownership_alt_text",
     "ownership_contrasts",
     "power_band_table",
+    "power_reach_sentence",
     "prepare_firm_series",
+    "read_causal_validation",
     "say_do_effects_by_outcome",
     "say_do_gap_shares",
     "say_do_gap_summary",
@@ -70,9 +78,15 @@ __all__ = [
     "sensitivity_table",
     "sensitivity_wide",
     "single_firm_counterfactuals",
+    "single_firm_findings",
     "single_firm_table",
     "threat_findings",
     "threat_scenarios",
+    "truth_tally",
+    "undetected_effects_finding",
+    "validation_findings",
+    "validation_table",
+    "with_robustness",
     "within_unit_sd",
 ]
 
@@ -1070,3 +1084,353 @@ def sensitivity_wide(table: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
         column=cols,
     ).pivot(index="outcome", columns="column", values="interval")
     return wide.loc[list(dict.fromkeys(table["outcome"])), list(dict.fromkeys(cols))]
+
+
+# --------------------------------------------------------------------------------------------
+# wording built from the numbers: families of tests, validation, verdicts, closing summary
+# --------------------------------------------------------------------------------------------
+
+#: the families of tests notebook 06 asks of the study's data; each is Holm-adjusted and they
+#: split the 5% error rate between them (``n_families=len(TEST_FAMILIES)``)
+TEST_FAMILIES: tuple[str, ...] = (
+    "ownership contrasts (associations)",
+    "event-study effects of appointing a CX leader",
+    "joint pre-trend tests",
+    "leader × empowerment differences",
+    "say and do coefficients (associations)",
+)
+
+#: plain words for the estimators of :func:`threat_scenarios` (titles, legends, sentences)
+ESTIMATOR_WORDS: dict[str, str] = {
+    "naive comparison": "naive comparison",
+    "two-way FE": "static fixed effects",
+    "event study (no covariates)": "event study",
+    "event study (reg, covariates)": "event study + covariates (outcome regression)",
+    "event study (dr, covariates)": "event study + covariates",
+    "event study (dr, anticipation = 1)": "event study + anticipation",
+}
+
+#: a design "holds up" under a threat when its 95% intervals cover the truth in at least this
+#: share of the validation's replications (the criterion the notebook states)
+HOLDS_UP_COVERAGE = 0.90
+
+_VALIDATION_FILE = "scripts/results/validate_causal.md"
+_ESTIMANDS = ("ATT, e = 0..3", "placebo effect = 0", "leader x culture", "mean effect after")
+_VALIDATION_COLS = ("reps", "truth", "mean_estimate", "bias", "rmse", "mean_se", "sd_estimate",
+                    "coverage", "coverage_mc_se")
+
+
+def read_causal_validation(path: str | None = None) -> pd.DataFrame:
+    """The replication results of ``scripts/validate_causal.py`` (its Markdown report) as a table.
+
+    Parameters
+    ----------
+    path : str, optional
+        The report (default: ``scripts/results/validate_causal.md`` in the project).
+
+    Returns
+    -------
+    DataFrame
+        ``scenario, estimator, estimand`` and the report's numbers (``reps, truth, bias,
+        rmse, coverage, ...``); the placebo rows' ``coverage`` is the share of studies in which
+        the placebo test does *not* flag.
+
+    Examples
+    --------
+    >>> v = read_causal_validation()
+    >>> v.set_index(["scenario", "estimator"]).loc[("slump",
+    ...     "event study (dr, anticipation = 1)"), "coverage"]
+    np.float64(0.41)
+    """
+    import re
+    from pathlib import Path
+
+    from cxresearch.core.paths import PROJECT_ROOT
+
+    text = Path(path or PROJECT_ROOT / _VALIDATION_FILE).read_text(encoding="utf-8")
+    pattern = re.compile(r"^\s*(single firm|\w+)\s+(.*?)\s+("
+                         + "|".join(re.escape(e) for e in _ESTIMANDS) + r")\s+(.*)$")
+    rows = []
+    for line in text.splitlines():
+        m = pattern.match(line)
+        if not m:
+            continue
+        nums = [float(x) if x.lower() != "nan" else np.nan for x in m.group(4).split()]
+        if len(nums) != len(_VALIDATION_COLS):
+            continue
+        rows.append({"scenario": m.group(1), "estimator": m.group(2).strip(),
+                     "estimand": m.group(3), **dict(zip(_VALIDATION_COLS, nums))})
+    if not rows:
+        raise DataError(f"read_causal_validation: no result rows in {path or _VALIDATION_FILE}")
+    out = pd.DataFrame(rows)
+    out["estimator"] = out["estimator"].replace({"TWFE (static)": "two-way FE"})
+    return out
+
+
+def validation_table(validation: pd.DataFrame) -> pd.DataFrame:
+    """The threat scenarios of :func:`read_causal_validation` as one row per threat: each cell
+    ``bias (coverage)``, the truth, and the share of studies whose placebo test does not flag.
+
+    >>> validation_table(read_causal_validation()).loc["slump", "event study + anticipation"]
+    '-0.18 (0.41)'
+    """
+    v = validation[validation["estimand"] == "ATT, e = 0..3"]
+    cell = [f"{b:+.2f} ({c:.2f})".replace("+0.00", "-0.00" if b < 0 else "+0.00")
+            for b, c in zip(v["bias"], v["coverage"])]
+    wide = v.assign(cell=cell, estimator=v["estimator"].map(ESTIMATOR_WORDS)).pivot(
+        index="scenario", columns="estimator", values="cell")
+    order = list(dict.fromkeys(v["scenario"]))
+    cols = [w for w in ESTIMATOR_WORDS.values() if w in wide.columns]
+    out = wide.loc[order, cols].fillna("–")
+    out.insert(0, "truth", v.groupby("scenario", sort=False)["truth"].first().round(2))
+    pl = validation[validation["estimand"] == "placebo effect = 0"].set_index("scenario")
+    out["placebo: share not flagging"] = pl["coverage"].reindex(order).round(2)
+    out.index.name = "threat"
+    return out
+
+
+def validation_findings(validation: pd.DataFrame, *,
+                        threshold: float = HOLDS_UP_COVERAGE) -> tuple[Finding, ...]:
+    """Per threat: which estimators hold up over the replications (coverage at least
+    ``threshold``) and which do not; a threat where none does says so.
+
+    >>> f = validation_findings(read_causal_validation())
+    >>> "no estimator here holds up" in [x.text for x in f if "slump" in x.text][0]
+    True
+    """
+    v = validation[validation["estimand"] == "ATT, e = 0..3"]
+    out = []
+    for sc, g in v.groupby("scenario", sort=False):
+        words = [ESTIMATOR_WORDS.get(e, e) for e in g["estimator"]]
+        ok = [f"{w} ({c:.0%})" for w, c in zip(words, g["coverage"]) if c >= threshold]
+        bad = [f"{w} ({c:.0%})" for w, c in zip(words, g["coverage"]) if c < threshold]
+        label = _THREAT_LABELS.get(sc, sc)
+        if ok:
+            text = (f"**{label}**: holds up over {int(g['reps'].iloc[0])} simulated panels: "
+                    + ", ".join(ok) + "; does not: " + (", ".join(bad) or "none") + ".")
+        else:
+            best = g.loc[g["coverage"].idxmax()]
+            es_bias = g.set_index("estimator")["bias"].get("event study (no covariates)", np.nan)
+            text = (f"**{label}**: no estimator here holds up over {int(g['reps'].iloc[0])} "
+                    f"simulated panels (best coverage {best['coverage']:.0%}, "
+                    f"{ESTIMATOR_WORDS.get(best['estimator'], best['estimator'])}); the event "
+                    f"study's bias is {es_bias:+.2f} "
+                    f"on a truth of {g['truth'].iloc[0]:.2f}.")
+        out.append(Finding(text, False, kind="truth"))
+    return tuple(out)
+
+
+def adapted_design_findings(threats: pd.DataFrame, validation: pd.DataFrame, *,
+                            threshold: float = HOLDS_UP_COVERAGE) -> tuple[Finding, ...]:
+    """Per threat, the estimator adapted to it (:data:`THREAT_FIX`): whether its interval covers
+    the truth in this draw, how often it does over the validation's replications, and the
+    verdict ("holds up" only when that coverage reaches ``threshold``).
+
+    >>> t = threat_scenarios(["slump"], n_units=120, n_periods=8)
+    >>> print(adapted_design_findings(t, read_causal_validation())[0].text)
+    ... # doctest: +ELLIPSIS, +NORMALIZE_WHITESPACE
+    **appointment after a slump (Ashenfelter dip), event study + anticipation (the estimator
+    adapted to it)**: ...; over 200 simulated panels its intervals cover the truth 41% of the
+    time (bias -0.18): it does not hold up.
+    """
+    cov = validation.set_index(["scenario", "estimator"])
+    out = []
+    for r in threats[threats["estimator"] == threats["scenario"].map(THREAT_FIX)].itertuples():
+        verb = "covers" if r.ci_low <= r.truth <= r.ci_high else "misses"
+        text = (f"**{r.threat}, {ESTIMATOR_WORDS.get(r.estimator, r.estimator)} (the estimator "
+                f"adapted to it)**: in this draw the interval ({r.ci_low:.2f} to "
+                f"{r.ci_high:.2f}) {verb} the true value, {r.truth:.2f}")
+        if (r.scenario, r.estimator) in cov.index:
+            v = cov.loc[(r.scenario, r.estimator)]
+            verdict = "it holds up" if v["coverage"] >= threshold else "it does not hold up"
+            text += (f"; over {int(v['reps'])} simulated panels its intervals cover the truth "
+                     f"{v['coverage']:.0%} of the time (bias {v['bias']:+.2f}): {verdict}.")
+        else:
+            text += "."
+        out.append(Finding(text, False, kind="truth"))
+    return tuple(out)
+
+
+def single_firm_findings(table: pd.DataFrame, validation: pd.DataFrame | None = None, *,
+                         subject: str = "simulated firm", alpha: float = 0.05,
+                         threshold: float = HOLDS_UP_COVERAGE) -> tuple[Finding, ...]:
+    """Sentences for :func:`single_firm_table` on a simulated firm: per row, whether the interval
+    covers the true value and whether it tells the effect from zero; then, per design, its
+    coverage over the validation's replications, and the verdict from both.
+
+    >>> t = pd.DataFrame({"outcome": ["CX"], "design": ["synthetic control"], "estimate": [0.8],
+    ...                   "ci_low": [-1.1], "ci_high": [2.7], "p_value": [0.14],
+    ...                   "true_value": [2.0]})
+    >>> print(single_firm_findings(t)[0].text)  # doctest: +NORMALIZE_WHITESPACE
+    **simulated firm, synthetic control, CX**: 0.80; the interval (-1.10 to 2.70) covers the
+    true value, 2.00, but cannot tell the effect from zero (p = 0.140).
+    """
+    out = []
+    for r in table.itertuples():
+        covers = r.ci_low <= r.true_value <= r.ci_high
+        detects = r.ci_low > 0 or r.ci_high < 0
+        tail = ("and tells the effect from zero" if detects
+                else "but cannot tell the effect from zero") if covers else (
+            "and tells the estimate from zero" if detects
+            else "and cannot tell the effect from zero")
+        out.append(Finding(
+            f"**{subject}, {r.design}, {r.outcome}**: {r.estimate:.2f}; the interval "
+            f"({r.ci_low:.2f} to {r.ci_high:.2f}) {'covers' if covers else 'misses'} the true "
+            f"value, {r.true_value:.2f}, {tail} (p {format_p(float(r.p_value))}).",
+            False, kind="truth"))
+    if validation is None:
+        return tuple(out)
+    v = validation[validation["scenario"] == "single firm"]
+    for design, g in table.groupby("design", sort=False):
+        rows = v[v["estimator"].str.startswith(design)]
+        if rows.empty:
+            continue
+        c = float(rows["coverage"].iloc[0])
+        n_cover = int(((g["ci_low"] <= g["true_value"]) & (g["true_value"] <= g["ci_high"])).sum())
+        n_detect = int(((g["ci_low"] > 0) | (g["ci_high"] < 0)).sum())
+        verdict = ("its intervals hold up (coverage" if c >= threshold
+                   else "its intervals do not hold up (coverage")
+        out.append(Finding(
+            f"**{design}, over {int(rows['reps'].iloc[0])} simulated firms**: {verdict} "
+            f"{c:.1%}, bias {float(rows['bias'].iloc[0]):+.2f}, RMSE "
+            f"{float(rows['rmse'].iloc[0]):.2f}); in the draw shown it covers {n_cover} of "
+            f"{len(g)} true effects and tells {n_detect} of {len(g)} from zero"
+            + (": too imprecise here to detect the effect." if n_detect < len(g) else "."),
+            False, kind="truth"))
+    return tuple(out)
+
+
+def power_reach_sentence(subject: str, sizes: Sequence[float], power: Sequence[float], *,
+                         target: float = 0.8, unit: str = "firms") -> Finding:
+    """Between which two simulated design sizes the power crosses ``target``.
+
+    >>> print(power_reach_sentence("x", [100, 300, 1000], [0.2, 0.5, 0.9]).text)
+    **x**: 80% power is reached between 300 and 1,000 firms (power 0.50 at 300, 0.90 at 1,000).
+    >>> print(power_reach_sentence("x", [100, 300], [0.2, 0.5]).text)
+    **x**: 80% power is not reached with up to 300 firms (power there 0.50).
+    """
+    pairs = sorted(zip((float(s) for s in sizes), (float(p) for p in power), strict=True))
+    pct = f"{target:.0%}"
+    hit = [i for i, (_, p) in enumerate(pairs) if p >= target]
+    if not hit:
+        s, p = pairs[-1]
+        return Finding(f"**{subject}**: {pct} power is not reached with up to {s:,.0f} {unit} "
+                       f"(power there {p:.2f}).", False, kind="power")
+    i = hit[0]
+    s, p = pairs[i]
+    if i == 0:
+        return Finding(f"**{subject}**: {pct} power is reached already with {s:,.0f} {unit} "
+                       f"(power {p:.2f}).", False, kind="power")
+    s0, p0 = pairs[i - 1]
+    return Finding(f"**{subject}**: {pct} power is reached between {s0:,.0f} and {s:,.0f} "
+                   f"{unit} (power {p0:.2f} at {s0:,.0f}, {p:.2f} at {s:,.0f}).", False,
+                   kind="power")
+
+
+def family_table(families: Mapping[str, pd.DataFrame], p_holm: str = "p_holm",
+                 alpha: float = 0.05) -> pd.DataFrame:
+    """One row per family of tests: how many tests, and how many hold after Holm.
+
+    >>> family_table({"a": pd.DataFrame({"p_holm": [0.01, 0.5]})})
+    family  tests  held after Holm
+    0      a      2                1
+    """
+    return pd.DataFrame({"family": list(families),
+                         "tests": [len(f) for f in families.values()],
+                         "held after Holm": [int((f[p_holm] < alpha).sum())
+                                             for f in families.values()]})
+
+
+def ownership_alt_text(contrasts: pd.DataFrame, n_bars: int, outcome: str,
+                       alpha: float = 0.05) -> str:
+    """Alt text for the adjusted-means figure built from the Holm-adjusted contrasts of
+    ``outcome``: no ranking, only the contrasts that hold.
+
+    >>> c = pd.DataFrame({"outcome": ["CX", "CX"], "owner_label": ["CX leader", "CMO"],
+    ...                   "estimate": [0.45, -0.3], "p_holm": [0.03, 1.0]})
+    >>> ownership_alt_text(c, 6, "CX")  # doctest: +NORMALIZE_WHITESPACE
+    "6 horizontal error bars of adjusted CX by the owner that year. After Holm adjustment only
+    CX leader vs everyone's job differs (+0.45 SD; an association); the other owners cannot be
+    told apart."
+    """
+    g = contrasts[(contrasts["outcome"] == outcome) & (contrasts["p_holm"] < alpha)]
+    head = f"{n_bars} horizontal error bars of adjusted CX by the owner that year. "
+    if g.empty:
+        return head + ("After Holm adjustment no owner differs from everyone's job; the owners "
+                       "cannot be told apart.")
+    held = ", ".join(f"{r.owner_label} vs everyone's job ({r.estimate:+.2f} SD" for r in
+                     g.itertuples())
+    if len(g) == 1:
+        return head + (f"After Holm adjustment only {held.replace(' (', ' differs (', 1)}; an "
+                       "association); the other owners cannot be told apart.")
+    return head + (f"After Holm adjustment only {held.replace(' SD', ' SD)')} differ "
+                   "(associations); the other contrasts cannot be told from zero.")
+
+
+def truth_tally(what: str, table: pd.DataFrame, subjects: Sequence[str], *,
+                truth: str = "true_value") -> Finding:
+    """How many intervals of ``table`` cover the simulation's true value, naming those that miss.
+
+    >>> t = pd.DataFrame({"ci_low": [0.1, 1.0], "ci_high": [0.5, 2.0], "true_value": [0.3, 0.0]})
+    >>> print(truth_tally("contrasts", t, ["a", "b"]).text)
+    **contrasts**: 1 of 2 intervals cover the simulation's true value; missed: b (true 0.00).
+    """
+    ok = table[truth].notna().to_numpy()
+    t = table[ok]
+    subs = [s for s, keep in zip(subjects, ok) if keep]
+    cover = ((t["ci_low"] <= t[truth]) & (t[truth] <= t["ci_high"])).to_numpy()
+    missed = [f"{s} (true {v:.2f})" for s, v, c in zip(subs, t[truth], cover) if not c]
+    text = (f"**{what}**: {int(cover.sum())} of {len(t)} intervals cover the simulation's true "
+            "value" + (f"; missed: {', '.join(missed)}." if missed else "."))
+    return Finding(text, False, kind="truth")
+
+
+def undetected_effects_finding(summary: pd.DataFrame, power_at_size: float, n_firms: int,
+                               effect_sd: float, *, alpha: float = 0.05) -> Finding:
+    """On the simulation: how many non-zero true event-study effects the adjusted tests miss,
+    with the power of a study of this size for the assumed effect of section 7.
+
+    >>> s = pd.DataFrame({"outcome": ["CX", "growth"], "p_holm": [0.6, 0.001],
+    ...                   "true_value": [0.3, 0.5]})
+    >>> print(undetected_effects_finding(s, 0.53, 300, 0.13).text)  # doctest: +NORMALIZE_WHITESPACE
+    **effects of appointing a CX leader that the study misses**: in the simulation 2 of 2
+    event-study effects are non-zero; 1 (CX) is not detected after Holm adjustment. With 300
+    firms the design has power 0.53 for an assumed effect of 0.13 SD of CX (section 7), so "no
+    clear effect" here means "not detected", not "absent".
+    """
+    nonzero = summary[summary["true_value"].fillna(0) != 0]
+    missed = nonzero[~(nonzero["p_holm"] < alpha)]
+    text = (f"**effects of appointing a CX leader that the study misses**: in the simulation "
+            f"{len(nonzero)} of {len(summary)} event-study effects are non-zero; ")
+    if missed.empty:
+        text += "all are detected after Holm adjustment."
+    else:
+        text += (f"{len(missed)} ({', '.join(missed['outcome'])}) "
+                 f"{'is' if len(missed) == 1 else 'are'} not detected after Holm adjustment. "
+                 f"With {n_firms:,} firms the design has power {power_at_size:.2f} for an "
+                 f"assumed effect of {effect_sd:.2f} SD of CX (section 7), so \"no clear "
+                 "effect\" here means \"not detected\", not \"absent\".")
+    return Finding(text, False, kind="truth")
+
+
+def with_robustness(findings: Iterable[Finding], outcomes: Iterable[str],
+                    sens_findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Each held event-study finding with its Rambachan–Roth verdict appended (from
+    :func:`sensitivity_findings`, matched by outcome).
+
+    >>> f = with_robustness([Finding("**x**: -5.", True)], ["a"],
+    ...                     [Finding("**a**: fragile: only at Mbar = 0.", True)])
+    >>> print(f[0].text)
+    **x**: -5. Robustness to non-parallel trends: fragile: only at Mbar = 0.
+    """
+    verdicts = {}
+    for s in sens_findings:
+        if s.text.startswith("**"):
+            end = s.text.find("**", 2)
+            verdicts[s.text[2:end]] = s.text[end + 2:].lstrip(": ").strip()
+    out = []
+    for f, o in zip(findings, outcomes):
+        v = verdicts.get(o)
+        out.append(Finding(f"{f.text} Robustness to non-parallel trends: {v}" if v else f.text,
+                           f.claims_effect, f.kind, f.data_kind))
+    return tuple(out)

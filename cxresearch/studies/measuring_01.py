@@ -355,13 +355,16 @@ def check_engines(
     weights: str | None = None,
     *,
     scale: tuple[float, float] | None = None,
+    cluster: str | None = None,
 ) -> EngineCheck:
     """Count answers with both engines of :func:`aggregate_responses` and keep both results.
 
     The needed columns of ``data`` are written to a temporary Parquet file (deleted afterwards)
     that DuckDB streams, as it would a file larger than memory; pandas counts the DataFrame.
     The caller's frame is not modified. Unweighted counts are exact integers, so the frames
-    should be identical; weighted sums may differ in the last bits (summation order).
+    should be identical; weighted sums may differ in the last bits (summation order). With
+    ``cluster`` the counts are also by cluster, so that :func:`summarise_counts` can give
+    design-based intervals.
 
     >>> df = pd.DataFrame({"region": ["N", "N", "S", "S", "S"], "nps": [10, 6, 9, 9, 7]})
     >>> check_engines(df, "region", "nps", scale=(0, 10)).identical
@@ -369,15 +372,17 @@ def check_engines(
     """
     import tempfile
 
-    cols = [*as_list(by), score, *([weights] if weights else [])]
+    cols = [*as_list(by), *([cluster] if cluster else []), score,
+            *([weights] if weights else [])]
     missing = [c for c in cols if c not in data.columns]
     if missing:
         raise ValueError(f"column(s) {missing} not found; columns are {list(data.columns)}")
-    from_pandas = aggregate_responses(data, by, score, weights, scale=scale, engine="pandas")
+    from_pandas = aggregate_responses(data, by, score, weights, scale=scale, cluster=cluster,
+                                      engine="pandas")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "answers.parquet"
         data[cols].to_parquet(path)
-        from_duckdb = aggregate_responses(path, by, score, weights, scale=scale)
+        from_duckdb = aggregate_responses(path, by, score, weights, scale=scale, cluster=cluster)
     return EngineCheck(from_duckdb, from_pandas)
 
 
@@ -538,3 +543,214 @@ def at_scale_demo(
     return AtScale(table=table, n_answers=int(counts["n"].sum()),
                    n_units=int(counts["unit"].nunique()), n_files=n_files,
                    n_count_rows=len(counts), level=level)
+
+
+# --------------------------------------------------------------------------------------------
+# Notebook 01's generated sentences: headline metrics with the design, owners, the summary
+# --------------------------------------------------------------------------------------------
+
+
+def overall_metrics(
+    data: pd.DataFrame,
+    metrics: Mapping[str, tuple[str, tuple[float, float]]],
+    *,
+    weights: str | None = None,
+    cluster: str | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Each metric over all answers, with the survey design (``cluster``) and without it.
+
+    ``metrics`` maps ``"nps"``, ``"csat"`` or ``"ces"`` to ``(column, scale)``. With
+    ``cluster`` (the unit answers are nested in) the interval is design-based (Taylor
+    linearisation, t on clusters - 1 df) and ``design_effect`` says how many times larger the
+    variance is than if the answers were independent; ``half_width_independent`` is the
+    half-width that ignores the clusters (shown for comparison only). Missing answers are
+    dropped and counted (``n_missing``; the package's warning is silenced).
+
+    Returns
+    -------
+    DataFrame
+        metric, estimate, ci_low, ci_high, half_width, half_width_independent, n, n_missing,
+        n_clusters, design_effect, n_eff, method.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"g": list("aabbccdd") * 10, "nps": [10, 9, 6, 2, 8, 9, 10, 0] * 10})
+    >>> t = overall_metrics(df, {"nps": ("nps", (0, 10))}, cluster="g")
+    >>> int(t["n"].iloc[0]), int(t["n_clusters"].iloc[0]), t["method"].iloc[0]
+    (80, 4, 'taylor')
+    """
+    funcs = {"nps": _metrics.nps, "csat": _metrics.csat, "ces": _metrics.ces}
+    w = data[weights] if weights else None
+    rows = []
+    for name, (column, scale) in metrics.items():
+        if name not in funcs:
+            raise ValueError(f"argument 'metrics': unknown metric {name!r}; one of "
+                             f"{sorted(funcs)}")
+        kw = {} if name == "nps" else {"scale": tuple(scale)}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # missing answers: in n_missing
+            plain = funcs[name](data[column], weights=w, level=level, **kw)
+            r = (funcs[name](data[column], weights=w, level=level, cluster=data[cluster], **kw)
+                 if cluster else plain)
+        rows.append({
+            "metric": name.upper(), "estimate": r.estimate, "ci_low": r.ci_low,
+            "ci_high": r.ci_high, "half_width": (r.ci_high - r.ci_low) / 2,
+            "half_width_independent": (plain.ci_high - plain.ci_low) / 2, "n": r.n,
+            "n_missing": r.n_missing, "n_clusters": r.n_clusters,
+            "design_effect": r.design_effect if cluster else np.nan,
+            "n_eff": r.n_eff, "method": r.method,
+        })
+    return pd.DataFrame(rows)
+
+
+def overall_findings(
+    table: pd.DataFrame, *, unit_name: str | None, level: float = 0.95
+) -> tuple[Any, ...]:
+    """One sentence per row of :func:`overall_metrics`: the estimate, its interval and what the
+    interval rests on (the clusters and the design effect, or independence).
+
+    >>> t = pd.DataFrame([{"metric": "NPS", "estimate": 12.5, "ci_low": 10.8, "ci_high": 14.2,
+    ...                    "half_width": 1.7, "half_width_independent": 0.51, "n": 92921,
+    ...                    "n_missing": 2875, "n_clusters": 300, "design_effect": 10.9,
+    ...                    "n_eff": 8515.0, "method": "taylor"}])
+    >>> print(overall_findings(t, unit_name="firms")[0].text)
+    **NPS**: 12.5 (95% CI 10.8 to 14.2; ±1.7), from 92,921 answers in 300 firms, treated as
+    clusters: design effect 10.9, so the answers carry the information of about 8,515
+    independent ones (±0.5 if they were independent, which they are not).
+    """
+    from cxresearch.report.conclusions import Finding
+
+    pct = f"{level:.0%}"
+    out = []
+    for r in table.itertuples():
+        digits = 2 if r.metric == "CES" else 1
+        unit = "%" if r.metric == "CSAT" else ""
+        head = (f"**{r.metric}**: {r.estimate:.{digits}f}{unit} ({pct} CI {r.ci_low:.{digits}f} "
+                f"to {r.ci_high:.{digits}f}; ±{r.half_width:.{digits}f})")
+        if r.n_clusters and np.isfinite(r.design_effect):
+            text = (f"{head}, from {r.n:,} answers in {r.n_clusters:,} {unit_name or 'units'}, "
+                    f"treated as clusters: design effect {r.design_effect:.1f}, so the answers "
+                    f"carry the information of about {r.n_eff:,.0f} independent ones "
+                    f"(±{r.half_width_independent:.{digits}f} if they were independent, which "
+                    "they are not).")
+        else:
+            text = (f"{head}, from {r.n:,} answers treated as independent (no unit to cluster "
+                    "by): if answers are nested in stores, teams or firms, this interval is too "
+                    "narrow.")
+        out.append(Finding(text, False, kind="level"))
+    return tuple(out)
+
+
+def owner_alt_text(by_owner: pd.DataFrame, pairs: pd.DataFrame, *, level: float = 0.95) -> str:
+    """Alt text of the NPS-by-owner figure, from the Holm-adjusted pairwise comparisons.
+
+    It names only the differences that survive Holm (``pairs["significant"]``), and says that
+    the order of the rest is not established.
+
+    >>> b = pd.DataFrame({"owner_label": ["A", "B", "C"], "estimate": [5.0, 9.0, 14.0],
+    ...                   "ci_low": [0.0, 4.0, 10.0], "ci_high": [10.0, 14.0, 18.0]})
+    >>> p = pd.DataFrame({"a": ["A", "A", "B"], "b": ["B", "C", "C"],
+    ...                   "difference": [-4.0, -9.0, -5.0], "ci_low": [-9.0, -14.0, -11.0],
+    ...                   "ci_high": [1.0, -4.0, 1.0], "significant": [False, True, False]})
+    >>> print(owner_alt_text(b, p))
+    3 owner groups, NPS estimates from 5 to 14 (95% CIs); after Holm adjustment for 3 pairwise
+    comparisons only C vs A (9.0 points, 95% CI 4.0 to 14.0) differs; the order of the others
+    is not established.
+    """
+    sig = pairs[pairs["significant"].astype(bool)]
+    head = (f"{len(by_owner)} owner groups, NPS estimates from {by_owner['estimate'].min():.0f} "
+            f"to {by_owner['estimate'].max():.0f} ({level:.0%} CIs); after Holm adjustment for "
+            f"{len(pairs)} pairwise comparisons ")
+    if sig.empty:
+        return head + "no two owners differ; their order is not established."
+    parts = []
+    for r in sig.itertuples():
+        hi, lo, d, a, b = ((r.a, r.b, r.difference, r.ci_low, r.ci_high) if r.difference > 0
+                           else (r.b, r.a, -r.difference, -r.ci_high, -r.ci_low))
+        parts.append(f"{hi} vs {lo} ({d:.1f} points, {level:.0%} CI {a:.1f} to {b:.1f})")
+    if len(parts) > 2:
+        return head + f"{len(parts)} differ (listed in the caption); the order of the others is " \
+                      "not established."
+    verb = "differs" if len(parts) == 1 else "differ"
+    return head + f"only {' and '.join(parts)} {verb}; the order of the others is not established."
+
+
+def owner_truth_check(pairs: pd.DataFrame, truth: Mapping[str, float]) -> pd.DataFrame:
+    """The Holm-adjusted owner contrasts beside the simulation's structural owner effects.
+
+    The simulation adds to each firm's CX an effect of its sponsor (CEO, COO, CMO; 0 for
+    "everyone's job") and of a CX leader in post (:func:`~cxresearch.simulate.answers.
+    true_owner_effects`, SD of latent CX). For each pair of owners with a known structural
+    effect (not "CX leader not yet appointed", whose sponsor is not recorded), ``true_sd`` is
+    the difference of those effects and ``verdict`` is: ``"detected"`` (adjusted difference of
+    the true sign), ``"wrong sign"``, ``"not detected"`` (a true difference the data do not
+    separate), ``"false alarm"`` (detected where the structural difference is 0) or ``"no
+    difference, none found"``. The answer-level contrasts also carry selection (firms that
+    appoint leaders differ), so only the sign is compared.
+
+    >>> t = {"owner_effect_ceo": 0.1, "owner_effect_coo": 0.0, "owner_effect_cmo": 0.0,
+    ...      "leader_effect_cx": 0.2, "sd_cx_latent": 1.0}
+    >>> p = pd.DataFrame({"a": ["CX leader", "CMO"], "b": ["everyone's job", "COO"],
+    ...                   "difference": [8.0, 1.0], "significant": [True, False]})
+    >>> owner_truth_check(p, t)[["a", "b", "true_sd", "verdict"]].values.tolist()
+    [['CX leader', "everyone's job", 0.2, 'detected'],
+     ['CMO', 'COO', 0.0, 'no difference, none found']]
+    """
+    from cxresearch.simulate.answers import true_owner_effects
+
+    eff = true_owner_effects(truth)
+    eff = eff[eff["outcome"] == "cx_sd"]
+    sd = {OWNER_LABELS.get(o, o): float(v) for o, v in zip(eff["owner"], eff["true_value"])}
+    sd[OWNER_LABELS.get("everyone", "everyone's job")] = 0.0
+    rows = []
+    for r in pairs.itertuples():
+        if r.a not in sd or r.b not in sd or not np.isfinite(sd[r.a] - sd[r.b]):
+            continue
+        true = round(sd[r.a] - sd[r.b], 6)
+        found = bool(r.significant)
+        if true == 0:
+            verdict = "false alarm" if found else "no difference, none found"
+        elif not found:
+            verdict = "not detected"
+        else:
+            verdict = "detected" if np.sign(r.difference) == np.sign(true) else "wrong sign"
+        rows.append({"a": r.a, "b": r.b, "difference": r.difference, "true_sd": true,
+                     "significant": found, "verdict": verdict})
+    return pd.DataFrame(rows, columns=["a", "b", "difference", "true_sd", "significant",
+                                       "verdict"])
+
+
+def coverage_verdicts(coverage: pd.DataFrame, *, level: float = 0.95,
+                      tolerance: float = 0.01) -> pd.DataFrame:
+    """Average coverage by n and method (over the mixes), and whether it falls short.
+
+    A method *falls short* at an n when its coverage is more than ``tolerance`` below
+    ``level`` (the criterion the notebook states).
+
+    >>> c = pd.DataFrame({"n": [30, 30, 30, 30], "method": ["wald", "wald", "score", "score"],
+    ...                   "coverage": [0.92, 0.93, 0.95, 0.951]})
+    >>> coverage_verdicts(c)[["method", "falls_short"]].values.tolist()
+    [['score', False], ['wald', True]]
+    """
+    t = coverage.groupby(["n", "method"], as_index=False)["coverage"].mean()
+    t["falls_short"] = t["coverage"] < level - tolerance
+    return t
+
+
+def width_sentence(width: pd.DataFrame, n_values: Sequence[int] = (100, 1000)) -> str:
+    """How wide an NPS interval is at each of ``n_values``, over the mixes of ``width``.
+
+    >>> w = pd.DataFrame({"mix": ["a", "b", "a", "b"], "n": [100, 100, 1000, 1000],
+    ...                   "half_width": [14.4, 18.2, 4.6, 5.9]})
+    >>> print(width_sentence(w))
+    At n = 100 an NPS is known to about ±14 to ±18 points, depending on the mix of promoters
+    and detractors; at n = 1,000 to about ±5 to ±6.
+    """
+    parts = []
+    for i, n in enumerate(n_values):
+        hw = width.loc[width["n"] == n, "half_width"]
+        rng = f"±{hw.min():.0f} to ±{hw.max():.0f}"
+        parts.append(f"At n = {n:,} an NPS is known to about {rng} points, depending on the mix "
+                     "of promoters and detractors" if i == 0 else f"at n = {n:,} to about {rng}")
+    return "; ".join(parts) + "."

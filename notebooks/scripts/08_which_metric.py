@@ -49,6 +49,7 @@ from cxresearch import FIGSIZE, OKABE_ITO, load_study, save_figure, use_style
 use_style()
 study = load_study(data_dir, tables=["firms", "firm_years", "customers"])
 synthetic = data_dir is None
+kind = "synthetic" if synthetic else "user"  # what the study's results rest on
 customers = study.customers
 print(f"{len(customers):,} customer answers from {customers['firm_id'].nunique()} firms, "
       f"{len(study.firm_years):,} firm-years ({'synthetic' if synthetic else 'user data'})")
@@ -109,14 +110,14 @@ def comparison_findings(result, what):
                            level=level),
         cx.level_sentence(f"{result.measure} for {what}, mean of the 0–10 answer − NPS",
                           c.loc["ltr_mean", "estimate"], c.loc["ltr_mean", "ci_low"],
-                          c.loc["ltr_mean", "ci_high"], reference_name="zero (no difference)",
-                          digits=3, level=level),
+                          c.loc["ltr_mean", "ci_high"], reference_name="zero",
+                          digits=3, level=level, difference=True),
         cx.count_sentence(sig, len(c), f"differences from NPS in {result.measure} for {what}",
                           level=level),
     )
 
 
-cx.Conclusions(comparison_findings(churn, "churn"), heading="Churn")
+cx.Conclusions(comparison_findings(churn, "churn"), heading="Churn", data_kind=kind)
 
 # %% [markdown]
 # Does the nesting in firms matter here? The plain DeLong standard error of NPS's AUC, which
@@ -188,7 +189,8 @@ customer_table.pivot(index="label", columns="outcome", values="estimate").loc[
 
 # %%
 cx.Conclusions(comparison_findings(spend, "relative spend")
-               + comparison_findings(referrals, "referrals"), heading="Spend and referrals")
+               + comparison_findings(referrals, "referrals"), heading="Spend and referrals",
+               data_kind=kind)
 
 # %% [markdown]
 # The predictive-validity table: every metric, every customer outcome, with its interval and
@@ -199,8 +201,37 @@ table = customer_table[["outcome", "label", "estimate", "ci_low", "ci_high", "di
                         "diff_ci_low", "diff_ci_high", "diff_p_holm"]]
 table.set_index(["outcome", "label"]).round(3)
 
+# %% [markdown]
+# Which metric has the highest point estimate is not a ranking: the table compares each
+# metric with NPS only. The two highest for churn are compared with each other here (paired,
+# firm-clustered DeLong), so that "highest" is said only if the data separate them.
+
 # %%
-fig, axes = plt.subplots(1, 3, figsize=FIGSIZE["double"], sharey=True)
+top_two = churn.scores.sort_values("estimate", ascending=False)["predictor"].iloc[:2].tolist()
+top_test = cx.predictive_validity(data, top_two, "churned", measure="auc", direction=-1,
+                                 cluster="firm_id", reference=top_two[1], level=level)
+t = top_test.comparisons.iloc[0]
+top_label, next_label = (labels[m].split(" (")[0] for m in top_two)
+top_finding = cx.level_sentence(f"AUC for churn, {top_label} − {next_label}", t["estimate"],
+                                t["ci_low"], t["ci_high"], reference_name="zero",
+                                digits=3, level=level, difference=True).labelled(kind)
+top_finding
+
+
+# %%
+def predictive_alt_text(table, mean_beats, top_separated):
+    """Alt text from the numbers: the point-estimate leaders, and what was tested."""
+    lead = {name: f.loc[f["estimate"].idxmax(), "label"].split(" (")[0]
+            for name, f in table.groupby("outcome", sort=False)}
+    return ("Three panels, one point with an interval per metric. Highest point estimate: "
+            + "; ".join(f"{k.split(' (')[0]}, the {v}" for k, v in lead.items())
+            + (" (for churn separated from the runner-up)" if top_separated else
+               " (for churn not separated from the runner-up)")
+            + f". The mean of the 0–10 answer is {'above' if mean_beats else 'not above'} NPS "
+            "in every panel.")
+
+
+fig, axes = plt.subplots(1, 3, figsize=FIGSIZE["double"], sharey=True, layout="constrained")
 order = metrics[::-1]
 for ax, (name, frame) in zip(axes, customer_table.groupby("outcome", sort=False)):
     f = frame.set_index("predictor").loc[order]
@@ -209,36 +240,42 @@ for ax, (name, frame) in zip(axes, customer_table.groupby("outcome", sort=False)
                 xerr=[f["estimate"] - f["ci_low"], f["ci_high"] - f["estimate"]])
     ax.axvline(ref, color="black", linestyle="--", linewidth=0.8)
     ax.set_title(name, fontsize="medium")
-    ax.set_xlabel("AUC" if "AUC" in name else "R², out of sample")
+    ax.set_xlabel("AUC (0.5 = coin toss)" if "AUC" in name else "R², out of sample")
+    ax.set_xlim(left=0.5 if "AUC" in name else 0.0)
 axes[0].set_yticks(range(len(order)), [short[m] for m in order])
-fig.suptitle(f"Synthetic: how well each metric predicts behaviour ({level:.0%} CI)",
+fig.suptitle(f"How well each metric predicts behaviour, {level:.0%} CI ({kind} data)",
              fontsize="medium")
-best = {name: f.loc[f["estimate"].idxmax(), "label"].split(" (")[0]
-        for name, f in customer_table.groupby("outcome", sort=False)}
+mean_beats_nps = all(r.comparisons.set_index("predictor").loc["ltr_mean", "ci_low"] > 0
+                     for r in (churn, spend, referrals))
+spans = {name: (f["estimate"].min(), f["estimate"].max())
+         for name, f in customer_table.groupby("outcome", sort=False)}
 save_figure(
     fig, "08_predictive_validity",
     data=customer_table[["outcome", "predictor", "label", "estimate", "ci_low", "ci_high",
                          "diff", "diff_ci_low", "diff_ci_high", "diff_p_holm"]],
-    caption=("Synthetic data: out-of-sample predictive validity of six CX metrics for churn "
-             "(AUC, firm-clustered DeLong intervals) and for relative spend and referrals "
-             f"(R² from {n_folds}-fold cross-validation by firm, cluster-bootstrap intervals); "
-             "the dashed line marks NPS."),
-    alt_text=("Three panels of six points with horizontal error bars, one point per metric; "
-              f"the best metric is the {best['churn (AUC)']} for churn, the "
-              f"{best['spend (R²)']} for spend and the {best['referrals (R²)']} for referrals; "
-              "NPS sits below the mean of the 0–10 answer in every panel."),
+    caption=(f"{'Synthetic' if synthetic else 'User'} data: out-of-sample predictive validity "
+             "of six CX metrics for churn (AUC, firm-clustered DeLong intervals; the axis "
+             "starts at 0.5, a coin toss) and for relative spend and referrals (R² from "
+             f"{n_folds}-fold cross-validation by firm, cluster-bootstrap intervals; axes start "
+             "at 0); the dashed line marks NPS. The metrics span "
+             + ", ".join(f"{lo:.3f} to {hi:.3f} ({k.split(' (')[0]})"
+                         for k, (lo, hi) in spans.items())
+             + ". Only differences from NPS, and the top two for churn, were tested."),
+    alt_text=predictive_alt_text(customer_table, mean_beats_nps,
+                                 top_finding.claims_effect),
     source="08_which_metric",
 )
 plt.show()
 
 # %% [markdown]
-# *Why this ranking?* A metric can predict behaviour only as well as it keeps the information
-# in its answers: cutting 11 points into three groups (NPS) or two (top-2-box, CSAT) throws
-# some away.
+# *Why this ranking?* Mostly because of how the simulation was built. Every behaviour depends
+# on one latent satisfaction, which the three questions measure with different loadings; the
+# index pools all three items, so it carries more of that satisfaction than any one answer.
+# Second, a metric keeps only the information in its answers that it does not throw away:
+# cutting 11 points into three groups (NPS) or two (top-2-box, CSAT) loses some. The sentence
+# below gives the loadings and whether the mean beat NPS here.
 
 # %%
-mean_beats_nps = all(r.comparisons.set_index("predictor").loc["ltr_mean", "ci_low"] > 0
-                     for r in (churn, spend, referrals))
 cx.about_synthetic(
     "every behaviour depends on one latent satisfaction, which the three questions measure "
     "with loadings 0.85 (0–10), 0.80 (CSAT) and 0.60 (CES); the mean of the 0–10 answer "
@@ -246,7 +283,7 @@ cx.about_synthetic(
        "does not beat NPS on every outcome")
     + ". The ordering follows this measurement model, not a property of real customers: with "
     "other loadings, or behaviour driven by something the questions miss, it would differ, as "
-    "de Haan et al. (2015) found across industries.", synthetic)
+    "de Haan et al. (2015) found across industries.", synthetic).labelled(kind)
 
 # %% [markdown]
 # ## 4. Firm level: does a firm-year's metric predict next year's revenue growth?
@@ -277,7 +314,7 @@ growth_validity.to_frame()[shown].round(3)
 
 # %%
 cx.Conclusions(comparison_findings(growth_validity, "next year's revenue growth"),
-               heading="Revenue growth")
+               heading="Revenue growth", data_kind=kind)
 
 # %%
 g = growth_validity.scores.set_index("predictor")
@@ -291,6 +328,7 @@ if "cx" in g.index:
         "metrics on growth: a statement about its power, not about the metrics.", synthetic)
 else:
     truth_note = cx.about_synthetic("", False)
+truth_note = truth_note.labelled(kind)
 truth_note
 
 # %% [markdown]
@@ -326,17 +364,19 @@ pd.concat({f"{k}+ trips ({(lake['trips'] >= k).mean():.0%})": r.to_frame()[shown
            for k, r in lake_results.items()}).round(3)
 
 # %%
+from cxresearch.studies.metrics_08 import threshold_family
+
 r2 = lake_results[2]
-s2, c2 = r2.scores.set_index("predictor"), r2.comparisons.set_index("predictor")
+s2 = r2.scores.set_index("predictor")
+lake_family, lake_findings = threshold_family(
+    lake_results, "top2", subject="AUC for {k}+ trips, {label} − mean rating", level=level)
 cx.Conclusions((
-    cx.effect_sentence("AUC of the 1–5 rating for a repeat visit (2+ trips), real data",
+    cx.effect_sentence("AUC of the 1–5 rating for a repeat visit (2+ trips)",
                        s2.loc["rating", "estimate"], s2.loc["rating", "ci_low"],
                        s2.loc["rating", "ci_high"], null=0.5, digits=3, level=level),
-    cx.level_sentence("AUC, top-2-box − mean rating (2+ trips), real data",
-                      c2.loc["top2", "estimate"], c2.loc["top2", "ci_low"],
-                      c2.loc["top2", "ci_high"], reference_name="zero (no difference)",
-                      digits=3, level=level),
-), heading=f"Lake Somerville visitors (real, n = {len(lake)})")
+    *lake_findings,
+), heading=f"Lake Somerville visitors, {len(lake)} boat owners in 1980 (real data; the three "
+           "thresholds Holm-adjusted together)", data_kind="real")
 
 # %% [markdown]
 # ## 6. What the cut costs: NPS against the mean of the same answers
@@ -374,7 +414,7 @@ check.power.round(3)
 # %%
 eff = check.to_frame().iloc[0]
 cx.truth_sentence("simulated efficiency ratio (NPS vs mean)", eff["simulated"], eff["ci_low"],
-                  eff["ci_high"], eff["analytic"], digits=3)
+                  eff["ci_high"], eff["analytic"], digits=3).labelled(kind)
 
 # %% [markdown]
 # How much the cut costs depends on where the answers lie: NPS loses least when many answers
@@ -426,29 +466,47 @@ said_done = pd.concat(
      for (industry, reading), params in KPL_2007.items()}, names=["industry", "reading"])
 said_done["estimate"].unstack([0, 1]).round(3)
 
-# %%
-ratio = said_done.xs("said / did", level="quantity")
-per_said = said_done.xs("new customers per 100 who said", level="quantity")
-lo, hi = ratio["estimate"].idxmin(), ratio["estimate"].idxmax()
-cx.Conclusions((
-    cx.level_sentence(f"said / did, {lo[0]} (reading: {lo[1]})", ratio.loc[lo, "estimate"],
-                      ratio.loc[lo, "ci_low"], ratio.loc[lo, "ci_high"], reference=1.0,
-                      reference_name="1 (no overstatement)", digits=2, level=level),
-    cx.level_sentence(f"said / did, {hi[0]} (reading: {hi[1]})", ratio.loc[hi, "estimate"],
-                      ratio.loc[hi, "ci_low"], ratio.loc[hi, "ci_high"], reference=1.0,
-                      reference_name="1 (no overstatement)", digits=2, level=level),
-    cx.level_sentence("new customers per 100 customers who said they would recommend "
-                      f"({hi[0]}, reading: {hi[1]})", per_said.loc[hi, "estimate"],
-                      per_said.loc[hi, "ci_low"], per_said.loc[hi, "ci_high"],
-                      reference=100.0, reference_name="100 (one each)", digits=1,
-                      level=level),
-), heading="Simulated from Kumar, Petersen & Leone (2007)")
-
 # %% [markdown]
-# A programme that treats every customer who says "likely to recommend" as a promoter who
-# brings in business overstates word of mouth by the ratios above in referrals, and by far
-# more in new customers. The remedy is to measure the behaviour: referral codes, "how did you
-# hear about us", referred-customer flags.
+# The simulation's intervals are Monte Carlo noise around numbers fixed by the published
+# percentages, so they say nothing about how precise those percentages are. The sentences
+# below are plain arithmetic on the published figures (and, for new customers, on the
+# simulator's assumed 1.5 referrals per referrer).
+
+# %%
+from cxresearch.studies.metrics_08 import said_did_arithmetic
+
+arith = said_did_arithmetic(KPL_2007)
+said_did = {ind: part for ind, part in arith.groupby("industry", sort=False)}
+
+
+def said_did_finding(industry, part):
+    return cx.Finding(
+        f"**said / did, {industry}**: {part['said'].iloc[0]:.0%} said they would refer, "
+        f"{part['did'].min():.0%} to {part['did'].max():.0%} did (the two readings of the "
+        f"summaries): about {part['ratio'].min():.1f} to {part['ratio'].max():.1f} times as "
+        "many said as did (one firm, secondary summaries; no interval, the ratio is fixed by "
+        "the published figures).", False, kind="level").labelled("real")
+
+
+per100 = arith["new_per_100_said"]
+cx.Conclusions((
+    *(said_did_finding(ind, part) for ind, part in said_did.items()),
+    cx.Finding(f"**new customers per 100 who said they would recommend**: "
+               f"{per100.min():.1f} to {per100.max():.1f} across the two firms and readings, "
+               "under the simulator's assumed number of referrals per referrer.", False,
+               kind="level"),
+), heading="Said versus done: published summaries of two firms (real data) and an assumption "
+           "(synthetic data)", data_kind="synthetic")
+
+# %%
+cx.Finding(
+    "A programme that treats every customer who says \"likely to recommend\" as a promoter "
+    f"who brings in business overstates word of mouth by about {arith['ratio'].min():.1f} to "
+    f"{arith['ratio'].max():.1f} times in referrals, and by far more in new customers (about "
+    f"{per100.min():.0f} to {per100.max():.0f} per 100 who said so), if the two firms "
+    "summarised by Kumar et al. are typical; that is not known. The remedy is to measure the "
+    "behaviour: referral codes, \"how did you hear about us\", referred-customer flags.",
+    False, kind="level").labelled("real")
 
 # %% [markdown]
 # ## 8. The metrics–culture loop: a bonus tied to NPS, and a culture that learns
@@ -505,6 +563,7 @@ for ax in (axes[0, 0], axes[0, 1], axes[1, 1]):
 axes[0, 0].set_ylabel("reported NPS")
 axes[0, 0].set_title("What the survey says", fontsize="medium")
 axes[0, 1].set_ylabel("churn, all customers (%)")
+axes[0, 1].set_ylim(0, None)
 axes[0, 1].set_title("What customers do", fontsize="medium")
 axes[1, 0].set_xlabel("answer (0–10), from quarter 5")
 axes[1, 0].set_ylabel("% of answers")
@@ -513,11 +572,12 @@ axes[1, 0].set_title("A spike at 10", fontsize="medium")
 axes[1, 1].set_ylabel("churn gap (points)")
 axes[1, 1].set_title("Respondents − all customers", fontsize="medium")
 axes[1, 1].axhline(0, color="black", linewidth=0.6)
-axes[0, 0].plot([], [], color="grey", linestyle="--", linewidth=0.9,
-                label="honest NPS, all customers")
-fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=4,
-           fontsize="x-small")
-fig.suptitle("Synthetic: a bonus tied to NPS moves the metric, not the customers",
+handles, names = axes[0, 0].get_legend_handles_labels()
+handles += [plt.Line2D([], [], color="black", linewidth=1.5),
+            plt.Line2D([], [], color="black", linestyle="--", linewidth=0.9)]
+names += ["solid: reported by the survey", "dashed: honest NPS of all customers (answer key)"]
+fig.legend(handles, names, loc="outside lower center", ncol=3, fontsize="small")
+fig.suptitle("Synthetic (behaviours assumed): how a gamed NPS looks next to behaviour",
              fontsize="medium")
 plotted = by_quarter.merge(
     shares.pivot(index="culture", columns="answer", values="share").add_prefix("post_share_")
@@ -529,22 +589,21 @@ learn_churn = phase["behaviour_all"].mean()["learning"].to_numpy()
 save_figure(
     fig, "08_gaming_loop",
     data=plotted,
-    caption=("Synthetic data: 150 firms over 8 quarters; from quarter 5 (dotted line) a third "
-             "tie bonuses to NPS (employees invite happy customers, skip failures and ask for "
-             "10s), a third learn from detractors, a third change nothing. Reported NPS, churn "
-             "of all customers, the answers given from quarter 5, and the churn gap between "
-             "respondents and all customers. Dashed lines: the NPS all customers served would "
-             "give honestly (the simulation's answer key)."),
-    alt_text=("Four panels. Top left: reported NPS by quarter; the bonus line jumps from about "
-              f"{bonus_before:.0f} to about {bonus_after:.0f} at quarter 5 while the other two "
-              "stay close together; dashed lines, the honest NPS of all customers served (the "
-              "answer key), do not jump for the bonus firms. Top right: churn of all customers "
-              "by quarter, flat for the "
-              "bonus and no-change firms; the learning firms' average moves from "
-              f"{learn_churn[0]:.1f}% to {learn_churn[1]:.1f}%. Bottom left: bars of the "
-              "answers 0 to 10 from quarter 5; the bonus firms have a much taller bar at 10. "
-              "Bottom right: the churn gap between respondents and all customers averages "
-              f"{bonus_gap:.1f} points for bonus firms from quarter 5."),
+    caption=("Synthetic data, behaviours and their sizes assumed: 150 firms over 8 quarters; "
+             "from quarter 5 (dotted line) a third tie bonuses to NPS (employees invite happy "
+             "customers, skip failures and ask for 10s), a third learn from detractors, a third "
+             "change nothing. Top left: reported NPS (solid) and the NPS all customers served "
+             "would give honestly (dashed, the answer key), in the same colour per culture. Top "
+             "right: churn of all customers (axis from 0). Bottom left: the answers given from "
+             "quarter 5. Bottom right: the churn gap between respondents and all customers. "
+             f"Bonus firms' reported NPS averages {bonus_before:.0f} before and "
+             f"{bonus_after:.0f} after quarter 5; learning firms' churn {learn_churn[0]:.1f}% "
+             f"and {learn_churn[1]:.1f}%; bonus firms' churn gap {bonus_gap:.1f} points after."),
+    alt_text=(f"Four panels, synthetic. Bonus firms' reported NPS jumps from about "
+              f"{bonus_before:.0f} to {bonus_after:.0f} at quarter 5 while their honest NPS "
+              "and churn do not move; their answers pile up at 10 and their respondents churn "
+              f"{abs(bonus_gap):.1f} points {'less' if bonus_gap < 0 else 'more'} than all "
+              "customers."),
     source="08_which_metric",
 )
 plt.show()
@@ -562,15 +621,18 @@ changes = cx.diagnostic_changes(served, by="culture", reference="control", clust
 changes.assign(culture=changes["culture"].map(CULTURE_LABELS)).set_index(
     ["culture", "label"])[["estimate", "ci_low", "ci_high"]].round(3)
 
+# %% [markdown]
+# The ten changes below (two cultures × five checks) are one family of tests: each sentence
+# is decided by its Holm-adjusted bootstrap p-value (Holm 1979), so that the chance of any
+# false alarm among the ten stays at 5%.
+
 # %%
+from cxresearch.studies.metrics_08 import gaming_family, gaming_truth_checks
+
 ch = changes.set_index(["culture", "diagnostic"])
-cx.Conclusions(tuple(
-    cx.effect_sentence(f"{CULTURE_LABELS[c]}: {ch.loc[(c, d), 'label']}",
-                       ch.loc[(c, d), "estimate"], ch.loc[(c, d), "ci_low"],
-                       ch.loc[(c, d), "ci_high"], design="causal", digits=1, level=level)
-    for c in ("bonus", "learning")
-    for d in ("nps", "behaviour_all", "tens_among_promoters", "invite_rate", "selection_gap")),
-    heading="Changes beyond the no-change firms (synthetic)")
+gaming, gaming_findings = gaming_family(changes, CULTURE_LABELS, level=level)
+cx.Conclusions(gaming_findings, heading="Changes beyond the no-change firms (simulated "
+               "behaviours; sizes assumed; Holm-adjusted over the ten)", data_kind="synthetic")
 
 # %%
 wrong_way = (ch.loc[("bonus", "nps"), "estimate"] > ch.loc[("learning", "nps"), "estimate"]
@@ -581,32 +643,46 @@ cx.Finding(
     f"{panel.truth['learning']:.2f} SD on average after the start; an analyst who watches only "
     "the reported NPS ranks the two cultures "
     + ("the wrong way round." if wrong_way else "the right way round."),
-    claims_effect=False, kind="synthetic-only")
+    claims_effect=False, kind="synthetic-only").labelled("synthetic")
 
 # %% [markdown]
 # ## What this shows, and what it doesn't
 #
-# The sentences below are written from the numbers above.
+# The sentences below are written from the numbers above, in three groups by what they rest
+# on; on the bundled study they include the checks against the answer key, hits and misses.
 
 # %%
-best_churn = churn.scores.loc[churn.scores["estimate"].idxmax(), "label"]
 cx.Conclusions((
     *comparison_findings(churn, "churn")[1:],
+    top_finding,
     cx.truth_sentence("efficiency ratio, simulated vs analytic", eff["simulated"], eff["ci_low"],
                       eff["ci_high"], eff["analytic"], digits=3),
-    cx.level_sentence(f"said / did, {hi[0]} (reading: {hi[1]})", ratio.loc[hi, "estimate"],
-                      ratio.loc[hi, "ci_low"], ratio.loc[hi, "ci_high"], reference=1.0,
-                      reference_name="1 (no overstatement)", digits=2, level=level),
-    *(cx.effect_sentence(f"{CULTURE_LABELS[c]}: {ch.loc[(c, d), 'label']}",
-                         ch.loc[(c, d), "estimate"], ch.loc[(c, d), "ci_low"],
-                         ch.loc[(c, d), "ci_high"], design="causal", digits=1, level=level)
-      for c, d in (("bonus", "nps"), ("bonus", "behaviour_all"), ("learning", "nps"),
-                   ("learning", "behaviour_all"))),
-    cx.about_synthetic(f"the best single predictor of churn is the {best_churn}, and the mean "
-                       "of the 0–10 answer "
+    truth_note,
+    cx.about_synthetic("the mean of the 0–10 answer "
                        + ("beats" if mean_beats_nps else "does not always beat")
-                       + " NPS on churn, spend and referrals.", synthetic),
-), heading="What the numbers say")
+                       + " NPS on churn, spend and referrals; the ranking of the metrics follows "
+                       "the simulation's measurement model, an assumption, not evidence about "
+                       "real customers.", synthetic),
+), heading="What the numbers say: the study's customers and firms", data_kind=kind)
+
+# %%
+cx.Conclusions((*lake_findings,
+                *(said_did_finding(ind, part) for ind, part in said_did.items())),
+               heading="What the numbers say: the only real data (Lake Somerville, 1980) and "
+               "the published Kumar et al. figures (two firms)", data_kind="real")
+
+# %%
+keep = [("bonus", "nps"), ("bonus", "behaviour_all"), ("learning", "nps"),
+        ("learning", "behaviour_all")]
+pos = [list(zip(gaming["culture"], gaming["diagnostic"])).index(k) for k in keep]
+cx.Conclusions((
+    *(gaming_findings[i] for i in pos),
+    *gaming_truth_checks(gaming, panel.truth, CULTURE_LABELS, level=level),
+    cx.Finding("The reported NPS ranks the two cultures "
+               + ("the wrong way round" if wrong_way else "the right way round")
+               + " against the true change in customers' satisfaction.", False, kind="truth"),
+), heading="What the numbers say: the simulated gaming panel (behaviours and sizes assumed; "
+           "Holm-adjusted over ten checks)", data_kind="synthetic")
 
 # %% [markdown]
 # - **What it shows.** How to test a CX metric against behaviour: customer-level scores, an
@@ -614,47 +690,32 @@ cx.Conclusions((
 #   cluster-bootstrap intervals, paired comparisons with Holm adjustment (§2–§4); what cutting
 #   the 0–10 answer into promoters, passives and detractors costs in answers, which depends
 #   on where the answers lie (§6); how far stated intention is from behaviour under the
-#   published figures (§7); and the checks that reveal a gamed metric: a spike at 10, fewer
-#   invitations, respondents who churn less than the customer base, and a metric that moves
-#   while behaviour does not (§8). The sizes are in the sentences above.
+#   published figures (§7); and checks that can reveal a gamed metric in a simulation whose
+#   gaming behaviours are assumed: a spike at 10, fewer invitations, respondents who churn
+#   less than the customer base, and a metric that moves while behaviour does not (§8).
 # - **What it doesn't.** The simulation's behaviour depends on one latent satisfaction that
 #   the questions measure with chosen loadings, so the *ranking* of the metrics is put in by
 #   assumption; it is not evidence that real customers behave this way. The gaming and
-#   learning behaviours have no published sizes; they show that the checks can detect gaming,
-#   not how common it is. At firm level, 300 firms cannot tell the metrics apart on growth
-#   (§4), so neither this study nor a similar real one could settle the NPS debate on growth
-#   alone. The only real data found (§5) are small, concurrent and not about an NPS question.
-#   The Kumar et al. figures come from two firms and from secondary summaries.
-#
-# ## A metric-governance checklist
-#
-# 1. **Validate against behaviour before you target.** Link survey answers to retention,
-#    spend and referral records and test each candidate metric out of sample (§2–§4; Morgan &
-#    Rego 2006; de Haan, Verhoef & Wiesel 2015). Prefer the metric that predicts *your*
-#    customers' behaviour, and re-test it: the best metric differs by industry.
-# 2. **Report the mean of the 0–10 answer (or a multi-item index) beside NPS.** The same
-#    answers give a more precise and more predictive number (§2–§3, §6; Cohen 1983;
-#    MacCallum, Zhang, Preacher & Rucker 2002); NPS can stay as the headline.
-# 3. **Put intervals on every score and every change, clustered by firm or team**
-#    (notebook 01; Rocks 2016).
-# 4. **Do not pay on the score alone.** A number that decides bonuses invites corruption of
-#    the number (Campbell 1979; Strathern 1997; Reichheld & Markey 2011). If incentives are
-#    used, pay on behaviour that is hard to game (retention, tracked referrals) and on closing
-#    the loop with detractors.
-# 5. **Keep sampling out of the hands of the people rated.** Invite a random sample from the
-#    customer records, log every invitation and every exclusion, and audit invitation and
-#    response rates by team (§8).
-# 6. **Watch the shape of the answers.** A rising share of 10s among the 9–10 answers, or a
-#    hollowed-out 7–8, is a sign of coaching (§8).
-# 7. **Compare respondents with the customer base.** If respondents churn or complain less
-#    than all customers, the survey is selecting happy customers (§8).
-# 8. **Track behaviour next to the metric.** A score that rises while churn and referrals do
-#    not is a gamed score (§8); a score that lags behind improving behaviour may be a
-#    culture that has started to listen, because unhappy customers now answer (§8; Edmondson
-#    1999).
-# 9. **Do not treat intention as behaviour.** Measure referrals directly (Kumar, Petersen &
-#    Leone 2007; §7).
-#
+#   learning behaviours have no published sizes; they show that the checks can detect gaming
+#   in the simulation, not how common it is, and other causes (response bias without gaming,
+#   behaviour that lags a real gain) can produce the same patterns. At firm level, the
+#   bundled study's firms cannot tell the metrics apart on growth (§4), so neither this study
+#   nor a similar real one could settle the NPS debate on growth alone. The only real data
+#   found (§5) are small, concurrent and not about an NPS question. The Kumar et al. figures
+#   come from two firms and from secondary summaries.
+
+# %%
+from IPython.display import Markdown
+
+from cxresearch.studies.metrics_08 import governance_checklist
+
+bonus_rows = gaming.set_index(["culture", "diagnostic"])["p_holm"]
+Markdown(governance_checklist(
+    (ratios["NPS / mean"].min(), ratios["NPS / mean"].max()), mean_beats_nps=mean_beats_nps,
+    synthetic=synthetic, bonus_score_only=bool(bonus_rows[("bonus", "nps")] < 1 - level
+                                               <= bonus_rows[("bonus", "behaviour_all")])))
+
+# %% [markdown]
 # References: Campbell, D. T. (1979). *Evaluation and Program Planning* 2(1):67–90. Cohen, J.
 # (1983). *Applied Psychological Measurement* 7(3):249–253. de Haan, E., Verhoef, P. C., &
 # Wiesel, T. (2015). *IJRM* 32(2):195–206. DeLong, E. R., DeLong, D. M., & Clarke-Pearson,
