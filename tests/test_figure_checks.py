@@ -18,9 +18,11 @@ import pytest
 
 from cxresearch.core import paths
 from cxresearch.report.figure_checks import (
+    ALT_TEXT_MAX,
     PRINT_WIDTHS_IN,
     check_manifest,
     inspect_figure,
+    jargon,
     main,
     problems,
     raw_code,
@@ -146,9 +148,9 @@ def test_raw_codes_are_flagged_in_ticks_and_legends():
 
 def test_human_words_pass():
     for text in ("CX leader", "COO", "everyone's job", "Everyone", "mean 0–10", "top-2-box",
-                 "Satisfaction → Loyalty", "PERQ7", "hand codes", "2019"):
+                 "Satisfaction → Loyalty", "hand codes", "2019", "CMS HCAHPS"):
         assert raw_code(text) is None, text
-    for text in ("cx_leader", "culture_4", "coo", "pre_leader", "mean nps"):
+    for text in ("cx_leader", "culture_4", "coo", "pre_leader", "mean nps", "PERQ7"):
         assert raw_code(text) is not None, text
 
 
@@ -197,3 +199,79 @@ def test_published_pdf_is_one_or_two_columns_wide(name):
     width_in = float(box.group(1)) / 72
     assert any(abs(width_in - w) < 0.01 for w in PRINT_WIDTHS_IN), (name, width_in)
     assert b"/FontFile2" in pdf and b"/Type3" not in pdf, f"{name}: fonts not TrueType-embedded"
+
+
+# -- the classes of issue 26: item codes, jargon, colliding titles, twins, long alt text ------
+
+
+def test_item_codes_are_codes_in_ticks_and_alt_text():
+    fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+    ax.barh(["PERQ6", "Network quality"], [0.3, 0.2])
+    ax.set_xlabel("Share of explained variance")
+    found = problems(inspect_figure(fig))
+    plt.close(fig)
+    assert found == ["axes 1: category label 'PERQ6' is a code (item code 'PERQ6'; show the "
+                     "item's wording); use the reader's words"]
+    assert check_manifest({"x": {"alt_text": "PERV1 ranks first.", "checks": {}}}) == {
+        "x": ["alt text: item code 'PERV1'; use the item's wording"]}
+
+
+def test_jargon_in_titles_needs_its_words():
+    fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("ES + covariates (DR), firm FE")
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Effect, SD per SD")
+    found = problems(inspect_figure(fig))
+    plt.close(fig)
+    assert any("uses 'DR' without its words" in p for p in found)
+    assert any("uses 'FE' without its words" in p for p in found)
+    assert any("y label 'Effect, SD per SD' uses 'SD per SD'" in p for p in found)
+    assert jargon("Event study, doubly robust (DR)") == []
+
+
+def test_a_figure_title_that_runs_into_a_panel_title_is_flagged():
+    fig, axes = plt.subplots(1, 2, figsize=FIGSIZE["double"])
+    for ax in axes:
+        ax.plot([0, 1], [0, 1])
+        ax.set_title("A panel title")
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+    fig.suptitle("A figure title placed on top of the panels", y=0.9)
+    found = problems(inspect_figure(fig))
+    plt.close(fig)
+    assert any(p.startswith("the figure title runs into axes 1") for p in found)
+    fig, axes = plt.subplots(1, 2, figsize=FIGSIZE["double"], layout="constrained")
+    for ax in axes:
+        ax.plot([0, 1], [0, 1])
+        ax.set_title("A panel title")
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+    fig.suptitle("A figure title above the panels")
+    clear = problems(inspect_figure(fig))
+    plt.close(fig)
+    assert not any("runs into" in p for p in clear)
+
+
+def test_intervals_that_all_look_the_same_are_flagged_and_different_ones_pass():
+    def draw(lows, highs):
+        fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+        mid = (np.array(lows) + np.array(highs)) / 2
+        ax.errorbar(mid, ["Wald", "adjusted Wald"], xerr=[mid - lows, np.array(highs) - mid],
+                    fmt="o")
+        ax.set_xlabel("NPS")
+        ax.set_xlim(-40, 10)
+        found = problems(inspect_figure(fig))
+        plt.close(fig)
+        return found
+
+    twins = draw([-13.34, -13.31], [-4.56, -4.55])
+    assert twins == ["axes 1: 2 intervals look the same: show one, or a case where they differ"]
+    assert draw([-30.0, -26.0], [2.0, 4.0]) == []
+
+
+def test_long_alt_text_is_flagged():
+    long = "x" * (ALT_TEXT_MAX + 1)
+    assert check_manifest({"x": {"alt_text": long, "checks": {}}})["x"] == [
+        f"alt text has {ALT_TEXT_MAX + 1} characters (at most {ALT_TEXT_MAX}): keep the "
+        "takeaway, move the details to the caption"]

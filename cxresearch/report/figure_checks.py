@@ -25,10 +25,18 @@ The rules
    ``everyone`` as ``everyone's job``: :data:`cxresearch.core.contract.OWNER_LABELS`), or acronyms
    in
    lower case (``nps``, ``ceo``).
+   ECSI-style item codes (``PERQ6``, ``CUSL2``) are codes too: show the item's wording.
 4. **Print sizes**: the figure is one journal column (3.5 in) or two (7.2 in) wide
    (:data:`cxresearch.report.figures.FIGSIZE`), and in the PDF, laid out at that size, nothing
    spills
    over the page.
+5. **Titles in words**: an abbreviation of the trade (``DR``, ``FE``, ``TWFE``, ``LMG``,
+   ``EFA``, ``SD per SD``) in a title or an axis label comes with its words (``doubly robust
+   (DR)``); the figure's title does not run into a panel's title or axes.
+6. **Nothing shown twice**: a panel whose intervals or bars are all indistinguishable (equal to
+   1% of the axis span) shows one, or a case where they differ.
+7. **Alt text is short**: at most :data:`ALT_TEXT_MAX` characters (the details go in the
+   caption); checked on the manifest entry.
 
 Example
 -------
@@ -62,7 +70,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.legend import Legend
     from matplotlib.transforms import Bbox
 
-__all__ = ["PRINT_WIDTHS_IN", "inspect_figure", "main", "problems", "raw_code"]
+__all__ = [
+    "ALT_TEXT_MAX",
+    "JARGON",
+    "PRINT_WIDTHS_IN",
+    "inspect_figure",
+    "jargon",
+    "main",
+    "problems",
+    "raw_code",
+]
 
 #: journal widths in inches: single column (~89 mm) and double column (~183 mm)
 PRINT_WIDTHS_IN: tuple[float, ...] = (3.5, 7.2)
@@ -72,6 +89,22 @@ _ACRONYMS = frozenset(
     {"ceo", "coo", "cmo", "cxo", "cfo", "cio", "cco", "nps", "csat", "ces", "cx", "ex", "hr"}
 )
 _SNAKE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")
+#: an item code of a questionnaire (PERQ6, CUSL2, IMAG3)
+_ITEM_CODE = re.compile(r"\b[A-Z]{3,5}[0-9]{1,2}\b")
+#: abbreviations of the trade, and the words that must stand beside them in a title
+JARGON: dict[str, str] = {
+    "DR": "doubly robust",
+    "FE": "fixed effect",
+    "TWFE": "two-way fixed effect",
+    "LMG": "shapley",
+    "EFA": "factor",
+    "SD per SD": "standard deviation",
+    "ITS": "interrupted time series",
+}
+#: the longest alt text a figure may have (characters); details belong in the caption
+ALT_TEXT_MAX = 300
+#: two intervals or bars closer than this share of the axis span look the same
+_SAME = 0.01
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*%?")
 #: a legend may touch data by less than this many pixels (anti-aliasing, rounding)
 _TOLERANCE_PX = 0.5
@@ -114,7 +147,36 @@ def raw_code(text: str) -> str | None:
     for token in re.findall(r"[A-Za-z]+", text):
         if token in _ACRONYMS:
             return f"lower-case acronym {token!r}"
+    code = _ITEM_CODE.search(text)
+    if code:
+        return f"item code {code.group(0)!r}; show the item's wording"
     return None
+
+
+def jargon(text: str) -> list[str]:
+    """Abbreviations of the trade in ``text`` that stand without their words.
+
+    Parameters
+    ----------
+    text : str
+        A title or an axis label.
+
+    Returns
+    -------
+    list of str
+        The abbreviations (keys of :data:`JARGON`) whose words are not in ``text``.
+
+    Examples
+    --------
+    >>> jargon("Event study (DR) by firm FE"), jargon("doubly robust (DR) event study")
+    (['DR', 'FE'], [])
+    """
+    found = []
+    for short, words in JARGON.items():
+        if re.search(rf"(?<![A-Za-z]){re.escape(short)}(?![A-Za-z])", text) and \
+                words not in text.lower():
+            found.append(short)
+    return found
 
 
 def _is_number(text: str) -> bool:
@@ -395,6 +457,9 @@ def inspect_figure(fig: Figure, *, print_layout: dict[str, Any] | None = None) -
                       and t.get_text().strip() and not _is_number(t.get_text())],
         })
     sup = {}
+    suptitle = getattr(fig, "_suptitle", None)
+    sup_text = (" ".join(suptitle.get_text().split())
+                if suptitle is not None and suptitle.get_visible() else "")
     for key, attr in (("x", "_supxlabel"), ("y", "_supylabel")):
         text = getattr(fig, attr, None)
         sup[key] = text.get_text().strip() if text is not None and text.get_visible() else ""
@@ -404,10 +469,65 @@ def inspect_figure(fig: Figure, *, print_layout: dict[str, Any] | None = None) -
         "axes": axes,
         "figure_labels": sup,
         "legends": legend_overlaps(fig),
+        "suptitle": sup_text,
+        "suptitle_collides": _suptitle_collisions(fig),
+        "same": _indistinguishable(fig),
     }
     if print_layout is not None:
         facts["print"] = print_layout
     return facts
+
+
+def _suptitle_collisions(fig: Figure) -> list[str]:
+    """The panels whose title or axes the figure's title runs into, in the current layout."""
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is None or not suptitle.get_visible() or not suptitle.get_text().strip():
+        return []
+    renderer = _renderer(fig)
+    box = _shrunk(suptitle.get_window_extent(renderer))
+    hits = []
+    for i, ax in enumerate(fig.axes):
+        if not ax.get_visible():
+            continue
+        parts = [ax.bbox]
+        if ax.title.get_visible() and ax.get_title().strip():
+            parts.append(ax.title.get_window_extent(renderer))
+        if any(box.overlaps(_shrunk(part)) for part in parts):
+            hits.append(_axes_name(ax, i))
+    return hits
+
+
+def _indistinguishable(fig: Figure) -> list[str]:
+    """Panels whose error bars (or bars) are two or more and all look the same."""
+    import numpy as np
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import Rectangle
+
+    out = []
+    for i, ax in enumerate(fig.axes):
+        if not ax.get_visible():
+            continue
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        span = np.array([abs(x1 - x0) or 1.0, abs(y1 - y0) or 1.0])
+        segments = [np.asarray(seg, dtype=float) for coll in ax.collections
+                    if isinstance(coll, LineCollection) and coll.get_visible()
+                    and _is_data(coll, ax) for seg in coll.get_segments() if len(seg) == 2]
+        bars = [np.array([[p.get_x(), p.get_y()], [p.get_x() + p.get_width(),
+                                                   p.get_y() + p.get_height()]])
+                for p in ax.patches if isinstance(p, Rectangle) and p.get_visible()
+                and _is_data(p, ax) and (p.get_width() != 0 and p.get_height() != 0)]
+        for kind, items in (("intervals", segments), ("bars", bars)):
+            if len(items) < 2:
+                continue
+            # compare each item's extent along its long direction (the value), not its position
+            dims = [int(np.argmax(np.abs(it[1] - it[0]) / span)) for it in items]
+            if len(set(dims)) != 1:
+                continue
+            d = dims[0]
+            ends = np.array([sorted(it[:, d]) for it in items]) / span[d]
+            if np.all(np.ptp(ends, axis=0) < _SAME):
+                out.append(f"{_axes_name(ax, i)}: {len(items)} {kind} look the same")
+    return out
 
 
 def measure_print_layout(fig: Figure) -> dict[str, Any]:
@@ -472,6 +592,19 @@ def problems(facts: dict[str, Any]) -> list[str]:
                     continue
                 seen.add(key)
                 out.append(f"legend of {legend['legend']} covers {what}{where}")
+    titled = [("figure title", facts.get("suptitle", ""))]
+    for ax in facts.get("axes", []):
+        titled += [(f"axes {ax['index']} title", ax.get("title", "")),
+                   (f"axes {ax['index']} x label", ax["x"].get("label", "")),
+                   (f"axes {ax['index']} y label", ax["y"].get("label", ""))]
+    for where, text in titled:
+        for short in jargon(text or ""):
+            out.append(f"{where} {text!r} uses {short!r} without its words "
+                       f"({JARGON[short]!r})")
+    for panel in facts.get("suptitle_collides", []):
+        out.append(f"the figure title runs into {panel}")
+    for what in facts.get("same", []):
+        out.append(f"{what}: show one, or a case where they differ")
     size = facts.get("size_in")
     if size and not any(abs(size[0] - w) < 0.01 for w in PRINT_WIDTHS_IN):
         out.append(f"figure is {size[0]} in wide; print widths are "
@@ -489,7 +622,24 @@ def check_manifest(
     several patterns separated by commas).
 
     A figure saved before the checks existed has no facts; that is reported as a problem
-    (rerun its notebook).
+    (rerun its notebook). The alt text is checked here too (length, item codes).
+
+    Parameters
+    ----------
+    manifest : dict
+        Figure name -> manifest entry (``figures/manifest.json``).
+    pattern : str, default "*"
+        Which figures to check.
+
+    Returns
+    -------
+    dict
+        Figure name -> list of problems (empty when clean).
+
+    Examples
+    --------
+    >>> check_manifest({"01_x": {"alt_text": "NPS by PERQ6.", "checks": {"axes": []}}})
+    {'01_x': ["alt text: item code 'PERQ6'; use the item's wording"]}
     """
     out: dict[str, list[str]] = {}
     for name, entry in sorted(manifest.items()):
@@ -499,7 +649,17 @@ def check_manifest(
         out[name] = (problems(facts) if facts is not None else
                      ["no checks recorded: saved before the figure checks existed; rerun "
                       f"notebook {entry.get('source', '?')}"])
+        alt = str(entry.get("alt_text", ""))
+        if len(alt) > ALT_TEXT_MAX:
+            out[name].append(f"alt text has {len(alt)} characters (at most {ALT_TEXT_MAX}): "
+                             "keep the takeaway, move the details to the caption")
+        out[name] += [f"alt text: {reason}" for reason in _alt_codes(alt)]
     return out
+
+
+def _alt_codes(alt: str) -> list[str]:
+    codes = sorted(set(_ITEM_CODE.findall(alt)))
+    return [f"item code {c!r}; use the item's wording" for c in codes]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
