@@ -615,8 +615,8 @@ def threat_findings(data: pd.DataFrame, *, level: float = 0.95) -> tuple[Finding
     ...                   "truth": [1.0, 1.0, 0.0], "covers_truth": [False, True, True],
     ...                   "check_p": [np.nan, 0.5, 0.4]})
     >>> print(threat_findings(t)[0].text)  # doctest: +NORMALIZE_WHITESPACE
-    **a threat** (true effect 1.00): the interval of the event study (no covariates) covers
-    it; that of the naive comparison misses it. Neither the placebo test (p = 0.400) nor the
+    **a threat** (true effect 1.00): the interval of the event study covers it; that of the
+    naive comparison misses it. Neither the placebo test (p = 0.400) nor the
     event study's pre-trend test (p = 0.500) flags a problem.
     """
     alpha = 1 - check_level(level)
@@ -624,7 +624,7 @@ def threat_findings(data: pd.DataFrame, *, level: float = 0.95) -> tuple[Finding
                            "check_p"])
 
     def listing(names: list[str]) -> str:
-        names = [f"the {n}" for n in names]
+        names = [f"the {ESTIMATOR_WORDS.get(n, n)}" for n in names]
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     out = []

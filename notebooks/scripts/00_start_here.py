@@ -148,7 +148,7 @@ fig, ax = plt.subplots(figsize=FIGSIZE["single"])
 ax.errorbar(x=shown["estimate"], y=labels, fmt="o", capsize=4,
             xerr=[shown["estimate"] - shown["ci_low"], shown["ci_high"] - shown["estimate"]])
 ax.axvline(0, color="black", linewidth=0.8)
-ax.set_xlim(-100, 100)
+ax.set_xlim(-105, 105)
 ax.set_xlabel("Net Promoter Score (−100 to 100)")
 ax.set_ylabel("")
 ax.set_title(f"Two illustrative NPS, {level:.0%} CI")

@@ -47,10 +47,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import cxresearch as cx
+from IPython.display import Markdown, display
+
 from cxresearch import (
-    FIGSIZE, cms_patient_experience, Conclusions, count_sentence, DataError, effect_sentence,
+    FIGSIZE, cms_patient_experience, Conclusions, count_sentence, DataError, Finding,
     load_study, save_figure, use_style,
 )
+from cxresearch.report.conclusions import format_p
 from cxresearch.cli.check import needs, skipped
 from cxresearch.simulate.metrics import (
     nps_coverage_simulation,
@@ -61,13 +64,19 @@ from cxresearch.simulate.metrics import (
 from cxresearch.studies.measuring_01 import (
     at_scale_demo,
     check_engines,
+    coverage_verdicts,
     input_errors,
+    overall_findings,
+    overall_metrics,
+    owner_alt_text,
     owner_at_answer,
     owner_timing_summary,
+    owner_truth_check,
     suppressed_and_shown,
     suppression_summary,
     top_box_intervals_at_assumed_n,
     top_box_pairwise_at_assumed_n,
+    width_sentence,
 )
 
 use_style()
@@ -82,9 +91,11 @@ weight = inst.weight if inst.weight in customers.columns else None
 metrics = {k: v for k, v in inst.metrics.items() if v.column in customers.columns}
 nps_col, nps_scale = metrics["nps"].column, metrics["nps"].range
 segments = [s for s in study.available_segments() if s != "cx_owner"]  # cx_owner: see below
-source_label = "synthetic" if data_dir is None else "user data"
-nested = (f" from {customers[unit].nunique()} "
-          + ("firms" if unit == "firm_id" else f"units ({unit})")) if unit else ""
+synthetic = data_dir is None  # the truth is known only for the bundled synthetic study
+data_kind = "synthetic" if synthetic else "user"  # the label every generated finding carries
+source_label = "synthetic" if synthetic else "user data"
+unit_name = ("firms" if unit == "firm_id" else f"units ({unit})") if unit else None
+nested = f" from {customers[unit].nunique()} {unit_name}" if unit else ""
 print(f"{len(customers):,} customer responses{nested} ({source_label})")
 if unit is None:
     print(f"No unit column {study.unit!r}: answers are treated as independent (no clusters).")
@@ -102,16 +113,17 @@ if unit is None:
 # Each is an estimate from a sample, so each gets a standard error and a confidence interval.
 # NPS is a difference of two shares of the same answers: its variance per answer is
 # $p + d - (p - d)^2$ (Rocks 2016), up to 1 when half the answers are promoters and half
-# detractors, four times the worst case of a single proportion. NPS is therefore the noisiest of
-# the three.
+# detractors, four times the worst case of a single proportion. From the same number of answers an
+# NPS is therefore noisier than a single top-box share such as CSAT (up to twice its standard
+# error, in points). CES is a mean on another scale, so its precision cannot be ranked against
+# theirs this way (notebook 08 compares the metrics on a common footing).
 
 # %% [markdown]
 # ## Why a bare NPS misleads
 #
-# Twelve months of 100 **synthetic** answers each, all drawn from the *same* customers (45%
-# promoters, 25% detractors: a true NPS of 20). Nothing changed, yet the bare monthly score
-# wanders by ±10 points or more: a dashboard would report "wins" and "drops" that are pure noise.
-# The intervals say so.
+# Twelve months of **synthetic** answers, all drawn from the *same* customers: nothing changed,
+# so every move of the bare monthly score is noise that a dashboard would report as a "win" or
+# a "drop". The intervals say so (the sentence under the figure is computed from the samples).
 
 # %%
 promoters, detractors = 0.45, 0.25  # true shares of the synthetic customers: NPS 20
@@ -130,38 +142,62 @@ ax.axhline(100 * (promoters - detractors), color="black", linestyle="--", linewi
 ax.set_xticks(range(1, 13))
 ax.set_xlabel("month")
 ax.set_ylabel("NPS (−100 to 100)")
-ax.set_title("Synthetic: twelve samples of the same customers")
+ax.set_title(f"Synthetic: {len(monthly)} samples of the same customers")
 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize="small")
 covered = int(monthly["covers"].sum())
+true_nps = 100 * (promoters - detractors)
+half = (monthly["ci_high"] - monthly["ci_low"]) / 2
 save_figure(
     fig, "01_monthly_nps_noise",
     data=monthly[["month", "estimate", "ci_low", "ci_high", "n", "true_nps", "covers"]],
-    caption=("Synthetic data: monthly NPS from 100 answers each, all drawn from the same "
-             f"customers (true NPS 20), with adjusted-Wald {level:.0%} intervals. The bare "
-             "score moves by many points while nothing changed."),
-    alt_text=(f"Twelve points with vertical error bars scattered around a dashed horizontal "
-              f"line at 20; the points range from {monthly['estimate'].min():.0f} to "
-              f"{monthly['estimate'].max():.0f} and every error bar spans about ±15 points, "
-              f"covering the line in {covered} of 12 months."),
+    caption=(f"Synthetic data: monthly NPS from {monthly['n'].iloc[0]:,} answers each, all "
+             f"drawn from the same customers (true NPS {true_nps:.0f}), with adjusted-Wald "
+             f"{level:.0%} intervals. The bare score moves by many points while nothing "
+             "changed."),
+    alt_text=(f"{len(monthly)} points with vertical error bars around a dashed horizontal "
+              f"line at {true_nps:.0f}; the points range from {monthly['estimate'].min():.0f} to "
+              f"{monthly['estimate'].max():.0f}, the error bars span about "
+              f"±{half.min():.0f} to ±{half.max():.0f} points and cover the line in {covered} "
+              f"of {len(monthly)} months."),
     source="01_measuring_cx",
 )
 plt.show()
+
+# %%
+gap = monthly["estimate"] - true_nps
+missed = monthly.loc[~monthly["covers"], "month"].tolist()
+noise = Finding(
+    f"**{len(monthly)} monthly NPS of {monthly['n'].iloc[0]:,} answers from unchanged "
+    f"customers**: all drawn from {100 * promoters:.0f}% promoters and {100 * detractors:.0f}% "
+    f"detractors (true NPS {true_nps:.0f}); the bare scores range from {monthly['estimate'].min():.0f} to "
+    f"{monthly['estimate'].max():.0f}, {gap.max():.0f} points above to {-gap.min():.0f} below "
+    f"the truth; the {level:.0%} intervals cover the truth in {covered} of {len(monthly)} "
+    "months" + (f" (they miss it in month{'s' if len(missed) > 1 else ''} "
+                f"{' and '.join(map(str, missed))})." if missed else "."),
+    False, kind="truth").labelled("synthetic")
+noise
 
 # %% [markdown]
 # ## How wide is an NPS interval? n = 100 against n = 1,000
 #
 # The half-width of the interval (the "±") shrinks with the square root of n: ten times the
-# answers buys about three times the precision. At n = 100 a typical NPS is known to about ±15
-# points; at n = 1,000 to about ±5.
+# answers buys about three times the precision (closed form; the sentence under the table is
+# computed from it).
 
 # %%
 mixes = {"typical (40% / 20%)": (0.40, 0.20), "polarised (45% / 45%)": (0.45, 0.45),
          "strong (70% / 5%)": (0.70, 0.05)}
 width = nps_interval_widths(mixes, n_values=(30, 50, 100, 200, 300, 500, 1000, 2000),
                             level=level)
-width[width["n"].isin([100, 1000])].pivot(index="mix", columns="n", values="half_width").round(1)
+display(width[width["n"].isin([100, 1000])].pivot(index="mix", columns="n",
+                                                  values="half_width").round(1))
+width_finding = Finding("**NPS interval half-width (closed form)**: " + width_sentence(width),
+                        False, kind="level")
+width_finding
 
 # %%
+at100 = width[width["n"] == 100].set_index("mix")["half_width"]
+narrowest, widest = at100.idxmin(), at100.idxmax()
 fig, ax = plt.subplots(figsize=FIGSIZE["single"])
 for name, frame in width.groupby("mix", sort=False):
     ax.plot(frame["n"], frame["half_width"], marker="o", markersize=3, label=name)
@@ -177,9 +213,10 @@ save_figure(
     fig, "01_nps_interval_width", data=width,
     caption=(f"Half-width of the adjusted-Wald {level:.0%} NPS interval against the number of "
              "answers, for three mixes of promoters and detractors (closed form)."),
-    alt_text=("Three falling curves on a log x axis from 30 to 2,000 answers; at 100 answers "
-              "the half-width is about 11 to 18 points, at 1,000 about 4 to 6, lowest for the "
-              "strong 70%/5% mix and highest for the polarised 45%/45% mix."),
+    alt_text=(f"{width['mix'].nunique()} falling curves on a log x axis from "
+              f"{width['n'].min():,} to {width['n'].max():,} answers; "
+              + width_sentence(width).replace("At n", "at n")
+              + f" Lowest for the {narrowest} mix, highest for the {widest} mix."),
     source="01_measuring_cx",
 )
 plt.show()
@@ -188,15 +225,31 @@ plt.show()
 # ### Which interval? A coverage check
 #
 # A 95% interval should contain the true NPS in 95% of samples. Simulating `n_sim` samples per
-# cell from known shares shows that the plain Wald interval falls short at small n, while the
-# adjusted Wald (add ¾ promoter, ¾ detractor and 3 answers; Rocks 2016, Lewis & Sauro 2021) and
-# Rocks' score interval stay close to 95% from n = 30. The package defaults to adjusted Wald.
+# cell from known shares compares the plain Wald interval, the adjusted Wald (add ¾ promoter,
+# ¾ detractor and 3 answers; Rocks 2016, Lewis & Sauro 2021) and Rocks' score interval. The
+# criterion: a method *falls short* at an n when its coverage, averaged over four mixes, is more
+# than one point below the nominal level. The package defaults to adjusted Wald.
 
 # %%
 coverage = nps_coverage_simulation(
     n_values=(30, 100, 1000), mixes=[(0.4, 0.2), (0.7, 0.05), (0.45, 0.45), (0.8, 0.1)],
     methods=("wald", "adjusted_wald", "score"), n_boot=n_sim, level=level, seed=seed + 1)
-coverage.pivot_table(index="n", columns="method", values="coverage", sort=False).round(3)
+display(coverage.pivot_table(index="n", columns="method", values="coverage",
+                             sort=False).round(3))
+cover = coverage_verdicts(coverage, level=level)
+short = cover[cover["falls_short"]]
+method_names = {"wald": "Wald", "adjusted_wald": "adjusted Wald", "score": "score"}
+smallest = cover[cover["n"] == cover["n"].min()].set_index("method")["coverage"]
+coverage_finding = Finding(
+    f"**Coverage of nominal {level:.0%} NPS intervals** ({n_sim:,} samples per cell and mix): "
+    f"at n = {cover['n'].min():,}, "
+    + ", ".join(f"{method_names[mth]} {c:.1%}" for mth, c in smallest.items()) + "; "
+    + ("more than a point below nominal (falls short): "
+       + "; ".join(f"{method_names[r.method]} at n = {r.n:,} ({r.coverage:.1%})"
+                   for r in short.itertuples())
+       if len(short) else "no method falls more than a point below nominal") + ".",
+    False, kind="truth").labelled("synthetic")
+coverage_finding
 
 # %% [markdown]
 # ## The metrics on real data: CMS patient-experience scores
@@ -215,6 +268,7 @@ cms.groupby("measure")["prf_rate"].describe()[["count", "min", "50%", "max"]].ro
 # %%
 rating = cms[cms["measure_cd"] == "CAHPS_GRP_3"].set_index("org_nm")["prf_rate"]
 intervals = top_box_intervals_at_assumed_n(rating, assumed_n=(100, 1000), level=level)
+cms_pairs = top_box_pairwise_at_assumed_n(rating, assumed_n=(100, 1000), level=level)
 intervals.head(6).round(1)
 
 # %%
@@ -234,21 +288,36 @@ save_figure(
     caption=("Real data (CMS CAHPS for MIPS, via tidyr): the percentage of patients rating their "
              f"provider most favourably, {len(rating)} medical groups ranked, with Wilson "
              f"{level:.0%} intervals under an assumed 100 (left) or 1,000 (right) answers per "
-             "group; the published file does not give n."),
+             "group; the published file does not give n. Pairwise differences that survive "
+             "Holm: " + ", ".join(f"{r.significant_holm:,} of {r.pairs:,} if n = {r.assumed_n:,}"
+                                  for r in cms_pairs.itertuples()) + "."),
     alt_text=(f"Two panels of {len(rating)} ranked points from {rating.min():.0f}% "
-              f"to {rating.max():.0f}% with horizontal bars; on the left (n = 100) "
-              "the bars span about ±5 to ±9 points and overlap almost everywhere, on the right "
-              "(n = 1,000) about ±2 to ±3 points, separating the ends of the ranking."),
+              f"to {rating.max():.0f}% with horizontal bars; "
+              + "; ".join(f"if n = {n:,} the bars span about ±{hw.min():.0f} to "
+                          f"±{hw.max():.0f} points"
+                          for n, hw in ((intervals["ci_high"] - intervals["ci_low"]).div(2)
+                                        .groupby(intervals["assumed_n"])))
+              + "; the caption gives how many pairwise differences survive Holm."),
     source="01_measuring_cx",
 )
 plt.show()
 
 # %% [markdown]
 # How many of the pairwise differences between groups would survive a Holm correction for the
-# many comparisons? Ranking the groups is only meaningful at the larger sample size.
+# many comparisons, at each assumed n? The sentence under the table is computed from it.
 
 # %%
-top_box_pairwise_at_assumed_n(rating, assumed_n=(100, 1000), level=level).set_index("assumed_n")
+display(cms_pairs.set_index("assumed_n"))
+lo_n, hi_n = cms_pairs.iloc[0], cms_pairs.iloc[-1]
+cms_finding = Finding(
+    f"**Ranking {int(hi_n['groups'])} medical groups on the CAHPS provider rating**: even at an "
+    f"assumed {int(hi_n['assumed_n']):,} patients per group only "
+    f"{int(hi_n['significant_holm']):,} of {int(hi_n['pairs']):,} pairwise differences "
+    f"({hi_n['significant_holm'] / hi_n['pairs']:.0%}) survive Holm (at "
+    f"{int(lo_n['assumed_n']):,}: {int(lo_n['significant_holm']):,}); the ends of the ranking "
+    "separate, most of it does not. The real n is not published, so these counts are "
+    "conditional on it.", False, kind="check").labelled("real")
+cms_finding
 
 # %% [markdown]
 # ## The metrics on the study's customer responses
@@ -256,18 +325,21 @@ top_box_pairwise_at_assumed_n(rating, assumed_n=(100, 1000), level=level).set_in
 # The customer survey of the study (bundled: **synthetic**, NPS on 0–10, CSAT on 1–5, CES on
 # 1–7, some answers missing) gives the metrics its instrument declares, on their declared
 # scales, weighted when it names a weight. Missing answers are dropped and counted
-# (`n_missing`); the package also warns, silenced here because the count is shown.
+# (`n_missing`). Answers are nested in the instrument's unit (bundled: firms), and answers from
+# one unit are alike, so the intervals treat the units as clusters (the with-replacement Taylor
+# linearisation of R's survey package, t on units − 1 degrees of freedom). The design effect is
+# how many times larger the variance is than if every answer were independent; the half-width
+# that ignores the clusters is shown only for comparison.
 
 # %%
-estimators = {"nps": cx.nps, "csat": cx.csat, "ces": cx.ces}
-w = customers[weight] if weight else None
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", UserWarning)  # "dropped k missing value(s)": shown below
-    overall = [estimators[name](customers[metric.column], weights=w, level=level,
-                                **({} if name == "nps" else {"scale": metric.range}))
-               for name, metric in metrics.items()]
-for r in overall:
-    print(f"{r.summary()}; {r.n_missing:,} missing answers dropped")
+overall = overall_metrics(
+    customers, {name: (metric.column, metric.range) for name, metric in metrics.items()
+                if name in ("nps", "csat", "ces")},
+    weights=weight, cluster=unit, level=level)
+display(overall.drop(columns="method").round(2))
+headline = Conclusions(overall_findings(overall, unit_name=unit_name, level=level),
+                       heading="The study's metrics over all answers", data_kind=data_kind)
+headline
 
 # %% [markdown]
 # ## NPS by CX owner, with firms as clusters
@@ -301,36 +373,6 @@ with warnings.catch_warnings():
 by_owner[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters", "design_effect",
           "n_eff"]].round(2) if governance else skipped("NPS by CX owner", owners_missing)
 
-# %%
-if governance:
-    fig, ax = plt.subplots(figsize=FIGSIZE["single"])
-    order = by_owner.sort_values("estimate")
-    ax.errorbar(order["estimate"], order["owner_label"],
-                xerr=[order["estimate"] - order["ci_low"], order["ci_high"] - order["estimate"]],
-                fmt="o", capsize=3)
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlim(min(0.0, order["ci_low"].min()) - 5, max(0.0, order["ci_high"].max()) + 5)
-    ax.set_xlabel("NPS (−100 to 100)")
-    ax.set_ylabel("CX owner at the time")
-    ax.set_title(f"NPS by CX owner ({source_label}), {level:.0%} CI")
-    save_figure(
-        fig, "01_nps_by_cx_owner",
-        data=order[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters",
-                    "design_effect"]],
-        caption=(f"{source_label.capitalize()} data: NPS of customer answers by who owned CX "
-                 f"in the firm when the customer answered, with {level:.0%} intervals that treat "
-                 "firms as clusters (answers from one firm are correlated). Associations only: "
-                 "firms choose their CX owner, so the differences are not effects of "
-                 "ownership."),
-        alt_text=(f"{len(order)} points with horizontal error bars between NPS "
-                  f"{order['ci_low'].min():.0f} and {order['ci_high'].max():.0f}, on an axis that "
-                  f"includes zero; '{order['owner_label'].iloc[-1]}' has the highest estimate and "
-                  f"'{order['owner_label'].iloc[0]}' the lowest, with overlapping intervals "
-                  "for most owners."),
-        source="01_measuring_cx",
-    )
-    plt.show()
-
 # %% [markdown]
 # Are the owners different? All pairwise differences, with firms as clusters and a Holm
 # correction for the number of comparisons:
@@ -343,18 +385,94 @@ with warnings.catch_warnings():
 owner_pairs.round(3) if governance else skipped("Owner differences", owners_missing)
 
 # %%
+def owner_sentence(r):
+    """A Holm-supported owner difference, higher owner first, worded as an association."""
+    hi, lo, d, a, b = ((r.a, r.b, r.difference, r.ci_low, r.ci_high) if r.difference > 0
+                       else (r.b, r.a, -r.difference, -r.ci_high, -r.ci_low))
+    return Finding(f"**{hi} − {lo} (NPS points)**: {d:.1f} ({level:.0%} CI {a:.1f} to {b:.1f}; "
+                   f"Holm-adjusted p {format_p(r.p_holm)}). Answers given under '{hi}' score "
+                   f"higher than answers under '{lo}': an association, not an effect of "
+                   "ownership (firms choose their owner).", True)
+
+
 supported = owner_pairs[owner_pairs["significant"]] if governance else None
-Conclusions(
+owner_findings = Conclusions(
     (count_sentence(len(supported), len(owner_pairs), "pairwise owner differences in NPS",
                     level=level),
-     *(effect_sentence(f"{r.a} − {r.b} (NPS points)", r.difference, r.ci_low, r.ci_high,
-                       level=level, digits=1, noun="difference")
-       for r in supported.itertuples())),
+     *(owner_sentence(r) for r in supported.itertuples())),
+    heading="What these data show about CX owners (associations)",
     notes=("Answer-level intervals that ignore the firms would make differences look clearer "
            "than they are. Even where a difference holds, firms choose their CX owner, so it "
            "is an association, not an effect of ownership; notebook 06 asks what changes after "
            "an appointment.",),
-) if governance else skipped("Conclusions about CX owners", owners_missing)
+    data_kind=data_kind,
+) if governance else None
+owner_findings if governance else skipped("Conclusions about CX owners", owners_missing)
+
+# %% [markdown]
+# On the bundled synthetic study the structural owner effects are known: the simulation adds
+# to each firm's CX an effect of its sponsor (CEO, COO, CMO, or none for everyone's job) and of
+# a CX leader in post, and firms that appoint a leader are also selected on commitment. Which
+# of the pairs whose structural effects differ did the Holm-adjusted comparisons separate?
+# Only the sign can be compared (the NPS contrasts also carry the selection).
+
+# %%
+owner_truth = (owner_truth_check(owner_pairs, study.truth) if governance and synthetic
+               else None)
+if owner_truth is not None:
+    n_true = int((owner_truth["true_sd"] != 0).sum())
+    found = owner_truth[owner_truth["verdict"] == "detected"]
+    missed_pairs = owner_truth[owner_truth["verdict"] == "not detected"]
+    wrong = owner_truth[owner_truth["verdict"].isin(["false alarm", "wrong sign"])]
+    owner_truth_finding = Finding(
+        f"**CX owners against the simulation's structural effects**: of {n_true} owner pairs "
+        f"whose structural CX effects differ, {len(found)} "
+        f"{'is' if len(found) == 1 else 'are'} separated after Holm with the true sign"
+        + (f" ({'; '.join(f'{r.a} vs {r.b}' for r in found.itertuples())})" if len(found)
+           else "")
+        + f", {len(missed_pairs)} {'is' if len(missed_pairs) == 1 else 'are'} not detected "
+        "(missed: " + ("; ".join(f"{r.a} above {r.b} by {r.true_sd:.2f} SD" if r.true_sd > 0
+                                 else f"{r.b} above {r.a} by {-r.true_sd:.2f} SD"
+                                 for r in missed_pairs.itertuples()) or "none") + ")"
+        + (f"; {len(wrong)} false alarm(s) or wrong sign(s): "
+           + "; ".join(f"{r.a} vs {r.b}" for r in wrong.itertuples()) if len(wrong)
+           else "; no false alarm") + ".", False, kind="truth").labelled("synthetic")
+    display(owner_truth.round(3))
+    display(owner_truth_finding)
+else:
+    owner_truth_finding = Finding("", False)
+    print("No known truth: the structural owner effects exist only for the bundled simulation."
+          if governance else skipped("Owners against the truth", owners_missing))
+
+# %%
+if governance:
+    fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+    order = by_owner.sort_values("estimate")
+    ax.errorbar(order["estimate"], order["owner_label"],
+                xerr=[order["estimate"] - order["ci_low"], order["ci_high"] - order["estimate"]],
+                fmt="o", capsize=3)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlim(min(0.0, order["ci_low"].min()) - 5, max(0.0, order["ci_high"].max()) + 5)
+    ax.set_xlabel("NPS (−100 to 100)")
+    ax.set_ylabel("CX owner at the time")
+    ax.set_title(f"NPS by CX owner ({source_label}), firm-clustered {level:.0%} CI",
+                 fontsize="medium")
+    save_figure(
+        fig, "01_nps_by_cx_owner",
+        data=order[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters",
+                    "design_effect"]],
+        caption=(f"{source_label.capitalize()} data: NPS of customer answers by who owned CX "
+                 f"in the firm when the customer answered, with {level:.0%} intervals that treat "
+                 "firms as clusters (answers from one firm are correlated). Sorted by estimate "
+                 "for reading only: "
+                 + owner_alt_text(by_owner, owner_pairs, level=level).split("; ", 1)[1]
+                 + " Associations only: firms choose their CX owner, so the differences are "
+                 "not effects of ownership."),
+        alt_text=owner_alt_text(by_owner, owner_pairs, level=level),
+        source="01_measuring_cx",
+    )
+    plt.show()
+
 
 # %% [markdown]
 # ## NPS by segment
@@ -381,13 +499,17 @@ by_seg[[c for c in ("segment", "level", "estimate", "ci_low", "ci_high", "n", "n
     "NPS by segment", segments_missing)
 
 # %%
-Conclusions(
+segment_findings = Conclusions(
     tuple(count_sentence(int(pairs["significant"].sum()), len(pairs),
                          f"pairwise differences in NPS between {s} segments", level=level)
           for s, pairs in seg_pairs.items()),
+    heading="What these data show about segments (associations; one Holm family per segment)",
     notes=("Segments are associations: customers in one segment differ from those in another "
-           "in many ways besides the segment.",),
-) if segments else skipped("Segment differences", segments_missing)
+           "in many ways besides the segment. Each segment is its own family of comparisons, "
+           "so the chance of a false alarm somewhere among them is higher than within one.",),
+    data_kind=data_kind,
+) if segments else None
+segment_findings if segments else skipped("Segment differences", segments_missing)
 
 # %% [markdown]
 # ## Two segments that look different but are not
@@ -410,10 +532,14 @@ print(team_a.summary())
 print(team_b.summary())
 print(diff.summary())
 
-# %% [markdown]
-# With many segments, each extra comparison is another chance of a false alarm: the owner
-# comparison above corrects for it (Holm), which keeps the chance of any false "significant"
-# difference at 5%.
+# %%
+Markdown(
+    "With many segments, each extra comparison is another chance of a false alarm. Holm's "
+    "correction keeps the chance of any false alarm *within one family* of comparisons at no "
+    f"more than {1 - level:.0%}"
+    + (f" (the owner family above has {len(owner_pairs)} comparisons)" if governance else "")
+    + "; the notebook runs several families (owners and each segment), each controlled "
+    "separately, so the chance of a false alarm somewhere in the notebook is higher.")
 
 # %% [markdown]
 # ## How many answers do you need?
@@ -469,10 +595,12 @@ print("\n".join(errors["case"] + ": " + errors["message"]))
 
 # %%
 engine_by = [c for c in (*segments[:1], time) if c]  # bundled: industry and year
-engines = check_engines(customers, engine_by or None, nps_col, scale=nps_scale)
+engines = check_engines(customers, engine_by or None, nps_col, scale=nps_scale, cluster=unit)
 print(engines.summary())
-cx.summarise_counts(engines.to_frame(), engine_by, "nps", min_n=min_n, level=level) \
-    [[*engine_by, "estimate", "ci_low", "ci_high", "n"]].head(5).round(1)
+cx.summarise_counts(engines.to_frame(), engine_by, "nps", min_n=min_n, level=level,
+                    cluster=unit)[[*engine_by, "estimate", "ci_low", "ci_high", "n",
+                                   *(["n_clusters", "design_effect"] if unit else [])]] \
+    .head(5).round(1)
 
 # %% [markdown]
 # ## Beyond one machine: the same counts on a Spark cluster
@@ -505,21 +633,45 @@ at_scale.to_frame()[["channel", "estimate", "ci_low", "ci_high", "n", "design_ef
 # %% [markdown]
 # ## What this shows, and what it doesn't
 #
-# - A single NPS from 100 answers is uncertain by about ±11–18 points, depending on the mix of
-#   promoters and detractors; from 1,000 by about ±4–6.
-#   Month-to-month or team-to-team gaps of 10 points at n = 100 are often noise: report the
-#   interval of the difference, and correct for many comparisons.
-# - Plain Wald intervals under-cover at small n; the adjusted Wald and score intervals hold
-#   close to 95% from n = 30 (simulation above, and the unit tests).
-# - On the real CAHPS data, ranking medical groups is meaningful only with large samples per
-#   group; the published file omits n, so the intervals shown rest on an assumed n.
-# - Answers nested in firms need intervals by firm: a design effect well above 1 (see the
-#   table above) shrinks many answers to the information of far fewer, and owner differences
-#   that look clear answer by answer need not survive. The count of those that do is
-#   computed above from the data; none of them shows that an owner *causes* a higher NPS. That
-#   question, with the appointment of CX leaders over time, is notebook 06's.
-# - Every metric here needs only counts per answer value, so the counting can run where the
-#   answers are stored (DuckDB on files, Spark on a cluster) with the same result; the
-#   at-scale table shows that mechanism on synthetic answers, not a finding about channels.
+# The summary below is generated from the findings above, each labelled with the data it rests
+# on; on the bundled synthetic study it lists what missed the known truth as well as what hit it.
+
+# %%
+def _bullets(c):
+    return tuple(c.findings) if c is not None else ()
+
+
+alarm_finding = Finding(
+    f"**Two teams of {alarms.n:,} answers from the same customers**: "
+    f"{alarms.share_with_gap(10):.0%} of {alarms.n_boot:,} simulated pairs differ by 10 or more "
+    f"bare NPS points; the test of the difference calls {alarms.false_alarm_rate:.1%} of them "
+    f"different (nominal {1 - level:.0%}).", False, kind="truth").labelled("synthetic")
+design_note = (
+    Finding(f"**Clustering**: answers nested in {unit_name} have design effects of "
+            f"{overall['design_effect'].min():.1f} to {overall['design_effect'].max():.1f} for "
+            "the headline metrics, so intervals that treat the answers as independent are "
+            f"{overall['design_effect'].min() ** 0.5:.1f} to "
+            f"{overall['design_effect'].max() ** 0.5:.1f} times too narrow.", False,
+            kind="check").labelled(data_kind)
+    if unit else
+    Finding("**Clustering**: no unit column, so every interval treats the answers as "
+            "independent; if they are nested in stores, teams or firms, the intervals are too "
+            "narrow.", False, kind="check").labelled(data_kind))
+Conclusions(
+    (noise, width_finding, coverage_finding,
+     alarm_finding, cms_finding, *_bullets(headline), design_note, *_bullets(owner_findings),
+     owner_truth_finding, *_bullets(segment_findings)),
+    heading="What this notebook shows",
+)
+
+# %% [markdown]
+# What it does not show:
+#
+# - None of the owner or segment differences shows that an owner or a segment *causes* a
+#   higher NPS: firms choose their owner and customers differ by segment in many ways. The
+#   appointment of CX leaders over time is notebook 06's question.
+# - The CAHPS intervals rest on an assumed n; the published file does not give it.
+# - The at-scale table shows that the counting gives the same result on any engine, on
+#   synthetic answers; it is not a finding about channels.
 # - Every metric here is a statement about *measurement* precision; none says whether the
 #   question measures loyalty or predicts revenue (notebooks 02, 03 and 05).

@@ -12,8 +12,9 @@
 # # 03 · A satisfaction-index model (ECSI/ACSI) with PLS path modelling
 #
 # National satisfaction indices (the ACSI in the US, the ECSI in Europe) model satisfaction as
-# the centre of a chain: image and expectations shape perceived quality and value, these drive
-# satisfaction, and satisfaction drives complaints and loyalty. They are estimated with PLS path
+# the centre of a chain: arrows from image and expectations to perceived quality and value, from
+# these to satisfaction, and from satisfaction to complaints and loyalty (arrows the model
+# assumes, not effects it shows). They are estimated with PLS path
 # modelling and reported as 0–100 index scores. This notebook fits the model to a **synthetic**
 # customer survey whose true paths are known and checks what PLS recovers. (The estimator is
 # unit-tested against seminr's published output on the real ECSI mobile-phone data of
@@ -36,14 +37,16 @@ n_bootstrap = 300
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import Markdown
 
 import cxresearch as cx
 from cxresearch.cli.check import skipped
 from cxresearch import (
-    FIGSIZE, about_synthetic, coef_plot, Conclusions, find_table, findings_from_table,
-    save_figure, use_style,
+    FIGSIZE, Conclusions, adjusted_supported, coef_plot, count_sentence, find_table,
+    findings_from_adjusted_table, save_figure, use_style,
 )
 from cxresearch.simulate import simulate_ecsi_survey
+from cxresearch.studies import csi_03 as c03
 
 use_style()
 if data_dir is not None and find_table(data_dir, "ecsi_survey") is not None:
@@ -56,8 +59,10 @@ else:
             "the folder has no ecsi_survey table with the ECSI item names (IMAG1 ... CUSL3), "
             "and the model's construct blocks are fixed; it is shown on the synthetic survey "
             "instead"]))
+synthetic = truth is not None
+data_kind = "synthetic" if synthetic else "user"
 print(f"{len(items):,} respondents, {items.shape[1]} items on 1-10 "
-      f"({'synthetic' if truth is not None else 'user data'})")
+      f"({'synthetic' if synthetic else 'user data'})")
 
 # %% [markdown]
 # ## The model
@@ -72,17 +77,18 @@ pd.DataFrame({"items": [", ".join(v) for v in cx.ECSI_BLOCKS.values()]},
 # ## Fit with bootstrap intervals
 #
 # Path-weighting scheme, standardized items; percentile intervals from resampling respondents.
-# PLSc (consistent PLS) corrects the attenuation that plain PLS suffers when items carry
-# measurement error; we fit both and set them beside the truth.
+# Plain PLS attenuates paths when items carry measurement error; PLSc (consistent PLS) corrects
+# that, so PLSc with its bootstrap interval is the headline estimate (`estimate`, `ci_low`,
+# `ci_high`) and plain PLS (`pls`...) the comparison. The twelve path tests are one family:
+# `p_holm` is the bootstrap (Wald) p-value, Holm-adjusted for the twelve.
 
 # %%
 fit = cx.fit_pls(items, cx.ECSI_BLOCKS, cx.ECSI_PATHS, n_boot=n_bootstrap, seed=seed,
                   scale_range=(1, 10))
-plsc = cx.fit_pls(items, cx.ECSI_BLOCKS, cx.ECSI_PATHS, consistent=True)
-paths = fit.paths.assign(plsc=plsc.paths["estimate"])
-if truth is not None:
-    paths = paths.merge(truth.rename(columns={"estimate": "truth"}), on=["source", "target"])
-paths.round(3)
+plsc = cx.fit_pls(items, cx.ECSI_BLOCKS, cx.ECSI_PATHS, n_boot=n_bootstrap, seed=seed,
+                  scale_range=(1, 10), consistent=True)
+paths = c03.path_table(fit.paths, plsc.paths, truth)
+paths.drop(columns=["source", "target", "pls_se", "n_family"]).set_index("path").round(3)
 
 # %% [markdown]
 # Explained variance of each endogenous construct:
@@ -92,27 +98,23 @@ fit.r2.to_frame().T.round(3)
 
 # %%
 fig, ax = plt.subplots(figsize=FIGSIZE["double"])
-plotted = paths.assign(path=paths["source"] + " → " + paths["target"]).iloc[::-1]
-coef_plot(plotted, label="path", ax=ax, ci_label="PLS (95% bootstrap CI)",
-          points={"plsc": {"marker": "s", "label": "PLSc", "zorder": 3}},
-          truth="truth" if truth is not None else None,
-          xlabel="standardized path coefficient",
-          title=("ECSI path coefficients (synthetic survey)" if truth is not None
+plotted = c03.long_paths(paths.iloc[::-1])
+coef_plot(plotted, label="path", by="method", ax=ax,
+          truth="truth" if synthetic else None,
+          xlabel="standardized path coefficient (95% bootstrap interval)",
+          title=("ECSI path coefficients (synthetic survey)" if synthetic
                  else "ECSI path coefficients"),
           legend={"loc": "upper center", "bbox_to_anchor": (0.5, -0.2), "ncol": 3})
 save_figure(
     fig, "03_ecsi_paths",
-    data=plotted[["source", "target", "estimate", "ci_low", "ci_high", "plsc"]
-                 + (["truth"] if truth is not None else [])].round(4),
-    caption=("PLS path coefficients of the ECSI model with 95% percentile bootstrap intervals, "
-             + ("PLSc estimates and the true values of the synthetic survey." if truth is not None
-                else "and PLSc estimates, in the user's ECSI survey.")),
-    alt_text=("Dot plot of twelve paths: plain PLS estimates sit slightly closer to zero than "
-              "the truth for the strong paths, PLSc estimates lie near the truth; the largest "
-              "paths are expectation to quality, quality to value and satisfaction to "
-              "complaints." if truth is not None else
-              f"Dot plot of {len(plotted)} paths with interval bars and PLSc estimates; the "
-              f"largest estimate is {plotted.loc[plotted['estimate'].idxmax(), 'path']}."),
+    data=plotted[["method", "source", "target", "estimate", "ci_low", "ci_high"]
+                 + (["truth"] if synthetic else [])].round(4),
+    caption=("Path coefficients of the ECSI model, PLSc (consistent PLS) and plain PLS, each "
+             "with its 95% percentile bootstrap interval"
+             + (", and the true values of the synthetic survey (x). Plain PLS attenuates paths "
+                "between constructs measured with error." if synthetic
+                else ", in the user's ECSI survey.")),
+    alt_text=c03.alt_text(paths),
     source="03_satisfaction_index_model",
 )
 plt.show()
@@ -120,12 +122,23 @@ plt.show()
 # %% [markdown]
 # ## Measurement quality
 #
-# Loadings above about .7, composite reliability above .7 and AVE above .5 are the usual
-# reflective criteria; the price-tolerance loyalty item (`CUSL2`) is weak by design, as in the
-# real data.
+# Loadings above about .7, alpha and composite reliability above .7 and AVE above .5 are the
+# usual reflective criteria, each checked below from the numbers. The outer loadings (plain PLS,
+# which overstates them; PLSc beside it) come first.
+
+# %%
+outer = fit.loadings[["construct", "item", "loading"]].assign(plsc=plsc.loadings["loading"])
+if synthetic:
+    outer = outer.merge(survey.loadings.rename(columns={"loading": "truth"}),
+                        on=["construct", "item"])
+outer.set_index("item").round(3)
 
 # %%
 fit.reliability().round(3)
+
+# %%
+Conclusions(c03.reliability_checks(fit.reliability(), fit.loadings),
+            heading="Measurement criteria", data_kind=data_kind)
 
 # %% [markdown]
 # ## Index scores on 0–100, the ACSI way
@@ -137,15 +150,19 @@ fit.reliability().round(3)
 # %%
 fit.index().to_frame().T.round(1)
 
-# %% [markdown]
-# The levels follow the item means the synthetic survey assumes (top-heavy, with image highest
-# and perceived value lowest, as in the real ECSI mobile data); the paths above do not depend
-# on them.
+# %%
+Markdown("On the bundled synthetic survey these levels follow the item means the simulation "
+         "assumes (top-heavy, value lower than quality, modelled on the real ECSI mobile-phone "
+         "data of Tenenhaus et al. 2005, which are not shown here); the paths above do not "
+         "depend on them." if synthetic else
+         "Index levels are point means without intervals here; compare them over time only "
+         "with the same items, scale and weights.")
 
 # %% [markdown]
-# ## Direct and indirect effects on loyalty
+# ## Direct and indirect paths to loyalty (under the model's assumed arrows)
 #
-# How much of each construct's effect on loyalty runs through the others (the indirect part):
+# How much of each construct's association with loyalty runs through the others in the model
+# (the indirect part); the arrows are assumptions, so these are not effects:
 
 # %%
 fit.effects().query("target == 'Loyalty'").set_index("source").round(3)
@@ -153,26 +170,26 @@ fit.effects().query("target == 'Loyalty'").set_index("source").round(3)
 # %% [markdown]
 # ## What this shows, and what it doesn't
 #
-# What these data show, path by path, written from the estimates and their bootstrap intervals
-# (PLS arrows are assumptions of the model, so these are associations given the model, not
-# effects):
+# The closing summary, generated from the estimates: first, on the bundled synthetic survey,
+# what missed and what hit the simulation's truth; then each path (PLSc, Holm-adjusted for the
+# twelve tests; PLS arrows are assumptions of the model, so these are associations given the
+# model, not effects).
 
 # %%
-covered = (int(paths["truth"].between(paths["ci_low"], paths["ci_high"]).sum())
-           if truth is not None else 0)
 Conclusions(
-    findings_from_table(paths.assign(path=paths["source"] + " → " + paths["target"]), "path")
-    + (about_synthetic(f"the survey was simulated from the ECSI model with known paths; the "
-                       f"bootstrap intervals cover {covered} of {len(paths)} true paths.",
-                       synthetic=truth is not None),),
-    notes=("Explained variance: " + ", ".join(f"{k} R² = {v:.2f}" for k, v in fit.r2.items())
-           + ".",),
+    (c03.recovery_findings(paths) if synthetic else ())
+    + findings_from_adjusted_table(paths, "path")
+    + (count_sentence(int(adjusted_supported(paths).sum()), len(paths), "paths (PLSc)"),),
+    heading=("Closing summary: the synthetic ECSI survey" if synthetic
+             else "Closing summary: your ECSI survey"),
+    notes=("Explained variance (plain PLS): "
+           + ", ".join(f"{k} R² = {v:.2f}" for k, v in fit.r2.items()) + ".",),
+    data_kind=data_kind,
 )
 
 # %% [markdown]
 # - Plain PLS shrinks strong paths towards zero (its composites include measurement error);
-#   PLSc removes most of that bias, as the table above shows beside the truth of the
-#   simulation.
+#   PLSc removes most of that bias, which is why it is the headline estimate here.
 # - Index scores on 0–100 make constructs comparable over time, but only with the same items,
 #   scale and weights.
 # - It does **not** show causation: the arrows are assumptions, and PLS fits them as stated.

@@ -272,7 +272,8 @@ Conclusions(
                     "differences between drivers next to each other in the ranking",
                     n_family=len(pairs)),
      *((Finding(f"**Importance-performance map**: {len(high_low)} of {len(ipm_table)} "
-                "attributes combine a high share of explained variance with a lower rating"
+                f"attributes combine{'s' * (len(high_low) == 1)} "
+                "a high share of explained variance with a lower rating"
                 + (f" ({', '.join(words[c] for c in high_low)})" if high_low else "")
                 + f"; for {n_unclear} the importance interval crosses the line, so their side "
                 "is not established. Quadrant membership near the dashed lines is not stable.",

@@ -75,7 +75,7 @@ data = behaviour.join(scores)
 metrics = list(cx.SCORE_LABELS)
 labels = pd.Series(cx.SCORE_LABELS, name="metric")
 short = {"nps": "NPS", "ltr_mean": "mean 0–10", "top2": "top-2-box", "csat": "CSAT",
-         "ces": "CES", "index": "index"}
+         "ces": "CES", "index": "satisfaction index"}
 print(f"{len(data):,} customers answered all three questions "
       f"({len(data) / len(customers):.0%} of the answers)")
 scores.corr().rename(index=short, columns=short).round(3)
@@ -242,6 +242,7 @@ for ax, (name, frame) in zip(axes, customer_table.groupby("outcome", sort=False)
     ax.set_title(name, fontsize="medium")
     ax.set_xlabel("AUC (0.5 = coin toss)" if "AUC" in name else "R², out of sample")
     ax.set_xlim(left=0.5 if "AUC" in name else 0.0)
+    ax.xaxis.set_major_locator(plt.MaxNLocator(4))
 axes[0].set_yticks(range(len(order)), [short[m] for m in order])
 fig.suptitle(f"How well each metric predicts behaviour, {level:.0%} CI ({kind} data)",
              fontsize="medium")
@@ -575,8 +576,10 @@ axes[1, 1].axhline(0, color="black", linewidth=0.6)
 handles, names = axes[0, 0].get_legend_handles_labels()
 handles += [plt.Line2D([], [], color="black", linewidth=1.5),
             plt.Line2D([], [], color="black", linestyle="--", linewidth=0.9)]
-names += ["solid: reported by the survey", "dashed: honest NPS of all customers (answer key)"]
-fig.legend(handles, names, loc="outside lower center", ncol=3, fontsize="small")
+names += ["solid: reported NPS", "dashed: honest NPS, all customers (answer key)"]
+rows = [0, 3, 1, 4, 2]  # filled by column: the cultures in the first row, line styles below
+fig.legend([handles[i] for i in rows], [names[i] for i in rows], loc="outside lower center",
+           ncol=3, fontsize="small")
 fig.suptitle("Synthetic (behaviours assumed): how a gamed NPS looks next to behaviour",
              fontsize="medium")
 plotted = by_quarter.merge(

@@ -48,12 +48,16 @@ import cxresearch as cx
 from cxresearch import (
     FIGSIZE, about_synthetic, Conclusions, Finding, level_sentence, save_figure, use_style,
 )
-from cxresearch.simulate.poll import DEFAULT_SHARES, simulate_poll, simulate_self_selection
+from cxresearch.simulate.poll import (
+    DEFAULT_SCENARIOS, DEFAULT_SHARES, simulate_poll, simulate_self_selection,
+)
 
 use_style()
 synthetic = data_dir is None
 poll = simulate_poll(n=n_answers, seed=seed) if synthetic else cx.read_coded_answers(data_dir)
 source_label = "synthetic" if synthetic else "user data"
+kind = "synthetic" if synthetic else "user"  # what the poll's results rest on
+poll_name = "the synthetic poll" if synthetic else "your poll"
 frame = cx.WHO_DRIVES_CX
 coders = [c for c in ("coder_1", "coder_2") if c in poll and poll[c].notna().any()]
 print(f"{len(poll)} answers ({source_label}), coded by {len(coders)} coder(s)")
@@ -169,7 +173,22 @@ ax.set_xlim(0, None)
 ax.set_xlabel("share of answers (%)")
 ax.set_title(f"Who should drive CX? {len(final)} answers ({source_label})")
 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize="small")
-top = order.iloc[-1]
+
+
+def shares_alt_text(order, k):
+    """Alt text from the numbers: which shares the simultaneous intervals cannot separate."""
+    top = order.iloc[-1]
+    rest = order.iloc[:-1]
+    tied = rest[rest["ci_high"] >= top["ci_low"]]
+    below = order[order["ci_high"] < 1 / k]["label"].tolist()
+    return (f"Dot plot of {len(order)} shares with simultaneous and one-at-a-time intervals. "
+            f"The largest point estimate is '{top['label']}' ({100 * top['estimate']:.0f}%); "
+            + (f"{len(tied)} of the other {len(rest)} simultaneous intervals overlap its "
+               "interval, so no largest share is established" if len(tied) else
+               "its simultaneous interval overlaps no other")
+            + (f"; credibly below an equal split: {', '.join(below)}." if below else "."))
+
+
 save_figure(
     fig, "09_poll_shares",
     data=compare[["method", "category", "label", "count", "n", "estimate", "ci_low", "ci_high"]],
@@ -178,11 +197,7 @@ save_figure(
              f"Sison-Glaz {level:.0%} intervals and, below each, the narrower one-at-a-time "
              "Wilson intervals. The intervals describe the people who answered, not a "
              "population."),
-    alt_text=(f"Horizontal dot plot of {len(order)} categories with two error bars each. The "
-              f"largest share is '{top['label']}' at {100 * top['estimate']:.0f}% (simultaneous "
-              f"interval {100 * top['ci_low']:.0f}% to {100 * top['ci_high']:.0f}%); the "
-              f"smallest is '{order.iloc[0]['label']}' at {100 * order.iloc[0]['estimate']:.0f}%."
-              " The simultaneous bars are visibly longer than the one-at-a-time bars."),
+    alt_text=shares_alt_text(order, len(order)),
     source="09_coding_open_answers",
 )
 plt.show()
@@ -248,11 +263,10 @@ save_figure(
              "(black ticks) and the shares among respondents when people of one view answer "
              "at a different rate (dots, three illustrative scenarios). A poll estimates the "
              "dots, not the ticks, and its intervals do not show the gap."),
-    alt_text=(f"Dot plot of {len(cats)} categories. Black ticks mark the assumed population "
-              "shares; coloured dots mark respondents' shares under three self-selection "
-              f"scenarios. The largest gap is for '{frame.labels[worst['category']]}' under "
-              f"'{worst['scenario']}': {100 * worst['population_share']:.0f}% in the "
-              f"population against {100 * worst['respondent_share']:.0f}% among respondents."),
+    alt_text=(f"Dot plot, synthetic: assumed population shares (ticks) and respondents' shares "
+              "under three self-selection scenarios (dots). Largest gap: "
+              f"'{frame.labels[worst['category']]}', {100 * worst['population_share']:.0f}% "
+              f"against {100 * worst['respondent_share']:.0f}%."),
     source="09_coding_open_answers",
 )
 plt.show()
@@ -266,7 +280,8 @@ plt.show()
 # %%
 k = len(shares)
 equal = f"an equal split ({100 / k:.1f}%)"
-findings = [level_sentence(f"Share coded '{r['label']}' (%, simultaneous interval)",
+findings = [level_sentence(f"Share coded '{r['label']}' in {poll_name} (%, simultaneous "
+                           "interval)",
                            100 * r["estimate"], 100 * r["ci_low"], 100 * r["ci_high"],
                            reference=100 / k, reference_name=equal, level=level)
             for _, r in shares.sort_values("estimate", ascending=False).iterrows()]
@@ -276,11 +291,15 @@ if two_coders:
                                    reference_name="0.667 (Krippendorff's floor for tentative "
                                    "conclusions)", level=level, digits=2))
 tilted = selection[selection["scenario"] != "no self-selection"].groupby("n")["all_covered"]
+rate_ratio = max(max(v, 1 / v) for rates in DEFAULT_SCENARIOS.values() for v in rates.values())
+largest_shift = 100 * selection.loc[selection["n"] == 110, "shift"].abs().max()
 findings.append(Finding(
-    f"In the self-selection simulation, when one view answers at another rate, the intervals "
-    f"of a poll of 110 cover every population share in at most {100 * tilted.max()[110]:.0f}% "
-    f"of draws, and of a poll of 1,000 in at most {100 * tilted.max()[1000]:.0f}% (nominal: "
-    f"{level:.0%}): more answers do not cure self-selection.", False, kind="simulation"))
+    f"In the self-selection simulation, when one view answers up to {rate_ratio:.0f} times as "
+    f"often (or as rarely) as the others, a share moves by up to {largest_shift:.0f} points, "
+    f"and the intervals of a poll of 110 cover every population share in at most "
+    f"{100 * tilted.max()[110]:.0f}% of draws, of a poll of 1,000 in at most "
+    f"{100 * tilted.max()[1000]:.0f}% (nominal: {level:.0%}): more answers do not cure "
+    "self-selection.", False, kind="simulation").labelled("synthetic"))
 if synthetic:
     truth = pd.Series(DEFAULT_SHARES)
     covered = int(((shares.set_index("category")["ci_low"] <= truth)
@@ -290,7 +309,7 @@ if synthetic:
         f"{int((final['code'] == poll['true_code']).sum())} of {len(final)} answers, and the "
         f"simultaneous intervals cover the generator's shares for {covered} of {k} codes.",
         synthetic))
-Conclusions(tuple(findings), heading=f"The poll ({source_label}, {len(final)} answers)")
+Conclusions(tuple(findings), heading=f"The poll ({len(final)} answers)", data_kind=kind)
 
 # %% [markdown]
 # **What the method can establish.** With a written frame, two blind coders and an
@@ -302,8 +321,9 @@ Conclusions(tuple(findings), heading=f"The poll ({source_label}, {len(final)} an
 #
 # - *Who CX professionals at large think should drive CX.* A poll of one person's network,
 #   answered by those who chose to, has no sampling frame and no response rate; its intervals
-#   cover sampling error among respondents only. The simulation shows that a modest tilt in who
-#   answers moves shares by several points and that more answers do not help.
+#   cover sampling error among respondents only. The simulation (its size is in the sentence
+#   above) shows that a difference in who answers moves shares by more than any interval
+#   shows, and that more answers do not help.
 # - *Who should drive CX.* A share of opinions is not evidence about which ownership model
 #   works; that question needs outcomes (notebook 06, on synthetic data, shows the methods).
 # - *What the answers meant.* Codes compress text; "everyone" may mean shared accountability to
