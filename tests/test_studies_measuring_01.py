@@ -195,3 +195,94 @@ def test_at_scale_demo_equals_by_segment_on_the_answers_in_memory() -> None:
     pd.testing.assert_frame_equal(demo.to_frame()[cols], ref[cols], rtol=1e-12)
     assert demo.n_answers == 20_000 and demo.n_units == 80 and demo.n_files == 3
     assert "20,000 synthetic answers from 80 units in 3 Parquet files" in demo.summary()
+
+
+# --------------------------------------------------------------------------------------------
+# Notebook 01's generated sentences: headline metrics with the design, owners, verdicts
+# --------------------------------------------------------------------------------------------
+
+
+def test_overall_metrics_use_the_clusters_and_show_the_independent_width() -> None:
+    df = _survey(seed=7)
+    df["store"] = np.repeat(np.arange(30), 100)
+    spec = {"nps": ("nps", (0, 10)), "csat": ("csat", (1, 5))}
+    t = s01.overall_metrics(df, spec, cluster="store").set_index("metric")
+    with pytest.warns(UserWarning):
+        clustered = m.nps(df["nps"], cluster=df["store"])
+        plain = m.nps(df["nps"])
+    row = t.loc["NPS"]
+    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(clustered.ci_low),
+                                               pytest.approx(clustered.ci_high))
+    assert row["design_effect"] == pytest.approx(clustered.design_effect)
+    assert row["half_width_independent"] == pytest.approx((plain.ci_high - plain.ci_low) / 2)
+    assert row["n_clusters"] == 30 and row["n_missing"] == 25
+    free = s01.overall_metrics(df, spec)
+    assert free["design_effect"].isna().all()
+    assert (free["half_width"] == free["half_width_independent"]).all()
+    with_units = s01.overall_findings(t.reset_index(), unit_name="stores")
+    assert "30 stores, treated as clusters: design effect" in with_units[0].text
+    assert not any(f.claims_effect for f in with_units)
+    assert "treated as independent" in s01.overall_findings(free, unit_name=None)[0].text
+    with pytest.raises(ValueError, match="unknown metric"):
+        s01.overall_metrics(df, {"nps2": ("nps", (0, 10))})
+
+
+def _owner_tables(significant: list[bool]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    by = pd.DataFrame({"owner_label": ["CMO", "CX leader", "everyone's job"],
+                       "estimate": [6.6, 17.3, 8.7]})
+    pairs = pd.DataFrame({"a": ["CMO", "CMO", "CX leader"],
+                          "b": ["CX leader", "everyone's job", "everyone's job"],
+                          "difference": [-10.7, -2.1, 8.6], "ci_low": [-17.6, -9.3, 4.0],
+                          "ci_high": [-3.7, 5.2, 13.2], "p_holm": [0.06, 1.0, 0.006],
+                          "significant": significant})
+    return by, pairs
+
+
+def test_owner_alt_text_names_only_the_holm_supported_differences() -> None:
+    by, pairs = _owner_tables([False, False, True])
+    text = s01.owner_alt_text(by, pairs)
+    assert "only CX leader vs everyone's job (8.6 points, 95% CI 4.0 to 13.2) differs" in text
+    assert "highest" not in text and "lowest" not in text and len(text) < 300
+    flipped = s01.owner_alt_text(by, pairs.assign(significant=[True, False, False]))
+    assert "CX leader vs CMO (10.7 points, 95% CI 3.7 to 17.6)" in flipped
+    none = s01.owner_alt_text(by, pairs.assign(significant=False))
+    assert "no two owners differ; their order is not established" in none
+
+
+def test_owner_truth_check_compares_signs_with_the_structural_effects() -> None:
+    truth = {"owner_effect_ceo": 0.1, "owner_effect_coo": 0.05, "owner_effect_cmo": 0.0,
+             "leader_effect_cx": 0.25, "sd_cx_latent": 0.5}
+    _, pairs = _owner_tables([False, True, True])
+    extra = pd.DataFrame({"a": ["CX leader", "CEO"], "b": ["CX leader not yet appointed", "CMO"],
+                          "difference": [4.0, -3.0], "ci_low": [0.6, -5.0],
+                          "ci_high": [8.0, -1.0], "p_holm": [0.3, 0.01],
+                          "significant": [False, True]})
+    out = s01.owner_truth_check(pd.concat([pairs, extra], ignore_index=True), truth)
+    verdicts = dict(zip(out["a"] + " vs " + out["b"], out["verdict"]))
+    assert verdicts == {"CMO vs CX leader": "not detected",
+                        "CMO vs everyone's job": "false alarm",
+                        "CX leader vs everyone's job": "detected",
+                        "CEO vs CMO": "wrong sign"}  # pre-leader: no known truth, left out
+    assert out.set_index("a").loc["CX leader", "true_sd"] == pytest.approx(0.5)
+
+
+def test_coverage_verdicts_and_width_sentence() -> None:
+    cov = pd.DataFrame({"n": [30] * 4 + [1000] * 4,
+                        "method": ["wald", "wald", "score", "score"] * 2,
+                        "coverage": [0.92, 0.93, 0.95, 0.94, 0.95, 0.951, 0.949, 0.95]})
+    v = s01.coverage_verdicts(cov).set_index(["n", "method"])
+    assert v.loc[(30, "wald"), "falls_short"] and not v.loc[(30, "score"), "falls_short"]
+    assert v.loc[(30, "wald"), "coverage"] == pytest.approx(0.925)
+    assert not v.loc[1000, "falls_short"].any()
+    w = pd.DataFrame({"mix": ["a", "b"] * 2, "n": [100, 100, 1000, 1000],
+                      "half_width": [11.3, 18.2, 3.6, 5.9]})
+    assert s01.width_sentence(w).startswith("At n = 100 an NPS is known to about ±11 to ±18")
+
+
+def test_check_engines_counts_by_cluster_too() -> None:
+    df = _survey(seed=5).dropna(subset=["nps"])
+    df["store"] = np.arange(len(df)) % 20
+    check = s01.check_engines(df, "region", "nps", scale=(0, 10), cluster="store")
+    assert check.identical and "store" in check.to_frame().columns
+    table = m.summarise_counts(check.to_frame(), "region", "nps", cluster="store")
+    assert table["design_effect"].notna().any()

@@ -453,10 +453,9 @@ if governance:
                 fmt="o", capsize=3)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlim(min(0.0, order["ci_low"].min()) - 5, max(0.0, order["ci_high"].max()) + 5)
-    ax.set_xlabel("NPS (−100 to 100)")
+    ax.set_xlabel(f"NPS (−100 to 100), firm-clustered {level:.0%} CI")
     ax.set_ylabel("CX owner at the time")
-    ax.set_title(f"NPS by CX owner ({source_label}), firm-clustered {level:.0%} CI",
-                 fontsize="medium")
+    ax.set_title(f"NPS by CX owner ({source_label})")
     save_figure(
         fig, "01_nps_by_cx_owner",
         data=order[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters",
@@ -524,7 +523,8 @@ print(alarms.summary(gap=10))
 
 # %% [markdown]
 # Take the first simulated pair whose gap is 10 to 15 points, a gap that would headline a
-# dashboard. The interval of the *difference* is what matters, and it includes zero.
+# dashboard. The interval of the *difference* is what matters (printed last: does it include
+# zero?).
 
 # %%
 team_a, team_b, diff = alarms.example_pair(min_gap=10, max_gap=15, labels=("team A", "team B"))
@@ -538,8 +538,9 @@ Markdown(
     "correction keeps the chance of any false alarm *within one family* of comparisons at no "
     f"more than {1 - level:.0%}"
     + (f" (the owner family above has {len(owner_pairs)} comparisons)" if governance else "")
-    + "; the notebook runs several families (owners and each segment), each controlled "
-    "separately, so the chance of a false alarm somewhere in the notebook is higher.")
+    + "; the notebook runs several families ("
+    + ("owners and " if governance else "") + "each segment), each controlled separately, so "
+    "the chance of a false alarm somewhere in the notebook is higher.")
 
 # %% [markdown]
 # ## How many answers do you need?
@@ -591,7 +592,9 @@ print("\n".join(errors["case"] + ": " + errors["message"]))
 # Every estimator needs only counts per answer value (and, with weights, sums of weights and
 # squared weights). `aggregate_responses` pushes that counting into DuckDB, which streams Parquet
 # or CSV files larger than memory; pandas gives the same counts for a DataFrame. The benchmark
-# (`benchmarks/bench_metrics.py`) times both on 10 million answers.
+# (`benchmarks/bench_metrics.py`) times both on 10 million answers. The counts below are also by the
+# unit answers are nested in (bundled: firm), so the intervals of the table treat the units as
+# clusters.
 
 # %%
 engine_by = [c for c in (*segments[:1], time) if c]  # bundled: industry and year
