@@ -54,6 +54,8 @@ synthetic = data_dir is None
 postings = (simulate_postings(n=n_postings, n_hand_coded=n_hand_coded, seed=seed) if synthetic
             else cx.read_postings(data_dir))
 source_label = "synthetic" if synthetic else "user data"
+kind = "synthetic" if synthetic else "user"  # what the postings' results rest on
+corpus_name = "the synthetic corpus" if synthetic else "your postings"
 print(f"{len(postings):,} postings ({source_label}), "
       f"{int(postings['mentions_customer'].notna().sum())} hand coded")
 postings.groupby("title_family").agg(postings=("posting_id", "size"),
@@ -141,6 +143,15 @@ else:
 # that never do, how many the method finds. Specificity: of those that do mention the customer,
 # how many it leaves alone. Each has a Wilson interval; Cohen's kappa measures agreement with
 # the hand coder beyond chance.
+#
+# Two assumptions stand behind every number below. (1) The hand codes are treated as the
+# truth, but they come from **one hand coder** of unknown reliability: precision, recall and
+# kappa measure agreement with that coder, not accuracy (a second coder and
+# `cxresearch.text.coding` measure the coder's reliability). (2) The corrected share (next
+# section, Rogan & Gladen 1978) assumes the classifier's sensitivity and specificity are **the
+# same in both title families**. And the corpus is built from a few dozen template sentences,
+# which flatters any classifier; on real postings the validation has to be redone on a fresh
+# random hand-coded sample.
 
 # %%
 validation = cx.validation_table(postings, level=level) if len(coded) else None
@@ -184,7 +195,10 @@ if validation is not None:
 # small); the raw dictionary over all postings (narrow intervals, but they ignore the
 # dictionary's errors); and the classifier over all postings corrected for its measured
 # sensitivity and specificity (Rogan & Gladen 1978), with a bootstrap interval that resamples
-# the hand codes too. The last rows give the difference between the families.
+# the hand codes too. The last rows give the difference between the families. The intervals
+# treat postings as independent; postings from one employer share boilerplate (slogans,
+# standard paragraphs), so with real scraped postings the bootstrap should resample employers,
+# and the intervals would be wider.
 
 # %%
 share = cx.share_never_mentions(postings, level=level, n_boot=n_boot, seed=seed)
@@ -207,7 +221,7 @@ ax.set_xlim(0, 100)
 ax.set_xlabel(f"postings that never mention the customer (%, {level:.0%} CI)")
 ax.set_title(f"Never mentions the customer, by title ({source_label})")
 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize="small")
-cx = groups[groups["group"] == "CX title"].set_index("method")["estimate"]
+cx_share = groups[groups["group"] == "CX title"].set_index("method")["estimate"]
 save_figure(
     fig, "10_share_no_customer", data=share,
     caption=(f"{'Synthetic' if synthetic else 'User'} data: share of job postings whose "
@@ -216,7 +230,7 @@ save_figure(
              f"{level:.0%} intervals."),
     alt_text=("Horizontal dot plot with error bars, one row per title family and one marker per "
               "method, from 0 to 100%. For CX titles: "
-              + "; ".join(f"{k} {100 * v:.0f}%" for k, v in cx.items()) + "."),
+              + "; ".join(f"{k} {100 * v:.0f}%" for k, v in cx_share.items()) + "."),
     source="10_cx_job_titles",
 )
 plt.show()
@@ -233,14 +247,14 @@ best_method = next((m for m in ("classifier, corrected", "hand codes",
                                 "keyword dictionary (raw)") if m in set(usable)),
                    "keyword dictionary (raw)")
 rows = share[share["method"] == best_method].set_index("group")
-findings = [level_sentence(f"CX-titled postings that never mention the customer (%, "
-                           f"{best_method})", 100 * rows.loc["CX title", "estimate"],
+findings = [level_sentence(f"In {corpus_name}, CX-titled postings that never mention the "
+                           f"customer (%, {best_method})", 100 * rows.loc["CX title", "estimate"],
                            100 * rows.loc["CX title", "ci_low"],
                            100 * rows.loc["CX title", "ci_high"], reference=50,
                            reference_name="half", level=level)] if "CX title" in rows.index else []
 diff = rows[rows.index.str.contains(" minus ")]
-findings += [effect_sentence(f"Never mentioning the customer, {g} (percentage points, "
-                             f"{best_method})", 100 * r["estimate"], 100 * r["ci_low"],
+findings += [effect_sentence(f"In {corpus_name}, never mentioning the customer, {g} "
+                             f"(percentage points, {best_method})", 100 * r["estimate"], 100 * r["ci_low"],
                              100 * r["ci_high"], level=level, digits=1)
              for g, r in diff.iterrows()]
 if validation is not None:
@@ -254,14 +268,15 @@ if synthetic:
         lambda s: float((s == 0).mean()))["CX title"]
     cx_row = rows.loc["CX title"]
     raw = share.set_index(["group", "method"]).loc[("CX title", "keyword dictionary (raw)")]
-    covers = "covers" if cx_row["ci_low"] <= truth <= cx_row["ci_high"] else "misses"
+    covers = "covers" if cx_row["ci_low"] <= truth <= cx_row["ci_high"] else "MISSES"
+    raw_covers = "covers" if raw["ci_low"] <= truth <= raw["ci_high"] else "MISSES"
     findings.append(about_synthetic(
         f"the generator's true share of CX-titled postings that never mention the customer is "
         f"{100 * truth:.1f}%; the {best_method} interval ({100 * cx_row['ci_low']:.1f} to "
         f"{100 * cx_row['ci_high']:.1f}) {covers} it, while the raw dictionary says "
         f"{100 * raw['estimate']:.1f}% ({100 * raw['ci_low']:.1f} to "
-        f"{100 * raw['ci_high']:.1f}).", synthetic))
-Conclusions(tuple(findings), heading=f"Job postings ({source_label}, {len(postings):,})")
+        f"{100 * raw['ci_high']:.1f}), an interval that {raw_covers} it.", synthetic))
+Conclusions(tuple(findings), heading=f"Job postings ({len(postings):,})", data_kind=kind)
 
 # %% [markdown]
 # **What the method can establish.** With a written protocol, a random hand-coded sample and
@@ -286,7 +301,5 @@ Conclusions(tuple(findings), heading=f"Job postings ({source_label}, {len(postin
 # - *Anything about postings in general* from a scraped set: which sites, searches and dates
 #   were scraped decides which postings are in it, as self-selection decides a poll's
 #   respondents (notebook 09). Report the scraping frame with the share.
-# - *How well the classifier would do on real postings.* The **synthetic** corpus is built
-#   from a few dozen template sentences, which flatters any classifier; on real postings the
-#   validation has to be redone on a fresh random hand-coded sample, and the protocol refined
-#   where hand coders disagree (measure that with two coders and `cxresearch.text.coding`).
+# - *How well the classifier would do on real postings*, nor how reliable one hand coder is:
+#   see the two assumptions stated with the validation table.
