@@ -31,7 +31,7 @@ GAMING_DIAGNOSTICS = ("nps", "behaviour_all", "tens_among_promoters", "invite_ra
 
 
 def gaming_family(changes: pd.DataFrame, labels: Mapping[str, str], *, by: str = "culture",
-                  groups: Sequence[str] = ("bonus", "learning"),
+                  cultures: Sequence[str] = ("bonus", "learning"),
                   diagnostics: Sequence[str] = GAMING_DIAGNOSTICS,
                   level: float = 0.95) -> tuple[pd.DataFrame, tuple[Finding, ...]]:
     """The difference-in-differences diagnostics as one Holm-adjusted family.
@@ -42,8 +42,8 @@ def gaming_family(changes: pd.DataFrame, labels: Mapping[str, str], *, by: str =
         From :func:`cxresearch.measurement.validity.diagnostic_changes` (with ``p_value``).
     labels : mapping
         Group value -> its name in a sentence.
-    by, groups, diagnostics
-        The group column, and the groups and diagnostics in the family (in order).
+    by, cultures, diagnostics
+        The group column, and the cultures and diagnostics in the family (in order).
     level : float
         Confidence level; the family's error rate is ``1 - level``.
 
@@ -63,13 +63,13 @@ def gaming_family(changes: pd.DataFrame, labels: Mapping[str, str], *, by: str =
     ...                   "label": ["NPS", "invited (%)"], "estimate": [30.0, -1.0],
     ...                   "ci_low": [25.0, -2.0], "ci_high": [35.0, -0.1],
     ...                   "p_value": [0.001, 0.04]})
-    >>> fam, found = gaming_family(t, {"bonus": "bonus"}, groups=("bonus",),
+    >>> fam, found = gaming_family(t, {"bonus": "bonus"}, cultures=("bonus",),
     ...                            diagnostics=("nps", "invite_rate"))
     >>> fam["p_holm"].round(3).tolist(), [f.claims_effect for f in found]
     ([0.002, 0.04], [True, True])
     """
     keyed = changes.set_index([by, "diagnostic"])
-    rows = keyed.loc[[(g, d) for g in groups for d in diagnostics]].reset_index()
+    rows = keyed.loc[[(g, d) for g in cultures for d in diagnostics]].reset_index()
     fam = holm_family(rows)
     found = tuple(
         adjusted_effect_sentence(f"{labels[r[by]]}: {r['label']}", r["estimate"], r["ci_low"],
