@@ -37,7 +37,6 @@ invariance_by = None  # None: cx_owner if the data have it, else the instrument'
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from IPython.display import Markdown
 
 import cxresearch as cx
 from cxresearch import (
@@ -76,13 +75,20 @@ first = next((n for n, sc in inst.scales.items() if sc.reverse), next(iter(scale
 cx.item_analysis(employees[scales[first]]).round(3)
 
 # %% [markdown]
-# `culture_4` ("Internal rules get in the way of serving customers well") correlates
-# negatively with the rest: it is reverse-keyed. Scored as `6 − culture_4`, it fits, and the
-# alpha of the scale rises.
+# An item that correlates negatively with the rest is usually worded in reverse. The
+# instrument's reverse-keyed items are scored as (lowest + highest answer − answer); then they
+# should fit, and the scale's alpha should rise.
 
 # %%
 scored = reverse_items(employees, inst.reverse_map())  # bundled: culture_4, on 1-5
 cx.item_analysis(scored[scales[first]]).round(3)
+
+# %%
+s02.reverse_finding(first, cx.item_analysis(employees[scales[first]]),
+                   cx.item_analysis(scored[scales[first]]),
+                   cx.cronbach_alpha(employees[scales[first]]).alpha,
+                   cx.cronbach_alpha(scored[scales[first]]).alpha,
+                   reversed_items).labelled(data_kind)
 
 # %% [markdown]
 # ## Reliability: alpha with an interval, and omega
@@ -115,11 +121,11 @@ pa.head(4).round(3)
 # %%
 kept = int(pa["retain"].sum())
 margin = float(pa["observed"].iloc[kept - 1] - pa["random_quantile"].iloc[kept - 1])
-Markdown(f"Parallel analysis keeps {kept} factor{'s' if kept != 1 else ''}; the last one kept "
-         f"beats random data by {margin:.3f} (eigenvalue {pa['observed'].iloc[kept - 1]:.3f} "
-         f"against {pa['random_quantile'].iloc[kept - 1]:.3f})"
-         + (", a narrow margin, as expected of highly correlated factors."
-            if margin < 0.1 else "."))
+Finding(f"**Parallel analysis** keeps {kept} factor{'s' if kept != 1 else ''}; the last one "
+        f"kept beats random data by {margin:.3f} (eigenvalue "
+        f"{pa['observed'].iloc[kept - 1]:.3f} against {pa['random_quantile'].iloc[kept - 1]:.3f})"
+        + (", a narrow margin: it is retained only just." if margin < 0.1 else "."),
+        False, kind="check").labelled(data_kind)
 
 # %% [markdown]
 # ## Exploratory factor analysis (ML, oblimin rotation)
@@ -147,7 +153,7 @@ for (i, j), v in pd.DataFrame(efa.loadings.to_numpy()).stack().items():
 fig.colorbar(im, ax=ax, label="loading")
 ax.set_title(f"Factor loadings (exploratory factor analysis), {' and '.join(scales)} "
              f"items ({source_label})")
-reversed_words = ", ".join(c.replace("_", " item ") for c in reversed_items)
+reversed_words = ", ".join(f"“{w}”" for w in s02.item_labels(reversed_items))
 survey_of = "synthetic" if data_dir is None else "user's"
 save_figure(
     fig, "02_efa_loadings",
@@ -225,12 +231,11 @@ ibm[ibm_items].corr().round(3)
 
 # %%
 ibm_r = ibm[ibm_items].corr().where(lambda m: ~np.eye(len(m), dtype=bool)).abs().max().max()
-Markdown("The inter-item correlations are all near zero (every |r| < "
-         f"{np.ceil(ibm_r * 100) / 100:.2f}) "
-         f"and alpha is {ibm_alpha.alpha:.3f}: in these fictional data the five ratings behave "
-         "as if generated independently, so they are five separate single-item measures, not "
-         "a scale. Averaging them into a \"satisfaction index\" would add noise, not "
-         "reliability.")
+Finding("**IBM satisfaction ratings**: the inter-item correlations are all near zero (every "
+        f"|r| < {np.ceil(ibm_r * 100) / 100:.2f}) and alpha is {ibm_alpha.alpha:.3f}: in these "
+        "fictional data the five ratings behave as if generated independently, so they are "
+        "five separate single-item measures, not a scale. Averaging them into a \"satisfaction "
+        "index\" would add noise, not reliability.", False, kind="check").labelled("fictional")
 
 # %% [markdown]
 # ## What this shows, and what it doesn't
@@ -259,7 +264,16 @@ Conclusions(
                + ("; the survey was simulated from this two-factor model, so the fit shows that "
                   "the code works, not that real scales fit." if synthetic else "."),
                claims_effect=False, kind="measurement"),)
-    + s02.validity_findings(verdicts)[-1:],  # the reading; each criterion is listed below
+    + s02.validity_findings(verdicts)[-1:]  # the reading; each criterion is listed below
+    + ((Finding(f"**Measurement invariance across "
+                f"{'CX ownership models' if group == 'cx_owner' else group}**: the largest "
+                f"CFI drop from one level to the next is {max(0.0, -mi.to_frame()['delta_cfi'].min()):.3f}; "
+                + ("metric and scalar invariance hold by the ΔCFI ≤ .01 rule (Cheung & "
+                   "Rensvold 2002), treating employees as independent."
+                   if (-mi.to_frame()["delta_cfi"].dropna() <= 0.01).all() else
+                   "invariance fails the ΔCFI ≤ .01 rule (Cheung & Rensvold 2002), so means "
+                   "should not be compared across these groups."),
+                claims_effect=False, kind="measurement"),) if mi is not None else ()),
     heading=("What the synthetic employee survey shows" if synthetic
              else "What your employee survey shows"),
     data_kind=data_kind,
@@ -267,16 +281,17 @@ Conclusions(
 
 # %%
 ia = cx.item_analysis(employees[scales[first]])  # before rescoring
+nest = "teams and firms" if synthetic else (f"units ({unit})" if unit else "groups")
 mi_holds = (None if mi is None else
             bool((-mi.to_frame()["delta_cfi"].dropna() <= 0.01).all()))
 warnings = [
-    "Alpha intervals treat employees as independent; they are nested in "
-    "teams and firms, so the intervals are too narrow.",
+    f"Alpha intervals treat employees as independent; they are nested in {nest}, so the "
+    "intervals are too narrow.",
     f"The last factor kept beats random data by only {margin:.3f} in eigenvalue."
     if margin < 0.1 else "",
     ("The CFA fits by construction (the survey was simulated from this model)." if synthetic
      else ""),
-    "Employee-level fit and invariance ignore the nesting in teams and firms.",
+    f"Employee-level fit and invariance ignore the nesting in {nest}.",
 ]
 truth = None
 if synthetic:

@@ -14,9 +14,9 @@
 # National satisfaction indices (the ACSI in the US, the ECSI in Europe) model satisfaction as
 # the centre of a chain: arrows from image and expectations to perceived quality and value, from
 # these to satisfaction, and from satisfaction to complaints and loyalty (arrows the model
-# assumes, not effects it shows). They are estimated with PLS path
-# modelling and reported as 0–100 index scores. This notebook fits the model to a **synthetic**
-# customer survey whose true paths are known and checks what PLS recovers. (The estimator is
+# assumes, not effects it shows). They are estimated with PLS path modelling and reported as
+# 0–100 index scores. This notebook fits the model to a **synthetic** customer survey whose
+# true paths are known and checks what plain PLS and PLSc recover. (The estimator is
 # unit-tested against seminr's published output on the real ECSI mobile-phone data of
 # Tenenhaus et al. 2005, to six decimals.)
 #
@@ -37,12 +37,11 @@ n_bootstrap = 300
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown
 
 import cxresearch as cx
 from cxresearch.cli.check import skipped
 from cxresearch import (
-    FIGSIZE, Conclusions, adjusted_supported, coef_plot, count_sentence, find_table,
+    FIGSIZE, Conclusions, Finding, adjusted_supported, coef_plot, count_sentence, find_table,
     findings_from_adjusted_table, save_figure, use_style,
 )
 from cxresearch.simulate import simulate_ecsi_survey
@@ -151,12 +150,12 @@ Conclusions(c03.reliability_checks(fit.reliability(), fit.loadings),
 fit.index().to_frame().T.round(1)
 
 # %%
-Markdown("On the bundled synthetic survey these levels follow the item means the simulation "
-         "assumes (top-heavy, value lower than quality, modelled on the real ECSI mobile-phone "
-         "data of Tenenhaus et al. 2005, which are not shown here); the paths above do not "
-         "depend on them." if synthetic else
-         "Index levels are point means without intervals here; compare them over time only "
-         "with the same items, scale and weights.")
+Finding("**Index levels**: " + (
+    "they follow the item means the synthetic survey assumes (top-heavy, value lower than "
+    "quality, modelled on the real ECSI mobile-phone data of Tenenhaus et al. 2005, which are "
+    "not shown here); the paths above do not depend on them." if synthetic else
+    "point means without intervals here; compare them over time only with the same items, "
+    "scale and weights."), False, kind="level").labelled(data_kind)
 
 # %% [markdown]
 # ## Direct and indirect paths to loyalty (under the model's assumed arrows)

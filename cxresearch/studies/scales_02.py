@@ -1,0 +1,474 @@
+"""Notebook 02 (culture and engagement scales): validity verdicts, the truth of the bundled
+survey, and the closing summary.
+
+Every verdict is computed from a stated criterion and the shown number, one row per criterion
+and scale (or pair of scales), so that a failed criterion can never be reported as a pass:
+
+- composite reliability ``rho_c >= .70``;
+- convergent validity, average variance extracted ``AVE > .50`` (Fornell & Larcker 1981);
+- discriminant validity, ``HTMT < .85`` (Henseler, Ringle & Sarstedt 2015);
+- discriminant validity, Fornell–Larcker: each scale's AVE above the squared correlation of the
+  two factors (Fornell & Larcker 1981).
+
+On the bundled synthetic study the notebook also knows the truth (``params.json``): the item
+loadings of the continuous responses, the correlation of the two factors, the reverse-keyed
+item and the number of factors. :func:`scale_truth` turns them into the units of the estimates
+(standardized loadings of the 1-5 answers, which rounding attenuates), and
+:func:`truth_table` says which estimate hits the truth by a stated rule.
+
+References
+----------
+Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with unobservable
+variables and measurement error. *Journal of Marketing Research*, 18(1), 39-50.
+Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing discriminant
+validity in variance-based structural equation modeling. *Journal of the Academy of Marketing
+Science*, 43(1), 115-135.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cxresearch.report.conclusions import Finding
+
+__all__ = [
+    "ScaleTruth",
+    "rounding_attenuation",
+    "scale_truth",
+    "summary_findings",
+    "truth_table",
+    "validity_findings",
+    "validity_table",
+]
+
+#: the criteria's thresholds (stated in the notebook)
+RHO_MIN, AVE_MIN, HTMT_MAX = 0.70, 0.50, 0.85
+#: an estimate without an interval "hits" a truth within this distance (correlation units)
+CLOSE = 0.05
+
+
+def _f(x: float, digits: int = 2) -> str:
+    return f"{float(x):.{digits}f}"
+
+
+def validity_table(
+    reliability: pd.DataFrame,
+    htmt: pd.DataFrame,
+    factor_corr: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per criterion and scale (or pair of scales): value, threshold, pass or fail.
+
+    Parameters
+    ----------
+    reliability : pandas.DataFrame
+        ``rho_c`` and ``ave`` per scale (``CfaResult.reliability``).
+    htmt : pandas.DataFrame
+        The HTMT matrix of the scales (:func:`cxresearch.htmt`).
+    factor_corr : pandas.DataFrame
+        The factor correlations of the CFA (``CfaResult.factor_corr``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``criterion``, ``kind`` (reliability, convergent, discriminant), ``subject``,
+        ``value``, ``threshold``, ``rule`` and ``passes``.
+
+    Examples
+    --------
+    >>> rel = pd.DataFrame({"rho_c": [0.81, 0.80], "ave": [0.41, 0.44]}, index=["a", "b"])
+    >>> m = pd.DataFrame([[1, 0.78], [0.78, 1]], index=["a", "b"], columns=["a", "b"])
+    >>> t = validity_table(rel, m, m)
+    >>> t.groupby("criterion", sort=False)["passes"].all().to_dict()
+    {'rho_c': True, 'AVE': False, 'HTMT': True, 'Fornell–Larcker': False}
+    """
+    rows = []
+    for name, r in reliability.iterrows():
+        rows.append(("rho_c", "reliability", str(name), float(r["rho_c"]), RHO_MIN, "≥",
+                     r["rho_c"] >= RHO_MIN))
+    for name, r in reliability.iterrows():
+        rows.append(("AVE", "convergent", str(name), float(r["ave"]), AVE_MIN, ">",
+                     r["ave"] > AVE_MIN))
+    names = list(reliability.index)
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
+    for a, b in pairs:
+        h = float(htmt.loc[a, b])
+        rows.append(("HTMT", "discriminant", f"{a}–{b}", h, HTMT_MAX, "<", h < HTMT_MAX))
+    for a, b in pairs:
+        r2 = float(factor_corr.loc[a, b]) ** 2
+        low = float(min(reliability.loc[a, "ave"], reliability.loc[b, "ave"]))
+        rows.append(("Fornell–Larcker", "discriminant", f"{a}–{b}", low, r2, ">", low > r2))
+    out = pd.DataFrame(rows, columns=["criterion", "kind", "subject", "value", "threshold",
+                                      "rule", "passes"])
+    out["passes"] = out["passes"].astype(bool)
+    return out
+
+
+def validity_findings(table: pd.DataFrame) -> tuple[Finding, ...]:
+    """One sentence per criterion (pass or fail per scale), then what they add up to.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`validity_table`.
+
+    Returns
+    -------
+    tuple of Finding
+        ``kind="check"``; none claims an effect.
+
+    Examples
+    --------
+    >>> rel = pd.DataFrame({"rho_c": [0.81, 0.80], "ave": [0.41, 0.44]}, index=["a", "b"])
+    >>> m = pd.DataFrame([[1, 0.78], [0.78, 1]], index=["a", "b"], columns=["a", "b"])
+    >>> print(validity_findings(validity_table(rel, m, m))[1].text)
+    **Convergent validity (AVE > .50)**: fails for a (0.41) and b (0.44).
+    """
+    def verdict(rows: pd.DataFrame) -> str:
+        ok, bad = rows[rows["passes"]], rows[~rows["passes"]]
+        parts = []
+        if len(ok):
+            parts.append("passes for " + " and ".join(f"{s} ({_f(v)})" for s, v in
+                                                       zip(ok["subject"], ok["value"])))
+        if len(bad):
+            parts.append("fails for " + " and ".join(f"{s} ({_f(v)})" for s, v in
+                                                      zip(bad["subject"], bad["value"])))
+        return "; ".join(parts)
+
+    by = {c: table[table["criterion"] == c] for c in table["criterion"].unique()}
+    out = []
+    if "rho_c" in by:
+        out.append(Finding(f"**Composite reliability (rho_c ≥ .70)**: {verdict(by['rho_c'])}.",
+                           False, kind="check"))
+    if "AVE" in by:
+        out.append(Finding(f"**Convergent validity (AVE > .50)**: {verdict(by['AVE'])}.",
+                           False, kind="check"))
+    if "HTMT" in by:
+        out.append(Finding(f"**Discriminant validity, HTMT < .85**: {verdict(by['HTMT'])}.",
+                           False, kind="check"))
+    if "Fornell–Larcker" in by:
+        fl = by["Fornell–Larcker"]
+        text = "; ".join(
+            f"{s}: the smaller AVE ({_f(v)}) is {'above' if p else 'not above'} the squared "
+            f"factor correlation ({_f(t)}), so it {'passes' if p else 'fails'}"
+            for s, v, t, p in zip(fl["subject"], fl["value"], fl["threshold"], fl["passes"]))
+        out.append(Finding(f"**Discriminant validity, Fornell–Larcker (each AVE > r²)**: "
+                           f"{text}.", False, kind="check"))
+    if "HTMT" in by and "Fornell–Larcker" in by:
+        both = by["HTMT"]["passes"].all() and by["Fornell–Larcker"]["passes"].all()
+        none = not by["HTMT"]["passes"].any() and not by["Fornell–Larcker"]["passes"].any()
+        reading = ("the scales are distinct by both discriminant criteria" if both else
+                   "the scales are not distinct by either discriminant criterion" if none else
+                   "the scales are only partly distinct: one discriminant criterion passes, "
+                   "the other fails")
+        weak = list(by["AVE"].loc[~by["AVE"]["passes"], "subject"]) if "AVE" in by else []
+        conv = (f"in {' and '.join(weak)} the items share on average less than half their "
+                "variance with their factor, so single items are weak measures and the scale "
+                "needs all of them" if weak else
+                "the items share on average at least half their variance with their factor")
+        out.append(Finding(f"**Reading**: {reading}; {conv}.", False, kind="check"))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- the truth
+
+
+def rounding_attenuation(centre: float = 3.5, scale: float = 1.0, lo: int = 1,
+                         hi: int = 5) -> float:
+    """Correlation of a standard normal response with its rounded rating.
+
+    The simulator rates a continuous response ``y`` as ``clip(rint(centre + scale * y), lo,
+    hi)``; an item's standardized loading on the rating is its loading on ``y`` times this
+    correlation, ``E[X y] / sd(X)``, where ``E[X y]`` is the sum of the normal density at the
+    category thresholds (one step each).
+
+    Examples
+    --------
+    >>> round(rounding_attenuation(), 4)
+    0.9488
+    """
+    from scipy import stats
+
+    cuts = (np.arange(lo, hi) + 0.5 - centre) / scale  # thresholds between categories
+    cdf = np.concatenate([[0.0], stats.norm.cdf(cuts), [1.0]])
+    p = np.diff(cdf)
+    k = np.arange(lo, hi + 1, dtype=float)
+    sd = float(np.sqrt(p @ k**2 - (p @ k) ** 2))
+    return float(stats.norm.pdf(cuts).sum() / sd)
+
+
+@dataclass(frozen=True)
+class ScaleTruth:
+    """The bundled survey's truth in the units of the estimates.
+
+    loadings: ``factor``, ``item``, ``continuous`` (the simulation's loading of the continuous
+    response) and ``truth`` (the standardized loading of the 1-5 rating). ave: per factor, of
+    the rating loadings. factor_corr: the correlation of the two factors. reverse: the
+    reverse-keyed items. n_factors: the number of factors.
+    """
+
+    loadings: pd.DataFrame
+    ave: pd.Series
+    factor_corr: float
+    reverse: tuple[str, ...]
+    n_factors: int
+
+
+def scale_truth(
+    params_path: str | Path,
+    scales: Mapping[str, Sequence[str]],
+    reverse: Sequence[str],
+) -> ScaleTruth:
+    """The truth of the bundled synthetic employee survey, from its ``params.json``.
+
+    Parameters
+    ----------
+    params_path : str or Path
+        The study's ``params.json`` (written by ``python -m cxresearch data build``).
+    scales : mapping
+        ``{"culture": [...], "engagement": [...]}`` (the bundled instrument's scales).
+    reverse : sequence of str
+        The reverse-keyed items the simulator wrote (``REVERSE_KEYED``).
+
+    Returns
+    -------
+    ScaleTruth
+    """
+    p = json.loads(Path(params_path).read_text())["params"]
+    c = rounding_attenuation()
+    rows = []
+    for name, key in zip(scales, ("culture_loadings", "engagement_loadings"), strict=False):
+        for item, lam in zip(scales[name], p[key], strict=True):
+            rows.append({"factor": name, "item": item, "continuous": float(lam),
+                         "truth": float(lam) * c})
+    loadings = pd.DataFrame(rows)
+    ave = loadings.groupby("factor", sort=False)["truth"].apply(lambda s: float((s**2).mean()))
+    return ScaleTruth(loadings, ave, float(p["engagement_culture_r"]), tuple(reverse),
+                      len(scales))
+
+
+def truth_table(
+    truth: ScaleTruth,
+    *,
+    reverse_found: Sequence[str],
+    n_retained: int,
+    factor_corr: float,
+    std_loadings: pd.DataFrame,
+    ave: pd.Series,
+    invariance_holds: bool | None,
+) -> pd.DataFrame:
+    """Each estimate beside the truth, with the rule that decides hit or miss.
+
+    Parameters
+    ----------
+    truth : ScaleTruth
+        From :func:`scale_truth`.
+    reverse_found : sequence of str
+        Items with a negative corrected item–total correlation.
+    n_retained : int
+        Factors kept by parallel analysis.
+    factor_corr : float
+        The CFA's factor correlation.
+    std_loadings : pandas.DataFrame
+        ``item`` and ``std_estimate`` (``CfaResult.loadings``).
+    ave : pandas.Series
+        AVE per scale (``CfaResult.reliability["ave"]``).
+    invariance_holds : bool or None
+        Whether the CFI drops stay within .01 (None: not tested).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``quantity``, ``estimate``, ``truth``, ``hit`` and ``rule`` (text).
+
+    Examples
+    --------
+    >>> lt = pd.DataFrame({"factor": ["a"] * 2, "item": ["x", "y"], "continuous": [.7, .6],
+    ...                    "truth": [.66, .57]})
+    >>> t = ScaleTruth(lt, pd.Series({"a": 0.38}), 0.8, ("y",), 1)
+    >>> tt = truth_table(t, reverse_found=["y"], n_retained=1, factor_corr=float("nan"),
+    ...                  std_loadings=pd.DataFrame({"item": ["x", "y"],
+    ...                                             "std_estimate": [.65, .5]}),
+    ...                  ave=pd.Series({"a": 0.35}), invariance_holds=True)
+    >>> tt["hit"].tolist()
+    [True, True, False, True, True, True, True]
+    """
+    rows = [
+        ("reverse-keyed items", ", ".join(sorted(reverse_found)) or "none",
+         ", ".join(sorted(truth.reverse)) or "none",
+         sorted(reverse_found) == sorted(truth.reverse),
+         "negative corrected item–total correlation"),
+        ("number of factors", str(n_retained), str(truth.n_factors),
+         n_retained == truth.n_factors, "parallel analysis keeps the simulated number"),
+    ]
+    if np.isfinite(factor_corr):
+        rows.append(("factor correlation", _f(factor_corr), _f(truth.factor_corr),
+                     abs(factor_corr - truth.factor_corr) <= CLOSE, f"within {CLOSE}"))
+    from scipy import stats
+
+    merged = truth.loadings.merge(std_loadings[["item", "std_estimate"]], on="item")
+    diff = merged["std_estimate"] - merged["truth"]
+    close = int((diff.abs() <= CLOSE).sum())
+    rows.append(("standardized loadings", f"{close} of {len(merged)} within {CLOSE}",
+                 f"{_f(merged['truth'].min())} to {_f(merged['truth'].max())}",
+                 close == len(merged), f"each within {CLOSE} of its true loading"))
+    below = int((diff < 0).sum())
+    sign_p = float(stats.binomtest(below, len(merged), 0.5).pvalue)
+    rows.append(("direction of the loading errors",
+                 f"{below} of {len(merged)} below the truth, by up to "
+                 f"{_f(max(0.0, -float(diff.min())))}",
+                 "no systematic direction", sign_p >= 0.05,
+                 f"two-sided sign test p = {sign_p:.3f}, needs ≥ .05; the simulated response "
+                 "and item skipping depend on the latent trait, which narrows its range among "
+                 "respondents"))
+    for name, v in ave.items():
+        if name in truth.ave.index:
+            t = float(truth.ave[name])
+            rows.append((f"AVE {name}", _f(v), _f(t), abs(float(v) - t) <= CLOSE,
+                         f"within {CLOSE}"))
+            verdict = {True: "passes", False: "fails"}
+            rows.append((f"AVE > .50 verdict, {name}", verdict[bool(v > AVE_MIN)],
+                         verdict[bool(t > AVE_MIN)], bool(v > AVE_MIN) == bool(t > AVE_MIN),
+                         "the same verdict as the true loadings give"))
+    if invariance_holds is not None:
+        rows.append(("invariance", "holds" if invariance_holds else "fails", "holds",
+                     bool(invariance_holds),
+                     "the simulation uses one measurement model for every group"))
+    return pd.DataFrame(rows, columns=["quantity", "estimate", "truth", "hit", "rule"])
+
+
+def summary_findings(
+    verdicts: pd.DataFrame,
+    warnings: Sequence[str],
+    truth: pd.DataFrame | None = None,
+) -> tuple[Finding, ...]:
+    """The closing summary: verdicts per criterion, warnings, then hits and misses of the truth.
+
+    Parameters
+    ----------
+    verdicts : pandas.DataFrame
+        From :func:`validity_table`.
+    warnings : sequence of str
+        The notebook's own caveats (a narrow factor, fit by construction, ...).
+    truth : pandas.DataFrame, optional
+        From :func:`truth_table` (bundled synthetic data only).
+
+    Returns
+    -------
+    tuple of Finding
+
+    Examples
+    --------
+    >>> rel = pd.DataFrame({"rho_c": [0.81, 0.80], "ave": [0.41, 0.44]}, index=["a", "b"])
+    >>> m = pd.DataFrame([[1, 0.78], [0.78, 1]], index=["a", "b"], columns=["a", "b"])
+    >>> [f.text.split("**")[1] for f in summary_findings(validity_table(rel, m, m), ["w"])]
+    ['Criteria passed', 'Criteria failed', 'Warnings']
+    """
+    def listing(rows: pd.DataFrame) -> str:
+        return "; ".join(f"{c} {s} {_f(v)} (needs {r} {_f(t)})" if c != "Fornell–Larcker" else
+                         f"Fornell–Larcker {s}: smallest AVE {_f(v)} (needs > r² {_f(t)})"
+                         for c, s, v, r, t in zip(rows["criterion"], rows["subject"],
+                                                  rows["value"], rows["rule"],
+                                                  rows["threshold"]))
+
+    ok, bad = verdicts[verdicts["passes"]], verdicts[~verdicts["passes"]]
+    out = [Finding(f"**Criteria passed**: {listing(ok) if len(ok) else 'none'}.", False,
+                   kind="check"),
+           Finding(f"**Criteria failed**: {listing(bad) if len(bad) else 'none'}.", False,
+                   kind="check")]
+    if warnings:
+        out.append(Finding("**Warnings**: " + " ".join(warnings), False, kind="check"))
+    if truth is not None and len(truth):
+        def said(rows: pd.DataFrame) -> str:
+            return "; ".join(f"{q}: {e} (truth: {t}; {r})" for q, e, t, r in
+                             zip(rows["quantity"], rows["estimate"], rows["truth"],
+                                 rows["rule"]))
+        hit, miss = truth[truth["hit"]], truth[~truth["hit"]]
+        out.append(Finding(f"**Missed the simulation's truth**: "
+                           f"{said(miss) if len(miss) else 'none by the stated rules'}.", False,
+                           kind="truth"))
+        out.append(Finding(f"**Hit the simulation's truth**: "
+                           f"{said(hit) if len(hit) else 'none'}.", False, kind="truth"))
+    return tuple(out)
+
+
+def item_labels(items: Sequence[str], reverse: Sequence[str] = ()) -> list[str]:
+    """The wording of the bundled survey's items (a user's item keeps its column name), with
+    " (reversed)" after a reverse-keyed item.
+
+    Examples
+    --------
+    >>> item_labels(["culture_4", "q9"], reverse=["culture_4"])
+    ['Internal rules get in the way of serving customers well (reversed)', 'q9']
+    """
+    from cxresearch.io.readers import TABLE_SPECS
+
+    wording = {spec.name: spec.question for spec in TABLE_SPECS["employees"] if spec.question}
+    return [wording.get(i, i) + (" (reversed)" if i in reverse else "") for i in items]
+
+
+__all__ += ["item_labels"]
+
+
+def efa_alt_text(loadings: pd.DataFrame, scales: Mapping[str, Sequence[str]]) -> str:
+    """Alt text of the loadings heat map, from the numbers: each scale's range of loadings on
+    its main factor and the largest cross-loading.
+
+    Examples
+    --------
+    >>> ld = pd.DataFrame({"F1": [0.7, 0.6, 0.1], "F2": [0.05, -0.1, 0.8]}, index=["a", "b", "c"])
+    >>> print(efa_alt_text(ld, {"x": ["a", "b"], "y": ["c"]}))  # doctest: +NORMALIZE_WHITESPACE
+    Heat map of loadings, one row per item, one column per factor: x items load 0.60 to 0.70
+    on factor 1, y items 0.80 on factor 2; no cross-loading above 0.10 in absolute value.
+    """
+    parts, cross = [], 0.0
+    for i, (name, items) in enumerate(scales.items()):
+        block = loadings.loc[list(items)].abs()
+        main = block.mean().idxmax()
+        lo, hi = float(block[main].min()), float(block[main].max())
+        rng = f"{lo:.2f}" if round(lo, 2) == round(hi, 2) else f"{lo:.2f} to {hi:.2f}"
+        parts.append(f"{name} items {'load ' if i == 0 else ''}{rng} on factor "
+                     f"{str(main).lstrip('F')}")
+        others = block.drop(columns=main)
+        if others.size:
+            cross = max(cross, float(others.to_numpy().max()))
+    return ("Heat map of loadings, one row per item, one column per factor: " + ", ".join(parts)
+            + f"; no cross-loading above {cross:.2f} in absolute value.")
+
+
+__all__ += ["efa_alt_text"]
+
+
+def reverse_finding(scale: str, before: pd.DataFrame, after: pd.DataFrame, alpha_before: float,
+                    alpha_after: float, reverse: Sequence[str]) -> Finding:
+    """What rescoring the reverse-keyed items did: each item with a negative corrected
+    item–total correlation (``r_drop``) before and after, and alpha before and after.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"r_drop": [0.5, -0.46]}, index=["q1", "culture_4"])
+    >>> a = pd.DataFrame({"r_drop": [0.6, 0.46]}, index=["q1", "culture_4"])
+    >>> print(reverse_finding("culture", b, a, 0.5, 0.8, ["culture_4"]).text)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    **Item analysis, culture**: “Internal rules get in the way of serving customers well”
+    correlates -0.46 with the rest before rescoring, 0.46 after; alpha 0.500 before
+    rescoring, 0.800 after.
+    """
+    negative = list(before.index[before["r_drop"] < 0])
+    parts = []
+    for item, words in zip(negative, item_labels(negative), strict=True):
+        now = (f", {after.loc[item, 'r_drop']:.2f} after" if item in reverse
+               else " (not declared reverse-keyed)")
+        parts.append(f"“{words}” correlates {before.loc[item, 'r_drop']:.2f} with the rest "
+                     f"before rescoring{now}")
+    head = "; ".join(parts) if parts else "no item correlates negatively with the rest"
+    return Finding(f"**Item analysis, {scale}**: {head}; alpha {alpha_before:.3f} before "
+                   f"rescoring, {alpha_after:.3f} after.", False, kind="check")
+
+
+__all__ += ["reverse_finding"]
