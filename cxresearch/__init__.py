@@ -139,6 +139,7 @@ _FACE: dict[str, str] = {
     'EXPORT_FORMATS':                'cxresearch.report.site',
     'ExportResult':                  'cxresearch.report.site',
     'FIGSIZE':                       'cxresearch.report.figures',
+    'figure_page_markdown':          'cxresearch.report.site',
     'figure_sections':               'cxresearch.report.site',
     'FIGURES_DIR':                   'cxresearch.core.paths',
     'figures_dir':                   'cxresearch.core.paths',

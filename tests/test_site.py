@@ -5,13 +5,19 @@ The first tests need only the package. The tests of the built ``_site/`` run und
 of every internal link and image on every page, then a headless Chromium (the system's
 ``chromium`` and ``chromedriver``, driven by Selenium, never a downloaded browser) that opens the
 pages and fails on a broken image, an ``img`` without a non-empty ``alt``, a broken internal link
-or a JavaScript console error, and saves screenshots of the index, a notebook page and the
-gallery in ``_site_screenshots/``.
+or a JavaScript console error, filters the gallery (by kind, notebook and search, from the
+address too, over ``file://`` as from a file share) and opens a figure's page, and saves
+screenshots of the index, a notebook page, the gallery, the gallery filtered to real data
+(``gallery_real.png``) and a figure's page (``figure_page.png``) in ``_site_screenshots/``.
+
+The gallery tests derive every name and count from ``figures/manifest.json``: figures come and
+go as the notebooks change.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import html.parser
 import http.server
 import json
@@ -29,11 +35,15 @@ from cxresearch.report.figures import EVIDENCE
 from cxresearch.report.manifest import load_manifest
 from cxresearch.report.site import (
     FigureSection,
+    _all_sections,
     _annotated_notebook,
+    _figure_title,
     citation,
     evidence_of,
+    figure_page_markdown,
     figure_sections,
     gallery_markdown,
+    prepare_sources,
 )
 
 MANIFEST = load_manifest(paths.FIGURES_DIR)
@@ -68,6 +78,7 @@ def test_the_site_and_its_api_reference_build_without_warnings() -> None:
         ({"caption": "Half-width ... (closed form)."}, ("synthetic",)),
         ({"caption": "NPS from 291 promoters (a worked example)."}, ("fictional",)),
         ({"caption": "Churn in the MLC++ data (artificial data)."}, ("fictional",)),
+        ({"caption": "NPS from illustrative (made-up) counts."}, ("fictional",)),
         ({"caption": "Real data (CMS CAHPS for MIPS, via tidyr): ratings."}, ("real",)),
         ({"caption": "Synthetic data beside IBM's fictional HR sample."},
          ("synthetic", "fictional")),
@@ -89,7 +100,67 @@ def test_every_published_figure_has_a_badge_and_a_section(name):
     assert sections[name].section
 
 
-def test_gallery_card_has_everything_a_writer_needs():
+class _Cards(html.parser.HTMLParser):
+    """The gallery's cards: attributes of each ``article.cx-card``, its image and its links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cards: dict[str, dict] = {}
+        self._current: dict | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "article" and "cx-card" in a.get("class", "").split():
+            self._current = {**a, "imgs": [], "links": []}
+            self.cards[a["data-name"]] = self._current
+        elif self._current is not None and tag == "img":
+            self._current["imgs"].append(a)
+        elif self._current is not None and tag == "a":
+            self._current["links"].append(a.get("href", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self._current = None
+
+
+def _cards(page: str) -> dict[str, dict]:
+    parser = _Cards()
+    parser.feed(page)
+    return parser.cards
+
+
+def _searchable(name: str, entry: dict) -> str:
+    return " ".join(" ".join([name, _figure_title(name, entry), entry.get("caption", ""),
+                              entry.get("alt_text", "")]).lower().split())
+
+
+def test_gallery_grid_has_one_card_per_figure_with_kind_and_notebook():
+    manifest = load_manifest(paths.FIGURES_DIR)  # read again: other work may rewrite figures/
+    page = gallery_markdown(manifest, _all_sections(paths.NOTEBOOKS_DIR),
+                            version=("0.1.0", "", "2026"))
+    cards = _cards(page)
+    assert sorted(cards) == sorted(manifest)
+    for name, entry in manifest.items():
+        card = cards[name]
+        assert card["data-kind"].split() == list(evidence_of(entry)), name
+        assert card["data-notebook"] == entry["source"], name
+        assert card["data-search"] == _searchable(name, entry), name
+        assert [i["alt"] for i in card["imgs"]] == [entry["alt_text"]], name
+        assert f"figures/{name}.html" in card["links"], name
+        assert any(h.startswith(f"notebooks/{entry['source']}.html") for h in card["links"])
+    # the filter controls: every kind, every notebook, a search box; the script; the toctree
+    for kind in ("synthetic", "fictional", "real"):
+        assert f'data-kind="{kind}" aria-pressed="false"' in page
+    for source in {e["source"] for e in manifest.values()}:
+        assert f'<option value="{source}">' in page
+    assert 'id="cx-filter-search" name="search" type="search"' in page
+    assert '<script src="_static/cxresearch-gallery.js"></script>' in page
+    toctree = page.split("```{toctree}")[1]
+    assert [line for line in toctree.splitlines() if line.startswith("figures/")] == [
+        f"figures/{n}" for n in sorted(manifest)]
+
+
+def test_gallery_card_escapes_text_and_uses_the_thumbnail():
     entry = {
         "caption": "Synthetic data: paths & <intervals>.",
         "alt_text": 'Dot plot of "twelve" paths.',
@@ -98,16 +169,88 @@ def test_gallery_card_has_everything_a_writer_needs():
     }
     sec = FigureSection("03_x", "03_satisfaction_index_model", "Satisfaction index",
                         "ECSI paths", 7)
-    page = gallery_markdown({"03_x": entry}, {"03_x": sec}, version=("0.1.0", "abc", "2026"))
+    page = gallery_markdown({"03_x": entry}, {"03_x": sec}, version=("0.1.0", "abc", "2026"),
+                            thumbnails={"03_x": "thumbs/x.png"})
     assert 'alt="Dot plot of &quot;twelve&quot; paths."' in page
     assert "paths &amp; &lt;intervals&gt;" in page
+    assert 'src="figures/thumbs/x.png"' in page
     assert 'cx-badge-synthetic">synthetic<' in page
+    assert 'data-kind="synthetic" data-notebook="03_satisfaction_index_model"' in page
     assert 'href="notebooks/03_satisfaction_index_model.html#figure-03_x"' in page
-    for f, label in (("x.png", "PNG"), ("x.svg", "SVG"), ("x.pdf", "PDF"),
-                     ("x.csv", "CSV (data)")):
-        assert f'<a href="figures/{f}" download>{label}</a>' in page
-    assert "Suggested citation:" in page and "[figure 03_x]" in page
+    assert "Satisfaction index § ECSI paths" in page
+    assert "commit abc" in page
+
+
+def test_figure_page_has_everything_a_writer_needs():
+    entry = {
+        "caption": "Synthetic data: paths & <intervals>.",
+        "alt_text": 'Dot plot of "twelve" paths.',
+        "source": "03_satisfaction_index_model",
+        "files": {"png": "x.png", "svg": "x.svg", "pdf": "x.pdf", "data": "x.csv"},
+        "checks": {"size_in": [7.2, 3.0]}, "data_rows": 12, "data_columns": ["path", "est"],
+    }
+    sec = FigureSection("03_x", "03_satisfaction_index_model", "Satisfaction index",
+                        "ECSI paths", 7)
+    page = figure_page_markdown("03_x", entry, sec, version=("0.1.0", "abc", "2026"))
+    assert page.startswith("# Paths \\& \\<intervals\\>\n")  # escaped for MyST
+    assert '<img class="cx-figure-img" src="x.png" alt="Dot plot of &quot;twelve&quot; paths.">'\
+        in page
+    assert '<p class="cx-alt-text">Dot plot of &quot;twelve&quot; paths.</p>' in page
+    assert "paths &amp; &lt;intervals&gt;" in page  # the caption
+    for f, label in (("x.png", "PNG"), ("x.svg", "SVG"), ("x.pdf", "PDF"), ("x.csv", "CSV")):
+        assert f'<a class="cx-download" href="{f}" download><strong>{label}</strong>' in page
+    assert "two journal columns (7.2 in)" in page and "12 rows; columns path, est" in page
+    assert 'href="../notebooks/03_satisfaction_index_model.html#figure-03_x"' in page
+    assert 'href="../gallery.html?notebook=03_satisfaction_index_model"' in page
+    assert 'href="../gallery.html?kind=synthetic"' in page
+    assert "## Suggested citation" in page and "[figure 03_x]" in page
     assert 'section "ECSI paths"' in citation("03_x", entry, sec, version=("0.1.0", "", "2026"))
+
+
+def test_prepare_sources_writes_a_page_and_a_thumbnail_per_figure(tmp_path):
+    pytest.importorskip("PIL")
+    from PIL import Image
+
+    figs = tmp_path / "figures"
+    figs.mkdir()
+    Image.new("RGBA", (1600, 900), (255, 255, 255, 0)).save(figs / "01_big.png")
+    Image.new("RGB", (200, 100), (0, 0, 0)).save(figs / "01_small.png")
+    (figs / "01_big.csv").write_text("a\n1\n")
+    manifest = {
+        name: {"caption": "Real data: x.", "alt_text": "A plot.", "source": "01_nb",
+               "files": {"png": f"{name}.png", **({"data": "01_big.csv"} if big else {})}}
+        for name, big in (("01_big", True), ("01_small", False))
+    }
+    (figs / "manifest.json").write_text(json.dumps(manifest))
+    src = prepare_sources(tmp_path / "build", figures_dir=figs, notebooks_dir=tmp_path)
+    for name in manifest:
+        page = (src / "figures" / f"{name}.md").read_text()
+        assert "## Downloads" in page and f"[figure {name}]" in page
+        assert (src / "_extra" / "figures" / "thumbs" / f"{name}.png").is_file()
+    with Image.open(src / "_extra" / "figures" / "thumbs" / "01_big.png") as thumb:
+        assert thumb.width <= 640 and thumb.height <= 400
+    assert (src / "_extra" / "figures" / "thumbs" / "01_small.png").read_bytes() == (
+        figs / "01_small.png").read_bytes()  # small enough already
+    gallery = (src / "gallery.md").read_text()
+    assert 'src="figures/thumbs/01_big.png"' in gallery and "figures/01_small" in gallery
+    # a figure that goes away takes its page and thumbnail with it
+    del manifest["01_small"]
+    (figs / "manifest.json").write_text(json.dumps(manifest))
+    prepare_sources(tmp_path / "build", figures_dir=figs, notebooks_dir=tmp_path)
+    assert not (src / "figures" / "01_small.md").exists()
+    assert not (src / "_extra" / "figures" / "thumbs" / "01_small.png").exists()
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_every_figure_page_has_its_downloads_and_citation(name):
+    entry = MANIFEST[name]
+    sec = figure_sections(paths.NOTEBOOKS_DIR / f"{entry['source']}.ipynb").get(name)
+    page = figure_page_markdown(name, entry, sec, version=("0.1.0", "", "2026"))
+    for file in entry["files"].values():
+        assert f'<a class="cx-download" href="{file}" download>' in page, file
+    assert f'alt="{html.escape(entry["alt_text"])}"' in page
+    assert f"[figure {name}]" in page and "## Suggested citation" in page
+    assert f"../notebooks/{entry['source']}.html#figure-{name}" in page
 
 
 def test_notebook_copy_gets_anchors_and_alt_text():
@@ -168,17 +311,24 @@ def test_site_has_the_pages_the_issue_asks_for():
 
 
 @built_site
-def test_gallery_shows_every_figure_with_alt_caption_badge_and_downloads():
-    page = _parse(SITE / "gallery.html")
-    alts = {Path(str(i.get("src"))).name: i.get("alt") for i in page.imgs}
-    text = (SITE / "gallery.html").read_text()
-    for name, entry in MANIFEST.items():
-        assert alts.get(entry["files"]["png"]) == entry["alt_text"], name
+def test_gallery_and_figure_pages_show_every_figure_with_alt_badge_downloads_citation():
+    manifest = load_manifest(paths.FIGURES_DIR)
+    gallery = (SITE / "gallery.html").read_text()
+    cards = _cards(gallery)
+    assert sorted(cards) == sorted(manifest), "the site is older than figures/: make site"
+    for name, entry in manifest.items():
+        assert [i["alt"] for i in cards[name]["imgs"]] == [entry["alt_text"]], name
+        assert cards[name]["data-kind"].split() == list(evidence_of(entry)), name
+        fig_page = SITE / "figures" / f"{name}.html"
+        assert fig_page.is_file(), name
+        page = _parse(fig_page)
+        assert entry["alt_text"] in [i.get("alt") for i in page.imgs], name
         for file in entry["files"].values():
-            assert ("a", f"figures/{file}") in page.refs, (name, file)
+            assert ("a", file) in page.refs, (name, file)
             assert (SITE / "figures" / file).is_file(), (name, file)
-        assert f"figure-{name}" in text and f"[figure {name}]" in text, name
-    assert text.count('class="cx-badge cx-badge-') >= len(MANIFEST)
+        text = fig_page.read_text()
+        assert f"[figure {name}]" in text and f"#figure-{name}" in text, name
+        assert f'cx-alt-text">{html.escape(entry["alt_text"])}<' in text  # shown as text too
 
 
 @built_site
@@ -286,6 +436,7 @@ def test_site_in_a_real_browser(browser, site_url):
              "api/cxresearch.report.figures.html", "search.html", "genindex.html"]
     pages += [f"notebooks/{nb.stem}.html"
               for nb in sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))]
+    pages += [f"figures/{name}.html" for name in sorted(MANIFEST)]
     problems = []
     n_imgs = 0
     for page in pages:
@@ -295,7 +446,7 @@ def test_site_in_a_real_browser(browser, site_url):
                           ("badLinks", "broken internal link"), ("console", "console error")):
             problems += [f"{page}: {what}: {x}" for x in found[key]]
     assert not problems, "\n".join(problems)
-    assert n_imgs >= len(MANIFEST) * 2  # the gallery and the notebook pages show them all
+    assert n_imgs >= len(MANIFEST) * 3  # the gallery, the figure and notebook pages show them
 
     if SHOTS.exists():
         shutil.rmtree(SHOTS)
@@ -311,4 +462,137 @@ def test_site_in_a_real_browser(browser, site_url):
         time.sleep(0.5)
         assert browser.save_screenshot(str(SHOTS / file)), file
         assert (SHOTS / file).stat().st_size > 10_000, file
+    assert not [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+# -- the gallery's filters and a figure's page, in the browser ------------------------------
+
+_VISIBLE_CARDS = """
+return Array.from(document.querySelectorAll('#cx-gallery .cx-card'))
+  .filter(c => c.offsetParent !== null).map(c => c.getAttribute('data-name'));
+"""
+
+_VISIBLE_IMAGES_LOADED = """
+return Array.from(document.querySelectorAll('#cx-gallery .cx-card'))
+  .filter(c => c.offsetParent !== null)
+  .every(c => Array.from(c.querySelectorAll('img')).every(i => i.complete && i.naturalWidth > 0));
+"""
+
+
+def _load(driver, url: str) -> None:
+    driver.get(url)
+    deadline = time.monotonic() + 20
+    while driver.execute_script("return document.readyState") != "complete":
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{url} did not finish loading")
+        time.sleep(0.05)
+    time.sleep(0.3)
+
+
+def _kinds(kind: str) -> set[str]:
+    return {n for n, e in MANIFEST.items() if kind in evidence_of(e)}
+
+
+@built_site
+def test_gallery_filters_to_real_data_from_the_address(browser, site_url):
+    real = _kinds("real")
+    assert real, "no figure shows real data"
+    SHOTS.mkdir(exist_ok=True)
+    for address in ("gallery.html?kind=real", "gallery.html#kind=real"):
+        _load(browser, urljoin(site_url, address))
+        assert set(browser.execute_script(_VISIBLE_CARDS)) == real, address
+        assert browser.execute_script(_VISIBLE_IMAGES_LOADED), address
+        pressed = browser.execute_script(
+            "return document.querySelector('.cx-kind-button[aria-pressed=true]').dataset.kind")
+        assert pressed == "real", address
+        status = browser.execute_script("return document.getElementById('cx-gallery-status')"
+                                        ".textContent")
+        assert status.startswith(f"{len(real)} of {len(MANIFEST)} figures"), status
+    _load(browser, urljoin(site_url, "gallery.html?kind=real"))
+    time.sleep(0.3)
+    assert browser.save_screenshot(str(SHOTS / "gallery_real.png"))
+    assert (SHOTS / "gallery_real.png").stat().st_size > 10_000
+    # from a file share: file://, no server
+    _load(browser, (SITE / "gallery.html").resolve().as_uri() + "?kind=real")
+    assert set(browser.execute_script(_VISIBLE_CARDS)) == real
+    assert not [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+@built_site
+def test_gallery_buttons_notebook_and_search_narrow_the_grid(browser, site_url):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    _load(browser, urljoin(site_url, "gallery.html"))
+    assert set(browser.execute_script(_VISIBLE_CARDS)) == set(MANIFEST)
+    browser.find_element(By.CSS_SELECTOR, '.cx-kind-button[data-kind="synthetic"]').click()
+    assert set(browser.execute_script(_VISIBLE_CARDS)) == _kinds("synthetic")
+    assert "kind=synthetic" in browser.current_url  # a link to this view
+    browser.find_element(By.CSS_SELECTOR, '.cx-kind-button[data-kind=""]').click()
+
+    source = sorted({e["source"] for e in MANIFEST.values()})[0]
+    Select(browser.find_element(By.ID, "cx-filter-notebook")).select_by_value(source)
+    assert set(browser.execute_script(_VISIBLE_CARDS)) == {
+        n for n, e in MANIFEST.items() if e["source"] == source}
+    assert f"notebook={source}" in browser.current_url
+    browser.find_element(By.ID, "cx-filter-clear").click()
+    assert set(browser.execute_script(_VISIBLE_CARDS)) == set(MANIFEST)
+
+    # search: a word of one caption that not every figure has
+    name = sorted(MANIFEST)[0]
+    words = [w for w in _searchable(name, MANIFEST[name]).split() if w.isalpha() and len(w) > 4]
+    word = next(w for w in words
+                if 0 < sum(w in _searchable(n, e) for n, e in MANIFEST.items()) < len(MANIFEST))
+    box = browser.find_element(By.ID, "cx-filter-search")
+    box.send_keys(word)
+    time.sleep(0.2)
+    shown = set(browser.execute_script(_VISIBLE_CARDS))
+    assert name in shown and 0 < len(shown) < len(MANIFEST)
+    assert shown == {n for n, e in MANIFEST.items() if word in _searchable(n, e)}
+    assert f"search={word}" in browser.current_url
+    box.send_keys(" zzzz-no-such-word")
+    time.sleep(0.2)
+    assert browser.execute_script(_VISIBLE_CARDS) == []
+    assert browser.find_element(By.ID, "cx-gallery-empty").is_displayed()
+    # the address restores the search
+    _load(browser, urljoin(site_url, f"gallery.html?search={word}"))
+    assert set(browser.execute_script(_VISIBLE_CARDS)) == shown
+    assert not [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+@built_site
+def test_a_figure_page_shows_the_figure_downloads_and_citation(browser, site_url):
+    from selenium.webdriver.common.by import By
+
+    name = sorted(_kinds("real") or MANIFEST)[0]
+    entry = MANIFEST[name]
+    _load(browser, urljoin(site_url, "gallery.html?kind=real"))
+    browser.find_element(By.CSS_SELECTOR, f'#card-{name} .cx-card-title a').click()
+    _load(browser, browser.current_url)
+    assert browser.current_url.endswith(f"figures/{name}.html")
+    img = browser.find_element(By.CSS_SELECTOR, "figure.cx-figure-page img")
+    assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth",
+                                  img) > 0
+    assert img.get_attribute("alt") == entry["alt_text"]
+    downloads = {a.get_attribute("href").rsplit("/", 1)[-1]
+                 for a in browser.find_elements(By.CSS_SELECTOR, "a.cx-download")}
+    assert downloads == set(entry["files"].values())
+    status = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "Promise.all(Array.from(document.querySelectorAll('a.cx-download'))"
+        ".map(a => fetch(a.href, {method: 'HEAD'}).then(r => r.status)))"
+        ".then(done, e => done(String(e)));")
+    assert status == [200] * len(downloads)
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert f"[figure {name}]" in text and entry["alt_text"] in text
+    assert browser.find_element(By.CSS_SELECTOR, ".cx-figure-meta .cx-badge").is_displayed()
+    SHOTS.mkdir(exist_ok=True)
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1366, min(max(int(height), 1600), 3200))  # the whole page
+    time.sleep(0.3)
+    try:
+        assert browser.save_screenshot(str(SHOTS / "figure_page.png"))
+    finally:
+        browser.set_window_size(1366, 1600)
+    assert (SHOTS / "figure_page.png").stat().st_size > 10_000
     assert not [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]

@@ -9,8 +9,14 @@ Nothing is executed: MyST-NB renders the outputs stored in ``notebooks/*.ipynb``
 - a copy of each notebook in which the cell that saved a figure gets an anchor
   (``#figure-NAME``) and its image output gets the manifest's alt text and caption;
 - ``claims.md``, from :func:`cxresearch.report.claims.ledger_markdown`;
-- ``gallery.md`` (:func:`gallery_markdown`): one card per figure in ``figures/manifest.json``;
-- the figure files themselves, copied to ``_site/figures/`` so their addresses are stable.
+- ``gallery.md`` (:func:`gallery_markdown`): a grid of thumbnails, one card per figure in
+  ``figures/manifest.json``, filtered by kind of data, by notebook and by a search over the
+  captions and alt texts (``docs/site/_static/cxresearch-gallery.js``; the filter is in the
+  address: ``gallery.html?kind=real``);
+- ``figures/NAME.md`` (:func:`figure_page_markdown`): one page per figure, with its caption,
+  alt text, badges, downloads, the notebook section that made it and a suggested citation;
+- the figure files themselves, copied to ``_site/figures/`` so their addresses are stable, and
+  a thumbnail of each PNG in ``_site/figures/thumbs/``.
 
 Files are rewritten only when their content changes, so a second build is incremental.
 
@@ -23,8 +29,8 @@ Each figure gets one or more badges, from :func:`evidence_of`:
 2. otherwise the caption's words, all that match, in this order:
    **synthetic** -- "synthetic", "simulat…", "closed form" (made by this project from
    assumptions, never observed);
-   **fictional** -- "fictional", "artificial", "worked example" (realistic data made up by a
-   vendor, a textbook or an example);
+   **fictional** -- "fictional", "artificial", "worked example", "made-up" (realistic data made
+   up by a vendor, a textbook or an example);
    **real** -- "real" (observations of real organisations or people).
 
 A caption that matches none gets no badge, and ``tests/test_site.py`` fails on it: every
@@ -42,9 +48,11 @@ from __future__ import annotations
 
 import argparse
 import html
+import io
 import json
 import re
 import shutil
+import string
 import subprocess
 import sys
 import time
@@ -68,6 +76,7 @@ __all__ = [
     "citation",
     "evidence_of",
     "export_figures",
+    "figure_page_markdown",
     "figure_sections",
     "gallery_markdown",
     "main",
@@ -81,7 +90,8 @@ BUILD_DIR: Path = paths.PROJECT_ROOT / "build" / "site"
 #: caption words for each badge, tried in this order (see the module docstring)
 BADGE_WORDS: dict[str, tuple[str, ...]] = {
     "synthetic": (r"\bsynthetic\b", r"\bsimulat", r"\bclosed form\b"),
-    "fictional": (r"\bfictional\b", r"\bartificial\b", r"\bworked example\b"),
+    "fictional": (r"\bfictional\b", r"\bartificial\b", r"\bworked example\b",
+                  r"\bmade[- ]up\b"),
     "real": (r"\breal\b",),
 }
 
@@ -232,12 +242,27 @@ def _version() -> tuple[str, str, str]:
     return __version__, commit, year
 
 
-def _figure_title(name: str, entry: dict[str, Any]) -> str:
+_DATA_PREFIX_RE = re.compile(r"^\w+ data(?: \([^)]*\))?:\s+(?=\S{2})")
+
+
+def _figure_title(name: str, entry: dict[str, Any], width: int = 80) -> str:
+    """The title of the figure's one titled panel, else its caption's first sentence up to a
+    semicolon, without a leading "Real data (source):" (the badge says it), shortened to about
+    ``width`` characters: a panel title of a multi-panel figure is not the figure's title."""
     checks = entry.get("checks") or {}
-    for ax in checks.get("axes", []):
-        if ax.get("title") and ax.get("role") == "plot":
-            return str(ax["title"])
-    return str(entry.get("caption", name)).split(". ")[0].rstrip(".")
+    titles = [str(ax["title"]) for ax in checks.get("axes", [])
+              if ax.get("title") and ax.get("role") == "plot"]
+    if len(titles) == 1:
+        return titles[0]
+    first = str(entry.get("caption", name)).split(". ")[0].split("; ")[0].rstrip(".").strip()
+    first = _DATA_PREFIX_RE.sub("", first)
+    first = first[:1].upper() + first[1:] if first else name
+    if len(first) <= width:
+        return first
+    short = first[:width].rsplit(" ", 1)[0]
+    if short.count("(") > short.count(")"):  # no half a parenthesis
+        short = short[:short.rfind("(")]
+    return short.rstrip(",;:( ") + "…"
 
 
 def citation(name: str, entry: dict[str, Any], section: FigureSection | None = None,
@@ -283,14 +308,57 @@ def _all_sections(notebooks_dir: Path) -> dict[str, FigureSection]:
     return out
 
 
+def _md_escape(text: str) -> str:
+    """Backslash-escape every ASCII punctuation character (CommonMark), for a MyST heading."""
+    return "".join(f"\\{c}" if c in string.punctuation else c for c in text)
+
+
+def _badges_html(badges: Sequence[str], *, link_to: str | None = None) -> str:
+    esc = html.escape
+    if link_to is None:
+        return "".join(f'<span class="cx-badge cx-badge-{esc(b)}">{esc(b)}</span>'
+                       for b in badges)
+    return "".join(f'<a class="cx-badge cx-badge-{esc(b)}" href="{esc(link_to)}?kind={esc(b)}" '
+                   f'title="all {esc(b)} figures">{esc(b)}</a>' for b in badges)
+
+
+def _made_in(entry: dict[str, Any], sec: FigureSection | None) -> tuple[str, str]:
+    """(label, href from the site's root) of the notebook section that made a figure."""
+    if sec is None:
+        source = str(entry.get("source", "?"))
+        return source, f"notebooks/{source}.html"
+    label = sec.notebook_title
+    if sec.section and sec.section != sec.notebook_title:
+        label += f" § {sec.section}"
+    return label, sec.href
+
+
+def _notebook_titles(manifest: dict[str, dict[str, Any]],
+                     sections: dict[str, FigureSection]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, entry in manifest.items():
+        source = str(entry.get("source", "?"))
+        sec = sections.get(name)
+        out.setdefault(source, sec.notebook_title if sec is not None else source)
+    return dict(sorted(out.items()))
+
+
 def gallery_markdown(manifest: dict[str, dict[str, Any]],
                      sections: dict[str, FigureSection],
-                     *, version: tuple[str, str, str] | None = None) -> str:
-    """The gallery page (MyST markdown with one raw-HTML card per figure).
+                     *, version: tuple[str, str, str] | None = None,
+                     thumbnails: dict[str, str] | None = None) -> str:
+    """The gallery page: a filterable grid of thumbnails, one card per figure (MyST markdown).
 
-    Each card: the PNG with the manifest's alt text as ``alt``, the evidence badge(s), the
-    caption, the alt text shown as text, a link to the notebook cell that made the figure,
-    downloads (PNG, SVG, PDF, CSV) and a suggested citation.
+    Each card (``<article class="cx-card">``) carries ``data-kind`` (its badges from
+    :func:`evidence_of`, space-separated), ``data-notebook`` (the source notebook's stem) and
+    ``data-search`` (name, title, caption and alt text, lower case), which
+    ``_static/cxresearch-gallery.js`` filters on; the filters are read from and written to the
+    address (``gallery.html?kind=real&notebook=01_measuring_cx&search=nps``, or the same after
+    ``#``), so a link or a screenshot can show a filtered view. A card shows the thumbnail
+    (its ``alt`` is the manifest's alt text), the badges, the title, the caption and the
+    notebook section that made the figure; the thumbnail and the title link to the figure's
+    own page (:func:`figure_page_markdown`, ``figures/NAME.html``), which has the downloads
+    and the citation. A hidden toctree lists those pages. Without JavaScript every card shows.
 
     Parameters
     ----------
@@ -298,6 +366,148 @@ def gallery_markdown(manifest: dict[str, dict[str, Any]],
         The figure manifest (:func:`cxresearch.report.manifest.load_manifest`).
     sections : dict of str to FigureSection
         Where each figure is made (:func:`figure_sections`).
+    version : tuple of str, optional
+        As in :func:`citation`; named under the grid.
+    thumbnails : dict of str to str, optional
+        Each figure's thumbnail, relative to ``figures/``; default its PNG.
+
+    Returns
+    -------
+    str
+        The page's MyST markdown.
+
+    Examples
+    --------
+    >>> page = gallery_markdown({}, {}, version=("0.2.0", "", "2026"))
+    >>> page.splitlines()[0], 'id="cx-gallery"' in page
+    ('# Figure gallery', True)
+    """
+    version = version or _version()
+    thumbnails = thumbnails or {}
+    esc = html.escape
+    names = sorted(manifest)
+    kinds = {name: evidence_of(manifest[name]) for name in names}
+    notebooks = _notebook_titles(manifest, sections)
+    n_kind = {k: sum(k in kinds[n] for n in names) for k in BADGE_WORDS}
+    n_nb = {nb: sum(str(manifest[n].get("source", "?")) == nb for n in names) for nb in notebooks}
+    lines = [
+        "# Figure gallery",
+        "",
+        "Every published figure, by the kind of data it shows and the notebook that made it. "
+        "Choose a kind or a notebook, or search the captions and alt texts; the address keeps "
+        "the filter, so a link shows the same view. Each thumbnail opens the figure's page: "
+        "the figure, its caption and alt text, PNG/SVG/PDF/CSV downloads, the notebook section "
+        "that made it and a suggested citation. PDFs are laid out at one (3.5 in) or two "
+        "(7.2 in) journal columns with fonts embedded. To hand a set to an editor with a "
+        "`CREDITS.txt`: `python -m cxresearch figures --export DIR`.",
+        "",
+        "```{raw} html",
+        '<dl class="cx-badge-legend">',
+        *[f'<dt><span class="cx-badge cx-badge-{k}">{k}</span></dt><dd>{esc(v)}</dd>'
+          for k, v in BADGE_MEANING.items()],
+        "</dl>",
+        '<form id="cx-gallery-controls" class="cx-gallery-controls" role="search" '
+        'aria-label="Filter the figures" hidden>',
+        '<div class="cx-filter cx-filter-kind" role="group" aria-label="Kind of data">'
+        '<span class="cx-filter-label">Data</span>',
+        f'<button type="button" class="cx-kind-button" data-kind="" aria-pressed="true">'
+        f'all <span class="cx-count">{len(names)}</span></button>',
+        *[f'<button type="button" class="cx-kind-button cx-kind-{k}" data-kind="{k}" '
+          f'aria-pressed="false">{k} <span class="cx-count">{n_kind[k]}</span></button>'
+          for k in BADGE_WORDS],
+        "</div>",
+        '<div class="cx-filter cx-filter-notebook">'
+        '<label for="cx-filter-notebook" class="cx-filter-label">Notebook</label>',
+        '<select id="cx-filter-notebook" name="notebook">',
+        f'<option value="">all notebooks ({len(names)})</option>',
+        *[f'<option value="{esc(nb)}">{esc(nb[:2])}: {esc(title)} ({n_nb[nb]})</option>'
+          for nb, title in notebooks.items()],
+        "</select></div>",
+        '<div class="cx-filter cx-filter-search">'
+        '<label for="cx-filter-search" class="cx-filter-label">Search</label>',
+        '<input id="cx-filter-search" name="search" type="search" autocomplete="off" '
+        'placeholder="words in captions or alt text">',
+        "</div>",
+        '<button type="reset" id="cx-filter-clear" class="cx-filter-clear">Clear</button>',
+        "</form>",
+        f'<p id="cx-gallery-status" class="cx-gallery-status" aria-live="polite">'
+        f"{len(names)} figures</p>",
+        '<div id="cx-gallery" class="cx-gallery-grid">',
+    ]
+    for name in names:
+        entry = manifest[name]
+        files = entry.get("files", {})
+        title = _figure_title(name, entry)
+        label, href = _made_in(entry, sections.get(name))
+        searchable = " ".join([name, title, str(entry.get("caption", "")),
+                               str(entry.get("alt_text", ""))]).lower()
+        page = f"figures/{esc(name)}.html"
+        thumb = thumbnails.get(name) or files.get("png")
+        lines.append(
+            f'<article class="cx-card" id="card-{esc(name)}" data-name="{esc(name)}" '
+            f'data-kind="{esc(" ".join(kinds[name]))}" '
+            f'data-notebook="{esc(str(entry.get("source", "?")))}" '
+            f'data-search="{esc(" ".join(searchable.split()))}">')
+        if thumb:
+            lines.append(f'<a class="cx-card-thumb" href="{page}" tabindex="-1">'
+                         f'<img src="figures/{esc(thumb)}" '
+                         f'alt="{esc(str(entry.get("alt_text", name)))}"></a>')
+        lines += [
+            '<div class="cx-card-body">',
+            f'<p class="cx-badges">{_badges_html(kinds[name])}'
+            f'<code class="cx-card-name">{esc(name)}</code></p>',
+            f'<h2 class="cx-card-title"><a href="{page}">{esc(title)}</a></h2>',
+            f'<p class="cx-card-caption">{esc(str(entry.get("caption", "")))}</p>',
+            f'<p class="cx-card-source">Made in <a href="{esc(href)}">{esc(label)}</a></p>',
+            "</div></article>",
+        ]
+    ver, commit, _ = version
+    lines += [
+        "</div>",
+        '<p id="cx-gallery-empty" class="cx-gallery-empty" hidden>No figure matches: '
+        '<a href="gallery.html">show all</a>.</p>',
+        f'<p class="cx-gallery-version">Figures of cxresearch {esc(ver)}'
+        + (f" (commit {esc(commit)})" if commit else "") + ".</p>",
+        '<script src="_static/cxresearch-gallery.js"></script>',
+        "```",
+        "",
+        "```{toctree}",
+        ":hidden:",
+        "",
+        *[f"figures/{name}" for name in names],
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _column_note(entry: dict[str, Any]) -> str:
+    width = (entry.get("checks") or {}).get("size_in", [None])[0]
+    if width is None:
+        return "vector, fonts embedded"
+    columns = "one journal column" if float(width) <= 3.6 else "two journal columns"
+    return f"vector, fonts embedded, {columns} ({float(width):g} in)"
+
+
+def figure_page_markdown(name: str, entry: dict[str, Any],
+                         section: FigureSection | None = None,
+                         *, version: tuple[str, str, str] | None = None) -> str:
+    """One figure's page (``figures/NAME.md``, MyST markdown): everything a writer needs.
+
+    The figure (its ``alt`` the manifest's alt text), its badge(s) linking to the gallery
+    filtered to that kind, its caption, the alt text shown as text, downloads (PNG, SVG, PDF,
+    CSV), the notebook section that made it (a link to the cell) with a link to that
+    notebook's other figures, what the kind of data means, and a suggested citation
+    (:func:`citation`). Links are relative to ``figures/``, where the files are.
+
+    Parameters
+    ----------
+    name : str
+        The figure's name.
+    entry : dict
+        Its manifest entry.
+    section : FigureSection, optional
+        Where it is made (:func:`figure_sections`); default a link to the notebook's top.
     version : tuple of str, optional
         As in :func:`citation`.
 
@@ -308,64 +518,83 @@ def gallery_markdown(manifest: dict[str, dict[str, Any]],
 
     Examples
     --------
-    >>> gallery_markdown({}, {}, version=("0.2.0", "", "2026")).splitlines()[0]
-    '# Figure gallery'
+    >>> entry = {"caption": "Synthetic data: paths.", "alt_text": "Dots.",
+    ...          "source": "03_nb", "files": {"png": "03_x.png", "data": "03_x.csv"}}
+    >>> page = figure_page_markdown("03_x", entry, version=("0.1.0", "", "2026"))
+    >>> page.splitlines()[0]  # the badge says "synthetic"
+    '# Paths'
+    >>> '<a class="cx-download" href="03_x.csv" download>' in page
+    True
     """
     version = version or _version()
     esc = html.escape
-    lines = [
-        "# Figure gallery",
-        "",
-        "Every published figure, with its caption, its alt text, the kind of data it shows, the "
-        "notebook section that made it, its files and a suggested citation. Files are under "
-        "`figures/` on this site; PDFs are laid out at one (3.5 in) or two (7.2 in) journal "
-        "columns with fonts embedded. To hand a set to an editor with a `CREDITS.txt`: "
-        "`python -m cxresearch figures --export DIR`.",
-        "",
-        "```{raw} html",
-        '<dl class="cx-badge-legend">',
-        *[f'<dt><span class="cx-badge cx-badge-{k}">{k}</span></dt><dd>{esc(v)}</dd>'
-          for k, v in BADGE_MEANING.items()],
-        "</dl>",
-        "```",
-        "",
-    ]
-    for name, entry in sorted(manifest.items()):
-        files = entry.get("files", {})
-        sec = sections.get(name)
-        badges = evidence_of(entry)
-        title = _figure_title(name, entry)
-        lines += [f"## {name}", ""]
-        card = [f'<figure class="cx-figure" id="card-{esc(name)}">']
-        if "png" in files:
-            card.append(f'<img class="cx-figure-img" src="figures/{esc(files["png"])}" '
-                        f'alt="{esc(entry["alt_text"], quote=True)}">')
-        card.append('<figcaption>')
-        card.append('<p class="cx-badges">' + "".join(
-            f'<span class="cx-badge cx-badge-{esc(b)}">{esc(b)}</span>' for b in badges)
-            + f' <strong>{esc(title)}</strong></p>')
-        card.append(f'<p class="cx-caption">{esc(entry["caption"])}</p>')
-        card.append(f'<p class="cx-alt"><strong>Alt text:</strong> {esc(entry["alt_text"])}</p>')
-        if sec is not None:
-            label = f"{sec.notebook_title}"
-            if sec.section and sec.section != sec.notebook_title:
-                label += f" § {sec.section}"
-            card.append(f'<p class="cx-source"><strong>Made in:</strong> '
-                        f'<a href="{esc(sec.href)}">{esc(label)}</a></p>')
-        else:
-            card.append(f'<p class="cx-source"><strong>Made in:</strong> '
-                        f'<a href="notebooks/{esc(entry["source"])}.html">'
-                        f'{esc(entry["source"])}</a></p>')
-        downloads = [(fmt.upper() if fmt != "data" else "CSV (data)", files[fmt])
-                     for fmt in ("png", "svg", "pdf", "data") if fmt in files]
-        card.append('<p class="cx-downloads"><strong>Download:</strong> ' + " · ".join(
-            f'<a href="figures/{esc(f)}" download>{esc(label)}</a>' for label, f in downloads)
-            + "</p>")
-        card.append(f'<p class="cx-citation"><strong>Suggested citation:</strong> '
-                    f'{esc(citation(name, entry, sec, version=version))}</p>')
-        card.append("</figcaption></figure>")
-        lines += ["```{raw} html", *card, "```", ""]
+    files = entry.get("files", {})
+    badges = evidence_of(entry)
+    title = _figure_title(name, entry)
+    label, href = _made_in(entry, section)
+    source = str(entry.get("source", "?"))
+    alt = str(entry.get("alt_text", ""))
+    lines = [f"# {_md_escape(title)}", "", "```{raw} html",
+             f'<p class="cx-figure-meta">{_badges_html(badges, link_to="../gallery.html")}'
+             f'<code>{esc(name)}</code> · <a href="../gallery.html">all figures</a></p>',
+             '<figure class="cx-figure-page">']
+    if "png" in files:
+        lines.append(f'<a href="{esc(files["png"])}"><img class="cx-figure-img" '
+                     f'src="{esc(files["png"])}" alt="{esc(alt)}"></a>')
+    lines += [f'<figcaption class="cx-caption">{esc(str(entry.get("caption", "")))}'
+              "</figcaption>", "</figure>", "```", "",
+              "## Alt text", "", "```{raw} html",
+              f'<p class="cx-alt-text">{esc(alt)}</p>', "```", ""]
+    what = {
+        "png": ("PNG", "web image"),
+        "svg": ("SVG", "vector, for the web"),
+        "pdf": ("PDF", _column_note(entry)),
+        "data": ("CSV", f"the plotted data: {entry.get('data_rows', '?')} rows; columns "
+                        + ", ".join(map(str, entry.get("data_columns", [])))),
+    }
+    downloads = [
+        f'<li><a class="cx-download" href="{esc(files[key])}" download>'
+        f'<strong>{fmt}</strong> <span class="cx-download-file">{esc(files[key])}</span></a> '
+        f'<span class="cx-download-note">{esc(note)}</span></li>'
+        for key, (fmt, note) in what.items() if key in files]
+    lines += ["## Downloads", "", "```{raw} html", '<ul class="cx-downloads">', *downloads,
+              "</ul>", "```", "",
+              "## Where it is made", "", "```{raw} html",
+              f'<p class="cx-source">The cell that saves it: <a href="../{esc(href)}">'
+              f"{esc(label)}</a>. Other figures from that notebook: "
+              f'<a href="../gallery.html?notebook={esc(source)}">{esc(source)}</a>.</p>',
+              "```", "",
+              "## Kind of data", "", "```{raw} html",
+              '<dl class="cx-badge-legend">',
+              *[f'<dt>{_badges_html((b,), link_to="../gallery.html")}</dt>'
+                f"<dd>{esc(BADGE_MEANING.get(b, b))}</dd>" for b in badges],
+              *([] if badges else ["<dd>Not stated.</dd>"]),
+              "</dl>", "```", "",
+              "## Suggested citation", "", "```{raw} html",
+              '<blockquote class="cx-citation">'
+              f"{esc(citation(name, entry, section, version=version))}</blockquote>",
+              "```", ""]
     return "\n".join(lines)
+
+
+def _thumbnail(png: bytes, box: tuple[int, int] = (640, 400)) -> bytes | None:
+    """A smaller PNG for the gallery's grid (Pillow, which matplotlib needs); None if it fails."""
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(png)) as img:
+            img.load()
+            if img.width <= box[0] and img.height <= box[1]:
+                return png
+            small = img.convert("RGBA")
+        small.thumbnail(box, Image.Resampling.LANCZOS)
+        white = Image.new("RGBA", small.size, (255, 255, 255, 255))
+        flat = Image.alpha_composite(white, small).convert("RGB")
+        out = io.BytesIO()  # 128 colours: a third of the bytes, no visible change at this size
+        flat.quantize(colors=128, dither=Image.Dither.NONE).save(out, format="PNG", optimize=True)
+        return out.getvalue()
+    except Exception:  # a thumbnail is a nicety: the gallery falls back to the full PNG
+        return None
 
 
 def claims_markdown() -> str:
@@ -439,7 +668,8 @@ def prepare_sources(build_dir: Path = BUILD_DIR, *, figures_dir: Path | None = N
     """Assemble the Sphinx source tree in ``build_dir/src``.
 
     Copies the site's sources, the executed notebooks (figure cells anchored), the claims and
-    gallery pages and the figures' files; files no longer made are removed.
+    gallery pages, a page per figure, the figures' files and their thumbnails; files no longer
+    made are removed.
 
     Parameters
     ----------
@@ -487,11 +717,23 @@ def prepare_sources(build_dir: Path = BUILD_DIR, *, figures_dir: Path | None = N
     for nb in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
         put(f"notebooks/{nb.name}", _annotated_notebook(nb, manifest))
     put("claims.md", claims_markdown())
-    put("gallery.md", gallery_markdown(manifest, _all_sections(notebooks_dir)))
-    for entry in manifest.values():
+    sections = _all_sections(notebooks_dir)
+    version = _version()
+    thumbnails: dict[str, str] = {}
+    for name, entry in manifest.items():
         for file in entry.get("files", {}).values():
             if (figures_dir / file).is_file():
                 put(f"_extra/figures/{file}", (figures_dir / file).read_bytes())
+        png = entry.get("files", {}).get("png")
+        if png and (figures_dir / png).is_file():
+            small = _thumbnail((figures_dir / png).read_bytes())
+            if small is not None:
+                thumbnails[name] = f"thumbs/{png}"
+                put(f"_extra/figures/thumbs/{png}", small)
+        put(f"figures/{name}.md",
+            figure_page_markdown(name, entry, sections.get(name), version=version))
+    put("gallery.md", gallery_markdown(manifest, sections, version=version,
+                                       thumbnails=thumbnails))
     mathjax = _mathjax_file()
     if mathjax is not None:
         put("_static/mathjax/tex-svg.js", mathjax.read_bytes())

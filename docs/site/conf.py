@@ -61,7 +61,8 @@ html_theme_options = {
     "show_toc_level": 2,
     "navbar_align": "left",
     "header_links_before_dropdown": 4,
-    "secondary_sidebar_items": ["page-toc"],
+    # the gallery is a full-width grid; other pages keep their table of contents
+    "secondary_sidebar_items": {"**": ["page-toc"], "gallery": []},
     "footer_start": ["copyright"],
     "footer_end": [],
     "show_version_warning_banner": False,
