@@ -261,8 +261,11 @@ def test_notebook_copy_gets_anchors_and_alt_text():
     figure_cells = [c for c in nb["cells"] if "mystnb" in c.get("metadata", {})]
     assert figure_cells[0]["metadata"]["mystnb"]["image"]["alt"] == MANIFEST["03_ecsi_paths"][
         "alt_text"]
+    assert "hide-input" in figure_cells[0]["metadata"]["tags"]  # the dressing is folded
     original = json.loads(nb_path.read_text())
     assert len(nb["cells"]) == len(original["cells"]) + 1  # the notebook itself is untouched
+    assert not any("hide-input" in c.get("metadata", {}).get("tags", [])
+                   for c in original["cells"])
 
 
 # -- the built site: static checks ---------------------------------------------------------

@@ -626,7 +626,12 @@ def _write_if_changed(path: Path, data: bytes | str) -> bool:
 
 
 def _annotated_notebook(path: Path, manifest: dict[str, dict[str, Any]]) -> str:
-    """The notebook with an anchor before each figure cell and alt text on its image."""
+    """The notebook with an anchor before each figure cell and alt text on its image.
+
+    The input of a figure cell (the one that calls ``save_figure``: label maps, caption and
+    alt-text strings, the drawing) is folded (MyST-NB's ``hide-input`` tag), so that a notebook
+    page reads as narrative, analysis and figure; a reader opens it with one click.
+    """
     nb = json.loads(path.read_text(encoding="utf-8"))
     cells = []
     for cell in nb.get("cells", []):
@@ -639,7 +644,8 @@ def _annotated_notebook(path: Path, manifest: dict[str, dict[str, Any]]) -> str:
             entry = manifest.get(names[0])
             alt = entry["alt_text"] if entry else f"Figure {names[0]} from {path.stem}."
             cell = dict(cell)
-            cell["metadata"] = {**cell.get("metadata", {}),
+            tags = list(dict.fromkeys([*cell.get("metadata", {}).get("tags", []), "hide-input"]))
+            cell["metadata"] = {**cell.get("metadata", {}), "tags": tags,
                                 "mystnb": {"image": {"alt": alt}}}
         elif cell.get("cell_type") == "code" and any(
                 "image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
