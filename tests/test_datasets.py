@@ -19,7 +19,10 @@ from cxresearch.io import datasets
 
 def test_catalog_has_provenance_for_every_loader() -> None:
     cat = datasets.catalog()
-    assert set(cat.columns) == {"name", "package", "source", "licence", "caveats"}
+    assert set(cat.columns) == {"name", "package", "source", "licence", "caveats", "kind"}
+    assert dict(zip(cat["name"], cat["kind"])) == {
+        "cms_patient_experience": "real", "ibm_hr_attrition": "fictional",
+        "telco_churn": "fictional", "mlc_churn": "artificial", "cdnow_transactions": "real"}
     for name in cat["name"]:
         assert callable(getattr(datasets, name))
         doc = getattr(datasets, name).__doc__

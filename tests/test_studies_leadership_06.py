@@ -222,3 +222,69 @@ def test_say_do_gap_shares_against_counts_and_wilson() -> None:
         assert (r["ci_low"], r["ci_high"]) == (pytest.approx(100 * lo), pytest.approx(100 * hi))
     # saying and funding unrelated (independent draws): about half of either group is below
     assert abs(out.loc["top priority", "share_pct"] - 50) < 15
+
+
+# --- wording built from the numbers (issue 26) ---------------------------------------------
+
+
+def test_validation_report_is_read_whole() -> None:
+    v = s06.read_causal_validation()
+    threats = v[v["estimand"] == "ATT, e = 0..3"]
+    assert set(threats["scenario"]) == {"parallel", "slump", "anticipation", "confounding",
+                                        "heterogeneous", "culture"}
+    assert (v["reps"] == 200).all()
+    single = v[v["scenario"] == "single firm"].set_index("estimator")["coverage"]
+    assert single.loc["synthetic control (placebo-in-space)"] == pytest.approx(0.975)
+    # every estimator the notebook shows has plain words
+    assert set(threats["estimator"]) <= set(s06.ESTIMATOR_WORDS)
+
+
+def test_holds_up_follows_coverage_not_one_draw() -> None:
+    v = s06.read_causal_validation()
+    t = pd.DataFrame({"scenario": ["slump", "parallel"], "threat": ["slump", "parallel"],
+                      "estimator": ["event study (dr, anticipation = 1)",
+                                    "event study (no covariates)"],
+                      "estimate": [1.3, 1.9], "ci_low": [1.1, 1.7], "ci_high": [1.4, 2.1],
+                      "truth": [1.375, 1.375]})
+    slump, parallel = (f.text for f in s06.adapted_design_findings(t, v))
+    assert "covers the true value" in slump and "it does not hold up" in slump
+    assert "misses the true value" in parallel and "it holds up" in parallel
+    assert any("no estimator here holds up" in f.text and "slump" in f.text
+               for f in s06.validation_findings(v))
+
+
+def test_single_firm_words_follow_interval() -> None:
+    t = pd.DataFrame({"outcome": ["CX", "CX"], "design": ["synthetic control",
+                                                          "interrupted time series"],
+                      "estimate": [0.8, 3.5], "ci_low": [-1.1, 2.5], "ci_high": [2.7, 4.5],
+                      "p_value": [0.14, 0.001], "true_value": [2.0, 2.0]})
+    sc, its, sc_v, its_v = (f.text for f in s06.single_firm_findings(
+        t, s06.read_causal_validation()))
+    assert "covers the true value, 2.00, but cannot tell the effect from zero" in sc
+    assert "misses the true value, 2.00, and tells the estimate from zero" in its
+    assert "do not hold up" in its_v
+    assert "hold up (coverage 97.5%" in sc_v and "too imprecise" in sc_v
+
+
+def test_alt_text_ranks_only_what_holm_supports() -> None:
+    c = pd.DataFrame({"outcome": ["CX"] * 3, "owner_label": ["CX leader", "CMO", "CEO"],
+                      "estimate": [0.45, -0.3, 0.1], "p_holm": [0.03, 1.0, 0.9]})
+    text = s06.ownership_alt_text(c, 6, "CX")
+    assert "only CX leader vs everyone's job differs" in text
+    assert "highest" not in text.lower() and "CMO" not in text and len(text) < 300
+    none = s06.ownership_alt_text(c.assign(p_holm=1.0), 6, "CX")
+    assert "no owner differs" in none
+
+
+def test_summary_pieces_name_misses() -> None:
+    summary = pd.DataFrame({"outcome": ["CX", "contacts"], "p_holm": [0.6, 0.001],
+                            "true_value": [0.31, -7.6], "ci_low": [0.02, -8.0],
+                            "ci_high": [0.45, -3.0]})
+    f = s06.undetected_effects_finding(summary, 0.53, 300, 0.13)
+    assert "1 (CX) is not detected" in f.text and not f.claims_effect
+    tally = s06.truth_tally("effects", summary.assign(true_value=[0.31, 0.0]), ["CX", "contacts"])
+    assert "1 of 2" in tally.text and "missed: contacts (true 0.00)" in tally.text
+    fam = s06.family_table({"a": pd.DataFrame({"p_holm": [0.01, 0.2]}),
+                            "b": pd.DataFrame({"p_holm": [0.5]})})
+    assert fam["held after Holm"].tolist() == [1, 0] and fam["tests"].tolist() == [2, 1]
+    assert len(s06.TEST_FAMILIES) == 5

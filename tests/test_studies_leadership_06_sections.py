@@ -70,10 +70,10 @@ def test_threat_findings_name_what_covers_and_what_flags_and_claim_nothing() -> 
     a, b = s06.threat_findings(t)
     assert not a.claims_effect and not b.claims_effect and a.kind == "truth"
     assert a.text.startswith("**threat A** (true effect 1.50): the interval of the event study")
-    assert "those of the naive comparison and the two-way FE miss it" in a.text
+    assert "those of the naive comparison and the static fixed effects miss it" in a.text
     assert "The placebo test (p = 0.010) and the event study's pre-trend test (p < 0.001) " \
            "flag the threat." in a.text
-    assert "intervals of the naive comparison and the event study (no covariates) cover it" \
+    assert "intervals of the naive comparison and the event study cover it" \
         in b.text and "Neither the placebo test" in b.text
 
 

@@ -52,7 +52,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DatasetInfo(Result):
-    """Provenance of one bundled real data set.
+    """Provenance of one bundled public data set (real, fictional or artificial: see ``kind``).
 
     Parameters
     ----------
@@ -66,6 +66,9 @@ class DatasetInfo(Result):
         Their licence.
     caveats : str
         What a reader should know (fictional data, one snapshot, ...).
+    kind : str, default "real"
+        What the rows are: ``"real"`` (observations of real organisations or people),
+        ``"fictional"`` (made up by people to look plausible) or ``"artificial"`` (generated).
 
     Examples
     --------
@@ -79,6 +82,7 @@ class DatasetInfo(Result):
     source: str
     licence: str
     caveats: str
+    kind: str = "real"
 
     def summary(self) -> str:
         """One line: the loader, where the data come from and the licence."""
@@ -107,6 +111,7 @@ _INFO: tuple[DatasetInfo, ...] = (
         "redistributed by modeldata (MIT); IBM states no licence",
         "FICTIONAL data created by IBM data scientists: relations are plausible but not "
         "evidence; satisfaction items are 4-level labels (Low..Very_High), single items.",
+        kind="fictional",
     ),
     DatasetInfo(
         "telco_churn",
@@ -115,6 +120,7 @@ _INFO: tuple[DatasetInfo, ...] = (
         "redistributed by modeldata (MIT); IBM states no licence",
         "IBM sample data of uncertain realism; one snapshot (no survey items, no dates); "
         "11 customers with tenure 0 have missing total_charges.",
+        kind="fictional",
     ),
     DatasetInfo(
         "mlc_churn",
@@ -122,6 +128,7 @@ _INFO: tuple[DatasetInfo, ...] = (
         "MLC++ machine-learning library churn data (also R C50 'churn')",
         "redistributed by modeldata (MIT)",
         "ARTIFICIAL data 'claimed to be similar to real-world'; cross-section only.",
+        kind="artificial",
     ),
     DatasetInfo(
         "cdnow_transactions",
@@ -141,7 +148,8 @@ def catalog() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``name``, ``package``, ``source``, ``licence``, ``caveats``.
+        Columns ``name``, ``package``, ``source``, ``licence``, ``caveats``, ``kind``
+        (``"real"``, ``"fictional"`` or ``"artificial"``).
 
     Examples
     --------

@@ -222,7 +222,7 @@ Conclusions(
                                            r.estimate, r.ci_low, r.ci_high, r.true_value).text,
                             synthetic)
             for r in shown_own.itertuples() if synthetic and np.isfinite(r.true_value)),
-    heading=f"What these data show about ownership models ({label}; associations)",
+    heading="What these data show about ownership models (associations)",
     data_kind=kind,
     notes=((f"The other {rest} contrasts have unadjusted intervals that include zero. " if rest
             else "") + "A difference between firm-years with a CX leader in post and "
@@ -232,11 +232,16 @@ Conclusions(
 )
 
 # %%
+true_own = true_owner_effects(truth) if synthetic else pd.DataFrame(
+    columns=["outcome", "owner", "true_value"])
+other_cx = true_own[(true_own["outcome"] == "cx_sd")
+                    & true_own["owner"].isin(["ceo", "coo", "cmo"])]
 about_synthetic(
     "firms more committed to CX, and firms that already grow faster, are more likely to "
     "appoint a CX leader, so the leader's contrast can exceed the structural effect the "
     "simulation gives the leader (compare the true values above); the CEO, COO and CMO have "
-    "structural effects of 0.1 SD of CX or less.", synthetic)
+    f"structural effects of {other_cx['true_value'].abs().max() if len(other_cx) else 0:.2f} "
+    "SD of CX or less.", synthetic)
 
 # %% [markdown]
 # ## 2. What changes after a CX leader is appointed? An event study
@@ -322,7 +327,7 @@ Conclusions(
     + tuple(about_synthetic(truth_sentence(f"effect on {r.outcome}", r.estimate, r.ci_low,
                                            r.ci_high, r.true_value).text, synthetic)
             for r in summary.itertuples() if synthetic),
-    heading=f"What the event study shows ({label})",
+    heading="What the event study shows",
     data_kind=kind,
     notes=("A pre-trend test that finds nothing is weak evidence for parallel trends: such "
            "tests have low power (Roth 2022). An effect the interval cannot tell from zero may "
@@ -349,7 +354,7 @@ sensitivity_wide(sens)  # one row per outcome; sens is the tidy table
 held_es = summary.loc[summary["p_holm"] < 0.05, "outcome"]
 Conclusions(
     sensitivity_findings(sens, held=held_es),
-    heading=f"How robust the event study's effects are to non-parallel trends ({label})",
+    heading="How robust the event study's effects are to non-parallel trends",
     data_kind=kind,
     notes=("Robustness here is to drifts no larger (relative to the pre-period) than Mbar; "
            "a drift that appears only after the appointment and exceeds that is not ruled out. "
@@ -389,7 +394,8 @@ Conclusions(
 
 # %%
 threats = threat_scenarios(n_units=threat_units, n_periods=threat_years, seed=seed)
-threats.assign(covers_truth=threats["covers_truth"].map({True: "yes", False: "no"}))[
+threats.assign(covers_truth=threats["covers_truth"].map({True: "yes", False: "no"}),
+               estimator=threats["estimator"].map(lambda e: ESTIMATOR_WORDS.get(e, e)))[
     ["scenario", "estimator", "estimate", "ci_low", "ci_high", "truth", "covers_truth",
      "check_p"]].rename(columns={"covers_truth": "covers truth",
                                  "check_p": "pre-trend / placebo p"}).round(3)
@@ -518,15 +524,15 @@ both[["outcome", "group", "estimate", "ci_low", "ci_high", "p_value", "p_holm", 
      + (["true_value"] if synthetic else [])].rename(columns={"n_units": "firms"}).round(3)
 
 # %%
-both_words = {"cx_sd": (f"CX (SD units, {label})", "effect on CX (SD)"),
-              "revenue_growth": (f"revenue growth (pp, {label})", "effect on growth (pp)")}
+both_words = {"cx_sd": ("CX (SD units)", "effect on CX (SD)"),
+              "revenue_growth": ("revenue growth (pp)", "effect on growth (pp)")}
 fig, axes = plt.subplots(1, 2, figsize=FIGSIZE["double"], layout="constrained")
 for ax, (var, g) in zip(axes, both.groupby("variable", sort=False)):
     coef_plot(g, label="group", ax=ax, invert=True, ci_label="estimate (95% CI)",
               truth="true_value" if synthetic else None, truth_label="true value (simulation)",
               xlabel=both_words[var][1], title=both_words[var][0])
 axes[1].set_yticklabels([])
-fig.suptitle(f"Effect of appointing a CX leader by baseline empowerment ({label})",
+fig.suptitle(f"Effect of appointing a CX leader by baseline empowerment ({label} data)",
              fontsize="medium")
 fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=2,
            fontsize="small")
@@ -558,7 +564,7 @@ Conclusions(
                                            r.estimate, r.ci_low, r.ci_high,
                                            r.true_value).text, synthetic)
             for r in both[both["is_difference"]].itertuples() if synthetic),
-    heading=f"Does a leader's effect differ where employees are empowered? ({label})",
+    heading="Does a leader's effect differ where employees are empowered?",
     data_kind=kind,
     notes=("Each half holds about half of the appointing firms, so these intervals are wide: "
            "a difference the data cannot tell from zero may still be there. The validation "
@@ -571,8 +577,8 @@ Conclusions(
 # %% [markdown]
 # ## 5. The say/do gap
 #
-# Practitioners often say that firms call CX their top priority (stated priority 4–5 of 5) but
-# fund it modestly; the shares below test whether these data show such a gap. Half
+# A "say/do gap" is the idea that firms call CX their top priority (stated priority 4–5 of 5)
+# but fund it modestly; the shares below test whether these data show such a gap. Half
 # of *all* firms fund CX below the median by construction, so the share among top-priority
 # firms means something only against the other firms, and against 50% (the share if saying
 # and funding were unrelated). Then: does saying matter once doing is known? Firm-level
@@ -624,7 +630,7 @@ Conclusions(
                                            r.estimate, r.ci_low, r.ci_high, r.true_value).text,
                             synthetic)
             for r in say_do_family.itertuples() if synthetic and np.isfinite(r.true_value)),
-    heading=f"What these data show about saying and doing ({label}; associations)",
+    heading="What these data show about saying and doing (associations)",
     data_kind=kind,
     notes=("The gap is say minus do, so its coefficient mixes the two, the usual trap of "
            "difference scores (Edwards 2001): read say and do separately. The gap rows are "
@@ -885,14 +891,12 @@ Conclusions(
     + ((undetected_effects_finding(summary, at_size["power"], int(at_size["n_firms"]),
                                    effect_sd),) if synthetic else ())
     + truth_checks
-    + tuple(f.labelled("synthetic") for f in adapted_design_findings(threats, validation)
-            if "does not hold up" in f.text)
     + tuple(f.labelled("synthetic") for f in validation_findings(validation)
             if "no estimator" in f.text)
     + (tuple(f.labelled("synthetic") for f in single_firm_findings(one_firm, validation,
                                                                    subject=firm_label)
              if "simulated firms" in f.text) if not own_series else ()),
-    heading=f"What these data show, what they miss, and the warnings ({label})",
+    heading="What these data show, what they miss, and the warnings",
     data_kind=kind,
 )
 

