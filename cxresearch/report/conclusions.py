@@ -34,6 +34,7 @@ these data show no clear association (they allow anything from -0.98 to 2.92).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -89,10 +90,15 @@ def label_text(text: str, data_kind: str) -> str:
     "**CX leader − everyone's job** (synthetic data): 8.6 (95% CI 4.0 to 13.2)."
     >>> label_text("Two of five checks flag.", "user")
     '(your data) Two of five checks flag.'
+    >>> label_text("*About the bundled synthetic study:* ...", "synthetic")
+    '*About the bundled synthetic study:* ...'
     """
     label = DATA_KINDS[data_kind]
     if not label or not text:
         return text
+    word = label.split()[0]  # "synthetic", "fictional", "real", "your"
+    if re.search(rf"\b{word}\b", text[:120], flags=re.IGNORECASE) and data_kind != "user":
+        return text  # it already says so ("*About the bundled synthetic study:* ...")
     if text.startswith("**"):
         end = text.find("**", 2)
         if end > 2:

@@ -1252,7 +1252,7 @@ def adapted_design_findings(threats: pd.DataFrame, validation: pd.DataFrame, *,
 
 
 def single_firm_findings(table: pd.DataFrame, validation: pd.DataFrame | None = None, *,
-                         subject: str = "simulated firm", alpha: float = 0.05,
+                         subject: str = "simulated firm", level: float = 0.95,
                          threshold: float = HOLDS_UP_COVERAGE) -> tuple[Finding, ...]:
     """Sentences for :func:`single_firm_table` on a simulated firm: per row, whether the interval
     covers the true value and whether it tells the effect from zero; then, per design, its
@@ -1328,7 +1328,7 @@ def power_reach_sentence(subject: str, sizes: Sequence[float], power: Sequence[f
 
 
 def family_table(families: Mapping[str, pd.DataFrame], p_holm: str = "p_holm",
-                 alpha: float = 0.05) -> pd.DataFrame:
+                 level: float = 0.95) -> pd.DataFrame:
     """One row per family of tests: how many tests, and how many hold after Holm.
 
     >>> family_table({"a": pd.DataFrame({"p_holm": [0.01, 0.5]})})
@@ -1337,12 +1337,12 @@ def family_table(families: Mapping[str, pd.DataFrame], p_holm: str = "p_holm",
     """
     return pd.DataFrame({"family": list(families),
                          "tests": [len(f) for f in families.values()],
-                         "held after Holm": [int((f[p_holm] < alpha).sum())
+                         "held after Holm": [int((f[p_holm] < 1 - level).sum())
                                              for f in families.values()]})
 
 
 def ownership_alt_text(contrasts: pd.DataFrame, n_bars: int, outcome: str,
-                       alpha: float = 0.05) -> str:
+                       level: float = 0.95) -> str:
     """Alt text for the adjusted-means figure built from the Holm-adjusted contrasts of
     ``outcome``: no ranking, only the contrasts that hold.
 
@@ -1353,7 +1353,7 @@ def ownership_alt_text(contrasts: pd.DataFrame, n_bars: int, outcome: str,
     CX leader vs everyone's job differs (+0.45 SD; an association); the other owners cannot be
     told apart."
     """
-    g = contrasts[(contrasts["outcome"] == outcome) & (contrasts["p_holm"] < alpha)]
+    g = contrasts[(contrasts["outcome"] == outcome) & (contrasts["p_holm"] < 1 - level)]
     head = f"{n_bars} horizontal error bars of adjusted CX by the owner that year. "
     if g.empty:
         return head + ("After Holm adjustment no owner differs from everyone's job; the owners "
@@ -1386,7 +1386,7 @@ def truth_tally(what: str, table: pd.DataFrame, subjects: Sequence[str], *,
 
 
 def undetected_effects_finding(summary: pd.DataFrame, power_at_size: float, n_firms: int,
-                               effect_sd: float, *, alpha: float = 0.05) -> Finding:
+                               effect_sd: float, *, level: float = 0.95) -> Finding:
     """On the simulation: how many non-zero true event-study effects the adjusted tests miss,
     with the power of a study of this size for the assumed effect of section 7.
 
@@ -1399,7 +1399,7 @@ def undetected_effects_finding(summary: pd.DataFrame, power_at_size: float, n_fi
     clear effect" here means "not detected", not "absent".
     """
     nonzero = summary[summary["true_value"].fillna(0) != 0]
-    missed = nonzero[~(nonzero["p_holm"] < alpha)]
+    missed = nonzero[~(nonzero["p_holm"] < 1 - level)]
     text = (f"**effects of appointing a CX leader that the study misses**: in the simulation "
             f"{len(nonzero)} of {len(summary)} event-study effects are non-zero; ")
     if missed.empty:
