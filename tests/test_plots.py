@@ -119,3 +119,25 @@ def test_coef_plot_checks_its_input(paths: pd.DataFrame) -> None:
         coef_plot(paths.iloc[:0], label="path")
     with pytest.raises(TypeError, match="DataFrame"):
         coef_plot([1, 2, 3])  # type: ignore[arg-type]
+
+
+def test_importance_performance_marks_unclear_drivers_with_open_circles() -> None:
+    from cxresearch.linkage.drivers import UNCLEAR
+    from cxresearch.report.plots import plot_importance_performance
+
+    m = pd.DataFrame({"importance": [30.0, 10.0, 20.0], "performance": [40.0, 80.0, 60.0],
+                      "ci_low": [25.0, 5.0, 10.0], "ci_high": [35.0, 15.0, 30.0],
+                      "quadrant": ["high share, lower rating", "low share, higher rating",
+                                   UNCLEAR]},
+                     index=["price for the quality", "speed", "range"])
+    fig, ax = plot_importance_performance(m)
+    try:
+        assert [t.get_text() for t in ax.texts] == list(m.index)  # wording as given
+        filled, hollow = ax.collections[-2:]
+        assert len(filled.get_offsets()) == 2 and len(hollow.get_offsets()) == 1
+        assert ax.get_legend().get_texts()[0].get_text() == "interval crosses the line"
+        plain, _ = plot_importance_performance(m.drop(columns="quadrant"))
+        assert plain.axes[0].get_legend() is None
+        plt.close(plain)
+    finally:
+        plt.close(fig)

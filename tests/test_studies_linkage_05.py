@@ -134,3 +134,48 @@ def test_cross_lagged_paths_select_label_and_order_the_cross_paths() -> None:
     ref = clpm[(clpm["from"] == "revenue_growth") & (clpm["to"] == "ex") & (clpm["lag"] == 1)
                & (clpm["model"] == "pooled")]
     assert row["estimate"].item() == pytest.approx(ref["estimate"].item())
+
+
+def test_truth_verdicts_name_hits_and_misses() -> None:
+    from cxresearch.studies.linkage_05 import truth_findings, truth_summary, truth_verdicts
+
+    fam = pd.DataFrame({
+        "subject": ["recovered", "false positive", "not detected", "biased", "true zero",
+                    "excludes", "no truth"],
+        "estimate": [0.33, 1.14, 0.07, 0.90, 0.01, 0.58, 0.2],
+        "ci_low": [0.15, 0.57, -0.26, 0.30, -0.1, 0.505, 0.1],
+        "ci_high": [0.51, 1.80, 0.36, 1.50, 0.1, 0.66, 0.3],
+        "p_holm": [0.003, 0.004, 1.0, 0.001, 0.9, 0.001, 0.01],
+        "true_value": [0.34, 0.0, 0.30, 0.40, 0.0, 0.50, float("nan")],
+    })
+    v = truth_verdicts(fam)
+    assert v["subject"].tolist() == fam["subject"].tolist()[:-1]  # no truth: left out
+    assert v["verdict"].tolist() == [
+        "recovered", "false positive", "not detected", "biased", "correctly not detected",
+        "detected, but the interval excludes the truth"]
+    assert v["hit"].tolist() == [True, False, False, False, True, False]
+    texts = [f.text for f in truth_summary(v)]
+    assert "2 of 6" in texts[0] and "4 miss it" in texts[0]
+    # every miss is listed with its true value
+    assert ("**false positive** misses the truth (false positive): 1.14 (95% CI 0.57 to 1.80) "
+            "against a true value of 0.00.") in texts
+    assert any(t.startswith("**not detected**") and "true value of 0.30" in t for t in texts)
+    assert any("2.2 times the truth" in t for t in texts)
+    # coverage alone is not recovery: a covered but biased estimate says so
+    sentences = {f.text.split("**")[1]: f.text for f in truth_findings(v, {"biased": "why"})}
+    assert "2.2 times larger than the truth (why)." in sentences["biased"]
+    assert "times" not in sentences["recovered"]
+    assert truth_summary(truth_verdicts(fam.drop(columns="true_value"))) == ()
+
+
+def test_mean_reliability_over_periods_is_that_of_the_unit_means() -> None:
+    from cxresearch.linkage.panel import mean_reliability
+    from cxresearch.studies.linkage_05 import mean_reliability_over_periods
+
+    rng = np.random.default_rng(1)
+    d = pd.DataFrame({"firm_id": np.repeat(np.arange(40), 4), "ex": rng.normal(size=160),
+                      "ev_ex": rng.uniform(0.01, 0.05, size=160)})
+    means = d.groupby("firm_id").agg(ex=("ex", "mean"), ev_ex=("ev_ex", "sum"))
+    means["ev_ex"] /= 16
+    assert mean_reliability_over_periods(d, "ex", "ev_ex") == pytest.approx(
+        mean_reliability(means, "ex", "ev_ex"))

@@ -283,6 +283,8 @@ def _label_offsets(
     """Greedy label placement: for each point pick one of eight offsets around it that overlaps
     the labels already placed (and the other points) least. No extra dependency; good enough
     for the dozen or two points of an importance-performance map."""
+    from matplotlib.textpath import TextPath
+
     fig = ax.figure
     scale = fig.dpi / 72  # points -> pixels
     xy = ax.transData.transform(ipm[["performance", "importance"]].to_numpy(dtype=float))
@@ -303,6 +305,12 @@ def _label_offsets(
         h = min(a[3], b[3]) - max(a[1], b[1])
         return max(w, 0.0) * max(h, 0.0)
 
+    def to_box(p: np.ndarray, b: tuple[float, ...]) -> float:
+        return float(np.hypot(max(b[0] - p[0], 0.0, p[0] - b[2]),
+                              max(b[1] - p[1], 0.0, p[1] - b[3])))
+
+    ambiguous = (fontsize * scale) ** 2  # cost of a label that sits as near another point
+
     out: list[tuple[float, float, str, str]] = [candidates[0]] * len(xy)
     # place crowded points first (those with the nearest neighbour)
     dist = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
@@ -310,7 +318,7 @@ def _label_offsets(
     order = np.argsort(dist.min(axis=1), kind="stable") if len(xy) > 1 else np.arange(len(xy))
     for i in order:
         name = str(ipm.index[i])
-        w = 0.6 * fontsize * len(name) * scale
+        w = TextPath((0, 0), name, size=fontsize).get_extents().width * scale
         h = 1.2 * fontsize * scale
         best, best_cost, best_box = candidates[0], np.inf, (0.0, 0.0, 0.0, 0.0)
         for k, (dx, dy, ha, va) in enumerate(candidates):
@@ -319,6 +327,10 @@ def _label_offsets(
             box = (x0, y0, x0 + w, y0 + h)
             cost = sum(overlap(box, b) for b in placed)
             cost += sum(overlap(box, p) for j, p in enumerate(points) if j != i)
+            # a label nearer another point than its own reads as that point's label
+            own = to_box(xy[i], box)
+            cost += ambiguous * sum(to_box(xy[j], box) < own + gap * scale
+                                    for j in range(len(xy)) if j != i)
             cost += 1e-3 * k  # prefer the first (upper-right) position on ties
             if cost < best_cost:
                 best, best_cost, best_box = (dx, dy, ha, va), cost, box

@@ -11,6 +11,13 @@ Each function prepares or stacks what the notebook shows, calling the estimators
 - :func:`nested_wave` -- one survey wave of individuals with their firm's score, for
   :func:`~cxresearch.linkage.multilevel.multilevel_model`;
 - :func:`cross_lagged_paths` -- the four cross paths of the cross-lagged panel, labelled;
+- :func:`mean_reliability_over_periods` -- reliability of each unit's mean over all periods;
+- :func:`truth_verdicts` -- each estimate against the simulation's true value (recovered,
+  false positive, not detected, biased), from a Holm-adjusted family;
+- :func:`truth_findings` -- one sentence per estimate with a true value (coverage, and how far
+  the point estimate is from the truth);
+- :func:`truth_summary` -- the closing summary's lists of the results that hit and that miss
+  the truth;
 
 The unit-level pipeline for one company's own stores, branches or teams (loading, aggregation
 checks, the unit panel, unit linkage) is general and lives in :mod:`cxresearch.linkage.units`.
@@ -36,7 +43,12 @@ from cxresearch.linkage.mediation import mediation
 from cxresearch.linkage.regression import standardize
 
 __all__ = ["cross_lagged_paths", "event_rate_by_group", "event_rate_difference",
-           "mediation_by_outcome", "nested_wave"]
+           "mean_reliability_over_periods", "mediation_by_outcome", "nested_wave",
+           "truth_findings", "truth_summary", "truth_verdicts"]
+
+#: a point estimate this many times the true value (or 1 / this) is called biased, even when
+#: its interval covers the truth
+BIAS_RATIO = 2.0
 
 #: the cross paths shown for the cross-lagged panel of EX, CX and revenue growth: (from, to,
 #: label), in display order (the labels of :func:`cxresearch.simulate.true_cross_lagged_paths`)
@@ -221,3 +233,178 @@ def cross_lagged_paths(data: pd.DataFrame) -> pd.DataFrame:
         sort = ["_model", "_order"]
     return out.sort_values(sort, kind="stable").drop(
         columns=[c for c in ["_order", "_model"] if c in out]).reset_index(drop=True)
+
+
+def mean_reliability_over_periods(panel: pd.DataFrame, score: str, error_variance: str,
+                                  unit: str = "firm_id") -> float:
+    """Reliability of each unit's mean of ``score`` over all its periods.
+
+    The unit mean is the average of its period means; its sampling variance is the sum of
+    their sampling variances over the number of periods squared (periods independent). Then
+    :func:`cxresearch.linkage.panel.mean_reliability` of the unit means.
+
+    >>> d = pd.DataFrame({"firm_id": [1, 1, 2, 2, 3, 3], "ex": [1.0, 1.2, 2.0, 2.2, 3.0, 2.8],
+    ...                   "ev_ex": [0.04] * 6})
+    >>> round(mean_reliability_over_periods(d, "ex", "ev_ex"), 3)
+    0.98
+    """
+    from cxresearch.linkage.panel import mean_reliability
+
+    require_columns(panel, [unit, score, error_variance])
+    g = panel.groupby(unit)
+    means = pd.DataFrame({score: g[score].mean(),
+                          error_variance: g[error_variance].sum() / g[score].count() ** 2})
+    return mean_reliability(means, score, error_variance)
+
+
+def _fmt(x: float, digits: int = 2) -> str:
+    out = f"{x:.{digits}f}"
+    return "0." + "0" * digits if out in ("-0." + "0" * digits,) else out
+
+
+def truth_verdicts(family: pd.DataFrame, subject: str = "subject", *,
+                   truth: str = "true_value", level: float = 0.95,
+                   bias_ratio: float = BIAS_RATIO) -> pd.DataFrame:
+    """Each estimate of a Holm-adjusted family against the simulation's true value.
+
+    ``family`` is :func:`cxresearch.report.conclusions.holm_family` output with ``subject``,
+    ``estimate``, ``ci_low``, ``ci_high``, ``p_holm`` and ``truth`` (NaN where no true value is
+    known; such rows are left out). ``detected`` is what the notebook words as a finding
+    (:func:`~cxresearch.report.conclusions.adjusted_supported`); ``covers``: the interval holds
+    the truth; ``ratio``: estimate / truth (NaN for a true zero). ``verdict``:
+
+    - ``"recovered"``: a non-zero truth, detected, covered, and the estimate within
+      ``bias_ratio`` times of it;
+    - ``"correctly not detected"``: a true zero, not detected;
+    - ``"false positive"``: a true zero, detected;
+    - ``"not detected"``: a non-zero truth, not detected;
+    - ``"detected, but the interval excludes the truth"``: a non-zero truth, detected, not
+      covered;
+    - ``"biased"``: detected and covered, but the estimate is ``bias_ratio`` or more times
+      the truth (or that many times smaller), or of the opposite sign.
+
+    ``hit`` is True for the first two. Returns ``subject, estimate, ci_low, ci_high,
+    true_value, detected, covers, ratio, verdict, hit``.
+
+    >>> fam = pd.DataFrame({"subject": ["a", "b", "c"], "estimate": [0.3, 1.1, 0.07],
+    ...                     "ci_low": [0.2, 0.6, -0.3], "ci_high": [0.4, 1.8, 0.4],
+    ...                     "p_holm": [0.001, 0.004, 1.0], "true_value": [0.34, 0.0, 0.3]})
+    >>> truth_verdicts(fam)["verdict"].tolist()
+    ['recovered', 'false positive', 'not detected']
+    """
+    import numpy as np
+
+    from cxresearch.report.conclusions import adjusted_supported
+
+    cols = ["subject", "estimate", "ci_low", "ci_high", "true_value", "detected", "covers",
+            "ratio", "verdict", "hit"]
+    if truth not in family or family.empty:
+        return pd.DataFrame(columns=cols)
+    known = family[family[truth].notna()]
+    if known.empty:
+        return pd.DataFrame(columns=cols)
+    detected = adjusted_supported(known, level=level).to_numpy()
+    t = known[truth].to_numpy(dtype=float)
+    est = known["estimate"].to_numpy(dtype=float)
+    covers = (known["ci_low"].to_numpy() <= t) & (t <= known["ci_high"].to_numpy())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(t != 0, est / t, np.nan)
+    biased = (t != 0) & ((ratio >= bias_ratio) | (ratio <= 1 / bias_ratio))
+    verdict = np.select(
+        [(t == 0) & detected, t == 0, ~detected, ~covers, biased],
+        ["false positive", "correctly not detected", "not detected",
+         "detected, but the interval excludes the truth", "biased"], default="recovered")
+    return pd.DataFrame({
+        "subject": known[subject].to_numpy(), "estimate": est,
+        "ci_low": known["ci_low"].to_numpy(dtype=float),
+        "ci_high": known["ci_high"].to_numpy(dtype=float), "true_value": t,
+        "detected": detected, "covers": covers, "ratio": ratio, "verdict": verdict,
+        "hit": np.isin(verdict, ["recovered", "correctly not detected"]),
+    })
+
+
+def _truth_text(r: pd.Series, digits: int = 2) -> str:
+    """The sentence after the subject: interval, truth, and how the estimate compares."""
+    verb = "covers" if r["covers"] else "misses"
+    out = (f"the interval ({_fmt(r['ci_low'], digits)} to {_fmt(r['ci_high'], digits)}) "
+           f"{verb} the simulation's true value, {_fmt(r['true_value'], digits)}")
+    ratio = r["ratio"]
+    if pd.notna(ratio) and (ratio >= BIAS_RATIO or ratio <= 1 / BIAS_RATIO):
+        if ratio > 0:
+            times = ratio if ratio >= 1 else 1 / ratio
+            size = "larger" if ratio >= 1 else "smaller"
+            out += (f", but the point estimate ({_fmt(r['estimate'], digits)}) is {times:.1f} "
+                    f"times {size} than the truth")
+        else:
+            out += (f", but the point estimate ({_fmt(r['estimate'], digits)}) has the "
+                    "opposite sign")
+    return out + "."
+
+
+def truth_findings(verdicts: pd.DataFrame, notes: dict[str, str] | None = None,
+                   digits: int = 2) -> tuple:
+    """One sentence per estimate with a true value (:func:`truth_verdicts` rows).
+
+    Coverage alone is not recovery: when the point estimate is :data:`BIAS_RATIO` or more
+    times the truth the sentence says so. ``notes`` (subject -> text) adds a reason, e.g.
+    ``"Nickell bias"``, to the sentences that say so (or whose interval misses). Each is a
+    :class:`~cxresearch.report.conclusions.Finding` of ``kind="truth"``.
+
+    >>> v = truth_verdicts(pd.DataFrame({"subject": ["EX → CX"], "estimate": [0.285],
+    ...     "ci_low": [0.09], "ci_high": [0.48], "p_holm": [0.067], "true_value": [0.114]}))
+    >>> t = truth_findings(v, {"EX → CX": "Nickell bias"})[0].text
+    >>> t[:72]
+    "**EX → CX**: the interval (0.09 to 0.48) covers the simulation's true va"
+    >>> t[72:]
+    'lue, 0.11, but the point estimate (0.28) is 2.5 times larger than the truth (Nickell bias).'
+    """
+    from cxresearch.report.conclusions import Finding
+
+    notes = notes or {}
+    out = []
+    for _, r in verdicts.iterrows():
+        text = _truth_text(r, digits)
+        flagged = pd.notna(r["ratio"]) and (r["ratio"] >= BIAS_RATIO
+                                            or r["ratio"] <= 1 / BIAS_RATIO)
+        if r["subject"] in notes and (flagged or not r["covers"]):
+            text = text[:-1] + f" ({notes[r['subject']]})."
+        out.append(Finding(f"**{r['subject']}**: {text}", False, kind="truth"))
+    return tuple(out)
+
+
+def truth_summary(verdicts: pd.DataFrame, digits: int = 2) -> tuple:
+    """The closing summary against the truth: a count, then every miss with its true value.
+
+    One :class:`~cxresearch.report.conclusions.Finding` counting hits and misses, then one per
+    miss (``"**subject** misses the truth (false positive): 1.14 (95% CI 0.57 to 1.80) against
+    a true value of 0.00."``) and one listing the hits. Empty without true values.
+
+    >>> fam = pd.DataFrame({"subject": ["a", "b"], "estimate": [0.3, 1.1],
+    ...                     "ci_low": [0.2, 0.6], "ci_high": [0.4, 1.8],
+    ...                     "p_holm": [0.001, 0.004], "true_value": [0.34, 0.0]})
+    >>> print(truth_summary(truth_verdicts(fam))[1].text.replace(": ", ":\\n"))
+    **b** misses the truth (false positive):
+    1.10 (95% CI 0.60 to 1.80) against a true value of 0.00.
+    """
+    from cxresearch.report.conclusions import Finding
+
+    if verdicts.empty:
+        return ()
+    hits, misses = verdicts[verdicts["hit"]], verdicts[~verdicts["hit"]]
+    out = [Finding(f"**Against the simulation's true values**: {len(hits)} of {len(verdicts)} "
+                   "estimates with a known truth match it (detected and recovered, or a true "
+                   f"zero not detected); {len(misses)} miss it.", False, kind="truth")]
+    for _, r in misses.iterrows():
+        extra = ""
+        if r["verdict"] == "biased":
+            extra = f", {abs(r['ratio']):.1f} times the truth"
+        out.append(Finding(
+            f"**{r['subject']}** misses the truth ({r['verdict']}{extra}): "
+            f"{_fmt(r['estimate'], digits)} (95% CI {_fmt(r['ci_low'], digits)} to "
+            f"{_fmt(r['ci_high'], digits)}) against a true value of "
+            f"{_fmt(r['true_value'], digits)}.", False, kind="truth"))
+    if len(hits):
+        out.append(Finding("**Matching the truth**: " + "; ".join(
+            f"{r['subject']} ({r['verdict']}, true value {_fmt(r['true_value'], digits)})"
+            for _, r in hits.iterrows()) + ".", False, kind="truth"))
+    return tuple(out)

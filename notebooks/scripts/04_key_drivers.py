@@ -50,7 +50,8 @@ from cxresearch import (
 from cxresearch.linkage.drivers import QUADRANT_ORDER, UNCLEAR
 from cxresearch.simulate import simulate_ecsi_survey
 from cxresearch.studies.key_drivers_04 import (
-    ECSI_WORDING, item_wording, published_check, quadrant_alt_text, quadrant_findings,
+    ECSI_WORDING, item_wording, population_findings, published_check, quadrant_alt_text,
+    quadrant_findings,
 )
 
 use_style()
@@ -263,6 +264,16 @@ if ipm is not None:
 high_low = ([] if ipm is None else
             list(ipm_table.index[ipm_table["quadrant"] == QUADRANT_ORDER[0]]))
 n_unclear = int((ipm_table["quadrant"] == UNCLEAR).sum()) if ipm is not None else 0
+if synthetic and ipm is not None:  # the model's population values: a very large draw
+    big = simulate_ecsi_survey(n=200_000, seed=seed + 1).data
+    population = cx.importance_performance(
+        big[drivers].assign(satisfaction=big[["CUSA1", "CUSA2", "CUSA3"]].mean(axis=1)),
+        outcome, drivers, scale_range=scale_range).to_frame()
+    against = population_findings(ipm_table, population, words,
+                                  source="from a draw of 200,000 respondents of the same "
+                                         "synthetic model")
+else:
+    against = ()
 display(Finding(
     "**Check against published values**: the relative weights and Shapley (LMG) values for "
     "mtcars " + ("match" if check_ok else "do **not** match") + " the published values to the "
@@ -277,7 +288,8 @@ Conclusions(
                 + (f" ({', '.join(words[c] for c in high_low)})" if high_low else "")
                 + f"; for {n_unclear} the importance interval crosses the line, so their side "
                 "is not established. Quadrant membership near the dashed lines is not stable.",
-                False, kind="level"),) if ipm is not None else ())),
+                False, kind="level"),) if ipm is not None else ()),
+     *against),
     heading=f"What the {len(drivers)} drivers show",
     data_kind=data_kind,
     notes=("Separate intervals per driver cannot show that two ranks differ; the rank intervals "

@@ -26,7 +26,8 @@
 # Every design here is observational: its estimates are **associations**, and the conclusions
 # say so. Questions 2–4 are asked of the data with 20 tests in all: each question's estimates
 # form one family, Holm-adjusted, and the three families split the 5% error rate, so that the
-# chance of *any* false alarm in the notebook stays at 5%. The sentences under the tables are
+# chance of *any* false alarm among the tests of questions 2–4 stays at 5% (the public-data
+# analogues of section 7 are separate families, each Holm-adjusted on its own). The sentences under the tables are
 # written from those numbers.
 #
 # The bundled data are a **synthetic** study (300 firms, 8 years, employee and customer surveys)
@@ -66,7 +67,7 @@ from cxresearch import (
     DataError, effect_sentence, findings_from_adjusted_table, firm_means, holm_family,
     level_sentence, linkage_model, linkage_panel, load_linkage_study, logit_associations,
     mean_reliability, multilevel_model, outcome_columns, reverse_items, save_figure,
-    sem_service_profit_chain, truth_sentence, unit_linkage, unit_panel, use_style,
+    Finding, sem_service_profit_chain, unit_linkage, unit_panel, use_style,
 )
 from cxresearch.cli.check import needs, skipped
 from cxresearch.simulate import true_chain_effects, true_cross_lagged_paths, true_linkage_effects
@@ -74,8 +75,12 @@ from cxresearch.studies.linkage_05 import (
     cross_lagged_paths,
     event_rate_by_group,
     event_rate_difference,
+    mean_reliability_over_periods,
     mediation_by_outcome,
     nested_wave,
+    truth_findings,
+    truth_summary,
+    truth_verdicts,
 )
 
 use_style()
@@ -89,6 +94,16 @@ firm_design = not firm_missing
 keys = [unit, *([time] if time else [])]
 outcomes = [] if firm_design else outcome_columns(study.outcomes, keys)
 label = "synthetic" if synthetic else "user data"
+data_kind = "synthetic" if synthetic else "user"  # the label every generated result carries
+kind_words = "synthetic data" if synthetic else "your data"  # the same label, in headings
+
+
+def synthetic_note(text):
+    """A sentence true only of the bundled synthetic study (empty on user data), with its
+    data kind in the output's metadata."""
+    return Finding(about_synthetic(text, synthetic).text, False, "synthetic-only", data_kind)
+
+
 truth = study.truth if synthetic else {}
 show_public = synthetic if public_data is None else bool(public_data)
 # families of tests that share the 5% error rate: EX–CX link, order (firms) or outcomes
@@ -129,6 +144,7 @@ Conclusions(
        criterion_sentence(f"rwg(j), agreement within a {cell}",
                           dict(zip(agg["item_set"], agg["rwg_j"])), 0.70, criterion="criterion")),
     heading="What the aggregation checks show",
+    data_kind=data_kind,
 )
 
 # %% [markdown]
@@ -165,9 +181,9 @@ reliability.round(3)
 #
 # Do customers of firms with a better EX score rate their experience higher? Customers of the
 # same firm share that firm, so their answers are not independent; a random intercept per firm
-# (MixedLM) absorbs it. One survey wave (the last year) keeps it quick. The coefficient is in
-# SD of an individual's NPS per SD of the firm-year EX mean; its verdict comes with the
-# estimates of section 4, in one family.
+# (MixedLM) absorbs it. One survey wave (the last year) keeps it quick. The coefficient is the
+# difference in a customer's NPS, in standard deviations (SD), for a firm-year EX mean one SD
+# higher; its verdict comes with the estimates of section 4, in one family.
 
 # %%
 answered = [n for n, m in inst.metrics.items() if m.column in study.customers.columns]
@@ -193,8 +209,9 @@ mixed.to_frame().round(3)
 # The model: CX(t) on EX(t) and EX(t−1), whether the firm has a CX executive in post
 # (`has_cx_leader`), firm fixed effects (each firm against itself) and year effects, with the
 # errors-in-variables correction for the noisy survey means; standard errors are clustered by
-# firm. Coefficients are in true-score SD of CX per true-score SD of EX. The uncorrected OLS
-# column shows how much the noise alone would hide.
+# firm. A coefficient is the change in CX, in SDs of its noise-free (true-score) value, for one
+# SD more of noise-free EX. The uncorrected OLS column shows how much the noise alone would
+# hide.
 #
 # On your units the same correction runs between units and periods: CX on EX, and each outcome
 # on EX and CX together (CX → outcome given EX, and EX → outcome given CX), with period effects
@@ -236,12 +253,12 @@ link_family = holm_family(pd.concat([
                 f"(SD, {when})"),
     link_rows,
 ], ignore_index=True), n_families=n_questions)
+link_truth = truth_verdicts(link_family) if synthetic else truth_verdicts(link.iloc[:0])
 Conclusions(
     findings_from_adjusted_table(link_family, "subject")
-    + tuple(about_synthetic(truth_sentence(link_terms[r.term], r.estimate, r.ci_low, r.ci_high,
-                                           r.true_value).text, synthetic)
-            for r in link[link["term"].isin(list(link_terms))].itertuples()),
-    heading="What these data show about the EX–CX link (associations)",
+    + truth_findings(link_truth),
+    heading=f"What these data show about the EX–CX link (associations, {kind_words})",
+    data_kind=data_kind,
     notes=((f"Within firms the firm-year EX means have a reliability of "
             f"{same_year['reliability']:.2f}: {1 - same_year['reliability']:.0%} of their "
             "year-to-year variation is sampling noise, which is why uncorrected OLS gives "
@@ -271,7 +288,8 @@ if firm_design:
                            error_variance={"ex": "ev_ex", "cx": "ev_cx"},
                            contemporaneous={"cx": ["ex"]}, controls=["has_cx_leader"],
                            fixed_effects=fe).to_frame().assign(model=name)
-        for fe, name in [(False, "pooled"), (True, "firm FE")]
+        for fe, name in [(False, "firms compared with each other (pooled)"),
+                         (True, "each firm against itself (fixed effects)")]
     ], ignore_index=True)
     cl = cross_lagged_paths(clpm)  # the four cross paths, in display order within each model
     if synthetic:  # true paths in SD per SD; growth has no latent SD in the answer key: observed SD
@@ -298,23 +316,24 @@ if firm_design:
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_yticks(np.arange(len(order)), order)
     ax.invert_yaxis()
-    ax.set_xlabel("standardized cross-lagged coefficient (SD per SD)")
+    ax.set_xlabel("change in the later score (SD) for 1 SD more of the earlier one")
     ax.set_title(f"Cross-lagged paths, {label} panel")
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize="small")
     excl = cl[(cl["ci_low"] > 0) | (cl["ci_high"] < 0)]
+    short_model = {m: m.split("(")[1].rstrip(")") for m in cl["model"].unique()}
     save_figure(
         fig, "05_cross_lagged_paths", data=cl[cl_cols + (["true_value"] if synthetic else [])],
         caption=(f"Cross-lagged panel estimates with 95% intervals ({label} data, "
-                 f"{panel['firm_id'].nunique()} firms × {panel['year'].nunique()} years), pooled "
-                 "and with firm fixed effects, corrected for noisy survey means; associations "
-                 "ordered in time, not effects"
+                 f"{panel['firm_id'].nunique()} firms × {panel['year'].nunique()} years): "
+                 "firms compared with each other (pooled) and each firm against itself (firm "
+                 "fixed effects), corrected for noisy survey means, in SDs of the later score "
+                 "for 1 SD more of the earlier one; associations ordered in time, not effects"
                  + ("; crosses mark the true values of the simulation." if synthetic else ".")),
-        alt_text=(f"Dot-and-whisker chart of {len(order)} paths in {cl['model'].nunique()} models. "
-                  "Unadjusted intervals "
-                  f"that exclude zero: {len(excl)} of {len(cl)}"
-                  + (" (" + "; ".join(f"{r.path}, {r.model}, {r.estimate:+.2f}"
+        alt_text=(f"Dot-and-whisker chart of {len(order)} paths in {cl['model'].nunique()} "
+                  f"models; {len(excl)} of {len(cl)} unadjusted intervals exclude zero"
+                  + (" (" + "; ".join(f"{r.path}, {short_model[r.model]}, {r.estimate:+.2f}"
                                       for r in excl.itertuples()) + ")" if len(excl) else "")
-                  + ". The Holm-adjusted verdicts are in the text."),
+                  + ". Holm-adjusted verdicts in the text."),
         source="05_linkage_ex_cx_outcomes",
     )
     plt.show()
@@ -333,13 +352,15 @@ if firm_design:
 # %%
 if firm_design:
     cl_family = holm_family(cl.assign(subject=cl["path"] + ", " + cl["model"]
-                                      + " (SD per SD)"), n_families=n_questions)
+                                      + " (standardized)"), n_families=n_questions)
+    cl_truth = truth_verdicts(cl_family) if synthetic else truth_verdicts(cl_family.iloc[:0])
+    nickell = {s: "Nickell bias of fixed effects with few years" for s in cl_family["subject"]
+               if "fixed effects" in s}
     second = Conclusions(
         findings_from_adjusted_table(cl_family, "subject")
-        + tuple(about_synthetic(truth_sentence(s, r.estimate, r.ci_low, r.ci_high,
-                                               r.true_value).text, synthetic)
-                for s, r in zip(cl_family["subject"], cl.itertuples()) if synthetic),
-        heading="What these data show about the order in time (associations)",
+        + truth_findings(cl_truth, nickell),
+        heading=f"What these data show about the order in time (associations, {kind_words})",
+        data_kind=data_kind,
     )
 elif outcomes:
     other = {"ex": "CX", "cx": "EX"}
@@ -351,26 +372,25 @@ elif outcomes:
         n_families=n_questions)
     second = Conclusions(findings_from_adjusted_table(cl_family, "subject"),
                         heading="What these data show about EX, CX and the outcomes "
-                                "(associations)")
+                                f"(associations, {kind_words})", data_kind=data_kind)
 else:
     cl_family = link.iloc[:0].assign(subject=[])
     second = skipped("EX and CX with the outcomes", needs(study, "05:outcomes"))
 second
 
 # %%
-about_synthetic(
+synthetic_note(
     "the simulation feeds performance back into employee attitudes (growth(t) → EX(t+1) has "
     "a positive true value, as in Schneider et al. 2003) and gives EX no path to growth (its "
     "true value is zero), so any EX(t) → growth(t+1) association in the pooled model is "
     "stable firm differences masquerading as a lagged effect. Compare each row above with its "
-    "true value.", synthetic)
+    "true value.")
 
 # %% [markdown]
 # ## 6. The service-profit chain as mediation: EX → CX → revenue growth and cost to serve
 #
-# Firm-level means over all years (about 120 employees and 300 customers per firm in the
-# bundled study, so the means are reliable) standardized to SD units; a = EX → CX, b = CX →
-# outcome given EX, indirect = a·b with a bootstrap interval (percentile, firms resampled).
+# Firm-level means over all years (how many answers each rests on, and how reliable the means
+# are, is printed below) standardized to SD units; a = EX → CX, b = CX → outcome given EX, indirect = a·b with a bootstrap interval (percentile, firms resampled).
 # Industry and size are controls. The tests below use the bootstrap SE (a normal test). On
 # the bundled study the true values come from the simulation's answer key (the firms' true EX
 # and CX). On your units: unit means over all periods, each outcome of the outcomes table, no
@@ -389,6 +409,13 @@ if firm_design:
 elif outcomes:
     firm = firm_means(panel, ["ex", "cx", *outcomes], unit=unit, standardized=["ex", "cx"])
     med = mediation_by_outcome(firm, "ex_z", "cx_z", outcomes, n_boot=n_boot, seed=seed)
+if firm_design or outcomes:
+    per_unit = panel.groupby(unit)[["n_ex", "n_cx"]].sum().mean()
+    print(f"Answers per {'firm' if firm_design else 'unit'} over all periods (mean): "
+          f"{per_unit['n_ex']:.0f} employees, {per_unit['n_cx']:.0f} customers; reliability "
+          f"of the {'firm' if firm_design else 'unit'} means: EX "
+          f"{mean_reliability_over_periods(panel, 'ex', 'ev_ex', unit):.3f}, CX "
+          f"{mean_reliability_over_periods(panel, 'cx', 'ev_cx', unit):.3f}")
 shown = ["a", "b", "indirect", "direct", "total"]
 med[med["effect"].isin(shown)].round(3) if firm_design or outcomes else skipped(
     "The chain EX → CX → outcomes", needs(study, "05:outcomes"))
@@ -404,7 +431,10 @@ med[med["effect"].isin(shown)].round(3) if firm_design or outcomes else skipped(
 # means, with each factor scaled by its first item and a tolerance tight enough (1e-12) that
 # every printed digit is the optimum, not the point where the optimiser happened to stop. The
 # table shows the completely standardized paths with their own (delta-method) standard errors,
-# as lavaan's `standardizedSolution()` gives them; the tests check both against lavaan.
+# as lavaan's `standardizedSolution()` gives them; the tests check both against lavaan. On the
+# bundled study the SEM paths are compared with the mediation's true values, with growth put in
+# SD units by its observed SD between firms (the answer key has no latent SD of growth), and
+# the direct path with its true value of zero.
 
 # %%
 if firm_design:
@@ -427,7 +457,7 @@ sem[["path", "estimate", "se", "ci_low", "ci_high", "p_value", "cfi", "rmsea"]].
 outcome_words = ({"revenue_growth": "revenue growth (pp)",
                   "log_cost_pct": "cost to serve (log-%)"} if firm_design else
                  {o: f"{o} (its units)" for o in outcomes})
-effect_words = {"a": "EX → CX (SD per SD)", "indirect": "EX → CX → {o}, indirect (a·b)",
+effect_words = {"a": "EX → CX (standardized)", "indirect": "EX → CX → {o}, indirect (a·b)",
                 "direct": "EX → {o}, direct (given CX)"}
 if firm_design or outcomes:
     first = "revenue_growth" if firm_design else outcomes[0]
@@ -439,21 +469,28 @@ if firm_design or outcomes:
                  for e, o in zip(chain_rows["effect"], chain_rows["outcome"])])
     sem_words = {"a": "EX → CX", "b": "CX → growth given EX", "direct": "EX → growth, direct",
                  "indirect": "EX → CX → growth, indirect"}
+    if synthetic and "true_value" in med:  # SEM truths: the mediation's, growth in its SD
+        med_truth = med[med["outcome"] == "revenue_growth"].set_index("effect")["true_value"]
+        sd_growth = firm["revenue_growth"].std(ddof=1)
+        sem_truth = {"a": med_truth["a"], "b": med_truth["b"] / sd_growth, "direct": 0.0,
+                     "indirect": med_truth["indirect"] / sd_growth}
+    else:
+        sem_truth = {}
     chain_family = holm_family(pd.concat([
-        chain_rows.drop(columns=["true_value"], errors="ignore"),
+        chain_rows,
         *([sem.assign(subject=[f"SEM, {sem_words.get(p, p)} (standardized)"
-                               for p in sem["path"]])] if firm_design else []),
+                               for p in sem["path"]],
+                      **({"true_value": sem["path"].map(sem_truth)} if sem_truth else {}))]
+          if firm_design else []),
     ], ignore_index=True), n_families=n_questions)
-    truth_rows = (med[med["effect"].isin(["indirect", "direct"])] if synthetic
-                  and "true_value" in med else med.iloc[:0])
+    chain_truth = (truth_verdicts(chain_family) if synthetic
+                   else truth_verdicts(chain_family.iloc[:0]))
     chain = Conclusions(
         findings_from_adjusted_table(chain_family, "subject")
-        + tuple(about_synthetic(truth_sentence(
-            f"mediation, {effect_words[r.effect].format(o=outcome_words[r.outcome])}",
-            r.estimate, r.ci_low, r.ci_high, r.true_value).text, synthetic)
-            for r in truth_rows.itertuples()),
+        + truth_findings(chain_truth),
+        data_kind=data_kind,
         heading="What these data show about the chain (between-"
-                + ("firm" if firm_design else "unit") + " associations)",
+                + ("firm" if firm_design else "unit") + f" associations, {kind_words})",
     )
 else:
     chain_family = link.iloc[:0].assign(subject=[])
@@ -461,11 +498,11 @@ else:
 chain
 
 # %%
-about_synthetic(
+synthetic_note(
     "in the simulation EX has no direct path to revenue growth, while growth raises next "
     "year's EX (section 5) and fast-growing firms are more likely to appoint a CX executive "
     "(notebook 06): a direct EX–growth association between firms is that reverse causation "
-    "and selection, not a chain.", synthetic)
+    "and selection, not a chain.")
 
 # %% [markdown]
 # ## 7. Public-data analogues (individual level; fictional and artificial data)
@@ -499,7 +536,8 @@ if show_public:
             hr_family, "term", subjects=[f"{t.replace('_', ' ')}, odds ratio of leaving per SD"
                                          for t in hr_family["term"]],
             null=1.0, noun="association with leaving"),
-        heading="What the fictional IBM HR data show (associations)",
+        heading="What the IBM HR sample shows (associations, fictional data)",
+        data_kind="fictional",
         notes=("For comparison, Harter et al. (2002) report a true-score unit-level correlation "
                "of −.30 between engagement and turnover in real business units.",),
     ))
@@ -544,7 +582,8 @@ if show_public:
         (effect_sentence(f"churn with 4+ service calls ({c['rate_high']:.1f}%) minus 0–3 calls "
                          f"({c['rate_low']:.1f}%), percentage points", c["estimate"],
                          c["ci_low"], c["ci_high"], digits=1, noun="difference"),),
-        heading="What the artificial MLC++ data show (an association)",
+        heading="What the artificial MLC++ churn set shows (an association, fictional data)",
+        data_kind="fictional",
         notes=("Calls are a marker, not a cause: the data cannot say whether resolving issues "
                "on the first call would keep these customers.",),
     ))
@@ -568,7 +607,8 @@ if show_public:
             tel_family, "term", subjects=[f"{t.replace('_', ' ')}, odds ratio of churning per "
                                           "SD, within contract type" for t in tel_family["term"]],
             null=1.0, noun="association with churn"),
-        heading="What the fictional IBM telco data show (associations)",
+        heading="What the IBM telco sample shows (associations, fictional data)",
+        data_kind="fictional",
     ))
 else:
     print("Public analogues not shown on user data (set public_data=True to show them).")
@@ -586,20 +626,67 @@ families = {"estimates of the EX–CX link": link_family,
             "service-profit chain paths": chain_family}
 families = {name: fam for name, fam in families.items() if len(fam)}
 held = {name: fam[adjusted_supported(fam)] for name, fam in families.items()}
+truth_table = pd.concat([link_truth, *([cl_truth] if firm_design else []),
+                         *([chain_truth] if firm_design or outcomes else [])],
+                        ignore_index=True) if synthetic else link_truth.iloc[:0]
+missed = truth_table[~truth_table["hit"].astype(bool)].set_index("subject")
+
+
+def tagged(finding):
+    """A held finding, tagged when the simulation's truth says it is wrong."""
+    subject = finding.text[2:finding.text.find("**", 2)]
+    if subject not in missed.index:
+        return finding
+    r = missed.loc[subject]
+    return Finding(f"{finding.text} *In the simulation: {r['verdict']}, true value "
+                   f"{r['true_value']:.2f}.*", finding.claims_effect, finding.kind)
+
+
+not_pooled = agg.loc[agg["rwg_j"] < 0.70, "item_set"].tolist()
+attenuation = [(r["subject"], r["ols_estimate"], r["estimate"])
+               for _, r in link_rows.iterrows()]
+ratios = [est / ols for _, ols, est in attenuation if ols]
+checks = (
+    Finding("**Aggregation**: by the notebook's own rwg(j) ≥ .70 criterion, "
+            + (f"{', '.join(not_pooled)} do not support averaging to {cell} means; " if not_pooled
+               else f"every item set supports averaging to {cell} means; ")
+            + f"a {cell} mean rests on {reliability.iloc[0, 1]:.0f} employees or "
+            f"{reliability.iloc[1, 1]:.0f} customers on average, and the EX and CX means rest "
+            "on the errors-in-variables correction: uncorrected OLS gives "
+            + "; ".join(f"{ols:.2f} against {est:.2f} corrected for {subject}"
+                        for subject, ols, est in attenuation)
+            + (f" ({min(ratios):.1f} to {max(ratios):.1f} times smaller)" if len(ratios) > 1
+               else f" ({ratios[0]:.1f} times smaller)" if ratios else "")
+            + ", which shows how much depends on it.", False, kind="check"),
+)
+growth_chain = truth_table[truth_table["subject"].str.contains("revenue growth", na=False)]
+chain_missed = (synthetic and len(growth_chain)
+                and (growth_chain.loc[growth_chain["subject"].str.contains("indirect"), "verdict"]
+                     == "not detected").any()
+                and (growth_chain.loc[growth_chain["subject"].str.contains("direct \\(given"),
+                                      "verdict"] == "false positive").any())
 Conclusions(
     tuple(count_sentence(len(held[name]), len(fam), name, adjustment=holm_words)
           for name, fam in families.items())
-    + tuple(f for name in families for f in findings_from_adjusted_table(held[name], "subject")),
-    heading=f"What these data show ({label}; associations, not effects)",
+    + tuple(tagged(f) for name in families
+            for f in findings_from_adjusted_table(held[name], "subject"))
+    + checks
+    + truth_summary(truth_table)
+    + ((Finding("**The chain to growth**: in the simulation the true chain EX → CX → revenue "
+                "growth was not detected, and a direct EX → growth association that the "
+                "simulation does not contain was (reverse causation and selection, section 6).",
+                False, kind="truth"),) if chain_missed else ()),
+    heading=f"What these data show (associations, not effects; {kind_words})",
+    data_kind=data_kind,
 )
 
 # %% [markdown]
 # What no result above can show, whatever the data:
 #
-# - **Aggregation.** A firm-year mean of 15 employees or 40 customers is noisy, and within a
-#   firm most of its year-to-year movement is noise: uncorrected, linkage coefficients look
-#   several times smaller than they are. The errors-in-variables correction needs the sampling
-#   variance of each mean, which any survey export can supply.
+# - **Aggregation.** A survey mean of a few dozen answers is noisy, and within a firm most of
+#   its year-to-year movement can be noise, which makes uncorrected linkage coefficients too
+#   small (the size here is in the summary above). The errors-in-variables correction needs
+#   the sampling variance of each mean, which any survey export can supply.
 # - **Direction.** A cross-lagged panel orders associations in time; it does not rule out a
 #   third factor that moves EX and CX together. Pooled, it confuses stable firm differences
 #   with lagged paths; with firm fixed effects and few years its persistence terms, and the
@@ -611,7 +698,7 @@ Conclusions(
 #   firm-level outcomes: they illustrate the individual-level links, they do not confirm them.
 
 # %%
-about_synthetic(
+synthetic_note(
     "its magnitudes are assumptions calibrated to published linkage research (Harter et al. "
     "2002; the Sears model in Rucci et al. 1998), not findings; the notebook shows what each "
-    "design recovers when the truth is known.", synthetic)
+    "design recovers when the truth is known.")
