@@ -235,7 +235,7 @@ def cross_lagged_paths(data: pd.DataFrame) -> pd.DataFrame:
         columns=[c for c in ["_order", "_model"] if c in out]).reset_index(drop=True)
 
 
-def mean_reliability_over_periods(panel: pd.DataFrame, score: str, error_variance: str,
+def mean_reliability_over_periods(data: pd.DataFrame, score: str, error_variance: str,
                                   unit: str = "firm_id") -> float:
     """Reliability of each unit's mean of ``score`` over all its periods.
 
@@ -250,8 +250,8 @@ def mean_reliability_over_periods(panel: pd.DataFrame, score: str, error_varianc
     """
     from cxresearch.linkage.panel import mean_reliability
 
-    require_columns(panel, [unit, score, error_variance])
-    g = panel.groupby(unit)
+    require_columns(data, [unit, score, error_variance])
+    g = data.groupby(unit)
     means = pd.DataFrame({score: g[score].mean(),
                           error_variance: g[error_variance].sum() / g[score].count() ** 2})
     return mean_reliability(means, score, error_variance)
