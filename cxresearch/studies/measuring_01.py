@@ -594,7 +594,7 @@ def overall_metrics(
             r = (funcs[name](data[column], weights=w, level=level, cluster=data[cluster], **kw)
                  if cluster else plain)
         rows.append({
-            "metric": name.upper(), "estimate": r.estimate, "ci_low": r.ci_low,
+            "metric": name.upper(), "column": column, "estimate": r.estimate, "ci_low": r.ci_low,
             "ci_high": r.ci_high, "half_width": (r.ci_high - r.ci_low) / 2,
             "half_width_independent": (plain.ci_high - plain.ci_low) / 2, "n": r.n,
             "n_missing": r.n_missing, "n_clusters": r.n_clusters,
@@ -626,7 +626,9 @@ def overall_findings(
     for r in table.itertuples():
         digits = 2 if r.metric == "CES" else 1
         unit = "%" if r.metric == "CSAT" else ""
-        head = (f"**{r.metric}**: {r.estimate:.{digits}f}{unit} ({pct} CI {r.ci_low:.{digits}f} "
+        column = getattr(r, "column", r.metric.lower())
+        name = r.metric if column == r.metric.lower() else f"{r.metric} [{column}]"
+        head = (f"**{name}**: {r.estimate:.{digits}f}{unit} ({pct} CI {r.ci_low:.{digits}f} "
                 f"to {r.ci_high:.{digits}f}; ±{r.half_width:.{digits}f})")
         if r.n_clusters and np.isfinite(r.design_effect):
             text = (f"{head}, from {r.n:,} answers in {r.n_clusters:,} {unit_name or 'units'}, "

@@ -152,7 +152,8 @@ fit.index().to_frame().T.round(1)
 # %%
 Finding("**Index levels**: " + (
     "they follow the item means the synthetic survey assumes (top-heavy, value lower than "
-    "quality, modelled on the real ECSI mobile-phone data of Tenenhaus et al. 2005, which are "
+    "quality, modelled on the real ECSI survey of a mobile operator's customers, Tenenhaus "
+    "et al. 2005, which are "
     "not shown here); the paths above do not depend on them." if synthetic else
     "point means without intervals here; compare them over time only with the same items, "
     "scale and weights."), False, kind="level").labelled(data_kind)
