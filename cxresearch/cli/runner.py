@@ -132,7 +132,7 @@ def notebook_parameters(path: str | Path) -> set[str]:
     """Names assigned in a notebook's cell tagged ``parameters`` (papermill's inspection).
 
     >>> sorted(notebook_parameters(resolve_notebooks(["00"])[0]))
-    ['detractors', 'level', 'passives', 'promoters']
+    ['detractors', 'level', 'passives', 'promoters', 'small_counts']
     """
     import papermill as pm
 
