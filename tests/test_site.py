@@ -78,6 +78,7 @@ def test_the_site_and_its_api_reference_build_without_warnings() -> None:
         ({"caption": "Half-width ... (closed form)."}, ("synthetic",)),
         ({"caption": "NPS from 291 promoters (a worked example)."}, ("fictional",)),
         ({"caption": "Churn in the MLC++ data (artificial data)."}, ("fictional",)),
+        ({"caption": "MLC++ churn (artificial data, not real customers)."}, ("fictional",)),
         ({"caption": "NPS from illustrative (made-up) counts."}, ("fictional",)),
         ({"caption": "Real data (CMS CAHPS for MIPS, via tidyr): ratings."}, ("real",)),
         ({"caption": "Synthetic data beside IBM's fictional HR sample."},

@@ -92,7 +92,7 @@ BADGE_WORDS: dict[str, tuple[str, ...]] = {
     "synthetic": (r"\bsynthetic\b", r"\bsimulat", r"\bclosed form\b"),
     "fictional": (r"\bfictional\b", r"\bartificial\b", r"\bworked example\b",
                   r"\bmade[- ]up\b"),
-    "real": (r"\breal\b",),
+    "real": (r"(?<!not )(?<!no )\breal\b",),  # "not real customers" is no claim of real data
 }
 
 #: what each badge means, for the gallery's legend and the export's CREDITS.txt
