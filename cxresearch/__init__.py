@@ -106,6 +106,7 @@ _FACE: dict[str, str] = {
     'DatasetInfo':                   'cxresearch.io.datasets',
     'default_instrument':            'cxresearch.io.readers',
     'diagnostic_changes':            'cxresearch.measurement.validity',
+    'difference_findings':           'cxresearch.report.conclusions',
     'dominance_table':               'cxresearch.linkage.drivers',
     'DriverImportance':              'cxresearch.linkage.drivers',
     'Drivers':                       'cxresearch.io.instrument',

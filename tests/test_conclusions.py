@@ -119,3 +119,17 @@ def test_notebooks_on_a_null_study_claim_no_effect(tmp_path) -> None:
         assert claims, f"{nb.name}: no generated conclusion found"
         wrong = [text for text, claims_effect in claims if claims_effect]
         assert not wrong, f"{nb.name} claims an effect on a null study:\n" + "\n".join(wrong)
+
+
+def test_a_supported_difference_is_worded_with_its_direction_and_size() -> None:
+    pairs = pd.DataFrame({"a": ["web", "phone", "web"], "b": ["in-store", "in-store", "phone"],
+                          "difference": [-29.0, -3.0, 2.0], "ci_low": [-39.8, -9.0, -4.0],
+                          "ci_high": [-18.2, 3.0, 8.0], "p_holm": [0.0001, 0.6, 0.7],
+                          "significant": [True, False, False]})
+    found = cc.difference_findings(pairs, "NPS", estimates={"web": 11.9, "in-store": 40.9},
+                                   unit="NPS points", note="An association.")
+    assert [f.text for f in found] == [
+        "**in-store vs web (NPS)**: 40.9 vs 11.9, +29.0 NPS points (95% CI 18.2 to 39.8; "
+        "Holm-adjusted p < 0.001). An association."]
+    assert found[0].claims_effect
+    assert cc.difference_findings(pairs[pairs["significant"] == False], "NPS") == ()  # noqa: E712

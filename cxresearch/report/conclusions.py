@@ -50,6 +50,7 @@ __all__ = [
     "Finding",
     "about_synthetic",
     "count_sentence",
+    "difference_findings",
     "effect_sentence",
     "format_p",
     "label_text",
@@ -536,6 +537,73 @@ __all__ += ["findings_from_table"]
 # --------------------------------------------------------------------------------------------
 # several estimates at once: the adjusted test decides the wording
 # --------------------------------------------------------------------------------------------
+
+
+def difference_findings(
+    pairs: pd.DataFrame,
+    what: str,
+    *,
+    estimates: Mapping[str, float] | None = None,
+    unit: str = "points",
+    level: float = 0.95,
+    digits: int = 1,
+    note: str = "",
+) -> tuple[Finding, ...]:
+    """One sentence per pairwise difference that holds after Holm, with its direction and size.
+
+    ``"**in-store vs web (NPS)**: 40.9 vs 11.9, +29.0 points (95% CI 18.2 to 39.8;
+    Holm-adjusted p < 0.001)."`` The higher group comes first, so the sign is always +.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        Pairwise comparisons with columns ``a``, ``b``, ``difference`` (a − b), ``ci_low``,
+        ``ci_high``, ``p_holm`` and ``significant`` (as
+        :func:`cxresearch.metrics.scores.compare_segments` returns).
+    what : str
+        What is compared, for the bold subject (``"NPS"``).
+    estimates : mapping, optional
+        Group -> its estimate, to show both levels (``40.9 vs 11.9``).
+    unit : str, default "points"
+        The unit of the difference.
+    level : float, default 0.95
+        The intervals' confidence level (for the wording).
+    digits : int, default 1
+        Decimals shown.
+    note : str, default ""
+        A sentence appended to each finding (``"an association, not an effect"``).
+
+    Returns
+    -------
+    tuple of Finding
+        One per pair with ``significant`` True, each claiming an effect; empty when none holds.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"a": ["web"], "b": ["in-store"], "difference": [-29.0],
+    ...                   "ci_low": [-39.8], "ci_high": [-18.2], "p_holm": [0.0001],
+    ...                   "significant": [True]})
+    >>> print(difference_findings(t, "NPS", estimates={"web": 11.9, "in-store": 40.9})[0].text)
+    **in-store vs web (NPS)**: 40.9 vs 11.9, +29.0 points (95% CI 18.2 to 39.8; Holm-adjusted p
+    < 0.001).
+    """
+    check_level(level)
+    require_columns(pairs, ["a", "b", "difference", "ci_low", "ci_high", "p_holm",
+                            "significant"])
+    out = []
+    for r in pairs[pairs["significant"].astype(bool)].itertuples():
+        if r.difference >= 0:
+            hi, lo, d, a, b = r.a, r.b, r.difference, r.ci_low, r.ci_high
+        else:
+            hi, lo, d, a, b = r.b, r.a, -r.difference, -r.ci_high, -r.ci_low
+        levels = ""
+        if estimates is not None and hi in estimates and lo in estimates:
+            levels = (f"{_fmt(estimates[hi], digits)} vs {_fmt(estimates[lo], digits)}, ")
+        text = (f"**{hi} vs {lo} ({what})**: {levels}+{_fmt(d, digits)} {unit} "
+                f"({level * 100:.0f}% CI {_fmt(a, digits)} to {_fmt(b, digits)}; "
+                f"Holm-adjusted p {format_p(r.p_holm)}).")
+        out.append(Finding(f"{text} {note}".strip(), True))
+    return tuple(out)
 
 
 def format_p(p: float) -> str:

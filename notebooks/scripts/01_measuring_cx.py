@@ -499,9 +499,12 @@ by_seg[[c for c in ("segment", "level", "estimate", "ci_low", "ci_high", "n", "n
 
 # %%
 segment_findings = Conclusions(
-    tuple(count_sentence(int(pairs["significant"].sum()), len(pairs),
-                         f"pairwise differences in NPS between {s} segments", level=level)
-          for s, pairs in seg_pairs.items()),
+    tuple(f for s, pairs in seg_pairs.items() for f in (
+        count_sentence(int(pairs["significant"].sum()), len(pairs),
+                       f"pairwise differences in NPS between {s} segments", level=level),
+        *cx.difference_findings(
+            pairs, f"NPS by {s}", unit="NPS points", level=level,
+            estimates=by_seg[by_seg["segment"] == s].set_index("level")["estimate"]))),
     heading="What these data show about segments (associations; one Holm family per segment)",
     notes=("Segments are associations: customers in one segment differ from those in another "
            "in many ways besides the segment. Each segment is its own family of comparisons, "
