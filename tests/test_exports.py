@@ -9,7 +9,15 @@ import pandas as pd
 import pytest
 
 from cxresearch.core.validation import DataError
-from cxresearch.io.exports import SOURCES, Export, _detect_source, apply_columns, read_export
+from cxresearch.io.exports import (
+    INCOMPLETE_RULES,
+    SOURCES,
+    Export,
+    _detect_source,
+    apply_columns,
+    incomplete_rows,
+    read_export,
+)
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 
@@ -45,6 +53,7 @@ EXPECTED = {
     # file: (source, rows, columns, header rows dropped)
     "qualtrics_customers.csv": ("qualtrics", 10, 23, 2),
     "qualtrics_customers.tsv": ("qualtrics", 10, 23, 2),
+    "qualtrics_hygiene.csv": ("qualtrics", 20, 23, 2),
     "qualtrics_legacy.csv": ("qualtrics", 10, 17, 1),
     "qualtrics_customers.sav": ("qualtrics", 10, 23, 0),
     "surveymonkey_customers.csv": ("surveymonkey", 10, 18, 1),
@@ -344,3 +353,38 @@ def test_export_is_frozen() -> None:
     e = read_export(EXPORTS / "plain_customers.csv")
     with pytest.raises(AttributeError):
         e.source = "qualtrics"  # type: ignore[misc]
+
+
+# -- unfinished and preview responses, file lines (issue 22) -----------------------------------
+
+
+def testincomplete_rows_of_the_hygiene_fixture() -> None:
+    e = read_export(EXPORTS / "qualtrics_hygiene.csv")
+    unfinished, preview, rule = incomplete_rows(e.data, e.source)
+    ids = e.data["ResponseId"]
+    # make_fixtures.HYGIENE: responses 3, 10, 15 unfinished (Finished False, Progress < 100);
+    # 8 a preview (Status "Survey Preview", DistributionChannel "preview")
+    assert ids[unfinished].str[3:5].tolist() == ["03", "10", "15"]
+    assert ids[preview].str[3:5].tolist() == ["08"]
+    assert rule == INCOMPLETE_RULES["qualtrics"]
+    assert e.lines == tuple(range(4, 24))  # one line per response after three header lines
+
+
+def testincomplete_rows_in_every_qualtrics_layout_and_none_elsewhere() -> None:
+    # the Mensah response (the 10th) stopped at Progress 60 / Finished 0 in every layout
+    for name in ("qualtrics_customers.csv", "qualtrics_customers.sav", "qualtrics_legacy.csv"):
+        e = read_export(EXPORTS / name)
+        unfinished, preview, _ = incomplete_rows(e.data, e.source)
+        assert unfinished.nonzero()[0].tolist() == [9] and not preview.any(), name
+    e = read_export(EXPORTS / "qualtrics_customers.csv")
+    assert e.line_offset is None and e.lines[2:4] == (6, 8)  # a two-line answer on line 6
+    sm = read_export(EXPORTS / "surveymonkey_customers.csv")
+    unfinished, preview, rule = incomplete_rows(sm.data, sm.source)
+    assert not unfinished.any() and not preview.any() and "SurveyMonkey" in rule
+    frame = pd.DataFrame({"Finished": [True, False, None], "Progress": [100, 100, None],
+                          "Status": [0, 1, 0], "DistributionChannel": ["anonymous", "email",
+                                                                       "Preview"]})
+    unfinished, preview, _ = incomplete_rows(frame, "qualtrics")
+    assert unfinished.tolist() == [False, True, False]
+    assert preview.tolist() == [False, True, True]
+    assert not incomplete_rows(frame, "plain")[0].any()

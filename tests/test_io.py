@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cxresearch.core.validation import DataError
 from cxresearch.io.readers import (
     TABLE_SPECS,
     SurveyValidationError,
@@ -24,6 +26,7 @@ from cxresearch.io.readers import (
     load_study,
     read_survey,
     study_overview,
+    write_set_aside,
 )
 from cxresearch.simulate.study import StudyParams, simulate_study
 
@@ -406,3 +409,132 @@ def test_load_study_table_names_and_strictness(tmp_path: Path) -> None:
     with pytest.raises(SurveyValidationError, match=r"missing required column\(s\) \['ces'"):
         load_study(tmp_path, tables=["customers"], strict=True)
     assert "firms: 4 rows" in loaded.summary()
+
+
+# -- data hygiene: unfinished and preview responses, rows set aside (issue 22) ------------------
+
+HYGIENE = EXPORTS / "qualtrics_hygiene.csv"
+HYGIENE_MAP = {"Q1": "nps", "Q2": "csat", "Q3": "ces"}
+#: the fixture's answer key (make_fixtures.HYGIENE): responses 3, 10 and 15 unfinished, 8 a
+#: preview (with Q1 = 12), 5 (Q1 = 11, file line 8) and 13 (Q3 = 9, file line 16) out of range
+UNFINISHED = ["R_h03QpLmNoRsTuVw", "R_h10QpLmNoRsTuVw", "R_h15QpLmNoRsTuVw"]
+PREVIEW = ["R_h08QpLmNoRsTuVw"]
+OUT_OF_RANGE = ["R_h05QpLmNoRsTuVw", "R_h13QpLmNoRsTuVw"]
+_FIXTURE_PERSONAL = re.compile(r"@example\.|203\.0\.113\.|Fictional|Testperson|51\.5072")
+
+
+def test_unfinished_and_preview_responses_are_excluded_and_counted() -> None:
+    df = read_survey(HYGIENE, "customers", HYGIENE_MAP, on_invalid="set_aside")
+    report = df.attrs["read_report"]
+    assert (report["excluded_incomplete"], report["rows"], len(df)) == (4, 14, 14)
+    assert {k: report["incomplete"][k] for k in ("found", "unfinished", "preview", "kept")} == {
+        "found": 4, "unfinished": 3, "preview": 1, "kept": False}
+    assert "Progress < 100" in report["incomplete"]["rule"]
+    assert "Survey Preview" in report["incomplete"]["rule"]
+    assert not set(df["respondent_id"]) & set(UNFINISHED + PREVIEW + OUT_OF_RANGE)
+    assert any("keep_incomplete=True" in n for n in report["notes"])
+    kept = read_survey(HYGIENE, "customers", HYGIENE_MAP, keep_incomplete=True,
+                       on_invalid="set_aside")
+    r2 = kept.attrs["read_report"]
+    assert (r2["excluded_incomplete"], r2["incomplete"]["kept"], len(kept)) == (0, True, 17)
+    assert set(UNFINISHED) <= set(kept["respondent_id"])  # the preview's Q1 = 12 is set aside
+    assert r2["set_aside"] == 3 and PREVIEW[0] not in set(kept["respondent_id"])
+    assert "4 unfinished or preview response(s) kept" in r2["notes"][0]
+
+
+def test_errors_after_exclusion_still_name_the_file_lines() -> None:
+    with pytest.raises(SurveyValidationError) as err:
+        read_survey(HYGIENE, "customers", HYGIENE_MAP)  # on_invalid="raise" is the default
+    msg = str(err.value)
+    assert "column 'nps': 1 value(s) outside 0..10" in msg and "(file lines [8])" in msg
+    assert "column 'ces': 1 value(s) outside 1..7" in msg and "(file lines [16])" in msg
+    assert "12" not in msg.split("first values")[1]  # the excluded preview is not reported
+    with pytest.raises(SurveyValidationError, match=r"2 value\(s\) outside 0..10 .*"
+                                                    r"\(file lines \[8, 11\]\)"):
+        read_survey(HYGIENE, "customers", HYGIENE_MAP, keep_incomplete=True)
+
+
+def test_set_aside_rows_are_listed_by_response_id_without_personal_data(
+        tmp_path: Path) -> None:
+    df = read_survey(HYGIENE, "customers", HYGIENE_MAP, on_invalid="set_aside")
+    report = df.attrs["read_report"]
+    assert report["on_invalid"] == "set_aside" and report["set_aside"] == 2
+    assert report["set_aside_reasons"] == [
+        {"column": "nps", "rule": "outside 0..10", "rows": 1},
+        {"column": "ces", "rule": "outside 1..7", "rows": 1}]
+    path = write_set_aside(df, tmp_path / "out" / "set_aside.csv")
+    text = path.read_text()
+    assert text.splitlines() == [
+        "response_id,column,value,reason",
+        "R_h05QpLmNoRsTuVw,nps,11,outside 0..10",
+        "R_h13QpLmNoRsTuVw,ces,9,outside 1..7",
+    ]
+    assert not _FIXTURE_PERSONAL.search(text)
+    # nothing set aside: a file with the header only; the default report says "raise"
+    clean = read_survey(EXPORTS / "qualtrics_customers.csv", "customers", {"Q1": "nps"})
+    assert clean.attrs["read_report"]["on_invalid"] == "raise"
+    assert write_set_aside(clean, tmp_path / "none.csv").read_text().strip() == (
+        "response_id,column,value,reason")
+
+
+def test_set_aside_malformed_values_file_lines_and_personal_columns(tmp_path: Path) -> None:
+    inst = tmp_path / "instrument.yml"
+    inst.write_text("unit: store_id\nmetrics:\n  nps: {column: ltr, range: [0, 10]}\n"
+                    "  csat: {column: phone_rating, range: [1, 5]}\n")
+    f = tmp_path / "c.csv"
+    f.write_text("respondent_id,store_id,ltr,phone_rating\nr1,S1,9,4\nr2,S1,ten,4\n"
+                 "r3,S2,7.5,9\nr4,S2,-1,5\nr5,S2,10,5\n")
+    df = read_survey(f, "customers", instrument=inst, on_invalid="set_aside")
+    assert df["respondent_id"].tolist() == ["r1", "r5"] and df["ltr"].dtype == "Int64"
+    rows = pd.read_csv(write_set_aside(df, tmp_path / "s.csv"), dtype=str)
+    assert rows.to_dict("records") == [
+        {"response_id": "line 3", "column": "ltr", "value": "ten",
+         "reason": "text in a numeric column (metrics.nps.column)"},
+        {"response_id": "line 4", "column": "phone_rating",
+         "value": "[personal data withheld]", "reason": "outside 1..5 (metrics.csat.column)"},
+        {"response_id": "line 5", "column": "ltr", "value": "-1",
+         "reason": "outside 0..10 (metrics.nps.column)"},
+    ]
+    # an answer that holds personal data is not written either
+    f.write_text("respondent_id,store_id,ltr,phone_rating\nr1,S1,9,4\nr2,S1,call me on "
+                 "a.b@example.org or +44 20 7946 0018,4\nr3,S2,8,4\n")
+    df = read_survey(f, "customers", instrument=inst, on_invalid="set_aside")
+    text = write_set_aside(df, tmp_path / "s2.csv").read_text()
+    assert "line 3,ltr," in text and "example.org" not in text and "7946" not in text
+    # other problems are raised as before, with their own rows
+    f.write_text("respondent_id,store_id,ltr,phone_rating\nr1,S1,9,4\nr1,S1,11,4\n")
+    with pytest.raises(SurveyValidationError, match=r"2 duplicated value\(s\) at rows \[0, 1\]"):
+        read_survey(f, "customers", instrument=inst, on_invalid="set_aside")
+    with pytest.raises(DataError, match="argument 'on_invalid'"):
+        read_survey(f, "customers", instrument=inst, on_invalid="drop")
+
+
+def test_load_study_passes_keep_incomplete_and_on_invalid_through(tmp_path: Path) -> None:
+    shutil.copy(HYGIENE, tmp_path / "customers.csv")
+    (tmp_path / "instrument.yml").write_text(
+        "unit: store_id\nmetrics:\n  nps: {column: Q1, range: [0, 10]}\n"
+        "  csat: {column: Q2, range: [1, 5]}\n  ces: {column: Q3, range: [1, 7]}\n"
+        "segments: [region]\n")
+    with pytest.raises(SurveyValidationError, match=r"file lines \[8\]"):
+        load_study(tmp_path, tables=["customers"])
+    s = load_study(tmp_path, tables=["customers"], on_invalid="set_aside")
+    rep = s.reports["customers"]
+    assert (len(s.customers), rep["excluded_incomplete"], rep["set_aside"]) == (14, 4, 2)
+    kept = load_study(tmp_path, tables=["customers"], on_invalid="set_aside",
+                      keep_incomplete=True)
+    assert len(kept.customers) == 17 and kept.reports["customers"]["incomplete"]["kept"]
+    out = pd.read_csv(write_set_aside(kept, tmp_path / "run" / "set_aside.csv"), dtype=str)
+    assert out.columns.tolist() == ["table", "response_id", "column", "value", "reason"]
+    assert out["response_id"].tolist() == [OUT_OF_RANGE[0], PREVIEW[0], OUT_OF_RANGE[1]]
+    assert set(out["table"]) == {"customers"} and set(out["column"]) == {"Q1", "Q3"}
+    with pytest.raises(DataError, match="argument 'on_invalid'"):
+        load_study(tmp_path, tables=["customers"], on_invalid="skip")
+
+
+def test_bundled_and_plain_reads_exclude_nothing() -> None:
+    rep = load_study(tables=["customers"]).reports["customers"]
+    assert (rep["excluded_incomplete"], rep["set_aside"], rep["on_invalid"]) == (0, 0, "raise")
+    sm = read_survey(EXPORTS / "surveymonkey_customers.csv", "customers",
+                     {"How likely is it that you would recommend Northwind Outfitters to a "
+                      "friend or colleague?": "nps"})
+    assert len(sm) == 10 and "SurveyMonkey" in sm.attrs["read_report"]["incomplete"]["rule"]

@@ -93,9 +93,11 @@ from cxresearch.core.results import Result
 from cxresearch.core.validation import DataError, require_frame
 
 __all__ = [
+    "INCOMPLETE_RULES",
     "SOURCES",
     "Export",
     "apply_columns",
+    "incomplete_rows",
     "read_export",
 ]
 
@@ -166,6 +168,9 @@ class Export(Result):
     line_offset : int or None
         Add to a 0-based row to get its line in the file (``None`` when rows span several
         lines or the file is not text or a spreadsheet).
+    lines : tuple of int
+        The file line (spreadsheet row) each data row starts on, for text and spreadsheet
+        files; empty otherwise.
 
     Examples
     --------
@@ -183,6 +188,7 @@ class Export(Result):
     file: str = ""
     ids: dict[str, str] = field(default_factory=dict)
     line_offset: int | None = None
+    lines: tuple[int, ...] = ()
 
     def summary(self) -> str:
         """One line: file, platform, rows, columns and header rows dropped."""
@@ -942,4 +948,91 @@ def _read_rows_export(p: Path, source: str, encoding: str | None, sheet_name: st
     value_labels: dict[str, dict[Any, str]] = {}
     data = _convert_numbers(frame, value_labels)
     data.attrs["labels"] = labels
-    return Export(data, labels, source, value_labels, n_header - 1, p.name, ids, offset)
+    return Export(data, labels, source, value_labels, n_header - 1, p.name, ids, offset,
+                  tuple(data_lines))
+
+
+# -- unfinished and preview responses ------------------------------------------------------------
+
+#: the rule :func:`incomplete_rows` applies, by platform
+INCOMPLETE_RULES: dict[str, str] = {
+    "qualtrics": "Qualtrics: Finished is False/0 or Progress < 100 (unfinished); Status is "
+                 "'Survey Preview'/1 or DistributionChannel is 'preview' (survey preview)",
+    "surveymonkey": "none applied: a SurveyMonkey export has no completion or preview field "
+                    "(choose 'complete responses' when exporting)",
+    "google_forms": "none applied: Google Forms exports only submitted responses",
+    "plain": "none applied: a plain table has no platform completion fields",
+}
+
+
+def _field(data: pd.DataFrame, name: str) -> pd.Series | None:
+    """The column whose normalised name is ``name`` (``Finished``, ``finished``), or None."""
+    for col in data.columns:
+        if _norm(col) == name:
+            return data[col]
+    return None
+
+
+def incomplete_rows(data: pd.DataFrame, source: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """(unfinished, preview) masks over the rows of an export, and the rule applied.
+
+    Qualtrics: ``Finished`` False/0 or ``Progress`` < 100 is unfinished; ``Status``
+    ``"Survey Preview"`` (or its code 1) or ``DistributionChannel`` ``"preview"`` is a survey
+    preview. A missing value marks nothing. Other platforms' exports carry no such fields
+    (:data:`INCOMPLETE_RULES`). :func:`cxresearch.io.readers.read_survey` and ``load_study``
+    exclude these rows unless ``keep_incomplete=True``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        An export's table (:attr:`Export.data`), with the platform's field names.
+    source : str
+        The platform (:attr:`Export.source`).
+
+    Returns
+    -------
+    unfinished : numpy.ndarray of bool
+        Responses not finished.
+    preview : numpy.ndarray of bool
+        Survey previews (may overlap ``unfinished``).
+    rule : str
+        The rule applied, in words.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"Finished": [1, 0, 1, "False"], "Progress": [100, 40, 100, 90],
+    ...                   "Status": ["IP Address", "IP Address", "Survey Preview", None]})
+    >>> unfinished, preview, _ = incomplete_rows(d, "qualtrics")
+    >>> unfinished.tolist(), preview.tolist()
+    ([False, True, False, True], [False, False, True, False])
+    """
+    n = len(data)
+    unfinished = np.zeros(n, dtype=bool)
+    preview = np.zeros(n, dtype=bool)
+    rule = INCOMPLETE_RULES.get(source, INCOMPLETE_RULES["plain"])
+    if source != "qualtrics":
+        return unfinished, preview, rule
+
+    def text(s: pd.Series) -> pd.Series:
+        return s.astype("string").str.strip().str.lower()
+
+    def number(s: pd.Series) -> pd.Series:
+        if pd.api.types.is_bool_dtype(s):
+            return s.astype("float64")
+        return pd.to_numeric(s.astype("string").str.strip(), errors="coerce").astype("float64")
+
+    fin = _field(data, "finished")
+    if fin is not None:
+        t = text(fin)
+        unfinished |= (t.isin(["false", "0", "0.0", "no"])).fillna(False).to_numpy(bool)
+    prog = _field(data, "progress")
+    if prog is not None:
+        unfinished |= (number(prog) < 100).fillna(False).to_numpy(bool)
+    status = _field(data, "status")
+    if status is not None:
+        t = text(status)
+        preview |= (t.isin(["survey preview", "1", "1.0"])).fillna(False).to_numpy(bool)
+    channel = _field(data, "distributionchannel")
+    if channel is not None:
+        preview |= (text(channel) == "preview").fillna(False).to_numpy(bool)
+    return unfinished, preview, rule

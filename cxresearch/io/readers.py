@@ -20,6 +20,13 @@ are found by column name and by value (:mod:`cxresearch.io.pii`) and dropped bef
 else sees the table, with the reason in ``df.attrs["read_report"]["dropped_pii"]``, unless
 ``keep_pii=`` says otherwise.
 
+Data hygiene, with a record in the read report: a platform's unfinished and preview responses
+(Qualtrics ``Finished``/``Progress``, ``Status``/``DistributionChannel``;
+:func:`cxresearch.io.exports.incomplete_rows`) are excluded and counted
+(``excluded_incomplete``) unless ``keep_incomplete=True``; with ``on_invalid="set_aside"`` rows
+holding malformed or out-of-range answers are left out instead of raising, counted by column and
+rule, and listed by the platform's response id by :func:`write_set_aside`.
+
 Rules (docs/DEVELOPING.md): inputs are never modified; bad input raises
 :class:`SurveyValidationError` (a :class:`cxresearch.core.validation.DataError`, so a
 ``ValueError``)
@@ -91,6 +98,7 @@ __all__ = [
     "read_survey",
     "schema",
     "study_overview",
+    "write_set_aside",
 ]
 
 KINDS: tuple[str, ...] = ("customers", "employees", "firms", "firm_years")
@@ -317,6 +325,8 @@ _UNIQUE_TOGETHER: dict[str, list[str]] = {"firm_years": ["firm_id", "year"]}
 #: platforms' respondent-id columns, recognised as ``respondent_id`` (Qualtrics' ``ResponseId``
 #: and the legacy ``ResponseID``; SurveyMonkey's ``Respondent ID`` matches after lower-casing)
 _PLATFORM_IDS: tuple[str, ...] = ("ResponseId", "ResponseID")
+#: what ``on_invalid=`` takes
+ON_INVALID: tuple[str, ...] = ("raise", "set_aside")
 
 
 @contextlib.contextmanager
@@ -824,6 +834,14 @@ class _Raw:
     line_offset: int | None = None
     findings: list[Any] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: the file line (spreadsheet row) of each data row, where known
+    lines: list[int] | None = None
+    #: what :func:`_exclude_incomplete` did (``None``: not applied)
+    incomplete: dict[str, Any] | None = None
+    #: where the platform's response id is (a column of ``data``), if any
+    id_column: str | None = None
+    #: what :func:`_check_or_set_aside` set aside
+    set_aside: dict[str, Any] | None = None
 
     def rename(self, mapping: dict[Any, str]) -> None:
         if not mapping:
@@ -869,7 +887,8 @@ def _read_raw(
         else:
             raise SurveyValidationError(
                 f"{p.name}: header= and skiprows= apply to CSV/TSV and Excel files only")
-        raw = _Raw(df, line_offset=offset, notes=["manual header"])
+        raw = _Raw(df, line_offset=offset, notes=["manual header"],
+                   lines=None if offset is None else [offset + i for i in range(len(df))])
         if columns:
             absent = [c for c in columns if c not in df.columns]
             if absent:
@@ -889,9 +908,12 @@ def _read_raw(
         if msg.startswith(f"{p.name}: "):
             msg = msg[len(p.name) + 2:]
         raise SurveyValidationError(f"{what}: {msg}") from None
+    lines = list(export.lines) if len(export.lines) == len(export.data) else (
+        None if export.line_offset is None
+        else [export.line_offset + i for i in range(len(export.data))])
     return _Raw(export.data, dict(export.labels), dict(export.value_labels), export.source,
                 export.header_rows_dropped, {str(k): v for k, v in (columns or {}).items()},
-                export.line_offset)
+                export.line_offset, lines=lines)
 
 
 def _tidy_raw(raw: _Raw, kind: str | None, inst: Instrument | None,
@@ -907,10 +929,21 @@ def _tidy_raw(raw: _Raw, kind: str | None, inst: Instrument | None,
         if col not in contract and norm in contract and norm not in df.columns:
             normalised[col] = norm
     raw.rename(normalised)
+    if raw.platform == "surveymonkey" and any(
+            norm == "respondent_id" and str(col).strip().lower() == "respondent id"
+            for col, norm in normalised.items()):
+        raw.id_column = "respondent_id"
+    if raw.platform == "qualtrics" and raw.id_column is None:
+        raw.id_column = next((c for c in (*_PLATFORM_IDS, "respondent_id")
+                              if c in raw.data.columns and (c != "respondent_id" or any(
+                                  k in _PLATFORM_IDS and v == c
+                                  for k, v in raw.renamed.items()))), None)
     if kind in ("customers", "employees") and "respondent_id" not in raw.data.columns:
         ids = [c for c in _PLATFORM_IDS if c in raw.data.columns]
         if ids:
             raw.rename({ids[0]: "respondent_id"})
+            if raw.platform == "qualtrics":
+                raw.id_column = "respondent_id"
         elif raw.platform == "google_forms":
             width = len(str(len(raw.data)))
             made = [f"row{i:0{width}d}" for i in range(1, len(raw.data) + 1)]
@@ -931,6 +964,245 @@ def _tidy_raw(raw: _Raw, kind: str | None, inst: Instrument | None,
     raw.value_labels = {k: v for k, v in raw.value_labels.items() if k not in gone}
 
 
+class _LineMap:
+    """The file line of each row kept, where a whole number ``line_offset`` no longer fits
+    (rows were excluded): ``row + _LineMap(lines)`` is the file line of ``row``, so messages
+    that add an offset to a row keep naming the right line."""
+
+    def __init__(self, lines: Sequence[int]) -> None:
+        self.lines = [int(x) for x in lines]
+
+    def __radd__(self, row: int) -> int:
+        return self.lines[int(row)]
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return f"_LineMap({self.lines[:3]}...)"
+
+
+def _exclude_incomplete(raw: _Raw, keep_incomplete: bool) -> None:
+    """Drop a platform export's unfinished and preview responses (unless ``keep_incomplete``)
+    and record the count and the rule in ``raw.incomplete``."""
+    from cxresearch.io.exports import incomplete_rows
+
+    unfinished, preview, rule = incomplete_rows(raw.data, raw.platform)
+    found = unfinished | preview
+    n = int(found.sum())
+    raw.incomplete = {"rule": rule, "found": n, "unfinished": int(unfinished.sum()),
+                      "preview": int((preview & ~unfinished).sum()), "kept": bool(keep_incomplete),
+                      "excluded": 0 if keep_incomplete else n}
+    if n == 0:
+        return
+    if keep_incomplete:
+        raw.notes.append(f"{n} unfinished or preview response(s) kept (keep_incomplete=True)")
+        return
+    keep = ~found
+    raw.data = raw.data.loc[keep].reset_index(drop=True)
+    if raw.lines is not None:
+        raw.lines = [ln for ln, k in zip(raw.lines, keep, strict=True) if k]
+        raw.line_offset = _LineMap(raw.lines)  # type: ignore[assignment]
+    raw.notes.append(f"{n} unfinished or preview response(s) excluded ({rule}); rows count the "
+                     "responses kept; read with keep_incomplete=True to keep them")
+
+
+#: the roles whose columns :func:`cxresearch.io.instrument.validate_data` checks in each table
+#: (the weight of an employees' table is checked when present)
+_INSTRUMENT_ROLES: dict[str, frozenset[str]] = {
+    "customers": frozenset({"unit", "time", "weight", "metric", "outcome", "driver", "segment"}),
+    "employees": frozenset({"unit", "time", "item", "weight", "segment"}),
+}
+
+
+def _as_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(numbers, mask of non-empty values that are not numbers), as the instrument reads them."""
+    if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+        return s.astype("float64"), pd.Series(False, index=s.index)
+    text = s.astype("string").str.strip()
+    text = text.mask(text == "")
+    num = pd.to_numeric(text, errors="coerce").astype("float64")
+    return num, (text.notna() & num.isna()).fillna(False).astype(bool)
+
+
+def _neutral(lo: float | None, hi: float | None) -> float:
+    if lo is not None and np.isfinite(lo):
+        return float(lo)
+    if hi is not None and np.isfinite(hi):
+        return float(hi)
+    return 0.0
+
+
+def _invalid_cells(df: pd.DataFrame, kind: str, inst: Instrument | None,
+                   check_instrument: bool) -> list[tuple[int, str, Any, str, Any]]:
+    """Cells with malformed or out-of-range answers: (row, column, value, rule, a valid
+    stand-in), by the contract's rules and the instrument's (as :func:`_check_table` applies
+    them)."""
+    out: dict[tuple[int, str], tuple[int, str, Any, str, Any]] = {}
+
+    def add(mask: Any, col: str, rule: str, stand_in: Any) -> None:
+        for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
+            out.setdefault((int(i), col), (int(i), col, df[col].iloc[int(i)], rule, stand_in))
+
+    data = df.reset_index(drop=True)
+    declared = _declared(inst, kind, data.columns)
+    skip = _contract_skip(inst, kind, declared)
+    for spec in _specs(kind):
+        col = spec.name
+        if col not in data.columns or col in skip:
+            continue
+        s = data[col]
+        if spec.type == "string":
+            if spec.enum is not None:
+                t = s.astype("string").str.strip()
+                add((t.notna() & ~t.isin(list(spec.enum))).fillna(False), col,
+                    f"not in {list(spec.enum)}", spec.enum[0])
+            continue
+        num, text = _as_numbers(s)
+        stand_in = _neutral(spec.minimum, spec.maximum)
+        add(text, col, "text in a numeric column", stand_in)
+        if spec.type == "integer":
+            add(num.notna() & (num != np.round(num)), col, "not a whole number", stand_in)
+        lo = -np.inf if spec.minimum is None else spec.minimum
+        hi = np.inf if spec.maximum is None else spec.maximum
+        if spec.minimum is not None or spec.maximum is not None:
+            add(num.notna() & ((num < lo) | (num > hi)), col, _describe_range(spec), stand_in)
+    if inst is not None and check_instrument and kind in ("customers", "employees"):
+        roles = _INSTRUMENT_ROLES[kind]
+        frame = inst.to_frame()
+        seen: set[str] = set()
+        for role, col, low, high, key in zip(frame["role"], frame["column"], frame["low"],
+                                             frame["high"], frame["key"], strict=True):
+            if col in seen or role not in roles:
+                continue
+            seen.add(col)
+            if col not in data.columns or role not in _NUMERIC_ROLES:
+                continue
+            num, text = _as_numbers(data[col])
+            lo, hi = (0.0, np.inf) if role == "weight" else (
+                (None, None) if pd.isna(low) else (float(low), float(high)))
+            stand_in = _neutral(lo, hi)
+            add(text, col, f"text in a numeric column ({key})", stand_in)
+            if lo is not None and hi is not None:
+                rule = "negative" if role == "weight" else (
+                    f"outside {lo:g}..{hi:g}")
+                add(num.notna() & ((num < lo) | (num > hi)), col, f"{rule} ({key})", stand_in)
+    return sorted(out.values(), key=lambda c: (c[0], list(data.columns).index(c[1])))
+
+
+def _response_ids(raw: _Raw | None, df: pd.DataFrame) -> list[str]:
+    """The platform's response id of each row (Qualtrics ``ResponseId``, SurveyMonkey
+    ``Respondent ID``), else ``"line N"`` (the file line), else ``"row N"``."""
+    if raw is not None and raw.id_column is not None and raw.id_column in df.columns:
+        ids = df[raw.id_column].reset_index(drop=True)
+        return [str(v) if pd.notna(v) else f"row {i}" for i, v in enumerate(ids)]
+    lines = raw.lines if raw is not None else None
+    if lines is not None and len(lines) == len(df):
+        return [f"line {ln}" for ln in lines]
+    return [f"row {i}" for i in range(len(df))]
+
+
+def _personal(df: pd.DataFrame, columns: Iterable[str], raw: _Raw | None) -> set[str]:
+    """Of ``columns``, those that hold personal data (by name or value)."""
+    from cxresearch.io.pii import pii_columns
+
+    cols = [c for c in dict.fromkeys(columns) if c in df.columns]
+    found = {f.column for f in (raw.findings if raw is not None else [])}
+    if cols:
+        found |= {f.column for f in pii_columns(df[cols])}
+    return found
+
+
+def _safe_value(value: Any) -> str:
+    """A set-aside value as text, with e-mail addresses and phone numbers replaced."""
+    from cxresearch.io.pii import redact_text
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = redact_text(str(value).strip())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_or_set_aside(
+    df: pd.DataFrame,
+    kind: str,
+    inst: Instrument | None,
+    *,
+    name: str,
+    line_offset: Any,
+    strict: bool = False,
+    check_instrument: bool = True,
+    units: pd.DataFrame | None = None,
+    on_invalid: str = "raise",
+    raw: _Raw | None = None,
+) -> pd.DataFrame:
+    """:func:`_check_table`; with ``on_invalid="set_aside"`` the rows with malformed or
+    out-of-range answers are left out (recorded in ``raw.set_aside``) instead of raising.
+
+    The set-aside cells get a valid stand-in while the rest is checked, so every other problem
+    (a missing column, a duplicated id) is still raised with its own rows; then the rows go.
+    """
+    if on_invalid not in ON_INVALID:
+        raise DataError(f"argument 'on_invalid': {on_invalid!r} is not one of {list(ON_INVALID)}")
+    kwargs = {"name": name, "line_offset": line_offset, "strict": strict,
+              "check_instrument": check_instrument, "units": units}
+    if on_invalid == "raise":
+        if raw is not None:
+            raw.set_aside = {"on_invalid": "raise", "rows": 0, "reasons": [], "records": []}
+        return _check_table(df, kind, inst, **kwargs)
+    data = df.reset_index(drop=True)
+    cells = _invalid_cells(data, kind, inst, check_instrument)
+    fixed = data.copy()
+    for col in dict.fromkeys(c[1] for c in cells):
+        if pd.api.types.is_numeric_dtype(fixed[col]) or pd.api.types.is_bool_dtype(fixed[col]):
+            fixed[col] = fixed[col].astype("float64") if not pd.api.types.is_bool_dtype(
+                fixed[col]) else fixed[col].astype("object")
+        else:
+            fixed[col] = fixed[col].astype("object")
+    for i, col, _v, _r, stand_in in cells:
+        fixed.iloc[i, fixed.columns.get_loc(col)] = stand_in
+    out = _check_table(fixed, kind, inst, **kwargs)
+    rows = sorted({c[0] for c in cells})
+    ids = _response_ids(raw, data)
+    personal = _personal(data, [c[1] for c in cells], raw)
+    records = [{"response_id": ids[i], "column": col,
+                "value": "[personal data withheld]" if col in personal else _safe_value(v),
+                "reason": rule} for i, col, v, rule, _s in cells]
+    counts: dict[tuple[str, str], set[int]] = {}
+    for i, col, _v, rule, _s in cells:
+        counts.setdefault((col, rule), set()).add(i)
+    reasons = [{"column": col, "rule": rule, "rows": len(r)} for (col, rule), r in counts.items()]
+    if raw is not None:
+        raw.set_aside = {"on_invalid": "set_aside", "rows": len(rows), "reasons": reasons,
+                         "records": records}
+        if rows:
+            raw.notes.append(f"{len(rows)} row(s) with malformed or out-of-range answers set "
+                             "aside (on_invalid='set_aside'; write_set_aside() lists them)")
+            if raw.lines is not None and len(raw.lines) == len(data):
+                gone = set(rows)
+                raw.lines = [ln for i, ln in enumerate(raw.lines) if i not in gone]
+    keep = np.ones(len(out), dtype=bool)
+    keep[rows] = False
+    kept = out.loc[keep].reset_index(drop=True)
+    if inst is not None and rows:  # the instrument's answers typed as the kept rows are
+        declared = _declared(inst, kind, kept.columns)
+        skip = _contract_skip(inst, kind, declared)
+        contract = {s.name for s in _specs(kind)} - skip
+        for col, role in declared.items():
+            if col in kept.columns and col not in contract and role in _NUMERIC_ROLES:
+                kept[col] = _numbers(kept[col])
+    return kept
+
+
+def _no_rows_left(raw: _Raw, name: str) -> None:
+    if raw.data.shape[0] == 0 and raw.incomplete and raw.incomplete["excluded"]:
+        raise SurveyValidationError(
+            f"{name}: all {raw.incomplete['excluded']} responses are unfinished or survey "
+            f"previews ({raw.incomplete['rule']}); read with keep_incomplete=True to keep them")
+
+
 def _report(p: Path, kind: str | None, raw: _Raw, out: pd.DataFrame) -> dict[str, Any]:
     return {
         "source": p.name,
@@ -944,6 +1216,14 @@ def _report(p: Path, kind: str | None, raw: _Raw, out: pd.DataFrame) -> dict[str
         "redacted_pii": [{"column": f.column, "reason": f.reason, "evidence": f.evidence}
                          for f in raw.findings if f.action == "redact"],
         "notes": list(raw.notes),
+        "excluded_incomplete": int((raw.incomplete or {}).get("excluded", 0)),
+        "incomplete": dict(raw.incomplete) if raw.incomplete is not None else {
+            "rule": "not applied", "found": 0, "unfinished": 0, "preview": 0, "kept": False,
+            "excluded": 0},
+        "on_invalid": (raw.set_aside or {}).get("on_invalid", "raise"),
+        "set_aside": int((raw.set_aside or {}).get("rows", 0)),
+        "set_aside_reasons": list((raw.set_aside or {}).get("reasons", [])),
+        "set_aside_rows": list((raw.set_aside or {}).get("records", [])),
     }
 
 
@@ -960,6 +1240,8 @@ def read_survey(
     keep_pii: bool | list[str] = False,
     value_map: dict[str, dict[str, float]] | None = None,
     instrument: Instrument | str | Path | None = None,
+    keep_incomplete: bool = False,
+    on_invalid: str = "raise",
 ) -> pd.DataFrame:
     """Read a survey export (a platform's CSV/TSV/Excel/SPSS export, a plain table, Parquet).
 
@@ -995,6 +1277,21 @@ def read_survey(
         An :class:`cxresearch.io.instrument.Instrument` or the path of an ``instrument.yml``: the
         table is checked against it (every column it declares for ``kind``, answers within
         their ranges) and its columns are kept under the file's names.
+    keep_incomplete : bool, default False
+        Keep a platform's unfinished and preview responses. By default they are excluded
+        before anything else (Qualtrics: ``Finished`` False/0 or ``Progress`` < 100;
+        ``Status`` "Survey Preview"/1 or ``DistributionChannel`` "preview"), and the read
+        report counts them (``excluded_incomplete`` and ``incomplete``: the rule, how many were
+        unfinished and previews, whether they were kept). SurveyMonkey, Google Forms and plain
+        tables carry no such fields; nothing is excluded from them.
+    on_invalid : {"raise", "set_aside"}
+        ``"raise"`` (default): a malformed or out-of-range answer is an error. ``"set_aside"``:
+        rows holding one (text in a numeric column, a fraction where a whole number belongs,
+        a value outside its range or allowed set) are left out; the read report counts them
+        (``set_aside``, ``set_aside_reasons``: column, rule, rows) and lists each cell in
+        ``set_aside_rows`` (response id, column, value, reason), which
+        :func:`write_set_aside` writes as a CSV. Other problems (a missing column, duplicated
+        ids) are still raised.
 
     Returns
     -------
@@ -1004,7 +1301,8 @@ def read_survey(
         ``df.attrs["labels"]`` maps columns to question text, ``df.attrs["value_labels"]`` to
         answer labels, and ``df.attrs["read_report"]`` records the file, platform, header rows
         dropped, renamed columns and the personal data dropped (``dropped_pii``) or redacted
-        (``redacted_pii``), each ``{"column", "reason", "evidence"}``.
+        (``redacted_pii``), each ``{"column", "reason", "evidence"}``, the unfinished and
+        preview responses excluded and the rows set aside (see above).
 
     Raises
     ------
@@ -1022,6 +1320,10 @@ def read_survey(
     'How likely are you to recommend Northwind Outfitters to a friend or colleague?'
     >>> [d["column"] for d in df.attrs["read_report"]["dropped_pii"]][:3]
     ['IPAddress', 'RecipientLastName', 'RecipientFirstName']
+    >>> df.attrs["read_report"]["excluded_incomplete"], len(df)  # one response at Progress 60
+    (1, 9)
+    >>> len(read_survey(q, "customers", {"Q1": "nps"}, keep_incomplete=True))
+    10
     """
     p = Path(path)
     if not p.is_file():
@@ -1035,6 +1337,8 @@ def read_survey(
         raise SurveyValidationError(f"{p.name}: the file is empty (no columns)")
     if df.shape[0] == 0:
         raise SurveyValidationError(f"{p.name}: the file has a header but no data rows")
+    _exclude_incomplete(raw, keep_incomplete)
+    _no_rows_left(raw, p.name)
     _tidy_raw(raw, kind, inst, keep_pii)
     if "manual header" in raw.notes and p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         second = _looks_like_second_header(raw.data, kind)
@@ -1047,11 +1351,76 @@ def read_survey(
                 "descriptions",
                 [f"column '{c}': text in a numeric column at rows [0]" for c in second],
             )
-    out = _check_table(raw.data, kind, inst, name=p.name, line_offset=raw.line_offset)
+    out = _check_or_set_aside(raw.data, kind, inst, name=p.name, line_offset=raw.line_offset,
+                              on_invalid=on_invalid, raw=raw)
     out.attrs["labels"] = {k: v for k, v in raw.labels.items() if k in out.columns}
     out.attrs["value_labels"] = {k: v for k, v in raw.value_labels.items() if k in out.columns}
     out.attrs["read_report"] = _report(p, kind, raw, out)
     return out
+
+
+#: the columns of :func:`write_set_aside`'s file (a study's file starts with ``table``)
+SET_ASIDE_COLUMNS: tuple[str, ...] = ("response_id", "column", "value", "reason")
+
+
+def write_set_aside(source: Any, path: str | Path) -> Path:
+    """Write the rows set aside by ``on_invalid="set_aside"`` as a CSV, one line per cell.
+
+    Each line gives the platform's response id (Qualtrics ``ResponseId``, SurveyMonkey
+    ``Respondent ID``; else ``line N``, the file line), the column, the value and the reason.
+    Nothing else is written: no other column of the row, and never the value of a column
+    holding personal data (it reads ``[personal data withheld]``); e-mail addresses and phone
+    numbers inside a value are replaced by ``[e-mail]``/``[phone]``.
+
+    Parameters
+    ----------
+    source : DataFrame, dict or LoadedStudy
+        A table read by :func:`read_survey` (its ``attrs["read_report"]``), a read report, or a
+        study read by :func:`load_study` (every table's; the file then starts with a ``table``
+        column).
+    path : str or pathlib.Path
+        The CSV to write (its folder is created); a file with only the header when nothing was
+        set aside.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "c.csv").write_text("respondent_id,nps\\nr1,9\\nr2,11\\nr3,ten\\n")
+    >>> df = read_survey(d / "c.csv", "customers", on_invalid="set_aside")
+    >>> df["respondent_id"].tolist(), df.attrs["read_report"]["set_aside"]
+    (['r1'], 2)
+    >>> print(write_set_aside(df, d / "set_aside.csv").read_text().strip())
+    response_id,column,value,reason
+    line 3,nps,11,outside 0..10
+    line 4,nps,ten,text in a numeric column
+    """
+    if isinstance(source, pd.DataFrame):
+        reports: dict[str | None, Any] = {None: source.attrs.get("read_report")}
+    elif isinstance(source, LoadedStudy):
+        reports = dict(source.reports)
+    elif isinstance(source, dict):
+        reports = {None: source}
+    else:
+        raise TypeError("source must be a DataFrame read by read_survey, a read report or a "
+                        f"LoadedStudy, got {type(source).__name__}")
+    if any(not isinstance(r, dict) for r in reports.values()):
+        raise DataError("argument 'source': no read report (read the table with read_survey "
+                        "or load_study)")
+    study = isinstance(source, LoadedStudy)
+    cols = ["table", *SET_ASIDE_COLUMNS] if study else list(SET_ASIDE_COLUMNS)
+    rows = [{"table": table, **{k: rec.get(k, "") for k in SET_ASIDE_COLUMNS}}
+            for table, report in reports.items() for rec in report.get("set_aside_rows", [])]
+    out = pd.DataFrame(rows, columns=["table", *SET_ASIDE_COLUMNS])[cols]
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(target, index=False)
+    return target
 
 
 def data_dictionary(kind: str | None = None) -> pd.DataFrame:
@@ -1388,7 +1757,7 @@ class LoadedStudy(Study):
 
 
 def _read_table(
-    path: Path, name: str, inst: Instrument | None
+    path: Path, name: str, inst: Instrument | None, keep_incomplete: bool = False
 ) -> tuple[pd.DataFrame, _Raw]:
     """Read one table file of a study folder: a platform export or plain table, personal
     data dropped (Parquet too)."""
@@ -1400,6 +1769,8 @@ def _read_table(
                         encoding=None, value_map=None)
     if raw.data.shape[0] == 0:
         raise SurveyValidationError(f"{path.name}: the file has a header but no data rows")
+    _exclude_incomplete(raw, keep_incomplete)
+    _no_rows_left(raw, path.name)
     _tidy_raw(raw, kind, inst, keep_pii=False)
     return raw.data, raw
 
@@ -1410,6 +1781,8 @@ def load_study(
     *,
     instrument: Instrument | str | Path | None = None,
     strict: bool | None = None,
+    keep_incomplete: bool = False,
+    on_invalid: str = "raise",
 ) -> LoadedStudy:
     """Read and validate the study tables of a folder, described by its instrument.
 
@@ -1449,6 +1822,12 @@ def load_study(
         The instrument, or the path of an ``instrument.yml``.
     strict : bool, optional
         Require every contract column (default: when ``tables`` is None).
+    keep_incomplete : bool, default False
+        Keep a platform's unfinished and preview responses (see :func:`read_survey`); by
+        default they are excluded and counted in each table's report (``reports``).
+    on_invalid : {"raise", "set_aside"}
+        What a malformed or out-of-range answer does (see :func:`read_survey`); set-aside
+        rows are counted in ``reports`` and written by :func:`write_set_aside`.
 
     Returns
     -------
@@ -1472,6 +1851,8 @@ def load_study(
     from cxresearch.io.instrument import Instrument, find_instrument
 
     directory = Path(data_dir) if data_dir is not None else paths.processed_dir()
+    if on_invalid not in ON_INVALID:
+        raise DataError(f"argument 'on_invalid': {on_invalid!r} is not one of {list(ON_INVALID)}")
     if tables is not None and isinstance(tables, str):
         tables = [tables]
     asked = None if tables is None else list(tables)
@@ -1519,12 +1900,13 @@ def load_study(
     for name in to_read:
         path = files[name]
         assert path is not None
-        data, raw = _read_table(path, name, design)
+        data, raw = _read_table(path, name, design, keep_incomplete)
         offset = raw.line_offset if path.suffix != ".parquet" else None
         if name in KINDS:
-            table = _check_table(
+            table = _check_or_set_aside(
                 data, name, None if is_default else inst, name=path.name, line_offset=offset,
-                strict=strict, units=read.get(unit_table) if name != unit_table else None)
+                strict=strict, units=read.get(unit_table) if name != unit_table else None,
+                on_invalid=on_invalid, raw=raw)
         else:
             keys = [unit] if name == "units" else [unit, *([time] if time else [])]
             table = _check_keys(data, path.name, name, keys, offset)

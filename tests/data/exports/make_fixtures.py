@@ -102,6 +102,45 @@ def write_qualtrics() -> None:
     (HERE / "qualtrics_customers.tsv").write_bytes(buf.getvalue().encode("utf-16"))
 
 
+#: qualtrics_hygiene.csv: 20 responses; (kind, nps, csat, ces) where kind is "ok", "unfinished"
+#: (Finished 0, Progress < 100), "preview" (Status "Survey Preview", channel "preview") or
+#: "bad" (a finished response with an out-of-range answer)
+HYGIENE = [
+    ("ok", 9, 5, 6), ("ok", 10, 4, 7), ("unfinished", 7, None, None), ("ok", 6, 3, 4),
+    ("bad", 11, 4, 5), ("ok", 8, 4, 5), ("ok", 3, 2, 2), ("preview", 12, 5, 7),
+    ("ok", 10, 5, 7), ("unfinished", None, None, None), ("ok", 7, 4, 5), ("ok", 9, 4, 6),
+    ("bad", 5, 2, 9), ("ok", 8, 4, 5), ("unfinished", 4, 2, None), ("ok", 10, 5, 6),
+    ("ok", 2, 1, 1), ("ok", 9, 5, 6), ("ok", 6, 3, 4), ("ok", 8, 4, 5),
+]
+
+
+def write_qualtrics_hygiene() -> None:
+    """A Qualtrics export with 3 unfinished responses, 1 survey preview and 2 finished
+    responses holding an out-of-range answer (Q1 = 11 on 0-10, Q3 = 9 on 1-7)."""
+    rows = _qualtrics_rows()[:3]
+    stores = ["S01", "S02", "S03", "S04"]
+    regions = {"S01": "North", "S02": "South", "S03": "East", "S04": "West"}
+    for i, (kind, nps, csat, ces) in enumerate(HYGIENE):
+        unfinished, preview = kind == "unfinished", kind == "preview"
+        answered = sum(v is not None for v in (nps, csat, ces))
+        progress = "100" if not unfinished else str(10 + 25 * answered)
+        start = f"2024-04-{1 + i:02d} 10:{10 + i:02d}:05"
+        end = f"2024-04-{1 + i:02d} 10:{14 + i:02d}:41"
+        store = stores[i % 4]
+        rows.append([
+            start, end, "Survey Preview" if preview else "IP Address",
+            f"203.0.113.{20 + i}", progress, str(150 + 11 * i), "False" if unfinished else "True",
+            end, f"R_h{i + 1:02d}QpLmNoRsTuVw", f"Fictional{i + 1:02d}", "Testperson",
+            f"person{i + 1:02d}@example.com", f"CRM-{5100 + i:06d}", "51.5072", "-0.1276",
+            "preview" if preview else "anonymous", "EN",
+            *["" if v is None else str(v) for v in (nps, csat, ces)],
+            "" if i % 3 else f"Visit number {i + 1} was fine", store, regions[store],
+        ])
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    (HERE / "qualtrics_hygiene.csv").write_bytes(buf.getvalue().encode("utf-8-sig"))
+
+
 def write_qualtrics_legacy() -> None:
     ids = ["V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V9", "V10", "Q1", "Q2", "Q3", "Q4",
            "LocationLatitude", "LocationLongitude", "LocationAccuracy"]
@@ -257,6 +296,7 @@ def write_plain() -> None:
 
 def main() -> None:
     write_qualtrics()
+    write_qualtrics_hygiene()
     write_qualtrics_legacy()
     write_qualtrics_sav()
     write_surveymonkey()
