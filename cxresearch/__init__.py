@@ -167,6 +167,8 @@ _FACE: dict[str, str] = {
     'IBM_SATISFACTION_ITEMS':        'cxresearch.io.datasets',
     'importance_performance':        'cxresearch.linkage.drivers',
     'ImportancePerformance':         'cxresearch.linkage.drivers',
+    'incomplete_rows':               'cxresearch.io.exports',
+    'INCOMPLETE_RULES':              'cxresearch.io.exports',
     'INDUSTRIES':                    'cxresearch.core.contract',
     'inspect_figure':                'cxresearch.report.figure_checks',
     'Instrument':                    'cxresearch.io.instrument',
@@ -337,6 +339,7 @@ _FACE: dict[str, str] = {
     'Validity':                      'cxresearch.measurement.validity',
     'WHO_DRIVES_CX':                 'cxresearch.text.coding',
     'wilson_interval':               'cxresearch.core.inference',
+    'write_set_aside':               'cxresearch.io.readers',
     'write_text_atomic':             'cxresearch.report.manifest',
     'z_crit':                        'cxresearch.core.inference',
 }
