@@ -128,3 +128,115 @@ def test_each_notebook_gets_only_its_own_parameters(tmp_path):
         for p in (a, b)
     ]
     assert printed == [["5\n"], ["7\n"]]
+
+
+def _runs_snapshot(names):
+    """Files under the project's runs/ named like ``names``, with their modification times."""
+    from cxresearch.core import paths
+
+    if not paths.RUNS_DIR.exists():
+        return {}
+    return {p: p.stat().st_mtime_ns for p in paths.RUNS_DIR.rglob("*") if p.name in names}
+
+
+def test_run_keeps_going_past_a_failure_and_ends_with_a_summary(tmp_path, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    broken = _notebook(src, "91_kg_broken.ipynb",
+                       ["n = 1", "total = n + 1", "raise KeyError('no column NPS')", "print(2)"])
+    skips = _notebook(src, "92_kg_skips.ipynb", [
+        "n = 1",
+        "from cxresearch.cli.check import skipped\n"
+        "print(skipped('Key drivers', ['the instrument declares no drivers']))",
+        "skipped('Small cells', ['the customers have no unit column', 'one period'])",
+        "print('3,000 answers')",
+    ])
+    plain = _notebook(src, "93_kg_plain.ipynb", ["n = 1", "print(n * 3)"])
+    # the run copies the notebooks, as a user's run on their own folder would
+    nbs = [tmp_path / p.name for p in (broken, skips, plain)]
+    for original, copy in zip((broken, skips, plain), nbs, strict=True):
+        copy.write_bytes(original.read_bytes())
+    out = tmp_path / "OUT"
+    names = {p.name for p in nbs}
+    before = _runs_snapshot(names)
+
+    code = main(["run", *map(str, nbs), "-p", "n=5", "-o", str(out), "--no-progress"])
+    printed = capsys.readouterr()
+
+    assert code == 1, "a failed notebook makes the exit status non-zero"
+    lines = printed.out.splitlines()
+    assert lines[0].split() == ["notebook", "status", "time", "output"]
+    rows = {line.split()[0]: line for line in lines[1:4]}
+    assert list(rows) == ["91_kg_broken.ipynb", "92_kg_skips.ipynb", "93_kg_plain.ipynb"]
+    failed_copy = out / "failed" / "91_kg_broken.ipynb"
+    assert "failed in cell 5 of 6 (In [4]): KeyError: 'no column NPS'" in rows[
+        "91_kg_broken.ipynb"]
+    assert rows["91_kg_broken.ipynb"].endswith(str(failed_copy.resolve()))
+    assert "ran with 2 skipped sections" in rows["92_kg_skips.ipynb"]
+    assert rows["92_kg_skips.ipynb"].endswith(str((out / "92_kg_skips.ipynb").resolve()))
+    assert " ran " in rows["93_kg_plain.ipynb"] and "skipped" not in rows["93_kg_plain.ipynb"]
+    assert lines[-1] == "3 notebooks: 2 ran (1 with skipped sections), 1 failed."
+    # the failure's details go to stderr: the cell's first line and the partly executed copy
+    assert "cell starts: raise KeyError('no column NPS')" in printed.err
+    assert f"the partly executed notebook is in {failed_copy.resolve()}" in printed.err
+
+    # the run went on: the notebooks after the failure ran with the parameter
+    executed = nbformat.read(out / "93_kg_plain.ipynb", as_version=4)
+    assert [o["text"] for c in executed.cells if c.cell_type == "code" for o in c.outputs] == [
+        "15\n"]
+    assert (out / "92_kg_skips.ipynb").exists()
+    assert not (out / "91_kg_broken.ipynb").exists(), "only a successful run writes the target"
+    partial = nbformat.read(failed_copy, as_version=4)
+    ran = [c.get("execution_count") for c in partial.cells if c.cell_type == "code"]
+    assert ran[-2:] == [4, None], "the copy stops at the failing cell (after the injected -p)"
+    # nothing under the project's runs/: not the failed copy, not the executed notebooks
+    assert _runs_snapshot(names) == before
+
+
+def test_run_exit_status_zero_when_all_ran(tmp_path, capsys):
+    path = _notebook(tmp_path, "94_kg_ok.ipynb", ["n = 1", "print(n)"])
+    code = main(["run", str(path), "-o", str(tmp_path / "out"), "--no-progress"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[-1] == "1 notebook: 1 ran, 0 failed."
+
+
+def test_library_keeps_raising_unless_told_to_keep_going(tmp_path):
+    broken = _notebook(tmp_path, "90_kg_lib.ipynb", ["x = 1", "1 / 0"])
+    out = tmp_path / "out"
+    with pytest.raises(NotebookExecutionError) as info:
+        run_notebooks([broken], output_dir=out, progress=False)
+    assert info.value.saved_to == str((out / "failed" / "90_kg_lib.ipynb").resolve())
+    table = run_notebooks([broken], output_dir=out, progress=False, keep_going=True)
+    assert table[["status", "skipped"]].values.tolist() == [["failed", 0]]
+    assert table["error"].tolist() == [
+        "failed in cell 3 of 3 (In [2]): ZeroDivisionError: division by zero"]
+    assert [e.ename for e in table.attrs["errors"]] == ["ZeroDivisionError"]
+
+
+def test_skip_notices_are_the_ones_check_writes():
+    from cxresearch.cli.check import skipped
+    from cxresearch.cli.runner import count_skipped
+
+    def nb(*outputs):
+        cell = nbformat.v4.new_code_cell("x")
+        cell.outputs = list(outputs)
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    notice = str(skipped("NPS by CX owner", ["the data have no firms table"]))
+    other = str(skipped("Small cells", ["the customers have no unit column 'store'"]))
+    assert count_skipped(nb(nbformat.v4.new_output(
+        "stream", name="stdout", text=f"{notice}\nother text\n{other}\n"))) == 2
+    # one section with two tables shows its notice twice: one skipped section
+    assert count_skipped(nb(
+        nbformat.v4.new_output("stream", name="stdout", text=f"{notice}\n"),
+        nbformat.v4.new_output("execute_result", execution_count=1,
+                               data={"text/plain": notice}))) == 1
+    # shown as a result with a rich form too: counted once
+    assert count_skipped(nb(nbformat.v4.new_output(
+        "display_data", data={"text/plain": notice, "text/html": f"<p>{notice}</p>"}))) == 1
+    # a notebook that stops with a skip sentence failed; its error output is not a skip
+    assert count_skipped(nb(nbformat.v4.new_output(
+        "error", ename="DataError", evalue=notice, traceback=[]))) == 0
+    assert count_skipped(nb(nbformat.v4.new_output(
+        "stream", name="stdout", text="3,000 answers, none skipped\n"))) == 0

@@ -49,8 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
             "Execute notebooks through papermill, in name order, with a progress bar. Without "
             "-p the notebooks are executed in place and cleaned of volatile metadata. With -p "
             "(other data or settings) the executed copies go to runs/ and figures to "
-            "runs/figures/ unless --output-dir is given. On failure the notebook and the cell "
-            "are named and the partly executed copy is kept in runs/failed/."
+            "runs/figures/ unless --output-dir is given. A notebook that fails does not stop the "
+            "run: its cell and error are named, its partly executed copy is kept in "
+            "OUTPUT_DIR/failed/ (runs/failed/ without --output-dir), and the next notebook runs. "
+            "The run ends with a table: each notebook, whether it ran (and how many sections it "
+            "skipped, with the reasons in the notebook) or failed (cell and error), its time and "
+            "where its output is. Exit status 1 when any notebook failed."
         ),
     )
     run.add_argument(
@@ -174,7 +178,7 @@ Then: python -m cxresearch run 01 -p data_dir=DATA_DIR [-p instrument=PATH]""",
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from cxresearch.cli.runner import NotebookExecutionError, parse_parameters, run_notebooks
+    from cxresearch.cli.runner import format_summary, parse_parameters, run_notebooks
 
     try:
         parameters = parse_parameters(args.parameter)
@@ -183,15 +187,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
             parameters=parameters,
             output_dir=args.output_dir,
             progress=not args.no_progress,
+            keep_going=True,
         )
-    except NotebookExecutionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(result.to_string(index=False))
-    return 0
+    # the details of each failure (the cell's first line, the partly executed copy), then the table
+    for error in result.attrs.get("errors", []):
+        print(f"error: {error}", file=sys.stderr)
+    sys.stderr.flush()
+    print(format_summary(result))
+    return 1 if (result["status"] != "ok").any() else 0
 
 
 def _cmd_sync(args: argparse.Namespace) -> int:

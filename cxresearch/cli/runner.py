@@ -10,7 +10,12 @@ their figures to ``runs/figures/`` (``$CXRESEARCH_FIGURES_DIR``).
 A notebook is executed into a temporary file first; only a successful run replaces the target.
 A failure raises :class:`NotebookExecutionError`, which names the notebook, the cell (its index
 and ``In [n]`` number), the first line of its source and the error; the partially executed
-notebook is kept in ``runs/failed/`` for inspection.
+notebook is kept for inspection in ``OUTPUT_DIR/failed/`` when an output directory is given, else
+in ``runs/failed/``. With ``keep_going=True`` (what ``python -m cxresearch run`` uses) a failure is
+recorded and the next notebook runs; :func:`format_summary` turns the returned table into the
+summary the command prints: notebook, ran / ran with N skipped sections / failed (cell and error),
+time, and where the output is. Skipped sections are counted from the executed notebook's outputs:
+the skip notices of :func:`cxresearch.cli.check.skipped` (:func:`count_skipped`).
 
 Example
 -------
@@ -22,11 +27,12 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +43,8 @@ from cxresearch.core import paths
 
 __all__ = [
     "NotebookExecutionError",
+    "count_skipped",
+    "format_summary",
     "notebook_parameters",
     "parse_parameters",
     "resolve_notebooks",
@@ -57,15 +65,37 @@ class NotebookExecutionError(RuntimeError):
     saved_to: str | None = None
     n_cells: int | None = None
 
-    def __str__(self) -> str:
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # copy and pickle by fields (Exception's default rebuilds from ``args``, empty here)
+        return (type(self), tuple(getattr(self, f.name) for f in fields(self)))
+
+    @property
+    def where(self) -> str:
+        """The failing cell as Jupyter shows it, e.g. ``cell 4 of 4 (In [3])``."""
         # cell_index is 0-based (nbformat); people count cells from 1, as Jupyter shows them
         if self.cell_index is not None:
             of = f" of {self.n_cells}" if self.n_cells else ""
-            where = f"cell {self.cell_index + 1}{of} (In [{self.exec_count}])"
-        else:
-            where = "before any cell ran"
+            return f"cell {self.cell_index + 1}{of} (In [{self.exec_count}])"
+        if self.exec_count is not None:
+            return f"In [{self.exec_count}]"
+        return "before any cell ran"
+
+    def one_line(self) -> str:
+        """Cell and error in one line, for a summary table.
+
+        >>> NotebookExecutionError("96_b.ipynb", 2, 2, "1 / 0", "ZeroDivisionError",
+        ...                        "division by zero", n_cells=3).one_line()
+        'failed in cell 3 of 3 (In [2]): ZeroDivisionError: division by zero'
+        """
+        lines = str(self.evalue).strip().splitlines()
+        first = lines[0] if lines else ""
+        first = first if len(first) <= 120 else first[:119].rstrip() + "…"
+        error = f"{self.ename}: {first}" if first else self.ename
+        return f"failed in {self.where}: {error}"
+
+    def __str__(self) -> str:
         lines = [
-            f"notebook {self.notebook} failed in {where}: {self.ename}: {self.evalue}",
+            f"notebook {self.notebook} failed in {self.where}: {self.ename}: {self.evalue}",
         ]
         if self.source_line:
             lines.append(f"  cell starts: {self.source_line}")
@@ -146,6 +176,143 @@ def _display_name(path: Path) -> str:
         return path.name
 
 
+def _location(path: Path) -> str:
+    """Where a written file is: relative to the project when inside it, else its full path."""
+    try:
+        return path.resolve().relative_to(paths.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path.resolve())
+
+
+def _skip_marker() -> str:
+    """The words every skip notice of :func:`cxresearch.cli.check.skipped` contains."""
+    from cxresearch.cli.check import Skipped
+
+    text = str(Skipped("\x00", "\x01"))
+    return text[text.index("\x00") + 1 : text.index("\x01")]
+
+
+def count_skipped(nb: Any) -> int:
+    """How many sections an executed notebook skipped: its distinct skip notices.
+
+    The notices are the sentences of :func:`cxresearch.cli.check.skipped`, printed or displayed
+    as a cell's result (its plain-text form); the same notice shown again (a section with two
+    tables) counts once. Error outputs are not counted: a notebook that stops with a skip
+    sentence failed, it did not skip.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook.
+
+    Returns
+    -------
+    int
+        The number of skipped sections.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> from cxresearch.cli.check import skipped
+    >>> cell = nbformat.v4.new_code_cell("...")
+    >>> cell.outputs = [
+    ...     nbformat.v4.new_output("stream", name="stdout",
+    ...                            text=f"{skipped('Drivers', ['no drivers'])}\\n"),
+    ...     nbformat.v4.new_output("execute_result", execution_count=1,
+    ...                            data={"text/plain": repr(skipped("Cells", ["no unit"]))}),
+    ...     nbformat.v4.new_output("execute_result", execution_count=2,
+    ...                            data={"text/plain": repr(skipped("Cells", ["no unit"]))}),
+    ...     nbformat.v4.new_output("stream", name="stdout", text="3,000 answers\\n")]
+    >>> count_skipped(nbformat.v4.new_notebook(cells=[cell]))
+    2
+    """
+    pattern = re.compile(r"^.*" + re.escape(_skip_marker()) + r".*$", re.MULTILINE)
+    found: set[str] = set()
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if output.get("output_type") == "stream":
+                text = output.get("text", "")
+            elif output.get("output_type") in ("execute_result", "display_data"):
+                data = output.get("data", {})
+                text = data.get("text/plain") or data.get("text/markdown") or ""
+            else:
+                continue
+            if isinstance(text, list):
+                text = "".join(text)
+            found.update(line.strip() for line in pattern.findall(text))
+    return len(found)
+
+
+def _duration(seconds: float) -> str:
+    """
+    >>> _duration(3.14), _duration(125.0)
+    ('3.1 s', '2 min 05 s')
+    """
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+def format_summary(table: pd.DataFrame) -> str:
+    """The summary ``python -m cxresearch run`` prints after the last notebook.
+
+    One line per notebook: its name, ``ran``, ``ran with N skipped sections`` or ``failed in
+    cell ... : error`` (one line), the time it took and where its output is (for a failed
+    notebook, its partly executed copy), then a count.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        What :func:`run_notebooks` returns.
+
+    Returns
+    -------
+    str
+        The table as plain text.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"notebook": ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb"],
+    ...                   "output": ["out/01_a.ipynb", "out/failed/02_b.ipynb", "out/03_c.ipynb"],
+    ...                   "seconds": [2.0, 1.5, 3.0], "status": ["ok", "failed", "ok"],
+    ...                   "skipped": [0, 0, 2],
+    ...                   "error": ["", "failed in cell 3 of 9 (In [2]): KeyError: 'x'", ""]})
+    >>> print(format_summary(t))
+    notebook    status                                          time   output
+    01_a.ipynb  ran                                             2.0 s  out/01_a.ipynb
+    02_b.ipynb  failed in cell 3 of 9 (In [2]): KeyError: 'x'  1.5 s  out/failed/02_b.ipynb
+    03_c.ipynb  ran with 2 skipped sections                     3.0 s  out/03_c.ipynb
+    <BLANKLINE>
+    3 notebooks: 2 ran (1 with skipped sections), 1 failed.
+    """
+    header = ("notebook", "status", "time", "output")
+    rows = []
+    for row in table.itertuples(index=False):
+        skipped = int(getattr(row, "skipped", 0) or 0)
+        if row.status != "ok":
+            status = str(getattr(row, "error", "") or "failed")
+        elif skipped:
+            status = f"ran with {skipped} skipped section{'s' if skipped != 1 else ''}"
+        else:
+            status = "ran"
+        rows.append((str(row.notebook), status, _duration(float(row.seconds)), str(row.output)))
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(r[:3], widths, strict=True)) + "  " + r[3]
+        for r in [header, *rows]
+    ]
+    n_failed = int((table["status"] != "ok").sum())
+    n_ran = len(table) - n_failed
+    with_skips = int(((table["status"] == "ok") & (table.get("skipped", 0) > 0)).sum())
+    plural = "s" if len(table) != 1 else ""
+    count = f"{len(table)} notebook{plural}: {n_ran} ran"
+    if with_skips:
+        count += f" ({with_skips} with skipped sections)"
+    count += f", {n_failed} failed."
+    return "\n".join([*lines, "", count])
+
+
 #: parameters that name a file or folder: made absolute against the caller's working directory,
 #: because the notebooks run with the notebooks/ folder as their working directory
 PATH_PARAMETERS = ("data_dir", "instrument")
@@ -174,9 +341,43 @@ def run_notebooks(
     progress: bool = True,
     kernel_name: str = "python3",
     start_timeout: int = 120,
+    keep_going: bool = False,
 ) -> pd.DataFrame:
-    """Execute notebooks in order; return one row per notebook (``notebook``, ``output``,
-    ``seconds``, ``status``). Stops at the first failure with :class:`NotebookExecutionError`.
+    """Execute notebooks in order; return one row per notebook.
+
+    Parameters
+    ----------
+    notebooks : sequence of str or Path, optional
+        Paths, names, stems or number prefixes (:func:`resolve_notebooks`); default: all.
+    parameters : dict, optional
+        Values for the notebooks' ``parameters`` cells; each notebook gets the ones it declares.
+        With parameters and no ``output_dir`` the executed copies go to ``runs/``.
+    output_dir : str or Path, optional
+        Where executed notebooks go (figures in ``figures/`` and partly executed copies of
+        failed notebooks in ``failed/`` under it). Default: in place, or ``runs/``.
+    progress : bool
+        Show progress bars.
+    kernel_name, start_timeout
+        Passed to papermill.
+    keep_going : bool
+        False (default): stop at the first failure with :class:`NotebookExecutionError`.
+        True: record the failure in the table and run the next notebook.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``notebook``, ``output`` (the executed copy, or the failed copy), ``seconds``,
+        ``status`` (``"ok"`` or ``"failed"``), ``skipped`` (skip notices shown,
+        :func:`count_skipped`) and ``error`` (:meth:`NotebookExecutionError.one_line`, empty
+        when it ran); ``attrs["errors"]`` holds the :class:`NotebookExecutionError` objects.
+        :func:`format_summary` prints it.
+
+    Examples
+    --------
+    >>> table = run_notebooks(["00"], output_dir=tmp, progress=False)  # doctest: +SKIP
+    >>> table[["notebook", "status", "skipped"]]  # doctest: +SKIP
+                 notebook status  skipped
+    0  00_start_here.ipynb     ok        0
     """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -205,7 +406,10 @@ def run_notebooks(
                 f"notebook; known: {sorted(known)}"
             )
 
-    rows = []
+    # partly executed copies of failed notebooks: under the output directory when there is one
+    failed_dir = (out_dir if out_dir is not None else paths.RUNS_DIR) / "failed"
+    rows: list[dict[str, Any]] = []
+    errors: list[NotebookExecutionError] = []
     bar = tqdm(targets, desc="notebooks", unit="nb", disable=not progress)
     try:
         for nb_path in bar:
@@ -231,38 +435,72 @@ def run_notebooks(
                         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                     )
                 except PapermillExecutionError as exc:
-                    raise _execution_error(nb_path, scratch, exc) from None
+                    failure = _execution_error(nb_path, scratch, exc, failed_dir)
+                    cause: BaseException | None = None
                 except Exception as exc:  # kernel died, bad parameters, missing kernel ...
-                    raise NotebookExecutionError(
+                    failure = NotebookExecutionError(
                         _display_name(nb_path), None, None, "", type(exc).__name__, str(exc)
-                    ) from exc
-                write_notebook(nb, target)
+                    )
+                    cause = exc
+                else:
+                    failure = None
+                    skipped = count_skipped(nb)
+                    write_notebook(nb, target)
+            seconds = round(time.perf_counter() - started, 1)
+            if failure is not None:
+                if not keep_going:
+                    raise failure from cause
+                errors.append(failure)
+                failed_copy = failed_dir / nb_path.name
+                rows.append(
+                    {
+                        "notebook": nb_path.name,
+                        "output": failure.saved_to or "",
+                        "seconds": seconds,
+                        "status": "failed",
+                        "skipped": count_skipped(_read(failed_copy)) if failure.saved_to else 0,
+                        "error": failure.one_line(),
+                    }
+                )
+                continue
             rows.append(
                 {
                     "notebook": nb_path.name,
-                    "output": _display_name(target),
-                    "seconds": round(time.perf_counter() - started, 1),
+                    "output": _location(target),
+                    "seconds": seconds,
                     "status": "ok",
+                    "skipped": skipped,
+                    "error": "",
                 }
             )
     finally:
         bar.close()
         if env_backup is None:
             os.environ.pop("CXRESEARCH_FIGURES_DIR", None)
-    return pd.DataFrame(rows, columns=["notebook", "output", "seconds", "status"])
+    table = pd.DataFrame(rows, columns=["notebook", "output", "seconds", "status", "skipped",
+                                        "error"])
+    table.attrs["errors"] = errors
+    return table
 
 
-def _execution_error(nb_path: Path, scratch: Path, exc: Any) -> NotebookExecutionError:
+def _read(path: Path) -> Any:
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
+
+
+def _execution_error(
+    nb_path: Path, scratch: Path, exc: Any, failed_dir: Path
+) -> NotebookExecutionError:
     import nbformat
 
     saved_to = None
     cell_index = None
     n_cells = None
     if scratch.exists():
-        failed_dir = paths.RUNS_DIR / "failed"
         failed_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(scratch, failed_dir / nb_path.name)
-        saved_to = _display_name(failed_dir / nb_path.name)
+        saved_to = _location(failed_dir / nb_path.name)
         # papermill inserts an error-marker cell at the top; find the failing cell by its count
         nb = nbformat.read(scratch, as_version=4)
         cells = [
