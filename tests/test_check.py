@@ -125,6 +125,7 @@ def test_needs_and_skipped_sentences() -> None:
     with pytest.raises(ValueError, match="argument 'section'"):
         needs(own, "01:nothing")
     assert needs(own, "05:linkage") == []
+    assert needs(own, "05:unit_means") == []  # EX and CX means reliable enough to correct
     assert needs(own, "05:outcomes")[0].startswith("the data have no outcomes table")
     assert "no firm_years table" in str(skipped("Cross-lagged panel",
                                                 needs(own, "05:firm_panel")))

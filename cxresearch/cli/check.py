@@ -60,6 +60,7 @@ SECTIONS: dict[str, str] = {
     "02:invariance": "measurement invariance",
     "04:drivers": "key drivers",
     "05:linkage": "the unit-level EX-CX linkage",
+    "05:unit_means": "the unit-level linkage corrected for noisy means",
     "05:outcomes": "EX and CX with the units' outcomes",
     "05:firm_panel": "the firm-year panel (cross-lagged paths, CX executives, the SEM)",
 }
@@ -219,6 +220,13 @@ def _needs_05(study: LoadedStudy, part: str) -> list[str]:
                 if absent:
                     out.append(f"{table} has no column(s) {absent}")
         return out
+    if part == "unit_means":
+        from cxresearch.linkage.units import linkage_precondition
+
+        if _needs_05(study, "linkage"):
+            return _needs_05(study, "linkage")
+        reason = linkage_precondition(study)
+        return [reason] if reason else []
     if part == "outcomes":
         from cxresearch.linkage.units import outcome_columns
 
@@ -628,5 +636,5 @@ def _check_05(directory: Path, inst: Instrument | None, errors: dict[str, str]
     if outs:
         uses.append("outcomes " + _join(outs))
     notes = [f"skips {SECTIONS[k]}: {_join(needs(study, k))}"
-             for k in ("05:outcomes", "05:firm_panel") if needs(study, k)]
+             for k in ("05:unit_means", "05:outcomes", "05:firm_panel") if needs(study, k)]
     return {"can_run": True, "uses": "; ".join(uses), "missing": "; ".join(notes)}

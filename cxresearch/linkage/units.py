@@ -9,7 +9,9 @@ panel and unit-level linkage of EX, CX and outcomes.
   customers' answers), their sampling variances and the outcomes;
 - :func:`outcome_columns` -- the numeric outcome columns of an outcomes table;
 - :func:`unit_linkage` -- unit-level EX -> CX -> outcomes, corrected for noisy means, with
-  standard errors clustered by unit.
+  standard errors clustered by unit;
+- :func:`linkage_precondition` -- why :func:`unit_linkage` cannot run on a study's units (means
+  too noisy to correct), or None; shared by notebook 05 and ``python -m cxresearch check``.
 
 Everything here is an association: unit-level linkage cannot tell a chain from reverse
 causation or confounding.
@@ -37,8 +39,14 @@ if TYPE_CHECKING:
     from cxresearch.io.instrument import Instrument
     from cxresearch.io.readers import LoadedStudy
 
-__all__ = ["aggregation_checks", "load_linkage_study", "outcome_columns", "unit_linkage",
-           "unit_panel"]
+__all__ = ["RELIABILITY_FLOOR", "aggregation_checks", "linkage_precondition",
+           "load_linkage_study", "outcome_columns", "unit_linkage", "unit_panel"]
+
+#: the lowest reliability (1 - mean(ev) / var) of the unit x period EX and CX means that
+#: :func:`unit_linkage` accepts: below it more than four fifths of the means' variation is
+#: sampling noise, and the errors-in-variables correction would scale the estimates up more
+#: than fivefold on a noise-dominated moment matrix
+RELIABILITY_FLOOR = 0.2
 
 
 # --------------------------------------------------------------------------------------------
@@ -427,3 +435,69 @@ def unit_linkage(
     out = pd.concat(frames, ignore_index=True)
     return EIVResult(estimates=out[["outcome", *[c for c in out.columns if c != "outcome"]]],
                      outcome=", ".join([mediator, *outcomes]), level=level)
+
+
+def linkage_precondition(study: LoadedStudy, data: pd.DataFrame | None = None) -> str | None:
+    """Why the unit-level linkage (:func:`unit_linkage`) cannot run on a study's units, or None.
+
+    The unit x period EX and CX means of :func:`unit_panel` must each have a reliability
+    (:func:`cxresearch.linkage.panel.mean_reliability`) of at least :data:`RELIABILITY_FLOOR`,
+    and :func:`unit_linkage` on them (with the outcomes' columns) must not fail, e.g. on a
+    corrected moment matrix that is not positive definite. Notebook 05 skips its unit-level
+    linkage with this reason, and ``python -m cxresearch check`` reports the same one. The
+    bundled firm-year design (``study.unit == "firm_id"`` with ``firm_years``) and studies
+    without employees or customers give None (other checks apply to them).
+
+    Parameters
+    ----------
+    study : LoadedStudy
+        As :func:`load_linkage_study` returns it.
+    data : DataFrame, optional
+        Its :func:`unit_panel` (computed when not given).
+
+    Returns
+    -------
+    str or None
+        The reason in words (for :func:`cxresearch.cli.check.skipped`), None when it can run.
+
+    Examples
+    --------
+    >>> from cxresearch.core import paths
+    >>> linkage_precondition(load_linkage_study(paths.TESTS_DIR / "data" / "own_survey")) is None
+    True
+    >>> print(linkage_precondition(
+    ...     load_linkage_study(paths.TESTS_DIR / "data" / "own_survey_sparse")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    the store_id × wave EX means are too noisy to correct: 2.5 employees per store_id × wave on
+    average, reliability 0.107, below the floor of 0.2
+    """
+    from cxresearch.linkage.panel import mean_reliability
+
+    inst = study.instrument
+    if inst is None or study.employees is None or study.customers is None:
+        return None
+    if study.firm_years is not None and study.firms is not None and study.unit == "firm_id":
+        return None
+    unit, time = study.unit, study.time
+    keys = _keys(unit, time)
+    cell = " × ".join(keys)
+    panel = data
+    if panel is None:
+        try:
+            panel = unit_panel(study.employees, study.customers, inst, study.outcomes)
+        except DataError as exc:
+            return f"the {cell} means cannot be formed ({exc})"
+    low = {}
+    for score, who in (("ex", "employees"), ("cx", "customers")):
+        rel = mean_reliability(panel, score, f"ev_{score}")
+        if not rel >= RELIABILITY_FLOOR:
+            low[score.upper()] = (f"{panel[f'n_{score}'].mean():.1f} {who} per {cell} on "
+                                  f"average, reliability {rel:.3f}")
+    if low:
+        return (f"the {cell} {' and '.join(low)} means are too noisy to correct: "
+                + "; ".join(low.values()) + f", below the floor of {RELIABILITY_FLOOR}")
+    try:
+        unit_linkage(panel, outcome_columns(study.outcomes, keys), unit=unit, time=time)
+    except DataError as exc:
+        return f"the {cell} means are too noisy to correct ({exc})"
+    return None

@@ -91,6 +91,8 @@ if needs(study, "05:linkage"):
 inst, unit, time = study.instrument, study.unit, study.time
 firm_missing = needs(study, "05:firm_panel")  # empty: the bundled firm-year design
 firm_design = not firm_missing
+# empty, or why the unit means are too noisy for the unit-level linkage (section 4)
+unit_missing = [] if firm_design else needs(study, "05:unit_means")
 keys = [unit, *([time] if time else [])]
 outcomes = [] if firm_design else outcome_columns(study.outcomes, keys)
 label = "synthetic" if synthetic else "user data"
@@ -225,6 +227,11 @@ if firm_design:
     link_cols = ["term", "estimate", "ci_low", "ci_high", "p_value", "ols_estimate",
                  "reliability"]
     display(link[link_cols + (["true_value"] if synthetic else [])].round(3))
+elif unit_missing:
+    link = pd.DataFrame(columns=["outcome", "term", "estimate", "se", "ci_low", "ci_high",
+                                 "p_value", "ols_estimate", "reliability", "n_obs",
+                                 "n_clusters"])
+    display(skipped("The unit-level EX–CX linkage", unit_missing))
 else:
     link = unit_linkage(panel, outcomes, unit=unit, time=time).to_frame()
     display(link[["outcome", "term", "estimate", "se", "ci_low", "ci_high", "p_value",
@@ -245,7 +252,7 @@ else:
     link_rows = link[link["outcome"] == "cx"].assign(
         subject=f"CX per SD of EX, between {unit} × {time or 'period'} means"
                 + (f" ({time} effects, clustered by {unit})" if time else ""))
-    same_year = link_rows.iloc[0]
+    same_year = link_rows.iloc[0] if len(link_rows) else None
 when = f"{last} wave" if firm_design else (f"{time} {last}" if time else "all answers")
 link_family = holm_family(pd.concat([
     mixed.to_frame().query("term == 'ex_z'").assign(
@@ -264,6 +271,7 @@ Conclusions(
             "year-to-year variation is sampling noise, which is why uncorrected OLS gives "
             f"{same_year['ols_estimate']:.2f} for the same-year term against "
             f"{same_year['estimate']:.2f} corrected.") if firm_design else
+           (str(skipped("The unit-level EX–CX linkage", unit_missing))) if same_year is None else
            (f"The {cell} EX means have a reliability of {same_year['reliability']:.2f} (after "
             f"the period effects): {1 - same_year['reliability']:.0%} of their variation is "
             f"sampling noise, which is why uncorrected OLS gives "
@@ -362,7 +370,7 @@ if firm_design:
         heading=f"What these data show about the order in time (associations, {kind_words})",
         data_kind=data_kind,
     )
-elif outcomes:
+elif outcomes and not unit_missing:
     other = {"ex": "CX", "cx": "EX"}
     out_rows = link[link["outcome"] != "cx"]
     cl_family = holm_family(out_rows.assign(subject=[
@@ -375,7 +383,8 @@ elif outcomes:
                                 f"(associations, {kind_words})", data_kind=data_kind)
 else:
     cl_family = link.iloc[:0].assign(subject=[])
-    second = skipped("EX and CX with the outcomes", needs(study, "05:outcomes"))
+    second = skipped("EX and CX with the outcomes",
+                     unit_missing if outcomes else needs(study, "05:outcomes"))
 second
 
 # %%
@@ -652,12 +661,15 @@ checks = (
                else f"every item set supports averaging to {cell} means; ")
             + f"a {cell} mean rests on {reliability.iloc[0, 1]:.0f} employees or "
             f"{reliability.iloc[1, 1]:.0f} customers on average, and the EX and CX means rest "
-            "on the errors-in-variables correction: uncorrected OLS gives "
-            + "; ".join(f"{ols:.2f} against {est:.2f} corrected for {subject}"
-                        for subject, ols, est in attenuation)
-            + (f" ({min(ratios):.1f} to {max(ratios):.1f} times smaller)" if len(ratios) > 1
-               else f" ({ratios[0]:.1f} times smaller)" if ratios else "")
-            + ", which shows how much depends on it.", False, kind="check"),
+            + ("on the errors-in-variables correction: uncorrected OLS gives "
+               + "; ".join(f"{ols:.2f} against {est:.2f} corrected for {subject}"
+                           for subject, ols, est in attenuation)
+               + (f" ({min(ratios):.1f} to {max(ratios):.1f} times smaller)" if len(ratios) > 1
+                  else f" ({ratios[0]:.1f} times smaller)" if ratios else "")
+               + ", which shows how much depends on it." if attenuation else
+               "on the errors-in-variables correction, which these means are too noisy for: "
+               + "; ".join(unit_missing) + "."),
+            False, kind="check"),
 )
 growth_chain = truth_table[truth_table["subject"].str.contains("revenue growth", na=False)]
 chain_missed = (synthetic and len(growth_chain)
