@@ -254,11 +254,24 @@ def _duration(seconds: float) -> str:
     return f"{minutes} min {rest:02d} s"
 
 
+#: the widest status shown in the summary table (the full error is printed above it)
+STATUS_WIDTH = 100
+
+
+def _shorten(text: str, width: int = STATUS_WIDTH) -> str:
+    """
+    >>> _shorten("x" * 120, 10)
+    'xxxxxxxxx…'
+    """
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def format_summary(table: pd.DataFrame) -> str:
     """The summary ``python -m cxresearch run`` prints after the last notebook.
 
-    One line per notebook: its name, ``ran``, ``ran with N skipped sections`` or ``failed in
-    cell ... : error`` (one line), the time it took and where its output is (for a failed
+    One line per notebook: its name, ``ran``, ``ran with N skipped sections``, ``failed in
+    cell ... : error`` or ``not run: ...`` (why ``check`` says it cannot run; one line each,
+    at most :data:`STATUS_WIDTH` characters), the time it took and where its output is (for a failed
     notebook, its partly executed copy), then a count.
 
     Parameters
@@ -291,7 +304,7 @@ def format_summary(table: pd.DataFrame) -> str:
     for row in table.itertuples(index=False):
         skipped = int(getattr(row, "skipped", 0) or 0)
         if row.status != "ok":
-            status = str(getattr(row, "error", "") or "failed")
+            status = _shorten(str(getattr(row, "error", "") or row.status))
         elif skipped:
             status = f"ran with {skipped} skipped section{'s' if skipped != 1 else ''}"
         else:
@@ -302,14 +315,16 @@ def format_summary(table: pd.DataFrame) -> str:
         "  ".join(cell.ljust(w) for cell, w in zip(r[:3], widths, strict=True)) + "  " + r[3]
         for r in [header, *rows]
     ]
-    n_failed = int((table["status"] != "ok").sum())
-    n_ran = len(table) - n_failed
+    n_failed = int((table["status"] == "failed").sum())
+    n_not_run = int((table["status"] == "not run").sum())
+    n_ran = int((table["status"] == "ok").sum())
     with_skips = int(((table["status"] == "ok") & (table.get("skipped", 0) > 0)).sum())
     plural = "s" if len(table) != 1 else ""
     count = f"{len(table)} notebook{plural}: {n_ran} ran"
     if with_skips:
         count += f" ({with_skips} with skipped sections)"
-    count += f", {n_failed} failed."
+    count += f", {n_failed} failed"
+    count += f", {n_not_run} not run (check says they cannot)." if n_not_run else "."
     return "\n".join([*lines, "", count])
 
 
@@ -342,6 +357,7 @@ def run_notebooks(
     kernel_name: str = "python3",
     start_timeout: int = 120,
     keep_going: bool = False,
+    only_runnable: bool = True,
 ) -> pd.DataFrame:
     """Execute notebooks in order; return one row per notebook.
 
@@ -362,14 +378,21 @@ def run_notebooks(
     keep_going : bool
         False (default): stop at the first failure with :class:`NotebookExecutionError`.
         True: record the failure in the table and run the next notebook.
+    only_runnable : bool
+        True (default): when ``parameters`` has a ``data_dir`` that is a folder, ask
+        :func:`cxresearch.cli.check.check_folder` first and do not execute a notebook it says
+        cannot run on that folder; its row says ``not run`` and why (``check`` predicts ``run``).
+        Notebooks that read other files (09 a poll export, 10 job postings) run only when named.
+        False: execute every selected notebook.
 
     Returns
     -------
     pandas.DataFrame
         ``notebook``, ``output`` (the executed copy, or the failed copy), ``seconds``,
-        ``status`` (``"ok"`` or ``"failed"``), ``skipped`` (skip notices shown,
+        ``status`` (``"ok"``, ``"failed"`` or ``"not run"``), ``skipped`` (skip notices shown,
         :func:`count_skipped`) and ``error`` (:meth:`NotebookExecutionError.one_line`, empty
-        when it ran); ``attrs["errors"]`` holds the :class:`NotebookExecutionError` objects.
+        when it ran; for ``"not run"``, the reason ``check`` gives); ``attrs["errors"]``
+        holds the :class:`NotebookExecutionError` objects.
         :func:`format_summary` prints it.
 
     Examples
@@ -406,6 +429,8 @@ def run_notebooks(
                 f"notebook; known: {sorted(known)}"
             )
 
+    blocked = _blocked(targets, parameters, named=bool(notebooks)) if only_runnable else {}
+
     # partly executed copies of failed notebooks: under the output directory when there is one
     failed_dir = (out_dir if out_dir is not None else paths.RUNS_DIR) / "failed"
     rows: list[dict[str, Any]] = []
@@ -414,6 +439,10 @@ def run_notebooks(
     try:
         for nb_path in bar:
             bar.set_postfix_str(nb_path.stem)
+            if nb_path in blocked:
+                rows.append({"notebook": nb_path.name, "output": "", "seconds": 0.0,
+                             "status": "not run", "skipped": 0, "error": blocked[nb_path]})
+                continue
             target = (out_dir / nb_path.name) if out_dir is not None else nb_path
             started = time.perf_counter()
             with tempfile.TemporaryDirectory(prefix="cxresearch-run-") as tmp:
@@ -481,6 +510,34 @@ def run_notebooks(
                                         "error"])
     table.attrs["errors"] = errors
     return table
+
+
+def _blocked(targets: Sequence[Path], parameters: dict[str, Any], *, named: bool
+             ) -> dict[Path, str]:
+    """The notebooks ``check`` says cannot run on ``parameters["data_dir"]``, with the reason."""
+    data_dir = parameters.get("data_dir")
+    if not isinstance(data_dir, str | os.PathLike) or not Path(data_dir).is_dir():
+        return {}
+    from cxresearch.cli.check import check_folder
+    from cxresearch.core.validation import DataError
+
+    try:
+        verdicts = check_folder(data_dir, parameters.get("instrument")).to_frame()
+    except (DataError, FileNotFoundError) as exc:
+        return {p: f"not run: {exc}" for p in targets}
+    verdicts = verdicts.set_index("notebook")
+    out: dict[Path, str] = {}
+    for path in targets:
+        if path.stem not in verdicts.index:
+            continue
+        row = verdicts.loc[path.stem]
+        if pd.isna(row["can_run"]):
+            if not named:
+                out[path] = (f"not run: it {row['uses'].split(' (')[0]}; name it to run it "
+                             f"(run {path.stem.split('_')[0]} -p data_dir=...)")
+        elif not bool(row["can_run"]):
+            out[path] = f"not run: check says it needs {row['missing']}"
+    return out
 
 
 def _read(path: Path) -> Any:

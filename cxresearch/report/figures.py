@@ -84,7 +84,7 @@ FIGSIZE: dict[str, tuple[float, float]] = {
 }
 
 #: the kinds of data a figure can show (its badge in the gallery; see cxresearch.report.site)
-EVIDENCE: tuple[str, ...] = ("synthetic", "real", "fictional")
+EVIDENCE: tuple[str, ...] = ("synthetic", "real", "fictional", "user")
 
 _DPI = 200
 _SVG_HASH_SALT = "cxresearch"
@@ -434,7 +434,8 @@ def save_figure(
         ``$CXRESEARCH_FIGURES_DIR`` is set).
     evidence
         What kind of data the figure shows, one or more of :data:`EVIDENCE` (``"synthetic"``,
-        ``"real"``, ``"fictional"``); stored as the manifest's ``evidence`` field. When it is
+        ``"real"``, ``"fictional"``, or ``"user"``: the analyst's own data in a run with
+        ``data_dir``); stored as the manifest's ``evidence`` field. When it is
         left out the gallery reads it from the caption's words
         (:func:`cxresearch.report.site.evidence_of`).
 

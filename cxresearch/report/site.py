@@ -93,6 +93,7 @@ BADGE_WORDS: dict[str, tuple[str, ...]] = {
     "fictional": (r"\bfictional\b", r"\bartificial\b", r"\bworked example\b",
                   r"\bmade[- ]up\b"),
     "real": (r"(?<!not )(?<!no )\breal\b",),  # "not real customers" is no claim of real data
+    "user": (r"\byour data\b",),  # a run on the analyst's own folder (-p data_dir=)
 }
 
 #: what each badge means, for the gallery's legend and the export's CREDITS.txt
@@ -103,6 +104,7 @@ BADGE_MEANING: dict[str, str] = {
     "observations of real organisations",
     "real": "observations of real organisations or people, from a published source named in "
     "the caption",
+    "user": "the analyst's own survey data, read from their folder (a run with data_dir)",
 }
 
 _SAVE_RE = re.compile(r"save_figure\(\s*\w+\s*,\s*[\"']([A-Za-z0-9][A-Za-z0-9_\-]*)[\"']")
@@ -404,7 +406,7 @@ def gallery_markdown(manifest: dict[str, dict[str, Any]],
         "```{raw} html",
         '<dl class="cx-badge-legend">',
         *[f'<dt><span class="cx-badge cx-badge-{k}">{k}</span></dt><dd>{esc(v)}</dd>'
-          for k, v in BADGE_MEANING.items()],
+          for k, v in BADGE_MEANING.items() if n_kind.get(k)],
         "</dl>",
         '<form id="cx-gallery-controls" class="cx-gallery-controls" role="search" '
         'aria-label="Filter the figures" hidden>',
@@ -414,7 +416,7 @@ def gallery_markdown(manifest: dict[str, dict[str, Any]],
         f'all <span class="cx-count">{len(names)}</span></button>',
         *[f'<button type="button" class="cx-kind-button cx-kind-{k}" data-kind="{k}" '
           f'aria-pressed="false">{k} <span class="cx-count">{n_kind[k]}</span></button>'
-          for k in BADGE_WORDS],
+          for k in BADGE_WORDS if n_kind[k]],
         "</div>",
         '<div class="cx-filter cx-filter-notebook">'
         '<label for="cx-filter-notebook" class="cx-filter-label">Notebook</label>',

@@ -58,9 +58,14 @@ __all__ = [
     "at_scale_demo",
     "check_engines",
     "input_errors",
+    "nps_by",
+    "nps_by_alt_text",
     "owner_at_answer",
     "owner_timing_summary",
+    "plot_nps_by",
+    "question_label",
     "suppressed_and_shown",
+    "suppression_sentence",
     "suppression_summary",
     "top_box_intervals_at_assumed_n",
     "top_box_pairwise_at_assumed_n",
@@ -756,3 +761,121 @@ def width_sentence(width: pd.DataFrame, n_values: Sequence[int] = (100, 1000)) -
         parts.append(f"At n = {n:,} an NPS is known to about {rng} points, depending on the mix "
                      "of promoters and detractors" if i == 0 else f"at n = {n:,} to about {rng}")
     return "; ".join(parts) + "."
+
+
+# ---------------------------------------------------------------------------------------------
+# The user's data first: NPS by unit, by period and by segment, with what suppression hides
+
+
+def question_label(data: pd.DataFrame, column: str, fallback: str | None = None) -> str:
+    """The question wording of ``column`` (the export's ``data.attrs["labels"]``), else
+    ``fallback``, else the column's name.
+
+    >>> df = pd.DataFrame({"Q1": [9]})
+    >>> df.attrs["labels"] = {"Q1": "How likely are you to recommend us?"}
+    >>> question_label(df, "Q1"), question_label(df, "Q2", "NPS (Q2)"), question_label(df, "Q3")
+    ('How likely are you to recommend us?', 'NPS (Q2)', 'Q3')
+    """
+    labels = data.attrs.get("labels") or {}
+    text = str(labels.get(column, "")).strip()
+    return text or fallback or column
+
+
+def nps_by(
+    data: pd.DataFrame, by: str, score: str, *, weights: str | None = None,
+    cluster: str | None = None, min_n: int = 30, level: float = 0.95,
+) -> pd.DataFrame:
+    """NPS per value of ``by`` (a unit, a period or a segment), small cells suppressed.
+
+    A unit's own answers are not clustered again (``cluster`` is ignored when ``by`` is the
+    cluster column); a period or segment is a domain of the clustered design
+    (:func:`~cxresearch.metrics.scores.by_segment`). Columns: ``by``, estimate, ci_low,
+    ci_high, half_width, n, suppressed, note.
+
+    >>> df = pd.DataFrame({"g": ["a"] * 40 + ["b"] * 5, "nps": [9, 10, 5, 8] * 10 + [10] * 5})
+    >>> nps_by(df, "g", "nps")[["g", "estimate", "n", "suppressed"]].values.tolist()
+    [['a', 25.0, 40, False], ['b', nan, 5, True]]
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # missing answers: counted in n_missing
+        t = _metrics.by_segment(data, by, "nps", score, weights=weights,
+                                cluster=None if cluster == by else cluster, min_n=min_n,
+                                level=level)
+    t = t[t["flag"].ne("empty")].copy()
+    t["half_width"] = (t["ci_high"] - t["ci_low"]) / 2
+    return t[[by, "estimate", "ci_low", "ci_high", "half_width", "n", "suppressed",
+              "note"]].reset_index(drop=True)
+
+
+def suppression_sentence(table: pd.DataFrame, by: str, *, what: str = "NPS",
+                         min_n: int = 30) -> str:
+    """What a suppressed table hides, in words: how many groups, how many answers, and why.
+
+    >>> t = pd.DataFrame({"store": ["a", "b", "c"], "estimate": [25.0, float("nan"), 3.0],
+    ...                   "half_width": [14.0, float("nan"), 16.0], "n": [40, 5, 35],
+    ...                   "suppressed": [False, True, False]})
+    >>> print(suppression_sentence(t, "store"))
+    NPS by store: 2 of 3 shown (median ±15.0 points); 1 hidden because it has fewer than 30
+    answers (5 answers, still counted in every total): b.
+    """
+    sup = table["suppressed"].astype(bool)
+    shown = table[~sup]
+    text = f"{what} by {by}: {len(shown)} of {len(table)} shown"
+    if len(shown):
+        text += f" (median ±{shown['half_width'].median():.1f} points)"
+    if not sup.any():
+        return text + f"; none has fewer than {min_n} answers, so none is hidden."
+    hidden = table[sup]
+    names = ", ".join(str(v) for v in hidden[by].head(8))
+    more = f" and {len(hidden) - 8} more" if len(hidden) > 8 else ""
+    verb = "it has" if len(hidden) == 1 else "they have"
+    return (f"{text}; {len(hidden)} hidden because {verb} fewer than {min_n} answers "
+            f"({int(hidden['n'].sum()):,} answers, still counted in every total): "
+            f"{names}{more}.")
+
+
+def plot_nps_by(table: pd.DataFrame, by: str, *, question: str, level: float = 0.95,
+                ax: Any = None) -> Any:
+    """Shown groups' NPS with their intervals (suppressed groups left out, as the table says).
+
+    The title is the question's wording, so the figure reads without the code.
+    """
+    import textwrap
+
+    import matplotlib.pyplot as plt
+
+    shown = table[~table["suppressed"].astype(bool)].reset_index(drop=True)
+    if ax is None:
+        _, ax = plt.subplots()
+    x = np.arange(len(shown))
+    ax.errorbar(x, shown["estimate"], yerr=[shown["estimate"] - shown["ci_low"],
+                                            shown["ci_high"] - shown["estimate"]],
+                fmt="o", color="0.2", ecolor="0.5", capsize=3)
+    ax.axhline(0, color="0.7", lw=0.8)
+    ticks = [str(v) for v in shown[by]]
+    ax.set_xticks(x, ticks, rotation=0 if sum(map(len, ticks)) <= 24 else 90)
+    ax.set_xlabel(by)
+    ax.set_ylabel(f"NPS, with {level:.0%} interval")
+    ax.set_title(textwrap.fill(f"NPS by {by}: {question}", 34))
+    return ax
+
+
+def nps_by_alt_text(table: pd.DataFrame, by: str, *, data_label: str,
+                    level: float = 0.95) -> str:
+    """Alt text of :func:`plot_nps_by`, from the table (at most 300 characters).
+
+    >>> t = pd.DataFrame({"wave": [1, 2], "estimate": [4.0, 6.5], "ci_low": [-5.0, -2.0],
+    ...                   "ci_high": [13.0, 15.0], "half_width": [9.0, 8.5], "n": [500, 520],
+    ...                   "suppressed": [False, False]})
+    >>> print(nps_by_alt_text(t, "wave", data_label="your data"))
+    NPS by wave (your data), 2 groups shown: from 4.0 (1) to 6.5 (2); the 95% intervals are
+    about ±8.8 points wide, so differences smaller than that are not established.
+    """
+    shown = table[~table["suppressed"].astype(bool)]
+    if shown.empty:
+        return f"NPS by {by} ({data_label}): every group has too few answers to show."
+    lo, hi = shown.loc[shown["estimate"].idxmin()], shown.loc[shown["estimate"].idxmax()]
+    return (f"NPS by {by} ({data_label}), {len(shown)} groups shown: from {lo['estimate']:.1f} "
+            f"({lo[by]}) to {hi['estimate']:.1f} ({hi[by]}); the {level:.0%} intervals are "
+            f"about ±{shown['half_width'].mean():.1f} points wide, so differences smaller than "
+            "that are not established.")

@@ -42,6 +42,7 @@ at_scale_engine = "duckdb"  # counts the synthetic answers at the end: duckdb, s
 
 # %%
 import warnings
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -67,12 +68,17 @@ from cxresearch.studies.measuring_01 import (
     coverage_verdicts,
     input_errors,
     overall_findings,
+    nps_by,
+    nps_by_alt_text,
     overall_metrics,
     owner_alt_text,
     owner_at_answer,
     owner_timing_summary,
     owner_truth_check,
+    plot_nps_by,
+    question_label,
     suppressed_and_shown,
+    suppression_sentence,
     suppression_summary,
     top_box_intervals_at_assumed_n,
     top_box_pairwise_at_assumed_n,
@@ -99,6 +105,297 @@ nested = f" from {customers[unit].nunique()} {unit_name}" if unit else ""
 print(f"{len(customers):,} customer responses{nested} ({source_label})")
 if unit is None:
     print(f"No unit column {study.unit!r}: answers are treated as independent (no clusters).")
+
+# %% [markdown]
+# ## The data first: the customer metrics over all answers
+#
+# This run's customer answers come first: the metrics the instrument declares, on their declared
+# scales, weighted when it names a weight. Missing answers are dropped and counted
+# (`n_missing`). Answers nested in the instrument's unit are alike, so the intervals treat the
+# units as clusters (the with-replacement Taylor linearisation of R's survey package, t on
+# units − 1 degrees of freedom). The design effect is how many times larger the variance is
+# than if every answer were independent; the half-width that ignores the clusters is shown only
+# for comparison. The next line says which data these are.
+
+# %%
+nps_wording = question_label(customers, nps_col, "")  # the export's wording, if it has one
+nps_question = (f"“{nps_wording}”" if nps_wording != nps_col else
+                f"likelihood to recommend ({nps_col}, {nps_scale[0]:g}–{nps_scale[1]:g})")
+print(("The bundled synthetic study" if synthetic else f"Your data ({Path(data_dir).name})")
+      + f": {len(customers):,} customer answers; "
+      + "; ".join(f"{name.upper()} from {m.column!r} on {m.range[0]:g}–{m.range[1]:g}"
+                  for name, m in metrics.items() if name in ("nps", "csat", "ces"))
+      + (f"; weighted by {weight!r}" if weight else "; unweighted")
+      + (f"; clustered by {unit!r} ({customers[unit].nunique()} units)" if unit
+         else "; no clusters")
+      + (f"; periods {time!r} ({customers[time].nunique()})" if time else "") + ".")
+overall = overall_metrics(
+    customers, {name: (metric.column, metric.range) for name, metric in metrics.items()
+                if name in ("nps", "csat", "ces")},
+    weights=weight, cluster=unit, level=level)
+display(overall.drop(columns="method").round(2))
+headline = Conclusions(overall_findings(overall, unit_name=unit_name, level=level),
+                       heading="The metrics over all answers", data_kind=data_kind)
+headline
+
+# %% [markdown]
+# ## NPS by unit, by period and by segment
+#
+# The same NPS, broken down one way at a time: by the unit answers are nested in, by period and
+# by each segment the instrument declares. A group with fewer than `min_n` answers is hidden
+# (its n is kept, and its answers still count in every total); the sentence under each table
+# says how many groups that hides. Periods and segments are domains of the clustered design;
+# a unit's own interval treats its answers as independent.
+
+# %%
+breakdowns = {}
+for key in [c for c in (unit, time) if c] + segments:
+    breakdowns[key] = nps_by(customers, key, nps_col, weights=weight, cluster=unit,
+                             min_n=min_n, level=level)
+    display(breakdowns[key].drop(columns="note").round(1).set_index(key).T
+            if key == time or len(breakdowns[key]) <= 6 else
+            breakdowns[key].drop(columns="note").round(1).set_index(key))
+    print(suppression_sentence(breakdowns[key], key, min_n=min_n))
+if not breakdowns:
+    print(skipped("NPS by unit, period and segment",
+                  ["the data have no unit, period or segment column"]))
+
+# %% [markdown]
+# The NPS by period (or, without periods, by the first segment or the unit), titled with the
+# question's wording, so the figure reads without the code:
+
+# %%
+fig_key = next((k for k in (time, *segments, unit) if k and k in breakdowns), None)
+if fig_key is not None and (~breakdowns[fig_key]["suppressed"]).any():
+    fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+    plot_nps_by(breakdowns[fig_key], fig_key, question=nps_question, level=level, ax=ax)
+    save_figure(
+        fig, "01_nps_by_group", data=breakdowns[fig_key],
+        caption=(f"NPS by {fig_key} ({'synthetic data' if synthetic else 'your data'}), with "
+                 f"{level:.0%} intervals" + (f" treating {unit_name} as clusters" if unit else "")
+                 + f"; groups with fewer than {min_n} answers hidden. Question: {nps_question}."),
+        alt_text=nps_by_alt_text(breakdowns[fig_key], fig_key,
+                                 data_label="synthetic data" if synthetic else "your data",
+                                 level=level),
+        source="01_measuring_cx", evidence="synthetic" if synthetic else "user",
+    )
+    plt.show()
+else:
+    print(skipped("The NPS figure", [f"every group has fewer than {min_n} answers"
+                                     if fig_key else "there is nothing to break NPS down by"]))
+
+# %% [markdown]
+# ## Which segments differ? Pairwise comparisons, Holm-adjusted
+#
+# Each of the instrument's segments, with intervals that treat the units as clusters and, when
+# the instrument names one, weighted. Segments nested in units (a store's region) have few
+# clusters, so their intervals are wide; the count of pairwise differences that survive a Holm
+# correction says which differences the data support, and each supported one is given with its
+# direction and size.
+
+# %%
+segments_missing = needs(study, "01:segments")
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)  # missing answers: counted in n_missing
+    by_seg = pd.concat(
+        [cx.by_segment(customers, s, "nps", nps_col, weights=weight, cluster=unit,
+                      min_n=min_n, level=level).rename(columns={s: "level"}).assign(segment=s)
+         for s in segments], ignore_index=True) if segments else None
+    seg_pairs = {s: cx.compare_segments(customers, s, "nps", nps_col, weights=weight,
+                                       cluster=unit, min_n=min_n, level=level)
+                 for s in segments}
+pd.concat(seg_pairs, names=["segment"]).reset_index(level=0)[
+    ["segment", "a", "b", "difference", "ci_low", "ci_high", "p_holm", "significant"]
+].round(3) if segments else skipped("NPS by segment", segments_missing)
+
+# %%
+segment_findings = Conclusions(
+    tuple(f for s, pairs in seg_pairs.items() for f in (
+        count_sentence(int(pairs["significant"].sum()), len(pairs),
+                       f"pairwise differences in NPS between {s} segments", level=level),
+        *cx.difference_findings(
+            pairs, f"NPS by {s}", unit="NPS points", level=level,
+            estimates=by_seg[by_seg["segment"] == s].set_index("level")["estimate"]))),
+    heading="What these data show about segments (associations; one Holm family per segment)",
+    notes=("Segments are associations: customers in one segment differ from those in another "
+           "in many ways besides the segment. Each segment is its own family of comparisons, "
+           "so the chance of a false alarm somewhere among them is higher than within one.",),
+    data_kind=data_kind,
+) if segments else None
+segment_findings if segments else skipped("Segment differences", segments_missing)
+
+# %% [markdown]
+# ## Small cells are suppressed, never silently shown
+#
+# Crossing the unit with the period makes small cells: those with fewer than `min_n` answers
+# are hidden (NaN), flagged and explained, while their n is kept so the reader sees why.
+
+# %%
+cells_missing = needs(study, "01:cells")
+cell_keys = [c for c in (unit, time) if c]
+cells = cx.by_segment(customers, cell_keys, "nps", nps_col, min_n=min_n,
+                     level=level) if cell_keys and not cells_missing else None
+if cells is not None:
+    display(suppression_summary(cells))
+    cell_name = " × ".join(cell_keys)
+    cell_table = cells[cells["flag"].ne("empty")].assign(
+        half_width=lambda t: (t["ci_high"] - t["ci_low"]) / 2,
+        **{cell_name: lambda t: t[cell_keys].astype(str).agg(" × ".join, axis=1)})
+    print(suppression_sentence(cell_table, cell_name, min_n=min_n))
+else:
+    print(skipped("Small cells", cells_missing))
+
+# %% [markdown]
+# Four suppressed and four shown cells:
+
+# %%
+shown = [*cell_keys, "estimate", "ci_low", "ci_high", "n", "suppressed", "note"]
+suppressed_and_shown(cells, k=4)[shown].round(1) if cells is not None else skipped(
+    "Small cells", cells_missing)
+
+# %% [markdown]
+# ## NPS by CX owner, with firms as clusters
+#
+# Who owned customer experience **when the answer was given**: a CX leader in post that year,
+# the CEO, COO or CMO, or nobody in particular ("everyone's job"). The firms table records the
+# owner at the *end* of the panel; labelling every answer with it would credit answers given
+# before an appointment to the CX leader. The table shows how the two labellings differ. This
+# section and the next two need the governance columns (a firms table with `cx_owner` and
+# `cx_leader_year`); without them they say so and are skipped.
+
+# %%
+owners_missing = needs(study, "01:owners")
+governance = not owners_missing
+owners = owner_at_answer(customers, study.firms) if governance else None
+owner_timing_summary(owners).round(3) if governance else skipped("NPS by CX owner",
+                                                                   owners_missing)
+
+# %% [markdown]
+# Answers from the same firm share that firm's CX, so they are not independent: the intervals
+# below are design-based, with firms as clusters (the with-replacement Taylor linearisation of
+# R's survey package, t on firms − 1 degrees of freedom). The design effect is how many times
+# larger the variance is than if every answer were independent; `n_eff` is the sample size it
+# is worth.
+
+# %%
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)  # missing answers: counted in n_missing
+    by_owner = cx.by_segment(owners, "owner_label", "nps", nps_col, cluster="firm_id",
+                            min_n=min_n, level=level) if governance else None
+by_owner[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters", "design_effect",
+          "n_eff"]].round(2) if governance else skipped("NPS by CX owner", owners_missing)
+
+# %% [markdown]
+# Are the owners different? All pairwise differences, with firms as clusters and a Holm
+# correction for the number of comparisons:
+
+# %%
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)
+    owner_pairs = cx.compare_segments(owners, "owner_label", "nps", nps_col, cluster="firm_id",
+                                     min_n=min_n, level=level) if governance else None
+owner_pairs.round(3) if governance else skipped("Owner differences", owners_missing)
+
+# %%
+def owner_sentence(r):
+    """A Holm-supported owner difference, higher owner first, worded as an association."""
+    hi, lo, d, a, b = ((r.a, r.b, r.difference, r.ci_low, r.ci_high) if r.difference > 0
+                       else (r.b, r.a, -r.difference, -r.ci_high, -r.ci_low))
+    return Finding(f"**{hi} − {lo} (NPS points)**: {d:.1f} ({level:.0%} CI {a:.1f} to {b:.1f}; "
+                   f"Holm-adjusted p {format_p(r.p_holm)}). Answers given under '{hi}' score "
+                   f"higher than answers under '{lo}': an association, not an effect of "
+                   "ownership (firms choose their owner).", True)
+
+
+supported = owner_pairs[owner_pairs["significant"]] if governance else None
+owner_findings = Conclusions(
+    (count_sentence(len(supported), len(owner_pairs), "pairwise owner differences in NPS",
+                    level=level),
+     *(owner_sentence(r) for r in supported.itertuples())),
+    heading="What these data show about CX owners (associations)",
+    notes=("Answer-level intervals that ignore the firms would make differences look clearer "
+           "than they are. Even where a difference holds, firms choose their CX owner, so it "
+           "is an association, not an effect of ownership; notebook 06 asks what changes after "
+           "an appointment.",),
+    data_kind=data_kind,
+) if governance else None
+owner_findings if governance else skipped("Conclusions about CX owners", owners_missing)
+
+# %% [markdown]
+# Where the data are simulated, the structural owner effects are known, and the comparisons can
+# be checked against them (shown only for the bundled synthetic study).
+
+# %%
+if governance and synthetic:
+    display(Markdown(
+        "On the bundled synthetic study the simulation adds to each firm's CX an effect of its "
+        "sponsor (CEO, COO, CMO, or none for everyone's job) and of a CX leader in post, and "
+        "firms that appoint a leader are also selected on commitment. Which of the pairs whose "
+        "structural effects differ did the Holm-adjusted comparisons separate? Only the sign "
+        "can be compared (the NPS contrasts also carry the selection)."))
+owner_truth = (owner_truth_check(owner_pairs, study.truth) if governance and synthetic
+               else None)
+if owner_truth is not None:
+    n_true = int((owner_truth["true_sd"] != 0).sum())
+    found = owner_truth[owner_truth["verdict"] == "detected"]
+    missed_pairs = owner_truth[owner_truth["verdict"] == "not detected"]
+    wrong = owner_truth[owner_truth["verdict"].isin(["false alarm", "wrong sign"])]
+    owner_truth_finding = Finding(
+        f"**CX owners against the simulation's structural effects**: of {n_true} owner pairs "
+        f"whose structural CX effects differ, {len(found)} "
+        f"{'is' if len(found) == 1 else 'are'} separated after Holm with the true sign"
+        + (f" ({'; '.join(f'{r.a} vs {r.b}' for r in found.itertuples())})" if len(found)
+           else "")
+        + f", {len(missed_pairs)} {'is' if len(missed_pairs) == 1 else 'are'} not detected "
+        "(missed: " + ("; ".join(f"{r.a} above {r.b} by {r.true_sd:.2f} SD" if r.true_sd > 0
+                                 else f"{r.b} above {r.a} by {-r.true_sd:.2f} SD"
+                                 for r in missed_pairs.itertuples()) or "none") + ")"
+        + (f"; {len(wrong)} false alarm(s) or wrong sign(s): "
+           + "; ".join(f"{r.a} vs {r.b}" for r in wrong.itertuples()) if len(wrong)
+           else "; no false alarm") + ".", False, kind="truth").labelled("synthetic")
+    display(owner_truth.round(3))
+    display(owner_truth_finding)
+else:
+    owner_truth_finding = Finding("", False)
+    print("No known truth: the structural owner effects exist only for the bundled simulation."
+          if governance else skipped("Owners against the truth", owners_missing))
+
+# %%
+if governance:
+    fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+    order = by_owner.sort_values("estimate")
+    ax.errorbar(order["estimate"], order["owner_label"],
+                xerr=[order["estimate"] - order["ci_low"], order["ci_high"] - order["estimate"]],
+                fmt="o", capsize=3)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlim(min(0.0, order["ci_low"].min()) - 5, max(0.0, order["ci_high"].max()) + 5)
+    ax.set_xlabel(f"NPS (−100 to 100), firm-clustered {level:.0%} CI")
+    ax.set_ylabel("CX owner at the time")
+    ax.set_title(f"NPS by CX owner ({source_label})")
+    save_figure(
+        fig, "01_nps_by_cx_owner",
+        data=order[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters",
+                    "design_effect"]],
+        caption=(f"{source_label.capitalize()} data: NPS of customer answers by who owned CX "
+                 f"in the firm when the customer answered, with {level:.0%} intervals that treat "
+                 "firms as clusters (answers from one firm are correlated). Sorted by estimate "
+                 "for reading only: "
+                 + owner_alt_text(by_owner, owner_pairs, level=level).split("; ", 1)[1]
+                 + " Associations only: firms choose their CX owner, so the differences are "
+                 "not effects of ownership."),
+        alt_text=owner_alt_text(by_owner, owner_pairs, level=level),
+        source="01_measuring_cx",
+    )
+    plt.show()
+
+
+# %% [markdown]
+# ## Lessons: what a score can and cannot tell, on synthetic and public data
+#
+# From here on the notebook teaches. Each section works on **synthetic** answers whose truth is
+# known, or on **real** public data (CMS patient-experience scores), not on this run's customer
+# answers, unless it says so (the DuckDB section counts them again). Every finding is labelled
+# with the data it rests on.
 
 # %% [markdown]
 # ## The metrics and their questions
@@ -320,200 +617,6 @@ cms_finding = Finding(
 cms_finding
 
 # %% [markdown]
-# ## The metrics on the study's customer responses
-#
-# The customer survey of the study (bundled: **synthetic**, NPS on 0–10, CSAT on 1–5, CES on
-# 1–7, some answers missing) gives the metrics its instrument declares, on their declared
-# scales, weighted when it names a weight. Missing answers are dropped and counted
-# (`n_missing`). Answers are nested in the instrument's unit (bundled: firms), and answers from
-# one unit are alike, so the intervals treat the units as clusters (the with-replacement Taylor
-# linearisation of R's survey package, t on units − 1 degrees of freedom). The design effect is
-# how many times larger the variance is than if every answer were independent; the half-width
-# that ignores the clusters is shown only for comparison.
-
-# %%
-overall = overall_metrics(
-    customers, {name: (metric.column, metric.range) for name, metric in metrics.items()
-                if name in ("nps", "csat", "ces")},
-    weights=weight, cluster=unit, level=level)
-display(overall.drop(columns="method").round(2))
-headline = Conclusions(overall_findings(overall, unit_name=unit_name, level=level),
-                       heading="The study's metrics over all answers", data_kind=data_kind)
-headline
-
-# %% [markdown]
-# ## NPS by CX owner, with firms as clusters
-#
-# Who owned customer experience **when the answer was given**: a CX leader in post that year,
-# the CEO, COO or CMO, or nobody in particular ("everyone's job"). The firms table records the
-# owner at the *end* of the panel; labelling every answer with it would credit answers given
-# before an appointment to the CX leader. The table shows how the two labellings differ. This
-# section and the next two need the governance columns (a firms table with `cx_owner` and
-# `cx_leader_year`); without them they say so and are skipped.
-
-# %%
-owners_missing = needs(study, "01:owners")
-governance = not owners_missing
-owners = owner_at_answer(customers, study.firms) if governance else None
-owner_timing_summary(owners).round(3) if governance else skipped("NPS by CX owner",
-                                                                   owners_missing)
-
-# %% [markdown]
-# Answers from the same firm share that firm's CX, so they are not independent: the intervals
-# below are design-based, with firms as clusters (the with-replacement Taylor linearisation of
-# R's survey package, t on firms − 1 degrees of freedom). The design effect is how many times
-# larger the variance is than if every answer were independent; `n_eff` is the sample size it
-# is worth.
-
-# %%
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", UserWarning)  # missing answers: counted in n_missing
-    by_owner = cx.by_segment(owners, "owner_label", "nps", nps_col, cluster="firm_id",
-                            min_n=min_n, level=level) if governance else None
-by_owner[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters", "design_effect",
-          "n_eff"]].round(2) if governance else skipped("NPS by CX owner", owners_missing)
-
-# %% [markdown]
-# Are the owners different? All pairwise differences, with firms as clusters and a Holm
-# correction for the number of comparisons:
-
-# %%
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", UserWarning)
-    owner_pairs = cx.compare_segments(owners, "owner_label", "nps", nps_col, cluster="firm_id",
-                                     min_n=min_n, level=level) if governance else None
-owner_pairs.round(3) if governance else skipped("Owner differences", owners_missing)
-
-# %%
-def owner_sentence(r):
-    """A Holm-supported owner difference, higher owner first, worded as an association."""
-    hi, lo, d, a, b = ((r.a, r.b, r.difference, r.ci_low, r.ci_high) if r.difference > 0
-                       else (r.b, r.a, -r.difference, -r.ci_high, -r.ci_low))
-    return Finding(f"**{hi} − {lo} (NPS points)**: {d:.1f} ({level:.0%} CI {a:.1f} to {b:.1f}; "
-                   f"Holm-adjusted p {format_p(r.p_holm)}). Answers given under '{hi}' score "
-                   f"higher than answers under '{lo}': an association, not an effect of "
-                   "ownership (firms choose their owner).", True)
-
-
-supported = owner_pairs[owner_pairs["significant"]] if governance else None
-owner_findings = Conclusions(
-    (count_sentence(len(supported), len(owner_pairs), "pairwise owner differences in NPS",
-                    level=level),
-     *(owner_sentence(r) for r in supported.itertuples())),
-    heading="What these data show about CX owners (associations)",
-    notes=("Answer-level intervals that ignore the firms would make differences look clearer "
-           "than they are. Even where a difference holds, firms choose their CX owner, so it "
-           "is an association, not an effect of ownership; notebook 06 asks what changes after "
-           "an appointment.",),
-    data_kind=data_kind,
-) if governance else None
-owner_findings if governance else skipped("Conclusions about CX owners", owners_missing)
-
-# %% [markdown]
-# On the bundled synthetic study the structural owner effects are known: the simulation adds
-# to each firm's CX an effect of its sponsor (CEO, COO, CMO, or none for everyone's job) and of
-# a CX leader in post, and firms that appoint a leader are also selected on commitment. Which
-# of the pairs whose structural effects differ did the Holm-adjusted comparisons separate?
-# Only the sign can be compared (the NPS contrasts also carry the selection).
-
-# %%
-owner_truth = (owner_truth_check(owner_pairs, study.truth) if governance and synthetic
-               else None)
-if owner_truth is not None:
-    n_true = int((owner_truth["true_sd"] != 0).sum())
-    found = owner_truth[owner_truth["verdict"] == "detected"]
-    missed_pairs = owner_truth[owner_truth["verdict"] == "not detected"]
-    wrong = owner_truth[owner_truth["verdict"].isin(["false alarm", "wrong sign"])]
-    owner_truth_finding = Finding(
-        f"**CX owners against the simulation's structural effects**: of {n_true} owner pairs "
-        f"whose structural CX effects differ, {len(found)} "
-        f"{'is' if len(found) == 1 else 'are'} separated after Holm with the true sign"
-        + (f" ({'; '.join(f'{r.a} vs {r.b}' for r in found.itertuples())})" if len(found)
-           else "")
-        + f", {len(missed_pairs)} {'is' if len(missed_pairs) == 1 else 'are'} not detected "
-        "(missed: " + ("; ".join(f"{r.a} above {r.b} by {r.true_sd:.2f} SD" if r.true_sd > 0
-                                 else f"{r.b} above {r.a} by {-r.true_sd:.2f} SD"
-                                 for r in missed_pairs.itertuples()) or "none") + ")"
-        + (f"; {len(wrong)} false alarm(s) or wrong sign(s): "
-           + "; ".join(f"{r.a} vs {r.b}" for r in wrong.itertuples()) if len(wrong)
-           else "; no false alarm") + ".", False, kind="truth").labelled("synthetic")
-    display(owner_truth.round(3))
-    display(owner_truth_finding)
-else:
-    owner_truth_finding = Finding("", False)
-    print("No known truth: the structural owner effects exist only for the bundled simulation."
-          if governance else skipped("Owners against the truth", owners_missing))
-
-# %%
-if governance:
-    fig, ax = plt.subplots(figsize=FIGSIZE["single"])
-    order = by_owner.sort_values("estimate")
-    ax.errorbar(order["estimate"], order["owner_label"],
-                xerr=[order["estimate"] - order["ci_low"], order["ci_high"] - order["estimate"]],
-                fmt="o", capsize=3)
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlim(min(0.0, order["ci_low"].min()) - 5, max(0.0, order["ci_high"].max()) + 5)
-    ax.set_xlabel(f"NPS (−100 to 100), firm-clustered {level:.0%} CI")
-    ax.set_ylabel("CX owner at the time")
-    ax.set_title(f"NPS by CX owner ({source_label})")
-    save_figure(
-        fig, "01_nps_by_cx_owner",
-        data=order[["owner_label", "estimate", "ci_low", "ci_high", "n", "n_clusters",
-                    "design_effect"]],
-        caption=(f"{source_label.capitalize()} data: NPS of customer answers by who owned CX "
-                 f"in the firm when the customer answered, with {level:.0%} intervals that treat "
-                 "firms as clusters (answers from one firm are correlated). Sorted by estimate "
-                 "for reading only: "
-                 + owner_alt_text(by_owner, owner_pairs, level=level).split("; ", 1)[1]
-                 + " Associations only: firms choose their CX owner, so the differences are "
-                 "not effects of ownership."),
-        alt_text=owner_alt_text(by_owner, owner_pairs, level=level),
-        source="01_measuring_cx",
-    )
-    plt.show()
-
-
-# %% [markdown]
-# ## NPS by segment
-#
-# The instrument's segments (bundled: each firm's industry and size band; in a store survey,
-# say, region and channel), each with intervals that treat the units as clusters and, when the
-# instrument names one, weighted. Segments nested in units (a store's region) have few
-# clusters, so their intervals are wide; the count of pairwise differences that survive a Holm
-# correction says which differences the data support.
-
-# %%
-segments_missing = needs(study, "01:segments")
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", UserWarning)  # missing answers: counted in n_missing
-    by_seg = pd.concat(
-        [cx.by_segment(customers, s, "nps", nps_col, weights=weight, cluster=unit,
-                      min_n=min_n, level=level).rename(columns={s: "level"}).assign(segment=s)
-         for s in segments], ignore_index=True) if segments else None
-    seg_pairs = {s: cx.compare_segments(customers, s, "nps", nps_col, weights=weight,
-                                       cluster=unit, min_n=min_n, level=level)
-                 for s in segments}
-by_seg[[c for c in ("segment", "level", "estimate", "ci_low", "ci_high", "n", "n_clusters",
-                    "design_effect") if c in by_seg.columns]].round(2) if segments else skipped(
-    "NPS by segment", segments_missing)
-
-# %%
-segment_findings = Conclusions(
-    tuple(f for s, pairs in seg_pairs.items() for f in (
-        count_sentence(int(pairs["significant"].sum()), len(pairs),
-                       f"pairwise differences in NPS between {s} segments", level=level),
-        *cx.difference_findings(
-            pairs, f"NPS by {s}", unit="NPS points", level=level,
-            estimates=by_seg[by_seg["segment"] == s].set_index("level")["estimate"]))),
-    heading="What these data show about segments (associations; one Holm family per segment)",
-    notes=("Segments are associations: customers in one segment differ from those in another "
-           "in many ways besides the segment. Each segment is its own family of comparisons, "
-           "so the chance of a false alarm somewhere among them is higher than within one.",),
-    data_kind=data_kind,
-) if segments else None
-segment_findings if segments else skipped("Segment differences", segments_missing)
-
-# %% [markdown]
 # ## Two segments that look different but are not
 #
 # Two teams, 100 **synthetic** answers each, drawn from the *same* customers (true NPS 20 in
@@ -555,28 +658,6 @@ Markdown(
 
 # %%
 cx.sample_size_table(level=level)
-
-# %% [markdown]
-# ## Small cells are suppressed, never silently shown
-#
-# By unit and period (bundled: firm and year), the survey has some cells with fewer than `min_n`
-# answers. Their estimates are hidden (NaN), flagged and explained, while their n is kept so the
-# reader sees why.
-
-# %%
-cells_missing = needs(study, "01:cells")
-cell_keys = [c for c in (unit, time) if c]
-cells = cx.by_segment(customers, cell_keys, "nps", nps_col, min_n=min_n,
-                     level=level) if cell_keys and not cells_missing else None
-suppression_summary(cells) if cells is not None else skipped("Small cells", cells_missing)
-
-# %% [markdown]
-# Four suppressed and four shown cells:
-
-# %%
-shown = [*cell_keys, "estimate", "ci_low", "ci_high", "n", "suppressed", "note"]
-suppressed_and_shown(cells, k=4)[shown].round(1) if cells is not None else skipped(
-    "Small cells", cells_missing)
 
 # %% [markdown]
 # ## Bad input is reported, not coerced
@@ -664,20 +745,35 @@ design_note = (
             "independent; if they are nested in stores, teams or firms, the intervals are too "
             "narrow.", False, kind="check").labelled(data_kind))
 Conclusions(
-    (noise, width_finding, coverage_finding,
-     alarm_finding, cms_finding, *_bullets(headline), design_note, *_bullets(owner_findings),
-     owner_truth_finding, *_bullets(segment_findings)),
+    (*_bullets(headline), design_note, *_bullets(segment_findings), *_bullets(owner_findings),
+     owner_truth_finding, noise, width_finding, coverage_finding, alarm_finding, cms_finding),
     heading="What this notebook shows",
 )
 
 # %% [markdown]
-# What it does not show:
-#
-# - None of the owner or segment differences shows that an owner or a segment *causes* a
-#   higher NPS: firms choose their owner and customers differ by segment in many ways. The
-#   appointment of CX leaders over time is notebook 06's question.
-# - The CAHPS intervals rest on an assumed n; the published file does not give it.
-# - The at-scale table shows that the counting gives the same result on any engine, on
-#   synthetic answers; it is not a finding about channels.
-# - Every metric here is a statement about *measurement* precision; none says whether the
-#   question measures loyalty or predicts revenue (notebooks 02, 03 and 05).
+# What it does not show (generated from what ran above):
+
+# %%
+caveats = []
+if governance or segments:
+    caveats.append(
+        "None of the " + " or ".join(w for w, ok in (("owner", governance), ("segment", segments))
+                                     if ok)
+        + " differences shows that " + ("an owner or a segment" if governance and segments else
+                                        "an owner" if governance else "a segment")
+        + " *causes* a higher NPS: " + ("firms choose their owner and " if governance else "")
+        + "customers differ by segment in many ways." + (" The appointment of CX leaders over "
+                                                         "time is notebook 06's question."
+                                                         if governance else ""))
+if unit is None:
+    caveats.append("Without a unit column every interval assumes independent answers; if they "
+                   "are nested in stores, teams or firms, the intervals are too narrow.")
+caveats += [
+    "The CMS demonstration's intervals rest on an assumed n; the published file does not give "
+    "it.",
+    "The at-scale table shows that the counting gives the same result on any engine, on "
+    "synthetic answers; it is not a finding about channels.",
+    "Every metric here is a statement about *measurement* precision; none says whether the "
+    "question measures loyalty or predicts outcomes (notebooks 02, 03 and 05).",
+]
+Markdown("\n".join(f"- {c}" for c in caveats))
