@@ -412,12 +412,15 @@ def run_notebooks(
     parameters = _absolute_paths(dict(parameters or {}))
     out_dir: Path | None = Path(output_dir).resolve() if output_dir is not None else None
     env_backup = os.environ.get("CXRESEARCH_FIGURES_DIR")
+    run_backup = os.environ.get("CXRESEARCH_RUN_DIR")
     if parameters and out_dir is None:
         out_dir = paths.RUNS_DIR
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         if env_backup is None:
             os.environ["CXRESEARCH_FIGURES_DIR"] = str(out_dir / "figures")
+        if run_backup is None:
+            os.environ["CXRESEARCH_RUN_DIR"] = str(out_dir)
 
     accepted = {path: notebook_parameters(path) for path in targets}
     if parameters:
@@ -506,6 +509,8 @@ def run_notebooks(
         bar.close()
         if env_backup is None:
             os.environ.pop("CXRESEARCH_FIGURES_DIR", None)
+        if run_backup is None:
+            os.environ.pop("CXRESEARCH_RUN_DIR", None)
     table = pd.DataFrame(rows, columns=["notebook", "output", "seconds", "status", "skipped",
                                         "error"])
     table.attrs["errors"] = errors

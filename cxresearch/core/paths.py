@@ -48,6 +48,7 @@ __all__ = [
     "TESTS_DIR",
     "figures_dir",
     "processed_dir",
+    "run_dir",
 ]
 
 
@@ -67,6 +68,28 @@ def figures_dir() -> Path:
     """
     override = os.environ.get("CXRESEARCH_FIGURES_DIR")
     return Path(override).resolve() if override else FIGURES_DIR
+
+
+def run_dir() -> Path:
+    """Where a run on other data writes its records: ``$CXRESEARCH_RUN_DIR`` or ``runs/``.
+
+    ``python -m cxresearch run -p data_dir=... -o OUT`` sets it to ``OUT`` while the notebooks
+    run, so a file a notebook writes about the run (the answers set aside) lands beside the
+    executed notebooks, never in the project.
+
+    Returns
+    -------
+    pathlib.Path
+        The absolute directory (not created).
+
+    Examples
+    --------
+    >>> import os
+    >>> "CXRESEARCH_RUN_DIR" in os.environ or run_dir() == RUNS_DIR
+    True
+    """
+    override = os.environ.get("CXRESEARCH_RUN_DIR")
+    return Path(override).resolve() if override else RUNS_DIR
 
 
 def processed_dir() -> Path:

@@ -34,6 +34,7 @@
 # Parameters (papermill can override them: python -m cxresearch run 01 -p seed=3 ...).
 data_dir = None  # None: the bundled synthetic study (data/processed); a folder: your own exports
 instrument = None  # None: the instrument.yml in data_dir if present, else the bundled instrument
+on_invalid = "raise"  # "set_aside": rows with out-of-range answers are listed and left out
 seed = 0  # seed of every simulation below
 level = 0.95  # confidence level of every interval
 min_n = 30  # smallest cell shown by segment
@@ -62,6 +63,7 @@ from cxresearch.simulate.metrics import (
     nps_interval_widths,
     repeated_nps_samples,
 )
+from cxresearch.studies.own_data import reading_note
 from cxresearch.studies.measuring_01 import (
     at_scale_demo,
     check_engines,
@@ -86,7 +88,7 @@ from cxresearch.studies.measuring_01 import (
 )
 
 use_style()
-study = load_study(data_dir, tables=["customers"], instrument=instrument)
+study = load_study(data_dir, tables=["customers"], instrument=instrument, on_invalid=on_invalid)
 if needs(study, "01:metrics"):
     raise DataError(str(skipped("Notebook 01", needs(study, "01:metrics"))))
 inst = study.instrument
@@ -103,6 +105,8 @@ source_label = "synthetic" if synthetic else "user data"
 unit_name = ("firms" if unit == "firm_id" else f"units ({unit})") if unit else None
 nested = f" from {customers[unit].nunique()} {unit_name}" if unit else ""
 print(f"{len(customers):,} customer responses{nested} ({source_label})")
+if not synthetic:
+    print(reading_note(study))
 if unit is None:
     print(f"No unit column {study.unit!r}: answers are treated as independent (no clusters).")
 
