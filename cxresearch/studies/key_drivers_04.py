@@ -2,6 +2,11 @@
 
 - :data:`ECSI_WORDING` -- short wordings of the ECSI survey's driver items, for figures;
 - :func:`item_wording` -- code -> wording for a list of drivers (the code where none is known);
+- :func:`question_wording` -- code -> a short wording from an export's question text
+  (``df.attrs["labels"]``), for figures and tables;
+- :func:`missing_choice` -- listwise or pairwise deletion for the drivers, and the sentence
+  saying how many answers each uses and why the analysis uses the one it does;
+- :func:`agreement_finding` -- how far apart the two decompositions' shares are;
 - :func:`quadrant_findings` -- one generated sentence per quadrant of the
   importance-performance map, read from its table;
 - :func:`quadrant_alt_text` -- the map's alt text, read from the same table;
@@ -17,15 +22,27 @@ changes the words with the table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from cxresearch.linkage.drivers import QUADRANT_ORDER, UNCLEAR
+from cxresearch.core.validation import DataError
+from cxresearch.linkage.drivers import (
+    QUADRANT_ORDER,
+    UNCLEAR,
+    missing_report,
+    relative_weights,
+)
 from cxresearch.report.conclusions import Finding
 
-__all__ = ["ECSI_WORDING", "item_wording", "population_findings", "published_check",
-           "quadrant_alt_text", "quadrant_findings"]
+__all__ = ["ECSI_WORDING", "LISTWISE_LOSS_LIMIT", "agreement_finding", "item_wording",
+           "missing_choice", "population_findings", "published_check", "quadrant_alt_text",
+           "quadrant_findings", "question_wording"]
+
+#: listwise deletion is used while it leaves out at most this share of the answers; beyond it,
+#: pairwise-complete correlations
+LISTWISE_LOSS_LIMIT = 0.10
 
 #: short wordings of the ECSI mobile-phone items (Tenenhaus et al. 2005), paraphrased; no
 #: wording contains another, or a comma, colon or semicolon
@@ -56,6 +73,131 @@ def item_wording(drivers: Sequence[str],
     """
     wording = dict(wording or {})
     return {str(d): wording.get(str(d), str(d)) for d in drivers}
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def question_wording(codes: Sequence[str], labels: Mapping[str, str] | None = None,
+                     *, limit: int = 40) -> dict[str, str]:
+    """Code -> a short wording of each question, from an export's question text.
+
+    ``labels`` is what the readers keep in ``df.attrs["labels"]`` (column -> question text).
+    A matrix question's sub-question (the part after the last `` - `` of a Qualtrics label,
+    ``"How would you rate ...? - Speed of service"``) stands for the whole; longer texts are
+    cut at a word to ``limit`` characters. A code without a label, or whose label is the code
+    itself, keeps its code; two codes whose wordings would be the same get their codes added.
+
+    >>> labels = {"Q4_1": "How would you rate us on each of the following? - Speed of service",
+    ...           "Q2": "Overall, how satisfied are you with your most recent visit?"}
+    >>> question_wording(["Q4_1", "Q2", "Q5"], labels)
+    {'Q4_1': 'Speed of service', 'Q2': 'Overall, how satisfied are you with…', 'Q5': 'Q5'}
+    """
+    labels = dict(labels or {})
+    out: dict[str, str] = {}
+    for code in map(str, codes):
+        text = re.sub(r"\s+", " ", str(labels.get(code) or "")).strip()
+        if " - " in text and text.rsplit(" - ", 1)[1].strip():
+            text = text.rsplit(" - ", 1)[1].strip()
+        out[code] = _shorten(text, limit) if text else code
+    seen: dict[str, int] = {}
+    for w in out.values():
+        seen[w] = seen.get(w, 0) + 1
+    return {c: (f"{w} ({c})" if seen[w] > 1 and w != c else w) for c, w in out.items()}
+
+
+def missing_choice(data: pd.DataFrame, outcome: str, drivers: Sequence[str], *,
+                   limit: float = LISTWISE_LOSS_LIMIT) -> tuple[str, pd.DataFrame, Finding]:
+    """Listwise or pairwise deletion for a key-driver analysis, with the sentence saying why.
+
+    Listwise deletion (the answers with the outcome and every driver) is used while it leaves
+    out at most ``limit`` of the answers; beyond that, pairwise-complete correlations (each
+    from the answers that have both of its columns), unless their matrix is not positive
+    definite, when listwise is used after all and the sentence says so. Every number in the
+    sentence comes from :func:`cxresearch.linkage.drivers.missing_report`.
+
+    Returns
+    -------
+    (str, DataFrame, Finding)
+        The choice (``"listwise"`` or ``"pairwise"``), the report with ``used`` marking it,
+        and the sentence.
+
+    >>> d = pd.DataFrame({"y": [1, 2, 3, 4, 5, 3.0], "a": [1, 2, 2, 5, 4, 3.0],
+    ...                   "b": [2, 1, 4, 3, 5, 4.0]})
+    >>> choice, report, finding = missing_choice(d, "y", ["a", "b"])
+    >>> choice
+    'listwise'
+    >>> print(finding.text.replace("; ", ";" + chr(10)).replace(", so", "," + chr(10) + "so"))
+    **Missing answers**: all 6 answers have the outcome and both drivers,
+    so listwise and pairwise deletion use the same answers.
+    """
+    report = missing_report(data, outcome, drivers)
+    lw, pw = report.loc["listwise"], report.loc["pairwise"]
+    n, kept = int(lw["answers"]), int(lw["answers_used"])
+    lost = n - kept
+    p = len(drivers)
+    every = "both drivers" if p == 2 else ("the driver" if p == 1 else f"all {p} drivers")
+    span = (f"{int(pw['n_min']):,} to {int(pw['n_max']):,} answers" if pw["n_min"] !=
+            pw["n_max"] else f"{int(pw['n_min']):,} answers")
+    if lost == 0:
+        choice = "listwise"
+        text = (f"all {n:,} answers have the outcome and {every}, so listwise and pairwise "
+                "deletion use the same answers.")
+    else:
+        head = (f"{kept:,} of {n:,} answers ({kept / n:.1%}) have the outcome and {every}: "
+                f"listwise deletion would leave out {lost:,} ({lost / n:.1%})")
+        if lost / n <= limit:
+            choice = "listwise"
+            text = (f"{head}, not more than {limit:.0%}, so the analysis uses listwise deletion "
+                    f"(pairwise-complete correlations would rest on {span} each).")
+        else:
+            choice = "pairwise"
+            text = (f"{head}, more than {limit:.0%}, so the analysis uses pairwise-complete "
+                    f"correlations: each correlation rests on the answers that have both of its "
+                    f"questions ({span}), and {int(pw['answers_used']):,} answers enter at "
+                    "least one.")
+            try:
+                relative_weights(data, outcome, drivers, missing="pairwise")
+            except DataError as exc:
+                if "not positive definite" not in str(exc):
+                    raise
+                choice = "listwise"
+                text = (f"{head}, more than {limit:.0%}, but the pairwise-complete correlations "
+                        "do not fit together (their matrix is not positive definite), so the "
+                        f"analysis uses listwise deletion and rests on {kept:,} answers.")
+    report = report.assign(used=report.index == choice)
+    return choice, report, Finding(f"**Missing answers**: {text}", False, kind="check")
+
+
+def agreement_finding(first: pd.Series, second: pd.Series,
+                      wording: Mapping[str, str] | None = None,
+                      names: tuple[str, str] = ("relative weights", "Shapley/LMG")) -> Finding:
+    """How far apart two decompositions' shares (percent of R^2, indexed by driver) are.
+
+    >>> a = pd.Series([50.0, 30.0, 20.0], index=["x", "y", "z"])
+    >>> b = pd.Series([48.0, 33.5, 18.5], index=["x", "y", "z"])
+    >>> text = agreement_finding(a, b, {"y": "price"}).text
+    >>> print(text.replace(" (", chr(10) + "(").replace(" by", chr(10) + "by"))
+    **Two methods**: the relative weights and Shapley/LMG shares differ
+    by at most 3.5 percentage points
+    (price: 30.0% and 33.5%);
+    both rank x first.
+    """
+    words = item_wording(first.index, wording)
+    gap = (first - second.loc[first.index]).abs()
+    worst = gap.idxmax()
+    top_a, top_b = first.idxmax(), second.idxmax()
+    tops = (f"both rank {words[top_a]} first" if top_a == top_b else
+            f"{names[0]} rank {words[top_a]} first, {names[1]} {words[top_b]}")
+    return Finding(
+        f"**Two methods**: the {names[0]} and {names[1]} shares differ by at most "
+        f"{gap.max():.1f} percentage points ({words[worst]}: {first[worst]:.1f}% and "
+        f"{second[worst]:.1f}%); {tops}.", False, kind="level")
 
 
 def _names(codes: Sequence[str], words: Mapping[str, str], with_codes: bool) -> str:
