@@ -11,6 +11,13 @@ section lacks (empty when it can run) and :func:`skipped` turns that into the se
 notebook shows instead of the section, e.g. ``NPS by CX owner: skipped, because the data have no
 firms table with cx_owner and cx_leader_year (who owns CX, and since when).``
 
+A problem in the instrument is reported once. One that makes it unusable (not YAML, a bad
+``unit``, ``time`` or ``weight``, an unknown key) stops every notebook that reads the study
+tables; one confined to a section (``drivers``, ``segments``, a scale, a metric) leaves that
+section out (:meth:`cxresearch.io.instrument.Instrument.read` with ``strict=False``) and stops
+only what uses it: drivers stop 04, scales 02 and 05, metrics 01 and 05, segments the sections
+by segment.
+
 Example
 -------
 >>> from cxresearch.core import paths
@@ -23,6 +30,7 @@ False
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -126,6 +134,12 @@ def skipped(section: str, missing: Sequence[str]) -> Skipped:
     return Skipped(section, reason)
 
 
+def _broken(inst: Instrument, section: str) -> list[str]:
+    """The instrument's problem with a section it left out, as a reason (empty: usable)."""
+    text = inst.problem(section)
+    return [f"the instrument's {section} cannot be used ({text})"] if text else []
+
+
 def _columns(study: LoadedStudy, table: str) -> set[str]:
     frame = getattr(study, table, None)
     if frame is None:
@@ -142,12 +156,27 @@ def needs(study: LoadedStudy, section: str) -> list[str]:
     []
     >>> needs(load_study(tables=["customers"]), "04:drivers")
     ['the instrument declares no drivers (drivers: {outcome, items})']
+
+    A section the instrument left out because of a problem (``strict=False``) is the reason for
+    every section that uses it:
+
+    >>> from cxresearch.core import paths
+    >>> s = load_study(paths.TESTS_DIR / "data" / "own_survey", tables=["customers"],
+    ...                instrument=paths.TESTS_DIR / "data" / "instruments" / "drivers_typo.yml")
+    >>> needs(s, "01:metrics"), needs(s, "04:drivers")  # doctest: +NORMALIZE_WHITESPACE
+    ([], ["the instrument's drivers cannot be used (drivers_typo.yml: drivers.items: 'd2'
+    listed more than once)"])
     """
     if section not in SECTIONS:
         raise DataError(f"argument 'section': {section!r} is not one of {list(SECTIONS)}")
     inst = study.instrument
     assert inst is not None
     nb, part = section.split(":")
+    broken = {"01:metrics": _broken(inst, "metrics"), "01:segments": _broken(inst, "segments"),
+              "02:scales": _broken(inst, "scales"), "04:drivers": _broken(inst, "drivers"),
+              "05:linkage": _broken(inst, "scales") + _broken(inst, "metrics")}.get(section)
+    if broken:
+        return broken
     if nb == "01" or part == "drivers":
         if study.customers is None:
             return ["the data have no customers table"]
@@ -189,8 +218,9 @@ def needs(study: LoadedStudy, section: str) -> list[str]:
                 out.append(f"the employees have no item column(s) {absent}")
             return out
         groups = [c for c in ("cx_owner", *inst.segments) if c in emp]
-        return [] if groups else ["the employees (and their units) have no grouping column "
-                                  f"(cx_owner or a segment of {list(inst.segments)})"]
+        return [] if groups else _broken(inst, "segments") or [
+            "the employees (and their units) have no grouping column (cx_owner or a segment "
+            f"of {list(inst.segments)})"]
     if nb == "05":
         return _needs_05(study, part)
     # 04:drivers
@@ -204,8 +234,13 @@ def needs(study: LoadedStudy, section: str) -> list[str]:
 def _needs_05(study: LoadedStudy, part: str) -> list[str]:
     inst = study.instrument
     assert inst is not None
-    unit, time = study.unit, study.time
-    keys = [unit, *([time] if time else [])]
+    unit = study.unit
+
+    def keys_of(table: str) -> list[str]:
+        time = study.time_of(table)
+        return [unit, *([time] if time else [])]
+
+    keys = keys_of("outcomes")
     if part == "firm_panel":
         out = []
         for table, cols in FIRM_PANEL_COLUMNS.items():
@@ -248,7 +283,7 @@ def _needs_05(study: LoadedStudy, part: str) -> list[str]:
     if not any(m.column in cust for m in inst.metrics.values()):
         out.append("the customers have none of the instrument's metrics' columns")
     for table, cols in (("employees", emp), ("customers", cust)):
-        absent = [k for k in keys if k not in cols]
+        absent = [k for k in keys_of(table) if k not in cols]
         if absent:
             out.append(f"the {table} have no column(s) {absent} (the instrument's unit and "
                        "time)")
@@ -281,23 +316,31 @@ def driver_source(data_dir: str | Path | None, instrument: Instrument | str | Pa
                   ) -> DriverSource:
     """Notebook 04's data: the instrument's drivers, else an ECSI survey, else the synthetic one.
 
+    The instrument is read with ``strict=False``; when its ``drivers`` section has a problem
+    (an item listed twice, a range that is not two numbers, no items) notebook 04 cannot run
+    on the folder, and an :class:`~cxresearch.io.instrument.InstrumentError` says why (the
+    analysis is not quietly shown on other data).
+
     >>> driver_source(None).kind
     'synthetic'
     >>> from cxresearch.core import paths
     >>> driver_source(paths.TESTS_DIR / "data" / "own_survey").kind
     'instrument'
     """
-    from cxresearch.io.instrument import Instrument, find_instrument
+    from cxresearch.io.instrument import Instrument, InstrumentError, find_instrument
     from cxresearch.io.readers import find_table
 
     if data_dir is None:
         return DriverSource("synthetic", "the bundled synthetic ECSI survey")
     directory = Path(data_dir)
     if instrument is not None:
-        inst = instrument if isinstance(instrument, Instrument) else Instrument.read(instrument)
+        inst = instrument if isinstance(instrument, Instrument) else Instrument.read(
+            instrument, strict=False)
     else:
         found = find_instrument(directory)
-        inst = Instrument.read(found) if found is not None else None
+        inst = Instrument.read(found, strict=False) if found is not None else None
+    if inst is not None and _broken(inst, "drivers"):
+        raise InstrumentError(f"Key drivers: {_broken(inst, 'drivers')[0]}")
     if inst is not None and inst.drivers is not None and find_table(directory, "customers"):
         return DriverSource("instrument", f"the drivers of {inst.drivers.outcome!r} declared "
                                           f"in {inst.source}")
@@ -319,7 +362,9 @@ class FolderCheck(Result):
     """What :func:`check_folder` found: the instrument, the tables, and each notebook's verdict.
 
     ``notebooks`` is tidy: ``notebook``, ``can_run`` (bool, or None when the notebook does not
-    read the study tables), ``uses`` and ``missing``.
+    read the study tables), ``uses`` and ``missing``. ``problems``: what is wrong with the
+    instrument (once per section) or the study as a whole; :meth:`summary` prints each once
+    and points the notebooks it stops to it.
     """
 
     directory: str
@@ -353,6 +398,14 @@ class FolderCheck(Result):
             lines.append("tables: none found (customers, employees, firms, firm_years, units, "
                          "outcomes as .parquet, .csv, .xlsx or .sav)")
         lines += [f"problem: {p}" for p in self.problems]
+        shown = [p for p in self.problems if p.startswith("the instrument")]
+
+        def once(text: str) -> str:  # an instrument problem printed above is referred to
+            for p in shown:
+                short = re.split(r" \(|: ", p, maxsplit=1)[0]
+                text = text.replace(p, f"{short} (see the problem above)")
+            return text
+
         lines.append("")
         width = max(len(n) for n in self.notebooks["notebook"]) + 2
         wrap = textwrap.TextWrapper(width=100, initial_indent="",
@@ -360,9 +413,9 @@ class FolderCheck(Result):
         for r in self.notebooks.itertuples():
             state = None if pd.isna(r.can_run) else bool(r.can_run)
             verdict = {True: "yes", False: "NO", None: "-"}[state]
-            text = r.uses if state is not False else f"missing: {r.missing}"
+            text = r.uses if state is not False else f"missing: {once(r.missing)}"
             if state is True and r.missing:
-                text += f"; {r.missing}"
+                text += f"; {once(r.missing)}"
             lines.append(wrap.fill(f"{r.notebook:<{width}}{verdict:<6}{text}"))
         runnable = int(self.notebooks["can_run"].eq(True).sum())
         checked = int(self.notebooks["can_run"].notna().sum())
@@ -452,6 +505,22 @@ def check_folder(data_dir: str | Path, instrument: str | Path | None = None) -> 
     -------
     FolderCheck
         ``to_frame()``: notebook, can_run, uses, missing; ``summary()``: the printed report.
+
+    The instrument is read with ``strict=False``: a problem confined to its drivers, segments,
+    a scale or a metric is one entry of ``problems`` and stops only the notebooks (or
+    sections) that use that part; a problem that makes it unusable stops every notebook that
+    reads the study tables.
+
+    Examples
+    --------
+    >>> from cxresearch.core import paths
+    >>> c = check_folder(paths.TESTS_DIR / "data" / "own_survey",
+    ...                  paths.TESTS_DIR / "data" / "instruments" / "drivers_typo.yml")
+    >>> c.to_frame().set_index("notebook")["can_run"].loc[["01_measuring_cx", "04_key_drivers"]
+    ...                                                   ].tolist()
+    [True, False]
+    >>> len(c.problems), c.summary().count("'d2' listed more than once")
+    (1, 1)
     """
     from cxresearch.io.instrument import Instrument, InstrumentError, find_instrument
     from cxresearch.io.readers import load_study
@@ -460,16 +529,19 @@ def check_folder(data_dir: str | Path, instrument: str | Path | None = None) -> 
     if not directory.is_dir():
         raise DataError(f"argument 'data_dir': {str(directory)!r} is not a directory")
     rows: list[dict[str, Any]] = []
-    problems: list[str] = []
+    problems: list[str] = []  # stop every notebook that reads the study tables
     inst: Instrument | None = None
     try:
         if instrument is not None:
-            inst = Instrument.read(instrument)
+            inst = Instrument.read(instrument, strict=False)
         else:
             found = find_instrument(directory)
-            inst = Instrument.read(found) if found is not None else None
+            inst = Instrument.read(found, strict=False) if found is not None else None
     except (InstrumentError, FileNotFoundError) as exc:
         problems.append(f"the instrument cannot be used: {exc}")
+    sections = ([] if inst is None else  # stop only what uses them, reported once
+                [r for s in dict.fromkeys(k.split(".")[0] for k in inst.section_problems)
+                 for r in _broken(inst, s)])
     tables, errors = (_table_rows(directory, inst) if not problems else
                       (pd.DataFrame(columns=["table", "file", "rows", "columns",
                                              "personal_data", "problem"]), {}))
@@ -513,7 +585,7 @@ def check_folder(data_dir: str | Path, instrument: str | Path | None = None) -> 
         rows.append(row)
     frame = pd.DataFrame(rows, columns=["notebook", "can_run", "uses", "missing"])
     frame["can_run"] = frame["can_run"].astype("boolean")
-    return FolderCheck(str(data_dir), inst_text, tables, frame, problems)
+    return FolderCheck(str(data_dir), inst_text, tables, frame, problems + sections)
 
 
 def _check_03(directory: Path) -> dict[str, Any]:
@@ -532,6 +604,8 @@ def _check_03(directory: Path) -> dict[str, Any]:
 
 def _check_04(directory: Path, inst: Instrument | None, study: LoadedStudy | None,
               errors: dict[str, str]) -> dict[str, Any]:
+    if inst is not None and _broken(inst, "drivers"):
+        return {"can_run": False, "uses": "", "missing": _broken(inst, "drivers")[0]}
     source = driver_source(directory, inst)
     if source.kind == "instrument":
         if "customers" in errors:
@@ -625,7 +699,9 @@ def _check_05(directory: Path, inst: Instrument | None, errors: dict[str, str]
                                           "customers)", "missing": ""}
     keys = [study.unit, *([study.time] if study.time else [])]
     cust = _columns(study, "customers")
-    uses = [f"units {study.unit}" + (f" by {study.time}" if study.time else ""),
+    linked = (f" ({study.period_alignment.split(': ', 1)[-1]})" if study.period_alignment
+              else "")
+    uses = [f"units {study.unit}" + (f" by {study.time}" if study.time else "") + linked,
             "EX from " + _join(f"{n} ({len(s.items)} items"
                                + (f", reverse {_join(s.reverse)}" if s.reverse else "") + ")"
                                for n, s in si.scales.items()),

@@ -6,7 +6,7 @@ its
 data (or ``-p instrument=PATH``). The public format::
 
     unit: store_id            # what answers are nested in: firm, store, branch, team
-    time: wave                # optional
+    time: wave                # optional: the period column of every table, or one per table
     weight: w                 # optional survey weight column
     scales:                   # multi-item scales (02, 05)
       culture:    {items: [c1, c2, c3, c4], range: [1, 7], reverse: [c3]}
@@ -28,6 +28,10 @@ c2, c3, c4]``; every problem in the file is reported at once):
   ``drivers``;
 - column names are text (quote names YAML would read as numbers or yes/no: ``"1"``,
   ``"no"``);
+- ``time`` is one column for every table (``time: wave``), or a mapping from the tables
+  :data:`TIME_TABLES` to each one's period column (``time: {customers: month, employees:
+  quarter, outcomes: month}``; a table left out has no period); see "Periods that differ by
+  table" below;
 - a scale has ``items`` (one or more, no repeats), ``range: [low, high]`` (two numbers,
   low < high) and optionally ``reverse`` (items of that scale, scored ``low + high - x``); an
   item belongs to one scale;
@@ -39,7 +43,44 @@ c2, c3, c4]``; every problem in the file is reported at once):
   optional ``range`` of the items (for importance-performance maps). The outcome may be a
   metric's column (``outcome: sat``) and the items may be scale items;
 - ``unit``, ``time``, ``weight`` and ``segments`` are distinct columns, none of them an item,
-  a metric's column or a driver.
+  a metric's column or a driver (the tables' period columns may share a name).
+
+A problem confined to one section -- ``drivers``, ``segments``, one scale (``scales.culture``)
+or one metric (``metrics.csat``) -- need not stop everything. Read with ``strict=False`` (as
+:func:`cxresearch.io.readers.load_study`, :func:`cxresearch.linkage.units.load_linkage_study`
+and ``python -m cxresearch check`` read a folder's file) the section is left out and its
+problems are kept in ``Instrument.section_problems`` (:meth:`Instrument.problem`); only the
+notebooks and sections that use it stop, with the problem as the reason (a drivers typo stops
+notebook 04, not 01, 02 or 05). A file that is not YAML, a problem with ``unit``, ``time`` or
+``weight``, an unknown key, or nothing usable left always raise.
+
+Periods that differ by table
+----------------------------
+Each table is read and checked with its own period column (:meth:`Instrument.time_of`);
+``Instrument.time`` and ``LoadedStudy.time`` are the customers' period. Where tables are joined
+by unit and period (notebook 05: :func:`cxresearch.linkage.units.load_linkage_study`,
+``unit_panel``, ``aggregation_checks``) they are linked at the coarsest period among them
+(:func:`cxresearch.linkage.units.align_periods`):
+
+1. a period column's kind is read from its values: dates (``2024-01-15``, or a date column)
+   are days, ``2024-01`` months, ``2024Q1`` (or ``2024-Q1``) quarters, ``2024`` (or a whole
+   number from 1000 to 9999) years; anything else (wave numbers 1, 2, 3; ``spring``) is a
+   label;
+2. tables with the same period column holding the same kind are joined on its values as they
+   are (the single ``time: wave`` form);
+3. otherwise the link is at the coarsest kind among the tables, in the column of the first
+   table (customers, employees, outcomes) that holds it; every finer period is mapped to the
+   period containing it (``2024-02`` -> ``2024Q1`` -> ``2024``, pandas ``Period.asfreq``),
+   written as pandas writes it (``2024Q1``);
+4. a table without a period makes the link by unit alone (every period pooled);
+5. labels cannot be mapped: a table holding a column named like the linking column (besides
+   its own period) is linked by that column, so a table of labels is linked once it carries
+   the coarser period itself (e.g. a ``quarter`` column added to the customers); without one,
+   the linkage stops with a :class:`~cxresearch.core.validation.DataError` naming the tables,
+   their period columns and this fix;
+6. EX and CX are averaged per unit and linking period, and the outcomes' numeric columns are
+   averaged per unit and linking period when their own periods are finer (three monthly
+   figures give the quarter's mean).
 
 :func:`validate_data` then checks a table against the instrument: every column it names is there
 (or a close match is suggested), answers are numbers within their ranges, the unit is never
@@ -81,6 +122,7 @@ from cxresearch.core.validation import DataError, require_frame
 __all__ = [
     "INSTRUMENT_FILES",
     "METRICS",
+    "TIME_TABLES",
     "Drivers",
     "Instrument",
     "InstrumentDataError",
@@ -98,6 +140,8 @@ METRICS: dict[str, tuple[float, float] | None] = {"nps": (0, 10), "csat": None, 
 _TOP_KEYS: tuple[str, ...] = ("unit", "time", "weight", "scales", "metrics", "drivers",
                               "segments")
 _TABLES: tuple[str | None, ...] = ("customers", "employees", None)
+#: the tables ``time:`` may name one by one (``time: {customers: month, employees: quarter}``)
+TIME_TABLES: tuple[str, ...] = ("customers", "employees", "outcomes")
 _MAX_ROWS_SHOWN = 5
 
 
@@ -231,10 +275,20 @@ class Drivers:
 
 class _Parser:
     def __init__(self) -> None:
-        self.problems: list[str] = []
+        #: (section, problem): section None for a problem that makes the file unusable, else
+        #: the part of the file it is confined to (see :data:`SECTIONS`)
+        self.found: list[tuple[str | None, str]] = []
+        self.section: str | None = None
+
+    @property
+    def problems(self) -> list[str]:
+        return [text for _, text in self.found]
+
+    def fatal(self, msg: str) -> None:
+        self.found.append((None, msg))
 
     def fail(self, path: str, msg: str) -> None:
-        self.problems.append(f"{path}: {msg}")
+        self.found.append((self.section, f"{path}: {msg}"))
 
     def column(self, value: Any, path: str, required: bool = True) -> str | None:
         if value is None:
@@ -304,32 +358,70 @@ class _Parser:
         return dict(value)
 
 
-def _parse(d: Any) -> tuple[dict[str, Any], list[str]]:
+def _section_of(path: str) -> str | None:
+    """The section a key path belongs to (``scales.culture``, ``drivers``), None for the rest."""
+    head, _, rest = path.partition(".")
+    head = head.split("[")[0]
+    if head in ("drivers", "segments"):
+        return head
+    if head in ("scales", "metrics"):
+        return f"{head}.{rest.split('.')[0]}" if rest else head
+    return None
+
+
+def _parse_time(p: _Parser, value: Any) -> tuple[str | None, dict[str, str]]:
+    """``time: wave`` (every table) or ``time: {customers: month, employees: quarter}``."""
+    if not isinstance(value, Mapping):
+        return p.column(value, "time", required=False), {}
+    by_table: dict[str, str] = {}
+    for table, col in value.items():
+        if table not in TIME_TABLES:
+            close = difflib.get_close_matches(str(table), list(TIME_TABLES), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            p.fail("time", f"unknown table {table!r}{hint} (a period column per table: "
+                           f"{_flow(TIME_TABLES)})")
+            continue
+        name = p.column(col, f"time.{table}")
+        if name is not None:
+            by_table[table] = name
+    if not value:
+        p.fail("time", "an empty mapping: give each table's period column, e.g. {customers: "
+                       "month, employees: quarter}, or one column for every table (time: wave)")
+    return by_table.get("customers"), by_table
+
+
+def _parse(d: Any) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
+    """The instrument's fields with every broken section left out, and every problem found as
+    ``(section, text)`` (section None: the file cannot be used)."""
     p = _Parser()
     if not isinstance(d, Mapping):
         what = "nothing" if d is None else type(d).__name__
-        p.problems.append(f"the file must be a mapping of keys {_flow(_TOP_KEYS)}, got {what}")
-        return {}, p.problems
+        p.fatal(f"the file must be a mapping of keys {_flow(_TOP_KEYS)}, got {what}")
+        return {}, p.found
     for k in d:
         if k not in _TOP_KEYS:
             close = difflib.get_close_matches(str(k), list(_TOP_KEYS), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            p.problems.append(f"unknown key {k!r}{hint} (allowed: {_flow(_TOP_KEYS)})")
+            p.fatal(f"unknown key {k!r}{hint} (allowed: {_flow(_TOP_KEYS)})")
+    time, time_by_table = _parse_time(p, d.get("time"))
     out: dict[str, Any] = {
         "unit": p.column(d.get("unit"), "unit"),
-        "time": p.column(d.get("time"), "time", required=False),
+        "time": time,
+        "time_by_table": time_by_table,
         "weight": p.column(d.get("weight"), "weight", required=False),
     }
     # scales
     scales: dict[str, Scale] = {}
     raw_scales = d.get("scales") or {}
     if not isinstance(raw_scales, Mapping):
+        p.section = "scales"
         p.fail("scales", f"must be a mapping of scale names to {{items, range, reverse}}, got "
                          f"{type(raw_scales).__name__}")
         raw_scales = {}
     owner: dict[str, str] = {}
     for name, spec in raw_scales.items():
         path = f"scales.{name}"
+        p.section = path
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             p.fail(path, "a scale's name must be a word (letters, digits, _)")
             continue
@@ -353,17 +445,18 @@ def _parse(d: Any) -> tuple[dict[str, Any], list[str]]:
                 owner[it] = name
         if items and rng is not None:
             scales[name] = Scale(items, rng, tuple(r for r in reverse if r in items))
-    out["scales"] = scales
     # metrics
     metrics: dict[str, Metric] = {}
     raw_metrics = d.get("metrics") or {}
     if not isinstance(raw_metrics, Mapping):
+        p.section = "metrics"
         p.fail("metrics", f"must be a mapping of metric names ({_flow(METRICS)}) to "
                           f"{{column, range}}, got {type(raw_metrics).__name__}")
         raw_metrics = {}
     metric_of: dict[str, str] = {}
     for name, spec in raw_metrics.items():
         path = f"metrics.{name}"
+        p.section = path
         if name not in METRICS:
             close = difflib.get_close_matches(str(name), list(METRICS), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -392,8 +485,8 @@ def _parse(d: Any) -> tuple[dict[str, Any], list[str]]:
                                          "single-question metric is not a scale item")
         if col is not None and rng is not None:
             metrics[name] = Metric(col, rng)
-    out["metrics"] = metrics
     # drivers
+    p.section = "drivers"
     drivers = None
     if d.get("drivers") is not None:
         m = p.mapping(d["drivers"], "drivers", ("outcome", "items", "range"))
@@ -406,12 +499,11 @@ def _parse(d: Any) -> tuple[dict[str, Any], list[str]]:
                                         "itself")
             if outcome is not None and len(items) >= 2:
                 drivers = Drivers(outcome, items, rng)
-    out["drivers"] = drivers
     # segments
+    p.section = "segments"
     segments: tuple[str, ...] = ()
     if d.get("segments") is not None:
         segments = p.columns(d.get("segments"), "segments", minimum=0)
-    out["segments"] = segments
     # roles
     answer_cols = {**{it: f"an item of scale {s!r}" for it, s in owner.items()},
                    **{c: f"the column of metric {n!r}" for c, n in metric_of.items()}}
@@ -419,19 +511,31 @@ def _parse(d: Any) -> tuple[dict[str, Any], list[str]]:
         answer_cols.setdefault(drivers.outcome, "the drivers' outcome")
         for it in drivers.items:
             answer_cols.setdefault(it, "a driver")
-    design = [(k, out[k]) for k in ("unit", "time", "weight") if out[k] is not None]
+    design = [("unit", out["unit"])] if out["unit"] is not None else []
+    design += ([(f"time.{t}", c) for t, c in time_by_table.items()] if time_by_table
+               else [("time", time)] if time is not None else [])
+    design += [("weight", out["weight"])] if out["weight"] is not None else []
     design += [(f"segments[{i}]", s) for i, s in enumerate(segments)]
     seen: dict[str, str] = {}
     for path, col in design:
+        p.section = "segments" if path.startswith("segments") else None
         if col in seen:
-            p.fail(path, f"{col!r} is also {seen[col]}")
+            if not (path.startswith("time") and seen[col].startswith("time")):
+                p.fail(path, f"{col!r} is also {seen[col]}")
         elif col in answer_cols:
             p.fail(path, f"{col!r} is also {answer_cols[col]}")
         seen.setdefault(col, path.split("[")[0] if path.startswith("segments") else path)
-    if not p.problems and not (scales or metrics or drivers):
-        p.problems.append("declares nothing to analyse: give at least one of scales, metrics "
-                          "or drivers")
-    return out, p.problems
+    # a broken section is left out (its problems say why)
+    broken = {s for s, _ in p.found if s is not None}
+    out["scales"] = {n: s for n, s in scales.items()
+                     if "scales" not in broken and f"scales.{n}" not in broken}
+    out["metrics"] = {n: m for n, m in metrics.items()
+                      if "metrics" not in broken and f"metrics.{n}" not in broken}
+    out["drivers"] = None if "drivers" in broken else drivers
+    out["segments"] = () if "segments" in broken else segments
+    if not p.found and not (scales or metrics or drivers):
+        p.fatal("declares nothing to analyse: give at least one of scales, metrics or drivers")
+    return out, p.found
 
 
 # -- the instrument ---------------------------------------------------------------------------
@@ -442,14 +546,17 @@ class Instrument(Result):
     """The structure of a survey: nesting unit, time, weight, scales, metrics, drivers, segments.
 
     Build it with :meth:`read` (a YAML file), :meth:`from_dict` or :meth:`bundled`; each
-    validates (see the module docstring) and raises :class:`InstrumentError`.
+    validates (see the module docstring) and raises :class:`InstrumentError`; with
+    ``strict=False`` a problem confined to one section leaves that section out and is kept in
+    ``section_problems`` instead.
 
     Parameters
     ----------
     unit : str
         The column answers are nested in (``firm_id``, ``store_id``).
     time : str, optional
-        The period column.
+        The period column: of every table (``time: wave``), or of the customers when
+        ``time_by_table`` is given (``time_by_table["customers"]``).
     weight : str, optional
         The survey-weight column.
     scales : dict of str to Scale
@@ -462,13 +569,26 @@ class Instrument(Result):
         Reporting segments.
     source : str
         Where the instrument came from, for messages.
+    time_by_table : dict of str to str
+        Each table's period column (``{"customers": "month", "employees": "quarter"}``) when
+        the file gives ``time:`` table by table (:data:`TIME_TABLES`); empty when one ``time``
+        holds for every table. A table left out has no period. See :meth:`time_of`.
+    section_problems : dict of str to list of str
+        The sections left out because of a problem confined to them (``"drivers"``,
+        ``"segments"``, ``"scales.culture"``, ``"metrics.csat"``), with the problems; empty
+        unless read with ``strict=False``. See :meth:`problem`.
 
     Examples
     --------
     >>> inst = Instrument.from_dict({"unit": "store_id", "time": "wave",
     ...                              "metrics": {"nps": {"column": "ltr", "range": [0, 10]}}})
-    >>> inst.unit, inst.metric_columns()
-    ('store_id', {'nps': 'ltr'})
+    >>> inst.unit, inst.metric_columns(), inst.time_of("employees")
+    ('store_id', {'nps': 'ltr'}, 'wave')
+    >>> monthly = Instrument.from_dict({"unit": "store_id", "time": {
+    ...     "customers": "month", "employees": "quarter"},
+    ...     "metrics": {"nps": {"column": "ltr", "range": [0, 10]}}})
+    >>> monthly.time, monthly.time_of("employees"), monthly.time_of("outcomes")
+    ('month', 'quarter', None)
     """
 
     unit: str
@@ -479,36 +599,110 @@ class Instrument(Result):
     drivers: Drivers | None = None
     segments: tuple[str, ...] = ()
     source: str = field(default="instrument", compare=False)
+    time_by_table: dict[str, str] = field(default_factory=dict)
+    section_problems: dict[str, list[str]] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        unknown = [t for t in self.time_by_table if t not in TIME_TABLES]
+        if unknown:
+            raise DataError(f"argument 'time_by_table': unknown table(s) {unknown}; use "
+                            f"{list(TIME_TABLES)}")
+        if self.time_by_table and self.time != self.time_by_table.get("customers"):
+            raise DataError(f"argument 'time': {self.time!r} must be the customers' period "
+                            f"time_by_table['customers'] "
+                            f"({self.time_by_table.get('customers')!r})")
 
     # construction ------------------------------------------------------------------------
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], source: str = "instrument") -> Instrument:
+    def from_dict(cls, d: Mapping[str, Any], source: str = "instrument", *,
+                  strict: bool = True) -> Instrument:
         """Validate a parsed instrument (the YAML's mapping) and build it.
 
         ``source`` names it in messages (the file name). Every problem is reported at once.
 
+        Parameters
+        ----------
+        d : mapping
+            The file's keys (see the module docstring).
+        source : str
+            The file name, for messages.
+        strict : bool, default True
+            Raise on any problem. ``False``: a problem confined to one section (``drivers``,
+            ``segments``, one scale, one metric) leaves that section out and is kept in
+            ``section_problems``; problems elsewhere (``unit``, ``time``, ``weight``, unknown
+            keys), or nothing usable left to analyse, still raise.
+
+        Returns
+        -------
+        Instrument
+
+        Raises
+        ------
+        InstrumentError
+            Naming the file and the key path of every problem.
+
+        Examples
+        --------
         >>> Instrument.from_dict({"unit": "team", "scales": {"culture": {
         ...     "items": ["c1", "c2"], "range": [7, 1]}}}, source="instrument.yml")
         Traceback (most recent call last):
         ...
         cxresearch.io.instrument.InstrumentError: instrument.yml: scales.culture.range: [7, 1] is
             inverted; give [low, high] with low < high, e.g. [1, 7]
+        >>> inst = Instrument.from_dict({"unit": "team", "metrics": {
+        ...     "csat": {"column": "sat", "range": [1, 5]}},
+        ...     "drivers": {"outcome": "sat"}}, source="instrument.yml", strict=False)
+        >>> inst.drivers is None, inst.problem("drivers")
+        (True, 'instrument.yml: drivers.items: is required (a list of column names)')
         """
-        parsed, problems = _parse(d)
-        if problems:
+        parsed, found = _parse(d)
+        problems = [text for _, text in found]
+        if found and (strict or any(section is None for section, _ in found)):
             raise InstrumentError(f"{source}: " + "; ".join(problems), problems)
-        return cls(source=source, **parsed)
+        if found and not (parsed["scales"] or parsed["metrics"] or parsed["drivers"]):
+            problems.append("nothing to analyse is left: the scales, metrics and drivers above "
+                            "cannot be used")
+            raise InstrumentError(f"{source}: " + "; ".join(problems), problems)
+        broken: dict[str, list[str]] = {}
+        for section, text in found:
+            assert section is not None
+            broken.setdefault(section, []).append(text)
+        return cls(source=source, section_problems=broken, **parsed)
 
     @classmethod
-    def read(cls, path: str | Path) -> Instrument:
+    def read(cls, path: str | Path, *, strict: bool = True) -> Instrument:
         """Read and validate an ``instrument.yml`` (YAML, read with ``yaml.safe_load``).
 
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            The file.
+        strict : bool, default True
+            As in :meth:`from_dict`: ``False`` leaves a broken ``drivers``, ``segments``,
+            scale or metric out and records why in ``section_problems`` (what
+            :func:`cxresearch.io.readers.load_study` and ``python -m cxresearch check`` do, so
+            that a typo in one section blocks only the notebooks that use it). A file that is
+            not YAML, a bad ``unit``/``time``/``weight`` or an unknown key always raise.
+
+        Returns
+        -------
+        Instrument
+
+        Examples
+        --------
         >>> import tempfile, pathlib
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "instrument.yml"
-        >>> _ = p.write_text("unit: store_id\\nmetrics:\\n  csat: {column: sat, range: [1, 5]}\\n")
+        >>> _ = p.write_text("unit: store_id\\nmetrics:\\n  csat: {column: sat, range: [1, 5]}\\n"
+        ...                  "drivers: {outcome: sat, items: [d1, d1]}\\n")
         >>> Instrument.read(p).metrics["csat"]
-        Metric(column='sat', range=(1, 5))
+        Traceback (most recent call last):
+        ...
+        cxresearch.io.instrument.InstrumentError: instrument.yml: drivers.items: 'd1' listed more
+            than once
+        >>> inst = Instrument.read(p, strict=False)
+        >>> inst.metrics["csat"], list(inst.section_problems)
+        (Metric(column='sat', range=(1, 5)), ['drivers'])
         """
         import yaml
 
@@ -524,7 +718,7 @@ class Instrument(Result):
             raise InstrumentError(f"{p.name}: not valid YAML: {where}{problem}") from None
         except UnicodeDecodeError as exc:
             raise InstrumentError(f"{p.name}: not UTF-8 text ({exc.reason})") from None
-        return cls.from_dict(d, source=p.name)
+        return cls.from_dict(d, source=p.name, strict=strict)
 
     @classmethod
     def bundled(cls) -> Instrument:
@@ -581,15 +775,32 @@ class Instrument(Result):
         True
         """
         b = Instrument.bundled()
-        return (self.unit, self.time, self.scales, self.metrics) == (b.unit, b.time, b.scales,
-                                                                     b.metrics)
+        return (self.unit, self.time, self.time_by_table, self.scales, self.metrics) == (
+            b.unit, b.time, b.time_by_table, b.scales, b.metrics)
 
     # views -------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """The instrument in the file's format (a plain dict; optional keys left out)."""
+        """The instrument in the file's format (a plain dict; optional keys left out, and the
+        sections left out by ``strict=False`` too).
+
+        Returns
+        -------
+        dict
+            ``time`` is a column name, or a mapping ``{table: column}`` when the periods differ
+            by table.
+
+        Examples
+        --------
+        >>> Instrument.from_dict({"unit": "team", "time": {"customers": "month",
+        ...     "employees": "quarter"}, "metrics": {"ces": {"column": "effort",
+        ...     "range": [1, 7]}}}).to_dict()["time"]
+        {'customers': 'month', 'employees': 'quarter'}
+        """
         d: dict[str, Any] = {"unit": self.unit}
-        if self.time is not None:
+        if self.time_by_table:
+            d["time"] = dict(self.time_by_table)
+        elif self.time is not None:
             d["time"] = self.time
         if self.weight is not None:
             d["weight"] = self.weight
@@ -644,7 +855,9 @@ class Instrument(Result):
     def summary(self) -> str:
         """One line: unit, time, scales, metrics, drivers, segments."""
         parts = [f"unit {self.unit}"]
-        if self.time:
+        if self.time_by_table:
+            parts.append("time " + ", ".join(f"{t} {c}" for t, c in self.time_by_table.items()))
+        elif self.time:
             parts.append(f"time {self.time}")
         if self.weight:
             parts.append(f"weight {self.weight}")
@@ -657,13 +870,18 @@ class Instrument(Result):
             parts.append(f"drivers of {self.drivers.outcome}: {len(self.drivers.items)} items")
         if self.segments:
             parts.append(f"segments {_flow(self.segments)}")
+        if self.section_problems:
+            parts.append(f"left out (problems): {', '.join(self.section_problems)}")
         return f"{self.source}: " + "; ".join(parts)
 
     def _roles(self) -> list[tuple[str, str, str, tuple[float, float] | None, bool, str]]:
         """(role, name, column, range, reverse?, key path) for every column named."""
         out: list[tuple[str, str, str, tuple[float, float] | None, bool, str]] = [
             ("unit", "unit", self.unit, None, False, "unit")]
-        if self.time:
+        if self.time_by_table:  # name: the table whose period the column is
+            out += [("time", t, c, None, False, f"time.{t}")
+                    for t, c in self.time_by_table.items()]
+        elif self.time:
             out.append(("time", "time", self.time, None, False, "time"))
         if self.weight:
             out.append(("weight", "weight", self.weight, None, False, "weight"))
@@ -732,8 +950,67 @@ class Instrument(Result):
         ('firm_id', 'year', 'culture_1', 'culture_2')
         """
         roles = _table_roles(table)
-        return tuple(dict.fromkeys(col for role, _, col, _, _, _ in self._roles()
-                                   if role in roles))
+        return tuple(dict.fromkeys(col for role, name, col, _, _, _ in self._roles()
+                                   if role in roles and _applies(role, name, table)))
+
+    def time_of(self, table: str | None = "customers") -> str | None:
+        """The period column of a table: ``time`` for every table (``time: wave``), or the
+        table's own (``time: {customers: month, employees: quarter}``; None for a table left
+        out).
+
+        Parameters
+        ----------
+        table : {"customers", "employees", "outcomes", None}
+            The table; None for one survey holding everything (the customers' period).
+
+        Returns
+        -------
+        str or None
+
+        Examples
+        --------
+        >>> Instrument.bundled().time_of("employees")
+        'year'
+        """
+        if table is not None and table not in TIME_TABLES:
+            raise DataError(f"argument 'table': {table!r} is not one of "
+                            f"{[*TIME_TABLES, None]}")
+        if not self.time_by_table or table is None:
+            return self.time
+        return self.time_by_table.get(table)
+
+    def problem(self, section: str) -> str | None:
+        """Why a section was left out (``strict=False``), in one sentence naming the file and
+        the key paths; None when it is usable.
+
+        Parameters
+        ----------
+        section : str
+            ``"drivers"``, ``"segments"``, ``"scales"`` or ``"metrics"`` (every scale or
+            metric), or one of them (``"scales.culture"``, ``"metrics.csat"``).
+
+        Returns
+        -------
+        str or None
+
+        Examples
+        --------
+        >>> inst = Instrument.from_dict({"unit": "team", "segments": ["r", "r"], "metrics": {
+        ...     "nps": {"column": "ltr", "range": [0, 10]}}}, source="i.yml", strict=False)
+        >>> inst.problem("segments"), inst.problem("metrics")
+        ("i.yml: segments: 'r' listed more than once", None)
+        """
+        texts = [t for s, found in self.section_problems.items()
+                 if s == section or s.startswith(f"{section}.") for t in found]
+        return f"{self.source}: " + "; ".join(texts) if texts else None
+
+
+def _applies(role: str, name: str, table: str | None) -> bool:
+    """Whether a role of :meth:`Instrument._roles` belongs to ``table``: a per-table period
+    (``time.employees``) only to its table (the customers' and employees' to one survey)."""
+    if role != "time" or name == "time":
+        return True
+    return name == table or (table is None and name != "outcomes")
 
 
 def _table_roles(table: str | None) -> set[str]:
@@ -873,8 +1150,9 @@ def validate_data(
     optional = {"weight", "segment"} if table == "employees" else set()
     problems: list[str] = []
     checked: set[str] = set()
-    for role, _name, col, rng, _rev, key in instrument._roles():
-        if col in checked or (role not in roles and role not in optional):
+    for role, name, col, rng, _rev, key in instrument._roles():
+        if col in checked or (role not in roles and role not in optional) or not _applies(
+                role, name, table):
             continue
         checked.add(col)
         if col not in data.columns:

@@ -686,13 +686,16 @@ def _looks_like_second_header(df: pd.DataFrame, kind: str) -> list[str]:
     return []
 
 
-def as_instrument(instrument: Any) -> Instrument | None:
+def as_instrument(instrument: Any, strict: bool = True) -> Instrument | None:
+    """An :class:`~cxresearch.io.instrument.Instrument` as given, or read from its path
+    (``strict=False``: a section with a problem is left out and recorded, see
+    :meth:`~cxresearch.io.instrument.Instrument.read`)."""
     from cxresearch.io.instrument import Instrument
 
     if instrument is None or isinstance(instrument, Instrument):
         return instrument
     if isinstance(instrument, str | Path):
-        return Instrument.read(instrument)
+        return Instrument.read(instrument, strict=strict)
     raise TypeError(
         "instrument must be an Instrument, the path of an instrument.yml or None, got "
         f"{type(instrument).__name__}"
@@ -772,7 +775,7 @@ def _type_declared(df: pd.DataFrame, kind: str, declared: dict[str, str],
             out[col] = _numbers(out[col])
         elif role == "unit":
             out[col] = _id_text(out[col])
-        elif role == "time":
+        elif role == "time" and not pd.api.types.is_datetime64_any_dtype(out[col]):
             num = pd.to_numeric(out[col], errors="coerce")
             if num.notna().sum() == out[col].notna().sum():
                 out[col] = _numbers(out[col], nullable=False)
@@ -1607,12 +1610,15 @@ def default_instrument(
 
 def _check_keys(df: pd.DataFrame, name: str, role: str, keys: list[str],
                 line_offset: int | None) -> pd.DataFrame:
-    """A units or outcomes table: its keys present, never missing, unique together."""
+    """A units or outcomes table: its keys present, never missing, unique together.
+
+    An outcomes table without a period (the instrument gives the outcomes no ``time``) has
+    one row per unit."""
     problems = []
     missing = [k for k in keys if k not in df.columns]
     if missing:
-        problems.append(f"missing key column(s) {missing} (the instrument's "
-                        f"{'unit' if role == 'units' else 'unit and time'}); found "
+        what = "unit" if role == "units" or len(keys) == 1 else "unit and time"
+        problems.append(f"missing key column(s) {missing} (the instrument's {what}); found "
                         f"{[str(c) for c in df.columns][:30]}")
     else:
         for k in keys:
@@ -1625,14 +1631,17 @@ def _check_keys(df: pd.DataFrame, name: str, role: str, keys: list[str],
         if not problems and dup.any():
             rows = [int(i) for i in np.flatnonzero(dup)]
             what = f"column {keys[0]!r}" if len(keys) == 1 else f"columns {keys}"
+            per = ("unit" if role == "units" else "unit and period" if len(keys) > 1 else
+                   "unit, as the instrument gives the outcomes no period (for outcomes by "
+                   "period, name their period column in time:, e.g. time: {customers: month, "
+                   "outcomes: month})")
             problems.append(f"{what}: {len(rows)} duplicated value(s) at "
-                            f"{_rows_text(rows, line_offset)}; one row per "
-                            f"{'unit' if role == 'units' else 'unit and period'}")
+                            f"{_rows_text(rows, line_offset)}; one row per {per}")
     if problems:
         raise SurveyValidationError(f"{name} ({role}): " + "; ".join(problems), problems)
     out = df.reset_index(drop=True).copy()
     out[keys[0]] = _id_text(out[keys[0]])
-    if len(keys) > 1:
+    if len(keys) > 1 and not pd.api.types.is_datetime64_any_dtype(out[keys[1]]):
         num = pd.to_numeric(out[keys[1]], errors="coerce")
         if num.notna().all():
             out[keys[1]] = _numbers(out[keys[1]], nullable=False)
@@ -1662,12 +1671,17 @@ class LoadedStudy(Study):
         The ``read_report`` of each table read.
     instrument_default : bool
         True when no instrument was given or found (:func:`default_instrument`).
+    period_alignment : str
+        How the tables were linked at one period when their periods differ
+        (:func:`cxresearch.linkage.units.load_linkage_study`); empty otherwise.
 
     Notes
     -----
     ``unit`` / ``time`` are the columns answers are nested in (``firm_id`` / ``year`` in the
     bundled study; ``store_id`` / ``wave`` in a one-company design) -- what estimators take as
-    ``cluster=`` and group by.
+    ``cluster=`` and group by. When the instrument gives each table its own period
+    (``time: {customers: month, employees: quarter}``), ``time`` is the customers' and
+    :meth:`time_of` gives any table's.
 
     Examples
     --------
@@ -1681,6 +1695,7 @@ class LoadedStudy(Study):
     outcomes: pd.DataFrame | None = None
     reports: dict[str, dict[str, Any]] = field(default_factory=dict)
     instrument_default: bool = False
+    period_alignment: str = ""
 
     @property
     def unit(self) -> str:
@@ -1689,8 +1704,18 @@ class LoadedStudy(Study):
 
     @property
     def time(self) -> str | None:
-        """The period column (the instrument's ``time``), or None."""
+        """The customers' period column (the instrument's ``time``), or None."""
         return self.instrument.time if self.instrument is not None else "year"
+
+    def time_of(self, table: str | None = "customers") -> str | None:
+        """The period column of ``table`` (``customers``, ``employees``, ``outcomes``), or None.
+
+        >>> load_study(tables=["customers"]).time_of("employees")
+        'year'
+        """
+        if self.instrument is None:
+            return "year"
+        return self.instrument.time_of(table)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables read, by name (``units``/``outcomes`` only when they are not the
@@ -1794,10 +1819,15 @@ def load_study(
     The instrument (``instrument=``, else the folder's ``instrument.yml``, else
     :func:`default_instrument`) says what the answers are nested in (``unit``, ``time``) and
     which columns are scales, metrics, drivers and segments; the customers' and employees'
-    tables are checked against it. With the bundled unit ``firm_id`` the units' table is
-    ``firms`` and the outcomes' table ``firm_years``; with another unit (stores, branches,
-    teams of one company) they are ``units`` (one row per unit) and ``outcomes`` (one row per
-    unit and period), and ``firms``/``firm_years`` are not needed.
+    tables are checked against it, each with its own period column when ``time:`` is given
+    table by table. An ``instrument.yml`` is read with ``strict=False``: a problem confined to
+    its drivers, segments, one scale or one metric leaves that section out (recorded in
+    ``instrument.section_problems``, reported by :func:`cxresearch.cli.check.needs` for the
+    sections that use it) instead of stopping every notebook. With the bundled unit
+    ``firm_id`` the units' table is ``firms`` and the outcomes' table ``firm_years``; with
+    another unit (stores, branches, teams of one company) they are ``units`` (one row per
+    unit) and ``outcomes`` (one row per unit and period, or per unit when the instrument gives
+    the outcomes no period), and ``firms``/``firm_years`` are not needed.
 
     ``tables`` names the tables a notebook needs (``"units"``/``"outcomes"`` stand for the
     design's tables); each must be present, or a :class:`SurveyValidationError` names the
@@ -1863,13 +1893,13 @@ def load_study(
     if not directory.is_dir():
         raise SurveyValidationError(f"argument 'data_dir': {str(directory)!r} is not a directory")
     if instrument is not None:
-        inst: Instrument | None = as_instrument(instrument)
+        inst: Instrument | None = as_instrument(instrument, strict=False)
     else:
         found_inst = find_instrument(directory)
-        inst = Instrument.read(found_inst) if found_inst is not None else None
+        inst = Instrument.read(found_inst, strict=False) if found_inst is not None else None
     is_default = inst is None
     design = inst if inst is not None else Instrument.bundled()
-    unit, time = design.unit, design.time
+    unit, time = design.unit, design.time_of("outcomes")
     files = {name: find_table(directory, name) for name in STUDY_TABLES}
     firm_design = unit == "firm_id"
     unit_table = "firms" if firm_design and files["units"] is None else "units"

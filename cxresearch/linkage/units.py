@@ -19,13 +19,16 @@ causation or confounding.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from cxresearch.core.results import Result
 from cxresearch.core.validation import (
     DataError,
     check_level,
@@ -39,14 +42,302 @@ if TYPE_CHECKING:
     from cxresearch.io.instrument import Instrument
     from cxresearch.io.readers import LoadedStudy
 
-__all__ = ["RELIABILITY_FLOOR", "aggregation_checks", "linkage_precondition",
-           "load_linkage_study", "outcome_columns", "unit_linkage", "unit_panel"]
+__all__ = ["PERIOD_KINDS", "RELIABILITY_FLOOR", "PeriodAlignment", "aggregation_checks",
+           "align_periods", "linkage_precondition", "load_linkage_study", "outcome_columns",
+           "period_kind", "unit_linkage", "unit_panel"]
 
 #: the lowest reliability (1 - mean(ev) / var) of the unit x period EX and CX means that
 #: :func:`unit_linkage` accepts: below it more than four fifths of the means' variation is
 #: sampling noise, and the errors-in-variables correction would scale the estimates up more
 #: than fivefold on a noise-dominated moment matrix
 RELIABILITY_FLOOR = 0.2
+
+
+# --------------------------------------------------------------------------------------------
+# periods that differ by table: linking at the coarsest
+# --------------------------------------------------------------------------------------------
+
+#: the kinds of period a period column can hold, finest first (:func:`period_kind`); each is
+#: mapped to any coarser one by the period containing it
+PERIOD_KINDS: tuple[str, ...] = ("day", "month", "quarter", "year")
+_FREQ = {"day": "D", "month": "M", "quarter": "Q", "year": "Y"}
+_PLURAL = {"day": "days", "month": "months", "quarter": "quarters", "year": "years", None: "labels"}
+_EXAMPLE = {"day": "2024-01-15", "month": "2024-01", "quarter": "2024Q1", "year": "2024"}
+_PATTERNS = (("year", r"\d{4}"), ("quarter", r"\d{4}\s*-?\s*[Qq][1-4]"),
+             ("month", r"\d{4}-(?:0[1-9]|1[0-2])"), ("day", r"\d{4}-\d{2}-\d{2}"))
+#: the tables joined by unit and period, in the order that names the linking column
+_LINK_TABLES = ("customers", "employees", "outcomes")
+
+
+def period_kind(values: pd.Series) -> str | None:
+    """The kind of period a column holds, read from its values: ``"day"``, ``"month"``,
+    ``"quarter"``, ``"year"`` (:data:`PERIOD_KINDS`) or None for labels.
+
+    Dates (a date column, or text ``2024-01-15``) are days; ``2024-01`` months; ``2024Q1``
+    (also ``2024-Q1``, ``2024 q1``) quarters; ``2024`` (text, or whole numbers from 1000 to
+    9999) years. Anything else -- wave numbers 1, 2, 3, ``"spring"`` -- is a label, which
+    cannot be mapped to another period. Every value present must be of the same kind; missing
+    values are ignored.
+
+    Parameters
+    ----------
+    values : Series
+        A period column.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> [period_kind(pd.Series(v)) for v in (["2024-01", "2024-02"], ["2024Q1"], [2023, 2024],
+    ...                                      [1, 2, 3], pd.to_datetime(["2024-05-02"]))]
+    ['month', 'quarter', 'year', None, 'day']
+    """
+    s = values.dropna()
+    if s.empty or pd.api.types.is_bool_dtype(s):
+        return None
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return "day"
+    if pd.api.types.is_numeric_dtype(s):
+        x = s.astype("float64")
+        return "year" if bool(((x == np.round(x)) & (x >= 1000) & (x <= 9999)).all()) else None
+    text = s.astype("string").str.strip()
+    for kind, pattern in _PATTERNS:
+        if bool(text.str.fullmatch(pattern).all()):
+            if kind == "day" and pd.to_datetime(text, format="%Y-%m-%d",
+                                                errors="coerce").isna().any():
+                return None
+            return kind
+    return None
+
+
+def _as_periods(values: pd.Series, kind: str, target: str) -> pd.Series:
+    """``values`` (periods of ``kind``) as the ``target`` periods containing them, written as
+    pandas writes them (``2024Q1``, ``2024-01``, ``2024``); missing stays missing."""
+    out = pd.Series(None, index=values.index, dtype=object)
+    s = values.dropna()
+    if s.empty:
+        return out
+    if pd.api.types.is_datetime64_any_dtype(s):
+        periods = pd.PeriodIndex(s.dt.to_period("D"))
+    else:
+        if pd.api.types.is_numeric_dtype(s):
+            text = s.astype("float64").round().astype("int64").astype(str)
+        else:
+            text = s.astype("string").str.strip()
+        if kind == "quarter":
+            text = text.str.replace(r"[\s-]", "", regex=True).str.upper()
+        periods = pd.PeriodIndex(list(text), freq=_FREQ[kind])
+    out.loc[s.index] = periods.asfreq(_FREQ[target]).astype(str).to_numpy()
+    return out
+
+
+def _examples(values: pd.Series) -> str:
+    shown = list(dict.fromkeys(str(v) for v in values.dropna().tolist()))[:3]
+    return ", ".join(shown) if shown else "no values"
+
+
+@dataclass(frozen=True, eq=False)
+class PeriodAlignment(Result):
+    """Tables linked at their coarsest period (:func:`align_periods`).
+
+    Parameters
+    ----------
+    time : str or None
+        The linking period column, present in every table of ``tables`` (None: the tables are
+        linked by unit alone).
+    tables : dict of str to DataFrame
+        The tables (copies where a column was added; the outcomes averaged per unit and
+        linking period when their own periods were finer).
+    steps : DataFrame
+        One row per table: ``table``, ``column`` (its own period column), ``kind`` (its kind of
+        period, ``labels`` or ``none``), ``how`` (what was done).
+
+    Examples
+    --------
+    >>> PeriodAlignment("wave", {}, pd.DataFrame(columns=["table", "column", "kind", "how"])
+    ...                 ).summary()
+    'linked by wave'
+    """
+
+    time: str | None
+    tables: dict[str, pd.DataFrame]
+    steps: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per table: table, column, kind, how."""
+        return self.steps.copy()
+
+    @property
+    def changed(self) -> bool:
+        """True when a table was given another period or averaged."""
+        return bool((self.steps["how"] != "as it is").any())
+
+    def summary(self) -> str:
+        """The rule as applied, in one line."""
+        head = f"linked by {self.time}" if self.time else "linked by unit alone"
+        done = [f"{r.table}' {r.column} ({r.kind}) {r.how}" for r in self.steps.itertuples()
+                if r.how != "as it is"]
+        return head + (": " + "; ".join(done) if done else "")
+
+
+def _finer(kind: str | None, than: str) -> bool:
+    """True when periods of ``kind`` map to ``than`` (the same kind or a finer one)."""
+    return kind is not None and PERIOD_KINDS.index(kind) <= PERIOD_KINDS.index(than)
+
+
+def _linking_period(unit: str, present: Mapping[str, pd.DataFrame],
+                    cols: Mapping[str, str | None], kinds: Mapping[str, str | None]
+                    ) -> tuple[str, str | None]:
+    """The linking column and its kind (None: labels) when the tables' periods differ, or a
+    DataError naming the tables, their period columns and the fix."""
+    labelled = [t for t in present if kinds[t] is None]
+    calendar = [t for t in present if kinds[t] is not None]
+    coarsest = (max((kinds[t] for t in calendar), key=lambda k: PERIOD_KINDS.index(str(k)))
+                if calendar else None)
+    first = next((cols[t] for t in calendar if kinds[t] == coarsest), None)
+    if not labelled:
+        assert first is not None
+        return first, coarsest
+    names = list(dict.fromkeys(str(cols[t]) for t in labelled))
+    if len(names) == 1 and all(names[0] in present[t].columns and cols[t] != names[0]
+                               for t in calendar):
+        return names[0], None  # the calendar tables carry the labels themselves
+    if first is not None and coarsest is not None and all(
+            first in present[t].columns and _finer(period_kind(present[t][first]), coarsest)
+            for t in labelled):
+        return first, coarsest  # the labelled tables carry the coarsest period themselves
+    said = "; ".join(f"the {t}' periods {cols[t]!r} are {_PLURAL[kinds[t]]} (e.g. "
+                     f"{_examples(present[t][str(cols[t])])})" for t in present)
+    fixes = []
+    if first is not None and coarsest is not None:
+        fixes += [f"add a column {first!r} to the {t} with the {coarsest} of each row (e.g. "
+                  f"{_EXAMPLE[coarsest]})" for t in labelled]
+    elif len(names) > 1:
+        fixes.append(f"add a column {names[0]!r} to the {', '.join(labelled[1:])} with the "
+                     f"{labelled[0]}' {names[0]} of each row")
+    fixes.append(f"give the {' and '.join(labelled)}' periods as dates, months "
+                 f"({_EXAMPLE['month']}), quarters ({_EXAMPLE['quarter']}) or years "
+                 f"({_EXAMPLE['year']}), which are mapped to the coarsest")
+    raise DataError(f"cannot link the tables by {unit} and period: {said}; labels cannot be "
+                    "mapped to another period. To fix it, " + ", or ".join(fixes) + ".")
+
+
+def align_periods(tables: Mapping[str, pd.DataFrame | None], instrument: Instrument
+                  ) -> PeriodAlignment:
+    """Link tables whose periods differ (``time: {customers: month, employees: quarter}``) at
+    the coarsest period among them.
+
+    The rule (also in the README and :mod:`cxresearch.io.instrument`):
+
+    1. each table's period column is the instrument's ``time`` (:meth:`Instrument.time_of
+       <cxresearch.io.instrument.Instrument.time_of>`); its kind is read from its values
+       (:func:`period_kind`): days, months, quarters, years, or labels;
+    2. tables with the same period column holding the same kind are joined on its values as
+       they are (the single ``time: wave`` form);
+    3. otherwise they are linked by the coarsest kind among them, in the column of the first
+       table (customers, employees, outcomes) that holds it; each finer period is mapped to the
+       period containing it (``2024-02`` -> ``2024Q1`` -> ``2024``, pandas ``Period.asfreq``)
+       and written into that column (``2024Q1``);
+    4. a table with no period (left out of ``time:``) makes the link by unit alone: every
+       period is pooled;
+    5. labels (wave numbers 1, 2, 3) cannot be mapped: a table whose periods cannot be mapped
+       to the linking period is linked by a column of its own named like the linking column
+       (e.g. ``quarter`` added to the customers), used as it is; without one a
+       :class:`~cxresearch.core.validation.DataError` names the tables, their period columns
+       and this fix;
+    6. the outcomes' numeric columns are averaged per unit and linking period when their own
+       periods were finer (three monthly sales-growth figures give the quarter's mean).
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame or None
+        ``customers``, ``employees`` and/or ``outcomes`` (None: absent).
+    instrument : Instrument
+        The unit and each table's period column.
+
+    Returns
+    -------
+    PeriodAlignment
+        ``time`` (the linking column), ``tables``, ``to_frame()`` (what was done to each).
+
+    Examples
+    --------
+    >>> from cxresearch.io.instrument import Instrument
+    >>> inst = Instrument.from_dict({"unit": "store", "time": {"customers": "month",
+    ...     "employees": "quarter"}, "metrics": {"csat": {"column": "sat", "range": [1, 5]}}})
+    >>> cus = pd.DataFrame({"store": ["a", "a"], "month": ["2024-02", "2024-04"], "sat": [4, 5]})
+    >>> emp = pd.DataFrame({"store": ["a", "a"], "quarter": ["2024Q1", "2024Q2"]})
+    >>> al = align_periods({"customers": cus, "employees": emp}, inst)
+    >>> al.time, al.tables["customers"]["quarter"].tolist()
+    ('quarter', ['2024Q1', '2024Q2'])
+    >>> print(al.summary())
+    linked by quarter: customers' month (months) mapped to quarters
+    """
+    unknown = [t for t in tables if t not in _LINK_TABLES]
+    if unknown:
+        raise DataError(f"argument 'tables': unknown table(s) {unknown}; use "
+                        f"{list(_LINK_TABLES)}")
+    unit = instrument.unit
+    present = {t: tables[t] for t in _LINK_TABLES if tables.get(t) is not None}
+    cols = {t: instrument.time_of(t) for t in present}
+    for t, frame in present.items():
+        require_columns(frame, [c for c in (unit, cols[t]) if c is not None], t)
+    kinds = {t: period_kind(present[t][c]) if c is not None else None
+             for t, c in cols.items()}
+    word = {t: ("none" if cols[t] is None else _PLURAL[kinds[t]]) for t in present}
+    out: dict[str, pd.DataFrame] = dict(present)
+    how = dict.fromkeys(present, "as it is")
+
+    def average(frame: pd.DataFrame, keys: list[str], own: str | None) -> pd.DataFrame:
+        num = [c for c in frame.columns if c not in keys and c != own
+               and pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c])]
+        return frame.groupby(keys, sort=True)[num].mean().reset_index()
+
+    if not present:
+        target: str | None = None
+    elif any(c is None for c in cols.values()):
+        target = None
+        for t in present:
+            if cols[t] is None:
+                continue
+            if t == "outcomes":
+                out[t] = average(present[t], [unit], cols[t])
+                how[t] = f"averaged per {unit}"
+            else:
+                how[t] = "pooled over periods"
+    elif len(set(cols.values())) == 1 and len(set(kinds.values())) == 1:
+        target = next(iter(cols.values()))
+    else:
+        target, target_kind = _linking_period(unit, present, cols, kinds)
+        for t, frame in present.items():
+            col, kind = cols[t], kinds[t]
+            assert col is not None
+            if col == target and kind == target_kind:
+                if target_kind is not None:  # one spelling (2024-Q1 -> 2024Q1)
+                    out[t] = frame.assign(**{target: _as_periods(frame[col], kind, kind)})
+                continue
+            own = col != target and target in frame.columns
+            own_kind = period_kind(frame[target]) if own else None
+            if own and (target_kind is None or _finer(own_kind, target_kind)):
+                values = (frame[target] if target_kind is None or own_kind is None
+                          else _as_periods(frame[target], own_kind, target_kind))
+                how[t] = f"linked by its own column {target!r}"
+            else:  # _linking_period made sure it maps
+                assert target_kind is not None and kind is not None
+                values = _as_periods(frame[col], kind, target_kind)
+                how[t] = f"mapped to {_PLURAL[target_kind]}"
+            new = frame.assign(**{target: values})
+            if t == "outcomes":
+                new = average(new, [unit, target], col)
+                how[t] += f", averaged per {unit} and {target}"
+            out[t] = new
+    steps = pd.DataFrame({"table": list(present), "column": [cols[t] for t in present],
+                          "kind": [word[t] for t in present], "how": [how[t] for t in present]},
+                         columns=["table", "column", "kind", "how"])
+    return PeriodAlignment(target, out, steps)
 
 
 # --------------------------------------------------------------------------------------------
@@ -66,6 +357,13 @@ def load_linkage_study(
     instrument's
     ``unit``. Personal data are dropped; the files are not modified.
 
+    When the tables' periods differ (``time: {customers: month, employees: quarter}``) they are
+    linked at the coarsest (:func:`align_periods`): the study returned holds the customers,
+    employees and outcomes with the linking period column added (the outcomes averaged per
+    unit and linking period), its instrument has that one ``time`` for every table (so
+    ``study.time`` is the linking period here), and ``study.period_alignment`` says what was
+    done. A section the instrument leaves out (``strict=False``) is recorded, not raised.
+
     Parameters
     ----------
     data_dir : str or Path, optional
@@ -84,6 +382,10 @@ def load_linkage_study(
     >>> s = load_linkage_study()
     >>> s.unit, s.outcomes is s.firm_years
     ('firm_id', True)
+    >>> from cxresearch.core import paths
+    >>> q = load_linkage_study(paths.TESTS_DIR / "data" / "own_survey_quarterly")
+    >>> q.time, q.customers["quarter"].iloc[0], q.period_alignment.split(":")[0]
+    ('quarter', '2024Q1', 'linked by quarter')
     """
     from cxresearch.io.instrument import Instrument, find_instrument
     from cxresearch.io.readers import as_instrument, find_table, load_study
@@ -92,16 +394,35 @@ def load_linkage_study(
         return load_study(None, instrument=instrument)
     directory = Path(data_dir)
     if instrument is not None:
-        inst = as_instrument(instrument)
+        inst = as_instrument(instrument, strict=False)
     else:
         found = find_instrument(directory) if directory.is_dir() else None
-        inst = Instrument.read(found) if found is not None else None
+        inst = Instrument.read(found, strict=False) if found is not None else None
     unit = (inst or Instrument.bundled()).unit
     tables = ["customers", "employees"]
     if find_table(directory, "outcomes") is not None or (
             unit == "firm_id" and find_table(directory, "firm_years") is not None):
         tables.append("outcomes")
-    return load_study(directory, tables=tables, instrument=inst)
+    return _linked(load_study(directory, tables=tables, instrument=inst))
+
+
+def _linked(study: LoadedStudy) -> LoadedStudy:
+    """The study with its tables linked at one period (:func:`align_periods`)."""
+    inst = study.instrument
+    if inst is None:
+        return study
+    al = align_periods({"customers": study.customers, "employees": study.employees,
+                        "outcomes": study.outcomes}, inst)
+    if not inst.time_by_table and al.time == inst.time and not al.changed:
+        return study
+    outcomes = al.tables.get("outcomes", study.outcomes)
+    return dataclasses.replace(
+        study, customers=al.tables.get("customers", study.customers),
+        employees=al.tables.get("employees", study.employees),
+        outcomes=outcomes,
+        firm_years=outcomes if study.firm_years is study.outcomes else study.firm_years,
+        instrument=dataclasses.replace(inst, time=al.time, time_by_table={}),
+        period_alignment=al.summary())
 
 
 def _keys(unit: str, time: str | None) -> list[str]:
@@ -145,7 +466,8 @@ def aggregation_checks(
     items recoded ``lo + hi - x`` first, as declared in the instrument) and on each customer
     metric as a one-item set; the number of answer options of each set is ``hi - lo + 1`` of
     its declared range (rwg's uniform null). ``keys`` default to the instrument's unit and
-    time. A missing table contributes no rows.
+    time (the coarser of the two tables' periods when they differ, :func:`align_periods`). A
+    missing table contributes no rows.
 
     Parameters
     ----------
@@ -183,7 +505,11 @@ def aggregation_checks(
     from cxresearch.linkage.multilevel import add_group_key, aggregation_indices
 
     level = check_level(level)
-    keys = list(keys) if keys is not None else _keys(instrument.unit, instrument.time)
+    if keys is None:
+        al = align_periods({"customers": customers, "employees": employees}, instrument)
+        employees, customers = al.tables.get("employees"), al.tables.get("customers")
+        keys = _keys(instrument.unit, al.time)
+    keys = list(keys)
     frames = []
     if employees is not None:
         sets = _scale_sets(instrument, employees)
@@ -228,7 +554,10 @@ def unit_panel(
     ``n_ex, ev_ex, n_cx, ev_cx`` are the respondents and the sampling variance of each mean
     (``n_eff_cx`` with weights), as :func:`cxresearch.linkage.panel.linkage_panel` gives them for
     firm-years. With ``outcomes`` (one row per unit and period) its columns are joined (left
-    join on the units and periods that have answers). Sorted by unit and period.
+    join on the units and periods that have answers). Sorted by unit and period. When the
+    tables' periods differ (``time: {customers: month, employees: quarter}``) the panel is by
+    unit and the coarsest period among them (:func:`align_periods`), in that table's period
+    column.
 
     Parameters
     ----------
@@ -263,7 +592,12 @@ def unit_panel(
     """
     from cxresearch.linkage.multilevel import group_scores
 
-    unit, time = instrument.unit, instrument.time
+    unit = instrument.unit
+    al = align_periods({"customers": customers, "employees": employees, "outcomes": outcomes},
+                       instrument)
+    customers, employees = al.tables["customers"], al.tables["employees"]
+    outcomes = al.tables.get("outcomes")
+    time = al.time
     keys = _keys(unit, time)
     sets = _scale_sets(instrument, employees)
     metrics = _metric_sets(instrument, customers)
