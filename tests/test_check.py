@@ -37,9 +37,10 @@ def test_own_survey_folder_runs_01_to_05_and_not_the_firm_notebooks() -> None:
     before = _digests(OWN)
     result = check_folder(OWN)
     frame = result.to_frame().set_index("notebook")
-    assert frame.loc[["01_measuring_cx", "02_culture_and_engagement_scales",
-                      "03_satisfaction_index_model", "04_key_drivers",
+    assert frame.loc[["01_measuring_cx", "02_culture_and_engagement_scales", "04_key_drivers",
                       "05_linkage_ex_cx_outcomes"], "can_run"].all()
+    assert not frame.loc["03_satisfaction_index_model", "can_run"]  # no ECSI survey (issue 22)
+    assert "an ecsi_survey table" in frame.loc["03_satisfaction_index_model", "missing"]
     uses05 = frame.loc["05_linkage_ex_cx_outcomes", "uses"]
     assert "units store_id by wave" in uses05 and "reverse c3" in uses05
     assert "weighted by w" in uses05 and "outcomes sales_growth, staff_turnover" in uses05
@@ -53,7 +54,6 @@ def test_own_survey_folder_runs_01_to_05_and_not_the_firm_notebooks() -> None:
     assert "culture (4 items, 1-7, reverse c3)" in frame.loc[
         "02_culture_and_engagement_scales", "uses"]
     assert "drivers of sat: d1" in frame.loc["04_key_drivers", "uses"]
-    assert "synthetic ECSI" in frame.loc["03_satisfaction_index_model", "uses"]
     assert result.ok()
     text = result.summary()
     assert "personal data dropped: email (email), phone (phone)" in text
@@ -76,7 +76,12 @@ def test_customers_only_folder_runs_01_and_says_what_02_lacks() -> None:
 
 def test_bundled_data_every_notebook_can_run() -> None:
     verdicts = _verdicts(paths.PROCESSED_DIR)
-    assert verdicts.dropna().all(), verdicts
+    # 03 and 04 use their own synthetic surveys when run without data_dir; as a folder, the
+    # bundled study has no ECSI survey and its instrument declares no drivers (issue 22)
+    assert not verdicts.loc["03_satisfaction_index_model"]
+    assert not verdicts.loc["04_key_drivers"]
+    assert verdicts.drop(["03_satisfaction_index_model", "04_key_drivers"]).dropna().all(), (
+        verdicts)
 
 
 def test_bad_table_and_bad_instrument_are_problems(tmp_path: Path) -> None:
@@ -92,9 +97,17 @@ def test_bad_table_and_bad_instrument_are_problems(tmp_path: Path) -> None:
     frame = result.to_frame().set_index("notebook")
     assert not result.ok()
     assert not frame.loc["01_measuring_cx", "can_run"]
-    assert "column 'ltr' (metrics.nps.column): 1 value(s) outside 0..10" in frame.loc[
+    assert frame.loc["01_measuring_cx", "missing"] == (
+        "the customers table, which cannot be read (see tables above)")  # listed once
+    problem = result.tables.set_index("table").loc["customers", "problem"]
+    assert "-p on_invalid=set_aside" in problem
+    assert "column 'ltr' (metrics.nps.column): 1 value(s) outside 0..10" in problem
+    assert "column 'ltr' (metrics.nps.column): 1 value(s) outside 0..10" not in frame.loc[
         "01_measuring_cx", "missing"]
     assert frame.loc["02_culture_and_engagement_scales", "can_run"]  # employees are fine
+    # as the notebooks would with -p on_invalid=set_aside: the row is set aside, 01 can run
+    aside = check_folder(folder, on_invalid="set_aside").to_frame().set_index("notebook")
+    assert aside.loc["01_measuring_cx", "can_run"], aside.loc["01_measuring_cx", "missing"]
     bad = tmp_path / "bad.yml"
     bad.write_text("unit: store_id\nscales:\n  culture: {items: [c1, c2], range: [7, 1]}\n")
     result = check_folder(OWN, instrument=bad)

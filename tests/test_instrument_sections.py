@@ -136,7 +136,7 @@ def test_check_reports_the_drivers_problem_once_and_stops_only_04() -> None:
     frame = result.to_frame().set_index("notebook")
     runs = frame["can_run"]
     assert runs.loc[["01_measuring_cx", "02_culture_and_engagement_scales",
-                     "03_satisfaction_index_model", "05_linkage_ex_cx_outcomes"]].all()
+                     "05_linkage_ex_cx_outcomes"]].all()
     assert not runs.loc["04_key_drivers"]
     assert frame.loc["04_key_drivers", "missing"] == REASON
     assert result.problems == [REASON] and not result.ok()

@@ -228,7 +228,15 @@ def needs(study: LoadedStudy, section: str) -> list[str]:
     if d is None:
         return ["the instrument declares no drivers (drivers: {outcome, items})"]
     absent = [c for c in (d.outcome, *d.items) if c not in cust]
-    return [f"the customers have no column(s) {absent} (drivers)"] if absent else []
+    if absent:
+        return [f"the customers have no column(s) {absent} (drivers)"]
+    from cxresearch.linkage.drivers import importance_precondition
+
+    try:
+        reason = importance_precondition(study.answers("customers"), d.outcome, list(d.items))
+    except DataError as exc:  # e.g. a driver column that is not numeric
+        reason = str(exc)
+    return [reason] if reason else []
 
 
 def _needs_05(study: LoadedStudy, part: str) -> list[str]:
@@ -351,8 +359,8 @@ def driver_source(data_dir: str | Path | None, instrument: Instrument | str | Pa
     missing = f"{why}, and there is no ecsi_survey table"
     return DriverSource(
         "synthetic",
-        f"this folder has no drivers to analyse ({missing}), so the method is shown on the "
-        "synthetic ECSI survey",
+        f"this folder has no drivers to analyse ({missing}); the method is shown only on the "
+        "bundled synthetic survey (run 04 without data_dir)",
         missing,
     )
 
@@ -429,7 +437,13 @@ class FolderCheck(Result):
         return "\n".join(lines)
 
 
-def _table_rows(directory: Path, inst: Instrument | None) -> tuple[pd.DataFrame, dict[str, str]]:
+#: added to a table's problem when rows could be set aside instead of stopping the read
+SET_ASIDE_HINT = ("; to leave such rows out and list them, run with -p on_invalid=set_aside "
+                  "(check --on-invalid set_aside)")
+
+
+def _table_rows(directory: Path, inst: Instrument | None, on_invalid: str = "raise"
+                ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Read each table alone (as a notebook needing it would); return the rows and errors."""
     from cxresearch.io.readers import STUDY_TABLES, find_table, load_study
 
@@ -439,7 +453,8 @@ def _table_rows(directory: Path, inst: Instrument | None) -> tuple[pd.DataFrame,
         if path is None:
             continue
         try:
-            s = load_study(directory, tables=[name], instrument=inst, strict=False)
+            s = load_study(directory, tables=[name], instrument=inst, strict=False,
+                           on_invalid=on_invalid)
             frame = {**s.tables(), "units": s.units, "outcomes": s.outcomes}[name]
             report = s.reports.get(name, {})
             pii = ", ".join(f"{d['column']} ({d['reason']})"
@@ -447,11 +462,17 @@ def _table_rows(directory: Path, inst: Instrument | None) -> tuple[pd.DataFrame,
             rows.append({"table": name, "file": path.name, "rows": int(frame.shape[0]),
                          "columns": int(frame.shape[1]), "personal_data": pii, "problem": ""})
         except (DataError, FileNotFoundError) as exc:
-            errors[name] = str(exc)
+            errors[name] = str(exc) + (SET_ASIDE_HINT if on_invalid == "raise" and re.search(
+                r"outside|non-integer|text in a numeric|non-numeric", str(exc)) else "")
             rows.append({"table": name, "file": path.name, "rows": 0, "columns": 0,
-                         "personal_data": "", "problem": str(exc)})
+                         "personal_data": "", "problem": errors[name]})
     cols = ["table", "file", "rows", "columns", "personal_data", "problem"]
     return pd.DataFrame(rows, columns=cols), errors
+
+
+def _unreadable(table: str) -> str:
+    """A notebook's reason when a table it needs cannot be read (the error is listed once)."""
+    return f"the {table} table, which cannot be read (see tables above)"
 
 
 def _join(items: Sequence[str]) -> str:
@@ -491,7 +512,8 @@ def _uses_02(study: LoadedStudy) -> tuple[str, str]:
     return uses, note
 
 
-def check_folder(data_dir: str | Path, instrument: str | Path | None = None) -> FolderCheck:
+def check_folder(data_dir: str | Path, instrument: str | Path | None = None, *,
+                 on_invalid: str = "raise") -> FolderCheck:
     """Validate a data folder and say, per notebook, whether it can run (nothing is run).
 
     Parameters
@@ -500,6 +522,9 @@ def check_folder(data_dir: str | Path, instrument: str | Path | None = None) -> 
         The folder (as given to ``python -m cxresearch run -p data_dir=...``).
     instrument : str or Path, optional
         An ``instrument.yml`` (default: the folder's own, else the bundled study's names).
+    on_invalid : {"raise", "set_aside"}
+        As the notebooks' parameter: out-of-range or malformed answers make a table unreadable
+        (default), or are set aside and the rest is checked.
 
     Returns
     -------
@@ -542,7 +567,7 @@ def check_folder(data_dir: str | Path, instrument: str | Path | None = None) -> 
     sections = ([] if inst is None else  # stop only what uses them, reported once
                 [r for s in dict.fromkeys(k.split(".")[0] for k in inst.section_problems)
                  for r in _broken(inst, s)])
-    tables, errors = (_table_rows(directory, inst) if not problems else
+    tables, errors = (_table_rows(directory, inst, on_invalid) if not problems else
                       (pd.DataFrame(columns=["table", "file", "rows", "columns",
                                              "personal_data", "problem"]), {}))
     good = [t for t in tables["table"] if t not in errors] if len(tables) else []
@@ -550,7 +575,8 @@ def check_folder(data_dir: str | Path, instrument: str | Path | None = None) -> 
     if not problems:
         try:
             study = load_study(directory, tables=[t for t in good if t not in ("units",)]
-                               or ["customers"], instrument=inst, strict=False) if good else None
+                               or ["customers"], instrument=inst, strict=False,
+                               on_invalid=on_invalid) if good else None
         except (DataError, FileNotFoundError) as exc:
             problems.append(str(exc))
     if study is not None:
@@ -579,9 +605,10 @@ def check_folder(data_dir: str | Path, instrument: str | Path | None = None) -> 
         elif nb == "04_key_drivers":
             row.update(_check_04(directory, inst, study, errors))
         elif nb == "05_linkage_ex_cx_outcomes":
-            row.update(_check_05(directory, inst, errors))
+            row.update(_check_05(directory, inst, errors, on_invalid))
         else:
-            row.update(_check_tables(nb, spec, study, errors, directory, strict_cache))
+            row.update(_check_tables(nb, spec, study, errors, directory, strict_cache,
+                                     on_invalid))
         rows.append(row)
     frame = pd.DataFrame(rows, columns=["notebook", "can_run", "uses", "missing"])
     frame["can_run"] = frame["can_run"].astype("boolean")
@@ -592,8 +619,8 @@ def _check_03(directory: Path) -> dict[str, Any]:
     from cxresearch.measurement.csi import read_ecsi_survey
 
     if _ecsi_file(directory) is None:
-        return {"can_run": True, "uses": "the synthetic ECSI survey",
-                "missing": "no ecsi_survey table with the ECSI items (IMAG1..CUSL3): the "
+        return {"can_run": False, "uses": "",
+                "missing": "an ecsi_survey table with the ECSI items (IMAG1..CUSL3): the "
                            "ECSI model has fixed construct blocks"}
     try:
         read_ecsi_survey(directory)
@@ -609,7 +636,7 @@ def _check_04(directory: Path, inst: Instrument | None, study: LoadedStudy | Non
     source = driver_source(directory, inst)
     if source.kind == "instrument":
         if "customers" in errors:
-            return {"can_run": False, "uses": "", "missing": errors["customers"]}
+            return {"can_run": False, "uses": "", "missing": _unreadable("customers")}
         assert study is not None and inst is not None and inst.drivers is not None
         missing = needs(study, "04:drivers")
         if missing:
@@ -624,16 +651,17 @@ def _check_04(directory: Path, inst: Instrument | None, study: LoadedStudy | Non
         if out["can_run"]:
             out["uses"] = "the ECSI survey's attributes (PERQ, PERV, IMAG) as drivers"
         return out
-    return {"can_run": True, "uses": "the synthetic ECSI survey", "missing": source.missing}
+    return {"can_run": False, "uses": "", "missing": source.missing}
 
 
 def _check_tables(nb: str, spec: dict[str, Any], study: LoadedStudy | None,
                   errors: dict[str, str], directory: Path,
-                  cache: dict[tuple[str, ...], str]) -> dict[str, Any]:
+                  cache: dict[tuple[str, ...], str], on_invalid: str = "raise"
+                  ) -> dict[str, Any]:
     from cxresearch.io.readers import find_table, load_study
 
     tables = list(spec["tables"])
-    broken = [f"{t}: {errors[t]}" for t in tables if t in errors]
+    broken = [_unreadable(t) for t in tables if t in errors]
     if broken:
         return {"can_run": False, "uses": "", "missing": _join(broken)}
     absent = [t for t in tables if find_table(directory, t) is None]
@@ -651,7 +679,7 @@ def _check_tables(nb: str, spec: dict[str, Any], study: LoadedStudy | None,
         key = tuple(tables)
         if key not in cache:
             try:
-                load_study(directory, tables=tables, strict=True,
+                load_study(directory, tables=tables, strict=True, on_invalid=on_invalid,
                            instrument=None if study.instrument_default else inst)
                 cache[key] = ""
             except DataError as exc:
@@ -673,12 +701,12 @@ def _check_tables(nb: str, spec: dict[str, Any], study: LoadedStudy | None,
     return {"can_run": True, "uses": uses, "missing": notes}
 
 
-def _check_05(directory: Path, inst: Instrument | None, errors: dict[str, str]
-              ) -> dict[str, Any]:
+def _check_05(directory: Path, inst: Instrument | None, errors: dict[str, str],
+              on_invalid: str = "raise") -> dict[str, Any]:
     from cxresearch.io.readers import find_table
     from cxresearch.linkage.units import load_linkage_study, outcome_columns
 
-    broken = [f"{t}: {errors[t]}" for t in ("employees", "customers") if t in errors]
+    broken = [_unreadable(t) for t in ("employees", "customers") if t in errors]
     if broken:
         return {"can_run": False, "uses": "", "missing": _join(broken)}
     absent = [t for t in ("customers", "employees") if find_table(directory, t) is None]
@@ -686,7 +714,7 @@ def _check_05(directory: Path, inst: Instrument | None, errors: dict[str, str]
         return {"can_run": False, "uses": "",
                 "missing": "table(s) " + _join(absent) + " (each .parquet, .csv, .xlsx or .sav)"}
     try:
-        study = load_linkage_study(directory, inst)
+        study = load_linkage_study(directory, inst, on_invalid=on_invalid)
     except (DataError, FileNotFoundError) as exc:
         return {"can_run": False, "uses": "", "missing": str(exc)}
     missing = needs(study, "05:linkage")

@@ -527,7 +527,8 @@ def _blocked(targets: Sequence[Path], parameters: dict[str, Any], *, named: bool
     from cxresearch.core.validation import DataError
 
     try:
-        verdicts = check_folder(data_dir, parameters.get("instrument")).to_frame()
+        verdicts = check_folder(data_dir, parameters.get("instrument"),
+                                on_invalid=parameters.get("on_invalid", "raise")).to_frame()
     except (DataError, FileNotFoundError) as exc:
         return {p: f"not run: {exc}" for p in targets}
     verdicts = verdicts.set_index("notebook")

@@ -63,6 +63,7 @@ __all__ = [
     "all_subsets_r2",
     "dominance_table",
     "importance_performance",
+    "importance_precondition",
     "missing_report",
     "relative_weights",
     "relative_weights_from_corr",
@@ -289,6 +290,61 @@ def _check_rank(rxx: np.ndarray, drivers: Sequence[str]) -> None:
             f"drivers {list(drivers)} are perfectly collinear (their correlation matrix is "
             "singular); drop or combine redundant drivers"
         )
+
+
+def importance_precondition(data: pd.DataFrame, outcome: str,
+                            drivers: Sequence[str]) -> str | None:
+    """Why a key-driver analysis cannot run on ``data``, in words; None when it can.
+
+    The decompositions need at least ``p + 2`` answers with the outcome and every driver, each
+    column to vary, and the drivers' correlation matrix (from those complete answers) to be of
+    full rank: a driver that copies another, or is a sum of others, makes it singular. The
+    same conditions stop :func:`relative_weights` and :func:`shapley_importance`, so
+    ``python -m cxresearch check`` reports this sentence for notebook 04 instead of letting the
+    run stop.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The answers.
+    outcome : str
+        The outcome column.
+    drivers : sequence of str
+        The driver columns.
+
+    Returns
+    -------
+    str or None
+        The reason, or None.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"y": [1, 2, 3, 4, 5, 3], "a": [1, 2, 2, 5, 4, 3],
+    ...                   "b": [2, 1, 4, 3, 5, 4]})
+    >>> importance_precondition(d, "y", ["a", "b"]) is None
+    True
+    >>> import textwrap
+    >>> print(textwrap.fill(importance_precondition(d.assign(b=d["a"]), "y", ["a", "b"]), 80))
+    the drivers are perfectly collinear (a and b correlate 1.00, or one is a sum of
+    others), so their correlation matrix is singular: drop or combine redundant
+    drivers
+    """
+    frame = _columns(data, outcome, drivers).dropna().astype(float)
+    p = len(drivers)
+    if len(frame) < p + 2:
+        return (f"only {len(frame):,} answers have {outcome!r} and all {p} drivers; the "
+                f"analysis needs at least {p + 2}")
+    const = [c for c in frame.columns if frame[c].nunique() < 2]
+    if const:
+        return f"column(s) {const} do not vary in the answers that have every driver"
+    rxx = frame[list(drivers)].corr().to_numpy()
+    if np.linalg.matrix_rank(rxx) < p:
+        off = np.abs(rxx - np.eye(p))
+        i, j = np.unravel_index(np.argmax(off), off.shape)
+        return (f"the drivers are perfectly collinear ({drivers[i]} and {drivers[j]} correlate "
+                f"{rxx[i, j]:.2f}, or one is a sum of others), so their correlation matrix is "
+                "singular: drop or combine redundant drivers")
+    return None
 
 
 # --------------------------------------------------------------------------------------------

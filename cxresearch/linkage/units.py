@@ -346,7 +346,8 @@ def align_periods(tables: Mapping[str, pd.DataFrame | None], instrument: Instrum
 
 
 def load_linkage_study(
-    data_dir: str | Path | None = None, instrument: Instrument | str | Path | None = None
+    data_dir: str | Path | None = None, instrument: Instrument | str | Path | None = None,
+    *, on_invalid: str = "raise",
 ) -> LoadedStudy:
     """The study notebook 05 runs on: the bundled one, or a folder's own design.
 
@@ -371,6 +372,9 @@ def load_linkage_study(
     instrument : Instrument, str or Path, optional
         The instrument (or its ``instrument.yml``); default the folder's own, else the bundled
         one.
+    on_invalid : {"raise", "set_aside"}
+        Out-of-range or malformed answers stop the read (default) or are set aside
+        (:func:`cxresearch.io.readers.load_study`).
 
     Returns
     -------
@@ -403,7 +407,7 @@ def load_linkage_study(
     if find_table(directory, "outcomes") is not None or (
             unit == "firm_id" and find_table(directory, "firm_years") is not None):
         tables.append("outcomes")
-    return _linked(load_study(directory, tables=tables, instrument=inst))
+    return _linked(load_study(directory, tables=tables, instrument=inst, on_invalid=on_invalid))
 
 
 def _linked(study: LoadedStudy) -> LoadedStudy:
