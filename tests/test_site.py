@@ -600,3 +600,82 @@ def test_a_figure_page_shows_the_figure_downloads_and_citation(browser, site_url
         browser.set_window_size(1366, 1600)
     assert (SHOTS / "figure_page.png").stat().st_size > 10_000
     assert not [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+# -- the report site of a run on a user's data (python -m cxresearch report) ----------------
+
+
+@pytest.fixture(scope="module")
+def report_site(tmp_path_factory):
+    """``python -m cxresearch report tests/data/own_survey 01``: the site of a run on a user's
+    folder (notebook 01, small simulation sizes), in a scratch directory."""
+    from cxresearch.cli.main import main
+
+    out = tmp_path_factory.mktemp("report") / "own_survey"
+    status = main(["report", str(paths.TESTS_DIR / "data" / "own_survey"), "01", "-o", str(out),
+                   "-p", "n_sim=200", "--no-progress"])
+    assert status == 0
+    return out / "_site"
+
+
+_IMAGES = """
+const imgs = Array.from(document.images);
+return {broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src),
+        noAlt: imgs.filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src),
+        nImgs: imgs.length};
+"""
+
+
+@built_site
+def test_report_site_in_a_real_browser(browser, report_site):
+    """Served over http (every internal link answers) and opened from ``file://``, as from a
+    file share or an unpacked zip: every page loads without a JavaScript error, every image
+    loads (``naturalWidth > 0``) and has alt text; screenshots of the summary and the gallery
+    go to ``_site_screenshots/report_index.png`` and ``report_gallery.png``."""
+    from selenium.webdriver.common.by import By
+
+    pages = ["index.html", "findings.html", "gallery.html", "notebooks/01_measuring_cx.html"]
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(report_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    problems, n_imgs = [], {}
+    try:
+        for page in pages:
+            found = _visit(browser, f"http://127.0.0.1:{server.server_address[1]}/{page}")
+            for key, what in (("broken", "broken image"), ("noAlt", "img without alt"),
+                              ("badLinks", "broken internal link"),
+                              ("console", "console error")):
+                problems += [f"http {page}: {what}: {x}" for x in found[key]]
+    finally:
+        server.shutdown()
+        server.server_close()
+    for page in pages:  # from the file system: no fetch there (browsers refuse it on file://)
+        _load(browser, (report_site / page).as_uri())
+        found = browser.execute_script(_IMAGES)
+        found["console"] = [e["message"] for e in browser.get_log("browser")
+                            if e.get("level") == "SEVERE"]
+        n_imgs[page] = found["nImgs"]
+        for key, what in (("broken", "broken image"), ("noAlt", "img without alt"),
+                          ("console", "console error")):
+            problems += [f"file {page}: {what}: {x}" for x in found[key]]
+    assert not problems, "\n".join(problems)
+    figures = len(list((report_site / "figures").glob("*.png")))
+    assert figures >= 1 and n_imgs["gallery.html"] == figures
+    assert n_imgs["notebooks/01_measuring_cx.html"] >= 1
+
+    SHOTS.mkdir(exist_ok=True)
+    for file, page in (("report_index.png", "index.html"), ("report_gallery.png", "gallery.html")):
+        _load(browser, (report_site / page).as_uri())
+        if page == "gallery.html":  # every group: the user's figures and the demonstrations
+            groups = [e.get_attribute("id") for e in
+                      browser.find_elements(By.CSS_SELECTOR, "section.cx-group")]
+            assert groups == ["group-user", "group-synthetic", "group-public"]
+            height = browser.execute_script("return document.documentElement.scrollHeight")
+            browser.set_window_size(1366, min(max(int(height), 1600), 4000))
+            time.sleep(0.3)
+        try:
+            assert browser.save_screenshot(str(SHOTS / file)), file
+        finally:
+            browser.set_window_size(1366, 1600)
+        assert (SHOTS / file).stat().st_size > 10_000, file
+    assert not [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]

@@ -23,12 +23,46 @@ Typical use:
                                                 (results go to runs/, never over the record)
   python -m cxresearch data build               regenerate data/processed/ (seeded, synthetic)
   python -m cxresearch check exports/           can each notebook run on your folder? (runs nothing)
+  python -m cxresearch report exports/          run what check allows and build a report site
+                                                (runs/exports/_site/index.html; --zip to share it)
   python -m cxresearch sync                     update notebooks from their py:percent scripts
 """
 
 _EPILOG = """\
 Exit status: 0 on success, 1 when a notebook fails or a check finds a problem, 2 on bad usage.
 Docs: README.md (overview, data, figures) and docs/DEVELOPING.md (conventions)."""
+
+
+_REPORT_DESCRIPTION = """\
+Run the notebooks that `check` allows on DATA_DIR, then build a report site of the results
+that anyone can open in a browser, with no server and no network: OUT/_site/index.html.
+
+  index.html      your data (each table's rows and columns, the personal-data columns
+                  dropped, the instrument) and the run: each notebook ran, ran with N skipped
+                  sections, failed (where and why), or was not run (and why)
+  notebooks/      one page per executed notebook (the code folded, one click away)
+  gallery.html    the figures with captions, alt text and PNG/SVG/PDF/CSV downloads: those
+                  from your data apart from the demonstrations on synthetic or public data
+  findings.html   what these data can and cannot say: the sentences about your data, the
+                  sections skipped and why, what the designs can support, the demonstrations
+
+Notebooks named on the command line narrow the set (a notebook check says cannot run is never
+run); 09 and 10 read other files (a poll export, job postings) and run only when named.
+No table of your data is copied into the site, and the finished site is read for e-mail
+addresses, phone numbers and your files' respondent ids and personal values: a hit is
+listed, no zip is written and the exit status is 1."""
+
+_REPORT_EPILOG = """\
+Exit status: 0 when every notebook that ran succeeded and the site is clean, 1 when a notebook
+failed (the site is still built) or personal data were found in the site, 2 on bad usage.
+
+Examples:
+  python -m cxresearch report exports/                     all that check allows, into
+                                                           runs/exports/
+  python -m cxresearch report exports/ 01 05 -o q3/        notebooks 01 and 05 only, into q3/
+  python -m cxresearch report exports/ -o q3/ --no-run --zip
+                                                           rebuild q3/_site from the notebooks
+                                                           already run there, and zip it"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,6 +208,33 @@ Then: python -m cxresearch run 01 -p data_dir=DATA_DIR [-p instrument=PATH]""",
     check.add_argument("--instrument", type=Path, default=None, metavar="PATH",
                        help="an instrument.yml to use instead of DATA_DIR/instrument.yml "
                        "(as -p instrument=PATH on `run`)")
+    report = sub.add_parser(
+        "report",
+        help="run what check allows on your folder and build a report site (OUT/_site)",
+        description=_REPORT_DESCRIPTION,
+        epilog=_REPORT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument("data_dir", type=Path, metavar="DATA_DIR",
+                        help="the folder with your tables (as for `check` and -p data_dir=)")
+    report.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
+                        help="run only these (number prefix such as 01, stem or name; "
+                        "default: every notebook check says can run)")
+    report.add_argument("-o", "--output-dir", type=Path, default=None, metavar="OUT",
+                        help="where the executed notebooks, figures/ and _site/ go "
+                        "(default: runs/<DATA_DIR's name>/)")
+    report.add_argument("--instrument", type=Path, default=None, metavar="PATH",
+                        help="an instrument.yml to use instead of DATA_DIR/instrument.yml")
+    report.add_argument("-p", "--parameter", action="append", default=[],
+                        metavar="NAME=VALUE",
+                        help="another parameter for the notebooks, e.g. -p seed=7 (as on "
+                        "`run`; data_dir and instrument are set for you); repeatable")
+    report.add_argument("--no-run", dest="run", action="store_false",
+                        help="run nothing: build the site from the notebooks already "
+                        "executed in OUT")
+    report.add_argument("--zip", action="store_true",
+                        help="also write OUT/<DATA_DIR's name>_report.zip holding the site")
+    report.add_argument("--no-progress", action="store_true", help="no progress bars")
     return parser
 
 
@@ -301,6 +362,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if result.ok() else 1
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from cxresearch.cli.report import command
+
+    return command(args)
+
+
 _COMMANDS = {
     "run": _cmd_run,
     "sync": _cmd_sync,
@@ -309,6 +376,7 @@ _COMMANDS = {
     "figures": _cmd_figures,
     "list": _cmd_list,
     "check": _cmd_check,
+    "report": _cmd_report,
 }
 
 
