@@ -91,8 +91,7 @@ NOTEBOOK_TABLES: dict[str, dict[str, Any]] = {
     "05_linkage_ex_cx_outcomes": {"tables": ("employees", "customers")},
     "06_cx_leadership_and_governance": {"tables": ("firms", "firm_years", "employees",
                                                    "customers"), "strict": True},
-    "07_the_data": {"tables": ("firms", "firm_years", "employees", "customers"),
-                    "strict": True},
+    "07_the_data": {"tables": (), "note": "any folder with at least one readable study table"},
     "08_which_metric": {"tables": ("firms", "firm_years", "customers"), "strict": True},
     "09_coding_open_answers": {"tables": None,
                                "note": "reads a poll export (-p data_dir=poll.csv), not the "
@@ -399,6 +398,11 @@ class FolderCheck(Result):
             for r in self.tables.itertuples():
                 text = (f"  {r.file}: {r.rows:,} rows x {r.columns} columns"
                         if r.problem == "" else f"  {r.file}: NOT READ: {r.problem}")
+                if getattr(r, "excluded", 0):
+                    text += f"; {r.excluded:,} unfinished or preview responses excluded"
+                if getattr(r, "set_aside", 0):
+                    text += (f"; {r.set_aside:,} rows with out-of-range or malformed answers set "
+                             "aside (the run lists them by response id)")
                 if r.personal_data:
                     text += f"; personal data dropped: {r.personal_data}"
                 lines.append(text)
@@ -460,13 +464,17 @@ def _table_rows(directory: Path, inst: Instrument | None, on_invalid: str = "rai
             pii = ", ".join(f"{d['column']} ({d['reason']})"
                             for d in report.get("dropped_pii", []))
             rows.append({"table": name, "file": path.name, "rows": int(frame.shape[0]),
-                         "columns": int(frame.shape[1]), "personal_data": pii, "problem": ""})
+                         "columns": int(frame.shape[1]), "personal_data": pii, "problem": "",
+                         "excluded": int(report.get("excluded_incomplete", 0) or 0),
+                         "set_aside": int(report.get("set_aside", 0) or 0)})
         except (DataError, FileNotFoundError) as exc:
             errors[name] = str(exc) + (SET_ASIDE_HINT if on_invalid == "raise" and re.search(
                 r"outside|non-integer|text in a numeric|non-numeric", str(exc)) else "")
             rows.append({"table": name, "file": path.name, "rows": 0, "columns": 0,
-                         "personal_data": "", "problem": errors[name]})
-    cols = ["table", "file", "rows", "columns", "personal_data", "problem"]
+                         "personal_data": "", "problem": errors[name], "excluded": 0,
+                         "set_aside": 0})
+    cols = ["table", "file", "rows", "columns", "personal_data", "problem", "excluded",
+            "set_aside"]
     return pd.DataFrame(rows, columns=cols), errors
 
 
@@ -569,7 +577,8 @@ def check_folder(data_dir: str | Path, instrument: str | Path | None = None, *,
                  for r in _broken(inst, s)])
     tables, errors = (_table_rows(directory, inst, on_invalid) if not problems else
                       (pd.DataFrame(columns=["table", "file", "rows", "columns",
-                                             "personal_data", "problem"]), {}))
+                                             "personal_data", "problem", "excluded",
+                                             "set_aside"]), {}))
     good = [t for t in tables["table"] if t not in errors] if len(tables) else []
     study = None
     if not problems:
@@ -606,6 +615,8 @@ def check_folder(data_dir: str | Path, instrument: str | Path | None = None, *,
             row.update(_check_04(directory, inst, study, errors))
         elif nb == "05_linkage_ex_cx_outcomes":
             row.update(_check_05(directory, inst, errors, on_invalid))
+        elif nb == "07_the_data":
+            row.update(_check_07(tables, errors))
         else:
             row.update(_check_tables(nb, spec, study, errors, directory, strict_cache,
                                      on_invalid))
@@ -613,6 +624,21 @@ def check_folder(data_dir: str | Path, instrument: str | Path | None = None, *,
     frame = pd.DataFrame(rows, columns=["notebook", "can_run", "uses", "missing"])
     frame["can_run"] = frame["can_run"].astype("boolean")
     return FolderCheck(str(data_dir), inst_text, tables, frame, problems + sections)
+
+
+def _check_07(tables: pd.DataFrame, errors: dict[str, str]) -> dict[str, Any]:
+    """07 describes any folder with a readable study table (its bundled-only sections skip)."""
+    names = list(tables["table"]) if len(tables) else []
+    readable = [t for t in names if t not in errors]
+    if not readable:
+        return {"can_run": False, "uses": "", "missing": (
+            "a study table that can be read (" + _join(f"{_unreadable(t)}" for t in errors) + ")"
+            if errors else "a study table (customers, employees, firms, firm_years, units or "
+                           "outcomes, each .parquet, .csv, .xlsx or .sav)")}
+    unread = [t for t in names if t in errors]
+    return {"can_run": True, "uses": "describes the tables " + _join(readable),
+            "missing": ("leaves out " + _join(unread) + " (cannot be read; see tables above)")
+            if unread else ""}
 
 
 def _check_03(directory: Path) -> dict[str, Any]:

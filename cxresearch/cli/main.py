@@ -208,6 +208,11 @@ Then: python -m cxresearch run 01 -p data_dir=DATA_DIR [-p instrument=PATH]""",
     check.add_argument("--instrument", type=Path, default=None, metavar="PATH",
                        help="an instrument.yml to use instead of DATA_DIR/instrument.yml "
                        "(as -p instrument=PATH on `run`)")
+    check.add_argument("--on-invalid", choices=("raise", "set_aside"), default="raise",
+                       dest="on_invalid",
+                       help="what the run will do with out-of-range or malformed answers: "
+                       "raise (default: the table cannot be read) or set_aside (left out and "
+                       "listed by response id; as -p on_invalid=set_aside on `run`)")
     report = sub.add_parser(
         "report",
         help="run what check allows on your folder and build a report site (OUT/_site)",
@@ -354,7 +359,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from cxresearch.core.validation import DataError
 
     try:
-        result = check_folder(args.data_dir, instrument=args.instrument)
+        result = check_folder(args.data_dir, instrument=args.instrument,
+                              on_invalid=args.on_invalid)
     except (DataError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -167,7 +167,7 @@ def _read_record(out: Path) -> dict[str, Any]:
 
 
 def _check(data: Path, instrument: str | Path | None, out: Path, run: bool,
-           say: Callable[[str], None]) -> _Checked:
+           say: Callable[[str], None], on_invalid: str = "raise") -> _Checked:
     """``check_folder`` on the folder; with ``--no-run``, what the run recorded, when it did."""
     from cxresearch.cli.check import check_folder
 
@@ -179,7 +179,7 @@ def _check(data: Path, instrument: str | Path | None, out: Path, run: bool,
             str(saved["instrument"]), list(saved["problems"]),
             pd.DataFrame(saved["notebooks"], columns=["notebook", "can_run", "uses", "missing"]))
     say(f"report: checking {data} (as `python -m cxresearch check` does)")
-    c = check_folder(data, instrument=instrument)
+    c = check_folder(data, instrument=instrument, on_invalid=on_invalid)
     return _Checked(c.tables, c.instrument, list(c.problems), c.to_frame())
 
 
@@ -361,7 +361,8 @@ def make_report(
         resolve_notebooks(list(notebooks))  # a name that matches no notebook: before any work
     if not run and not out.is_dir():
         raise DataError(f"--no-run: {str(out)!r} does not exist; run without --no-run")
-    check = _check(data, instrument, out, run, say)
+    check = _check(data, instrument, out, run, say,
+                   on_invalid=str((parameters or {}).get("on_invalid", "raise")))
     to_run, rows = _plan(check, notebooks)
     if run:
         out.mkdir(parents=True, exist_ok=True)

