@@ -84,7 +84,9 @@ def own_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
         result = run_notebooks(["01", "02", "03", "04", "05"],
                                parameters={"data_dir": str(OWN), **FAST}, output_dir=out,
                                progress=False)
-    assert result["status"].tolist() == ["ok"] * 5
+    # 03 needs an ECSI survey, which the folder has not: check says so, and run follows it
+    assert result["status"].tolist() == ["ok", "ok", "not run", "ok", "ok"]
+    assert "ecsi_survey" in result["error"].iloc[2]
     assert _sha256(OWN) == before, "the input files changed"
     return out, _texts(out)
 
@@ -101,6 +103,9 @@ def test_inputs_unchanged_and_no_personal_data_in_any_output(
         # 'phone' channel: "1   phone   1.88 ...")
         rows_left = re.sub(r"^\s*\d+\s+phone\s+-?\d.*$|<td>phone</td>", "", text,
                            flags=re.M)
+        # ... and in the reading note, which says which personal-data columns were dropped
+        rows_left = re.sub(r"personal data dropped before anything else saw them:\s*[^.]*\.",
+                           "", rows_left)
         for word in PII_NAMES:
             assert word not in rows_left, (name, word)
 
@@ -115,8 +120,7 @@ def test_the_outputs_use_the_instruments_items(own_run: tuple[Path, dict[str, st
     nb02 = texts["02_culture_and_engagement_scales.ipynb"]
     assert "e12" in nb02 and "c3" in nb02 and "htmt_vs_engagement" in nb02
     assert "synthetic" not in texts["figures/02_efa_loadings.csv"].lower()
-    nb03 = texts["03_satisfaction_index_model.ipynb"]
-    assert "no ecsi_survey table" in nb03
+    assert "03_satisfaction_index_model.ipynb" not in texts  # not run: no ECSI survey
     nb04 = texts["04_key_drivers.ipynb"]
     assert "8 drivers" in nb04 and "d8" in nb04 and "user data" in nb04
 
@@ -139,6 +143,113 @@ def test_notebook_05_links_the_stores_ex_cx_and_outcomes(
     assert "The latent-variable model (SEM) of EX, CX and revenue growth: skipped" in nb05
     assert "true value" not in nb05 and "simulation" not in nb05  # no truth on user data
     assert "firm_id" not in nb05
+
+
+def _markdown(out: Path, name: str) -> str:
+    """The static Markdown cells of an executed notebook."""
+    nb = json.loads((out / name).read_text())
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def _data_kinds(out: Path, name: str) -> set[str]:
+    """The data kinds the generated results of an executed notebook carry (their metadata)."""
+    nb = json.loads((out / name).read_text())
+    kinds: set[str] = set()
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            meta = o.get("metadata", {})
+            info = meta.get("text/markdown", meta).get("cxresearch", {})
+            kinds |= {k for k in str(info.get("data_kind", "")).split(",") if k}
+    return kinds
+
+
+def test_02_03_05_describe_the_users_data_first(own_run: tuple[Path, dict[str, str]]) -> None:
+    """Issue 22: the user's tables first (counts, by unit, period and segment, what is hidden),
+    a figure of the user's data labelled as theirs, and nothing written about the bundled
+    study."""
+    out, texts = own_run
+    manifest = json.loads((out / "figures" / "manifest.json").read_text())
+    nb02 = texts["02_culture_and_engagement_scales.ipynb"]
+    assert "These data: your employees table" in nb02
+    assert "`c3` (culture, answered 1–7) is scored as 8 − `c3`" in nb02
+    assert "By store_id, culture and engagement: all 30 groups shown" in nb02
+    assert "By wave, culture and engagement" in nb02 and "By region" in nb02
+    assert "**culture (mean on 1–7)** (your data):" in nb02
+    nb05 = texts["05_linkage_ex_cx_outcomes.ipynb"]
+    assert "These data: your tables" in nb05
+    assert re.search(r"By store_id × wave: EX hidden in \d+ of 90 cells \(fewer than 10 "
+                     r"employees each", nb05)
+    assert "By wave, sales_growth and staff_turnover" in nb05
+    for name in ("02_item_means", "05_unit_means"):
+        entry = manifest[name]
+        assert entry["evidence"] == ["user"], name
+        assert "your data" in entry["caption"] and "synthetic" not in entry["caption"].lower()
+        assert len(entry["alt_text"]) <= 300
+    # no paragraph about the bundled study, in the outputs or the static text
+    bundled = {"02_culture_and_engagement_scales.ipynb": ("culture_4", "6 − culture_4",
+                                                          "two-factor"),
+               "05_linkage_ex_cx_outcomes.ipynb": ("culture_4", "11 culture and engagement",
+                                                   "20 tests", "300 firms", "firm-year mean",
+                                                   "revenue growth and cost to serve")}
+    for name, phrases in bundled.items():
+        text = texts[name] + _markdown(out, name)
+        for phrase in phrases:
+            assert phrase not in text, (name, phrase)
+        assert _data_kinds(out, name) == {"user"}, name
+
+
+def test_03_without_an_ecsi_survey_shows_nothing_synthetic(tmp_path: Path) -> None:
+    """Run anyway (check says it cannot), 03 says in each section why it is skipped, and shows
+    nothing from the synthetic survey in its place."""
+    out = tmp_path / "out"
+    with _figures_in(out):
+        result = run_notebooks(["03"], parameters={"data_dir": str(OWN)}, output_dir=out,
+                               progress=False, only_runnable=False)
+    assert result["status"].tolist() == ["ok"] and result["skipped"].tolist() == [6]
+    nb03 = _texts(out)["03_satisfaction_index_model.ipynb"]
+    assert "The ECSI model fit: skipped, because the folder has no ecsi_survey table" in nb03
+    assert "The closing summary: skipped" in nb03
+    assert _data_kinds(out, "03_satisfaction_index_model.ipynb") == set()
+    assert not list((out / "figures").glob("03_*")) if (out / "figures").exists() else True
+    assert "Image → Expectation" not in nb03 and "truth" not in nb03
+
+
+def test_03_on_a_users_ecsi_survey(tmp_path: Path) -> None:
+    """An ecsi_survey table with the instrument's unit, time and a segment: described by
+    store, wave and region, its figure labelled with the items' wording, no truth."""
+    import numpy as np
+
+    from cxresearch.simulate import simulate_ecsi_survey
+
+    folder = tmp_path / "ecsi"
+    folder.mkdir()
+    data = simulate_ecsi_survey(n=300, seed=3).data
+    rng = np.random.default_rng(1)
+    data.insert(0, "store_id", [f"S{i:02d}" for i in rng.integers(1, 13, len(data))])
+    data.insert(1, "wave", rng.integers(1, 3, len(data)))
+    data.insert(2, "region", np.where(rng.random(len(data)) < 0.97, "North", "South"))
+    data.loc[rng.choice(len(data), 12, replace=False), "PERQ3"] = np.nan
+    data.to_csv(folder / "ecsi_survey.csv", index=False)
+    (folder / "instrument.yml").write_text(
+        "unit: store_id\ntime: wave\nmetrics:\n  csat: {column: CUSA1, range: [1, 10]}\n"
+        "segments: [region]\n")
+    out = tmp_path / "out"
+    with _figures_in(out):
+        result = run_notebooks(["03"], parameters={"data_dir": str(folder), "n_bootstrap": 20},
+                               output_dir=out, progress=False)
+    assert result["status"].tolist() == ["ok"]
+    text = _texts(out)["03_satisfaction_index_model.ipynb"]
+    assert "These data: your ECSI survey" in text
+    assert "288 respondents answered every item" in text
+    assert "By store_id, Image, Expectation" in text and "By wave" in text
+    assert re.search(r"By region, .*: 1 of 2 groups shown; 1 hidden because it has fewer "
+                     r"than 10 answers", text)
+    assert "would recommend it to a friend" in text  # the items' wording
+    assert "truth" not in text and "synthetic" not in text
+    assert _data_kinds(out, "03_satisfaction_index_model.ipynb") == {"user"}
+    manifest = json.loads((out / "figures" / "manifest.json").read_text())
+    assert {n: e["evidence"] for n, e in manifest.items()} == {
+        "03_item_means": ["user"], "03_ecsi_paths": ["user"]}
 
 
 def test_customers_only_folder_runs_notebook_01(tmp_path: Path) -> None:

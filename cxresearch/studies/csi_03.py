@@ -20,9 +20,27 @@ import pandas as pd
 
 from cxresearch.core.validation import require_columns
 from cxresearch.report.conclusions import Finding, adjusted_supported, holm_family
+from cxresearch.studies.key_drivers_04 import ECSI_WORDING
 
-__all__ = ["PLS", "PLSC", "alt_text", "long_paths", "path_table", "recovery_findings",
-           "reliability_checks"]
+__all__ = ["ECSI_ITEM_WORDING", "PLS", "PLSC", "alt_text", "closing_notes", "long_paths",
+           "path_table", "recovery_findings", "reliability_checks"]
+
+#: short wordings of every item of the ECSI mobile-phone questionnaire (Tenenhaus et al. 2005),
+#: paraphrased: the drivers' of notebook 04, then expectations, satisfaction, complaints and
+#: loyalty
+ECSI_ITEM_WORDING: dict[str, str] = {
+    **ECSI_WORDING,
+    "CUEX1": "expected quality when joining",
+    "CUEX2": "expected fit with personal needs",
+    "CUEX3": "expected how often things go wrong",
+    "CUSA1": "overall satisfaction",
+    "CUSA2": "fulfilment of expectations",
+    "CUSA3": "close to the ideal provider",
+    "CUSCO": "handling of the latest complaint",
+    "CUSL1": "would choose it again",
+    "CUSL2": "would stay if competitors cut prices",
+    "CUSL3": "would recommend it to a friend",
+}
 
 PLSC, PLS = "PLSc (consistent PLS)", "plain PLS"
 #: a point estimate "far" from the truth: more than this share of the true value away
@@ -214,3 +232,28 @@ def reliability_checks(reliability: pd.DataFrame, loadings: pd.DataFrame) -> tup
         + ", ".join(f"{i} ({v:.2f})" for i, v in zip(weak["item"], weak["loading"])) + "."),
         False, kind="check"))
     return tuple(out)
+
+
+def closing_notes(synthetic: bool) -> list[str]:
+    """What the ECSI fit does not show, one Markdown sentence each (the last only on the
+    bundled synthetic survey).
+
+    Examples
+    --------
+    >>> len(closing_notes(False)), len(closing_notes(True))
+    (3, 4)
+    """
+    notes = [
+        "Plain PLS shrinks strong paths towards zero (its composites include measurement "
+        "error); PLSc removes most of that bias, which is why it is the headline estimate here.",
+        "Index scores on 0–100 make constructs comparable over time, but only with the same "
+        "items, scale and weights.",
+        "It does **not** show causation: the arrows are assumptions, and PLS fits them as "
+        "stated.",
+    ]
+    if synthetic:
+        notes.append("*About the bundled synthetic survey:* it is built from the ECSI model "
+                     "itself, so the fit is flattering: its ratings are top-heavy like real "
+                     "ones, but normal before rounding and with no missing answers, which real "
+                     "surveys rarely are.")
+    return notes

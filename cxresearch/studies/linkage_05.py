@@ -18,6 +18,10 @@ Each function prepares or stacks what the notebook shows, calling the estimators
   the point estimate is from the truth);
 - :func:`truth_summary` -- the closing summary's lists of the results that hit and that miss
   the truth;
+- :func:`respondent_ex_cx` -- each employee's EX and each customer's CX score, defined as the
+  panel of section 2 defines them, for the description of the data (section 0);
+- :func:`plot_unit_means` and :func:`unit_means_alt_text` -- the units' EX and CX means over
+  all periods, the figure of section 0;
 
 The unit-level pipeline for one company's own stores, branches or teams (loading, aggregation
 checks, the unit panel, unit linkage) is general and lives in :mod:`cxresearch.linkage.units`.
@@ -44,7 +48,8 @@ from cxresearch.linkage.regression import standardize
 
 __all__ = ["cross_lagged_paths", "event_rate_by_group", "event_rate_difference",
            "mean_reliability_over_periods", "mediation_by_outcome", "nested_wave",
-           "truth_findings", "truth_summary", "truth_verdicts"]
+           "plot_unit_means", "respondent_ex_cx", "truth_findings", "truth_summary",
+           "truth_verdicts", "unit_means_alt_text"]
 
 #: a point estimate this many times the true value (or 1 / this) is called biased, even when
 #: its interval covers the truth
@@ -408,3 +413,106 @@ def truth_summary(verdicts: pd.DataFrame, digits: int = 2) -> tuple:
             f"{r['subject']} ({r['verdict']}, true value {_fmt(r['true_value'], digits)})"
             for _, r in hits.iterrows()) + ".", False, kind="truth"))
     return tuple(out)
+
+
+def respondent_ex_cx(
+    employees: pd.DataFrame,
+    customers: pd.DataFrame,
+    instrument: object,
+    *,
+    firm_design: bool,
+    ex_items: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each employee's EX and each customer's CX score, as the unit x period panel defines
+    them, so that the description of the data (section 0) shows the scores the models use.
+
+    - EX: the mean of the instrument's scale items answered (at least half), reverse-keyed
+      items recoded; on the bundled firm-year design as answered (every item is on 1-5,
+      :func:`cxresearch.linkage.panel.linkage_panel`), on a unit design each item z-scored
+      first (:func:`cxresearch.linkage.units.unit_panel`);
+    - CX: the mean of the z-scored metric columns answered (at least half).
+
+    Parameters
+    ----------
+    employees, customers : DataFrame
+        One row per answer (not modified).
+    instrument : Instrument
+        Its scales (items, reverse keys) and metrics.
+    firm_design : bool
+        The bundled firm-year design.
+    ex_items : sequence of str, optional
+        The EX items (default: every scale item the employees have).
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        ``employees`` with ``EX`` and ``customers`` with ``CX`` added (copies).
+
+    Examples
+    --------
+    >>> from cxresearch.io.instrument import Instrument
+    >>> inst = Instrument.from_dict({"unit": "s", "scales": {"x": {"items": ["a", "b", "r"],
+    ...     "range": [1, 5], "reverse": ["r"]}}, "metrics": {"csat": {"column": "c",
+    ...     "range": [1, 5]}}})
+    >>> e = pd.DataFrame({"s": [1, 2], "a": [5, 1], "b": [4, 2], "r": [1, 5]})
+    >>> c = pd.DataFrame({"s": [1, 2], "c": [5, 1]})
+    >>> emp, cus = respondent_ex_cx(e, c, inst, firm_design=True)
+    >>> emp["EX"].round(3).tolist(), cus["CX"].round(3).tolist()
+    ([4.667, 1.333], [0.707, -0.707])
+    """
+    from cxresearch.studies.own_data_02_05 import respondent_scores
+
+    scales = getattr(instrument, "scales", {})
+    items = list(ex_items) if ex_items is not None else [
+        c for sc in scales.values() for c in sc.items if c in employees.columns]
+    reverse = {k: v for k, v in instrument.reverse_map().items() if k in items}
+    metrics = list(dict.fromkeys(m.column for m in instrument.metrics.values()
+                                 if m.column in customers.columns))
+    emp = employees.assign(EX=respondent_scores(employees, {"EX": items}, reverse,
+                                                standardize=not firm_design)["EX"])
+    cus = customers.assign(CX=respondent_scores(customers, {"CX": metrics},
+                                                standardize=True)["CX"])
+    return emp, cus
+
+
+def plot_unit_means(table: pd.DataFrame, unit: str, *, xlabel: str, ylabel: str, title: str,
+                    ax: object = None) -> object:
+    """The units' EX (x) and CX (y) means over all periods, one point per unit shown (units
+    hidden for too few answers left out), with the least-squares line for reading only.
+
+    ``table`` has ``unit``, ``EX`` and ``CX`` (the means) columns. Returns the axes.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    shown = table.dropna(subset=["EX", "CX"])
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.scatter(shown["EX"], shown["CX"], s=14, color="0.25", alpha=0.8)
+    if len(shown) > 2:
+        b, a = np.polyfit(shown["EX"], shown["CX"], 1)
+        xs = np.linspace(shown["EX"].min(), shown["EX"].max(), 2)
+        ax.plot(xs, a + b * xs, color="0.6", linewidth=1, linestyle="--")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    return ax
+
+
+def unit_means_alt_text(table: pd.DataFrame, *, units: str, periods: str, data_label: str,
+                        hidden: int, min_n: int) -> str:
+    """Alt text of :func:`plot_unit_means`, from the table (at most 300 characters).
+
+    >>> t = pd.DataFrame({"s": ["a", "b", "c"], "EX": [0.1, 0.3, 0.2], "CX": [0.0, 0.2, 0.3]})
+    >>> print(unit_means_alt_text(t, units="stores", periods="waves", data_label="your data",
+    ...                           hidden=1, min_n=10))  # doctest: +NORMALIZE_WHITESPACE
+    Scatter of 3 stores' mean EX (x) and CX (y) over all waves (your data): correlation 0.65
+    between the means, not corrected for their sampling noise; 1 hidden (fewer than 10
+    answers).
+    """
+    shown = table.dropna(subset=["EX", "CX"])
+    r = float(shown["EX"].corr(shown["CX"])) if len(shown) > 2 else float("nan")
+    rtext = f"correlation {r:.2f}" if r == r else "too few points for a correlation"
+    return (f"Scatter of {len(shown)} {units}' mean EX (x) and CX (y) over all {periods} "
+            f"({data_label}): {rtext} between the means, not corrected for their sampling "
+            f"noise; {hidden} hidden (fewer than {min_n} answers).")

@@ -397,22 +397,36 @@ def summary_findings(
     return tuple(out)
 
 
-def item_labels(items: Sequence[str], reverse: Sequence[str] = ()) -> list[str]:
-    """The wording of the bundled survey's items (a user's item keeps its column name), with
-    " (reversed)" after a reverse-keyed item.
+def bundled_wording() -> dict[str, str]:
+    """The wording of the bundled survey's employee items (code -> question).
+
+    Examples
+    --------
+    >>> bundled_wording()["culture_4"]
+    'Internal rules get in the way of serving customers well'
+    """
+    from cxresearch.io.readers import TABLE_SPECS
+
+    return {spec.name: spec.question for spec in TABLE_SPECS["employees"] if spec.question}
+
+
+def item_labels(items: Sequence[str], reverse: Sequence[str] = (),
+                wording: Mapping[str, str] | None = None) -> list[str]:
+    """Each item's wording (``wording``, by default the bundled survey's; an item without one
+    keeps its column name), with " (reversed)" after a reverse-keyed item.
 
     Examples
     --------
     >>> item_labels(["culture_4", "q9"], reverse=["culture_4"])
     ['Internal rules get in the way of serving customers well (reversed)', 'q9']
+    >>> item_labels(["c3"], reverse=["c3"], wording={"c3": "Rules get in the way"})
+    ['Rules get in the way (reversed)']
     """
-    from cxresearch.io.readers import TABLE_SPECS
-
-    wording = {spec.name: spec.question for spec in TABLE_SPECS["employees"] if spec.question}
-    return [wording.get(i, i) + (" (reversed)" if i in reverse else "") for i in items]
+    words = bundled_wording() if wording is None else dict(wording)
+    return [words.get(i, i) + (" (reversed)" if i in reverse else "") for i in items]
 
 
-__all__ += ["item_labels"]
+__all__ += ["bundled_wording", "item_labels"]
 
 
 def efa_alt_text(loadings: pd.DataFrame, scales: Mapping[str, Sequence[str]]) -> str:
@@ -445,9 +459,11 @@ __all__ += ["efa_alt_text"]
 
 
 def reverse_finding(scale: str, before: pd.DataFrame, after: pd.DataFrame, alpha_before: float,
-                    alpha_after: float, reverse: Sequence[str]) -> Finding:
+                    alpha_after: float, reverse: Sequence[str],
+                    wording: Mapping[str, str] | None = None) -> Finding:
     """What rescoring the reverse-keyed items did: each item with a negative corrected
-    item–total correlation (``r_drop``) before and after, and alpha before and after.
+    item–total correlation (``r_drop``) before and after, and alpha before and after; items
+    named by ``wording`` (default: the bundled survey's, else the column name).
 
     Examples
     --------
@@ -461,7 +477,7 @@ def reverse_finding(scale: str, before: pd.DataFrame, after: pd.DataFrame, alpha
     """
     negative = list(before.index[before["r_drop"] < 0])
     parts = []
-    for item, words in zip(negative, item_labels(negative), strict=True):
+    for item, words in zip(negative, item_labels(negative, wording=wording), strict=True):
         now = (f", {after.loc[item, 'r_drop']:.2f} after" if item in reverse
                else " (not declared reverse-keyed)")
         parts.append(f"“{words}” correlates {before.loc[item, 'r_drop']:.2f} with the rest "
@@ -472,3 +488,73 @@ def reverse_finding(scale: str, before: pd.DataFrame, after: pd.DataFrame, alpha
 
 
 __all__ += ["reverse_finding"]
+
+
+def limits(*, scales: Sequence[str], by: str | None, invariance_holds: bool | None,
+           nest: str, synthetic: bool, reversed_items: Sequence[str] = (),
+           fictional_shown: bool = False) -> list[str]:
+    """The closing notes of notebook 02, written from what the run found: what the invariance
+    test allows, the reverse-keyed items, and what no result here can show.
+
+    Parameters
+    ----------
+    scales : sequence of str
+        The scales' names.
+    by : str or None
+        The groups of the invariance test, in words (None: not tested).
+    invariance_holds : bool or None
+        Whether metric and scalar invariance held (None: not tested).
+    nest : str
+        What the employees are nested in, in words.
+    synthetic : bool
+        Whether the data are the bundled synthetic survey.
+    reversed_items : sequence of str
+        The instrument's reverse-keyed items.
+    fictional_shown : bool
+        Whether the fictional IBM items were shown.
+
+    Returns
+    -------
+    list of str
+        One Markdown sentence per note.
+
+    Examples
+    --------
+    >>> for line in limits(scales=["culture"], by=None, invariance_holds=None,
+    ...                    nest="stores", synthetic=False):
+    ...     print(line)  # doctest: +NORMALIZE_WHITESPACE
+    Whether the culture scores can be compared across groups was not tested here (no grouping
+    column).
+    It does **not** show that the scales measure what their names say: that needs a review of
+    the items' content and links to outcomes (notebook 05).
+    Employee-level fit ignores the nesting in stores; a multilevel CFA would separate the
+    levels.
+    """
+    names = " and ".join(scales)
+    out = []
+    if by is None or invariance_holds is None:
+        out.append(f"Whether the {names} scores can be compared across groups was not tested "
+                   "here (no grouping column).")
+    elif invariance_holds:
+        out.append(f"Metric and scalar invariance hold across {by}, so a difference in "
+                   f"{names} means between them is a difference in the scale, not in how the "
+                   "items are read (treating employees as independent).")
+    else:
+        out.append(f"Invariance fails across {by}: a difference in {names} means between "
+                   "them may be a difference in how the items are read, not in the scale.")
+    if reversed_items:
+        out.append("A reverse-keyed item (here " + ", ".join(f"`{i}`" for i in reversed_items)
+                   + ") must be rescored first, which item analysis reveals at once.")
+    if fictional_shown:
+        out.append("Items that look like a scale need not form one: in IBM's fictional HR "
+                   "sample data the five satisfaction ratings are unrelated to each other.")
+    out.append("It does **not** show that the scales measure what their names say: "
+               + ("the survey is synthetic, simulated from this very model, and real scales "
+                  "need real survey data, " if synthetic else "that needs ")
+               + "a review of the items' content and links to outcomes (notebook 05).")
+    out.append(f"Employee-level fit ignores the nesting in {nest}; a multilevel CFA would "
+               "separate the levels.")
+    return out
+
+
+__all__ += ["limits"]

@@ -12,18 +12,21 @@
 # # 02 · Culture and engagement scales: are they reliable, and do they measure what they claim?
 #
 # A "customer-centric culture" score is only as good as the survey scale behind it. This
-# notebook builds two scales from a **synthetic** employee survey (six culture items, five
-# engagement items, 1–5 agreement) and checks them the way a psychometrician would: item
-# analysis, reliability (alpha and omega), the number of factors, a confirmatory model with fit
-# indices, discriminant validity, and whether the scales mean the same thing in firms with
-# different CX owners. It ends with the satisfaction items of IBM's HR sample data set
-# (**fictional** data), which turn out **not** to form a scale.
+# notebook takes the scales of an employee survey and checks them the way a psychometrician
+# would: item analysis, reliability (alpha and omega), the number of factors, a confirmatory
+# model with fit indices, discriminant validity, and whether the scales mean the same thing in
+# different groups. It starts with the data themselves (who answered, and the scale scores by
+# unit, period and segment); the first output says which data these are: the bundled
+# **synthetic** employee survey, or your own. With the bundled data it ends with the
+# satisfaction items of IBM's HR sample data set (**fictional** data), which turn out **not**
+# to form a scale.
 #
 # **On your own data** (`-p data_dir=FOLDER`) it needs an employees table and the scales of
 # your survey, declared in an `instrument.yml` (items, answer range, reverse-keyed items; any
 # number of items and scales); without one, the bundled study's item names. Measurement
 # invariance compares the groups of `cx_owner` if the data have it, else of the instrument's
-# first segment found (or `-p invariance_by=COLUMN`).
+# first segment found (or `-p invariance_by=COLUMN`). A section that cannot run on your data
+# says why and shows nothing in its place; `python -m cxresearch check FOLDER` tells in advance.
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 02 -p seed=3 ...).
@@ -32,11 +35,17 @@ instrument = None  # None: the instrument.yml in data_dir if present, else the b
 seed = 0  # seed of the parallel analysis's random data sets
 parallel_iterations = 100  # random data sets in the parallel analysis
 invariance_by = None  # None: cx_owner if the data have it, else the instrument's first segment
+min_n = 10  # smallest group shown in the tables by unit, period and segment
+on_invalid = "raise"  # "set_aside": rows with out-of-range answers are listed and left out
+public_data = None  # None: the fictional IBM items at the end with the bundled study only
 
 # %%
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown, display
 
 import cxresearch as cx
 from cxresearch import (
@@ -45,11 +54,13 @@ from cxresearch import (
 )
 from cxresearch.cli.check import needs, skipped
 from cxresearch.core.paths import processed_dir
+from cxresearch.studies import own_data_02_05 as own
+from cxresearch.studies.own_data import reading_note
 from cxresearch.studies import scales_02 as s02
 
 use_style()
 level_label = "95%"  # the level of cronbach_alpha's interval (its default)
-study = load_study(data_dir, tables=["employees"], instrument=instrument)
+study = load_study(data_dir, tables=["employees"], instrument=instrument, on_invalid=on_invalid)
 if needs(study, "02:scales"):
     raise DataError(str(skipped("Notebook 02", needs(study, "02:scales"))))
 inst = study.instrument
@@ -57,12 +68,129 @@ scales = {name: list(scale.items) for name, scale in inst.scales.items()}  # cul
 reversed_items = [item for scale in inst.scales.values() for item in scale.reverse]
 employees = study.answers("employees")  # with the segments that live in the units' table
 unit = study.unit if study.unit in employees.columns else None
+time = own.period_of(inst, "employees", employees)  # the employees' period column, if any
+# cx_owner, if present, is the owner at the end of the panel, not when the answer was given
+# (notebook 01 labels each answer with its owner): not a segment of the tables by group
+segments = [s for s in study.available_segments("employees") if s != "cx_owner"]
 synthetic = data_dir is None
-data_kind = "synthetic" if synthetic else "user"
-source_label = "synthetic" if synthetic else "user data"
-nested = (f" from {employees[unit].nunique()} "
-          + ("firms" if unit == "firm_id" else f"units ({unit})")) if unit else ""
+data_kind = "synthetic" if synthetic else "user"  # the label every generated result carries
+source_label = "synthetic" if synthetic else "your data"
+unit_name = ("firms" if unit == "firm_id" else f"units ({unit})") if unit else None
+nested = f" from {employees[unit].nunique()} {unit_name}" if unit else ""
+all_items = [item for items in scales.values() for item in items]
+# the question wording: the export's (df.attrs["labels"]); the bundled study's own wording;
+# else the item's code
+wording = own.item_wording(study.employees, all_items,
+                           known=s02.bundled_wording() if synthetic else None)
 print(f"{len(employees):,} employee responses{nested} ({source_label})")
+if not synthetic:
+    print(reading_note(study))
+
+# %% [markdown]
+# ## The data first: who answered, and the scale scores by unit, period and segment
+#
+# What the employees table holds before any model: answers, units and periods, then each
+# scale's score (the mean of its items, reverse-keyed items rescored; a respondent who answered
+# fewer than half of a scale's items gets no score on it) by unit, by period and by segment.
+# Periods and segments are domains of the design clustered by the unit, so their intervals
+# treat answers from one unit as alike (t on units − 1 degrees of freedom); a unit's own
+# interval treats its answers as independent. A group with fewer than `min_n` answers is
+# hidden: its n is kept, its answers still count in every other table, and the sentence under
+# each table says how many groups and answers that hides.
+
+# %%
+display(Markdown(
+    ("**These data: the bundled synthetic employee survey** (simulated with a known truth, "
+     "`data/processed`)" if synthetic else
+     f"**These data: your employees table** (folder `{Path(data_dir).name}`)")
+    + f": {len(employees):,} answers" + nested
+    + (f" over {employees[time].nunique()} periods ({time})" if time else ", no period column")
+    + "; scales " + "; ".join(f"{name} ({len(sc.items)} items on {sc.range[0]:g}–"
+                              f"{sc.range[1]:g})" for name, sc in inst.scales.items())
+    + "; segments " + (", ".join(segments) if segments else "none") + "."))
+own.design_counts({"employees": employees}, unit, {"employees": time})
+
+# %%
+score_cols = {name: f"score_{name}" for name in scales}
+employees_scored = employees.join(own.respondent_scores(
+    employees, scales, inst.reverse_map()).rename(columns=score_cols))
+scores = {name: ("mean", score_cols[name], inst.scales[name].range) for name in scales}
+pd.DataFrame([{
+    "scale": name, "items": len(sc.items), "range": f"{sc.range[0]:g}–{sc.range[1]:g}",
+    "reverse-keyed": ", ".join(sc.reverse) or "none",
+    "every item answered": int(employees[list(sc.items)].notna().all(axis=1).sum()),
+    "scored (half or more answered)": int(employees_scored[score_cols[name]].notna().sum()),
+    "not scored": int(employees_scored[score_cols[name]].isna().sum()),
+} for name, sc in inst.scales.items()]).set_index("scale")
+
+# %% [markdown]
+# Each scale's score over all answers, with an interval that treats the units as clusters (the
+# design effect says how many times larger its variance is than if every answer were
+# independent):
+
+# %%
+overall = own.overall_table(employees_scored, scores, cluster=unit)
+overall.set_index("score").round(3)
+
+# %% [markdown]
+# By unit: each unit's scale scores (its answers treated as independent).
+
+# %%
+by_unit = own.score_table(employees_scored, scores, unit, min_n=min_n) if unit else None
+if by_unit is not None:
+    shown, rows_note = own.first_rows(own.wide_by(by_unit, unit).round(2), unit_name)
+    display(shown)
+    print(rows_note)
+    print(own.hidden_sentence(by_unit, unit, min_n=min_n))
+else:
+    print(skipped("Scale scores by unit", [f"the employees have no unit column {study.unit!r} "
+                                           "(the instrument's unit)"]))
+
+# %% [markdown]
+# By period and by each segment, with intervals that treat the units as clusters:
+
+# %%
+by_group = {}
+for key in [c for c in (time, *segments) if c]:
+    by_group[key] = own.score_table(employees_scored, scores, key, cluster=unit, min_n=min_n)
+    display(by_group[key].drop(columns=["suppressed", "note"]).round(3)
+            .set_index([key, "score"]))
+    print(own.hidden_sentence(by_group[key], key, min_n=min_n))
+if time is None:
+    print(skipped("Scale scores by period", [f"the employees have no period column "
+                                             f"{inst.time!r} (the instrument's time)"
+                                             if inst.time else "the instrument declares no time"]))
+if not segments:
+    print(skipped("Scale scores by segment", [
+        f"the employees (and their units) have none of the instrument's segments "
+        f"{list(inst.segments)}" if inst.segments else "the instrument declares no segments"]))
+
+# %% [markdown]
+# Every item's mean as answered (reverse-keyed items before rescoring), labelled with the
+# question's wording where the export holds it, with intervals that treat the units as
+# clusters:
+
+# %%
+items_table = own.item_means(employees, scales, {n: sc.range for n, sc in inst.scales.items()},
+                             wording, cluster=unit, reverse=reversed_items)
+fig = own.plot_item_means(
+    items_table, title=f"Employee survey items, mean answer ({source_label})",
+    xlabel="mean answer, with 95% interval" + (f" (clustered by {unit})" if unit else ""))
+save_figure(
+    fig, "02_item_means", data=items_table.round(4),
+    caption=(f"Mean answer to each item of the {' and '.join(scales)} scales "
+             f"({'synthetic data' if synthetic else 'your data'}, {len(employees):,} employees"
+             + (f" in {employees[unit].nunique()} {unit_name}" if unit else "") + "), with "
+             "95% intervals" + (f" that treat {unit_name} as clusters" if unit else
+                                 " that treat the answers as independent")
+             + "; one panel per scale, its axis spanning the items' intervals (the title "
+             "gives the answer range). Reverse-keyed items are shown as answered, before "
+             "rescoring."),
+    alt_text=own.item_means_alt_text(items_table, data_label=("synthetic data" if synthetic
+                                                             else "your data")),
+    source="02_culture_and_engagement_scales", evidence=data_kind,
+)
+plt.show()
 
 # %% [markdown]
 # ## Item analysis before scoring
@@ -75,12 +203,12 @@ first = next((n for n, sc in inst.scales.items() if sc.reverse), next(iter(scale
 cx.item_analysis(employees[scales[first]]).round(3)
 
 # %% [markdown]
-# An item that correlates negatively with the rest is usually worded in reverse. The
-# instrument's reverse-keyed items are scored as (lowest + highest answer − answer); then they
-# should fit, and the scale's alpha should rise.
+# An item that correlates negatively with the rest is usually worded in reverse. Rescored as
+# the instrument says (below, for these data), it should fit, and the scale's alpha should rise.
 
 # %%
-scored = reverse_items(employees, inst.reverse_map())  # bundled: culture_4, on 1-5
+display(Markdown(own.reverse_text(inst.scales)))
+scored = reverse_items(employees, inst.reverse_map())
 cx.item_analysis(scored[scales[first]]).round(3)
 
 # %%
@@ -88,15 +216,15 @@ s02.reverse_finding(first, cx.item_analysis(employees[scales[first]]),
                    cx.item_analysis(scored[scales[first]]),
                    cx.cronbach_alpha(employees[scales[first]]).alpha,
                    cx.cronbach_alpha(scored[scales[first]]).alpha,
-                   reversed_items).labelled(data_kind)
+                   reversed_items, wording=wording).labelled(data_kind)
 
 # %% [markdown]
 # ## Reliability: alpha with an interval, and omega
 #
 # Cronbach's alpha assumes every item loads equally; McDonald's omega, from a one-factor model,
 # does not. With unequal loadings alpha is a lower bound. Rows with a skipped item are dropped
-# and counted. The interval (Feldt's) treats employees as independent; they are nested in teams
-# and firms, so the true uncertainty is larger than shown.
+# and counted. The interval (Feldt's) treats employees as independent; where they are nested in
+# units (teams, stores, firms), the true uncertainty is larger than shown.
 
 # %%
 rows = []
@@ -114,7 +242,6 @@ pd.DataFrame(rows).set_index("scale").round(3)
 # the same size (95th percentile).
 
 # %%
-all_items = [item for items in scales.values() for item in items]
 pa = cx.parallel_analysis(scored[all_items], n_boot=parallel_iterations, seed=seed)
 pa.head(4).round(3)
 
@@ -131,7 +258,7 @@ Finding(f"**Parallel analysis** keeps {kept} factor{'s' if kept != 1 else ''}; t
 # ## Exploratory factor analysis (ML, oblimin rotation)
 #
 # As many factors as parallel analysis keeps, allowed to correlate: do the items sort
-# themselves into the scales (bundled: culture and engagement)?
+# themselves into the scales the instrument declares?
 
 # %%
 efa = cx.efa(scored[all_items], n_factors=kept, rotation="oblimin")
@@ -146,35 +273,37 @@ fig, ax = plt.subplots(figsize=FIGSIZE["double"])
 im = ax.imshow(efa.loadings.to_numpy(), cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
 ax.set_xticks(range(efa.loadings.shape[1]),
               [f"factor {str(c).lstrip('F')}" for c in efa.loadings.columns])
-ax.set_yticks(range(len(all_items)), s02.item_labels(all_items, reversed_items), fontsize=8)
+ax.set_yticks(range(len(all_items)), s02.item_labels(all_items, reversed_items, wording),
+              fontsize=8)
 ax.grid(False)
 for (i, j), v in pd.DataFrame(efa.loadings.to_numpy()).stack().items():
     ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8)
 fig.colorbar(im, ax=ax, label="loading")
 ax.set_title(f"Factor loadings (exploratory factor analysis), {' and '.join(scales)} "
              f"items ({source_label})")
-reversed_words = ", ".join(f"“{w}”" for w in s02.item_labels(reversed_items))
-survey_of = "synthetic" if data_dir is None else "user's"
+reversed_words = ", ".join(f"“{w}”" for w in s02.item_labels(reversed_items, wording=wording))
+survey_of = "the synthetic" if synthetic else "your"
 save_figure(
     fig, "02_efa_loadings",
     data=efa.loadings.reset_index(names="item").round(4),
-    caption=(f"Oblimin-rotated ML factor loadings of the {scale_words} items in the "
+    caption=(f"Oblimin-rotated ML factor loadings of the {scale_words} items in "
              f"{survey_of} employee survey"
              + (f" ({reversed_words} reverse-scored)." if reversed_items else ".")),
     alt_text=s02.efa_alt_text(efa.loadings, scales),
-    source="02_culture_and_engagement_scales",
+    source="02_culture_and_engagement_scales", evidence=data_kind,
 )
 plt.show()
 
 # %% [markdown]
 # ## Confirmatory factor analysis (semopy)
 #
-# The two-factor model stated in advance, with the usual fit indices (CFI and TLI above .95,
-# RMSEA and SRMR below .06–.08 are the customary cut-offs of Hu & Bentler 1999), composite
-# reliability and average variance extracted.
+# The model stated in advance (each scale's items load on their own factor; the factors
+# correlate), with the usual fit indices (CFI and TLI above .95, RMSEA and SRMR below .06–.08
+# are the customary cut-offs of Hu & Bentler 1999), composite reliability and average variance
+# extracted.
 
 # %%
-model = scales  # bundled: {"culture": culture_1..6, "engagement": engagement_1..5}
+model = scales  # one factor per scale of the instrument
 cfa = cx.cfa(scored, model)
 print(cfa.summary())
 cfa.loadings.round(3)
@@ -182,14 +311,17 @@ cfa.loadings.round(3)
 # %% [markdown]
 # Convergent and discriminant validity, four stated criteria, each checked below from the
 # numbers: composite reliability (rho_c) at least .70; convergent validity, AVE above .50
-# (Fornell & Larcker 1981); discriminant validity, HTMT below .85 (Henseler et al. 2015), and
-# the Fornell–Larcker criterion, each scale's AVE above the squared correlation of the two
-# factors. A failed criterion is a failure; where AVE fails with good reliability, the reading
-# is that each single item carries much item-specific variance, so no item measures its
-# construct well on its own.
+# (Fornell & Larcker 1981); and, with two or more scales, discriminant validity: HTMT below .85
+# (Henseler et al. 2015) and the Fornell–Larcker criterion, each scale's AVE above the squared
+# correlation of each pair of factors. A failed criterion is a failure; where AVE fails with
+# good reliability, the reading is that each single item carries much item-specific variance,
+# so no item measures its construct well on its own.
 
 # %%
-last = list(scales)[-1]  # bundled: engagement
+last = list(scales)[-1]  # the last scale: the HTMT column is each scale against it
+if len(scales) < 2:
+    print(skipped("Discriminant validity (HTMT, Fornell–Larcker)", [
+        "the instrument declares one scale, and discriminant validity compares two or more"]))
 pd.concat([cfa.reliability, cx.htmt(scored, model)[last].rename(f"htmt_vs_{last}")],
           axis=1).round(3) if len(scales) > 1 else cfa.reliability.round(3)
 
@@ -200,42 +332,58 @@ Conclusions(s02.validity_findings(verdicts), heading="Validity, criterion by cri
             data_kind=data_kind)
 
 # %% [markdown]
-# ## Measurement invariance across CX ownership models
+# ## Measurement invariance across groups
 #
-# Comparing culture scores between firms led by a CX leader, the CEO or "everyone" is only fair
-# if the items work the same way in each group: equal loadings (metric) for comparing
+# Comparing scale scores between groups (firms with different CX owners, regions, channels) is
+# only fair if the items work the same way in each group: equal loadings (metric) for comparing
 # relationships, equal intercepts too (scalar) for comparing means. A CFI drop larger than .01
 # from one level to the next signals non-invariance (Cheung & Rensvold 2002). This treats
-# employees as independent, ignoring that they are nested in teams and firms.
+# employees as independent, ignoring that they are nested in units. The groups compared here:
 
 # %%
 group = invariance_by or next((c for c in ("cx_owner", *inst.segments)
                                if c in scored.columns), None)
 invariance_missing = [] if invariance_by else needs(study, "02:invariance")
+group_words = None if group is None else (
+    "CX ownership models" if group == "cx_owner" else f"the groups of {group}")
+if group:
+    sizes = scored[group].value_counts().sort_index()
+    print(f"{group}: {len(sizes)} groups ("
+          + ", ".join(f"{k} {v:,}" for k, v in sizes.items()) + " employees)")
 mi = cx.measurement_invariance(scored, model, by=group) if group else None
 mi.to_frame().drop(columns="converged").round(3) if group else skipped(
     "Measurement invariance", invariance_missing)
 
 # %% [markdown]
-# ## Fictional items: the IBM HR sample data's satisfaction ratings
+# ## A demonstration on fictional data: the IBM HR sample's satisfaction ratings
 #
-# The IBM HR attrition data (1,470 fictional employees; **fictional** data created by IBM data
-# scientists, shipped in R's modeldata) has five 1–4 ratings. Are they one "satisfaction" scale?
+# Items that look like a scale need not form one. The IBM HR attrition data (1,470 fictional
+# employees; **fictional** data created by IBM data scientists, shipped in R's modeldata) has
+# five 1–4 ratings: are they one "satisfaction" scale? These data do not change with
+# `data_dir`, so they are shown with the bundled study only (`-p public_data=True` shows them
+# on your data too).
 
 # %%
-ibm = ibm_hr_attrition()
-ibm_items = list(IBM_SATISFACTION_ITEMS)
-ibm_alpha = cx.cronbach_alpha(ibm[ibm_items])
-print(ibm_alpha.summary())
-ibm[ibm_items].corr().round(3)
+show_public = synthetic if public_data is None else bool(public_data)
+if show_public:
+    ibm = ibm_hr_attrition()
+    ibm_items = list(IBM_SATISFACTION_ITEMS)
+    ibm_alpha = cx.cronbach_alpha(ibm[ibm_items])
+    print(ibm_alpha.summary())
+    display(ibm[ibm_items].corr().round(3))
+else:
+    print("The fictional IBM items are not shown on your data (set public_data=True to show "
+          "them).")
 
 # %%
-ibm_r = ibm[ibm_items].corr().where(lambda m: ~np.eye(len(m), dtype=bool)).abs().max().max()
-Finding("**IBM satisfaction ratings**: the inter-item correlations are all near zero (every "
+if show_public:
+    ibm_r = ibm[ibm_items].corr().where(lambda m: ~np.eye(len(m), dtype=bool)).abs().max().max()
+    display(Finding(
+        "**IBM satisfaction ratings**: the inter-item correlations are all near zero (every "
         f"|r| < {np.ceil(ibm_r * 100) / 100:.2f}) and alpha is {ibm_alpha.alpha:.3f}: in these "
         "fictional data the five ratings behave as if generated independently, so they are "
         "five separate single-item measures, not a scale. Averaging them into a \"satisfaction "
-        "index\" would add noise, not reliability.", False, kind="check").labelled("fictional")
+        "index\" would add noise, not reliability.", False, kind="check").labelled("fictional"))
 
 # %% [markdown]
 # ## What this shows, and what it doesn't
@@ -249,7 +397,9 @@ rel = pd.DataFrame(rows).set_index("scale")
 cut = {"cfi": 0.95, "rmsea": 0.06}
 fit_ok = cfa.fit["cfi"] >= cut["cfi"] and cfa.fit["rmsea"] <= cut["rmsea"]
 Conclusions(
-    tuple(
+    own.level_findings(overall, by_group, {n: sc.range for n, sc in inst.scales.items()},
+                       units=unit_name or "units")
+    + tuple(
         Finding(f"**{name}**: alpha {r.alpha:.3f} ({level_label} CI {r.ci_low:.3f} to "
                 f"{r.ci_high:.3f}, treating employees as independent), omega {r.omega:.3f}; "
                 + ("above the usual .70 across the whole interval."
@@ -265,8 +415,7 @@ Conclusions(
                   "the code works, not that real scales fit." if synthetic else "."),
                claims_effect=False, kind="measurement"),)
     + s02.validity_findings(verdicts)[-1:]  # the reading; each criterion is listed below
-    + ((Finding(f"**Measurement invariance across "
-                f"{'CX ownership models' if group == 'cx_owner' else group}**: the largest "
+    + ((Finding(f"**Measurement invariance across {group_words}**: the largest "
                 f"CFI drop from one level to the next is {max(0.0, -mi.to_frame()['delta_cfi'].min()):.3f}; "
                 + ("metric and scalar invariance hold by the ΔCFI ≤ .01 rule (Cheung & "
                    "Rensvold 2002), treating employees as independent."
@@ -281,7 +430,7 @@ Conclusions(
 
 # %%
 ia = cx.item_analysis(employees[scales[first]])  # before rescoring
-nest = "teams and firms" if synthetic else (f"units ({unit})" if unit else "groups")
+nest = "teams and firms" if synthetic else (unit_name if unit else "groups")
 mi_holds = (None if mi is None else
             bool((-mi.to_frame()["delta_cfi"].dropna() <= 0.01).all()))
 warnings = [
@@ -303,13 +452,7 @@ if synthetic:
 Conclusions(s02.summary_findings(verdicts, [w for w in warnings if w], truth),
             heading="Closing summary", data_kind=data_kind)
 
-# %% [markdown]
-# - The invariance table says whether culture scores can be compared across CX ownership
-#   models; only then is a difference in means (notebook 06) a difference in culture rather
-#   than in how the items are read. A reverse-keyed item must be rescored first, which item
-#   analysis reveals at once.
-# - Items that look like a scale need not form one: in IBM's fictional HR sample data the five
-#   satisfaction ratings are unrelated to each other.
-# - It does **not** show that the scales are valid measures of culture in real firms: that
-#   needs real survey data, content review and links to outcomes (notebook 05). Employee-level
-#   fit ignores the nesting in teams and firms; a multilevel CFA would separate the levels.
+# %%
+display(Markdown("\n".join(f"- {line}" for line in s02.limits(
+    scales=list(scales), by=group_words, invariance_holds=mi_holds, nest=nest,
+    synthetic=synthetic, reversed_items=reversed_items, fictional_shown=show_public))))

@@ -15,27 +15,30 @@
 # customer-centric culture make satisfied customers, who stay, spend and refer others, and cost
 # less to serve. Schneider et al. (2003) tested the direction over 8 years in 35 companies and
 # found that for some attitudes **performance came first**: successful firms made employees
-# happier, more than the reverse. This notebook asks four questions:
+# happier, more than the reverse. This notebook asks four questions of units (firms, or one
+# company's stores, branches or teams) surveyed over periods:
 #
-# 1. May individual survey answers be averaged to firms at all? (ICC, rwg)
+# 1. May individual survey answers be averaged to units and periods at all? (ICC, rwg)
 # 2. How strongly does employee experience (EX) go with customer experience (CX) in the same
-#    firm-year, once stable firm differences and noisy survey means are dealt with?
+#    unit and period, once noisy survey means are dealt with?
 # 3. Which comes first: EX(t) → CX(t+1), CX(t) → EX(t+1), or revenue growth(t) → EX(t+1)?
-# 4. Is the link from EX to revenue growth and cost to serve carried by CX (mediation)?
+#    (This needs a firm-year panel with revenue growth; on one company's units it becomes: do
+#    EX and CX go with the units' outcomes?)
+# 4. Is the link from EX to the outcomes carried by CX (mediation)?
 #
 # Every design here is observational: its estimates are **associations**, and the conclusions
-# say so. Questions 2–4 are asked of the data with 20 tests in all: each question's estimates
-# form one family, Holm-adjusted, and the three families split the 5% error rate, so that the
-# chance of *any* false alarm among the tests of questions 2–4 stays at 5% (the public-data
-# analogues of section 7 are separate families, each Holm-adjusted on its own). The sentences under the tables are
-# written from those numbers.
+# say so. Questions 2–4 are asked of the data in families of tests: each question's estimates
+# form one family, Holm-adjusted, and the families split the 5% error rate, so that the chance
+# of *any* false alarm among the tests of questions 2–4 stays at 5% (the public-data analogues
+# of section 7 are separate families, each Holm-adjusted on its own). The sentences under the
+# tables are written from those numbers.
 #
-# The bundled data are a **synthetic** study (300 firms, 8 years, employee and customer surveys)
-# whose true values are known, so on them each estimate is shown beside its true value. Rerun
-# with `-p data_dir=...` on your own exports, the notebook shows no truth (none is known) and
-# its conclusions follow your data. Public data do not link firms' employee and customer
-# surveys; with the bundled study, three public data sets (all **fictional or artificial**)
-# show individual-level analogues at the end.
+# Section 0 describes the data first and says which data these are. Where the data are
+# simulated (the bundled **synthetic** study) the true values are known, and each estimate is
+# shown beside its true value; on your own exports (`-p data_dir=...`) no truth is known or
+# shown, and the conclusions follow your data. Public data do not link employee and customer
+# surveys; three public data sets (all **fictional or artificial**) show individual-level
+# analogues at the end, by default with the bundled study only.
 #
 # **One company's units.** A folder whose `instrument.yml` names another unit (stores, branches,
 # teams: `unit: store_id`, `time: wave`) runs the same questions with that unit: the employees'
@@ -53,12 +56,16 @@ instrument = None  # None: the instrument.yml in data_dir if present, else the b
 seed = 0  # seed of the simulations and bootstraps below
 n_boot = 500
 public_data = None  # None: the public analogues of section 7 with the bundled study only
+min_n = 10  # smallest group or unit × period cell shown in the tables of section 0
+on_invalid = "raise"  # "set_aside": rows with out-of-range answers are listed and left out
 
 # %%
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
 import cxresearch as cx
 from cxresearch import (
@@ -70,7 +77,10 @@ from cxresearch import (
     Finding, sem_service_profit_chain, unit_linkage, unit_panel, use_style,
 )
 from cxresearch.cli.check import needs, skipped
+from cxresearch.io.readers import TABLE_SPECS
 from cxresearch.simulate import true_chain_effects, true_cross_lagged_paths, true_linkage_effects
+from cxresearch.studies import own_data_02_05 as own
+from cxresearch.studies.own_data import reading_note
 from cxresearch.studies.linkage_05 import (
     cross_lagged_paths,
     event_rate_by_group,
@@ -78,14 +88,17 @@ from cxresearch.studies.linkage_05 import (
     mean_reliability_over_periods,
     mediation_by_outcome,
     nested_wave,
+    plot_unit_means,
+    respondent_ex_cx,
     truth_findings,
     truth_summary,
     truth_verdicts,
+    unit_means_alt_text,
 )
 
 use_style()
 synthetic = data_dir is None  # the truth is known only for the bundled synthetic study
-study = load_linkage_study(data_dir, instrument)  # bundled: simulate_study(seed=0), 300 firms
+study = load_linkage_study(data_dir, instrument, on_invalid=on_invalid)  # bundled: 300 firms
 if needs(study, "05:linkage"):
     raise DataError(str(skipped("Notebook 05", needs(study, "05:linkage"))))
 inst, unit, time = study.instrument, study.unit, study.time
@@ -111,7 +124,8 @@ show_public = synthetic if public_data is None else bool(public_data)
 # families of tests that share the 5% error rate: EX–CX link, order (firms) or outcomes
 # (units), chain
 n_questions = 3 if firm_design or outcomes else 1
-holm_words = f"Holm (the 5% error rate split over {n_questions} questions)"
+holm_words = (f"Holm (the 5% error rate split over {n_questions} questions)" if n_questions > 1
+              else "Holm")
 cell = "firm-year" if firm_design else " × ".join(keys)  # what answers are averaged to
 if firm_design:
     print(f"{len(study.firms)} firms, {len(study.firm_years)} firm-years, "
@@ -122,17 +136,197 @@ else:
           + (f" × {study.customers[time].nunique()} periods ({time})" if time else "")
           + f", {len(study.employees)} employee and {len(study.customers)} customer answers ("
           f"{label}); outcomes: {', '.join(outcomes) or 'none'}")
+if not synthetic:
+    print(reading_note(study))
 
 # %% [markdown]
-# ## 1. May answers be averaged to firm-years (or to your units and periods)?
+# ## 0. The data first: answers, units, periods, and the unit × period means
 #
-# A firm-year "EX score" is the mean of 10–20 employees' answers. Averaging is justified when
-# firm-years differ more than chance (ICC(1) > 0 with a significant F test), when the mean is
-# reliable (ICC(2), ideally ≥ .70) and when members agree (rwg(j) ≥ .70; James, Demaree & Wolf
-# 1984). Reverse-keyed items (`culture_4` here; the instrument's `reverse` on your data) are
-# recoded first; each scale and metric is checked on its own answer range.
+# What the tables hold before any model: answers, units and periods in each table; each
+# employee's EX and each customer's CX score (defined as the panel of section 2 defines them)
+# over all answers, by unit, by period and by segment, with intervals that treat the units as
+# clusters for periods and segments (a unit's own interval treats its answers as independent;
+# customers weighted when the instrument names a weight); the outcomes by period; and the unit
+# × period means the linkage rests on. A group or cell with fewer than `min_n` answers is
+# hidden here, its n kept and counted in the sentence under the table; the models below still
+# use every cell, each with its sampling variance.
 
 # %%
+emp_answers, cus_answers = study.answers("employees"), study.answers("customers")
+emp_time = own.period_of(inst, "employees", emp_answers)
+cus_time = own.period_of(inst, "customers", cus_answers)
+out_table = study.firm_years if firm_design else study.outcomes
+described = ["revenue_growth", "cost_to_serve"] if firm_design else outcomes
+ex_items = (list(CULTURE_ITEMS + ENGAGEMENT_ITEMS) if firm_design else
+            [c for sc in inst.scales.values() for c in sc.items if c in study.employees.columns])
+metric_cols = {n: m.column for n, m in inst.metrics.items()
+               if m.column in study.customers.columns}
+weight = (inst.weight if not firm_design and inst.weight in study.customers.columns
+          else None)
+# the questions' wording: the export's (df.attrs["labels"]), the bundled study's, else the code
+metric_words = own.item_wording(study.customers, list(metric_cols.values()), known={
+    spec.name: spec.question for spec in TABLE_SPECS["customers"] if spec.question}
+    if synthetic else None)
+display(Markdown(
+    ("**These data: the bundled synthetic study** (simulated with known effects, "
+     "`data/processed`)" if synthetic else
+     f"**These data: your tables** (folder `{Path(data_dir).name}`)")
+    + f": {study.customers[unit].nunique()} {'firms' if firm_design else f'units ({unit})'}"
+    + (f" × {study.customers[time].nunique()} periods ({time})" if time else "")
+    + f", {len(study.employees):,} employee and {len(study.customers):,} customer answers. "
+    + "EX: " + "; ".join(f"{n} ({len(sc.items)} items on {sc.range[0]:g}–{sc.range[1]:g}"
+                         + (f", {', '.join(sc.reverse)} reverse-keyed" if sc.reverse else "")
+                         + ")" for n, sc in inst.scales.items()
+                         if any(c in ex_items for c in sc.items))
+    + ". CX: " + "; ".join(f"{n.upper()} ({c}" + (f": “{metric_words[c]}”"
+                                                   if metric_words[c] != c else "") + ")"
+                           for n, c in metric_cols.items())
+    + (f", weighted by {weight}" if weight else "")
+    + ". Outcomes: " + (", ".join(described) if described else "none") + "."))
+if getattr(study, "period_alignment", None):
+    print(f"Periods: {study.period_alignment}.")
+out_name = "firm_years" if firm_design else "outcomes"
+own.design_counts({"employees": study.employees, "customers": study.customers,
+                   **({out_name: out_table} if out_table is not None else {})}, unit,
+                  {"employees": emp_time, "customers": cus_time,
+                   out_name: time if out_table is not None and time in out_table else None})
+
+# %% [markdown]
+# EX and CX over all answers, with intervals that treat the units as clusters:
+
+# %%
+emp_scored, cus_scored = respondent_ex_cx(emp_answers, cus_answers, inst,
+                                          firm_design=firm_design, ex_items=ex_items)
+ex_score, cx_score = {"EX": ("mean", "EX", None)}, {"CX": ("mean", "CX", None)}
+pd.concat([own.overall_table(emp_scored, ex_score, cluster=unit),
+           own.overall_table(cus_scored, cx_score, cluster=unit, weights=weight)],
+          ignore_index=True).set_index("score").round(3)
+
+# %% [markdown]
+# By unit, over all periods (each unit's answers treated as independent):
+
+# %%
+by_unit = pd.concat([own.score_table(emp_scored, ex_score, unit, min_n=min_n),
+                     own.score_table(cus_scored, cx_score, unit, weights=weight,
+                                     min_n=min_n)], ignore_index=True)
+unit_word = "firms" if firm_design else f"units ({unit})"
+shown, rows_note = own.first_rows(own.wide_by(by_unit, unit).round(3), unit_word)
+display(shown)
+print(rows_note)
+print(own.hidden_sentence(by_unit, unit, min_n=min_n))
+
+# %% [markdown]
+# By period and by segment, with intervals that treat the units as clusters, then the
+# outcomes by period (one value per unit, units treated as independent):
+
+# %%
+by_period = {}
+for frame, score, key, w in ((emp_scored, ex_score, emp_time, None),
+                             (cus_scored, cx_score, cus_time, weight)):
+    if key is not None:
+        by_period.setdefault(key, []).append(
+            own.score_table(frame, score, key, cluster=unit, weights=w, min_n=min_n))
+for key, parts in by_period.items():
+    t = pd.concat(parts, ignore_index=True)
+    display(t.drop(columns=["suppressed", "note"]).round(3).set_index([key, "score"]))
+    print(own.hidden_sentence(t, key, min_n=min_n))
+if not by_period:
+    print(skipped("EX and CX by period", ["the instrument declares no time"
+                                          if not inst.time else "the answers have no period "
+                                          f"column {inst.time!r}"]))
+segments = [s for s in inst.segments if s != "cx_owner"]  # cx_owner: the owner at the end of
+# the panel, not when the answer was given (notebook 01 labels each answer with its owner)
+for seg in segments:
+    parts = [own.score_table(frame, score, seg, cluster=unit, weights=w, min_n=min_n)
+             for frame, score, w in ((emp_scored, ex_score, None),
+                                     (cus_scored, cx_score, weight)) if seg in frame.columns]
+    if parts:
+        t = pd.concat(parts, ignore_index=True)
+        display(t.drop(columns=["suppressed", "note"]).round(3).set_index([seg, "score"]))
+        print(own.hidden_sentence(t, seg, min_n=min_n))
+if not any(seg in f.columns for seg in segments for f in (emp_scored, cus_scored)):
+    print(skipped("EX and CX by segment", ["the instrument declares no segments"
+                                           if not segments else
+                                           "the answers (and their units) have none of the "
+                                           f"instrument's segments {segments}"]))
+if described and time and time in out_table:
+    t = own.score_table(out_table, {o: ("mean", o, None) for o in described}, time,
+                        min_n=min_n)
+    display(t.drop(columns=["suppressed", "note"]).round(3).set_index([time, "score"]))
+    print(own.hidden_sentence(t, time, min_n=min_n, noun="units"))
+
+# %% [markdown]
+# The unit × period means the linkage rests on (the panel of section 2): EX and CX hidden
+# where they rest on fewer than `min_n` answers, the outcomes as given.
+
+# %%
+if firm_design:
+    panel = linkage_panel(study.firm_years, study.employees, study.customers)
+else:
+    panel = unit_panel(study.employees, study.customers, inst, study.outcomes)
+cells = own.cell_means(panel, keys, {"ex": "EX", "cx": "CX"},
+                       [o for o in described if o in panel], min_n=min_n)
+shown, rows_note = own.first_rows(cells.round(3), f"{cell} cells")
+display(shown)
+print(rows_note)
+print(own.cells_sentence(cells, keys, ["EX", "CX"], min_n=min_n,
+                         nouns={"EX": "employees", "CX": "customers"}))
+
+# %% [markdown]
+# Each unit's EX and CX means over all periods, side by side: the raw material of the linkage,
+# before any correction for noisy means.
+
+# %%
+unit_means = own.wide_by(by_unit, unit, stats=("estimate",)).droplevel(1, axis=1).reset_index()
+hidden_units = int(unit_means[["EX", "CX"]].isna().any(axis=1).sum())
+data_label = "synthetic data" if synthetic else "your data"
+period_word = f"{time}s" if time else "answers"
+if hidden_units < len(unit_means):
+    fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+    plot_unit_means(
+        unit_means, unit, ax=ax,
+        xlabel=("EX, mean answer (1–5)" if firm_design else "EX, mean item z-score"),
+        ylabel="CX, mean z-score",
+        title=(f"EX and CX by {'firm' if firm_design else unit} "
+               f"({'synthetic' if synthetic else 'your data'})"))
+    save_figure(
+        fig, "05_unit_means",
+        data=unit_means,
+        caption=(f"Each {'firm' if firm_design else 'unit'}'s mean EX and CX over all "
+                 f"{period_word} ({data_label}): EX is each employee's mean of the "
+                 + " and ".join(n for n, sc in inst.scales.items()
+                                if any(c in ex_items for c in sc.items))
+                 + (" items (1–5, reverse-keyed items recoded)" if firm_design else
+                    " items, each z-scored (reverse-keyed items recoded)")
+                 + "; CX each customer's mean of the z-scored answers to "
+                 + ", ".join(f"{n.upper()} ({c}" + (f": “{metric_words[c]}”"
+                                                     if metric_words[c] != c else "") + ")"
+                             for n, c in metric_cols.items())
+                 + (f", weighted by {weight}" if weight else "")
+                 + f". Means resting on fewer than {min_n} answers are left out; the dashed line "
+                 "is a least-squares fit for reading only, not corrected for noisy means."),
+        alt_text=unit_means_alt_text(unit_means, units=unit_word, periods=period_word,
+                                     data_label=data_label, hidden=hidden_units, min_n=min_n),
+        source="05_linkage_ex_cx_outcomes", evidence=data_kind,
+    )
+    plt.show()
+else:
+    print(skipped("The figure of the units' EX and CX means", [
+        f"every {'firm' if firm_design else 'unit'}'s EX or CX mean rests on fewer than "
+        f"{min_n} answers"]))
+
+# %% [markdown]
+# ## 1. May answers be averaged to units and periods?
+#
+# A unit's score for a period (EX or CX) is the mean of a limited number of answers (how many,
+# for these data, section 0 shows). Averaging is justified when units and periods differ more than
+# chance (ICC(1) > 0 with a significant F test), when the mean is reliable (ICC(2), ideally
+# ≥ .70) and when members agree (rwg(j) ≥ .70; James, Demaree & Wolf 1984). Reverse-keyed items
+# are recoded first (below, for these data); each scale and metric is checked on its own answer
+# range.
+
+# %%
+display(Markdown(own.reverse_text(inst.scales)))
 agg = aggregation_checks(study.employees, study.customers, inst, keys)
 agg[["item_set", "n_groups", "mean_group_size", "icc1", "icc1_ci_low", "icc1_ci_high", "icc2",
      "rwg_j", "supported", "note"]].round(3)
@@ -150,26 +344,30 @@ Conclusions(
 )
 
 # %% [markdown]
-# An ICC(1) above zero says firm-years differ; an ICC(2) below .70 says their means are
-# noisy; an rwg(j) below .70 says individuals in one firm-year disagree widely, as single 0–10
-# items usually do. Noisy means **attenuate** every firm-level correlation, so the models below
-# correct for the known sampling error of each mean.
+# An ICC(1) above zero says units and periods differ; an ICC(2) below .70 says their means
+# are noisy; an rwg(j) below .70 says individuals in one unit and period disagree widely, as
+# single 0–10 items usually do. Noisy means **attenuate** every unit-level correlation, so the
+# models below correct for the known sampling error of each mean.
 
 # %% [markdown]
-# ## 2. The firm-year panel
+# ## 2. The panel of unit × period means
 #
-# EX is each employee's mean over the 11 culture and engagement items; CX is each customer's
-# mean of the z-scored NPS, CSAT and CES answers. `ev_*` is the sampling variance of each
-# firm-year mean (with a design effect for employees answering in teams); the reliability
-# is 1 − mean(ev)/variance. On your units, EX is each employee's mean of the z-scored scale
-# items (so that items on different ranges weigh alike) and CX the customers' weighted mean
-# when the instrument declares a weight (its variance then uses Kish's effective n).
+# `ev_*` is the sampling variance of each unit × period mean; the reliability of the means is
+# 1 − mean(ev)/variance. How EX and CX are scored for these data (the panel itself is the last
+# table of section 0):
 
 # %%
-if firm_design:
-    panel = linkage_panel(study.firm_years, study.employees, study.customers)
-else:
-    panel = unit_panel(study.employees, study.customers, inst, study.outcomes)
+display(Markdown(
+    f"EX is each employee's mean over the {len(ex_items)} "
+    + " and ".join(n for n, sc in inst.scales.items() if any(c in ex_items for c in sc.items))
+    + (" items as answered (reverse-keyed items recoded), with a design effect in `ev_ex` for "
+       "employees answering in teams" if firm_design else
+       " items, each z-scored first so that items on different ranges weigh alike "
+       "(reverse-keyed items recoded)")
+    + "; CX is each customer's mean of the z-scored "
+    + ", ".join(n.upper() for n in metric_cols) + " answers"
+    + (f", weighted by {weight} (its variance then uses Kish's effective n)" if weight else "")
+    + "."))
 reliability = pd.DataFrame({
     "score": ["EX (employees)", "CX (customers)"],
     f"respondents per {cell}": [panel["n_ex"].mean(), panel["n_cx"].mean()],
@@ -179,13 +377,14 @@ reliability = pd.DataFrame({
 reliability.round(3)
 
 # %% [markdown]
-# ## 3. Individual customers nested in firms (multilevel model)
+# ## 3. Individual customers nested in units (multilevel model)
 #
-# Do customers of firms with a better EX score rate their experience higher? Customers of the
-# same firm share that firm, so their answers are not independent; a random intercept per firm
-# (MixedLM) absorbs it. One survey wave (the last year) keeps it quick. The coefficient is the
-# difference in a customer's NPS, in standard deviations (SD), for a firm-year EX mean one SD
-# higher; its verdict comes with the estimates of section 4, in one family.
+# Do customers of units with a better EX score rate their experience higher? Customers of the
+# same unit share it, so their answers are not independent; a random intercept per unit
+# (MixedLM) absorbs it. One survey period (the last) keeps it quick. The coefficient is the
+# difference in a customer's answer to the NPS question (the first metric where there is no
+# NPS), in standard deviations (SD), for a unit × period EX mean one SD higher; its verdict
+# comes with the estimates of section 4, in one family.
 
 # %%
 answered = [n for n, m in inst.metrics.items() if m.column in study.customers.columns]
@@ -202,25 +401,26 @@ print(f"{mixed.n_obs} customers in {mixed.n_groups} {units_word}; share of NPS v
 mixed.to_frame().round(3)
 
 # %% [markdown]
-# The share of NPS variance between firms bounds what any firm-level score can tell about one
-# customer's answer; that is why linkage studies work with firm-level means.
+# The share of the answers' variance between units bounds what any unit-level score can tell
+# about one customer's answer; that is why linkage studies work with unit-level means.
 
 # %% [markdown]
-# ## 4. EX and CX in the same firm-year
+# ## 4. EX and CX in the same unit and period
 #
-# The model: CX(t) on EX(t) and EX(t−1), whether the firm has a CX executive in post
-# (`has_cx_leader`), firm fixed effects (each firm against itself) and year effects, with the
-# errors-in-variables correction for the noisy survey means; standard errors are clustered by
-# firm. A coefficient is the change in CX, in SDs of its noise-free (true-score) value, for one
-# SD more of noise-free EX. The uncorrected OLS column shows how much the noise alone would
-# hide.
-#
-# On your units the same correction runs between units and periods: CX on EX, and each outcome
-# on EX and CX together (CX → outcome given EX, and EX → outcome given CX), with period effects
-# and standard errors clustered by unit. EX and CX are in true-score SD, the outcomes in their
-# own units. Stable unit differences are not removed (a few waves are too few for that).
+# The models correct for the noisy survey means (errors in variables) and cluster the standard
+# errors by unit. A coefficient is the change in CX, in SDs of its noise-free (true-score)
+# value, for one SD more of noise-free EX. The uncorrected OLS column shows how much the noise
+# alone would hide. The model for these data:
 
 # %%
+display(Markdown(
+    "CX(t) on EX(t) and EX(t−1), whether the firm has a CX executive in post "
+    "(`has_cx_leader`), firm fixed effects (each firm against itself) and year effects."
+    if firm_design else
+    "CX on EX, and each outcome on EX and CX together (CX → outcome given EX, and EX → outcome "
+    "given CX)" + (f", with {time} effects" if time else "") + f", clustered by {unit}. EX "
+    "and CX are in true-score SD, the outcomes in their own units. Stable differences between "
+    "units are not removed (a few periods are too few for that)."))
 if firm_design:
     link = linkage_model(panel).to_frame().merge(true_linkage_effects(truth), on="term",
                                                  how="left")
@@ -238,7 +438,7 @@ else:
                   "ols_estimate", "reliability", "n_obs", "n_clusters"]].round(3))
 
 # %% [markdown]
-# The three estimates of the EX–CX link (sections 3 and 4) are the first family of tests.
+# The estimates of the EX–CX link (sections 3 and 4) are the first family of tests.
 
 # %%
 if firm_design:
@@ -281,14 +481,19 @@ Conclusions(
 # %% [markdown]
 # ## 5. Which comes first? A cross-lagged panel
 #
-# Each variable at t+1 on all three at t (EX, CX, revenue growth), with CX(t+1) also on EX(t+1)
-# so the EX → CX lag is the direct one. Two versions: pooled (firms compared with each other)
-# and with firm fixed effects (each firm with itself; biased by O(1/T) for the persistence
-# terms, Nickell 1981). Both correct for noisy means and control for having a CX executive in
-# post. Ordering in time is not causation: a third factor that moves EX and CX together is
-# not removed.
+# Ordering associations in time needs a panel of several periods with an outcome beside the EX
+# and CX means (the firm-year design: revenue growth, and whether a CX executive is in post).
+# Ordering in time is not causation: a third factor that moves EX and CX together is not
+# removed.
 
 # %%
+if firm_design:
+    display(Markdown(
+        "Each variable at t+1 on all three at t (EX, CX, revenue growth), with CX(t+1) also on "
+        "EX(t+1) so the EX → CX lag is the direct one. Two versions: pooled (firms compared "
+        "with each other) and with firm fixed effects (each firm with itself; biased by O(1/T) "
+        "for the persistence terms, Nickell 1981). Both correct for noisy means and control "
+        "for having a CX executive in post."))
 cl_cols = ["model", "path", "estimate", "ci_low", "ci_high", "p_value"]
 if firm_design:
     clpm = pd.concat([
@@ -346,18 +551,15 @@ if firm_design:
     )
     plt.show()
 
-# %% [markdown]
-# The eight cross paths (four in each model) are one family. In the pooled model a lagged
-# association can come from stable differences between firms (firms that grow fast may also
-# have happier staff); firm fixed effects remove those, but with a lagged outcome and few
-# years their persistence terms are biased (Nickell 1981), and in the CX equation that bias
-# can leak into the direct EX → CX lag.
-
-# %% [markdown]
-# On your units this question is replaced by the outcomes' equations of section 4: CX → each
-# outcome given EX, and EX → each outcome given CX, one family.
-
 # %%
+display(Markdown(
+    "The eight cross paths (four in each model) are one family. In the pooled model a lagged "
+    "association can come from stable differences between firms (firms that grow fast may "
+    "also have happier staff); firm fixed effects remove those, but with a lagged outcome and "
+    "few years their persistence terms are biased (Nickell 1981), and in the CX equation that "
+    "bias can leak into the direct EX → CX lag." if firm_design else
+    "On these units the question is replaced by the outcomes' equations of section 4: CX → "
+    "each outcome given EX, and EX → each outcome given CX, one family."))
 if firm_design:
     cl_family = holm_family(cl.assign(subject=cl["path"] + ", " + cl["model"]
                                       + " (standardized)"), n_families=n_questions)
@@ -396,16 +598,22 @@ synthetic_note(
     "true value.")
 
 # %% [markdown]
-# ## 6. The service-profit chain as mediation: EX → CX → revenue growth and cost to serve
+# ## 6. The service-profit chain as mediation: EX → CX → outcomes
 #
-# Firm-level means over all years (how many answers each rests on, and how reliable the means
-# are, is printed below) standardized to SD units; a = EX → CX, b = CX → outcome given EX, indirect = a·b with a bootstrap interval (percentile, firms resampled).
-# Industry and size are controls. The tests below use the bootstrap SE (a normal test). On
-# the bundled study the true values come from the simulation's answer key (the firms' true EX
-# and CX). On your units: unit means over all periods, each outcome of the outcomes table, no
-# controls, units resampled.
+# Each unit's means over all periods (how many answers each rests on, and how reliable the
+# means are, is printed below), standardized to SD units; a = EX → CX, b = CX → outcome given
+# EX, indirect = a·b with a bootstrap interval (percentile, units resampled). The tests below
+# use the bootstrap SE (a normal test). The outcomes and controls for these data:
 
 # %%
+if firm_design or outcomes:
+    display(Markdown(
+        "Firm means over all years; outcomes revenue growth (pp) and cost to serve (log-%); "
+        "industry and size band are controls"
+        + ("; the true values come from the simulation's answer key (the firms' true EX and "
+           "CX)." if synthetic else ".") if firm_design else
+        f"Means of each {unit} over all " + (f"{time}s" if time else "answers")
+        + f"; outcomes {', '.join(outcomes)}, each in its own units; no controls."))
 if firm_design:
     firm = firm_means(panel, ["ex", "cx", "revenue_growth", "cost_to_serve"],
                       standardized=["ex", "cx"], log_pct={"log_cost_pct": "cost_to_serve"}
@@ -432,21 +640,24 @@ med[med["effect"].isin(shown)].round(3) if firm_design or outcomes else skipped(
 # %% [markdown]
 # ### The same chain as a latent-variable model (SEM)
 #
-# A structural equation model measures EX by its 11 item means and CX by its 3, so item noise
-# does not attenuate the paths. Why this specification: it is the smallest model that separates
-# the chain (EX → CX → growth) from the direct EX → growth path with both factors measured by
-# several items, and its structural part is just identified, so the paths are the latent
-# regressions themselves. How it is fitted: by maximum likelihood (semopy) on z-scored firm
-# means, with each factor scaled by its first item and a tolerance tight enough (1e-12) that
-# every printed digit is the optimum, not the point where the optimiser happened to stop. The
-# table shows the completely standardized paths with their own (delta-method) standard errors,
-# as lavaan's `standardizedSolution()` gives them; the tests check both against lavaan. On the
-# bundled study the SEM paths are compared with the mediation's true values, with growth put in
-# SD units by its observed SD between firms (the answer key has no latent SD of growth), and
-# the direct path with its true value of zero.
+# A structural equation model measures EX and CX by their item means, so item noise does not
+# attenuate the paths; it needs the firm-year design (many firms, revenue growth).
 
 # %%
 if firm_design:
+    display(Markdown(
+        "EX is measured by its 11 item means and CX by its 3. Why this specification: it is "
+        "the smallest model that separates the chain (EX → CX → growth) from the direct EX → "
+        "growth path with both factors measured by several items, and its structural part is "
+        "just identified, so the paths are the latent regressions themselves. How it is "
+        "fitted: by maximum likelihood (semopy) on z-scored firm means, with each factor scaled "
+        "by its first item and a tolerance tight enough (1e-12) that every printed digit is the "
+        "optimum, not the point where the optimiser happened to stop. The table shows the "
+        "completely standardized paths with their own (delta-method) standard errors, as "
+        "lavaan's `standardizedSolution()` gives them; the tests check both against lavaan."
+        + (" The SEM paths are compared with the mediation's true values, with growth put in "
+           "SD units by its observed SD between firms (the answer key has no latent SD of "
+           "growth), and the direct path with its true value of zero." if synthetic else "")))
     culture, engagement = list(CULTURE_ITEMS), list(ENGAGEMENT_ITEMS)
     items = (firm_means(reverse_items(study.employees), culture + engagement)
              .join(firm_means(study.customers, ["nps", "csat", "ces"]))
@@ -458,9 +669,9 @@ sem[["path", "estimate", "se", "ci_low", "ci_high", "p_value", "cfi", "rmsea"]].
                                    firm_missing)
 
 # %% [markdown]
-# The chain's paths, from both models, are one family (a is shared by the two outcomes and
-# shown once). Between firms, a path is an association: it cannot tell a chain from reverse
-# causation (growth lifting EX) or from anything that raises EX and CX together.
+# The chain's paths are one family (a, shared by the outcomes, is shown once), with the SEM's
+# where it runs. Between units, a path is an association: it cannot tell a chain from reverse
+# causation (outcomes lifting EX) or from anything that raises EX and CX together.
 
 # %%
 outcome_words = ({"revenue_growth": "revenue growth (pp)",
@@ -626,7 +837,7 @@ else:
 # ## What this shows, and what it doesn't
 #
 # How many estimates of each family hold after the adjustment (Holm within each question, the
-# 5% error rate split over the three questions), from the tables above:
+# 5% error rate split over the questions asked), from the tables above:
 
 # %%
 families = {"estimates of the EX–CX link": link_family,
@@ -692,22 +903,25 @@ Conclusions(
     data_kind=data_kind,
 )
 
-# %% [markdown]
-# What no result above can show, whatever the data:
-#
-# - **Aggregation.** A survey mean of a few dozen answers is noisy, and within a firm most of
-#   its year-to-year movement can be noise, which makes uncorrected linkage coefficients too
-#   small (the size here is in the summary above). The errors-in-variables correction needs
-#   the sampling variance of each mean, which any survey export can supply.
-# - **Direction.** A cross-lagged panel orders associations in time; it does not rule out a
-#   third factor that moves EX and CX together. Pooled, it confuses stable firm differences
-#   with lagged paths; with firm fixed effects and few years its persistence terms, and the
-#   paths estimated beside them, are biased (Nickell 1981).
-# - **The chain.** Between-firm mediation is correlational: a causal reading needs no
-#   unmeasured confounding and no reverse causation on each link, which a survey cannot
-#   guarantee.
-# - **Public data.** The three public sets are fictional or artificial cross-sections without
-#   firm-level outcomes: they illustrate the individual-level links, they do not confirm them.
+# %%
+display(Markdown("What no result above can show, whatever the data:\n\n" + "\n".join(
+    f"- {line}" for line in (
+        "**Aggregation.** A survey mean of a few dozen answers is noisy, and within a unit most "
+        "of its movement from period to period can be noise, which makes uncorrected linkage "
+        "coefficients too small (the size here is in the summary above). The "
+        "errors-in-variables correction needs the sampling variance of each mean, which any "
+        "survey export can supply.",
+        "**Direction.** EX, CX and outcomes measured together cannot say which comes first. A "
+        "cross-lagged panel orders associations in time but does not rule out a third factor "
+        "that moves EX and CX together; pooled, it confuses stable differences between units "
+        "with lagged paths, and with unit fixed effects and few periods its persistence terms, "
+        "and the paths estimated beside them, are biased (Nickell 1981).",
+        "**The chain.** Between-unit mediation is correlational: a causal reading needs no "
+        "unmeasured confounding and no reverse causation on each link, which a survey cannot "
+        "guarantee.",
+        *(("**Public data.** The three public sets are fictional or artificial cross-sections "
+           "without firm-level outcomes: they illustrate the individual-level links, they do "
+           "not confirm them.",) if show_public else ())))))
 
 # %%
 synthetic_note(
