@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -111,6 +112,9 @@ def test_unknown_parameter_is_refused_before_running(tmp_path):
         run_notebooks(
             [path], parameters={"dta_dir": "x"}, output_dir=tmp_path / "o", progress=False
         )
+    # a refused call leaves the environment as it was (a later run must not write into "o")
+    assert "CXRESEARCH_RUN_DIR" not in os.environ
+    assert os.environ.get("CXRESEARCH_FIGURES_DIR", "") != str(tmp_path / "o" / "figures")
 
 
 def test_each_notebook_gets_only_its_own_parameters(tmp_path):

@@ -411,16 +411,6 @@ def run_notebooks(
         raise ValueError(f"no notebooks found in {_display_name(paths.NOTEBOOKS_DIR)}")
     parameters = _absolute_paths(dict(parameters or {}))
     out_dir: Path | None = Path(output_dir).resolve() if output_dir is not None else None
-    env_backup = os.environ.get("CXRESEARCH_FIGURES_DIR")
-    run_backup = os.environ.get("CXRESEARCH_RUN_DIR")
-    if parameters and out_dir is None:
-        out_dir = paths.RUNS_DIR
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        if env_backup is None:
-            os.environ["CXRESEARCH_FIGURES_DIR"] = str(out_dir / "figures")
-        if run_backup is None:
-            os.environ["CXRESEARCH_RUN_DIR"] = str(out_dir)
 
     accepted = {path: notebook_parameters(path) for path in targets}
     if parameters:
@@ -433,6 +423,19 @@ def run_notebooks(
             )
 
     blocked = _blocked(targets, parameters, named=bool(notebooks)) if only_runnable else {}
+
+    # set only once the call is valid: a refused call leaves the environment as it was
+    env_backup = os.environ.get("CXRESEARCH_FIGURES_DIR")
+    run_backup = os.environ.get("CXRESEARCH_RUN_DIR")
+    if parameters and out_dir is None:
+        out_dir = paths.RUNS_DIR
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if env_backup is None:
+            os.environ["CXRESEARCH_FIGURES_DIR"] = str(out_dir / "figures")
+        if run_backup is None:
+            os.environ["CXRESEARCH_RUN_DIR"] = str(out_dir)
+
 
     # partly executed copies of failed notebooks: under the output directory when there is one
     failed_dir = (out_dir if out_dir is not None else paths.RUNS_DIR) / "failed"
