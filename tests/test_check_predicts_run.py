@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +31,22 @@ from cxresearch.cli.runner import notebook_parameters, resolve_notebooks, run_no
 
 DATA = Path(__file__).parent / "data"
 OWN = DATA / "own_survey"
+NPS_WORDING = "How likely are you to recommend Northwind Outfitters to a friend or colleague?"
 FAST = {"n_sim": 200, "n_boot": 100, "n_bootstrap": 20, "n_respondents": 300}
+
+
+@contextmanager
+def _figures_in(out: Path) -> Iterator[None]:
+    """Figures of the run go to ``out/figures`` (the test session points them elsewhere)."""
+    old = os.environ.get("CXRESEARCH_FIGURES_DIR")
+    os.environ["CXRESEARCH_FIGURES_DIR"] = str(out / "figures")
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("CXRESEARCH_FIGURES_DIR", None)
+        else:
+            os.environ["CXRESEARCH_FIGURES_DIR"] = old
 
 
 def _fast(notebooks: list[str]) -> dict:
@@ -80,15 +98,14 @@ def _two_units(tmp: Path) -> Path:
 #: (id, folder maker, extra parameters, notebooks to run, expected {notebook: ran?}, reason of
 #: the first notebook not run)
 CASES = [
-    ("customers_only", lambda t: DATA / "customers_only", {}, ["03", "04", "05", "07"],
-     {"03": False, "04": False, "05": False, "07": True}, "an ecsi_survey table"),
-    ("qualtrics_raise", lambda t: DATA / "own_qualtrics", {}, ["01", "04", "05", "07"],
-     {"01": False, "04": False, "05": False, "07": True},
-     "the customers table, which cannot be read"),
+    ("customers_only", lambda t: DATA / "customers_only", {}, ["01", "03", "04", "05"],
+     {"01": True, "03": False, "04": False, "05": False}, "an ecsi_survey table"),
+    ("qualtrics_raise", lambda t: DATA / "own_qualtrics", {}, ["01", "04", "05"],
+     {"01": False, "04": False, "05": False}, "the customers table, which cannot be read"),
     ("qualtrics_set_aside", lambda t: DATA / "own_qualtrics", {"on_invalid": "set_aside"},
-     ["04", "07"], {"04": True, "07": True}, ""),
+     ["04", "05", "07"], {"04": True, "05": True, "07": True}, ""),
     ("quarterly", lambda t: DATA / "own_survey_quarterly", {}, ["05"], {"05": True}, ""),
-    ("drivers_typo", _typo, {}, ["02", "04"], {"02": True, "04": False},
+    ("drivers_typo", _typo, {}, ["04"], {"04": False},
      "the instrument's drivers cannot be used"),
     ("collinear_drivers", _collinear, {}, ["04"], {"04": False}, "perfectly collinear"),
     ("two_units", _two_units, {}, ["05"], {"05": False}, "fewer than 3 units"),
@@ -106,8 +123,9 @@ def test_check_and_run_agree(case: str, make, extra: dict, notebooks: list[str],
     predicted = {n: bool(verdicts.loc[stems[n], "can_run"]) for n in notebooks}
     assert predicted == expected, verdicts
     out = tmp_path / "out"
-    table = run_notebooks(notebooks, {"data_dir": str(folder), **_fast(notebooks), **extra}, out,
-                          progress=False, keep_going=True).set_index("notebook")
+    with _figures_in(out):
+        table = run_notebooks(notebooks, {"data_dir": str(folder), **_fast(notebooks), **extra},
+                              out, progress=False, keep_going=True).set_index("notebook")
     for n in notebooks:
         row = table.loc[f"{stems[n]}.ipynb"]
         if predicted[n]:
@@ -130,4 +148,21 @@ def test_check_and_run_agree(case: str, make, extra: dict, notebooks: list[str],
             assert "3 rows set aside" in text
             assert "42 unfinished or preview responses excluded" in text
             assert "R_0" not in text  # the ids are in the file, not in the notebooks
+        # 05 describes the data first in the export's own words, and says nothing bundled
+        text = _outputs(out / "05_linkage_ex_cx_outcomes.ipynb")
+        assert f"NPS (Q1: “{NPS_WORDING}”)" in text
+        assert "culture_4" not in text and "300 firms" not in text
+        entry = json.loads((out / "figures" / "manifest.json").read_text())["05_unit_means"]
+        assert NPS_WORDING in entry["caption"] and entry["evidence"] == ["user"]
+        assert len(entry["alt_text"]) <= 300 and "your data" in entry["alt_text"]
+    if case == "drivers_typo":  # the drivers' problem stops 04 only (01, 02, 05 run on these
+        # data exactly as on own_survey, which test_own_data runs)
+        assert verdicts.loc[["01_measuring_cx", "02_culture_and_engagement_scales",
+                             "05_linkage_ex_cx_outcomes"], "can_run"].all()
+    if case == "customers_only":  # 01 without units: independent answers, sections skipped
+        text = _outputs(out / "01_measuring_cx.ipynb")
+        assert "1,715 customer responses (user data)" in text
+        assert "answers are treated as independent" in text
+        assert "NPS by CX owner: skipped" in text and "Small cells: skipped" in text
+        assert "pairwise differences in NPS between region segments" in text
 

@@ -54,7 +54,7 @@ def test_precondition_on_the_fixtures() -> None:
     assert linkage_precondition(load_linkage_study()) is None  # the bundled firm-year design
 
 
-@pytest.mark.parametrize("folder", ["own_survey", "own_survey_sparse"])
+@pytest.mark.parametrize("folder", ["own_survey_sparse"])  # own_survey: in test_own_data
 def test_check_and_run_agree_on_notebook_05(folder: str, tmp_path: Path) -> None:
     note, out = _check_and_run(DATA / folder, tmp_path)
     sentence = str(skipped("The unit-level EX–CX linkage", [REASON]))

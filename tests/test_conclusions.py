@@ -112,8 +112,10 @@ def test_notebooks_on_a_null_study_claim_no_effect(tmp_path) -> None:
     data = tmp_path / "null_study"
     build(data, seed=11, params=null_study_params(n_firms=200, n_years=6))
     out = tmp_path / "runs"
-    run_notebooks(NULL_NOTEBOOKS, parameters={"data_dir": str(data)}, output_dir=out,
-                  progress=False)
+    # smaller simulations than the record's (the lessons' draws; the data are the null study's)
+    run_notebooks(NULL_NOTEBOOKS, parameters={"data_dir": str(data), "n_sim": 500,
+                                              "n_boot": 200, "power_boot": 500},
+                  output_dir=out, progress=False)
     for nb in sorted(out.glob("*.ipynb")):
         claims = _claims(nb)
         assert claims, f"{nb.name}: no generated conclusion found"

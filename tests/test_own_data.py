@@ -30,7 +30,6 @@ from cxresearch.io.readers import load_study
 
 DATA = Path(__file__).parent / "data"
 OWN = DATA / "own_survey"
-ONLY = DATA / "customers_only"
 #: small sizes so that the four notebooks run in well under a minute
 FAST = {"n_sim": 200, "parallel_iterations": 10, "n_bootstrap": 20, "n_respondents": 300,
         "n_boot": 100}
@@ -252,19 +251,6 @@ def test_03_on_a_users_ecsi_survey(tmp_path: Path) -> None:
         "03_item_means": ["user"], "03_ecsi_paths": ["user"]}
 
 
-def test_customers_only_folder_runs_notebook_01(tmp_path: Path) -> None:
-    before = _sha256(ONLY)
-    with _figures_in(tmp_path):
-        run_notebooks(["01"], parameters={"data_dir": str(ONLY), "n_sim": 200},
-                      output_dir=tmp_path, progress=False)
-    assert _sha256(ONLY) == before
-    text = _texts(tmp_path)["01_measuring_cx.ipynb"]
-    assert "1,715 customer responses (user data)" in text
-    assert "answers are treated as independent" in text
-    assert "NPS by CX owner: skipped" in text and "Small cells: skipped" in text
-    assert "pairwise differences in NPS between region segments" in text
-
-
 def test_load_study_on_the_own_survey_exposes_the_unit_design() -> None:
     s = load_study(OWN)
     assert (s.unit, s.time) == ("store_id", "wave")
@@ -293,3 +279,16 @@ def test_a_broken_instrument_or_unit_stops_with_a_clear_message(tmp_path: Path) 
     with pytest.raises(ValueError, match=r"customers: column 'store_id': \d+ value\(s\) not in "
                                          r"units"):
         load_study(folder)
+
+
+def test_check_and_the_run_of_05_agree_on_the_own_survey(
+        own_run: tuple[Path, dict[str, str]]) -> None:
+    """EX means reliable enough to correct: check reports no skip and 05 shows the linkage."""
+    from cxresearch.cli.check import check_folder
+
+    note = check_folder(OWN).to_frame().set_index("notebook").loc[
+        "05_linkage_ex_cx_outcomes", "missing"]
+    assert "unit-level linkage corrected for noisy means" not in note
+    out = own_run[1]["05_linkage_ex_cx_outcomes.ipynb"]
+    assert "too noisy" not in out and "ols_estimate" in out  # the linkage table is shown
+    assert "EX and CX with the outcomes: skipped" not in out
