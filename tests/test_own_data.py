@@ -80,12 +80,15 @@ def own_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
     out = tmp_path_factory.mktemp("own_run")
     before = _sha256(OWN)
     with _figures_in(out):
-        result = run_notebooks(["01", "02", "03", "04", "05"],
-                               parameters={"data_dir": str(OWN), **FAST}, output_dir=out,
+        # 01 on this folder runs in test_report_command.py (its report), not again here
+        result = run_notebooks(["02", "03", "04", "05"],
+                               parameters={"data_dir": str(OWN),
+                                           **{k: v for k, v in FAST.items() if k != "n_sim"}},
+                               output_dir=out,
                                progress=False)
     # 03 needs an ECSI survey, which the folder has not: check says so, and run follows it
-    assert result["status"].tolist() == ["ok", "ok", "not run", "ok", "ok"]
-    assert "ecsi_survey" in result["error"].iloc[2]
+    assert result["status"].tolist() == ["ok", "not run", "ok", "ok"]
+    assert "ecsi_survey" in result["error"].iloc[1]
     assert _sha256(OWN) == before, "the input files changed"
     return out, _texts(out)
 
@@ -111,11 +114,6 @@ def test_inputs_unchanged_and_no_personal_data_in_any_output(
 
 def test_the_outputs_use_the_instruments_items(own_run: tuple[Path, dict[str, str]]) -> None:
     _, texts = own_run
-    nb01 = texts["01_measuring_cx.ipynb"]
-    assert "NPS [ltr]" in nb01 and "CSAT [sat]" in nb01 and "CES [effort]" in nb01
-    assert "from 30 units (store_id)" in nb01
-    assert "NPS by CX owner: skipped, because the data have no firms table" in nb01
-    assert "region" in nb01 and "channel" in nb01  # segments, region from units.csv
     nb02 = texts["02_culture_and_engagement_scales.ipynb"]
     assert "e12" in nb02 and "c3" in nb02 and "htmt_vs_engagement" in nb02
     assert "synthetic" not in texts["figures/02_efa_loadings.csv"].lower()

@@ -353,3 +353,23 @@ def test_scan_site_reads_text_not_markup_or_drawings(tmp_path: Path) -> None:
     assert scan.files == 2
     assert scan.to_frame()[["file", "kind"]].values.tolist() == [["b.html", "phone"]]
     assert not scan.ok() and scan.ok(phones=False)
+
+
+def test_notebook_01_describes_the_store_survey_first(run: tuple[Path, int, str]) -> None:
+    """01 on own_survey (run once, here, for its report): the instrument's items, the stores as
+    clusters, the breakdowns by unit, period and segment, and no personal data."""
+    import json
+
+    out, _, _ = run
+    nb = json.loads((out / "01_measuring_cx.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join("".join(o.get("text", "")) + "".join(
+        "".join(v) for k, v in o.get("data", {}).items() if k.startswith("text/"))
+        for c in nb["cells"] for o in c.get("outputs", []))
+    assert "NPS [ltr]" in text and "CSAT [sat]" in text and "CES [effort]" in text
+    assert "from 30 units (store_id)" in text
+    assert "NPS by CX owner: skipped, because the data have no firms table" in text
+    assert "NPS by store_id: 30 of 30 shown" in text and "NPS by wave: 3 of 3 shown" in text
+    assert "NPS by region" in text and "NPS by channel" in text  # region from units.csv
+    assert "89 hidden because they have fewer than 30 answers" in text  # store x wave cells
+    for word in ("@example.com", "202-555-", "Okafor", "Lindqvist", "Tanaka"):
+        assert word not in text
