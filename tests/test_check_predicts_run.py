@@ -103,7 +103,7 @@ CASES = [
     ("qualtrics_raise", lambda t: DATA / "own_qualtrics", {}, ["01", "04", "05"],
      {"01": False, "04": False, "05": False}, "the customers table, which cannot be read"),
     ("qualtrics_set_aside", lambda t: DATA / "own_qualtrics", {"on_invalid": "set_aside"},
-     ["04", "05", "07"], {"04": True, "05": True, "07": True}, ""),
+     ["04", "05"], {"04": True, "05": True}, ""),
     ("quarterly", lambda t: DATA / "own_survey_quarterly", {}, ["05"], {"05": True}, ""),
     ("drivers_typo", _typo, {}, ["04"], {"04": False},
      "the instrument's drivers cannot be used"),

@@ -32,7 +32,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, dict[str,
     old = os.environ.get("CXRESEARCH_FIGURES_DIR")  # the session points figures elsewhere
     os.environ["CXRESEARCH_FIGURES_DIR"] = str(out / "figures")
     try:
-        result = run_notebooks(["04"], parameters={"seed": SEED}, output_dir=out,
+        result = run_notebooks(["04"], parameters={"seed": SEED, "n_bootstrap": 100},
+                               output_dir=out,
                                progress=False)
     finally:
         if old is None:
