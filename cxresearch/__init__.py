@@ -16,6 +16,7 @@ subpackages, which are arranged by role:
 - :mod:`cxresearch.io` -- readers, platform exports, personal data, the instrument, data sets;
 - :mod:`cxresearch.report` -- figures, plots, conclusions, the claims ledger, the site;
 - :mod:`cxresearch.simulate` -- synthetic studies with their answer keys (``cx.simulate``);
+- :mod:`cxresearch.exercises` -- exercises with checked answers (``cx.exercises.check``);
 - :mod:`cxresearch.studies` -- helpers that belong to one notebook (not in the face);
 - :mod:`cxresearch.cli` -- ``python -m cxresearch``.
 
@@ -362,8 +363,8 @@ _FACE: dict[str, str] = {
 }
 
 #: subpackages reachable as attributes (``cx.simulate.simulate_study``)
-_SUBPACKAGES = ("causal", "cli", "core", "io", "linkage", "measurement", "metrics", "report",
-                "simulate", "studies", "text")
+_SUBPACKAGES = ("causal", "cli", "core", "exercises", "io", "linkage", "measurement", "metrics",
+                "report", "simulate", "studies", "text")
 
 __all__ = ["__version__", *_FACE]
 

@@ -32,7 +32,7 @@ FLOORS: dict[str, int] = {
     "simulate": 2,
     "measurement": 3, "text": 3, "linkage": 3,
     "causal": 4,
-    "report": 5,
+    "report": 5, "exercises": 5,
     "studies": 6,
     "cli": 7,
     "__init__": 8, "__main__": 8,
