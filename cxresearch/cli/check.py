@@ -524,6 +524,11 @@ def check_folder(data_dir: str | Path, instrument: str | Path | None = None, *,
                  on_invalid: str = "raise") -> FolderCheck:
     """Validate a data folder and say, per notebook, whether it can run (nothing is run).
 
+    The instrument is read with ``strict=False``: a problem confined to its drivers, segments,
+    a scale or a metric is one entry of ``problems`` and stops only the notebooks (or
+    sections) that use that part; a problem that makes it unusable stops every notebook that
+    reads the study tables.
+
     Parameters
     ----------
     data_dir : str or Path
@@ -538,11 +543,6 @@ def check_folder(data_dir: str | Path, instrument: str | Path | None = None, *,
     -------
     FolderCheck
         ``to_frame()``: notebook, can_run, uses, missing; ``summary()``: the printed report.
-
-    The instrument is read with ``strict=False``: a problem confined to its drivers, segments,
-    a scale or a metric is one entry of ``problems`` and stops only the notebooks (or
-    sections) that use that part; a problem that makes it unusable stops every notebook that
-    reads the study tables.
 
     Examples
     --------

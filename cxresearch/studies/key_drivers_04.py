@@ -36,9 +36,19 @@ from cxresearch.linkage.drivers import (
 )
 from cxresearch.report.conclusions import Finding
 
-__all__ = ["ECSI_WORDING", "LISTWISE_LOSS_LIMIT", "agreement_finding", "item_wording",
-           "missing_choice", "population_findings", "published_check", "quadrant_alt_text",
-           "quadrant_findings", "question_wording"]
+__all__ = [
+    "ECSI_WORDING",
+    "LISTWISE_LOSS_LIMIT",
+    "agreement_finding",
+    "item_wording",
+    "missing_choice",
+    "naive_importance",
+    "population_findings",
+    "published_check",
+    "quadrant_alt_text",
+    "quadrant_findings",
+    "question_wording",
+]
 
 #: listwise deletion is used while it leaves out at most this share of the answers; beyond it,
 #: pairwise-complete correlations
@@ -314,3 +324,40 @@ def population_findings(table: pd.DataFrame, population: pd.DataFrame,
                 + (f" ({int((~firm).sum())} unclear)" if (~firm).any() else "")
                 + (f"; missed: {'; '.join(wrong)}." if wrong else "."), False, kind="truth"),
     )
+
+
+def naive_importance(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> pd.DataFrame:
+    """Correlations and regression betas beside relative weights and Shapley shares (issue 23).
+
+    All four from the complete answers' correlation matrix: ``r`` (each driver with the
+    outcome, alone), ``beta`` (standardized multiple-regression coefficient, its unique part),
+    ``relative_weight`` (Johnson 2000) and ``shapley`` (LMG), the last two shares of R^2 that
+    add up to it; then each one's rank. With correlated drivers the first two disagree with
+    each other and with the shares.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> a = rng.normal(size=500)
+    >>> d = pd.DataFrame({"a": a, "b": a + rng.normal(scale=0.3, size=500),
+    ...                   "c": rng.normal(size=500)})
+    >>> d["y"] = d["a"] + d["c"] + rng.normal(size=500)
+    >>> t = naive_importance(d, "y", ["a", "b", "c"])
+    >>> round(float(t["shapley"].sum()), 6) == round(float(t["relative_weight"].sum()), 6)
+    True
+    """
+    import numpy as np
+
+    from cxresearch.linkage.drivers import relative_weights_from_corr, shapley_from_corr
+
+    cols = [*drivers, outcome]
+    c = data[cols].astype(float).dropna().corr().to_numpy()
+    rxx, rxy = c[:-1, :-1], c[:-1, -1]
+    out = pd.DataFrame({"r": rxy, "beta": np.linalg.solve(rxx, rxy),
+                        "relative_weight": relative_weights_from_corr(rxx, rxy),
+                        "shapley": shapley_from_corr(rxx, rxy)}, index=pd.Index(drivers,
+                                                                                name="driver"))
+    for col in ("r", "beta", "relative_weight", "shapley"):
+        out[f"rank_{col}"] = out[col].abs().rank(ascending=False, method="min").astype(int)
+    return out

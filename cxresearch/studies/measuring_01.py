@@ -58,6 +58,7 @@ __all__ = [
     "at_scale_demo",
     "check_engines",
     "input_errors",
+    "naive_vs_clustered",
     "nps_by",
     "nps_by_alt_text",
     "owner_at_answer",
@@ -879,3 +880,52 @@ def nps_by_alt_text(table: pd.DataFrame, by: str, *, data_label: str,
             f"({lo[by]}) to {hi['estimate']:.1f} ({hi[by]}); the {level:.0%} intervals are "
             f"about ±{shown['half_width'].mean():.1f} points wide, so differences smaller than "
             "that are not established.")
+
+
+# ---------------------------------------------------------------------------------------------
+# The naive method beside the right one (issue 23): answer-level against clustered intervals
+
+
+def naive_vs_clustered(data: pd.DataFrame, by: str, score: str, *, cluster: str,
+                       weights: str | None = None, min_n: int = 30,
+                       level: float = 0.95) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """NPS by ``by`` with intervals that treat answers as independent, beside intervals with
+    ``cluster`` as clusters; and how many pairwise differences survive Holm under each.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Per segment: estimate, the two half-widths and their ratio (the square root of the
+        design effect); per method: pairs, significant after Holm.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> firm = np.repeat(np.arange(40), 50)
+    >>> shift = rng.normal(0, 1.5, 40)[firm]
+    >>> d = pd.DataFrame({"firm": firm, "seg": np.where(firm % 2, "a", "b"),
+    ...                   "nps": np.clip(np.round(7 + shift + rng.normal(0, 2, 2000)), 0, 10)})
+    >>> per_seg, pairs = naive_vs_clustered(d, "seg", "nps", cluster="firm")
+    >>> bool((per_seg["ratio"] > 1).all()), list(pairs["method"])
+    (True, ['answers independent', 'firm as clusters'])
+    """
+    rows, pair_rows = [], []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for name, cl in (("answers independent", None), (f"{cluster} as clusters", cluster)):
+            seg = _metrics.by_segment(data, by, "nps", score, weights=weights, cluster=cl,
+                                      min_n=min_n, level=level)
+            seg = seg[seg["flag"].ne("empty") & ~seg["suppressed"].astype(bool)]
+            rows.append(seg.set_index(by).assign(
+                half_width=lambda t: (t["ci_high"] - t["ci_low"]) / 2)[
+                ["estimate", "half_width"]].add_suffix(f" ({name})"))
+            pairs = _metrics.compare_segments(data, by, "nps", score, weights=weights,
+                                              cluster=cl, min_n=min_n, level=level)
+            pair_rows.append({"method": name, "pairs": len(pairs),
+                              "significant_holm": int(pairs["significant"].sum())})
+    per_seg = pd.concat(rows, axis=1)
+    per_seg = per_seg.drop(columns=f"estimate ({cluster} as clusters)").rename(
+        columns={"estimate (answers independent)": "estimate"})
+    per_seg["ratio"] = (per_seg[f"half_width ({cluster} as clusters)"]
+                        / per_seg["half_width (answers independent)"])
+    return per_seg.reset_index(), pd.DataFrame(pair_rows)

@@ -65,6 +65,7 @@ from cxresearch.simulate.metrics import (
 )
 from cxresearch.studies.own_data import reading_note
 from cxresearch.studies.measuring_01 import (
+    naive_vs_clustered,
     at_scale_demo,
     check_engines,
     coverage_verdicts,
@@ -227,6 +228,35 @@ segment_findings = Conclusions(
     data_kind=data_kind,
 ) if segments else None
 segment_findings if segments else skipped("Segment differences", segments_missing)
+
+# %% [markdown]
+# ### The naive interval beside the right one
+#
+# What would the same comparisons have claimed with answers treated as independent, the way a
+# dashboard computes them? Each segment's half-width both ways (their ratio is the square root
+# of the design effect), and how many pairwise differences survive Holm under each.
+
+# %%
+naive_missing = (["the data have no unit column to cluster by"] if unit is None else
+                 segments_missing)
+if not naive_missing:
+    naive = {s: naive_vs_clustered(customers, s, nps_col, cluster=unit, weights=weight,
+                                   min_n=min_n, level=level) for s in segments}
+    display(pd.concat({s: t[1].set_index("method") for s, t in naive.items()},
+                      names=["segment"]))
+    worst = max(segments, key=lambda s: naive[s][1]["significant_holm"].iloc[0]
+                - naive[s][1]["significant_holm"].iloc[1])
+    display(naive[worst][0].round(2))
+    lo, hi = naive[worst][1]["significant_holm"]
+    display(Finding(
+        f"**Ignoring the clusters, NPS by {worst}**: answers treated as independent give "
+        "intervals "
+        f"{naive[worst][0]['ratio'].min():.1f} to {naive[worst][0]['ratio'].max():.1f} times too "
+        f"narrow, and {lo} of {int(naive[worst][1]['pairs'].iloc[0])} pairwise differences "
+        f"survive Holm; with {unit} as clusters, {hi}.", False,
+        kind="check").labelled(data_kind))
+else:
+    print(skipped("The naive interval beside the right one", naive_missing))
 
 # %% [markdown]
 # ## Small cells are suppressed, never silently shown

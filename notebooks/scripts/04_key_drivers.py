@@ -55,7 +55,7 @@ from cxresearch.linkage.drivers import QUADRANT_ORDER, UNCLEAR
 from cxresearch.simulate import simulate_ecsi_survey
 from cxresearch.studies.own_data import reading_note
 from cxresearch.studies.key_drivers_04 import (
-    ECSI_WORDING, LISTWISE_LOSS_LIMIT, agreement_finding, item_wording, missing_choice,
+    ECSI_WORDING, LISTWISE_LOSS_LIMIT, agreement_finding, item_wording, missing_choice, naive_importance,
     population_findings, published_check, quadrant_alt_text, quadrant_findings, question_wording,
 )
 
@@ -163,6 +163,30 @@ if analyse:
         axis=1,
     ).sort_values(("shapley", "estimate"), ascending=False).rename(index=words)
 table.round(1) if analyse else None
+
+# %% [markdown]
+# ### Correlations and betas mislead as importance
+#
+# The two measures a spreadsheet gives, each driver's correlation with the outcome and its
+# standardized regression beta, beside the two shares of R². With correlated drivers a
+# correlation counts the variance drivers share once for each of them, and a beta gives each
+# only its unique part, so both rank the drivers differently from the shares (and a beta can
+# even take the wrong sign).
+
+# %%
+if analyse:
+    naive = naive_importance(survey, outcome, drivers)
+    display(naive.sort_values("shapley", ascending=False).rename(index=words).round(3))
+    moved = int((naive["rank_beta"] != naive["rank_shapley"]).sum())
+    moved_r = int((naive["rank_r"] != naive["rank_shapley"]).sum())
+    flipped = naive.index[(naive["beta"] * naive["r"]) < 0].tolist()
+    display(Finding(
+        f"**Betas and correlations against the shares**: the betas rank {moved} of "
+        f"{len(naive)} drivers differently from the Shapley shares, the correlations "
+        f"{moved_r}" + (f"; {', '.join(words.get(d, d) for d in flipped)} "
+                        f"{'has' if len(flipped) == 1 else 'have'} a beta of the opposite sign "
+                        "to the correlation" if flipped else "") + ".", False,
+        kind="check").labelled(data_kind))
 
 # %% [markdown]
 # ## Which rank differences are real?
