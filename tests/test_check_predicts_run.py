@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from nb_outputs import figures_in, notebook_text
 
 from cxresearch.cli.check import check_folder
 from cxresearch.cli.runner import notebook_parameters, resolve_notebooks, run_notebooks
@@ -34,36 +32,10 @@ OWN = DATA / "own_survey"
 NPS_WORDING = "How likely are you to recommend Northwind Outfitters to a friend or colleague?"
 FAST = {"n_sim": 200, "n_boot": 100, "n_bootstrap": 20, "n_respondents": 300}
 
-
-@contextmanager
-def _figures_in(out: Path) -> Iterator[None]:
-    """Figures of the run go to ``out/figures`` (the test session points them elsewhere)."""
-    old = os.environ.get("CXRESEARCH_FIGURES_DIR")
-    os.environ["CXRESEARCH_FIGURES_DIR"] = str(out / "figures")
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("CXRESEARCH_FIGURES_DIR", None)
-        else:
-            os.environ["CXRESEARCH_FIGURES_DIR"] = old
-
-
 def _fast(notebooks: list[str]) -> dict:
     """The small sizes the selected notebooks declare (the runner refuses unknown ones)."""
     known = set().union(*(notebook_parameters(p) for p in resolve_notebooks(notebooks)))
     return {k: v for k, v in FAST.items() if k in known}
-
-
-def _outputs(path: Path) -> str:
-    nb = json.loads(path.read_text())
-    parts = []
-    for cell in nb["cells"]:
-        for o in cell.get("outputs", []):
-            parts.append("".join(o.get("text", "")))
-            parts.extend("".join(v) for k, v in o.get("data", {}).items()
-                         if k.startswith("text/"))
-    return "\n".join(parts)
 
 
 def _copy_own(tmp: Path) -> Path:
@@ -123,14 +95,14 @@ def test_check_and_run_agree(case: str, make, extra: dict, notebooks: list[str],
     predicted = {n: bool(verdicts.loc[stems[n], "can_run"]) for n in notebooks}
     assert predicted == expected, verdicts
     out = tmp_path / "out"
-    with _figures_in(out):
+    with figures_in(out):
         table = run_notebooks(notebooks, {"data_dir": str(folder), **_fast(notebooks), **extra},
                               out, progress=False, keep_going=True).set_index("notebook")
     for n in notebooks:
         row = table.loc[f"{stems[n]}.ipynb"]
         if predicted[n]:
             assert row["status"] == "ok", (n, row["error"])
-            text = _outputs(out / f"{stems[n]}.ipynb")
+            text = notebook_text(out / f"{stems[n]}.ipynb")
             assert "Traceback" not in text
         else:
             assert row["status"] == "not run", (n, row["status"], row["error"])
@@ -144,12 +116,12 @@ def test_check_and_run_agree(case: str, make, extra: dict, notebooks: list[str],
         assert listed["response_id"].str.startswith("R_").all() and len(listed) == 3
         assert set(listed["column"]) == {"Q1", "Q3", "Q4_2"}
         for n in notebooks:
-            text = _outputs(out / f"{stems[n]}.ipynb")
+            text = notebook_text(out / f"{stems[n]}.ipynb")
             assert "3 rows set aside" in text
             assert "42 unfinished or preview responses excluded" in text
             assert "R_0" not in text  # the ids are in the file, not in the notebooks
         # 05 describes the data first in the export's own words, and says nothing bundled
-        text = _outputs(out / "05_linkage_ex_cx_outcomes.ipynb")
+        text = notebook_text(out / "05_linkage_ex_cx_outcomes.ipynb")
         assert f"NPS (Q1: “{NPS_WORDING}”)" in text
         assert "culture_4" not in text and "300 firms" not in text
         entry = json.loads((out / "figures" / "manifest.json").read_text())["05_unit_means"]
@@ -160,7 +132,7 @@ def test_check_and_run_agree(case: str, make, extra: dict, notebooks: list[str],
         assert verdicts.loc[["01_measuring_cx", "02_culture_and_engagement_scales",
                              "05_linkage_ex_cx_outcomes"], "can_run"].all()
     if case == "customers_only":  # 01 without units: independent answers, sections skipped
-        text = _outputs(out / "01_measuring_cx.ipynb")
+        text = notebook_text(out / "01_measuring_cx.ipynb")
         assert "1,715 customer responses (user data)" in text
         assert "answers are treated as independent" in text
         assert "NPS by CX owner: skipped" in text and "Small cells: skipped" in text

@@ -10,10 +10,10 @@ skip it with the same sentence and the run completes.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from nb_outputs import notebook_text
 
 from cxresearch.cli.check import check_folder, needs, skipped
 from cxresearch.cli.runner import run_notebooks
@@ -25,24 +25,13 @@ REASON = ("the store_id × wave EX means are too noisy to correct: 2.5 employees
           "store_id × wave on average, reliability 0.107, below the floor of 0.2")
 
 
-def _outputs(path: Path) -> str:
-    nb = json.loads(path.read_text())
-    parts = []
-    for cell in nb["cells"]:
-        for o in cell.get("outputs", []):
-            parts.append("".join(o.get("text", "")))
-            parts.extend("".join(v) for k, v in o.get("data", {}).items()
-                         if k.startswith("text/"))
-    return "\n".join(parts)
-
-
 def _check_and_run(folder: Path, tmp_path: Path) -> tuple[str, str]:
     row = check_folder(folder).to_frame().set_index("notebook").loc[NB05]
     assert bool(row["can_run"])
     table = run_notebooks([NB05], {"data_dir": str(folder), "n_boot": 100}, tmp_path,
                           progress=False)
     assert table["status"].tolist() == ["ok"]
-    return str(row["missing"]), _outputs(tmp_path / f"{NB05}.ipynb")
+    return str(row["missing"]), notebook_text(tmp_path / f"{NB05}.ipynb")
 
 
 def test_precondition_on_the_fixtures() -> None:

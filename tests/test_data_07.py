@@ -11,6 +11,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from nb_outputs import notebook_text
 
 from cxresearch.core.validation import DataError
 from cxresearch.io.readers import load_study
@@ -214,19 +215,6 @@ def test_findings_count_what_reading_left_out(qualtrics) -> None:
 # ------------------------------------------------------------------------ the notebook
 
 
-def _outputs(path: Path) -> str:
-    nb = json.loads(path.read_text())
-    parts = []
-    for cell in nb["cells"]:
-        for o in cell.get("outputs", []):
-            parts.append("".join(o.get("text", "")))
-            parts.extend("".join(v) for k, v in o.get("data", {}).items()
-                         if k.startswith("text/"))
-            if o.get("output_type") == "error":
-                parts.append("\n".join(o.get("traceback", [])))
-    return "\n".join(parts)
-
-
 def test_notebook_07_runs_on_own_survey(tmp_path: Path, monkeypatch) -> None:
     from cxresearch.cli.check import skipped
     from cxresearch.cli.runner import run_notebooks
@@ -239,7 +227,7 @@ def test_notebook_07_runs_on_own_survey(tmp_path: Path, monkeypatch) -> None:
                           only_runnable=False)
     assert table["status"].tolist() == ["ok"], table["error"].tolist()
     assert int(table["skipped"].iloc[0]) == 3
-    out = _outputs(tmp_path / "07_the_data.ipynb")
+    out = notebook_text(tmp_path / "07_the_data.ipynb", errors=True)
     for section, reason in [
         ("The known coefficients", "these data were not simulated, so no coefficients that "
                                    "generated them are known"),

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from nb_outputs import figures_in
 
 from cxresearch.cli.check import needs
 from cxresearch.cli.runner import run_notebooks
@@ -60,26 +58,11 @@ def _texts(out: Path) -> dict[str, str]:
             texts[f"figures/{path.name}"] = path.read_text(errors="replace")
     return texts
 
-
-@contextmanager
-def _figures_in(out: Path) -> Iterator[None]:
-    """Figures of the run go to ``out/figures`` (the test session points them elsewhere)."""
-    old = os.environ.get("CXRESEARCH_FIGURES_DIR")
-    os.environ["CXRESEARCH_FIGURES_DIR"] = str(out / "figures")
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("CXRESEARCH_FIGURES_DIR", None)
-        else:
-            os.environ["CXRESEARCH_FIGURES_DIR"] = old
-
-
 @pytest.fixture(scope="module")
 def own_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     out = tmp_path_factory.mktemp("own_run")
     before = _sha256(OWN)
-    with _figures_in(out):
+    with figures_in(out):
         # 01 on this folder runs in test_report_command.py (its report), not again here
         result = run_notebooks(["02", "03", "04", "05"],
                                parameters={"data_dir": str(OWN),
@@ -199,7 +182,7 @@ def test_03_without_an_ecsi_survey_shows_nothing_synthetic(tmp_path: Path) -> No
     """Run anyway (check says it cannot), 03 says in each section why it is skipped, and shows
     nothing from the synthetic survey in its place."""
     out = tmp_path / "out"
-    with _figures_in(out):
+    with figures_in(out):
         result = run_notebooks(["03"], parameters={"data_dir": str(OWN)}, output_dir=out,
                                progress=False, only_runnable=False)
     assert result["status"].tolist() == ["ok"] and result["skipped"].tolist() == [6]
@@ -231,7 +214,7 @@ def test_03_on_a_users_ecsi_survey(tmp_path: Path) -> None:
         "unit: store_id\ntime: wave\nmetrics:\n  csat: {column: CUSA1, range: [1, 10]}\n"
         "segments: [region]\n")
     out = tmp_path / "out"
-    with _figures_in(out):
+    with figures_in(out):
         result = run_notebooks(["03"], parameters={"data_dir": str(folder), "n_bootstrap": 20},
                                output_dir=out, progress=False)
     assert result["status"].tolist() == ["ok"]

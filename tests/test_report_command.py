@@ -358,13 +358,10 @@ def test_scan_site_reads_text_not_markup_or_drawings(tmp_path: Path) -> None:
 def test_notebook_01_describes_the_store_survey_first(run: tuple[Path, int, str]) -> None:
     """01 on own_survey (run once, here, for its report): the instrument's items, the stores as
     clusters, the breakdowns by unit, period and segment, and no personal data."""
-    import json
+    from nb_outputs import notebook_text
 
     out, _, _ = run
-    nb = json.loads((out / "01_measuring_cx.ipynb").read_text(encoding="utf-8"))
-    text = "\n".join("".join(o.get("text", "")) + "".join(
-        "".join(v) for k, v in o.get("data", {}).items() if k.startswith("text/"))
-        for c in nb["cells"] for o in c.get("outputs", []))
+    text = notebook_text(out / "01_measuring_cx.ipynb")
     assert "NPS [ltr]" in text and "CSAT [sat]" in text and "CES [effort]" in text
     assert "from 30 units (store_id)" in text
     assert "NPS by CX owner: skipped, because the data have no firms table" in text

@@ -52,6 +52,12 @@ __all__ = [
 ]
 
 
+def _from_environment(variable: str, default: Path) -> Path:
+    """The directory ``$variable`` names (made absolute), else ``default``."""
+    override = os.environ.get(variable)
+    return Path(override).resolve() if override else default
+
+
 def figures_dir() -> Path:
     """Directory that figures are written to: ``$CXRESEARCH_FIGURES_DIR`` or ``figures/``.
 
@@ -66,8 +72,7 @@ def figures_dir() -> Path:
     >>> "CXRESEARCH_FIGURES_DIR" in os.environ or figures_dir() == FIGURES_DIR
     True
     """
-    override = os.environ.get("CXRESEARCH_FIGURES_DIR")
-    return Path(override).resolve() if override else FIGURES_DIR
+    return _from_environment("CXRESEARCH_FIGURES_DIR", FIGURES_DIR)
 
 
 def run_dir() -> Path:
@@ -88,8 +93,7 @@ def run_dir() -> Path:
     >>> "CXRESEARCH_RUN_DIR" in os.environ or run_dir() == RUNS_DIR
     True
     """
-    override = os.environ.get("CXRESEARCH_RUN_DIR")
-    return Path(override).resolve() if override else RUNS_DIR
+    return _from_environment("CXRESEARCH_RUN_DIR", RUNS_DIR)
 
 
 def processed_dir() -> Path:
@@ -106,5 +110,4 @@ def processed_dir() -> Path:
     >>> "CXRESEARCH_PROCESSED_DIR" in os.environ or processed_dir() == PROCESSED_DIR
     True
     """
-    override = os.environ.get("CXRESEARCH_PROCESSED_DIR")
-    return Path(override).resolve() if override else PROCESSED_DIR
+    return _from_environment("CXRESEARCH_PROCESSED_DIR", PROCESSED_DIR)

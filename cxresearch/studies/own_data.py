@@ -34,8 +34,8 @@ __all__ = ["reading_note", "set_aside_file"]
 def set_aside_file(table: str, directory: str | Path | None = None) -> Path:
     """Where the rows of ``table`` set aside in this run are listed.
 
-    >>> set_aside_file("customers", "/tmp/out").as_posix()
-    '/tmp/out/set_aside_customers.csv'
+    >>> set_aside_file("customers", "out").as_posix()
+    'out/set_aside_customers.csv'
     """
     return Path(directory if directory is not None else paths.run_dir()) / (
         f"set_aside_{table}.csv")
