@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from cxresearch.cli.runner import (
     resolve_notebooks,
     run_notebooks,
 )
+from cxresearch.core import paths
 
 
 def test_parse_parameters_literals_and_strings():
@@ -244,3 +246,14 @@ def test_skip_notices_are_the_ones_check_writes():
         "error", ename="DataError", evalue=notice, traceback=[]))) == 0
     assert count_skipped(nb(nbformat.v4.new_output(
         "stream", name="stdout", text="3,000 answers, none skipped\n"))) == 0
+
+
+def test_only_the_published_run_writes_figures_dir(tmp_path, monkeypatch):
+    """Without -p the kernel is pointed at figures/; the variable is restored afterwards."""
+    monkeypatch.delenv("CXRESEARCH_FIGURES_DIR", raising=False)
+    path = _notebook(tmp_path, "94_where.ipynb", ["n = 1", "import os\n"
+                     "print(os.environ.get('CXRESEARCH_FIGURES_DIR'))"])
+    run_notebooks([path], progress=False)
+    printed = json.loads(path.read_text())["cells"][-1]["outputs"][0]["text"]
+    assert "".join(printed).strip() == str(paths.FIGURES_DIR)
+    assert "CXRESEARCH_FIGURES_DIR" not in os.environ

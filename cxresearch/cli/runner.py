@@ -2,6 +2,9 @@
 
 ``python -m cxresearch run`` (no arguments) executes every ``notebooks/NN_*.ipynb`` in place, in
 name order, and cleans volatile metadata so a rerun on the same data leaves ``git status`` empty.
+It is the only way figures are written into ``figures/``: a notebook executed any other way
+(papermill, JupyterLab) writes them to ``runs/scratch/figures/``
+(:func:`cxresearch.core.paths.figure_output_dir`).
 
 Runs with parameters (``-p data_dir=PATH``) are runs on *other* data: they must not overwrite the
 committed record. Unless an output directory is given, the executed notebooks go to ``runs/`` and
@@ -435,6 +438,8 @@ def run_notebooks(
             os.environ["CXRESEARCH_FIGURES_DIR"] = str(out_dir / "figures")
         if run_backup is None:
             os.environ["CXRESEARCH_RUN_DIR"] = str(out_dir)
+    elif env_backup is None:  # the published run: the only one that writes figures/
+        os.environ["CXRESEARCH_FIGURES_DIR"] = str(paths.FIGURES_DIR)
 
 
     # partly executed copies of failed notebooks: under the output directory when there is one

@@ -5,7 +5,12 @@ Nothing here prints or touches the file system at import time.
 Two environment variables redirect generated output (the test-suite and parameterised runs use
 them so that the committed record is never overwritten by a run on other data):
 
-- ``CXRESEARCH_FIGURES_DIR`` -- where :func:`cxresearch.report.figures.save_figure` writes;
+- ``CXRESEARCH_FIGURES_DIR`` -- where :func:`cxresearch.report.figures.save_figure` writes
+  (and where the published figures are read from); when it is unset, figures are *read* from
+  ``figures/`` but *written* to the scratch folder ``runs/scratch/figures/``
+  (:func:`figure_output_dir`), so that a notebook executed with plain papermill or in
+  JupyterLab never overwrites the committed record: only ``python -m cxresearch run`` without
+  ``-p`` (``make run``) points it at ``figures/``;
 - ``CXRESEARCH_PROCESSED_DIR`` -- where ``python -m cxresearch data build`` writes by default.
 
 Example
@@ -32,6 +37,8 @@ SCRIPTS_DIR: Path = NOTEBOOKS_DIR / "scripts"
 FIGURES_DIR: Path = PROJECT_ROOT / "figures"
 TESTS_DIR: Path = PROJECT_ROOT / "tests"
 RUNS_DIR: Path = PROJECT_ROOT / "runs"
+#: where figures go when nobody said where (a notebook copy executed in JupyterLab)
+SCRATCH_FIGURES_DIR: Path = RUNS_DIR / "scratch" / "figures"
 #: ``../shared`` beside the project: reference data for the tests only (a clone lacks it)
 _SHARED_DIR: Path = PROJECT_ROOT.parent / "shared"
 
@@ -44,8 +51,10 @@ __all__ = [
     "PROJECT_ROOT",
     "RAW_DIR",
     "RUNS_DIR",
+    "SCRATCH_FIGURES_DIR",
     "SCRIPTS_DIR",
     "TESTS_DIR",
+    "figure_output_dir",
     "figures_dir",
     "processed_dir",
     "run_dir",
@@ -73,6 +82,28 @@ def figures_dir() -> Path:
     True
     """
     return _from_environment("CXRESEARCH_FIGURES_DIR", FIGURES_DIR)
+
+
+def figure_output_dir() -> Path:
+    """Where :func:`~cxresearch.report.figures.save_figure` writes when not told otherwise.
+
+    ``$CXRESEARCH_FIGURES_DIR`` when set (``python -m cxresearch run`` sets it to ``figures/``
+    without ``-p`` and to ``runs/figures/`` with it; the tests set a temporary folder), else the
+    scratch folder ``runs/scratch/figures/``: a student's copy of a notebook, executed with
+    papermill or in JupyterLab, never writes into the project's ``figures/``.
+
+    Returns
+    -------
+    pathlib.Path
+        The absolute directory (not created).
+
+    Examples
+    --------
+    >>> import os
+    >>> "CXRESEARCH_FIGURES_DIR" in os.environ or figure_output_dir() == SCRATCH_FIGURES_DIR
+    True
+    """
+    return _from_environment("CXRESEARCH_FIGURES_DIR", SCRATCH_FIGURES_DIR)
 
 
 def run_dir() -> Path:

@@ -430,8 +430,9 @@ def save_figure(
     source
         The notebook (or script) that made the figure, e.g. ``"01_measuring_cx"``.
     directory
-        Output directory; default :func:`cxresearch.core.paths.figures_dir` (``figures/`` unless
-        ``$CXRESEARCH_FIGURES_DIR`` is set).
+        Output directory; default :func:`cxresearch.core.paths.figure_output_dir`:
+        ``$CXRESEARCH_FIGURES_DIR`` (``figures/`` under ``python -m cxresearch run`` without
+        ``-p``), else the scratch folder ``runs/scratch/figures/``.
     evidence
         What kind of data the figure shows, one or more of :data:`EVIDENCE` (``"synthetic"``,
         ``"real"``, ``"fictional"``, or ``"user"``: the analyst's own data in a run with
@@ -490,7 +491,7 @@ def save_figure(
 
     from cxresearch.report import figure_checks
 
-    out = Path(directory) if directory is not None else paths.figures_dir()
+    out = Path(directory) if directory is not None else paths.figure_output_dir()
     out.mkdir(parents=True, exist_ok=True)
     png, svg, pdf, csv = (out / f"{name}.{ext}" for ext in ("png", "svg", "pdf", "csv"))
 
