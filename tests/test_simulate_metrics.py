@@ -150,3 +150,39 @@ def test_new_keywords_emit_no_warning() -> None:
         sim.summary()
         sim.example_pair(0, 200)
         sm.nps_coverage_simulation((30,), [(0.4, 0.2)], ("wald",), n_boot=20, seed=1)
+
+
+def test_clustered_answers_keep_the_true_nps_and_make_firms_alike():
+    """Marginal shares are the stated ones whatever the ICC; the latent ICC shows in the
+    between-firm variance of the firm NPSs (a one-way ANOVA estimate, statsmodels-free)."""
+    from cxresearch.simulate.metrics import clustered_nps_answers
+
+    d = clustered_nps_answers(400, 100, 0.2, 0.45, 0.25, seed=3)
+    y = 100 * (d["recommend"].ge(9).astype(float) - d["recommend"].le(6).astype(float))
+    assert y.mean() == pytest.approx(20, abs=2.5)
+    firm_means = y.groupby(d["firm_id"]).mean()
+    # between-firm variance beyond what 100 independent answers per firm would give
+    between = firm_means.var(ddof=1) - y.groupby(d["firm_id"]).var(ddof=1).mean() / 100
+    assert between > 0.05 * y.var()
+    flat = clustered_nps_answers(400, 100, 0.0, seed=3)
+    yf = 100 * (flat["recommend"].ge(9).astype(float) - flat["recommend"].le(6).astype(float))
+    fm = yf.groupby(flat["firm_id"]).mean()
+    assert fm.var(ddof=1) == pytest.approx(yf.var() / 100, rel=0.25)  # no clustering
+
+
+def test_cluster_coverage_independent_intervals_fall_short_clustered_hold():
+    """Kish's design effect: with 100 answers per firm the naive interval covers far less than
+    95%; the clustered (Taylor) one is within Monte Carlo error of 95%; with 10 per firm the
+    gap shrinks. Half-width ratio ~ sqrt(design effect)."""
+    from cxresearch.simulate.metrics import nps_cluster_coverage_simulation
+
+    deep = nps_cluster_coverage_simulation(30, 100, 0.05, n_sim=300, seed=4).set_index("method")
+    wide = nps_cluster_coverage_simulation(300, 10, 0.05, n_sim=300, seed=4).set_index("method")
+    assert deep.loc["answers independent", "coverage"] < 0.8
+    assert abs(deep.loc["firms as clusters", "coverage"] - 0.95) < 3.5 * 0.0126
+    assert wide.loc["answers independent", "coverage"] > deep.loc["answers independent",
+                                                                  "coverage"] + 0.15
+    ratio = deep.loc["firms as clusters", "half_width"] / deep.loc["answers independent",
+                                                                   "half_width"]
+    assert ratio == pytest.approx(np.sqrt(deep.loc["firms as clusters", "design_effect"]),
+                                  rel=0.1)

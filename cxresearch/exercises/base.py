@@ -68,4 +68,5 @@ class Feedback(Result):
         return f"{self.id}: {self.message}"
 
     def _repr_markdown_(self) -> str:
-        return ("**Right.** " if self.correct else "**Not yet.** ") + self.message
+        lead, sep, rest = self.message.partition(":")
+        return f"**{lead}:**{rest}" if sep else self.message

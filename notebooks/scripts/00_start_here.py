@@ -21,7 +21,7 @@
 # 1. **Is customer experience everyone's job, or a dedicated leader's?** Firms differ in who owns
 #    CX: a dedicated leader (a CXO or CCO), the CEO, COO or CMO, or nobody in particular
 #    ("everyone's job"). Do outcomes differ by ownership model, and do they change after a firm
-#    appoints a CX leader? (notebook 06)
+#    appoints a CX leader? (notebooks 06 and 11)
 # 2. **Does employee experience drive customer experience?** The service-profit chain
 #    (Heskett et al. 1994) says engaged employees make satisfied customers, who make revenue.
 #    Schneider et al. (2003) found that for some attitudes performance comes first. (notebook 05)
@@ -41,15 +41,16 @@
 # |---|---|---|
 # | `00_start_here` | this overview and a worked example | illustrative counts |
 # | `01_measuring_cx` | NPS, CSAT, CES, top-box with intervals; sample sizes | CMS patient experience (real), synthetic responses |
-# | `02_culture_and_engagement_scales` | reliability, factor models, invariance | synthetic employee survey; IBM HR items (fictional, by IBM) |
+# | `02_culture_and_engagement_scales` | reliability, factor models, invariance, and what failure looks like | synthetic employee survey; IBM HR items (fictional, by IBM) |
 # | `03_satisfaction_index_model` | an ECSI/ACSI-style PLS path model | synthetic survey with known paths |
-# | `04_key_drivers` | relative weights and Shapley/LMG with intervals | synthetic survey; mtcars as a check |
+# | `04_key_drivers` | relative weights and Shapley/LMG with intervals, against betas and correlations | synthetic survey; mtcars as a check |
 # | `05_linkage_ex_cx_outcomes` | employee experience → customer experience → outcomes | synthetic study; fictional (IBM HR, IBM telco) and artificial (MLC++ churn) public data |
-# | `06_cx_leadership_and_governance` | ownership models, appointing a CX leader, the say/do gap | synthetic study |
+# | `06_who_owns_cx` | ownership models, "doing both", the say/do gap | synthetic study |
 # | `07_the_data` | the synthetic study, the real data sets, reading your own exports | synthetic study; package data |
 # | `08_which_metric` | which metric predicts churn, spend, referrals and growth; what the NPS cut costs; the metrics–culture loop | synthetic study and simulations; AER lake visitors (real, limited) |
 # | `09_coding_open_answers` | who should drive CX? coding open answers, agreement, shares with simultaneous intervals | synthetic poll |
 # | `10_cx_job_titles` | do CX-titled postings mention the customer? a validated content-analysis protocol | synthetic postings |
+# | `11_appointing_a_cx_leader` | what changes after a CX leader is appointed: the event study, its threats, one firm's appointment, power | synthetic study |
 #
 # Every notebook keeps its logic in the package (`cxresearch/`, unit-tested against published
 # values and simulations with a known answer); the notebooks tell the story. **Synthetic** data
@@ -57,20 +58,18 @@
 # and outcomes, so the studies use a simulation whose true effects are known, beside real data
 # wherever real data exist.
 #
-# ## The claims ledger: what the project can and cannot tell a writer
+# ## Where to go next
 #
-# Each question, where it is examined, with what kind of evidence, and what may safely be said.
-# *Synthetic, known truth* means the bundled simulation: it shows whether a method recovers an
-# effect that was put in by assumption, never whether that effect exists in real firms.
+# - **Students**: the learning path on the report site (`make site`, then *Learning path*)
+#   orders the notebooks for a course, starting with 07 (the data); each notebook opens with
+#   its learning goals and ends with exercises whose answers `cx.exercises.check` marks. The
+#   README's *For students* section says how to work on a copy without touching the project.
+#   Terms are explained in the [glossary](../docs/glossary.md).
+# - **Writers**: the *claims ledger* (README, and the site's *Claims* page) says, for each
+#   question, where it is examined, with what evidence and what may safely be said; the site's
+#   gallery has every figure with caption, alt text and data.
+# - **Analysts**: the next section, and `python -m cxresearch check DATA_DIR`.
 
-# %%
-from IPython.display import Markdown
-
-from cxresearch import ledger_markdown
-
-Markdown(ledger_markdown())
-
-# %% [markdown]
 # ## Rerunning a study on your own data
 #
 # Every notebook starts with a `parameters` cell. To rerun all studies on your own survey
@@ -124,11 +123,9 @@ table = pd.concat(
 table.round(2)
 
 # %% [markdown]
-# ## The figure convention
+# ### The intervals, drawn
 #
-# Every figure the project publishes goes through `cxresearch.report.figures.save_figure`, which writes
-# a PNG and an SVG, the plotted data as CSV, and an entry with caption and alt text in
-# `figures/manifest.json`. Rerunning gives identical files.
+# One bar per survey where the two methods agree to half a point, otherwise one per method.
 
 # %%
 import matplotlib.pyplot as plt

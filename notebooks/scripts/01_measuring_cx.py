@@ -11,8 +11,9 @@
 # %% [markdown]
 # # 01 · Measuring CX: NPS, CSAT, CES and top-box scores with honest uncertainty
 #
-# "The metrics reflect the culture", yet most CX dashboards show a Net Promoter Score or a CSAT
-# percentage as a bare number and rank segments whose differences are noise. This notebook
+# "The metrics reflect the culture", yet most CX dashboards show a Net Promoter Score
+# ([NPS](../docs/glossary.md#nps)) or a [CSAT](../docs/glossary.md#csat) percentage as a bare
+# number and rank segments whose differences are noise. This notebook
 # defines the common CX metrics with their question wording, shows why a bare score misleads,
 # computes the metrics with intervals on **real** patient-experience data (CMS CAHPS) and on
 # **synthetic** customer responses, and ends with the practical questions: how many answers a
@@ -30,6 +31,18 @@
 # sections need a firms table with `cx_owner`) say that they were skipped and why;
 # `python -m cxresearch check FOLDER` tells in advance.
 
+# %% [markdown]
+# **After this notebook you can**
+#
+# - compute an NPS, CSAT, [CES](../docs/glossary.md#ces) or top-box score with an interval, and
+#   say what the interval does and does not mean;
+# - tell a real difference between segments from noise, with comparisons controlled for
+#   multiplicity ([Holm](../docs/glossary.md#holm-adjustment));
+# - explain why answers nested in firms need clustered intervals
+#   ([design effect](../docs/glossary.md#design-effect)), and predict how the design (firms ×
+#   answers per firm) changes an interval;
+# - say how many answers a ±5-point NPS needs, and which cells are too small to show.
+
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 01 -p seed=3 ...).
 data_dir = None  # None: the bundled synthetic study (data/processed); a folder: your own exports
@@ -40,6 +53,9 @@ level = 0.95  # confidence level of every interval
 min_n = 30  # smallest cell shown by segment
 n_sim = 4000  # simulated samples per cell in the coverage check
 at_scale_engine = "duckdb"  # counts the synthetic answers at the end: duckdb, spark or pandas
+n_firms = 30  # the design of the simulated study in "How the design sets the interval"
+answers_per_firm = 100  # ... answers per firm (the total is n_firms x answers_per_firm)
+icc = 0.05  # ... how alike one firm's customers are (latent intraclass correlation)
 
 # %%
 import warnings
@@ -58,6 +74,7 @@ from cxresearch import (
 from cxresearch.report.conclusions import format_p
 from cxresearch.cli.check import needs, skipped
 from cxresearch.simulate.metrics import (
+    nps_cluster_coverage_simulation,
     nps_coverage_simulation,
     nps_false_alarm_simulation,
     nps_interval_widths,
@@ -583,6 +600,57 @@ coverage_finding = Finding(
 coverage_finding
 
 # %% [markdown]
+# ## How the design sets the interval: firms × answers per firm
+#
+# The same number of answers is worth less when they come from few firms: customers of one firm
+# share its service, so their answers are alike (the [ICC](../docs/glossary.md#icc)). A
+# **synthetic** study of `n_firms` firms × `answers_per_firm` answers (parameters: change them
+# and predict before you rerun) is drawn `n_sim`/10 times from a population of firms whose true
+# NPS is known, and each study is analysed twice: answers treated as independent (adjusted
+# Wald), and with the firms as [clusters](../docs/glossary.md#clustered-standard-errors). Beside
+# it, the same number of answers spread over ten times as many firms. Coverage is how often the
+# interval contains the true NPS.
+
+# %%
+design_sim = pd.concat([
+    nps_cluster_coverage_simulation(f, m, icc, n_sim=max(100, n_sim // 10), level=level,
+                                    seed=seed + 7)
+    for f, m in dict.fromkeys([(n_firms, answers_per_firm),
+                               (n_firms * 10, max(1, answers_per_firm // 10))])
+], ignore_index=True)
+design_sim["design"] = [f"{f:,} firms × {m:,} answers" for f, m in
+                        zip(design_sim["n_firms"], design_sim["answers_per_firm"])]
+display(design_sim.pivot_table(index="design", columns="method",
+                               values=["half_width", "coverage"], sort=False).round(3))
+mine = design_sim[design_sim["n_firms"] == n_firms].set_index("method")
+naive_row, right_row = mine.loc["answers independent"], mine.loc["firms as clusters"]
+design_finding = Finding(
+    f"**{n_firms:,} firms × {answers_per_firm:,} answers, latent ICC {icc:g}**: in "
+    f"{int(naive_row['n_sim'])} simulated studies (true NPS {naive_row['true_nps']:.0f}), "
+    f"treating the answers as independent gives ±{naive_row['half_width']:.1f} points and "
+    f"covers the truth in {naive_row['coverage']:.0%} of studies; with the firms as clusters "
+    f"±{right_row['half_width']:.1f} and {right_row['coverage']:.0%} (design effect "
+    f"{right_row['design_effect']:.1f}).", False, kind="truth").labelled("synthetic")
+design_finding
+
+# %%
+if naive_row["coverage"] < level - 3 * naive_row["mc_se"]:
+    display(Markdown(
+        "**Common mistake: treating answers from the same firms as independent.** Above, that "
+        f"interval is {right_row['half_width'] / naive_row['half_width']:.1f} times too narrow "
+        f"and covers the true NPS in {naive_row['coverage']:.0%} of studies instead of "
+        f"{level:.0%}: a dashboard computed that way calls noise a difference. Give the unit "
+        "the answers are nested in as `cluster=` (`cx.nps`, `cx.by_segment` and the other "
+        "metric functions take it), "
+        "and count firms, not answers, when planning a study."))
+else:
+    display(Markdown(
+        "With this design the independent-answer interval covers close to its level "
+        f"({naive_row['coverage']:.0%}): few answers per firm, or firms whose customers are "
+        "hardly alike, make the design effect small. Raise `answers_per_firm` or `icc` and "
+        "rerun to see it fail."))
+
+# %% [markdown]
 # ## The metrics on real data: CMS patient-experience scores
 #
 # The CMS CAHPS for MIPS survey publishes, for each medical group, the percentage of patients
@@ -780,7 +848,8 @@ design_note = (
             "narrow.", False, kind="check").labelled(data_kind))
 Conclusions(
     (*_bullets(headline), design_note, *_bullets(segment_findings), *_bullets(owner_findings),
-     owner_truth_finding, noise, width_finding, coverage_finding, alarm_finding, cms_finding),
+     owner_truth_finding, noise, width_finding, coverage_finding, design_finding,
+     alarm_finding, cms_finding),
     heading="What this notebook shows",
 )
 
@@ -797,7 +866,7 @@ if governance or segments:
                                         "an owner" if governance else "a segment")
         + " *causes* a higher NPS: " + ("firms choose their owner and " if governance else "")
         + "customers differ by segment in many ways." + (" The appointment of CX leaders over "
-                                                         "time is notebook 06's question."
+                                                         "time is notebook 11's question."
                                                          if governance else ""))
 if unit is None:
     caveats.append("Without a unit column every interval assumes independent answers; if they "
@@ -811,3 +880,62 @@ caveats += [
     "question measures loyalty or predicts outcomes (notebooks 02, 03 and 05).",
 ]
 Markdown("\n".join(f"- {c}" for c in caveats))
+
+# %% [markdown]
+# ## Exercises
+#
+# Answer each in the cell under it: replace `None` with your answer and run the cell. The
+# solution is folded under it (in JupyterLab click the collapsed cell; on the site, "Solution").
+# Exercise 01.4 asks you to predict: check your prediction with the parameters `n_firms` and
+# `answers_per_firm` of the section on the design.
+
+# %% [markdown]
+# **Exercise 01.1.** Of 100 answers to the recommend question, 45 are promoters (9-10), 30
+# passives (7-8) and 25 detractors (0-6). What is the NPS?
+
+# %%
+cx.exercises.check("01.1", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: NPS = % promoters - % detractors (passives count in neither share)
+answer = 100 * (45 - 25) / 100
+cx.exercises.check("01.1", answer)
+
+# %% [markdown]
+# **Exercise 01.2.** For the same 100 answers, what is the half-width (the ±) of the 95%
+# adjusted-Wald interval of the NPS, in points? (cx.nps_from_counts)
+
+# %%
+cx.exercises.check("01.2", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the adjusted-Wald interval of the counts, half its width
+r = cx.nps_from_counts(45, 30, 25)
+answer = round(float(r.ci_high - r.ci_low) / 2, 2)
+cx.exercises.check("01.2", answer)
+
+# %% [markdown]
+# **Exercise 01.3.** 3,000 answers come from 30 firms of 100 answers each, and answers within a
+# firm are alike (ICC 0.05). How many independent answers are they worth (the effective n), to
+# the nearest whole answer?
+
+# %%
+cx.exercises.check("01.3", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: n_eff = n / design effect, design effect = 1 + (m - 1) ICC
+answer = 3000 / (1 + (100 - 1) * 0.05)
+cx.exercises.check("01.3", round(answer))
+
+# %% [markdown]
+# **Exercise 01.4.** Predict: keep the 3,000 answers and the ICC of 0.05, but spread them over
+# 300 firms of 10 answers. Is the interval of the NPS narrower, wider or the same?
+
+# %%
+cx.exercises.check("01.4", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: compare the effective n of the two designs (same answers, same ICC)
+n_eff = {m: 3000 / (1 + (m - 1) * 0.05) for m in (100, 10)}  # answers per firm
+answer = "narrower" if n_eff[10] > n_eff[100] else "wider"
+cx.exercises.check("01.4", answer)
