@@ -11,8 +11,9 @@
 # %% [markdown]
 # # 08 · Which metric? NPS and its critics, and the loop between metrics and culture
 #
-# Notebook 01 puts honest intervals on NPS, CSAT and CES. This notebook asks whether they
-# measure what matters. Reichheld (2003) proposed the likelihood to recommend as "the one
+# Notebook 01 puts honest intervals on [NPS](../docs/glossary.md#nps),
+# [CSAT](../docs/glossary.md#csat) and [CES](../docs/glossary.md#ces). This notebook asks whether
+# they measure what matters. Reichheld (2003) proposed the likelihood to recommend as "the one
 # number you need to grow". Keiningham, Cooil, Andreassen & Aksoy (2007, *Journal of Marketing*
 # 71(3)) found that it did not predict revenue growth better than the American Customer
 # Satisfaction Index. Morgan & Rego (2006, *Marketing Science* 25(4)) found that average
@@ -28,7 +29,22 @@
 # (4) said versus done; (5) the feedback loop between metrics and culture, and how an analyst
 # can detect a gamed metric (in a simulation). The study is the bundled **synthetic** one,
 # whose truth is known; §5 uses real survey data and §7 published figures; the logic is in `cxresearch.measurement.validity`, `cxresearch.simulate.gaming` and
-# `cxresearch.simulate.referrals` (unit-tested; DeLong's AUC is pinned against R's pROC).
+# `cxresearch.simulate.referrals` (unit-tested; DeLong's [AUC](../docs/glossary.md#auc) is pinned
+# against R's pROC).
+
+# %% [markdown]
+# **After this notebook you can**
+#
+# - score a CX metric against customers' behaviour out of sample, with the AUC and a
+#   firm-clustered DeLong interval, and say which way round the score has to point
+# - compare several metrics on the same customers with paired tests, kept honest by a
+#   [Holm adjustment](../docs/glossary.md#holm-adjustment) across the family
+# - say what customers nested in firms are worth as independent answers (the
+#   [effective sample size](../docs/glossary.md#effective-sample-size)), and why a metric
+#   answered by fewer customers has a wider interval
+# - say what cutting the 0–10 answer into promoters, passives and detractors costs in answers
+#   (the same [power](../docs/glossary.md#power) needs more of them)
+# - tell stated intention from behaviour, and name the checks that can reveal a gamed metric
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 08 -p seed=3 ...).
@@ -129,6 +145,22 @@ clustered = cx.roc_auc(data["churned"], -data["nps"], level=level, cluster=data[
 print(clustered.summary())
 print(f"standard error: {plain.se:.4f} treating customers as independent, {clustered.se:.4f} "
       f"clustered by firm (ratio {clustered.se / plain.se:.2f})")
+
+# %%
+from IPython.display import Markdown, display
+
+se_ratio = clustered.se / plain.se
+display(Markdown(
+    "**Common mistake: treating the customers of one firm as independent.** The plain DeLong "
+    f"standard error assumes {len(data):,} independent customers. Customers of one firm share "
+    f"its CX, and the firm-clustered standard error is {se_ratio:.3f} times the plain one ("
+    f"{kind} data), "
+    + (f"so the plain interval is {1 - 1 / se_ratio:.1%} narrower than it should be. "
+       if se_ratio > 1 else "so here the clustering costs nothing. ")
+    + "The gap is small when each firm's customers are only a little alike and grows with the "
+    "customers per firm and how alike they are (the design effect 1 + (m − 1) ICC of notebook "
+    "01), so measure it rather than assume it away: pass the firm as `cluster=` to "
+    "`cx.roc_auc` and `cx.predictive_validity`."))
 
 # %% [markdown]
 # Is the AUC code right? The unit tests pin it against R's pROC (DeLong's variance, interval
@@ -743,3 +775,50 @@ Markdown(governance_checklist(
 # Chavas, J.-P. (1985). *Land Economics* 61(2):156–175. Strathern, M. (1997). *European
 # Review* 5(3):305–321. Sun, X., & Xu, W. (2014). *IEEE Signal Processing Letters*
 # 21(11):1389–1393.
+
+# %% [markdown]
+# ## Exercises
+#
+# Answer each in the cell under it: replace `None` with your answer and run the cell.
+# The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
+# "Solution").
+
+# %% [markdown]
+# **Exercise 08.1.** On the bundled synthetic study (the customers of §1, who answered all three questions), what is the AUC of the mean of the 0–10 answer for churn, where a lower answer should mean a customer more likely to churn? Three decimals.
+
+# %%
+cx.exercises.check("08.1", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the AUC of §2's table for the mean of the 0–10 answer, scored lower = churn.
+answer = round(float(churn.scores.set_index("predictor").loc["ltr_mean", "estimate"]), 3)
+cx.exercises.check("08.1", answer)
+
+# %% [markdown]
+# **Exercise 08.2.** Predict: §2 scores the mean of the 0–10 answer only on customers who also answered CES (asked only of customers who contacted service). Score it for churn on every customer who answered the 0–10 question instead: more customers, the same firms. Is its firm-clustered 95% AUC interval wider, narrower or the same?
+
+# %%
+cx.exercises.check("08.2", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: score every customer who answered the 0–10 question and compare the two widths.
+answered = customers[customers["nps"].notna()]
+everyone = cx.roc_auc(answered["churned"], -answered["nps"], level=level,
+                      cluster=answered["firm_id"])
+only = churn.scores.set_index("predictor").loc["ltr_mean"]
+print(f"all who answered: {everyone.summary()}\nonly those who also answered CES: width "
+      f"{only['ci_high'] - only['ci_low']:.4f}")
+answer = ("narrower" if everyone.ci_high - everyone.ci_low < only["ci_high"] - only["ci_low"]
+          else "wider")
+cx.exercises.check("08.2", answer)
+
+# %% [markdown]
+# **Exercise 08.3.** Customers of one firm are alike, so the customers of §2 are worth fewer independent ones. For NPS's AUC for churn, the design effect is (clustered SE / plain SE)², from the two standard errors §2 prints. How many independent customers are the customers of §2 worth (the effective sample size)? To the nearest hundred.
+
+# %%
+cx.exercises.check("08.3", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the design effect is a ratio of variances; divide the customers by it.
+answer = round(len(data) / (clustered.se / plain.se) ** 2, -2)
+cx.exercises.check("08.3", answer)

@@ -17,8 +17,9 @@
 # poll well is a measurement problem in three parts:
 #
 # 1. **turning open text into categories reliably**: a coding frame with definitions and
-#    decision rules, two coders, and chance-corrected agreement (Cohen's kappa,
-#    Krippendorff's alpha);
+#    decision rules, two coders, and chance-corrected agreement
+#    ([Cohen's kappa](../docs/glossary.md#kappa),
+#    [Krippendorff's alpha](../docs/glossary.md#krippendorff-alpha));
 # 2. **honest uncertainty on the shares**: seven shares from about 110 answers, with intervals
 #    that hold for all seven at once;
 # 3. **what a self-selected poll cannot say**: the intervals describe the people who chose to
@@ -30,6 +31,16 @@
 # The logic lives in `cxresearch.text.coding`, tested against scikit-learn, statsmodels, the
 # `krippendorff` package and published worked examples. To run the notebook on your own poll
 # export, see the parameters cell.
+
+# %% [markdown]
+# **After this notebook you can**
+#
+# - write a coding frame with decision rules, and measure two coders' reliability with Cohen's
+#   kappa and Krippendorff's alpha, each with an interval
+# - say why percent agreement flatters, and predict what one dominant code does to kappa
+# - put simultaneous intervals on a set of shares, and say how many answers a sharper picture
+#   needs
+# - say what a self-selected poll cannot tell you, and why more answers do not cure it
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 09 -p data_dir=poll.csv).
@@ -108,6 +119,30 @@ else:
     agreement = ("With one coder, reliability is unknown: have a second person code a random "
                  "30 or more answers blind, then rerun.")
 agreement
+
+# %% [markdown]
+# How much of the raw agreement would two coders reach by chance? Chance agreement p_e is the
+# agreement of two coders who assign codes at random with the code frequencies these coders
+# used: the sum over codes of the product of the two coders' shares.
+
+# %%
+from IPython.display import Markdown, display
+
+if two_coders:
+    both = poll[coders].dropna()
+    p_o = float((both["coder_1"] == both["coder_2"]).mean())
+    p_e = float((both["coder_1"].value_counts(normalize=True)
+                 * both["coder_2"].value_counts(normalize=True)).sum())
+    display(Markdown(
+        "**Common mistake: percent agreement as reliability.** The two coders give the same "
+        f"code to {p_o:.1%} of the answers ({kind} data), but two coders who assigned codes at "
+        f"random with the same frequencies would agree on {p_e:.1%} by chance alone. Cohen's "
+        f"kappa counts only the agreement beyond chance: (p_o − p_e) / (1 − p_e) = "
+        f"{kappa.estimate:.3f}. When one code dominates, chance agreement is high and raw "
+        "agreement looks good even for careless coders (exercise 09.3). Report kappa or "
+        "alpha with its interval, and raw agreement only beside it."))
+else:
+    print("one coder only: no agreement, raw or chance-corrected")
 
 # %% [markdown]
 # ## Each function beside its reference
@@ -331,3 +366,53 @@ Conclusions(tuple(findings), heading=f"The poll ({len(final)} answers)", data_ki
 #   compression explicit and repeatable, not lossless.
 # - On the **synthetic** poll, every number is illustrative: the shares, the coder errors and
 #   the self-selection scenarios are assumptions written into the generator.
+
+# %% [markdown]
+# ## Exercises
+#
+# Answer each in the cell under it: replace `None` with your answer and run the cell.
+# The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
+# "Solution").
+
+# %% [markdown]
+# **Exercise 09.1.** What is Cohen's kappa of the two coders of the notebook's synthetic poll (`simulate_poll(n=110, seed=0)`)? Three decimals.
+
+# %%
+cx.exercises.check("09.1", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: kappa as in the agreement table (recomputed on the default poll, whatever data_dir).
+default_poll = simulate_poll(n=110, seed=0)
+answer = round(cx.cohen_kappa(default_poll["coder_1"], default_poll["coder_2"]).estimate, 3)
+cx.exercises.check("09.1", answer)
+
+# %% [markdown]
+# **Exercise 09.2.** Two coders code 100 answers as 'everyone' or 'other'. They agree on 90: 80 both 'everyone' and 10 both 'other'; of the 10 disagreements, 5 are 'everyone' by the first coder and 'other' by the second, 5 the reverse. What is Cohen's kappa? Three decimals.
+
+# %%
+cx.exercises.check("09.2", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: write out the 100 pairs of codes; p_o = 0.90, p_e = 0.85² + 0.15².
+first = ["everyone"] * 85 + ["other"] * 15
+second = ["everyone"] * 80 + ["other"] * 5 + ["everyone"] * 5 + ["other"] * 10
+answer = round(cx.cohen_kappa(first, second).estimate, 3)
+cx.exercises.check("09.2", answer)
+
+# %% [markdown]
+# **Exercise 09.3.** Predict: the same two coders, just as accurate, code a poll in which one view dominates: 85% of respondents say 'everyone', each of the six other views 2.5% (`simulate_poll(n=110, seed=0, shares=...)`). Compared with the notebook's poll, does Cohen's kappa go up, down or stay the same?
+
+# %%
+cx.exercises.check("09.3", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: simulate the poll with one dominant view and compare raw agreement and kappa.
+dominant = simulate_poll(n=110, seed=0, shares={c: 0.85 if c == "everyone" else 0.025
+                                                for c in DEFAULT_SHARES})
+kappas = {name: cx.cohen_kappa(p["coder_1"], p["coder_2"], level=level)
+          for name, p in (("notebook's poll", default_poll), ("one dominant view", dominant))}
+for name, k in kappas.items():
+    print(f"{name}: raw agreement {k.observed_agreement:.3f}, kappa {k.estimate:.3f}")
+answer = ("down" if kappas["one dominant view"].estimate < kappas["notebook's poll"].estimate
+          else "up")
+cx.exercises.check("09.3", answer)

@@ -26,6 +26,16 @@
 # numbers illustrate the method and say nothing about real job postings. The logic lives in
 # `cxresearch.text.postings`; `read_postings` reads your own scraped postings (see the parameters).
 
+# %% [markdown]
+# **After this notebook you can**
+#
+# - write a content-analysis protocol that says what counts before anyone codes
+# - validate a keyword dictionary and a classifier against hand codes with precision, recall,
+#   specificity and Cohen's [kappa](../docs/glossary.md#kappa), for the class the claim is about
+# - correct a share for a coder's errors (Rogan & Gladen) and say why a raw keyword count is
+#   biased and its interval too narrow
+# - say what a cross-section of postings cannot establish about job titles
+
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 10 -p data_dir=postings.csv).
 data_dir = None  # None: a synthetic corpus made on the fly (seeded); a CSV/JSONL or folder: yours
@@ -205,6 +215,28 @@ share = cx.share_never_mentions(postings, level=level, n_boot=n_boot, seed=seed)
 share.round(3)
 
 # %%
+from IPython.display import Markdown, display
+
+by_method = share.set_index(["group", "method"])
+if ("CX title", "keyword dictionary (raw)") in by_method.index:
+    raw_row = by_method.loc[("CX title", "keyword dictionary (raw)")]
+    better = [(said, by_method.loc[("CX title", m)])
+              for m, said in (("hand codes", "the hand codes give"),
+                              ("classifier, corrected", "the classifier corrected for its errors "
+                                                        "gives"))
+              if ("CX title", m) in by_method.index]
+    display(Markdown(
+        "**Common mistake: a raw keyword count as the share.** Counting the CX-titled postings "
+        f"with no keyword hit gives {raw_row['estimate']:.1%} ({level:.0%} CI "
+        f"{raw_row['ci_low']:.1%} to {raw_row['ci_high']:.1%}; {kind} data)"
+        + "".join(f"; {said} {r['estimate']:.1%} ({r['ci_low']:.1%} to {r['ci_high']:.1%})"
+                  for said, r in better)
+        + ". The raw interval counts only sampling error. Every slogan, job title or internal "
+        "'client' duty that the dictionary takes for a mention of the customer pushes the "
+        "share down, and no interval shows it. Validate the dictionary against hand codes and "
+        "correct the share for its errors, or report the hand codes."))
+
+# %%
 fig, ax = plt.subplots(figsize=FIGSIZE["double"])
 groups = share[~share["group"].str.contains(" minus ")]
 methods = list(dict.fromkeys(groups["method"]))
@@ -303,3 +335,55 @@ Conclusions(tuple(findings), heading=f"Job postings ({len(postings):,})", data_k
 #   respondents (notebook 09). Report the scraping frame with the share.
 # - *How well the classifier would do on real postings*, nor how reliable one hand coder is:
 #   see the two assumptions stated with the validation table.
+
+# %% [markdown]
+# ## Exercises
+#
+# Answer each in the cell under it: replace `None` with your answer and run the cell.
+# The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
+# "Solution").
+
+# %% [markdown]
+# **Exercise 10.1.** On the hand-coded postings of the notebook's synthetic corpus, what is the keyword dictionary's recall for the class 'never mentions the customer': of the postings the hand coder says never mention the customer, what share does the dictionary find? Three decimals.
+
+# %%
+cx.exercises.check("10.1", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the recall row of the validation table (recomputed on the default synthetic corpus).
+default_corpus = simulate_postings(n=1200, n_hand_coded=300, seed=0)
+default_corpus = default_corpus.join(cx.keyword_codes(default_corpus))
+dictionary = cx.validation_table(default_corpus, level=level).set_index("measure")["estimate"]
+answer = round(float(dictionary["recall"]), 3)
+cx.exercises.check("10.1", answer)
+
+# %% [markdown]
+# **Exercise 10.2.** The raw keyword dictionary says a share a of the CX-titled postings never mention the customer (the share table). Correct it for the dictionary's errors with its recall (sensitivity, Se) and specificity (Sp) from the validation table: p = (a + Sp − 1) / (Se + Sp − 1) (Rogan & Gladen 1978). What is p? Three decimals.
+
+# %%
+cx.exercises.check("10.2", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: a from the CX-titled postings without a keyword hit, Se and Sp from the validation.
+cx_titled = default_corpus[default_corpus["title_family"] == "CX title"]
+a = float((~cx_titled["keyword_mention"].astype(bool)).mean())
+se, sp = dictionary["recall"], dictionary["specificity"]
+answer = round(float((a + sp - 1) / (se + sp - 1)), 3)
+cx.exercises.check("10.2", answer)
+
+# %% [markdown]
+# **Exercise 10.3.** Predict: twice as many postings open with a slogan about the company's customers (`simulate_postings(n=1200, n_hand_coded=300, seed=0, p_blurb_trap=0.6)`; the true share of postings that never mention the customer is unchanged). Does the raw keyword dictionary's share of CX-titled postings that never mention the customer go up, down or stay the same?
+
+# %%
+cx.exercises.check("10.3", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: generate the corpus with more slogans and count again.
+sloganed = simulate_postings(n=1200, n_hand_coded=300, seed=0, p_blurb_trap=0.6)
+sloganed = sloganed.join(cx.keyword_codes(sloganed))
+raw_share = {name: float((~d.loc[d["title_family"] == "CX title", "keyword_mention"]
+                          .astype(bool)).mean())
+             for name, d in (("as generated", default_corpus), ("more slogans", sloganed))}
+print({name: round(v, 3) for name, v in raw_share.items()})
+answer = "down" if raw_share["more slogans"] < raw_share["as generated"] else "up"
+cx.exercises.check("10.3", answer)
