@@ -13,7 +13,12 @@
 - :func:`published_check` -- does a computed decomposition match published values to the
   decimals given?
 - :func:`population_findings` -- the sample's map against the synthetic model's population
-  values (coverage of the shares, quadrant labels that match and that miss).
+  values (coverage of the shares, quadrant labels that match and that miss);
+- :func:`naive_importance` -- correlations and betas beside relative weights and Shapley;
+- :func:`bootstrap_betas`, :func:`beta_shapley_stability`, :func:`stability_draws` and
+  :func:`collinear_findings` --
+  what failure looks like (issue 23): drivers so collinear that their ranks cannot be told
+  apart, their betas swinging across bootstrap resamples while their Shapley shares hold.
 
 Every label in the text comes from the ``quadrant`` column of
 :meth:`cxresearch.linkage.drivers.ImportancePerformance.to_frame`, so a rerun with another seed
@@ -24,7 +29,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cxresearch.core.validation import DataError
@@ -39,7 +47,11 @@ from cxresearch.report.conclusions import Finding
 __all__ = [
     "ECSI_WORDING",
     "LISTWISE_LOSS_LIMIT",
+    "Stability",
     "agreement_finding",
+    "beta_shapley_stability",
+    "bootstrap_betas",
+    "collinear_findings",
     "item_wording",
     "missing_choice",
     "naive_importance",
@@ -48,6 +60,7 @@ __all__ = [
     "quadrant_alt_text",
     "quadrant_findings",
     "question_wording",
+    "stability_draws",
 ]
 
 #: listwise deletion is used while it leaves out at most this share of the answers; beyond it,
@@ -361,3 +374,221 @@ def naive_importance(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -
     for col in ("r", "beta", "relative_weight", "shapley"):
         out[f"rank_{col}"] = out[col].abs().rank(ascending=False, method="min").astype(int)
     return out
+
+
+def bootstrap_betas(data: pd.DataFrame, outcome: str, drivers: Sequence[str], *,
+                    n_boot: int = 200, seed: int = 0) -> np.ndarray:
+    """Standardized regression betas in ``n_boot`` bootstrap resamples of the rows.
+
+    In each resample ``beta = R_xx^{-1} r_xy`` from the resample's correlations (the drivers'
+    among themselves, ``R_xx``, and with the outcome, ``r_xy``). The resamples are the ones
+    :func:`~cxresearch.linkage.drivers.shapley_importance` and
+    :func:`~cxresearch.linkage.drivers.relative_weights` draw with the same ``seed``
+    (``numpy.random.default_rng(seed)``, ``n`` row indices per resample, a resample with a
+    constant column or singular ``R_xx`` left out), so row ``b`` of the result pairs with their
+    resample ``b``. Complete rows only.
+
+    Returns
+    -------
+    ndarray (resamples kept, len(drivers))
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame(rng.normal(size=(300, 2)), columns=["a", "b"])
+    >>> d["y"] = d["a"] + rng.normal(size=300)
+    >>> b = bootstrap_betas(d, "y", ["a", "b"], n_boot=50, seed=1)
+    >>> b.shape, bool(abs(b[:, 0].mean() - 0.7) < 0.05), bool(abs(b[:, 1].mean()) < 0.1)
+    ((50, 2), True, True)
+    """
+    x = data[[outcome, *drivers]].astype(float).to_numpy()
+    if np.isnan(x).any():
+        raise DataError("bootstrap_betas needs complete rows: drop the rows with a missing "
+                        f"value in {outcome!r} or the drivers first")
+    p, n = len(drivers), len(x)
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_boot):
+        xb = x[rng.integers(0, n, n)]
+        if np.any(xb.std(axis=0) == 0):
+            continue
+        c = np.corrcoef(xb, rowvar=False)
+        if np.linalg.matrix_rank(c[1:, 1:]) < p:
+            continue
+        draws.append(np.linalg.solve(c[1:, 1:], c[1:, 0]))
+    return np.array(draws).reshape(-1, p)
+
+
+@dataclass(frozen=True)
+class Stability:
+    """Betas against Shapley shares across the same bootstrap resamples.
+
+    ``table``: one row per driver (see :func:`beta_shapley_stability`); ``shapley``: the
+    :class:`~cxresearch.linkage.drivers.DriverImportance` with its resamples (for
+    ``rank_intervals()`` and ``pairwise()``); ``betas``: the beta of each resample.
+    """
+
+    table: pd.DataFrame
+    shapley: Any
+    betas: np.ndarray
+
+
+def beta_shapley_stability(data: pd.DataFrame, outcome: str, drivers: Sequence[str], *,
+                           n_boot: int = 200, seed: int = 0, level: float = 0.95
+                           ) -> Stability:
+    """How much each driver's beta and its Shapley share move across bootstrap resamples.
+
+    The same resamples for both (:func:`bootstrap_betas`). Per driver: ``beta`` (standardized,
+    full sample) with its percentile interval ``beta_ci_low``/``beta_ci_high``;
+    ``opposite_sign``, the share of resamples in which the beta has the sign opposite to the
+    full sample's; ``rank_beta`` (by absolute beta); ``shapley`` (percent of R^2) with its
+    interval; ``rank`` by Shapley share with its bootstrap interval (Hall & Miller 2009;
+    :meth:`~cxresearch.linkage.drivers.DriverImportance.rank_intervals`); and
+    ``beta_spread`` and ``shapley_spread``, each interval's width divided by the absolute
+    estimate (a unit-free measure of how far the value moves).
+
+    Examples
+    --------
+    >>> from cxresearch.simulate.failures import collinear_drivers
+    >>> case = collinear_drivers(seed=0)
+    >>> s = beta_shapley_stability(case.data, "y", case.model["y"], n_boot=100, seed=0)
+    >>> t = s.table
+    >>> bool(t.loc["d1", "beta_spread"] > 2 * t.loc["d1", "shapley_spread"])
+    True
+    >>> float(t["shapley"].sum())
+    100.0
+    """
+    from cxresearch.linkage.drivers import shapley_importance
+
+    drivers = list(drivers)
+    sh = shapley_importance(data, outcome, drivers, n_boot=n_boot, seed=seed, level=level)
+    betas = bootstrap_betas(data, outcome, drivers, n_boot=n_boot, seed=seed)
+    full = naive_importance(data, outcome, drivers)
+    a = (1 - level) / 2
+    lo, hi = np.quantile(betas, [a, 1 - a], axis=0)
+    sh_ci = sh.conf_int(level=level)
+    ranks = sh.rank_intervals(level=level)
+    flips = (np.sign(betas) != np.sign(full["beta"].to_numpy())).mean(axis=0)
+    table = pd.DataFrame({
+        "beta": full["beta"], "beta_ci_low": lo, "beta_ci_high": hi, "opposite_sign": flips,
+        "rank_beta": full["rank_beta"],
+        "shapley": sh_ci["estimate"], "shapley_ci_low": sh_ci["ci_low"],
+        "shapley_ci_high": sh_ci["ci_high"], "rank": ranks["rank"],
+        "rank_ci_low": ranks["rank_ci_low"], "rank_ci_high": ranks["rank_ci_high"],
+    }, index=pd.Index(drivers, name="driver"))
+    table["beta_spread"] = (table["beta_ci_high"] - table["beta_ci_low"]) / table["beta"].abs()
+    table["shapley_spread"] = ((table["shapley_ci_high"] - table["shapley_ci_low"])
+                               / table["shapley"].abs())
+    return Stability(table, sh, betas)
+
+
+def _rank_span(lo: float, hi: float) -> str:
+    return f"{lo:g}" if lo == hi else f"{lo:g} to {hi:g}"
+
+
+def collinear_findings(stability: Stability, truth: Mapping[str, Any]) -> tuple[Finding, ...]:
+    """The sentences of the collinear case, from :func:`beta_shapley_stability` and its truth.
+
+    ``truth`` is :func:`cxresearch.simulate.failures.collinear_drivers`' (``betas``, the true
+    effects; ``tied``, the two drivers with equal effects; ``r``, their correlation). Four
+    findings: whether the tied drivers' rank intervals overlap and their difference in share
+    holds after Holm; how their betas differ and swing (the share of resamples with the
+    opposite sign, and any driver with a smaller true effect that the betas rank above one of
+    them); how their Shapley shares compare, with each measure's spread; and the squared
+    correlations against R^2. None claims an effect (the data are synthetic, the truth known).
+
+    Examples
+    --------
+    >>> from cxresearch.simulate.failures import collinear_drivers
+    >>> case = collinear_drivers(seed=0)
+    >>> s = beta_shapley_stability(case.data, "y", case.model["y"], n_boot=100, seed=0)
+    >>> for f in collinear_findings(s, case.truth):
+    ...     print(f.text.split("**")[1])
+    Ranks of d1 and d2
+    Betas of d1 and d2
+    Shapley shares of d1 and d2
+    Squared correlations
+    """
+    t, sh = stability.table, stability.shapley
+    a, b = truth["tied"]
+    true = dict(truth["betas"])
+    r = truth.get("r")
+    pairs = sh.pairwise()
+    row = pairs[((pairs["a"] == a) & (pairs["b"] == b)) | ((pairs["a"] == b) & (pairs["b"] == a))
+                ].iloc[0]
+    overlap = (t.loc[a, "rank_ci_low"] <= t.loc[b, "rank_ci_high"]
+               and t.loc[b, "rank_ci_low"] <= t.loc[a, "rank_ci_high"])
+    ties = (f"**Ranks of {a} and {b}**: their Shapley rank intervals are "
+            f"{_rank_span(t.loc[a, 'rank_ci_low'], t.loc[a, 'rank_ci_high'])} and "
+            f"{_rank_span(t.loc[b, 'rank_ci_low'], t.loc[b, 'rank_ci_high'])} "
+            f"({sh.n_boot} resamples), which {'overlap' if overlap else 'do not overlap'}; "
+            f"{row['a']}'s share exceeds {row['b']}'s by {row['difference']:.1f} points (95% "
+            f"interval {row['ci_low']:.1f} to {row['ci_high']:.1f}), "
+            + ("not distinguishable" if not row["distinguishable"] else "distinguishable")
+            + f" after Holm (p = {row['p_holm']:.2f}). In the simulation both have the same "
+            f"true coefficient ({true[a]:g})"
+            + (f" and they correlate {r:g}" if r is not None else "") + ".")
+    above = [d for d in t.index if d not in (a, b) and true[d] < true[a]
+             and t.loc[d, "rank_beta"] < max(t.loc[a, "rank_beta"], t.loc[b, "rank_beta"])]
+    low = a if t.loc[a, "rank_beta"] > t.loc[b, "rank_beta"] else b
+
+    def beta(d: str) -> str:
+        return (f"{d} {t.loc[d, 'beta']:.2f} (95% interval {t.loc[d, 'beta_ci_low']:.2f} to "
+                f"{t.loc[d, 'beta_ci_high']:.2f}; the opposite sign in "
+                f"{t.loc[d, 'opposite_sign']:.1%} of the resamples)")
+
+    betas = (f"**Betas of {a} and {b}**: standardized betas {beta(a)} and {beta(b)}, for the "
+             "same true coefficient"
+             + (f"; ranked by beta, {low} is number {int(t.loc[low, 'rank_beta'])} of "
+                f"{len(t)}, behind {', '.join(above)} (true coefficient "
+                f"{', '.join(f'{true[d]:g}' for d in above)})" if above else "")
+             + ".")
+
+    def share(d: str) -> str:
+        return (f"{d} {t.loc[d, 'shapley']:.1f}% (95% interval {t.loc[d, 'shapley_ci_low']:.1f} "
+                f"to {t.loc[d, 'shapley_ci_high']:.1f})")
+
+    shares = (f"**Shapley shares of {a} and {b}**: {share(a)} and {share(b)} of R² = "
+              f"{sh.r2:.2f}. Relative to its size (interval width over the estimate), {a}'s "
+              f"beta interval is {t.loc[a, 'beta_spread']:.1f} and its Shapley interval "
+              f"{t.loc[a, 'shapley_spread']:.1f}; {b}'s {t.loc[b, 'beta_spread']:.1f} and "
+              f"{t.loc[b, 'shapley_spread']:.1f}.")
+    corr = sh.corr
+    r2_each = {d: float(corr.loc[d, sh.outcome]) ** 2 for d in (a, b)}
+    squared = (f"**Squared correlations**: {a}'s and {b}'s squared correlations with the "
+               f"outcome add up to {sum(r2_each.values()):.2f}, "
+               + ("more" if sum(r2_each.values()) > sh.r2 else "not more")
+               + f" than the R² of all {len(t)} drivers together ({sh.r2:.2f}): a correlation "
+               "counts the variance two drivers share once for each of them.")
+    return tuple(Finding(text, False, kind="synthetic-only")
+                 for text in (ties, betas, shares, squared))
+
+
+def stability_draws(stability: Stability, drivers: Sequence[str]) -> pd.DataFrame:
+    """Each resample's beta and Shapley share of ``drivers``, relative to the full sample's.
+
+    A tidy frame for a figure: ``driver``, ``measure`` (``"beta"``, ``"shapley"``),
+    ``resample``, ``value`` and ``relative`` (``value`` divided by the full-sample estimate:
+    1 is the estimate, 0 no importance, below 0 the opposite sign), so that two measures in
+    different units can be set on one axis.
+
+    Examples
+    --------
+    >>> from cxresearch.simulate.failures import collinear_drivers
+    >>> case = collinear_drivers(seed=0)
+    >>> s = beta_shapley_stability(case.data, "y", case.model["y"], n_boot=50, seed=0)
+    >>> d = stability_draws(s, ["d1", "d2"])
+    >>> d.shape, sorted(d["measure"].unique())
+    ((200, 5), ['beta', 'shapley'])
+    """
+    t, sh = stability.table, stability.shapley
+    cols = list(t.index)
+    shares = sh._measure_draws("rescaled")
+    parts = []
+    for d in drivers:
+        j = cols.index(d)
+        for measure, values in (("beta", stability.betas[:, j]), ("shapley", shares[:, j])):
+            parts.append(pd.DataFrame({"driver": d, "measure": measure,
+                                       "resample": np.arange(len(values)), "value": values,
+                                       "relative": values / t.loc[d, measure]}))
+    return pd.concat(parts, ignore_index=True)

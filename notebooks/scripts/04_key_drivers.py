@@ -14,8 +14,9 @@
 # The most requested CX analysis ranks survey attributes by how much they "drive" overall
 # satisfaction; what it can measure is how much of the explained variance each attribute
 # accounts for, an association, not an effect. Regression betas and simple correlations mislead when attributes are
-# correlated, as survey ratings always are. Relative weights (Johnson 2000) and Shapley/LMG
-# (general dominance) split the explained variance R² into shares that add up, and bootstrap
+# [correlated](../docs/glossary.md#collinearity), as survey ratings always are.
+# [Relative weights](../docs/glossary.md#relative-weights) (Johnson 2000) and
+# [Shapley/LMG](../docs/glossary.md#shapley) (general dominance) split the explained variance R² into shares that add up, and bootstrap
 # intervals of their differences show which differences in rank are real. The first step
 # checks the package against published reference values (real data: R's mtcars).
 #
@@ -30,6 +31,18 @@
 # analysis cannot run and shows nothing in its place. The data step prints which data this run
 # uses; every sentence about results below is generated from them.
 
+# %% [markdown]
+# **After this notebook you can**
+#
+# - split the explained variance R² into driver shares with relative weights and Shapley values,
+#   and check them against published values
+# - show, on correlated drivers, why regression betas and correlations mislead as importance
+# - tell which differences in rank are real, with rank intervals and Holm-adjusted pairwise
+#   differences, and report drivers whose ranks overlap as a tie
+# - recognise drivers too collinear to rank: betas that swing and change sign while the shares
+#   hold
+# - read an importance-performance map as a description, not as evidence of what to improve
+
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 04 -p n_bootstrap=500 ...).
 data_dir = None  # None: the synthetic survey; a folder: your customers and instrument.yml drivers
@@ -38,6 +51,7 @@ on_invalid = "raise"  # "set_aside": rows with out-of-range answers are listed a
 seed = 0
 n_respondents = 1000
 n_bootstrap = 200
+collinear_r = 0.95  # "What failure looks like": the correlation of the two tied drivers
 
 # %%
 import matplotlib.pyplot as plt
@@ -53,10 +67,12 @@ from cxresearch import (
 )
 from cxresearch.linkage.drivers import QUADRANT_ORDER, UNCLEAR
 from cxresearch.simulate import simulate_ecsi_survey
+from cxresearch.simulate.failures import collinear_drivers
 from cxresearch.studies.own_data import reading_note
 from cxresearch.studies.key_drivers_04 import (
-    ECSI_WORDING, LISTWISE_LOSS_LIMIT, agreement_finding, item_wording, missing_choice, naive_importance,
-    population_findings, published_check, quadrant_alt_text, quadrant_findings, question_wording,
+    ECSI_WORDING, LISTWISE_LOSS_LIMIT, agreement_finding, beta_shapley_stability, collinear_findings,
+    item_wording, missing_choice, naive_importance, population_findings, published_check,
+    quadrant_alt_text, quadrant_findings, question_wording, stability_draws,
 )
 
 use_style()
@@ -194,7 +210,8 @@ if analyse:
 # Separate intervals per driver cannot say whether two drivers differ: that needs the interval
 # of their *difference*, and with many pairs a correction for multiplicity. First each driver's
 # rank with a bootstrap interval (the ranks it held across resamples), then all pairwise
-# differences in share with Holm-adjusted bootstrap tests.
+# differences in share with [Holm-adjusted](../docs/glossary.md#holm-adjustment) bootstrap
+# tests.
 
 # %%
 ranks = sh.rank_intervals() if analyse else None
@@ -326,6 +343,88 @@ if ipm is not None:
     plt.show()
 
 # %% [markdown]
+# ## What failure looks like: drivers too collinear to rank
+#
+# Not about the data above, and the same in every run unless `collinear_r` is changed: a seeded
+# **synthetic** survey built to make ranking fail (`collinear_drivers` in
+# `cxresearch.simulate.failures`). An outcome `y` and four drivers; `d1` and `d2` correlate
+# `collinear_r` ([collinearity](../docs/glossary.md#collinearity)) and have the same true
+# coefficient, so the right answer is a tie. Each bootstrap resample of the respondents gives a
+# beta and a Shapley share for every driver (the same resamples for both), and the Shapley rank
+# intervals and Holm-adjusted differences show whether the ranks can be told apart.
+
+# %%
+case = collinear_drivers(r=collinear_r, seed=0)
+tied = case.truth["tied"]
+print(case.description)
+print("True coefficients: " + ", ".join(f"{d} {b:g}" for d, b in case.truth["betas"].items()))
+stab = beta_shapley_stability(case.data, "y", case.model["y"], n_boot=200, seed=0)
+collinear_table = stab.table.assign(true_coefficient=pd.Series(case.truth["betas"]))
+collinear_table[["true_coefficient", "beta", "beta_ci_low", "beta_ci_high", "opposite_sign",
+                 "rank_beta", "shapley", "shapley_ci_low", "shapley_ci_high", "rank",
+                 "rank_ci_low", "rank_ci_high"]].round(3)
+
+# %%
+display(Conclusions(collinear_findings(stab, case.truth),
+                    heading=f"Two drivers that correlate {collinear_r:g} and matter equally",
+                    data_kind="synthetic"))
+
+# %%
+draws = stability_draws(stab, tied)
+fig, ax = plt.subplots(figsize=FIGSIZE["single"])
+rows = [(d, m) for m in ("beta", "shapley") for d in tied]
+names = {"beta": "beta", "shapley": "Shapley share"}
+for i, (d, m) in enumerate(rows):
+    part = draws[(draws["driver"] == d) & (draws["measure"] == m)]
+    jitter = (part["resample"].to_numpy() % 9 - 4) * 0.04
+    ax.scatter(part["relative"], i + jitter, s=5, alpha=0.4,
+               color="C0" if m == "beta" else "C1")
+ax.axvline(0, color="0.3", lw=0.8)
+ax.axvline(1, color="0.6", lw=0.8, ls="--")
+ax.set_yticks(range(len(rows)), [f"{names[m]} of {d}" for d, m in rows])
+ax.invert_yaxis()
+ax.set_xlabel("Value in a resample ÷ full-sample value")
+ax.set_title(f"Bootstrap resamples, drivers correlated {collinear_r:g} (synthetic)")
+spread = draws.groupby(["driver", "measure"])["relative"].agg(["min", "max"])
+flips = {d: float(stab.table.loc[d, "opposite_sign"]) for d in tied}
+save_figure(
+    fig, "04_collinear_bootstrap",
+    data=draws.round(5),
+    caption=(f"Synthetic drivers {tied[0]} and {tied[1]}, correlated {collinear_r:g} with the same "
+             f"true coefficient: each dot is one of {stab.shapley.n_boot} bootstrap resamples, its "
+             "beta or Shapley share divided by the full-sample value (dashed line at 1; below 0 "
+             "the opposite sign). The betas range from "
+             + " and ".join(f"{spread.loc[(d, 'beta'), 'min']:.1f} to "
+                            f"{spread.loc[(d, 'beta'), 'max']:.1f} ({d})" for d in tied)
+             + " times their estimate, the Shapley shares from "
+             + " and ".join(f"{spread.loc[(d, 'shapley'), 'min']:.2f} to "
+                            f"{spread.loc[(d, 'shapley'), 'max']:.2f} ({d})" for d in tied)
+             + "."),
+    alt_text=(f"Four rows of dots. The betas of {tied[0]} and {tied[1]} scatter widely around "
+              "their estimates, some below zero ("
+              + ", ".join(f"{d} in {flips[d]:.0%} of resamples" for d in tied)
+              + "); their Shapley shares stay in a narrow band."),
+    source="04_key_drivers", evidence="synthetic",
+)
+plt.show()
+
+# %% [markdown]
+# :::{admonition} Common mistake: ranking drivers by their betas or their correlations, and reading ties as a ranking
+# :class: warning
+# - **Ranking by betas.** A standardized beta keeps only the part of a driver that the others do
+#   not share. For two near-twins that part is small and noisy, so the betas split what the pair
+#   explains almost at random: compare their betas, their intervals and how often they change
+#   sign in the resamples above, against their equal true coefficients. Rank by shares of R²
+#   (Shapley or relative weights) instead, and never report a beta without its interval.
+# - **Ranking by raw correlations.** A correlation counts the variance two drivers share once for
+#   each of them: compare the squared correlations of the pair above with the R² of all the
+#   drivers together. Shares of R² count it once and add up to R².
+# - **Reading a tie as a ranking.** A share larger by a few points is not a higher rank when the
+#   rank intervals overlap and the difference does not hold after Holm: report such drivers as
+#   tied (“the top two, in no established order”), as the simulation's truth says they are.
+# :::
+
+# %% [markdown]
 # ## What this shows, and what it doesn't
 
 # %%
@@ -375,3 +474,70 @@ if analyse:
                   "deletion is safe (multiple imputation is the usual remedy).",)
                  if missing == "pairwise" else ())),
     ))
+
+# %% [markdown]
+# ## Exercises
+#
+# Answer each in the cell under it: replace `None` with your answer and run the cell.
+# The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
+# "Solution").
+
+# %% [markdown]
+# **Exercise 04.1.** On the synthetic ECSI survey (simulate_ecsi_survey(n=1000, seed=0) from cxresearch.simulate; satisfaction = mean of CUSA1-CUSA3; drivers: the PERQ, PERV and IMAG items), which driver has the largest Shapley (LMG) share of the explained variance? Give its code.
+
+# %%
+cx.exercises.check("04.1", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the driver with the largest Shapley share, on the exercise's survey (seed 0, n 1,000)
+ex_items = simulate_ecsi_survey(n=1000, seed=0).data
+ex_drivers = [c for c in ex_items if c.startswith(("PERQ", "PERV", "IMAG"))]
+ex_survey = ex_items[ex_drivers].assign(
+    satisfaction=ex_items[["CUSA1", "CUSA2", "CUSA3"]].mean(axis=1))
+ex_naive = naive_importance(ex_survey, "satisfaction", ex_drivers)
+answer = ex_naive["shapley"].idxmax()
+cx.exercises.check("04.1", answer)
+
+# %% [markdown]
+# **Exercise 04.2.** On the same survey, do the absolute regression betas rank all the drivers in the same order as their Shapley shares? (yes/no)
+
+# %%
+cx.exercises.check("04.2", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: compare the rank by absolute beta with the rank by Shapley share, driver by driver
+answer = "yes" if (ex_naive["rank_beta"] == ex_naive["rank_shapley"]).all() else "no"
+cx.exercises.check("04.2", answer)
+
+# %% [markdown]
+# **Exercise 04.3.** What do the Shapley shares of all the drivers add up to, on the same survey? Three decimals.
+
+# %%
+cx.exercises.check("04.3", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: Shapley shares split R² exactly, so they add up to the full model's R²
+answer = round(float(ex_naive["shapley"].sum()), 3)
+cx.exercises.check("04.3", answer)
+
+# %% [markdown]
+# **Exercise 04.4.** Predict: in collinear_drivers(seed=0) (from cxresearch.simulate.failures; synthetic), d1 and d2 have the same true coefficient. Raise their correlation from r = 0.5 to r = 0.95 (the notebook's collinear_r). Across 200 bootstrap resamples (seed 0), which 95% interval of d1 gets wider: that of its standardized beta, that of its Shapley share (percent of R^2), both, or neither?
+
+# %%
+cx.exercises.check("04.4", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the same 200 resamples at both correlations; compare the widths of d1's intervals
+widths = {}
+for r in (0.5, 0.95):
+    ex_case = collinear_drivers(r=r, seed=0)
+    row = beta_shapley_stability(ex_case.data, "y", ex_case.model["y"], n_boot=200,
+                                 seed=0).table.loc["d1"]
+    widths[r] = (row["beta_ci_high"] - row["beta_ci_low"],
+                 row["shapley_ci_high"] - row["shapley_ci_low"])
+    print(f"r = {r:g}: d1's beta interval {widths[r][0]:.2f} wide, its Shapley share's "
+          f"{widths[r][1]:.1f} points")
+beta_wider, share_wider = (widths[0.95][i] > widths[0.5][i] for i in (0, 1))
+answer = {(True, False): "the beta's", (False, True): "the Shapley share's",
+          (True, True): "both", (False, False): "neither"}[(beta_wider, share_wider)]
+cx.exercises.check("04.4", answer)

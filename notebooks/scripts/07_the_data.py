@@ -26,6 +26,18 @@
 # Two lessons are not about your data and are the same in every run: the public data sets the
 # project uses, and the validation messages on a corpus of bad inputs.
 
+# %% [markdown]
+# **After this notebook you can**
+#
+# - say which data a run rests on (synthetic, real, fictional or your own) and which tables and
+#   columns a study folder holds
+# - describe a study's design: how many firms and years, how many answers per firm and year,
+#   and what share of each question's answers is missing, and why
+# - read [ICC(1) and ICC(2)](../docs/glossary.md#icc) and say whether means per firm and year
+#   are reliable enough to compare, and what more answers per firm can and cannot buy
+# - tell real, fictional and artificial public data sets apart
+# - read the validation message on a bad survey export and fix the file
+
 # %% tags=["parameters"]
 # Parameters (python -m cxresearch run 07 -p data_dir=PATH ...).
 data_dir = None  # None: the bundled synthetic study in data/processed; a folder: your own data
@@ -184,6 +196,13 @@ else:
 # unit and period can be compared or linked to outcomes at all (Bliese 2000): below .70 a mean
 # is noisy. Reverse-keyed items are rescored first, as the instrument declares; each table is
 # grouped by its own period column.
+#
+# Because answers in the same cell are alike, a cell's m answers are worth fewer independent
+# ones: the [design effect](../docs/glossary.md#design-effect) is 1 + (m − 1) ICC(1), and the
+# [effective sample size](../docs/glossary.md#effective-sample-size) is the number of answers
+# divided by it. Equivalently, a cell mean's variance is σ² (ICC(1) + (1 − ICC(1)) / m): more
+# answers per cell shrink only the second part, the noise within the cell; only more cells
+# (more firms, more years) shrink the first.
 
 # %%
 reliability = d07.cell_reliability(study)
@@ -377,3 +396,53 @@ notes = (
     "artificial ones (HR attrition, churn) only illustrate methods.",
 )
 cx.Conclusions(findings, heading="What the data look like", data_kind=data_kind, notes=notes)
+
+# %% [markdown]
+# ## Exercises
+#
+# Answer each in the cell under it: replace `None` with your answer and run the cell.
+# The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
+# "Solution").
+
+# %% [markdown]
+# **Exercise 07.1.** In the bundled synthetic study's customers table, how many customer answers does one firm give in one year, on average (rows per firm × year cell)? One decimal.
+
+# %%
+cx.exercises.check("07.1", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the customers' rows divided by the number of firm × year cells they fall in
+ex_customers = (study.customers if synthetic
+                else load_study(None, tables=["customers"]).customers)  # the bundled study
+answer = round(len(ex_customers) / ex_customers.groupby(["firm_id", "year"]).ngroups, 1)
+cx.exercises.check("07.1", answer)
+
+# %% [markdown]
+# **Exercise 07.2.** In the same table, what share of the customers has no answer to the customer effort score (ces)? A share between 0 and 1, two decimals.
+
+# %%
+cx.exercises.check("07.2", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the share of rows without a ces answer (the missing-answers table above, row ces)
+answer = round(float(ex_customers["ces"].isna().mean()), 2)
+cx.exercises.check("07.2", answer)
+
+# %% [markdown]
+# **Exercise 07.3.** Predict: suppose every firm answered 10 times as many customer surveys each year, but no more firms (or years) joined. How much narrower would the 95% interval of a comparison between firm × year NPS means get (say, firms with a CX leader against those without)? Use the NPS row of the ICC table: a cell mean's variance is proportional to ICC(1) + (1 - ICC(1))/m, for m answers per cell.
+
+# %%
+cx.exercises.check("07.3", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: only the within-cell part (1 - ICC)/m of a cell mean's variance falls with 10 m
+ex_icc = (reliability.table if synthetic
+          else d07.cell_reliability(load_study(None, tables=["customers"])).table
+          ).set_index("item_set").loc["nps"]
+icc, m = float(ex_icc["icc1"]), float(ex_icc["mean_group_size"])
+shrink = ((icc + (1 - icc) / m) / (icc + (1 - icc) / (10 * m))) ** 0.5
+print(f"ICC(1) {icc:.3f}, {m:.1f} answers per cell: the interval gets {shrink:.2f} times "
+      f"narrower (independent answers: {10 ** 0.5:.2f} times)")
+answer = ("less than 2 times narrower" if shrink < 2 else
+          "about 3.2 times narrower" if shrink < 10 ** 0.75 else "about 10 times narrower")
+cx.exercises.check("07.3", answer)
