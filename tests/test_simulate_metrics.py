@@ -176,8 +176,8 @@ def test_cluster_coverage_independent_intervals_fall_short_clustered_hold():
     gap shrinks. Half-width ratio ~ sqrt(design effect)."""
     from cxresearch.simulate.metrics import nps_cluster_coverage_simulation
 
-    deep = nps_cluster_coverage_simulation(30, 100, 0.05, n_sim=300, seed=4).set_index("method")
-    wide = nps_cluster_coverage_simulation(300, 10, 0.05, n_sim=300, seed=4).set_index("method")
+    deep = nps_cluster_coverage_simulation(30, 100, 0.05, n_boot=300, seed=4).set_index("method")
+    wide = nps_cluster_coverage_simulation(300, 10, 0.05, n_boot=300, seed=4).set_index("method")
     assert deep.loc["answers independent", "coverage"] < 0.8
     assert abs(deep.loc["firms as clusters", "coverage"] - 0.95) < 3.5 * 0.0126
     assert wide.loc["answers independent", "coverage"] > deep.loc["answers independent",

@@ -265,13 +265,13 @@ def nps_cluster_coverage_simulation(
     promoters: float = 0.45,
     detractors: float = 0.25,
     *,
-    n_sim: int = 400,
+    n_boot: int = 400,
     level: float = 0.95,
     seed: int | None = 0,
 ) -> pd.DataFrame:
     """Intervals for answers nested in firms: independent-answer against clustered, by design.
 
-    ``n_sim`` studies of ``n_firms`` x ``answers_per_firm`` answers are drawn from
+    ``n_boot`` studies of ``n_firms`` x ``answers_per_firm`` answers are drawn from
     :func:`clustered_nps_answers` (new firms each time, so the truth is the NPS of the
     population of firms, ``100 (promoters - detractors)``). Each is analysed twice with
     :func:`cxresearch.metrics.scores.nps`: as if the answers were independent (adjusted Wald)
@@ -286,12 +286,12 @@ def nps_cluster_coverage_simulation(
     pandas.DataFrame
         One row per method (``"answers independent"``, ``"firms as clusters"``): n_firms,
         answers_per_firm, icc, true_nps, half_width (mean over the studies), coverage, mc_se
-        (``sqrt(c (1 - c) / n_sim)``), design_effect (mean of the clustered estimate) and
-        n_sim.
+        (``sqrt(c (1 - c) / n_boot)``), design_effect (mean of the clustered estimate) and
+        n_sim (the number of simulated studies, ``n_boot``).
 
     Examples
     --------
-    >>> t = nps_cluster_coverage_simulation(20, 50, 0.1, n_sim=100, seed=2)
+    >>> t = nps_cluster_coverage_simulation(20, 50, 0.1, n_boot=100, seed=2)
     >>> t.set_index("method")["coverage"].round(2).to_dict()
     {'answers independent': 0.65, 'firms as clusters': 0.97}
     """
@@ -299,11 +299,11 @@ def nps_cluster_coverage_simulation(
 
     from cxresearch.metrics.scores import nps
 
-    n_sim = check_positive_int(n_sim, "n_sim")
+    n_sim = check_positive_int(n_boot, "n_boot")
     check_level(level)
     truth = 100 * (promoters - detractors)
     rng = np.random.default_rng(seed)
-    seeds = rng.integers(0, 2**32 - 1, n_sim)
+    seeds = rng.integers(0, 2**32 - 1, n_boot)
     found: dict[str, list[tuple[float, bool]]] = {"answers independent": [],
                                                   "firms as clusters": []}
     deffs = []
@@ -325,8 +325,8 @@ def nps_cluster_coverage_simulation(
         cov = float(np.mean([c for _, c in res]))
         rows.append({"method": name, "n_firms": n_firms, "answers_per_firm": answers_per_firm,
                      "icc": icc, "true_nps": truth, "half_width": float(half.mean()),
-                     "coverage": cov, "mc_se": math.sqrt(cov * (1 - cov) / n_sim),
-                     "design_effect": float(np.mean(deffs)), "n_sim": n_sim})
+                     "coverage": cov, "mc_se": math.sqrt(cov * (1 - cov) / n_boot),
+                     "design_effect": float(np.mean(deffs)), "n_sim": n_boot})
     return pd.DataFrame(rows)
 
 

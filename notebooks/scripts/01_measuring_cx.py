@@ -613,7 +613,7 @@ coverage_finding
 
 # %%
 design_sim = pd.concat([
-    nps_cluster_coverage_simulation(f, m, icc, n_sim=max(100, n_sim // 10), level=level,
+    nps_cluster_coverage_simulation(f, m, icc, n_boot=max(100, n_sim // 10), level=level,
                                     seed=seed + 7)
     for f, m in dict.fromkeys([(n_firms, answers_per_firm),
                                (n_firms * 10, max(1, answers_per_firm // 10))])
