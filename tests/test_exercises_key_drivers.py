@@ -13,13 +13,10 @@ import pytest
 import statsmodels.api as sm
 
 from cxresearch import exercises
+from cxresearch.linkage.drivers import beta_shapley_stability, bootstrap_betas
 from cxresearch.simulate.ecsi import simulate_ecsi_survey
 from cxresearch.simulate.failures import collinear_drivers
-from cxresearch.studies.key_drivers_04 import (
-    beta_shapley_stability,
-    bootstrap_betas,
-    collinear_findings,
-)
+from cxresearch.studies.key_drivers_04 import collinear_findings
 
 
 def _r2(x: np.ndarray, y: np.ndarray) -> float:

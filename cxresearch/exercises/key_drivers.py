@@ -48,8 +48,8 @@ _R_LOW, _R_HIGH, _N_BOOT = 0.5, 0.95, 200
 def _widths(r: float) -> tuple[float, float]:
     """Widths of d1's 95% bootstrap intervals (beta, Shapley share in percent of R^2) in
     ``collinear_drivers(r=r, seed=0)``, 200 resamples with seed 0."""
+    from cxresearch.linkage.drivers import beta_shapley_stability
     from cxresearch.simulate.failures import collinear_drivers
-    from cxresearch.studies.key_drivers_04 import beta_shapley_stability
 
     case = collinear_drivers(r=r, seed=0)
     t = beta_shapley_stability(case.data, "y", case.model["y"], n_boot=_N_BOOT, seed=0).table

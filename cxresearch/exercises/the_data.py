@@ -67,23 +67,24 @@ def _per_firm() -> float:
     return round(rows / firms, 1)
 
 
-@cache
-def _missing() -> Any:
-    from cxresearch.studies.data_07 import item_missingness
-
-    return item_missingness(_study()).set_index("column")["share_missing"].astype(float)
+def _missing(column: str) -> float:
+    """Share of the customers' rows without an answer in ``column`` (notebook 07's
+    missingness)."""
+    return float(_study().customers[column].isna().mean())
 
 
 def _ces_missing() -> float:
-    return round(float(_missing()["ces"]), 3)
+    return round(_missing("ces"), 3)
 
 
 @cache
 def _nps_icc() -> tuple[float, float]:
     """ICC(1) of the NPS answers by firm x year and the mean answers per cell (notebook 07)."""
-    from cxresearch.studies.data_07 import cell_reliability
+    from cxresearch.linkage.units import aggregation_checks
 
-    t = cell_reliability(_study()).table.set_index("item_set")
+    study = _study()
+    t = aggregation_checks(None, study.customers, study.instrument, ["firm_id", "year"]
+                           ).set_index("item_set")
     return float(t.loc["nps", "icc1"]), float(t.loc["nps", "mean_group_size"])
 
 
@@ -129,7 +130,7 @@ EXERCISES: tuple[Exercise, ...] = (
         "In the same table, what share of the customers has no answer to the customer effort "
         "score (ces)? A share between 0 and 1, two decimals.",
         "number", _ces_missing,
-        lambda a: f"{a:.2f}, far more than for the NPS ({float(_missing()['nps']):.2f}): only "
+        lambda a: f"{a:.2f}, far more than for the NPS ({float(_missing('nps')):.2f}): only "
                   "customers who contacted service are asked the customer effort score, so "
                   "most of the missing answers mean 'not asked', not 'refused'.",
         tolerance=0.006,
@@ -137,7 +138,7 @@ EXERCISES: tuple[Exercise, ...] = (
             (lambda: round(100 * _ces_missing(), 1), "that is a percentage: give the share "
                                                      "(between 0 and 1)."),
             (lambda: round(1 - _ces_missing(), 3), "that is the share that did answer."),
-            (lambda: round(float(_missing()["nps"]), 3), "that is the share missing for the "
+            (lambda: round(float(_missing("nps")), 3), "that is the share missing for the "
                                                          "NPS question, not for ces."),
         ),
     ),

@@ -59,12 +59,16 @@ from cxresearch.core.validation import (
 
 __all__ = [
     "DriverImportance",
+    "DriverStability",
     "ImportancePerformance",
     "all_subsets_r2",
+    "beta_shapley_stability",
+    "bootstrap_betas",
     "dominance_table",
     "importance_performance",
     "importance_precondition",
     "missing_report",
+    "naive_importance",
     "relative_weights",
     "relative_weights_from_corr",
     "shapley_from_corr",
@@ -1094,3 +1098,149 @@ def importance_performance(
         line = out["importance"].mean()
         out.loc[(out["ci_low"] < line) & (out["ci_high"] > line), "quadrant"] = UNCLEAR
     return ImportancePerformance(table=out, importance=imp, scale_range=(lo, hi))
+
+
+def naive_importance(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> pd.DataFrame:
+    """Correlations and regression betas beside relative weights and Shapley shares.
+
+    All four from the complete answers' correlation matrix: ``r`` (each driver with the
+    outcome, alone), ``beta`` (standardized multiple-regression coefficient, its unique part),
+    ``relative_weight`` (Johnson 2000) and ``shapley`` (LMG), the last two shares of R^2 that
+    add up to it; then each one's rank. With correlated drivers the first two disagree with
+    each other and with the shares.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> a = rng.normal(size=500)
+    >>> d = pd.DataFrame({"a": a, "b": a + rng.normal(scale=0.3, size=500),
+    ...                   "c": rng.normal(size=500)})
+    >>> d["y"] = d["a"] + d["c"] + rng.normal(size=500)
+    >>> t = naive_importance(d, "y", ["a", "b", "c"])
+    >>> round(float(t["shapley"].sum()), 6) == round(float(t["relative_weight"].sum()), 6)
+    True
+    """
+    cols = [*drivers, outcome]
+    c = data[cols].astype(float).dropna().corr().to_numpy()
+    rxx, rxy = c[:-1, :-1], c[:-1, -1]
+    out = pd.DataFrame({"r": rxy, "beta": np.linalg.solve(rxx, rxy),
+                        "relative_weight": relative_weights_from_corr(rxx, rxy),
+                        "shapley": shapley_from_corr(rxx, rxy)}, index=pd.Index(drivers,
+                                                                                name="driver"))
+    for col in ("r", "beta", "relative_weight", "shapley"):
+        out[f"rank_{col}"] = out[col].abs().rank(ascending=False, method="min").astype(int)
+    return out
+
+
+def bootstrap_betas(data: pd.DataFrame, outcome: str, drivers: Sequence[str], *,
+                    n_boot: int = 200, seed: int = 0) -> np.ndarray:
+    """Standardized regression betas in ``n_boot`` bootstrap resamples of the rows.
+
+    In each resample ``beta = R_xx^{-1} r_xy`` from the resample's correlations (the drivers'
+    among themselves, ``R_xx``, and with the outcome, ``r_xy``). The resamples are the ones
+    :func:`shapley_importance` and
+    :func:`relative_weights` draw with the same ``seed``
+    (``numpy.random.default_rng(seed)``, ``n`` row indices per resample, a resample with a
+    constant column or singular ``R_xx`` left out), so row ``b`` of the result pairs with their
+    resample ``b``. Complete rows only.
+
+    Returns
+    -------
+    ndarray (resamples kept, len(drivers))
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame(rng.normal(size=(300, 2)), columns=["a", "b"])
+    >>> d["y"] = d["a"] + rng.normal(size=300)
+    >>> b = bootstrap_betas(d, "y", ["a", "b"], n_boot=50, seed=1)
+    >>> b.shape, bool(abs(b[:, 0].mean() - 0.7) < 0.05), bool(abs(b[:, 1].mean()) < 0.1)
+    ((50, 2), True, True)
+    """
+    x = data[[outcome, *drivers]].astype(float).to_numpy()
+    if np.isnan(x).any():
+        raise DataError("bootstrap_betas needs complete rows: drop the rows with a missing "
+                        f"value in {outcome!r} or the drivers first")
+    p, n = len(drivers), len(x)
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_boot):
+        xb = x[rng.integers(0, n, n)]
+        if np.any(xb.std(axis=0) == 0):
+            continue
+        c = np.corrcoef(xb, rowvar=False)
+        if np.linalg.matrix_rank(c[1:, 1:]) < p:
+            continue
+        draws.append(np.linalg.solve(c[1:, 1:], c[1:, 0]))
+    return np.array(draws).reshape(-1, p)
+
+
+@dataclass(frozen=True, eq=False)
+class DriverStability(Result):
+    """Betas against Shapley shares across the same bootstrap resamples.
+
+    What :func:`beta_shapley_stability` returns. ``table``: one row per driver (see that
+    function); ``shapley``: the :class:`DriverImportance` with its resamples (for
+    ``rank_intervals()`` and ``pairwise()``); ``betas``: the beta of each resample.
+    """
+
+    table: pd.DataFrame = field(hash=False)
+    shapley: DriverImportance = field(hash=False)
+    betas: np.ndarray = field(hash=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-driver table (a copy)."""
+        return self.table.copy()
+
+    def summary(self) -> str:
+        """Which drivers' betas change sign in more than 5% of the resamples."""
+        flips = self.table.index[self.table["opposite_sign"] > 0.05].tolist()
+        return (f"{len(self.betas)} resamples of {len(self.table)} drivers; betas that change "
+                f"sign in more than 5% of them: {', '.join(flips) if flips else 'none'}")
+
+
+def beta_shapley_stability(data: pd.DataFrame, outcome: str, drivers: Sequence[str], *,
+                           n_boot: int = 200, seed: int = 0, level: float = 0.95
+                           ) -> DriverStability:
+    """How much each driver's beta and its Shapley share move across bootstrap resamples.
+
+    The same resamples for both (:func:`bootstrap_betas`). Per driver: ``beta`` (standardized,
+    full sample) with its percentile interval ``beta_ci_low``/``beta_ci_high``;
+    ``opposite_sign``, the share of resamples in which the beta has the sign opposite to the
+    full sample's; ``rank_beta`` (by absolute beta); ``shapley`` (percent of R^2) with its
+    interval; ``rank`` by Shapley share with its bootstrap interval (Hall & Miller 2009;
+    :meth:`DriverImportance.rank_intervals`); and
+    ``beta_spread`` and ``shapley_spread``, each interval's width divided by the absolute
+    estimate (a unit-free measure of how far the value moves).
+
+    Examples
+    --------
+    >>> from cxresearch.simulate.failures import collinear_drivers
+    >>> case = collinear_drivers(seed=0)
+    >>> s = beta_shapley_stability(case.data, "y", case.model["y"], n_boot=100, seed=0)
+    >>> t = s.table
+    >>> bool(t.loc["d1", "beta_spread"] > 2 * t.loc["d1", "shapley_spread"])
+    True
+    >>> float(t["shapley"].sum())
+    100.0
+    """
+    drivers = list(drivers)
+    sh = shapley_importance(data, outcome, drivers, n_boot=n_boot, seed=seed, level=level)
+    betas = bootstrap_betas(data, outcome, drivers, n_boot=n_boot, seed=seed)
+    full = naive_importance(data, outcome, drivers)
+    a = (1 - level) / 2
+    lo, hi = np.quantile(betas, [a, 1 - a], axis=0)
+    sh_ci = sh.conf_int(level=level)
+    ranks = sh.rank_intervals(level=level)
+    flips = (np.sign(betas) != np.sign(full["beta"].to_numpy())).mean(axis=0)
+    table = pd.DataFrame({
+        "beta": full["beta"], "beta_ci_low": lo, "beta_ci_high": hi, "opposite_sign": flips,
+        "rank_beta": full["rank_beta"],
+        "shapley": sh_ci["estimate"], "shapley_ci_low": sh_ci["ci_low"],
+        "shapley_ci_high": sh_ci["ci_high"], "rank": ranks["rank"],
+        "rank_ci_low": ranks["rank_ci_low"], "rank_ci_high": ranks["rank_ci_high"],
+    }, index=pd.Index(drivers, name="driver"))
+    table["beta_spread"] = (table["beta_ci_high"] - table["beta_ci_low"]) / table["beta"].abs()
+    table["shapley_spread"] = ((table["shapley_ci_high"] - table["shapley_ci_low"])
+                               / table["shapley"].abs())
+    return DriverStability(table, sh, betas)

@@ -6,7 +6,9 @@
   paths (for :func:`cxresearch.linkage.mediation.sem_service_profit_chain`);
 - :func:`simulate_var_panel` -- a panel VAR(1) with known cross-lags (for
   :func:`cxresearch.linkage.panel.cross_lagged_panel` and
-  :func:`cxresearch.linkage.panel.linkage_model`).
+  :func:`cxresearch.linkage.panel.linkage_model`);
+- :func:`simulate_ri_clpm_panel` -- stable unit levels, correlated across series, plus a
+  within-unit VAR(1) with known cross-lags (for :func:`cxresearch.linkage.ri_clpm.ri_clpm`).
 
 Used by the tests and ``scripts/validate_study.py``. Every generator takes ``seed`` (int or
 None, default 0).
@@ -21,7 +23,8 @@ import pandas as pd
 
 from cxresearch.core.validation import DataError, check_seed
 
-__all__ = ["simulate_latent_chain", "simulate_nested", "simulate_var_panel"]
+__all__ = ["simulate_latent_chain", "simulate_nested", "simulate_ri_clpm_panel",
+           "simulate_var_panel"]
 
 
 def simulate_nested(
@@ -218,3 +221,97 @@ def simulate_var_panel(
     return out
 
 
+
+
+def simulate_ri_clpm_panel(
+    n_units: int = 200,
+    n_periods: int = 5,
+    coefs: Mapping[tuple[str, str], float] | None = None,
+    autoregressive: float = 0.4,
+    intercept_sd: float | Mapping[str, float] = 1.0,
+    intercept_corr: float = 0.0,
+    variables: Sequence[str] = ("x", "y"),
+    burn_in: int = 20,
+    seed: int | None = 0,
+) -> pd.DataFrame:
+    """A panel with stable unit levels plus a within-unit VAR(1): the RI-CLPM's own model.
+
+    ``x_{v,it} = kappa_{v,i} + w_{v,it}`` with ``w_it = B w_i,t-1 + e_it`` (unit-variance,
+    independent shocks; ``B`` has ``autoregressive`` on the diagonal and ``coefs[(from, to)]``
+    off it) and random intercepts ``kappa_i ~ N(0, Phi)``, SD ``intercept_sd`` (one for all
+    series or one per series) and the same correlation ``intercept_corr`` between every pair of
+    series. A correlation above 0 is a stable unit trait that raises both series (a firm whose
+    staff and customers are happier every year): it has no within-unit path, so the true
+    cross-lags are ``coefs`` and nothing else, while a pooled cross-lagged panel reads part of
+    the stable levels as lagged paths. A burn-in makes the first kept period stationary.
+
+    Parameters
+    ----------
+    n_units, n_periods : int
+        Panel size (periods kept after the burn-in).
+    coefs : mapping, optional
+        ``{(from, to): coefficient}`` within-unit cross-lags; others are 0.
+    autoregressive : float
+        Within-unit autoregression of every series.
+    intercept_sd : float or mapping
+        SD of the stable unit levels (``{variable: sd}`` for one each; 0: none).
+    intercept_corr : float
+        Correlation of the stable levels between every pair of series, in (-1, 1).
+    variables : sequence of str
+        Names of the series.
+    burn_in : int
+        Periods simulated and dropped before the first kept one.
+    seed : int or None
+        Seed of the draws.
+
+    Returns
+    -------
+    DataFrame
+        ``unit, time`` and one column per variable.
+
+    References
+    ----------
+    Hamaker, E. L., Kuiper, R. M. & Grasman, R. P. P. P. (2015). A critique of the cross-lagged
+    panel model. *Psychological Methods* 20(1), 102-116 (the model this draws from).
+
+    Examples
+    --------
+    >>> p = simulate_ri_clpm_panel(n_units=3, n_periods=4, intercept_corr=0.5, seed=0)
+    >>> p.shape, list(p.columns)
+    ((12, 4), ['unit', 'time', 'x', 'y'])
+    """
+    rng = np.random.default_rng(check_seed(seed))
+    variables = list(variables)
+    k = len(variables)
+    if not -1 < intercept_corr < 1:
+        raise DataError(f"intercept_corr must be in (-1, 1), got {intercept_corr}")
+    sd = np.array([float(intercept_sd[v]) if isinstance(intercept_sd, Mapping)
+                   else float(intercept_sd) for v in variables])
+    if (sd < 0).any():
+        raise DataError(f"intercept_sd must be >= 0, got {intercept_sd}")
+    b = np.eye(k) * autoregressive
+    for (src, dst), val in (coefs or {}).items():
+        if src not in variables or dst not in variables:
+            raise DataError(f"coefs: {(src, dst)} names a series not in {variables}")
+        b[variables.index(dst), variables.index(src)] = val
+    if np.abs(np.linalg.eigvals(b)).max() >= 1:
+        raise DataError("the within-unit VAR(1) is not stationary (an eigenvalue of B >= 1)")
+    corr = np.full((k, k), intercept_corr)
+    np.fill_diagonal(corr, 1.0)
+    kappa = rng.multivariate_normal(np.zeros(k), corr * np.outer(sd, sd), n_units)
+    w = np.zeros((n_units, k))
+    rows = []
+    for t in range(burn_in + n_periods):
+        w = w @ b.T + rng.normal(size=(n_units, k))
+        if t >= burn_in:
+            rows.append(kappa + w)
+    arr = np.stack(rows, axis=1)  # units x periods x k
+    out = pd.DataFrame(
+        {
+            "unit": np.repeat([f"U{i + 1:04d}" for i in range(n_units)], n_periods),
+            "time": np.tile(np.arange(n_periods), n_units),
+        }
+    )
+    for j, v in enumerate(variables):
+        out[v] = arr[:, :, j].ravel()
+    return out

@@ -11,6 +11,10 @@ Each function prepares or stacks what the notebook shows, calling the estimators
 - :func:`nested_wave` -- one survey wave of individuals with their firm's score, for
   :func:`~cxresearch.linkage.multilevel.multilevel_model`;
 - :func:`cross_lagged_paths` -- the four cross paths of the cross-lagged panel, labelled;
+- :func:`stack_panel_models`, :func:`paths_side_by_side` -- the pooled cross-lagged panel and
+  the random-intercept one (:func:`~cxresearch.linkage.ri_clpm.ri_clpm`), path by path;
+  :func:`true_within_paths` -- the simulation's within-firm paths in their units;
+  :func:`mistaken_path` -- the cross path that shows a pooled cross-lag misread best;
 - :func:`mean_reliability_over_periods` -- reliability of each unit's mean over all periods;
 - :func:`truth_verdicts` -- each estimate against the simulation's true value (recovered,
   false positive, not detected, biased), from a Holm-adjusted family;
@@ -47,8 +51,9 @@ from cxresearch.linkage.mediation import mediation
 from cxresearch.linkage.regression import standardize
 
 __all__ = ["cross_lagged_paths", "event_rate_by_group", "event_rate_difference",
-           "mean_reliability_over_periods", "mediation_by_outcome", "nested_wave",
-           "plot_unit_means", "respondent_ex_cx", "truth_findings", "truth_summary",
+           "mean_reliability_over_periods", "mediation_by_outcome", "mistaken_path",
+           "nested_wave", "paths_side_by_side", "plot_unit_means", "respondent_ex_cx",
+           "stack_panel_models", "true_within_paths", "truth_findings", "truth_summary",
            "truth_verdicts", "unit_means_alt_text"]
 
 #: a point estimate this many times the true value (or 1 / this) is called biased, even when
@@ -62,6 +67,21 @@ _CROSS_LAGGED_PATHS: tuple[tuple[str, str, str], ...] = (
     ("cx", "ex", "CX(t) → EX(t+1)"),
     ("revenue_growth", "ex", "growth(t) → EX(t+1)"),
     ("ex", "revenue_growth", "EX(t) → growth(t+1)"),
+)
+
+
+#: the within paths compared between the pooled and the random-intercept cross-lagged panels
+#: (section 5): (from, to, lag, label), in display order; lag 0 is a same-year path
+_WITHIN_PATHS: tuple[tuple[str, str, int, str], ...] = (
+    ("ex", "cx", 1, "EX(t) → CX(t+1), direct"),
+    ("cx", "ex", 1, "CX(t) → EX(t+1)"),
+    ("revenue_growth", "ex", 1, "growth(t) → EX(t+1)"),
+    ("ex", "revenue_growth", 1, "EX(t) → growth(t+1), direct"),
+    ("ex", "ex", 1, "EX(t) → EX(t+1), persistence"),
+    ("cx", "cx", 1, "CX(t) → CX(t+1), persistence"),
+    ("revenue_growth", "revenue_growth", 1, "growth(t) → growth(t+1), persistence"),
+    ("ex", "cx", 0, "EX(t) → CX(t), same year"),
+    ("cx", "revenue_growth", 0, "CX(t) → growth(t), same year"),
 )
 
 
@@ -516,3 +536,137 @@ def unit_means_alt_text(table: pd.DataFrame, *, units: str, periods: str, data_l
     return (f"Scatter of {len(shown)} {units}' mean EX (x) and CX (y) over all {periods} "
             f"({data_label}): {rtext} between the means, not corrected for their sampling "
             f"noise; {hidden} hidden (fewer than {min_n} answers).")
+
+
+def stack_panel_models(models: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The paths of several cross-lagged panel models of EX, CX and revenue growth, stacked and
+    labelled, for the side-by-side of section 5.
+
+    ``models`` maps a model's name to its ``to_frame()``
+    (:func:`cxresearch.linkage.panel.cross_lagged_panel` or
+    :func:`cxresearch.linkage.ri_clpm.ri_clpm`; the latter's random-intercept rows are left
+    out). Keeps the paths of :data:`_WITHIN_PATHS` each model has, in that order within each
+    model. Returns ``model, path, from, to, lag, estimate, se, ci_low, ci_high, p_value,
+    cross`` (``cross``: a lagged path between two different series).
+
+    >>> pooled = pd.DataFrame({"from": ["ex", "ex"], "to": ["cx", "ex"], "lag": [1, 1],
+    ...                        "estimate": [0.1, 0.8], "se": [0.1, 0.05], "ci_low": [-0.1, 0.7],
+    ...                        "ci_high": [0.3, 0.9], "p_value": [0.3, 0.0]})
+    >>> out = stack_panel_models({"pooled": pooled})
+    >>> out[["path", "cross"]].values.tolist()
+    [['EX(t) → CX(t+1), direct', True], ['EX(t) → EX(t+1), persistence', False]]
+    """
+    if not models:
+        raise DataError("stack_panel_models: give at least one model")
+    key = pd.DataFrame([{"from": f, "to": t, "lag": lag, "path": label, "_order": k}
+                        for k, (f, t, lag, label) in enumerate(_WITHIN_PATHS)])
+    parts = []
+    for name, frame in models.items():
+        require_columns(frame, ["from", "to", "lag", "estimate", "se", "ci_low", "ci_high",
+                                "p_value"], f"model {name!r}")
+        rows = frame[frame["lag"].notna()].astype({"lag": int})
+        parts.append(rows.merge(key, on=["from", "to", "lag"]).sort_values("_order")
+                     .assign(model=name))
+    out = pd.concat(parts, ignore_index=True)
+    out["cross"] = (out["lag"] == 1) & (out["from"] != out["to"])
+    return out[["model", "path", "from", "to", "lag", "estimate", "se", "ci_low", "ci_high",
+                "p_value", "cross"]]
+
+
+def paths_side_by_side(stacked: pd.DataFrame, truth: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per path, each model's estimate and interval side by side (and the true value).
+
+    ``stacked`` is :func:`stack_panel_models` output; ``truth`` (optional) has ``from, to, lag,
+    true_value`` (:func:`true_within_paths`). Columns ``<model>: estimate``, ``<model>:
+    ci_low``, ``<model>: ci_high`` per model in order of appearance, then ``true value``;
+    indexed by ``path`` in display order.
+
+    >>> st = pd.DataFrame({"model": ["a", "b"], "path": ["p", "p"], "from": ["x", "x"],
+    ...                    "to": ["y", "y"], "lag": [1, 1], "estimate": [0.5, 0.1],
+    ...                    "ci_low": [0.4, 0.0], "ci_high": [0.6, 0.2]})
+    >>> paths_side_by_side(st).columns.tolist()
+    ['a: estimate', 'a: ci_low', 'a: ci_high', 'b: estimate', 'b: ci_low', 'b: ci_high']
+    """
+    require_columns(stacked, ["model", "path", "from", "to", "lag", "estimate", "ci_low",
+                              "ci_high"], "stacked")
+    order = list(pd.unique(stacked["path"]))
+    cols = {}
+    for name in pd.unique(stacked["model"]):
+        rows = stacked[stacked["model"] == name].set_index("path")
+        for stat in ("estimate", "ci_low", "ci_high"):
+            cols[f"{name}: {stat}"] = rows[stat]
+    out = pd.DataFrame(cols).reindex(order)
+    out.index.name = "path"
+    if truth is not None:
+        require_columns(truth, ["from", "to", "lag", "true_value"], "truth")
+        keys = stacked.drop_duplicates("path")[["path", "from", "to", "lag"]].merge(
+            truth[["from", "to", "lag", "true_value"]], on=["from", "to", "lag"],
+            how="left").set_index("path")
+        out["true value"] = keys["true_value"].reindex(order)
+    return out
+
+
+def true_within_paths(truth: dict, sd_growth: float) -> pd.DataFrame:
+    """The simulation's within-firm paths among EX, CX and revenue growth, in SD per SD.
+
+    The four cross paths are :func:`cxresearch.simulate.true_cross_lagged_paths` (EX(t) ->
+    growth(t+1) given CX(t+1) is zero: the simulation has no direct EX -> growth path). From
+    the structural equations of :mod:`cxresearch.simulate.study`: EX's persistence is
+    ``rho_ex``; CX and revenue growth have no own lag (0); the same-year paths are
+    ``ex_to_cx * sd_ex / sd_cx`` and ``cx_to_revenue_growth * sd_cx / sd_growth`` (latent SDs
+    for EX and CX, the observed SD ``sd_growth`` for growth). These are the paths of a model
+    with CX(t) on EX(t) and growth(t) on CX(t) in the same year. Missing keys give NaN.
+    Returns ``from, to, lag, true_value`` in the order of :data:`_WITHIN_PATHS`.
+
+    >>> t = {"ex_lag_to_cx": 0.1, "cx_lag_to_ex": 0.1, "performance_lag_to_ex": 0.02,
+    ...      "rho_ex": 0.5, "ex_to_cx": 0.3, "cx_to_revenue_growth": 0.8,
+    ...      "sd_ex_latent": 1.0, "sd_cx_latent": 1.0}
+    >>> true_within_paths(t, sd_growth=4.0)["true_value"].round(3).tolist()
+    [0.1, 0.1, 0.08, 0.0, 0.5, 0.0, 0.0, 0.3, 0.2]
+    """
+    import numpy as np
+
+    from cxresearch.simulate.answers import true_cross_lagged_paths
+
+    g = truth.get
+    sd_ex, sd_cx = g("sd_ex_latent", np.nan), g("sd_cx_latent", np.nan)
+    cross = true_cross_lagged_paths(truth, sd_growth=sd_growth)
+    known = {(r["from"], r["to"], int(r["lag"])): r["true_value"] for _, r in cross.iterrows()}
+    known.update({
+        ("ex", "ex", 1): g("rho_ex", np.nan),
+        ("cx", "cx", 1): 0.0,
+        ("revenue_growth", "revenue_growth", 1): 0.0,
+        ("ex", "cx", 0): g("ex_to_cx", np.nan) * sd_ex / sd_cx,
+        ("cx", "revenue_growth", 0): g("cx_to_revenue_growth", np.nan) * sd_cx / sd_growth,
+    })
+    return pd.DataFrame([{"from": f, "to": t, "lag": lag, "true_value": known[(f, t, lag)]}
+                         for f, t, lag, _ in _WITHIN_PATHS])
+
+
+def mistaken_path(stacked: pd.DataFrame, pooled: str = "pooled",
+                  within: str = "RI-CLPM") -> str:
+    """The cross path that best shows a pooled cross-lag misread as a within-firm one.
+
+    From :func:`stack_panel_models` output with models ``pooled`` and ``within``: the first
+    cross path (display order) whose pooled interval excludes zero while the within-firm
+    interval covers it; failing that, the cross path where the two estimates differ most.
+    Returns its ``path`` label.
+
+    >>> st = pd.DataFrame({"model": ["pooled", "pooled", "RI-CLPM", "RI-CLPM"],
+    ...                    "path": ["a", "b", "a", "b"], "cross": [True] * 4,
+    ...                    "estimate": [0.1, 0.3, 0.0, 0.05], "ci_low": [-0.1, 0.1, -0.2, -0.1],
+    ...                    "ci_high": [0.3, 0.5, 0.2, 0.2]})
+    >>> mistaken_path(st)
+    'b'
+    """
+    require_columns(stacked, ["model", "path", "cross", "estimate", "ci_low", "ci_high"],
+                    "stacked")
+    rows = stacked[stacked["cross"].astype(bool)]
+    a = rows[rows["model"] == pooled].set_index("path")
+    b = rows[rows["model"] == within].set_index("path").reindex(a.index)
+    if a.empty or b["estimate"].isna().all():
+        raise DataError(f"mistaken_path: no cross paths of both {pooled!r} and {within!r}")
+    flagged = ((a["ci_low"] > 0) | (a["ci_high"] < 0)) & (b["ci_low"] <= 0) & (b["ci_high"] >= 0)
+    if flagged.any():
+        return str(flagged[flagged].index[0])
+    return str((a["estimate"] - b["estimate"]).abs().idxmax())

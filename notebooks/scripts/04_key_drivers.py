@@ -65,14 +65,16 @@ from IPython.display import display
 from cxresearch import (
     FIGSIZE, Conclusions, Finding, count_sentence, load_study, read_ecsi_survey, save_figure, use_style,
 )
-from cxresearch.linkage.drivers import QUADRANT_ORDER, UNCLEAR
+from cxresearch.linkage.drivers import (
+    QUADRANT_ORDER, UNCLEAR, beta_shapley_stability, naive_importance,
+)
 from cxresearch.simulate import simulate_ecsi_survey
 from cxresearch.simulate.failures import collinear_drivers
 from cxresearch.studies.own_data import reading_note
 from cxresearch.studies.key_drivers_04 import (
-    ECSI_WORDING, LISTWISE_LOSS_LIMIT, agreement_finding, beta_shapley_stability, collinear_findings,
-    item_wording, missing_choice, naive_importance, population_findings, published_check,
-    quadrant_alt_text, quadrant_findings, question_wording, stability_draws,
+    ECSI_WORDING, LISTWISE_LOSS_LIMIT, agreement_finding, collinear_findings, item_wording,
+    missing_choice, population_findings, published_check, quadrant_alt_text, quadrant_findings,
+    question_wording, stability_draws,
 )
 
 use_style()

@@ -15,23 +15,27 @@
 # customer-centric culture make satisfied customers, who stay, spend and refer others, and cost
 # less to serve. Schneider et al. (2003) tested the direction over 8 years in 35 companies and
 # found that for some attitudes **performance came first**: successful firms made employees
-# happier, more than the reverse. This notebook asks four questions of units (firms, or one
+# happier, more than the reverse. This notebook asks five questions of units (firms, or one
 # company's stores, branches or teams) surveyed over periods:
 #
-# 1. May individual survey answers be averaged to units and periods at all? (ICC, rwg)
+# 1. May individual survey answers be averaged to units and periods at all?
+#    ([ICC](../docs/glossary.md#icc), [rwg](../docs/glossary.md#rwg))
 # 2. How strongly does employee experience (EX) go with customer experience (CX) in the same
 #    unit and period, once noisy survey means are dealt with?
 # 3. Which comes first: EX(t) → CX(t+1), CX(t) → EX(t+1), or revenue growth(t) → EX(t+1)?
 #    (This needs a firm-year panel with revenue growth; on one company's units it becomes: do
 #    EX and CX go with the units' outcomes?)
-# 4. Is the link from EX to the outcomes carried by CX (mediation)?
+# 4. And within a firm, once its stable level is set aside: does a rise in one come before a
+#    rise in another? (The firm-year panel again.)
+# 5. Is the link from EX to the outcomes carried by CX
+#    ([mediation](../docs/glossary.md#mediation))?
 #
 # Every design here is observational: its estimates are **associations**, and the conclusions
-# say so. Questions 2–4 are asked of the data in families of tests: each question's estimates
-# form one family, Holm-adjusted, and the families split the 5% error rate, so that the chance
-# of *any* false alarm among the tests of questions 2–4 stays at 5% (the public-data analogues
-# of section 7 are separate families, each Holm-adjusted on its own). The sentences under the
-# tables are written from those numbers.
+# say so. Questions 2–5 are asked of the data in families of tests: each question's estimates
+# form one family, [Holm](../docs/glossary.md#holm-adjustment)-adjusted, and the families split
+# the 5% error rate, so that the chance of *any* false alarm among the tests of questions 2–5
+# stays at 5% (the public-data analogues of section 7 are separate families, each Holm-adjusted
+# on its own). The sentences under the tables are written from those numbers.
 #
 # Section 0 describes the data first and says which data these are. Where the data are
 # simulated (the bundled **synthetic** study) the true values are known, and each estimate is
@@ -45,9 +49,24 @@
 # scales (reverse-keyed items recoded) and the customers' metrics (weighted when the instrument
 # declares a `weight`) are checked for aggregation and averaged to unit × period, and EX → CX →
 # outcomes is estimated between units, with the outcomes taken from the folder's `outcomes`
-# table (every numeric column) and standard errors clustered by unit. Sections that need the
-# firm-year design (a CX executive in post, revenue growth, the cross-lagged panel, the SEM)
-# say that they were skipped and why; `python -m cxresearch check FOLDER` tells in advance.
+# table (every numeric column) and standard errors
+# [clustered](../docs/glossary.md#clustered-standard-errors) by unit. Sections that need the
+# firm-year design (a CX executive in post, revenue growth, the
+# [cross-lagged panel](../docs/glossary.md#cross-lagged-panel), the SEM) say that they were
+# skipped and why; `python -m cxresearch check FOLDER` tells in advance.
+
+# %% [markdown]
+# **After this notebook you can**
+#
+# - check whether survey answers may be averaged to unit × period means, and correct a linkage
+#   for the noise of those means;
+# - read a cross-lagged panel as associations ordered in time, and tell a pooled cross-lag
+#   (firms compared with each other) from a within-firm one
+#   ([RI-CLPM](../docs/glossary.md#ri-clpm));
+# - say which of a family of paths hold after a Holm adjustment, and how far each estimate is
+#   from the truth when the data are simulated;
+# - estimate the service-profit chain as mediation, and say what a between-firm indirect effect
+#   cannot show.
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 05 -p seed=1 ...).
@@ -73,12 +92,13 @@ from cxresearch import (
     aggregation_checks, Conclusions, count_sentence, criterion_sentence, cross_lagged_panel,
     DataError, effect_sentence, findings_from_adjusted_table, firm_means, holm_family,
     level_sentence, linkage_model, linkage_panel, load_linkage_study, logit_associations,
-    mean_reliability, multilevel_model, outcome_columns, reverse_items, save_figure,
+    mean_reliability, multilevel_model, outcome_columns, reverse_items, ri_clpm, save_figure,
     Finding, sem_service_profit_chain, unit_linkage, unit_panel, use_style,
 )
 from cxresearch.cli.check import needs, skipped
 from cxresearch.io.readers import TABLE_SPECS
 from cxresearch.simulate import true_chain_effects, true_cross_lagged_paths, true_linkage_effects
+from cxresearch.simulate.linkage import simulate_ri_clpm_panel
 from cxresearch.studies import own_data_02_05 as own
 from cxresearch.studies.own_data import reading_note
 from cxresearch.studies.linkage_05 import (
@@ -87,9 +107,13 @@ from cxresearch.studies.linkage_05 import (
     event_rate_difference,
     mean_reliability_over_periods,
     mediation_by_outcome,
+    mistaken_path,
     nested_wave,
+    paths_side_by_side,
     plot_unit_means,
     respondent_ex_cx,
+    stack_panel_models,
+    true_within_paths,
     truth_findings,
     truth_summary,
     truth_verdicts,
@@ -122,8 +146,8 @@ def synthetic_note(text):
 truth = study.truth if synthetic else {}
 show_public = synthetic if public_data is None else bool(public_data)
 # families of tests that share the 5% error rate: EX–CX link, order (firms) or outcomes
-# (units), chain
-n_questions = 3 if firm_design or outcomes else 1
+# (units), order within firms (firms only), chain
+n_questions = 4 if firm_design else 3 if outcomes else 1
 holm_words = (f"Holm (the 5% error rate split over {n_questions} questions)" if n_questions > 1
               else "Holm")
 cell = "firm-year" if firm_design else " × ".join(keys)  # what answers are averaged to
@@ -381,7 +405,7 @@ reliability.round(3)
 #
 # Do customers of units with a better EX score rate their experience higher? Customers of the
 # same unit share it, so their answers are not independent; a random intercept per unit
-# (MixedLM) absorbs it. One survey period (the last) keeps it quick. The coefficient is the
+# (a [multilevel model](../docs/glossary.md#multilevel-model), MixedLM) absorbs it. One survey period (the last) keeps it quick. The coefficient is the
 # difference in a customer's answer to the NPS question (the first metric where there is no
 # NPS), in standard deviations (SD), for a unit × period EX mean one SD higher; its verdict
 # comes with the estimates of section 4, in one family.
@@ -598,6 +622,123 @@ synthetic_note(
     "true value.")
 
 # %% [markdown]
+# ### Pooled cross-lagged panel against the random-intercept one
+#
+# The pooled model compares firms with each other, so a firm that is *always* ahead on EX and on
+# growth (a stable trait: good management, a strong brand) makes EX(t) and growth(t+1) go
+# together even if, within the firm, a rise in EX is never followed by a rise in growth. The
+# random-intercept cross-lagged panel model
+# ([RI-CLPM](../docs/glossary.md#ri-clpm); Hamaker, Kuiper & Grasman 2015) gives each firm its
+# own stable level of each series (a random intercept) and relates only each year's deviations
+# from those levels: its cross-lags are **within-firm** paths (question 4). It is fitted by
+# maximum likelihood as a structural equation model, with the lagged paths equal over the
+# years.
+#
+# So that the table compares like with like, both models get the same specification: EX, CX and
+# revenue growth at t+1 on all three at t, CX(t+1) also on EX(t+1) and growth(t+1) on CX(t+1)
+# (so each lag is the direct one), year effects, and the same correction for the noise of the
+# EX and CX means. Neither controls for a CX executive in post, so the pooled column differs a
+# little from section 5's.
+
+# %%
+panel_vars = ["ex", "cx", "revenue_growth"]
+if firm_design:
+    same_year = {"cx": ["ex"], "revenue_growth": ["cx"]}
+    noisy_means = {"ex": "ev_ex", "cx": "ev_cx"}
+    ri = ri_clpm(panel, unit, time, panel_vars, error_variance=noisy_means,
+                 contemporaneous=same_year)
+    pooled_same = cross_lagged_panel(panel, unit, time, panel_vars, error_variance=noisy_means,
+                                     contemporaneous=same_year)
+    compared = stack_panel_models({"pooled": pooled_same.to_frame(), "RI-CLPM": ri.to_frame()})
+    within_truth = (true_within_paths(truth, sd_growth=panel["revenue_growth"].std(ddof=1))
+                    if synthetic else None)
+    if synthetic:
+        compared = compared.merge(within_truth, on=["from", "to", "lag"], how="left")
+    side = paths_side_by_side(compared, within_truth)
+side.round(3) if firm_design else skipped(
+    "The pooled and the random-intercept cross-lagged panels", firm_missing)
+
+# %% [markdown]
+# What the random intercepts hold: each series' stable level, its variance (in SD² of the
+# series' true score) and how the stable levels go together.
+
+# %%
+if firm_design:
+    intercepts = ri.to_frame()[ri.to_frame()["kind"].str.startswith("intercept")]
+    display(intercepts.drop(columns=["lag"]).reset_index(drop=True).round(3))
+    names = {"ex": "EX", "cx": "CX", "revenue_growth": "revenue growth"}
+    corr = intercepts[intercepts["kind"] == "intercept correlation"].set_index(["from", "to"])
+    display(Markdown(
+        f"The RI-CLPM fits these {label} data with χ²({ri.fit['df']:.0f}) = "
+        f"{ri.fit['chi2']:.1f}, CFI {ri.fit['cfi']:.3f} and RMSEA {ri.fit['rmsea']:.3f}. The "
+        "firms' stable levels hold "
+        + ", ".join(f"{share:.0%} of {names[v]}'s true-score variance" if k == 0 else
+                    f"{share:.0%} of {names[v]}'s"
+                    for k, (v, share) in enumerate(ri.stable_share.items()))
+        + ". The stable levels of "
+        + ", those of ".join(f"{names[a]} and {names[b]} correlate {r.estimate:.2f} (95% CI "
+                             f"{r.ci_low:.2f} to {r.ci_high:.2f})"
+                             for (a, b), r in corr.iterrows())
+        + ". Within a firm, the year-to-year deviation of a firm-year mean is only "
+        + " and ".join(f"{ri.within_reliability[v]:.0%} true score for {names[v]}"
+                       for v in noisy_means)
+        + " (the rest is sampling noise), so the within-firm paths lean on the correction for "
+        "noisy means and are less precise than the pooled ones."))
+
+# %% [markdown]
+# The RI-CLPM's four within-firm cross-lags answer question 4 and are one family,
+# Holm-adjusted with the 5% error rate split over the questions as for the others. The
+# persistence and same-year paths are shown for comparison, not tested.
+
+# %%
+if firm_design:
+    ri_family = holm_family(
+        compared[(compared["model"] == "RI-CLPM") & compared["cross"]].assign(
+            subject=lambda d: d["path"] + ", within firms (RI-CLPM, standardized)"),
+        n_families=n_questions)
+    ri_truth = truth_verdicts(ri_family) if synthetic else truth_verdicts(ri_family.iloc[:0])
+    within = Conclusions(
+        findings_from_adjusted_table(ri_family, "subject") + truth_findings(ri_truth),
+        heading=f"What these data show about the order in time within firms (associations, "
+                f"{kind_words})",
+        data_kind=data_kind,
+        notes=("The random intercepts remove differences between firms that stay the same "
+               "over the years; they do not remove anything that changes within a firm and "
+               "moves two series together (a new leader, a restructuring, a bad year for the "
+               "whole sector that hits some firms harder): such time-varying confounders "
+               "remain, and a within-firm lag is still an association, not an effect.",),
+    )
+else:
+    ri_family = link.iloc[:0].assign(subject=[])
+    within = skipped("Which comes first within firms (the random-intercept cross-lagged panel)",
+                     firm_missing)
+within
+
+# %%
+if firm_design:
+    pooled_rows = compared[compared["model"] == "pooled"].set_index("path")
+    ri_rows = compared[compared["model"] == "RI-CLPM"].set_index("path")
+    shown_path = mistaken_path(compared)
+    persist = [p for p in ri_rows.index if "persistence" in p][:2]
+
+    def pair(path):
+        a, b = pooled_rows.loc[path], ri_rows.loc[path]
+        return (f"{a.estimate:.2f} (95% CI {a.ci_low:.2f} to {a.ci_high:.2f}) pooled against "
+                f"{b.estimate:.2f} ({b.ci_low:.2f} to {b.ci_high:.2f}) within firms"
+                + (f", and the simulation's within-firm value is {b.true_value:.2f}"
+                   if synthetic else ""))
+
+    display(Markdown(
+        "**Common mistake: reading a pooled cross-lag as a within-firm effect.** The pooled "
+        "model compares firms with each other, so stable differences between them load onto "
+        f"its lagged paths. Here {shown_path} is {pair(shown_path)}. The persistence terms "
+        "show the same mix: " + "; ".join(f"{p.split(',')[0]} is {pair(p)}" for p in persist)
+        + f" ({label} data). A pooled cross-lag says that firms high on one score tend to be "
+        "high on the other a year later, not that a firm that raises one will see the other "
+        "rise: for that, read the within-firm paths of the RI-CLPM (or a fixed-effects model, "
+        "with its own bias on few years), and say which model a number comes from."))
+
+# %% [markdown]
 # ## 6. The service-profit chain as mediation: EX → CX → outcomes
 #
 # Each unit's means over all periods (how many answers each rests on, and how reliable the
@@ -640,8 +781,9 @@ med[med["effect"].isin(shown)].round(3) if firm_design or outcomes else skipped(
 # %% [markdown]
 # ### The same chain as a latent-variable model (SEM)
 #
-# A structural equation model measures EX and CX by their item means, so item noise does not
-# attenuate the paths; it needs the firm-year design (many firms, revenue growth).
+# A structural equation model measures EX and CX as
+# [latent variables](../docs/glossary.md#latent-variable) by their item means, so item noise
+# does not attenuate the paths; it needs the firm-year design (many firms, revenue growth).
 
 # %%
 if firm_design:
@@ -843,10 +985,11 @@ else:
 families = {"estimates of the EX–CX link": link_family,
             ("cross-lagged paths" if firm_design else "links of EX and CX with the outcomes"):
                 cl_family,
+            "within-firm cross-lags (RI-CLPM)": ri_family,
             "service-profit chain paths": chain_family}
 families = {name: fam for name, fam in families.items() if len(fam)}
 held = {name: fam[adjusted_supported(fam)] for name, fam in families.items()}
-truth_table = pd.concat([link_truth, *([cl_truth] if firm_design else []),
+truth_table = pd.concat([link_truth, *([cl_truth, ri_truth] if firm_design else []),
                          *([chain_truth] if firm_design or outcomes else [])],
                         ignore_index=True) if synthetic else link_truth.iloc[:0]
 missed = truth_table[~truth_table["hit"].astype(bool)].set_index("subject")
@@ -915,7 +1058,9 @@ display(Markdown("What no result above can show, whatever the data:\n\n" + "\n".
         "cross-lagged panel orders associations in time but does not rule out a third factor "
         "that moves EX and CX together; pooled, it confuses stable differences between units "
         "with lagged paths, and with unit fixed effects and few periods its persistence terms, "
-        "and the paths estimated beside them, are biased (Nickell 1981).",
+        "and the paths estimated beside them, are biased (Nickell 1981). The random-intercept "
+        "model separates the stable differences from the within-unit paths, but a factor that "
+        "changes within a unit and moves two series together still masquerades as a lag.",
         "**The chain.** Between-unit mediation is correlational: a causal reading needs no "
         "unmeasured confounding and no reverse causation on each link, which a survey cannot "
         "guarantee.",
@@ -928,3 +1073,75 @@ synthetic_note(
     "its magnitudes are assumptions calibrated to published linkage research (Harter et al. "
     "2002; the Sears model in Rucci et al. 1998), not findings; the notebook shows what each "
     "design recovers when the truth is known.")
+
+
+# %% [markdown]
+# ## Exercises
+#
+# Answer each in the cell under it: replace `None` with your answer and run the cell.
+# The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
+# "Solution").
+
+# %% [markdown]
+# **Exercise 05.1.** A synthetic panel of 300 firms over 5 years: within firms, growth(t) lifts EX(t+1) by 0.2 and EX has no path to growth; a stable firm trait lifts both, so the firms' stable levels correlate 0.6: `p = simulate_ri_clpm_panel(n_units=300, n_periods=5, variables=('ex', 'growth'), coefs={('growth', 'ex'): 0.2}, intercept_corr=0.6, seed=5)` (from `cxresearch.simulate.linkage`). Fit `cx.ri_clpm(p, 'unit', 'time', ['ex', 'growth'], standardize_vars=False)`. What is its within-firm EX(t) → growth(t+1) cross-lag? Two decimals.
+
+# %%
+cx.exercises.check("05.1", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: fit the RI-CLPM on the exercise's panel and read its within-firm EX → growth row
+ex_panel = simulate_ri_clpm_panel(n_units=300, n_periods=5, variables=("ex", "growth"),
+                                  coefs={("growth", "ex"): 0.2}, intercept_corr=0.6, seed=5)
+ex_ri = cx.ri_clpm(ex_panel, "unit", "time", ["ex", "growth"],
+                   standardize_vars=False).to_frame().set_index(["kind", "from", "to"])
+answer = round(float(ex_ri.loc[("cross-lag", "ex", "growth"), "estimate"]), 2)
+cx.exercises.check("05.1", answer)
+
+# %% [markdown]
+# **Exercise 05.2.** On the same panel, fit the pooled cross-lagged panel, `cx.cross_lagged_panel(p, 'unit', 'time', ['ex', 'growth'], standardize_vars=False)`. Does its 95% interval for EX(t) → growth(t+1) exclude zero, although within firms EX has no path to growth? (yes/no)
+
+# %%
+cx.exercises.check("05.2", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the pooled model's interval for EX(t) → growth(t+1), on the same panel
+ex_pooled = cx.cross_lagged_panel(ex_panel, "unit", "time", ["ex", "growth"],
+                                  standardize_vars=False).to_frame().set_index(["from", "to"])
+ex_row = ex_pooled.loc[("ex", "growth")]
+answer = "yes" if ex_row["ci_low"] > 0 or ex_row["ci_high"] < 0 else "no"
+cx.exercises.check("05.2", answer)
+
+# %% [markdown]
+# **Exercise 05.3.** On the same panel, how strongly do the firms' stable levels of EX and growth correlate, by the RI-CLPM (its 'intercept correlation' row)? The simulation sets 0.6. Two decimals.
+
+# %%
+cx.exercises.check("05.3", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the RI-CLPM's correlation of the random intercepts (the stable firm trait)
+answer = round(float(ex_ri.loc[("intercept correlation", "ex", "growth"), "estimate"]), 2)
+cx.exercises.check("05.3", answer)
+
+# %% [markdown]
+# **Exercise 05.4.** Predict: simulate the same panel with a stronger stable firm trait (intercept_corr=0.9 instead of 0.6) and fit both models again. Which 95% interval for EX(t) → growth(t+1) excludes zero: only the pooled one, only the RI-CLPM one, both, or neither?
+
+# %%
+cx.exercises.check("05.4", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: refit both models with the stronger trait and see which interval leaves zero
+ex_strong = simulate_ri_clpm_panel(n_units=300, n_periods=5, variables=("ex", "growth"),
+                                   coefs={("growth", "ex"): 0.2}, intercept_corr=0.9, seed=5)
+ex_rows = {
+    "pooled": cx.cross_lagged_panel(ex_strong, "unit", "time", ["ex", "growth"],
+                                    standardize_vars=False).to_frame().set_index(
+        ["from", "to"]).loc[("ex", "growth")],
+    "RI-CLPM": cx.ri_clpm(ex_strong, "unit", "time", ["ex", "growth"],
+                          standardize_vars=False).to_frame().set_index(
+        ["kind", "from", "to"]).loc[("cross-lag", "ex", "growth")],
+}
+ex_excludes = {m: bool(r["ci_low"] > 0 or r["ci_high"] < 0) for m, r in ex_rows.items()}
+answer = {(True, False): "only the pooled one", (False, True): "only the RI-CLPM one",
+          (True, True): "both", (False, False): "neither"}[
+    (ex_excludes["pooled"], ex_excludes["RI-CLPM"])]
+cx.exercises.check("05.4", answer)
