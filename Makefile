@@ -7,6 +7,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.cxresearch-installed
 SITE_STAMP := $(VENV)/.cxresearch-site-installed
+LAB_STAMP  := $(VENV)/.cxresearch-lab-installed
+# make lab: as root (a container) JupyterLab needs --allow-root; LAB_ARGS passes more options,
+# LAB_DIR opens another folder (a student's copies)
+LAB_ROOT   := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+LAB_ARGS   ?=
+LAB_DIR    ?= notebooks/
 SCREENSHOTS := _site_screenshots
 NBVAL  := --nbval
 JOBS   ?= 2
@@ -80,9 +86,13 @@ data: $(STAMP) ## rebuild data/processed/ and check it against its sha256 manife
 	@$(PY) -m cxresearch data build
 	@$(PY) -m cxresearch data verify
 
-lab: $(STAMP) ## open JupyterLab on notebooks/
-	@$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,lab]"
-	@$(PY) -m jupyter lab notebooks/
+$(LAB_STAMP): $(STAMP) pyproject.toml constraints.txt
+	@echo "==> installing JupyterLab (the lab extra)"
+	@$(PY) -m pip install --quiet --progress-bar off -c constraints.txt -e ".[dev,lab]"
+	@touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP) ## JupyterLab on notebooks/ (--allow-root as root); options: LAB_ARGS="--port 9999", LAB_DIR=DIR
+	@$(PY) -m jupyter lab $(LAB_ROOT) $(LAB_ARGS) $(LAB_DIR)
 
 benchmarks: $(STAMP) ## run the speed benchmarks (prints ratios; figures go in the README)
 	@for f in benchmarks/bench_*.py; do echo "==> $$f"; $(PY) $$f || exit 1; done

@@ -9,6 +9,10 @@ or a JavaScript console error, filters the gallery (by kind, notebook and search
 address too, over ``file://`` as from a file share) and opens a figure's page, and saves
 screenshots of the index, a notebook page, the gallery, the gallery filtered to real data
 (``gallery_real.png``) and a figure's page (``figure_page.png``) in ``_site_screenshots/``.
+It also opens a notebook page with exercises, checks that each solution is folded under
+"Solution" until clicked, and saves the exercises folded and unfolded
+(``solution_folded.png``, ``solution_unfolded.png``), and screenshots the learning path and the
+glossary (``learning_path.png``, ``glossary.png``).
 
 The gallery tests derive every name and count from ``figures/manifest.json``: figures come and
 go as the notebooks change.
@@ -51,6 +55,19 @@ SITE = paths.PROJECT_ROOT / "_site"
 SHOTS = paths.PROJECT_ROOT / "_site_screenshots"
 CHROMIUM = Path(os.environ.get("CXRESEARCH_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("CXRESEARCH_CHROMEDRIVER", "/usr/bin/chromedriver"))
+
+
+def _solution_cells(stem: str) -> int:
+    """How many exercise solutions (code cells tagged ``solution``) a notebook has."""
+    nb = json.loads((paths.NOTEBOOKS_DIR / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    return sum(c.get("cell_type") == "code" and "solution" in c.get("metadata", {}).get("tags", [])
+               for c in nb.get("cells", []))
+
+
+#: notebooks with exercise solutions; 01_measuring_cx first (the page the screenshots show)
+WITH_SOLUTIONS = sorted((nb.stem for nb in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")
+                         if _solution_cells(nb.stem)),
+                        key=lambda stem: (stem != "01_measuring_cx", stem))
 built_site = pytest.mark.skipif(
     os.environ.get("CXRESEARCH_SITE_TESTS") != "1",
     reason="tests of the built site run under `make test-site` (CXRESEARCH_SITE_TESTS=1)",
@@ -260,7 +277,7 @@ def test_notebook_copy_gets_anchors_and_alt_text():
     anchors = [c for c in nb["cells"] if "cx-figure-anchor" in "".join(c["source"])]
     assert ['id="figure-03_item_means"' in anchors[0]["source"],
             'id="figure-03_ecsi_paths"' in anchors[1]["source"]] == [True, True]
-    figure_cells = [c for c in nb["cells"] if "mystnb" in c.get("metadata", {})]
+    figure_cells = [c for c in nb["cells"] if "image" in c.get("metadata", {}).get("mystnb", {})]
     alts = {c["metadata"]["mystnb"]["image"]["alt"] for c in figure_cells}
     assert {MANIFEST["03_item_means"]["alt_text"], MANIFEST["03_ecsi_paths"]["alt_text"]} <= alts
     assert all("hide-input" in c["metadata"]["tags"] for c in figure_cells)  # folded dressing
@@ -268,6 +285,52 @@ def test_notebook_copy_gets_anchors_and_alt_text():
     assert len(nb["cells"]) == len(original["cells"]) + 2  # the notebook itself is untouched
     assert not any("hide-input" in c.get("metadata", {}).get("tags", [])
                    for c in original["cells"])
+
+
+def _exercise_notebook(tmp_path: Path) -> Path:
+    """A small notebook in the conventions' shape: a question, the answer cell, the solution."""
+    def code(source, tags=(), hidden=False, output="Right: 20."):
+        meta = {"tags": list(tags)} if tags else {}
+        if hidden:
+            meta["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
+        return {"cell_type": "code", "execution_count": 1, "metadata": meta, "source": source,
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": output}]}
+
+    nb = {"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "# 01 · X\n\nThe "
+         "[NPS](../docs/glossary.md#nps)."},
+        {"cell_type": "markdown", "metadata": {}, "source": "**Exercise 01.1.** What is it?"},
+        code('cx.exercises.check("01.1", None)', output="No answer yet."),
+        code('answer = 20\ncx.exercises.check("01.1", answer)', tags=["solution"], hidden=True),
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "01_x.ipynb"
+    path.write_text(json.dumps(nb))
+    return path
+
+
+def test_solution_cells_are_folded_under_solution(tmp_path):
+    path = _exercise_notebook(tmp_path)
+    nb = json.loads(_annotated_notebook(path, {}))
+    _question, answer, solution = nb["cells"][1:]
+    assert solution["metadata"]["tags"] == ["solution", "hide-cell"]  # input and output folded
+    assert solution["metadata"]["mystnb"] == {"code_prompt_show": "Solution",
+                                              "code_prompt_hide": "Hide the solution"}
+    assert solution["metadata"]["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
+    assert "hide-cell" not in answer["metadata"].get("tags", [])  # the student's cell stays open
+    assert nb["cells"][0]["source"] == "# 01 · X\n\nThe [NPS](../glossary.md#nps)."
+    assert "hide-cell" not in path.read_text()  # the notebook itself is untouched
+
+
+@pytest.mark.parametrize("stem", WITH_SOLUTIONS or ["(none yet)"])
+def test_every_solution_of_a_real_notebook_is_folded(stem):
+    if stem == "(none yet)":
+        pytest.skip("no notebook has exercise solutions yet")
+    nb = json.loads(_annotated_notebook(paths.NOTEBOOKS_DIR / f"{stem}.ipynb", MANIFEST))
+    folded = [c for c in nb["cells"] if "hide-cell" in c.get("metadata", {}).get("tags", [])]
+    assert len(folded) == _solution_cells(stem) > 0
+    assert all(c["metadata"]["mystnb"]["code_prompt_show"] == "Solution" for c in folded)
+    markdown = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "../docs/glossary.md" not in markdown
 
 
 # -- the built site: static checks ---------------------------------------------------------
@@ -313,6 +376,67 @@ def test_site_has_the_pages_the_issue_asks_for():
     assert (SITE / "api" / "cxresearch.report.figures.html").is_file()
     claims = (SITE / "claims.html").read_text()
     assert "What a writer may safely say" in claims or "what a writer may safely say" in claims
+
+
+@built_site
+def test_site_has_the_learning_path_and_the_glossary():
+    for page in ("learning-path.html", "glossary.html"):
+        assert (SITE / page).is_file(), page
+        assert ("a", page) in _parse(SITE / "index.html").refs, f"index does not link {page}"
+    ids = _parse(SITE / "glossary.html").ids
+    for anchor in ("icc", "design-effect", "htmt", "ave", "dr", "rmspe", "mbar", "auc", "kappa"):
+        assert anchor in ids, anchor
+    path = (SITE / "learning-path.html").read_text()
+    assert 'href="notebooks/07_the_data.html"' in path
+    assert path.index("07 · The data") < path.index("00 · Start here") < path.index(
+        "01 · Measuring CX")
+
+
+class _Solutions(html.parser.HTMLParser):
+    """The ``<details>`` inside each ``div.tag_solution`` cell: open or not, and its summary."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[dict] = []
+        self._depth = 0  # divs open inside the current solution cell
+        self._summary = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "div" and "tag_solution" in a.get("class", "").split():
+            self._depth = 1
+            self.found.append({"details": None, "summary": ""})
+        elif self._depth and tag == "div":
+            self._depth += 1
+        elif self._depth and tag == "details" and self.found[-1]["details"] is None:
+            self.found[-1]["details"] = {"open": "open" in a}
+        elif self._depth and tag == "summary":
+            self._summary = True
+        elif self._summary and tag == "p":  # "Solution" shows folded, "Hide the solution" open
+            self._summary = "collapsed" if "collapsed" in a.get("class", "").split() else True
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._depth and tag == "div":
+            self._depth -= 1
+        elif tag == "summary":
+            self._summary = False
+
+    def handle_data(self, data: str) -> None:
+        if self._summary == "collapsed" and data.strip():
+            self.found[-1]["summary"] += data.strip()
+
+
+@built_site
+@pytest.mark.parametrize("stem", WITH_SOLUTIONS or ["(none yet)"])
+def test_each_solution_is_a_closed_details_whose_summary_is_solution(stem):
+    if stem == "(none yet)":
+        pytest.skip("no notebook has exercise solutions yet")
+    parser = _Solutions()
+    parser.feed((SITE / "notebooks" / f"{stem}.html").read_text(encoding="utf-8"))
+    assert len(parser.found) == _solution_cells(stem), "the site is older: make site"
+    for sol in parser.found:
+        assert sol["details"] == {"open": False}  # folded by default
+        assert sol["summary"] == "Solution"
 
 
 @built_site
@@ -437,8 +561,9 @@ def _visit(driver, url: str) -> dict:
 
 @built_site
 def test_site_in_a_real_browser(browser, site_url):
-    pages = ["index.html", "gallery.html", "claims.html", "api.html",
-             "api/cxresearch.report.figures.html", "search.html", "genindex.html"]
+    pages = ["index.html", "gallery.html", "claims.html", "api.html", "learning-path.html",
+             "glossary.html", "api/cxresearch.report.figures.html", "search.html",
+             "genindex.html"]
     pages += [f"notebooks/{nb.stem}.html"
               for nb in sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))]
     pages += [f"figures/{name}.html" for name in sorted(MANIFEST)]
@@ -461,12 +586,73 @@ def test_site_in_a_real_browser(browser, site_url):
         "notebook-03_satisfaction_index_model.png":
             "notebooks/03_satisfaction_index_model.html#figure-03_ecsi_paths",
         "gallery.png": "gallery.html",
+        "learning_path.png": "learning-path.html",
+        "glossary.png": "glossary.html#design-effect",
     }
     for file, page in shots.items():
         browser.get(urljoin(site_url, page))
         time.sleep(0.5)
         assert browser.save_screenshot(str(SHOTS / file)), file
         assert (SHOTS / file).stat().st_size > 10_000, file
+    assert not [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+# -- an exercise's solution, folded until clicked ------------------------------------------
+
+_SOLUTION_STATE = """
+const cell = arguments[0];
+const details = cell.querySelector('details');
+const input = cell.querySelector('.cell_input');
+const output = cell.querySelector('.cell_output');
+const shown = el => !!el && el.checkVisibility() && el.getBoundingClientRect().height > 0;
+const summary = details.querySelector('summary');
+const label = Array.from(summary.querySelectorAll('p'))
+  .filter(p => getComputedStyle(p).display !== 'none').map(p => p.textContent.trim());
+return {open: details.open, input: shown(input), output: shown(output), label: label};
+"""
+
+
+@built_site
+def test_a_solution_is_folded_until_clicked(browser, site_url):
+    """On a notebook page with exercises (01 when it has them), every solution is folded under
+    "Solution"; a click on the first shows its code and its "Right: ..." output, and a second
+    click folds it again. Screenshots: ``solution_folded.png`` and ``solution_unfolded.png``."""
+    from selenium.webdriver.common.by import By
+
+    if not WITH_SOLUTIONS:
+        pytest.skip("no notebook has exercise solutions yet")
+    stem = WITH_SOLUTIONS[0]
+    _load(browser, urljoin(site_url, f"notebooks/{stem}.html"))
+    cells = browser.find_elements(By.CSS_SELECTOR, "div.tag_solution")
+    assert len(cells) == _solution_cells(stem)
+    for cell in cells:
+        state = browser.execute_script(_SOLUTION_STATE, cell)
+        assert state == {"open": False, "input": False, "output": False, "label": ["Solution"]}
+    first = cells[0]
+    # the exercises' heading at the top of the window, below the theme's fixed header
+    browser.execute_script(
+        "const h = document.getElementById('exercises') || arguments[0];"
+        "h.scrollIntoView({block: 'start'}); window.scrollBy(0, -90);", first)
+    time.sleep(0.4)
+    SHOTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(SHOTS / "solution_folded.png"))
+
+    first.find_element(By.CSS_SELECTOR, "details > summary").click()
+    time.sleep(0.4)
+    state = browser.execute_script(_SOLUTION_STATE, first)
+    assert state == {"open": True, "input": True, "output": True,
+                     "label": ["Hide the solution"]}
+    assert "Right" in first.find_element(By.CSS_SELECTOR, ".cell_output").text
+    assert "cx.exercises.check" in first.find_element(By.CSS_SELECTOR, ".cell_input").text
+    for other in cells[1:]:  # the others stay folded
+        assert not browser.execute_script(_SOLUTION_STATE, other)["open"]
+    assert browser.save_screenshot(str(SHOTS / "solution_unfolded.png"))
+    for file in ("solution_folded.png", "solution_unfolded.png"):
+        assert (SHOTS / file).stat().st_size > 10_000, file
+
+    first.find_element(By.CSS_SELECTOR, "details > summary").click()
+    time.sleep(0.2)
+    assert browser.execute_script(_SOLUTION_STATE, first)["open"] is False
     assert not [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
 
 

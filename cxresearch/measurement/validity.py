@@ -223,8 +223,9 @@ def auc_covariance(y_true: Any, scores: Any, *, cluster: Any = None
     ----------
     y_true : array-like of 0/1
         The outcome (1 = positive).
-    scores : array-like, shape (n,) or (n, k), or DataFrame
-        One or more scores; a higher score means a positive is more likely.
+    scores : array-like or DataFrame
+        One score (a vector of n values) or several (n rows, k columns); a higher score
+        means a positive is more likely.
     cluster : array-like, optional
         The cluster (e.g. firm) of each unit.
 

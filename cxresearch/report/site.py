@@ -7,8 +7,14 @@ Nothing is executed: MyST-NB renders the outputs stored in ``notebooks/*.ipynb``
 
 - ``docs/site/`` (``conf.py``, the home page, the API page and its template);
 - a copy of each notebook in which the cell that saved a figure gets an anchor
-  (``#figure-NAME``) and its image output gets the manifest's alt text and caption;
+  (``#figure-NAME``) and its image output gets the manifest's alt text and caption, each
+  exercise's solution is folded under "Solution", and glossary links point at the site's
+  glossary page;
 - ``claims.md``, from :func:`cxresearch.report.claims.ledger_markdown`;
+- ``glossary.md``, from ``docs/glossary.md`` (:func:`glossary_markdown`), which the notebooks
+  link to at the first use of a term;
+- ``learning-path.md``, the notebooks in course order with prerequisites, time and exercises
+  (:func:`cxresearch.report.course.course_markdown`);
 - ``gallery.md`` (:func:`gallery_markdown`): a grid of thumbnails, one card per figure in
   ``figures/manifest.json``, filtered by kind of data, by notebook and by a search over the
   captions and alt texts (``docs/site/_static/cxresearch-gallery.js``; the filter is in the
@@ -79,6 +85,7 @@ __all__ = [
     "figure_page_markdown",
     "figure_sections",
     "gallery_markdown",
+    "glossary_markdown",
     "main",
     "prepare_sources",
 ]
@@ -86,6 +93,9 @@ __all__ = [
 SITE_DIR: Path = paths.PROJECT_ROOT / "_site"
 SOURCE_DIR: Path = paths.PROJECT_ROOT / "docs" / "site"
 BUILD_DIR: Path = paths.PROJECT_ROOT / "build" / "site"
+#: the glossary (one heading per term), readable on GitHub and in JupyterLab; the site's copy is
+#: ``glossary.md`` at the root of the Sphinx sources
+GLOSSARY: Path = paths.PROJECT_ROOT / "docs" / "glossary.md"
 
 #: caption words for each badge, tried in this order (see the module docstring)
 BADGE_WORDS: dict[str, tuple[str, ...]] = {
@@ -627,16 +637,93 @@ def _write_if_changed(path: Path, data: bytes | str) -> bool:
     return True
 
 
+#: where a notebook's glossary links point (``../docs/glossary.md#icc``), and where the glossary
+#: page is from a notebook page in the Sphinx sources (``src/notebooks/`` to ``src/glossary.md``)
+_GLOSSARY_LINK_RE = re.compile(r"\]\(\.\./docs/glossary\.md(#[^)\s]*)?\)")
+_SOLUTION_PROMPTS = {"code_prompt_show": "Solution", "code_prompt_hide": "Hide the solution"}
+
+
+def _is_solution(cell: dict[str, Any]) -> bool:
+    """A code cell holding an exercise's solution: tagged ``solution`` (the conventions also
+    set ``jupyter.source_hidden``, which folds it in JupyterLab)."""
+    return (cell.get("cell_type") == "code"
+            and "solution" in cell.get("metadata", {}).get("tags", []))
+
+
+def _site_links(text: str) -> str:
+    """A notebook's Markdown with its glossary links pointed at the site's glossary page.
+
+    >>> _site_links("the [ICC](../docs/glossary.md#icc) and [terms](../docs/glossary.md)")
+    'the [ICC](../glossary.md#icc) and [terms](../glossary.md)'
+    """
+    return _GLOSSARY_LINK_RE.sub(lambda m: f"](../glossary.md{m.group(1) or ''})", text)
+
+
+_NOTEBOOK_LINK_RE = re.compile(r"\[([^\]]+)\]\(\.\./notebooks/([\w\-]+)\.ipynb(#[^)\s]*)?\)")
+
+
+def glossary_markdown(glossary: Path = GLOSSARY, notebooks_dir: Path | None = None) -> str:
+    """The glossary page for the site, from ``docs/glossary.md`` (readable on GitHub too).
+
+    Its links to notebooks (``../notebooks/01_measuring_cx.ipynb``) are pointed at the notebook
+    pages in the Sphinx sources (``notebooks/01_measuring_cx.ipynb``, the page being at the
+    sources' root); a link to a notebook that does not exist keeps only its text, so that the
+    site builds while a notebook is renamed (``tests/test_glossary.py`` fails on it).
+
+    Parameters
+    ----------
+    glossary : pathlib.Path
+        The glossary's source (default ``docs/glossary.md``).
+    notebooks_dir : pathlib.Path, optional
+        Where the notebooks are (default ``notebooks/``).
+
+    Returns
+    -------
+    str
+        MyST markdown; empty when there is no glossary.
+
+    Examples
+    --------
+    >>> page = glossary_markdown()
+    >>> page.startswith("# Glossary"), "(notebooks/01_measuring_cx.ipynb)" in page
+    (True, True)
+    """
+    if not glossary.is_file():
+        return ""
+    folder = notebooks_dir or paths.NOTEBOOKS_DIR
+
+    def repoint(m: re.Match[str]) -> str:
+        text, stem, anchor = m.group(1), m.group(2), m.group(3) or ""
+        if not (folder / f"{stem}.ipynb").is_file():
+            return text
+        return f"[{text}](notebooks/{stem}.ipynb{anchor})"
+
+    return _NOTEBOOK_LINK_RE.sub(repoint, glossary.read_text(encoding="utf-8"))
+
+
 def _annotated_notebook(path: Path, manifest: dict[str, dict[str, Any]]) -> str:
     """The notebook with an anchor before each figure cell and alt text on its image.
 
     The input of a figure cell (the one that calls ``save_figure``: label maps, caption and
     alt-text strings, the drawing) is folded (MyST-NB's ``hide-input`` tag), so that a notebook
     page reads as narrative, analysis and figure; a reader opens it with one click.
+
+    An exercise's solution cell (tag ``solution``) is folded whole, input and output, under a
+    ``<details>`` whose summary reads "Solution" (MyST-NB's ``hide-cell`` tag with the cell's
+    own ``code_prompt_show``). Links to the glossary (``../docs/glossary.md#icc``) are pointed
+    at the site's glossary page (``../glossary.md#icc``).
     """
     nb = json.loads(path.read_text(encoding="utf-8"))
     cells = []
     for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown" and "glossary.md" in _source(cell):
+            cell = {**cell, "source": _site_links(_source(cell))}
+        if _is_solution(cell):
+            meta = cell.get("metadata", {})
+            tags = list(dict.fromkeys([*meta.get("tags", []), "hide-cell"]))
+            cell = {**cell, "metadata": {**meta, "tags": tags,
+                                         "mystnb": {**meta.get("mystnb", {}),
+                                                    **_SOLUTION_PROMPTS}}}
         names = _SAVE_RE.findall(_source(cell)) if cell.get("cell_type") == "code" else []
         if names:
             anchors = "".join(f'<span id="figure-{n}" class="cx-figure-anchor"></span>'
@@ -648,12 +735,14 @@ def _annotated_notebook(path: Path, manifest: dict[str, dict[str, Any]]) -> str:
             cell = dict(cell)
             tags = list(dict.fromkeys([*cell.get("metadata", {}).get("tags", []), "hide-input"]))
             cell["metadata"] = {**cell.get("metadata", {}), "tags": tags,
-                                "mystnb": {"image": {"alt": alt}}}
+                                "mystnb": {**cell.get("metadata", {}).get("mystnb", {}),
+                                           "image": {"alt": alt}}}
         elif cell.get("cell_type") == "code" and any(
                 "image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
             cell = dict(cell)
             cell["metadata"] = {**cell.get("metadata", {}),
-                                "mystnb": {"image": {"alt": f"Figure from {path.stem}."}}}
+                                "mystnb": {**cell.get("metadata", {}).get("mystnb", {}),
+                                           "image": {"alt": f"Figure from {path.stem}."}}}
         cells.append(cell)
     nb["cells"] = cells
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
@@ -725,6 +814,12 @@ def prepare_sources(build_dir: Path = BUILD_DIR, *, figures_dir: Path | None = N
     for nb in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
         put(f"notebooks/{nb.name}", _annotated_notebook(nb, manifest))
     put("claims.md", claims_markdown())
+    glossary = glossary_markdown(notebooks_dir=notebooks_dir)
+    if glossary:
+        put("glossary.md", glossary)
+    from cxresearch.report.course import course_markdown
+
+    put("learning-path.md", course_markdown(notebooks_dir))
     sections = _all_sections(notebooks_dir)
     version = _version()
     thumbnails: dict[str, str] = {}
@@ -781,15 +876,37 @@ def build_site(out_dir: Path = SITE_DIR, *, build_dir: Path = BUILD_DIR, jobs: s
     """
     from sphinx.cmd.build import build_main
 
+    def pages(src: Path) -> set[str]:
+        return {str(p.relative_to(src)) for p in (*(src / "notebooks").glob("*.ipynb"),
+                                                   *(src / "figures").glob("*.md"))}
+
+    before = pages(build_dir / "src")
     src = prepare_sources(build_dir, figures_dir=figures_dir)
     args = ["-b", "html", "-j", jobs, "-d", str(build_dir / "doctrees"),
             "-w", str(build_dir / "warnings.log"), str(src), str(out_dir)]
+    if before and before != pages(src):
+        # a notebook or a figure added, renamed or split: the pages' navigation lists them,
+        # and an incremental build would rewrite only the changed pages
+        args.insert(0, "-E")
     if quiet:
         args.insert(0, "-q")
     status = build_main(args)
     if status != 0:
         raise RuntimeError(f"sphinx-build failed (exit {status}); see {build_dir}/warnings.log")
+    _remove_stale_pages(src, out_dir)
     return out_dir / "index.html"
+
+
+def _remove_stale_pages(src: Path, out_dir: Path) -> list[Path]:
+    """Delete the pages of notebooks and figures whose source is gone (a notebook renamed or
+    split): Sphinx's incremental build leaves their old HTML behind, with dead links."""
+    removed = []
+    for folder, suffix in (("notebooks", ".ipynb"), ("figures", ".md")):
+        for page in sorted((out_dir / folder).glob("*.html")):
+            if not (src / folder / f"{page.stem}{suffix}").is_file():
+                page.unlink()
+                removed.append(page)
+    return removed
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -299,7 +299,7 @@ def nps_cluster_coverage_simulation(
 
     from cxresearch.metrics.scores import nps
 
-    n_sim = check_positive_int(n_boot, "n_boot")
+    n_boot = check_positive_int(n_boot, "n_boot")
     check_level(level)
     truth = 100 * (promoters - detractors)
     rng = np.random.default_rng(seed)

@@ -60,14 +60,15 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
     "navbar_align": "left",
-    "header_links_before_dropdown": 4,
+    "header_links_before_dropdown": 6,
     # the gallery is a full-width grid; other pages keep their table of contents
     "secondary_sidebar_items": {"**": ["page-toc"], "gallery": []},
     "footer_start": ["copyright"],
     "footer_end": [],
     "show_version_warning_banner": False,
 }
-html_sidebars = {"**": ["sidebar-nav-bs"], "gallery": [], "claims": [], "index": []}
+html_sidebars = {"**": ["sidebar-nav-bs"], "gallery": [], "claims": [], "index": [],
+                 "learning-path": [], "glossary": []}
 html_context = {"default_mode": "light"}  # a first visit has a mode (no console error)
 
 _ABS = re.compile(r"(?<![\\|`])\|(\S(?:[^|\n`]*?\S)?)\|(?![_|])")
