@@ -1109,6 +1109,22 @@ def naive_importance(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -
     add up to it; then each one's rank. With correlated drivers the first two disagree with
     each other and with the shares.
 
+    Parameters
+    ----------
+    data : DataFrame
+        One row per answer.
+    outcome : str
+        The outcome column.
+    drivers : sequence of str
+        The driver columns.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``driver``: ``r``, ``beta``, ``relative_weight``, ``shapley`` and
+        ``rank_r``, ``rank_beta``, ``rank_relative_weight``, ``rank_shapley`` (1 = largest in
+        absolute value).
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
@@ -1143,6 +1159,19 @@ def bootstrap_betas(data: pd.DataFrame, outcome: str, drivers: Sequence[str], *,
     (``numpy.random.default_rng(seed)``, ``n`` row indices per resample, a resample with a
     constant column or singular ``R_xx`` left out), so row ``b`` of the result pairs with their
     resample ``b``. Complete rows only.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per answer.
+    outcome : str
+        The outcome column.
+    drivers : sequence of str
+        The driver columns.
+    n_boot : int
+        Bootstrap resamples.
+    seed : int
+        Seed of ``numpy.random.default_rng``.
 
     Returns
     -------
@@ -1182,6 +1211,14 @@ class DriverStability(Result):
     What :func:`beta_shapley_stability` returns. ``table``: one row per driver (see that
     function); ``shapley``: the :class:`DriverImportance` with its resamples (for
     ``rank_intervals()`` and ``pairwise()``); ``betas``: the beta of each resample.
+
+    Examples
+    --------
+    >>> from cxresearch.simulate.failures import collinear_drivers
+    >>> case = collinear_drivers(seed=0)
+    >>> s = beta_shapley_stability(case.data, "y", case.model["y"], n_boot=50, seed=0)
+    >>> s.betas.shape, list(s.to_frame().index)
+    ((50, 4), ['d1', 'd2', 'd3', 'd4'])
     """
 
     table: pd.DataFrame = field(hash=False)
@@ -1212,6 +1249,26 @@ def beta_shapley_stability(data: pd.DataFrame, outcome: str, drivers: Sequence[s
     :meth:`DriverImportance.rank_intervals`); and
     ``beta_spread`` and ``shapley_spread``, each interval's width divided by the absolute
     estimate (a unit-free measure of how far the value moves).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per answer.
+    outcome : str
+        The outcome column.
+    drivers : sequence of str
+        The driver columns.
+    n_boot : int
+        Bootstrap resamples (the same for betas and shares).
+    seed : int
+        Seed of the resamples.
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    DriverStability
+        ``table`` (``to_frame()``), the Shapley result with its resamples and the betas.
 
     Examples
     --------

@@ -107,6 +107,7 @@ from cxresearch.core.inference import (
 )
 from cxresearch.core.results import Result
 from cxresearch.core.validation import (
+    DataError,
     as_list,
     check_level,
     check_method,
@@ -192,6 +193,10 @@ class MetricResult(Result):
     clusters. Without clusters ``design_effect`` is NaN, ``n_clusters`` 0 and
     ``cluster_totals`` None. ``draws`` holds the bootstrap statistics of the bootstrap methods
     (None otherwise), so that :meth:`conf_int` can give the interval at another level.
+    ``calibration`` names the weighting whose variance the SE accounts for (``"raking"``,
+    ``"poststratification"``, ``"linear"``, ``"logit"``; computed with ``calibration=``, see
+    :func:`nps`), ``""`` otherwise; a calibrated result without ``cluster=`` counts every
+    answer as its own cluster.
 
     Examples
     --------
@@ -222,6 +227,7 @@ class MetricResult(Result):
     cluster_totals: pd.DataFrame | None = field(default=None, hash=False, compare=False,
                                                 repr=False)
     draws: np.ndarray | None = field(default=None, hash=False, compare=False, repr=False)
+    calibration: str = ""
 
     @property
     def unit(self) -> str:
@@ -291,7 +297,13 @@ class MetricResult(Result):
         pct = "%" if self.metric in ("csat", "top_box") else ""
         neff = f", n_eff = {self.n_eff:,.1f}" if self.weighted or self.n_clusters else ""
         if self.n_clusters:
-            neff = f", {self.n_clusters:,} clusters, deff = {self.design_effect:.2f}{neff}"
+            own = (self.calibration and self.cluster_totals is not None
+                   and isinstance(self.cluster_totals.index, pd.RangeIndex)
+                   and len(self.cluster_totals) >= self.n)  # calibrated, no cluster= given
+            psu = "every answer its own cluster" if own else f"{self.n_clusters:,} clusters"
+            neff = f", {psu}, deff = {self.design_effect:.2f}{neff}"
+        if self.calibration:
+            neff += f"; calibrated ({self.calibration})"
         return (
             f"{name} = {self.estimate:.2f}{pct} ({self.level:.0%} CI {self.ci_low:.2f} to "
             f"{self.ci_high:.2f}; {_METHOD_NAMES.get(self.method, self.method)}; "
@@ -721,19 +733,22 @@ def _cluster_estimate(
     ids: pd.Index, *, method: str, level: float, n_boot: int, seed: int | None,
     bounds: tuple[float, float] | None, counts: Mapping[str, float], label: str,
     n_missing: int, weighted: bool,
+    linearised: tuple[float, np.ndarray, float] | None = None, calibration: str = "",
 ) -> MetricResult:
     """The (weighted) mean of y over one domain of a one-stage cluster sample, with its SE.
 
     Inputs are per cluster of the whole design (zeros for clusters without answers in the
     domain): sum of weights ``sw_c``, of weighted scores ``swy_c``, answers ``n_c``; and the
-    domain's sum of w y^2. See :func:`nps` for the formulas.
+    domain's sum of w y^2. See :func:`nps` for the formulas. ``linearised`` (estimate,
+    per-cluster scores, variance) replaces the plain linearisation (the calibrated one).
     """
     check_level(level)
     n = round(float(n_c.sum()))
     sum_w = float(sw_c.sum())
     if n == 0 or sum_w <= 0:
         return _empty(metric, level, method, n_missing, label, counts, weighted)
-    est, z, var = linearised_mean(sw_c, swy_c)  # z: linearised scores, summed per cluster
+    # z: linearised scores, summed per cluster
+    est, z, var = linearised_mean(sw_c, swy_c) if linearised is None else linearised
     n_clusters = int(np.count_nonzero(n_c))
     # variance of the mean of n answers drawn with replacement (R: svyvar(y) / n)
     v_srs = (max(sum_wy2 - est * est * sum_w, 0.0) / (sum_w * (n - 1)) if n > 1 else math.nan)
@@ -762,7 +777,8 @@ def _cluster_estimate(
     n_eff = n / deff if deff > 0 else math.nan
     totals = pd.DataFrame({"n": n_c.astype(np.int64), "z": z}, index=ids)
     return MetricResult(metric, est, se, lo, hi, n, n_eff, level, method, dict(counts),
-                        n_missing, weighted, df, "", label, deff, n_clusters, totals, stats)
+                        n_missing, weighted, df, "", label, deff, n_clusters, totals, stats,
+                        calibration)
 
 
 def _clustered_from_answers(
@@ -782,6 +798,101 @@ def _clustered_from_answers(
                              level=level, n_boot=n_boot, seed=seed, bounds=bounds,
                              counts=counts, label=label, n_missing=n_missing,
                              weighted=w is not None)
+
+
+# --------------------------------------------------------------------------------------------
+# Calibrated weights (rake, poststratify, calibrate): calibration-aware linearisation
+# --------------------------------------------------------------------------------------------
+
+
+def _calibration_weights(calibration: Any, scores: Any, weights: Any, col: str) -> np.ndarray:
+    """The calibrated weights for ``scores`` (matched by position), checked against the data
+    that was weighted and against ``weights`` when both are given."""
+    from cxresearch.metrics.weighting import WeightingResult
+
+    if not isinstance(calibration, WeightingResult):
+        raise TypeError("argument 'calibration' must be the result of rake, poststratify or "
+                        f"calibrate, got {type(calibration).__name__}")
+    cw = calibration.weights
+    n_all = len(scores)
+    if n_all != len(cw):
+        raise DataError(f"argument 'calibration': {len(cw):,} calibrated weight(s) for "
+                        f"{n_all:,} score(s) in '{col}'; pass the column of the data that was "
+                        "weighted (a segment is a domain: use by_segment)")
+    if isinstance(scores, pd.Series) and not scores.index.equals(cw.index):
+        raise DataError(f"column '{col}': its index differs from that of the data that was "
+                        "weighted; pass the column of the same frame")
+    out = cw.to_numpy(dtype=float)
+    if weights is not None:
+        given = pd.to_numeric(pd.Series(np.asarray(weights)), errors="coerce").to_numpy(float)
+        if len(given) != n_all:
+            raise DataError(f"argument 'weights': {len(given)} weight(s) for {n_all} score(s) "
+                            f"in '{col}'")
+        off = ~np.isclose(given, out, rtol=1e-9, atol=0.0)
+        if off.any():
+            raise DataError(f"argument 'weights': {int(off.sum())} weight(s) differ from the "
+                            f"calibrated weights at rows {rows_repr(cw.index, off)}; leave "
+                            "weights=None to use calibration.weights")
+    return out
+
+
+def _calibrated_method(method: str | None) -> str:
+    if method not in (None, "taylor"):
+        raise DataError(f"argument 'method': {method!r}; with calibration= the interval is the "
+                        "calibration-aware Taylor linearisation ('taylor')")
+    return "taylor"
+
+
+def _calibrated_estimate(
+    metric: str, values: np.ndarray, w: np.ndarray, valid: np.ndarray, codes: np.ndarray,
+    ids: pd.Index, calibration: Any, *, scale: tuple[float, float] | None, k: int | None,
+    level: float, label: str, n_missing: int,
+) -> MetricResult:
+    """One domain (the rows ``valid``) of a calibrated design: the linearised scores of all rows
+    (zero outside the domain) are replaced by their calibration residuals, then summed per
+    cluster over every cluster of the design."""
+    n_all = len(valid)
+    n_design = len(ids)
+    counts = _counts_of(metric, values, w, w * w, scale, k)
+    y, bounds = _scored(metric, values, scale, k)
+    sum_w = float(w.sum())
+    if len(values) == 0 or sum_w <= 0:
+        return _empty(metric, level, "taylor", n_missing, label, counts, True)
+    est = float(w @ y) / sum_w
+    x = np.zeros(n_all)
+    x[valid] = w * (y - est) / sum_w
+    resid = calibration.basis.residuals(x)
+    z = np.bincount(codes, weights=resid, minlength=n_design)
+    cv = codes[valid]
+    return _cluster_estimate(
+        metric, np.bincount(cv, weights=w, minlength=n_design),
+        np.bincount(cv, weights=w * y, minlength=n_design),
+        np.bincount(cv, minlength=n_design).astype(float), float(w @ (y * y)), ids,
+        method="taylor", level=level, n_boot=1, seed=0, bounds=bounds, counts=counts,
+        label=label, n_missing=n_missing, weighted=True,
+        linearised=(est, z, cluster_variance(z)), calibration=calibration.method)
+
+
+def _calibrated_from_scores(
+    metric: str, scores: Any, weights: Any, cluster: Any, calibration: Any, *,
+    scale: tuple[float, float] | None, k: int | None, integer: bool, method: str | None,
+    level: float, name: str | None,
+) -> MetricResult:
+    """A metric of all answers with the calibration-aware Taylor SE."""
+    _calibrated_method(method)
+    col = name or (str(scores.name) if isinstance(scores, pd.Series) and scores.name is not None
+                   else "scores")
+    cw = _calibration_weights(calibration, scores, weights, col)
+    values, w, n_missing, col, missing = _cleanrows_repr(scores, cw, scale=scale,
+                                                         integer=integer, name=name)
+    n_all = len(missing)
+    if cluster is not None:
+        codes, ids = _cluster_codes(cluster, scores, n_all, col)
+    else:
+        codes, ids = np.arange(n_all), pd.RangeIndex(n_all)
+    assert w is not None
+    return _calibrated_estimate(metric, values, w, ~missing, codes, ids, calibration,
+                                scale=scale, k=k, level=level, label=col, n_missing=n_missing)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1014,6 +1125,7 @@ def nps(
     level: float = 0.95,
     *,
     cluster: Any = None,
+    calibration: Any = None,
     n_boot: int = 10_000,
     seed: int | None = 0,
     name: str | None = None,
@@ -1049,6 +1161,22 @@ def nps(
     takes the percentile interval (Davison & Hinkley 1997, *Bootstrap Methods*, sec. 3.8; it is
     slightly narrow with few clusters, by about (C - 1)/C in variance).
 
+    **Calibrated weights** (``calibration=``: the result of
+    :func:`~cxresearch.metrics.weighting.rake`, ``poststratify`` or ``calibrate`` on the frame
+    the scores come from). The estimate uses the
+    calibrated weights w; its variance accounts for the calibration, which removes the part
+    of the sampling variance the calibration variables explain (Deville & Särndal 1992; Lumley
+    2010, ch. 7): the linearised scores x_i = w_i (y_i - est) / sum(w) of every row of the
+    calibrated data (0 for rows without an answer, which stay in the design as a domain) are
+    replaced by their calibration residuals e_i, summed per cluster (each answer its own
+    cluster without ``cluster=``), Var = C/(C - 1) sum_c (e_c - mean e_c)^2, t on clusters - 1
+    df. The residuals are R survey's (``svyrecvar``): post-stratification e_i = x_i - w_i
+    sum_h(d x / w) / sum_h d in the cell h; raking by ``rake`` ten backfitting sweeps
+    u <- u - mean_{category}(u) over the margins, u = x / w; calibration (and bounded raking)
+    e = w (u - X b) with b the d-weighted least-squares fit of u on the calibration matrix X.
+    These are ``svymean`` on the ``rake()``d, ``postStratify()``d or ``calibrate()``d design
+    (pinned in the tests). Treating the calibrated weights as fixed overstates the SE.
+
     Parameters
     ----------
     scores : array-like or pandas.Series
@@ -1063,6 +1191,11 @@ def nps(
     cluster : array-like, optional
         Cluster id of every answer (same length as ``scores``, matched by position); switches to the
         clustered methods.
+    calibration : WeightingResult, optional
+        The result of :func:`~cxresearch.metrics.weighting.rake`, ``poststratify`` or
+        ``calibrate`` on the frame ``scores`` comes from (matched by position): its weights are
+        used (``weights``, if given, must equal them) and the SE is the calibration-aware
+        Taylor linearisation (see :func:`nps`), ``method="taylor"``.
     n_boot : int, default 10000
         Bootstrap replications (bootstrap methods only).
     seed : int or None, default 0
@@ -1083,6 +1216,8 @@ def nps(
     70(4), 365-372.
     Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd ed. Springer.
     Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+    Deville, J.-C. & Särndal, C.-E. (1992). Calibration estimators in survey sampling. *Journal
+    of the American Statistical Association* 87, 376-382.
 
     Examples
     --------
@@ -1097,6 +1232,10 @@ def nps(
     Traceback (most recent call last):
     ValueError: column 'scores': 1 value(s) outside 0..10 at rows [1]
     """
+    if calibration is not None:
+        return _calibrated_from_scores("nps", scores, weights, cluster, calibration,
+                                       scale=NPS_SCALE, k=None, integer=True, method=method,
+                                       level=level, name=name)
     method = _resolve_method(method, cluster, "adjusted_wald")
     values, w, n_missing, col, missing = _cleanrows_repr(scores, weights, scale=NPS_SCALE,
                                                      integer=True, name=name)
@@ -1277,6 +1416,7 @@ def top_box(
     level: float = 0.95,
     *,
     cluster: Any = None,
+    calibration: Any = None,
     n_boot: int = 10_000,
     seed: int | None = 0,
     name: str | None = None,
@@ -1309,6 +1449,11 @@ def top_box(
     cluster : array-like, optional
         Cluster id of every answer (same length as ``scores``, matched by position); switches to the
         clustered methods.
+    calibration : WeightingResult, optional
+        The result of :func:`~cxresearch.metrics.weighting.rake`, ``poststratify`` or
+        ``calibrate`` on the frame ``scores`` comes from (matched by position): its weights are
+        used (``weights``, if given, must equal them) and the SE is the calibration-aware
+        Taylor linearisation (see :func:`nps`), ``method="taylor"``.
     n_boot : int, default 10000
         Bootstrap replications (bootstrap methods only).
     seed : int or None, default 0
@@ -1345,6 +1490,10 @@ def top_box(
     lo, hi = _check_scale(scale)
     if not (isinstance(k, int | np.integer) and 1 <= k <= hi - lo):
         raise ValueError(f"argument 'k' must be an integer from 1 to {int(hi - lo)}, got {k!r}")
+    if calibration is not None:
+        return _calibrated_from_scores(metric, scores, weights, cluster, calibration,
+                                       scale=(lo, hi), k=int(k), integer=True, method=method,
+                                       level=level, name=name)
     method = _resolve_method(method, cluster, "wilson")
     values, w, n_missing, col, missing = _cleanrows_repr(scores, weights, scale=(lo, hi),
                                                      integer=True, name=name)
@@ -1374,6 +1523,7 @@ def csat(
     level: float = 0.95,
     *,
     cluster: Any = None,
+    calibration: Any = None,
     n_boot: int = 10_000,
     seed: int | None = 0,
     name: str | None = None,
@@ -1400,6 +1550,11 @@ def csat(
     cluster : array-like, optional
         Cluster id of every answer (same length as ``scores``, matched by position); switches to the
         clustered methods.
+    calibration : WeightingResult, optional
+        The result of :func:`~cxresearch.metrics.weighting.rake`, ``poststratify`` or
+        ``calibrate`` on the frame ``scores`` comes from (matched by position): its weights are
+        used (``weights``, if given, must equal them) and the SE is the calibration-aware
+        Taylor linearisation (see :func:`nps`), ``method="taylor"``.
     n_boot : int, default 10000
         Bootstrap replications (bootstrap methods only).
     seed : int or None, default 0
@@ -1427,8 +1582,8 @@ def csat(
     (70, 39.7, 89.2)
     """
     return globals()["top_box"](scores, scale=scale, k=top_box, weights=weights, method=method,
-                                level=level, cluster=cluster, n_boot=n_boot, seed=seed,
-                                name=name, metric="csat")
+                                level=level, cluster=cluster, calibration=calibration,
+                                n_boot=n_boot, seed=seed, name=name, metric="csat")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1484,6 +1639,7 @@ def mean_score(
     level: float = 0.95,
     *,
     cluster: Any = None,
+    calibration: Any = None,
     integer: bool | None = None,
     n_boot: int = 10_000,
     seed: int | None = 0,
@@ -1515,6 +1671,11 @@ def mean_score(
     cluster : array-like, optional
         Cluster id of every answer (same length as ``scores``, matched by position); switches to the
         clustered methods.
+    calibration : WeightingResult, optional
+        The result of :func:`~cxresearch.metrics.weighting.rake`, ``poststratify`` or
+        ``calibrate`` on the frame ``scores`` comes from (matched by position): its weights are
+        used (``weights``, if given, must equal them) and the SE is the calibration-aware
+        Taylor linearisation (see :func:`nps`), ``method="taylor"``.
     integer : bool, optional
         Reject fractions (default: True when ``scale`` is given).
     n_boot : int, default 10000
@@ -1547,9 +1708,13 @@ def mean_score(
     >>> round(c.se, 3), c.df
     (0.408, 3.0)
     """
-    method = _resolve_method(method, cluster, "t")
     rng_scale = _check_scale(scale) if scale is not None else None
     as_int = (scale is not None) if integer is None else integer
+    if calibration is not None:
+        return _calibrated_from_scores(metric, scores, weights, cluster, calibration,
+                                       scale=rng_scale, k=None, integer=as_int, method=method,
+                                       level=level, name=name)
+    method = _resolve_method(method, cluster, "t")
     values, w, n_missing, col, missing = _cleanrows_repr(scores, weights, scale=rng_scale,
                                                      integer=as_int, name=name)
     if cluster is not None:
@@ -1578,6 +1743,7 @@ def ces(
     level: float = 0.95,
     *,
     cluster: Any = None,
+    calibration: Any = None,
     n_boot: int = 10_000,
     seed: int | None = 0,
     name: str | None = None,
@@ -1605,6 +1771,11 @@ def ces(
     cluster : array-like, optional
         Cluster id of every answer (same length as ``scores``, matched by position); switches to the
         clustered methods.
+    calibration : WeightingResult, optional
+        The result of :func:`~cxresearch.metrics.weighting.rake`, ``poststratify`` or
+        ``calibrate`` on the frame ``scores`` comes from (matched by position): its weights are
+        used (``weights``, if given, must equal them) and the SE is the calibration-aware
+        Taylor linearisation (see :func:`nps`), ``method="taylor"``.
     n_boot : int, default 10000
         Bootstrap replications (bootstrap methods only).
     seed : int or None, default 0
@@ -1632,11 +1803,11 @@ def ces(
     """
     if top_box is None:
         return mean_score(scores, scale=scale, weights=weights, method=method, level=level,
-                          cluster=cluster, integer=True, n_boot=n_boot, seed=seed, name=name,
-                          metric="ces")
+                          cluster=cluster, calibration=calibration, integer=True,
+                          n_boot=n_boot, seed=seed, name=name, metric="ces")
     return globals()["top_box"](scores, scale=scale, k=top_box, weights=weights, method=method,
-                                level=level, cluster=cluster, n_boot=n_boot, seed=seed,
-                                name=name, metric="ces")
+                                level=level, cluster=cluster, calibration=calibration,
+                                n_boot=n_boot, seed=seed, name=name, metric="ces")
 
 
 def mean_from_counts(
@@ -1753,7 +1924,12 @@ def compare(a: MetricResult, b: MetricResult, level: float = 0.95) -> Comparison
       c(1, -1))`` when both results come from one design (:func:`compare_segments`); for
       cluster-bootstrap results the covariance is also the linearised one;
     - one clustered result against an unclustered one (e.g. a published benchmark): SE =
-      sqrt(se_a^2 + se_b^2), df = the clustered result's clusters - 1.
+      sqrt(se_a^2 + se_b^2), df = the clustered result's clusters - 1;
+    - two domains of one calibrated design (both computed with the same ``calibration=``, e.g.
+      by :func:`by_segment`): calibration ties every domain to every other, so the difference
+      is always linearised from the calibration residuals, d_c = z_{a,c} - z_{b,c} over all
+      clusters (or answers) of the design, as R's ``svyglm(y ~ segment, design)`` on the
+      calibrated design.
 
     Parameters
     ----------
@@ -1824,17 +2000,20 @@ def _compare_clustered(a: MetricResult, b: MetricResult, level: float) -> Compar
     diff = a.estimate - b.estimate
     ta, tb = a.cluster_totals, b.cluster_totals
     shared = 0
+    calibrated = bool(a.calibration and b.calibration and ta is not None and tb is not None
+                      and ta.index.equals(tb.index))
     if ta is not None and tb is not None:
         union = ta.index.append(tb.index).unique()
         na = ta["n"].reindex(union, fill_value=0).to_numpy()
         nb = tb["n"].reindex(union, fill_value=0).to_numpy()
         shared = int(np.count_nonzero((na > 0) & (nb > 0)))
-    if shared:
+    if shared or calibrated:
         d = (ta["z"].reindex(union, fill_value=0.0).to_numpy()
              - tb["z"].reindex(union, fill_value=0.0).to_numpy())
         se = math.sqrt(cluster_variance(d))
         df = float(np.count_nonzero((na > 0) | (nb > 0)) - 1)
-        method = f"t (clusters shared by both: {shared}; linearised covariance)"
+        method = (f"t (calibrated: {a.calibration}; linearised covariance)" if calibrated
+                  else f"t (clusters shared by both: {shared}; linearised covariance)")
     else:
         se = math.hypot(a.se, b.se)
         ks = [r.n_clusters for r in (a, b) if r.cluster_totals is not None]
@@ -2185,6 +2364,47 @@ def _segment_results_clustered(
     return out
 
 
+def _segment_results_calibrated(
+    data: Any, by: list[str], col: str, cluster: str | None, calibration: Any,
+    weights: str | None, *, metric: str, scale: tuple[float, float] | None,
+    top_box: int | None, method: str | None, level: float,
+) -> dict[Any, MetricResult]:
+    """Each segment as a domain of one calibrated design, from the rows (R: ``svyby`` on a
+    raked, post-stratified or calibrated design)."""
+    _calibrated_method(method)
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("argument 'data': with calibration= the answers must be the DataFrame "
+                        "that was weighted (the calibration residuals need its rows)")
+    missing_cols = [c for c in [*by, col, *([weights] if weights else [])] if c not in data]
+    if missing_cols:
+        raise DataError(f"column(s) {missing_cols} not found; columns are {list(data.columns)}")
+    k = _top_k(metric, top_box)
+    integer = scale is not None and metric != "mean"
+    cw = _calibration_weights(calibration, data[col], data[weights] if weights else None, col)
+    values, _, _, col, missing = _cleanrows_repr(data[col], cw, scale=scale, integer=integer,
+                                                 name=col)
+    n_all = len(missing)
+    vals = np.full(n_all, np.nan)
+    vals[~missing] = values
+    if cluster is not None:
+        codes, ids = _cluster_codes(data[cluster], data[col], n_all, col)
+    else:
+        codes, ids = np.arange(n_all), pd.RangeIndex(n_all)
+    keys = data[by].reset_index(drop=True)
+    groups = (keys.groupby(by, dropna=False, sort=True, observed=False) if by
+              else [((), keys)])
+    out: dict[Any, MetricResult] = {}
+    for key, g in groups:
+        key_ = key if not (isinstance(key, tuple) and len(key) == 1) else key[0]
+        dom = np.zeros(n_all, dtype=bool)
+        dom[g.index.to_numpy()] = True
+        ok = dom & ~missing
+        out[key_] = _calibrated_estimate(
+            metric, vals[ok], cw[ok], ok, codes, ids, calibration, scale=scale, k=k,
+            level=level, label=col, n_missing=int(np.count_nonzero(dom & missing)))
+    return out
+
+
 def _check_cluster_column(data: Any, cluster: str | None, by: list[str]) -> None:
     """The cluster column: a name, not a segment; in a frame present, without missing ids."""
     if cluster is None:
@@ -2338,6 +2558,7 @@ def by_segment(
     method: str | None = None,
     level: float = 0.95,
     cluster: str | None = None,
+    calibration: Any = None,
     n_boot: int = 10_000,
     seed: int | None = 0,
     engine: Any = None,
@@ -2386,6 +2607,11 @@ def by_segment(
         Confidence level.
     cluster : str, optional
         Column of cluster ids.
+    calibration : WeightingResult, optional
+        The result of :func:`~cxresearch.metrics.weighting.rake`, ``poststratify`` or
+        ``calibrate`` on ``data`` (which must then be that DataFrame): each segment is a domain
+        of the calibrated design, with its weights (``weights``, if given, must name a column
+        equal to them) and the calibration-aware SE (``method="taylor"``; see :func:`nps`).
     n_boot : int, default 10000
         Bootstrap replications (bootstrap methods only).
     seed : int or None, default 0
@@ -2430,8 +2656,13 @@ def by_segment(
     sc = _check_scale(scale) if scale is not None else _DEFAULT_SCALES.get(metric)
     if metric not in METRICS:
         raise ValueError(f"argument 'metric' must be one of {METRICS}, got {metric!r}")
-    method = _segment_method(method, cluster)
     _check_cluster_column(data, cluster, by_cols)
+    if calibration is not None:
+        results = _segment_results_calibrated(
+            data, by_cols, col, cluster, calibration, weights, metric=metric, scale=sc,
+            top_box=top_box, method=method, level=level)
+        return _results_frame(results, by_cols, min_n, clustered=True)
+    method = _segment_method(method, cluster)
     eng = engine if engine is not None else ("pandas" if isinstance(data, pd.DataFrame)
                                              else None)
     keys = [*by_cols, cluster] if cluster is not None else by_cols
@@ -2467,6 +2698,7 @@ def compare_segments(
     method: str | None = None,
     level: float = 0.95,
     cluster: str | None = None,
+    calibration: Any = None,
     n_boot: int = 2000,
     seed: int | None = 0,
 ) -> pd.DataFrame:
@@ -2505,6 +2737,9 @@ def compare_segments(
         Confidence level.
     cluster : str, optional
         Column of cluster ids.
+    calibration : WeightingResult, optional
+        The weighting of ``data`` (see :func:`by_segment`); pairs are then compared with the
+        calibration-aware linearised covariance (see :func:`compare`).
     n_boot : int, default 2000
         Bootstrap replications (bootstrap methods only).
     seed : int or None, default 0
@@ -2535,8 +2770,14 @@ def compare_segments(
     sc = _check_scale(scale) if scale is not None else _DEFAULT_SCALES.get(metric)
     if metric not in METRICS:
         raise ValueError(f"argument 'metric' must be one of {METRICS}, got {metric!r}")
-    method = _segment_method(method, cluster)
     _check_cluster_column(data, cluster, by_cols)
+    if calibration is not None:
+        results = _segment_results_calibrated(
+            data, by_cols, col, cluster, calibration, weights, metric=metric, scale=sc,
+            top_box=top_box, method=method, level=level)
+        usable = {k: r for k, r in results.items() if not r.flag and r.n >= min_n}
+        return compare_many(usable, reference=reference, level=level)
+    method = _segment_method(method, cluster)
     eng = "pandas" if isinstance(data, pd.DataFrame) else None
     keys = [*by_cols, cluster] if cluster is not None else by_cols
     counts = aggregate_responses(data, keys, col, weights, scale=sc,
