@@ -40,11 +40,12 @@ def pytest_unconfigure(config) -> None:
 #: together instead of one waiting on a long file at the end
 SLOW_FILES: dict[str, float] = {
     "test_own_data.py": 50, "test_check_predicts_run.py": 45, "test_conclusions.py": 50,
-    "06_cx_leadership_and_governance.ipynb": 30, "test_engines.py": 25,
-    "test_report_command.py": 25, "test_wording_06.py": 20, "test_wording_04.py": 16,
+    "11_appointing_a_cx_leader.ipynb": 20, "test_engines.py": 25,
+    "test_report_command.py": 25, "test_wording_11.py": 20, "test_wording_04.py": 16,
     "03_satisfaction_index_model.ipynb": 15, "04_key_drivers.ipynb": 14,
     "05_linkage_ex_cx_outcomes.ipynb": 12, "08_which_metric.ipynb": 12,
-    "02_culture_and_engagement_scales.ipynb": 10, "test_check_run_agree.py": 8,
+    "02_culture_and_engagement_scales.ipynb": 10, "06_who_owns_cx.ipynb": 10,
+    "test_check_run_agree.py": 8,
     "test_data_07.py": 8,
 }
 

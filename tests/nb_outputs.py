@@ -1,13 +1,17 @@
-"""Shared by the tests that execute notebooks on other data: what an executed notebook shows,
-and where its figures go."""
+"""Shared by the tests that execute notebooks on other data: what an executed notebook shows
+(its text, the tables it printed, its generated Markdown), and where its figures go."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
+
+import pandas as pd
 
 
 def notebook_text(path: Path, *, errors: bool = False) -> str:
@@ -37,3 +41,86 @@ def figures_in(out: Path) -> Iterator[None]:
             os.environ.pop("CXRESEARCH_FIGURES_DIR", None)
         else:
             os.environ["CXRESEARCH_FIGURES_DIR"] = old
+
+
+class _Tables(HTMLParser):
+    """Every <table> of an HTML string as a list of rows of cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[-1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def printed_tables(nb: dict) -> list[pd.DataFrame]:
+    """The HTML tables an executed notebook printed, header row as columns (index column
+    dropped), cells as text."""
+    out = []
+    for c in nb["cells"]:
+        for o in c.get("outputs", []):
+            html = "".join(o.get("data", {}).get("text/html", []))
+            if "<table" not in html:
+                continue
+            parser = _Tables()
+            parser.feed(html)
+            for rows in parser.tables:
+                head = rows[0]
+                body = [r for r in rows[1:] if len(r) == len(head) and any(r[1:])]
+                out.append(pd.DataFrame([r[1:] for r in body], columns=head[1:]))
+    return out
+
+
+def table_with(nb: dict, *columns: str) -> pd.DataFrame:
+    """The first printed table that has all ``columns``."""
+    for f in printed_tables(nb):
+        if set(columns) <= set(f.columns):
+            return f
+    raise AssertionError(f"no printed table with columns {columns}")
+
+
+def generated_markdown(nb: dict) -> str:
+    """Every Markdown output of the code cells (the generated sentences), joined."""
+    return "\n".join("".join(o["data"]["text/markdown"]) for c in nb["cells"]
+                     if c["cell_type"] == "code" for o in c.get("outputs", [])
+                     if "text/markdown" in o.get("data", {}))
+
+
+_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six",
+                                      "seven", "eight", "nine", "ten"])}
+
+
+def families_agree(nb: dict, families: tuple[str, ...]) -> None:
+    """The family table lists ``families``; the closing sentence counts them and their held
+    tests as the table does, and every "N families" in the prose and outputs is that number."""
+    table = table_with(nb, "family", "tests", "held after Holm")
+    assert table["family"].tolist() == list(families)
+    text = generated_markdown(nb)
+    assert f"**{len(table)} families of tests**" in text
+    for r in table.itertuples(index=False):
+        assert f"{r[0]}: {r[2]} of {r[1]} held" in text
+    prose = "\n".join("".join(c["source"]) for c in nb["cells"]) + text
+    for word in re.findall(r"\b(\w+)\*?\*? famil(?:y|ies)\b", prose):
+        word = word.lower()
+        if word.isdigit() or word in _WORDS:
+            assert int(_WORDS.get(word, word)) == len(table), word

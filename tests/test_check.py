@@ -45,8 +45,9 @@ def test_own_survey_folder_runs_01_to_05_and_not_the_firm_notebooks() -> None:
     assert "units store_id by wave" in uses05 and "reverse c3" in uses05
     assert "weighted by w" in uses05 and "outcomes sales_growth, staff_turnover" in uses05
     assert "skips the firm-year panel" in frame.loc["05_linkage_ex_cx_outcomes", "missing"]
-    assert not frame.loc["06_cx_leadership_and_governance", "can_run"]
-    assert "firms" in frame.loc["06_cx_leadership_and_governance", "missing"]
+    for firm_nb in ("06_who_owns_cx", "11_appointing_a_cx_leader"):
+        assert not frame.loc[firm_nb, "can_run"]
+        assert "firms" in frame.loc[firm_nb, "missing"]
     assert pd.isna(frame.loc["09_coding_open_answers", "can_run"])
     uses01 = frame.loc["01_measuring_cx", "uses"]
     assert "nps = ltr" in uses01 and "clusters store_id" in uses01 and "weight w" in uses01

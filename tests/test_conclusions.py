@@ -88,7 +88,7 @@ def test_null_study_has_every_effect_zero_and_keeps_the_rest() -> None:
 # ------------------------------------------------------------------ notebooks on a null study
 
 #: notebooks whose conclusions are generated from the data (each rerun on the null study)
-NULL_NOTEBOOKS = ["01", "05", "06"]
+NULL_NOTEBOOKS = ["01", "05", "06", "11"]
 
 
 def _claims(nb_path) -> list[tuple[str, bool]]:

@@ -96,7 +96,7 @@ def test_bars_and_scatter_points_under_a_legend_are_found():
 
 
 def test_panels_without_a_y_label_are_flagged_each():
-    """The shape of 06_event_study_leader: two panels, titles but no y-axis labels."""
+    """The shape of 11_event_study_leader: two panels, titles but no y-axis labels."""
     use_style()
     fig, axes = plt.subplots(1, 2, figsize=FIGSIZE["double"])
     for ax, title in zip(axes, ["revenue growth (pp), synthetic", "contacts (log-%), synthetic"]):

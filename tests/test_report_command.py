@@ -297,7 +297,7 @@ def test_check_decides_what_runs_and_09_10_only_when_named(
     verdicts = json.loads((tmp_path / "all" / "report.json").read_text())["check"]["notebooks"]
     assert calls[0] == [v["notebook"] for v in verdicts if v["can_run"] is True]
     assert {"00", "01", "02", "05", "07"} <= {s[:2] for s in calls[0]}  # the store survey's
-    assert not {"03", "06", "08", "09", "10"} & {s[:2] for s in calls[0]}
+    assert not {"03", "06", "08", "09", "10", "11"} & {s[:2] for s in calls[0]}
     index = (tmp_path / "all" / "_site" / "index.html").read_text()
     assert "not run: check says it cannot: table(s) firms, firm_years" in index
     assert "name it on the command line to run it" in index  # 09 and 10

@@ -86,7 +86,7 @@ def test_single_firm_input_errors() -> None:
 
 def test_its_placebo_is_calibrated_by_its_ar1_bootstrap() -> None:
     """The pre-period placebo under no bend: the normal reading of its HAC t-statistic flags
-    about 15% of 48-month straight lines (notebook 06 says so); the AR(1) parametric bootstrap
+    about 15% of 48-month straight lines (notebook 11 says so); the AR(1) parametric bootstrap
     brings it to about 5%, with independent and with autocorrelated months."""
     t = np.arange(60)
 

@@ -1,6 +1,6 @@
-"""Tests for cxresearch.studies.leadership_06 (notebook 06's tables and scenarios): each stacked
-wrapper equals the single calls, descriptive figures equal manual counts and two-way FE
-residuals, and the scenarios reproduce direct calls on the same seeded study.
+"""Tests for cxresearch.studies.leadership_06 (the tables and scenarios of notebooks 06 and 11):
+each stacked wrapper equals the single calls, descriptive figures equal manual counts and
+two-way FE residuals, and the scenarios reproduce direct calls on the same seeded study.
 """
 
 from __future__ import annotations
@@ -282,9 +282,13 @@ def test_summary_pieces_name_misses() -> None:
                             "ci_high": [0.45, -3.0]})
     f = s06.undetected_effects_finding(summary, 0.53, 300, 0.13)
     assert "1 (CX) is not detected" in f.text and not f.claims_effect
+    assert "(section 4)" in f.text  # notebook 11's power section, unless told otherwise
+    assert "(section 7)" in s06.undetected_effects_finding(summary, 0.53, 300, 0.13,
+                                                          power_section=7).text
     tally = s06.truth_tally("effects", summary.assign(true_value=[0.31, 0.0]), ["CX", "contacts"])
     assert "1 of 2" in tally.text and "missed: contacts (true 0.00)" in tally.text
     fam = s06.family_table({"a": pd.DataFrame({"p_holm": [0.01, 0.2]}),
                             "b": pd.DataFrame({"p_holm": [0.5]})})
     assert fam["held after Holm"].tolist() == [1, 0] and fam["tests"].tolist() == [2, 1]
-    assert len(s06.TEST_FAMILIES) == 5
+    assert len(s06.OWNERSHIP_FAMILIES) == 3 and len(s06.APPOINTING_FAMILIES) == 2
+    assert not set(s06.OWNERSHIP_FAMILIES) & set(s06.APPOINTING_FAMILIES)

@@ -1,6 +1,7 @@
-"""Tests for the tables of notebook 06's issue-17 sections (threats scenario by scenario, "doing
-both", one firm's appointment, power bands in :mod:`cxresearch.studies.leadership_06`): each
-equals the direct calls of the estimators it stacks, on small seeded synthetic data.
+"""Tests for the tables of the issue-17 sections of notebooks 11 and 06 (threats scenario by
+scenario, "doing both", one firm's appointment, power bands in
+:mod:`cxresearch.studies.leadership_06`): each equals the direct calls of the estimators it
+stacks, on small seeded synthetic data.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from cxresearch.causal import did
 from cxresearch.simulate.threats import simulate_firm_series, simulate_threat_panel
 from cxresearch.studies import leadership_06 as s06
 
-# ------------------------------------------------------------------ notebook 06, issue 17
-# Tables of notebook 06's new sections (cxresearch.studies.leadership_06): each equals the
-# direct calls of the estimators it stacks, on small seeded synthetic data.
+# ------------------------------------------------------------------ notebooks 06 and 11, issue 17
+# Tables of these sections (cxresearch.studies.leadership_06): each equals the direct calls
+# of the estimators it stacks, on small seeded synthetic data.
 
 
 

@@ -264,7 +264,7 @@ def event_study_power_curve(
     never_share : float
         Share of firms that never appoint.
     window : (int, int)
-        Event-time window of the analysis (default ``(-3, 3)``, as in notebook 06).
+        Event-time window of the analysis (default ``(-3, 3)``, as in notebook 11).
     control : {"not_yet_treated", "never_treated"}
         Comparison group of the analysis.
     n_boot : int

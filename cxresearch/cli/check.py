@@ -89,8 +89,8 @@ NOTEBOOK_TABLES: dict[str, dict[str, Any]] = {
     "03_satisfaction_index_model": {"tables": (), "note": "an ECSI survey"},
     "04_key_drivers": {"tables": (), "note": "drivers"},
     "05_linkage_ex_cx_outcomes": {"tables": ("employees", "customers")},
-    "06_cx_leadership_and_governance": {"tables": ("firms", "firm_years", "employees",
-                                                   "customers"), "strict": True},
+    "06_who_owns_cx": {"tables": ("firms", "firm_years", "employees", "customers"),
+                       "strict": True},
     "07_the_data": {"tables": (), "note": "any folder with at least one readable study table"},
     "08_which_metric": {"tables": ("firms", "firm_years", "customers"), "strict": True},
     "09_coding_open_answers": {"tables": None,
@@ -99,6 +99,8 @@ NOTEBOOK_TABLES: dict[str, dict[str, Any]] = {
     "10_cx_job_titles": {"tables": None,
                          "note": "reads job postings (-p data_dir=postings.csv), not the study "
                                  "tables: not checked here"},
+    "11_appointing_a_cx_leader": {"tables": ("firms", "firm_years", "employees", "customers"),
+                                  "strict": True},
 }
 
 _OWNER_COLUMNS = ("cx_owner", "cx_leader_year")

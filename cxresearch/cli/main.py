@@ -174,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="with --export: comma-separated formats from png, svg, pdf, csv "
                          "(default: all four)")
     figures.add_argument("--name", default="*", metavar="PATTERN",
-                         help="figure-name pattern(s), comma-separated, e.g. '03_*,06_event*' "
+                         help="figure-name pattern(s), comma-separated, e.g. '03_*,11_event*' "
                          "(default: all)")
     sub.add_parser("list", help="list the notebooks in run order with their titles")
 

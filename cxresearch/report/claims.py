@@ -76,11 +76,11 @@ class Claim:
 LEDGER: tuple[Claim, ...] = (
     Claim(
         "Is CX everyone's job, or a dedicated leader's?",
-        "06 §1 (outcomes by ownership model), 06 §2 (event study), 06 §7 (power)",
+        "06 §1 (outcomes by ownership model), 11 §1 (event study), 11 §4 (power)",
         "synthetic, known truth",
         "With these methods, a study of a few hundred firms can compare ownership models "
         "honestly (firm-clustered intervals, owner status at the time of each answer, "
-        "Holm-adjusted contrasts), but with low power for modest differences (06 §7). In the "
+        "Holm-adjusted contrasts), but with low power for modest differences (11 §4). In the "
         "bundled simulation the differences are put in by assumption.",
         "Anything about which model works better in real firms: no real data here link CX "
         "ownership to outcomes.",
@@ -114,32 +114,32 @@ LEDGER: tuple[Claim, ...] = (
         "Between-firm associations of CX with growth are easily confounded (reverse causation, "
         "selection); in the simulation the chain from CX to growth is not recovered by "
         "between-firm mediation. Culture is not examined for CX-leading firms, and firms with "
-        "a CX executive (06) are a different question.",
+        "a CX executive (06, 11) are a different question.",
         "Any size of revenue or cost advantage for CX-leading firms, and any causal claim from "
         "a between-firm comparison.",
     ),
     Claim(
         "Do firms with a CX executive improve after appointing one?",
-        "06 §2 (staggered event study, Rambachan-Roth sensitivity), 06 §3 (threats: slump, "
-        "anticipation, confounding, heterogeneous effects), 06 §6 (one firm's appointment)",
+        "11 §1 (staggered event study, Rambachan-Roth sensitivity), 11 §2 (threats: slump, "
+        "anticipation, confounding, heterogeneous effects), 11 §3 (one firm's appointment)",
         "synthetic, known truth; 200-replication validation (scripts/validate_causal.py)",
         "A staggered event study (Callaway & Sant'Anna) has intervals that cover the simulated "
         "effects when selection works through stable firm differences, but in the bundled "
         "300-firm study most effects are not detected after multiplicity adjustment (low "
-        "power, 06 §7) and the one that is does not survive modest departures from parallel "
-        "trends (06 §2). With anticipation or observed time-varying confounders it fails "
+        "power, 11 §4) and the one that is does not survive modest departures from parallel "
+        "trends (11 §1). With anticipation or observed time-varying confounders it fails "
         "unless the design is adapted; after a slump before the appointment no estimator here "
         "holds up (coverage at most 0.77 over 200 simulated panels, the anticipation design "
-        "0.41), though the placebo and pre-trend tests raise the alarm (06 §3). For one firm, "
+        "0.41), though the placebo and pre-trend tests raise the alarm (11 §2). For one firm, "
         "synthetic control with donor firms has near-nominal coverage over 200 simulations "
         "where a single series' interrupted time series does not, but can be too imprecise to "
-        "detect a modest effect (06 §6).",
+        "detect a modest effect (11 §3).",
         "That appointing a CX leader raises CX or growth in real firms; an effect from an "
         "interrupted time series alone.",
     ),
     Claim(
         "Does a CX leader pay off more where employees are empowered (\"doing both\")?",
-        "06 §4 (event study by baseline empowerment)",
+        "06 §2 (event study by baseline empowerment)",
         "synthetic, known truth (no difference put in)",
         "How to test it: the event study split by empowerment, and the difference between the "
         "two effects with its interval, Holm-adjusted.",
@@ -147,7 +147,7 @@ LEDGER: tuple[Claim, ...] = (
     ),
     Claim(
         "Is there a say/do gap (stated CX priority against CX budget)?",
-        "06 §5 (say/do index)",
+        "06 §3 (say/do index)",
         "synthetic, known truth",
         "How to measure a gap between stated priority and budget, and that stated priority "
         "alone need not predict CX.",
@@ -252,7 +252,7 @@ def ledger_markdown() -> str:
 def citations(where: str) -> list[tuple[str, int | None]]:
     """The notebook sections a ledger row cites: ``(notebook number, section or None)``.
 
-    ``"06 §2-3"`` cites sections 2 and 3 of notebook 06; ``"01 (...)"`` the whole notebook.
+    ``"11 §2-3"`` cites sections 2 and 3 of notebook 11; ``"01 (...)"`` the whole notebook.
 
     Parameters
     ----------
@@ -326,9 +326,9 @@ def notebook_sections(notebook: str | Path) -> dict[int | None, set[str]]:
     Examples
     --------
     >>> from cxresearch.core import paths
-    >>> secs = notebook_sections(paths.NOTEBOOKS_DIR / "06_cx_leadership_and_governance.ipynb")
-    >>> sorted(k for k in secs if k is not None)[:3]
-    [1, 2, 3]
+    >>> secs = notebook_sections(paths.NOTEBOOKS_DIR / "11_appointing_a_cx_leader.ipynb")
+    >>> sorted(k for k in secs if k is not None)
+    [1, 2, 3, 4]
     """
     import json
     import re

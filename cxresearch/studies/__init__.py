@@ -3,7 +3,8 @@
 One module per notebook, named ``<topic>_<NN>``, e.g.
 
 - :mod:`cxresearch.studies.linkage_05` -- notebook 05, linkage of EX, CX and outcomes;
-- :mod:`cxresearch.studies.leadership_06` -- notebook 06, CX leadership and governance.
+- :mod:`cxresearch.studies.leadership_06` -- notebooks 06 (who owns CX) and 11 (appointing a
+  CX leader).
 
 A helper lives here when only one notebook uses it (several outcomes stacked with their true
 values, a simulated scenario, a descriptive table); an estimator that other studies could use

@@ -1,6 +1,7 @@
-"""Tables and scenarios for notebook 06 (CX leadership and governance) that no other uses.
+"""Tables and scenarios for notebooks 06 (who owns CX) and 11 (appointing a CX leader) that
+no other uses.
 
-Each function prepares, stacks or simulates what the notebook shows, calling the estimators in
+Each function prepares, stacks or simulates what the notebooks show, calling the estimators in
 :mod:`cxresearch.linkage.ownership` and :mod:`cxresearch.causal.did` and the generators in
 :mod:`cxresearch.simulate`:
 
@@ -53,9 +54,10 @@ from cxresearch.linkage.regression import log_percent
 from cxresearch.report.conclusions import Finding, format_p
 
 __all__ = [
+    "APPOINTING_FAMILIES",
     "ESTIMATOR_WORDS",
     "HOLDS_UP_COVERAGE",
-    "TEST_FAMILIES",
+    "OWNERSHIP_FAMILIES",
     "THREAT_FIX",
     "adapted_design_findings",
     "doing_both_table",
@@ -951,7 +953,7 @@ def power_band_table(data: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     return out
 
 
-#: the values of Mbar shown in notebook 06: post-appointment departures from parallel trends up
+#: the values of Mbar shown in notebook 11: post-appointment departures from parallel trends up
 #: to twice the largest pre-appointment one
 _SENSITIVITY_MBAR = (0.0, 0.5, 1.0, 1.5, 2.0)
 
@@ -1090,14 +1092,20 @@ def sensitivity_wide(table: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
 # wording built from the numbers: families of tests, validation, verdicts, closing summary
 # --------------------------------------------------------------------------------------------
 
-#: the families of tests notebook 06 asks of the study's data; each is Holm-adjusted and they
-#: split the 5% error rate between them (``n_families=len(TEST_FAMILIES)``)
-TEST_FAMILIES: tuple[str, ...] = (
+#: the families of tests notebook 06 (who owns CX) asks of the study's data; each is
+#: Holm-adjusted and they split the 5% error rate between them
+#: (``n_families=len(OWNERSHIP_FAMILIES)``)
+OWNERSHIP_FAMILIES: tuple[str, ...] = (
     "ownership contrasts (associations)",
-    "event-study effects of appointing a CX leader",
-    "joint pre-trend tests",
     "leader × empowerment differences",
     "say and do coefficients (associations)",
+)
+
+#: the families of tests notebook 11 (appointing a CX leader) asks of the study's data, split
+#: the same way (``n_families=len(APPOINTING_FAMILIES)``)
+APPOINTING_FAMILIES: tuple[str, ...] = (
+    "event-study effects of appointing a CX leader",
+    "joint pre-trend tests",
 )
 
 #: plain words for the estimators of :func:`threat_scenarios` (titles, legends, sentences)
@@ -1386,16 +1394,18 @@ def truth_tally(what: str, table: pd.DataFrame, subjects: Sequence[str], *,
 
 
 def undetected_effects_finding(summary: pd.DataFrame, power_at_size: float, n_firms: int,
-                               effect_sd: float, *, level: float = 0.95) -> Finding:
+                               effect_sd: float, *, level: float = 0.95,
+                               power_section: int = 4) -> Finding:
     """On the simulation: how many non-zero true event-study effects the adjusted tests miss,
-    with the power of a study of this size for the assumed effect of section 7.
+    with the power of a study of this size for the assumed effect of the power section
+    (``power_section``: section 4 of notebook 11).
 
     >>> s = pd.DataFrame({"outcome": ["CX", "growth"], "p_holm": [0.6, 0.001],
     ...                   "true_value": [0.3, 0.5]})
     >>> print(undetected_effects_finding(s, 0.53, 300, 0.13).text)  # doctest: +NORMALIZE_WHITESPACE
     **effects of appointing a CX leader that the study misses**: in the simulation 2 of 2
     event-study effects are non-zero; 1 (CX) is not detected after Holm adjustment. With 300
-    firms the design has power 0.53 for an assumed effect of 0.13 SD of CX (section 7), so "no
+    firms the design has power 0.53 for an assumed effect of 0.13 SD of CX (section 4), so "no
     clear effect" here means "not detected", not "absent".
     """
     nonzero = summary[summary["true_value"].fillna(0) != 0]
@@ -1408,8 +1418,8 @@ def undetected_effects_finding(summary: pd.DataFrame, power_at_size: float, n_fi
         text += (f"{len(missed)} ({', '.join(missed['outcome'])}) "
                  f"{'is' if len(missed) == 1 else 'are'} not detected after Holm adjustment. "
                  f"With {n_firms:,} firms the design has power {power_at_size:.2f} for an "
-                 f"assumed effect of {effect_sd:.2f} SD of CX (section 7), so \"no clear "
-                 "effect\" here means \"not detected\", not \"absent\".")
+                 f"assumed effect of {effect_sd:.2f} SD of CX (section {power_section}), so "
+                 "\"no clear effect\" here means \"not detected\", not \"absent\".")
     return Finding(text, False, kind="truth")
 
 
