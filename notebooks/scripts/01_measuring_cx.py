@@ -366,7 +366,7 @@ owner_findings = Conclusions(
     heading="What these data show about CX owners (associations)",
     notes=("Answer-level intervals that ignore the firms would make differences look clearer "
            "than they are. Even where a difference holds, firms choose their CX owner, so it "
-           "is an association, not an effect of ownership; notebook 06 asks what changes after "
+           "is an association, not an effect of ownership; notebook 11 asks what changes after "
            "an appointment.",),
     data_kind=data_kind,
 ) if governance else None

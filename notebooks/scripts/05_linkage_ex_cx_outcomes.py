@@ -863,7 +863,7 @@ chain
 synthetic_note(
     "in the simulation EX has no direct path to revenue growth, while growth raises next "
     "year's EX (section 5) and fast-growing firms are more likely to appoint a CX executive "
-    "(notebook 06): a direct EX–growth association between firms is that reverse causation "
+    "(notebook 11): a direct EX–growth association between firms is that reverse causation "
     "and selection, not a chain.")
 
 # %% [markdown]

@@ -139,7 +139,7 @@ if study.truth:
     print("The bundled SYNTHETIC study's coefficients: the leader_total_effect_* entries are what "
           "an event study should recover after a CX leader is appointed; "
           "selection_gap_growth_pp is how much faster the firms that appointed one were already "
-          "growing, which is what makes a naive comparison misleading (notebook 06).")
+          "growing, which is what makes a naive comparison misleading (notebook 11).")
     keys = [
         "ex_to_cx",
         "ex_lag_to_cx",

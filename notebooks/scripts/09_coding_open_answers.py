@@ -360,7 +360,7 @@ Conclusions(tuple(findings), heading=f"The poll ({len(final)} answers)", data_ki
 #   above) shows that a difference in who answers moves shares by more than any interval
 #   shows, and that more answers do not help.
 # - *Who should drive CX.* A share of opinions is not evidence about which ownership model
-#   works; that question needs outcomes (notebook 06, on synthetic data, shows the methods).
+#   works; that question needs outcomes (notebooks 06 and 11, on synthetic data, show the methods).
 # - *What the answers meant.* Codes compress text; "everyone" may mean shared accountability to
 #   one respondent and no accountability to another. The frame's decision rules make the
 #   compression explicit and repeatable, not lossless.
