@@ -13,20 +13,37 @@
 #
 # A "customer-centric culture" score is only as good as the survey scale behind it. This
 # notebook takes the scales of an employee survey and checks them the way a psychometrician
-# would: item analysis, reliability (alpha and omega), the number of factors, a confirmatory
-# model with fit indices, discriminant validity, and whether the scales mean the same thing in
-# different groups. It starts with the data themselves (who answered, and the scale scores by
-# unit, period and segment); the first output says which data these are: the bundled
+# would: item analysis, reliability ([alpha](../docs/glossary.md#alpha) and
+# [omega](../docs/glossary.md#omega)), the number of factors, a
+# [confirmatory model](../docs/glossary.md#cfa) with fit indices, discriminant validity, and
+# whether the scales mean the same thing in different groups. It starts with the data
+# themselves (who answered, and the scale scores by unit, period and segment); the first output says which data these are: the bundled
 # **synthetic** employee survey, or your own. With the bundled data it ends with the
 # satisfaction items of IBM's HR sample data set (**fictional** data), which turn out **not**
 # to form a scale.
 #
 # **On your own data** (`-p data_dir=FOLDER`) it needs an employees table and the scales of
-# your survey, declared in an `instrument.yml` (items, answer range, reverse-keyed items; any
-# number of items and scales); without one, the bundled study's item names. Measurement
-# invariance compares the groups of `cx_owner` if the data have it, else of the instrument's
-# first segment found (or `-p invariance_by=COLUMN`). A section that cannot run on your data
+# your survey, declared in an `instrument.yml` (items, answer range,
+# [reverse-keyed items](../docs/glossary.md#reverse-scored-item); any number of items and
+# scales); without one, the bundled study's item names.
+# [Measurement invariance](../docs/glossary.md#measurement-invariance) compares the groups of
+# `cx_owner` if the data have it, else of the instrument's first segment found (or
+# `-p invariance_by=COLUMN`). A section that cannot run on your data
 # says why and shows nothing in its place; `python -m cxresearch check FOLDER` tells in advance.
+
+# %% [markdown]
+# **After this notebook you can**
+#
+# - check a scale before scoring it: item–rest correlations, alpha and omega with an interval,
+#   and spot a reverse-keyed item left unreversed;
+# - fit a CFA and judge it by criteria stated in advance ([CFI](../docs/glossary.md#cfi) ≥ .95,
+#   [RMSEA](../docs/glossary.md#rmsea) ≤ .06), and read convergent and discriminant validity
+#   ([AVE](../docs/glossary.md#ave), [HTMT](../docs/glossary.md#htmt));
+# - when a model misfits, read the
+#   [modification indices](../docs/glossary.md#modification-index) to find the cause, and say
+#   why freeing what they point to needs a reason in the items' content;
+# - test whether a scale works the same way in two groups, and locate the item that does not,
+#   before comparing the groups' means.
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 02 -p seed=3 ...).
@@ -46,6 +63,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
+from scipy import stats
 
 import cxresearch as cx
 from cxresearch import (
@@ -54,6 +72,7 @@ from cxresearch import (
 )
 from cxresearch.cli.check import needs, skipped
 from cxresearch.core.paths import processed_dir
+from cxresearch.simulate import failures
 from cxresearch.studies import own_data_02_05 as own
 from cxresearch.studies.own_data import reading_note
 from cxresearch.studies import scales_02 as s02
@@ -125,8 +144,8 @@ pd.DataFrame([{
 
 # %% [markdown]
 # Each scale's score over all answers, with an interval that treats the units as clusters (the
-# design effect says how many times larger its variance is than if every answer were
-# independent):
+# [design effect](../docs/glossary.md#design-effect) says how many times larger its variance is than if every
+# answer were independent):
 
 # %%
 overall = own.overall_table(employees_scored, scores, cluster=unit)
@@ -298,9 +317,9 @@ plt.show()
 # ## Confirmatory factor analysis (semopy)
 #
 # The model stated in advance (each scale's items load on their own factor; the factors
-# correlate), with the usual fit indices (CFI and TLI above .95, RMSEA and SRMR below .06–.08
-# are the customary cut-offs of Hu & Bentler 1999), composite reliability and average variance
-# extracted.
+# correlate), with the usual fit indices (CFI and TLI above .95, RMSEA and [SRMR](../docs/glossary.md#srmr)
+# below .06–.08 are the customary cut-offs of Hu & Bentler 1999), composite reliability and
+# average variance extracted.
 
 # %%
 model = scales  # one factor per scale of the instrument
@@ -386,6 +405,168 @@ if show_public:
         "index\" would add noise, not reliability.", False, kind="check").labelled("fictional"))
 
 # %% [markdown]
+# ## What failure looks like (synthetic data)
+#
+# A survey simulated from a model fits that model, and the bundled survey was simulated from
+# the two-factor model above. Real scales fail, and a student should see how. Each case below is a **synthetic**
+# data set built to break one method for a known reason (`cxresearch.simulate.failures`,
+# seeded, 1–5 ratings), judged by the criteria stated above: CFI ≥ .95 and RMSEA ≤ .06 for
+# fit, a CFI drop of at most .01 for invariance. None of these data are the bundled survey or
+# yours, and they do not change with `data_dir`.
+#
+# ### A cross-loading item
+#
+# Two factors of four items each; item `b1` also measures factor `a`, which the two-factor
+# model leaves out. First the CFA as specified and its five largest modification indices (MI:
+# the expected drop in chi2 if that one parameter, fixed at zero in the model, were freed;
+# `=~` a loading, `~~` an error covariance), then the model refitted with the largest MI's
+# parameter freed, and with its item dropped:
+
+# %%
+cut = {"cfi": s02.CFI_MIN, "rmsea": s02.RMSEA_MAX}  # the criteria stated above
+cross = failures.misfit_scale(kind="cross_loading", seed=0)
+print(f"{cross.description} ({len(cross.data):,} respondents, seed 0)")
+cross_fit = cx.cfa(cross.data, cross.model)
+print(cross_fit.summary())
+cross_mi = cx.modification_indices(cross.data, cross.model)
+cross_mi.head(5)[["lhs", "op", "rhs", "mi"]].round(1)
+
+# %%
+cross_top = " ".join(cross_mi.iloc[0][["lhs", "op", "rhs"]])
+cross_item = cross_mi.iloc[0]["rhs"]
+cross_table = s02.fit_table({
+    "as specified": cross_fit,
+    f"{cross_top} freed": cx.cfa(cross.data, cross.model, free=[cross_top]),
+    f"{cross_item} dropped": cx.cfa(cross.data, {f: [i for i in items if i != cross_item]
+                                                 for f, items in cross.model.items()}),
+}, cfi_min=cut["cfi"], rmsea_max=cut["rmsea"])
+display(cross_table.round({"chi2": 2, "cfi": 3, "rmsea": 3, "srmr": 3}))
+s02.misfit_finding(cross_table, cross_mi, cross.truth, f"{cross_top} freed").labelled("synthetic")
+
+# %%
+cross_alpha = {f: cx.cronbach_alpha(cross.data[items]).alpha for f, items in cross.model.items()}
+alpha_ok = all(a >= 0.70 for a in cross_alpha.values())
+display(Markdown(
+    "**Common mistake: reading a good alpha as a good model.** In this synthetic scale alpha is "
+    + " and ".join(f"{a:.3f} for {f}" for f, a in cross_alpha.items())
+    + (", above the usual .70," if alpha_ok else ",")
+    + f" while the CFA as specified is {cross_table['verdict'].iloc[0]} (CFI "
+    f"{cross_table['cfi'].iloc[0]:.3f}, RMSEA {cross_table['rmsea'].iloc[0]:.3f}). Alpha says "
+    "how strongly a scale's items hang together; it cannot see an item that measures two "
+    "things. Check the structure with a CFA and its fit first, then report reliability."))
+
+# %% [markdown]
+# ### Correlated errors
+#
+# The same two factors, but `a3` and `a4` share part of their error (the same wording, say),
+# which the model leaves out. The CFA, its modification indices, and the model refitted with
+# the largest and with the second-largest MI's parameter freed:
+
+# %%
+errors = failures.misfit_scale(kind="correlated_errors", seed=0)
+print(f"{errors.description} ({len(errors.data):,} respondents, seed 0)")
+errors_fit = cx.cfa(errors.data, errors.model)
+print(errors_fit.summary())
+errors_mi = cx.modification_indices(errors.data, errors.model)
+errors_mi.head(5)[["lhs", "op", "rhs", "mi"]].round(1)
+
+# %%
+errors_top, errors_next = (" ".join(errors_mi.iloc[k][["lhs", "op", "rhs"]]) for k in (0, 1))
+errors_table = s02.fit_table({
+    "as specified": errors_fit,
+    f"{errors_top} freed": cx.cfa(errors.data, errors.model, free=[errors_top]),
+    f"{errors_next} freed": cx.cfa(errors.data, errors.model, free=[errors_next]),
+}, cfi_min=cut["cfi"], rmsea_max=cut["rmsea"])
+display(errors_table.round({"chi2": 2, "cfi": 3, "rmsea": 3, "srmr": 3}))
+s02.misfit_finding(errors_table, errors_mi, errors.truth,
+                   f"{errors_top} freed").labelled("synthetic")
+
+# %%
+stand_in = errors_table.loc[f"{errors_next} freed"]
+display(Markdown(
+    "**Common mistake: freeing whatever the largest MI says until the model fits.** Freeing "
+    f"`{errors_next}`, which the generator did not build in, gives CFI {stand_in['cfi']:.3f} "
+    f"and RMSEA {stand_in['rmsea']:.3f} in these synthetic data: "
+    + ("it too meets both criteria. " if stand_in["verdict"] == "meets both" else
+       "it does not meet both criteria, but it lowers chi2 by "
+       f"{errors_table['chi2'].iloc[0] - stand_in['chi2']:.1f}. ")
+    + "Fit cannot tell the cause from a stand-in, and a chain of such changes fits the sample's "
+    "quirks (MacCallum, Roznowski & Necowitz 1992). Free a parameter only when the items' "
+    "content gives a reason (a shared stem, the same wording), say so, and confirm the "
+    "changed model on new data."))
+
+# %% [markdown]
+# ### An item that works differently in one group
+#
+# One factor of five items answered in two groups whose latent means are equal by
+# construction; item `x3` is answered higher in group B at the same level of the trait. The
+# notebook's invariance test, then the scalar step with one item's intercept freed at a time
+# (partial invariance, Byrne, Shavelson & Muthén 1989): `drop` is how much chi2 falls against
+# the full scalar model, `delta_cfi` the partial scalar step against the metric one.
+
+# %%
+shifted = failures.noninvariant_item(seed=0)
+print(f"{shifted.description} ({len(shifted.data):,} respondents, seed 0)")
+shifted_inv = cx.measurement_invariance(shifted.data, shifted.model, by="group")
+shifted_inv.to_frame().drop(columns="converged").round(3)
+
+# %%
+scan = s02.intercept_scan(shifted.data, shifted.model, "group")
+display(scan.round(3))
+s02.invariance_failure_finding(shifted_inv.to_frame(), scan, shifted.truth).labelled("synthetic")
+
+# %%
+shifted_items = shifted.model["x"]
+located = scan.index[0]
+gaps = {}
+for label, cols in (("all five items", shifted_items),
+                    (f"without {located}", [i for i in shifted_items if i != located])):
+    score = shifted.data[cols].mean(axis=1)
+    b, a = score[shifted.data["group"] == "B"], score[shifted.data["group"] == "A"]
+    gaps[label] = (b.mean() - a.mean(), stats.ttest_ind(b, a, equal_var=False).pvalue)
+(full_gap, full_p), (rest_gap, rest_p) = gaps.values()
+display(Markdown(
+    "**Common mistake: comparing scale means across groups before testing scalar "
+    "invariance.** The two synthetic groups have the same latent mean by construction, yet "
+    f"the mean of the five items is {full_gap:.3f} points higher in group B (Welch t-test, p "
+    f"{cx.format_p(full_p)}); without {located} the gap is {rest_gap:.3f} (p "
+    f"{cx.format_p(rest_p)}). The difference is the item, not the trait. Test scalar "
+    "invariance first; where it fails, locate the item and compare means under partial "
+    "invariance or without it."))
+
+# %% [markdown]
+# ### A reversed item left unreversed
+#
+# One factor of five items; `y4` is worded against the others and scored as answered. Item
+# analysis as answered and after reverse-scoring `y4` (6 − answer on 1–5):
+
+# %%
+flipped = failures.unreversed_item(seed=0)
+flip_item = flipped.truth["item"]
+print(f"{flipped.description} ({len(flipped.data):,} respondents, seed 0)")
+rescored = flipped.data.assign(**{flip_item: 6 - flipped.data[flip_item]})
+flip_before, flip_after = cx.item_analysis(flipped.data), cx.item_analysis(rescored)
+pd.concat({"as answered": flip_before[["r_drop", "alpha_if_deleted"]],
+           f"{flip_item} reverse-scored": flip_after[["r_drop", "alpha_if_deleted"]]},
+          axis=1).round(3)
+
+# %%
+s02.reverse_finding("y", flip_before, flip_after, cx.cronbach_alpha(flipped.data).alpha,
+                    cx.cronbach_alpha(rescored).alpha, [flip_item],
+                    wording={}).labelled("synthetic")
+
+# %% [markdown]
+# :::{admonition} Common mistake: scoring a negatively worded item as answered
+# :class: warning
+# People average every item as answered, although one is worded against the others
+# ("Internal rules get in the way of serving customers well"). The table above shows the
+# signature to look for: a negative item–rest correlation (`r_drop`) and an alpha that would
+# rise if the item were deleted. Check the instrument's keying and reverse-score such items
+# before alpha, factor analysis or any score; an item that stays negative after rescoring does
+# not belong in the scale.
+# :::
+
+# %% [markdown]
 # ## What this shows, and what it doesn't
 #
 # First what these data show, written from the numbers above, then the closing summary: every
@@ -394,7 +575,7 @@ if show_public:
 
 # %%
 rel = pd.DataFrame(rows).set_index("scale")
-cut = {"cfi": 0.95, "rmsea": 0.06}
+cut = {"cfi": s02.CFI_MIN, "rmsea": s02.RMSEA_MAX}  # the criteria stated in the CFA section
 fit_ok = cfa.fit["cfi"] >= cut["cfi"] and cfa.fit["rmsea"] <= cut["rmsea"]
 Conclusions(
     own.level_findings(overall, by_group, {n: sc.range for n, sc in inst.scales.items()},
@@ -456,3 +637,67 @@ Conclusions(s02.summary_findings(verdicts, [w for w in warnings if w], truth),
 display(Markdown("\n".join(f"- {line}" for line in s02.limits(
     scales=list(scales), by=group_words, invariance_holds=mi_holds, nest=nest,
     synthetic=synthetic, reversed_items=reversed_items, fictional_shown=show_public))))
+
+# %% [markdown]
+# ## Exercises
+#
+# Answer each in the cell under it: replace `None` with your answer and run the cell.
+# The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
+# "Solution").
+
+# %% [markdown]
+# **Exercise 02.1.** Cronbach's alpha of the bundled study's six culture items, with culture_4
+# reverse-scored (cx.reverse_items, then cx.cronbach_alpha)? Three decimals.
+
+# %%
+cx.exercises.check("02.1", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: reverse-score culture_4 in the bundled study, then alpha of the six culture items
+bundled = load_study(None, tables=["employees"]).employees
+culture = list(cx.CULTURE_ITEMS)
+answer = round(cx.cronbach_alpha(reverse_items(bundled)[culture]).alpha, 3)
+cx.exercises.check("02.1", answer)
+
+# %% [markdown]
+# **Exercise 02.2.** Predict: forget to reverse-score culture_4. Does alpha go up, down or stay
+# the same?
+
+# %%
+cx.exercises.check("02.2", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: alpha of the culture items as answered against reverse-scored
+as_answered = cx.cronbach_alpha(bundled[culture]).alpha
+rescored_alpha = cx.cronbach_alpha(reverse_items(bundled)[culture]).alpha
+answer = "down" if as_answered < rescored_alpha else "up"
+cx.exercises.check("02.2", answer)
+
+# %% [markdown]
+# **Exercise 02.3.** Notebook 02's synthetic scale with correlated errors
+# (misfit_scale(kind='correlated_errors', seed=0) from cxresearch.simulate.failures) misfits the
+# two-factor CFA of case.model. What is its largest modification index (cx.modification_indices)?
+# One decimal.
+
+# %%
+cx.exercises.check("02.3", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the largest modification index of the correlated-errors case (section above)
+answer = round(float(errors_mi["mi"].iloc[0]), 1)
+cx.exercises.check("02.3", answer)
+
+# %% [markdown]
+# **Exercise 02.4.** Predict: in notebook 02's synthetic scale with a cross-loading item
+# (misfit_scale(kind='cross_loading', seed=0)), drop b1 from factor b and refit the CFA. Does CFI
+# reach the notebook's criterion of 0.95?
+
+# %%
+cx.exercises.check("02.4", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the CFI of the cross-loading case refitted without b1 (table above)
+without_b1 = cx.cfa(cross.data, {"a": cross.model["a"],
+                                  "b": [i for i in cross.model["b"] if i != "b1"]})
+answer = "yes" if without_b1.fit["cfi"] >= cut["cfi"] else "no"
+cx.exercises.check("02.4", answer)

@@ -14,20 +14,38 @@
 # National satisfaction indices (the ACSI in the US, the ECSI in Europe) model satisfaction as
 # the centre of a chain: arrows from image and expectations to perceived quality and value, from
 # these to satisfaction, and from satisfaction to complaints and loyalty (arrows the model
-# assumes, not effects it shows). They are estimated with PLS path modelling and reported as
-# 0–100 index scores. This notebook describes an ECSI survey, fits the model and checks what
-# plain PLS and PLSc give; the first output says which survey it is. With the bundled data it
+# assumes, not effects it shows). They are estimated with
+# [PLS path modelling](../docs/glossary.md#pls-sem) and reported as 0–100 index scores. This
+# notebook describes an ECSI survey, fits the model and checks what plain PLS and PLSc give;
+# the first output says which survey it is. With the bundled data it
 # is a **synthetic** customer survey whose true paths are known, so each estimate is checked
 # against the truth. (The estimator is unit-tested against seminr's published output on the
 # real ECSI mobile-phone data of Tenenhaus et al. 2005, to six decimals.)
 #
-# **On your own data.** The ECSI model has fixed construct blocks (image, expectation, quality,
+# **On your own data.** The ECSI model has fixed
+# [construct](../docs/glossary.md#latent-variable) blocks (image, expectation, quality,
 # value, satisfaction, complaints, loyalty), so it runs on a folder holding `ecsi_survey.csv`
 # with the ECSI item names (`IMAG1` ... `CUSL3`, 1–10); the unit, period and segments of the
 # folder's `instrument.yml` are used when that table has those columns. A folder without one
 # (for instance a survey with its own `instrument.yml` and drivers, which notebook 04
 # analyses) gets a sentence in each section saying why it is skipped, and nothing from the
 # synthetic survey in its place.
+
+# %% [markdown]
+# **After this notebook you can**
+#
+# - fit a satisfaction-index model (ECSI/ACSI) and say which of its arrows are assumptions
+#   rather than effects it shows;
+# - explain why plain PLS pulls paths between constructs measured with error towards zero,
+#   and what consistent PLS (PLSc) corrects;
+# - read a path's bootstrap interval with p-values adjusted for the twelve tests
+#   ([Holm](../docs/glossary.md#holm-adjustment)), and predict how the interval changes with
+#   the sample size;
+# - check the measurement model by the reflective criteria (loadings,
+#   [alpha](../docs/glossary.md#alpha), composite reliability, [AVE](../docs/glossary.md#ave))
+#   and predict what a dropped indicator does;
+# - turn construct scores into 0–100 index scores the ACSI way, and say when two indices can be
+#   compared.
 
 # %% tags=["parameters"]
 # Parameters (papermill can override them: python -m cxresearch run 03 -p n_respondents=500 ...).
@@ -275,7 +293,8 @@ Finding("**Index levels**: " + (
 # ## Direct and indirect paths to loyalty (under the model's assumed arrows)
 #
 # How much of each construct's association with loyalty runs through the others in the model
-# (the indirect part); the arrows are assumptions, so these are not effects:
+# (the indirect part, as in [mediation](../docs/glossary.md#mediation)); the arrows are assumptions, so these
+# are not effects:
 
 # %%
 fit.effects().query("target == 'Loyalty'").set_index("source").round(3) if runs else skipped(
@@ -303,3 +322,71 @@ Conclusions(
 
 # %%
 Markdown("\n".join(f"- {line}" for line in c03.closing_notes(synthetic))) if runs else None
+
+# %% [markdown]
+# ## Exercises
+#
+# Answer each in the cell under it: replace `None` with your answer and run the cell.
+# The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
+# "Solution").
+
+# %% [markdown]
+# **Exercise 03.1.** On notebook 03's synthetic ECSI survey
+# (cx.simulate.simulate_ecsi_survey(n=1000, seed=0)), what is the PLSc path from Image to
+# Expectation (cx.fit_pls with consistent=True, scale_range=(1, 10))? Two decimals.
+
+# %%
+cx.exercises.check("03.1", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: PLSc on the synthetic survey of 1,000 (seed 0), the Image → Expectation path
+ecsi = simulate_ecsi_survey(n=1000, seed=0)
+
+
+def ecsi_path(paths, source, target, column="estimate"):
+    return float(paths.loc[(paths["source"] == source) & (paths["target"] == target),
+                           column].iloc[0])
+
+
+ecsi_plsc = cx.fit_pls(ecsi.data, cx.ECSI_BLOCKS, cx.ECSI_PATHS, scale_range=(1, 10),
+                       consistent=True).paths
+answer = round(ecsi_path(ecsi_plsc, "Image", "Expectation"), 2)
+cx.exercises.check("03.1", answer)
+
+# %% [markdown]
+# **Exercise 03.2.** Predict: fit the same model on the first 250 respondents of the survey
+# instead of all 1,000. Is the 95% bootstrap interval of the PLSc path from Satisfaction to
+# Loyalty narrower, wider or the same?
+
+# %%
+cx.exercises.check("03.2", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: the width of the PLSc bootstrap interval on all 1,000 and on the first 250
+widths = {}
+for n in (1000, 250):
+    boot = cx.fit_pls(ecsi.data.iloc[:n], cx.ECSI_BLOCKS, cx.ECSI_PATHS, n_boot=100, seed=0,
+                      scale_range=(1, 10), consistent=True).paths
+    widths[n] = (ecsi_path(boot, "Satisfaction", "Loyalty", "ci_high")
+                 - ecsi_path(boot, "Satisfaction", "Loyalty", "ci_low"))
+answer = "wider" if widths[250] > widths[1000] else "narrower"
+cx.exercises.check("03.2", answer)
+
+# %% [markdown]
+# **Exercise 03.3.** Predict: drop the indicator CUSA1 from the Satisfaction block and refit
+# plain PLS (consistent=False). Does its Satisfaction → Loyalty path move closer to the
+# simulation's true value, or further from it?
+
+# %%
+cx.exercises.check("03.3", None)
+
+# %% tags=["solution"] jupyter={"source_hidden": true, "outputs_hidden": true}
+# Solution: plain PLS with and without CUSA1, each against the simulation's true path
+true_path = ecsi_path(ecsi.paths, "Satisfaction", "Loyalty")
+off = {}
+for label, drop in (("all items", None), ("without CUSA1", "CUSA1")):
+    blocks = {k: [i for i in v if i != drop] for k, v in cx.ECSI_BLOCKS.items()}
+    plain = cx.fit_pls(ecsi.data, blocks, cx.ECSI_PATHS, scale_range=(1, 10)).paths
+    off[label] = abs(ecsi_path(plain, "Satisfaction", "Loyalty") - true_path)
+answer = "further" if off["without CUSA1"] > off["all items"] else "closer"
+cx.exercises.check("03.3", answer)
