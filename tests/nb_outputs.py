@@ -14,12 +14,24 @@ from pathlib import Path
 import pandas as pd
 
 
+def lesson_cells(nb: dict) -> list[dict]:
+    """The cells before the notebook's ``## Exercises`` heading: the exercises use the bundled
+    synthetic study and simulations whatever data the notebook read, so what a run on other data
+    shows is checked up to them."""
+    cells = nb["cells"]
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "markdown" and "".join(cell["source"]).lstrip().startswith(
+                "## Exercises"):
+            return cells[:i]
+    return cells
+
+
 def notebook_text(path: Path, *, errors: bool = False) -> str:
-    """Every text output of an executed notebook (streams and ``text/*`` data; sources
-    excluded), and with ``errors`` the tracebacks too."""
+    """Every text output of an executed notebook up to its exercises (streams and ``text/*``
+    data; sources excluded), and with ``errors`` the tracebacks too."""
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     parts = []
-    for cell in nb["cells"]:
+    for cell in lesson_cells(nb):
         for o in cell.get("outputs", []):
             parts.append("".join(o.get("text", "")))
             parts.extend("".join(v) for k, v in o.get("data", {}).items()

@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from nb_outputs import figures_in
+from nb_outputs import figures_in, lesson_cells
 
 from cxresearch.cli.check import needs
 from cxresearch.cli.runner import run_notebooks
@@ -46,7 +46,7 @@ def _texts(out: Path) -> dict[str, str]:
     for nb_path in out.glob("*.ipynb"):
         nb = json.loads(nb_path.read_text())
         parts = []
-        for cell in nb["cells"]:
+        for cell in lesson_cells(nb):
             for o in cell.get("outputs", []):
                 parts.append("".join(o.get("text", "")))
                 for key, value in o.get("data", {}).items():
@@ -128,7 +128,8 @@ def test_notebook_05_links_the_stores_ex_cx_and_outcomes(
 def _markdown(out: Path, name: str) -> str:
     """The static Markdown cells of an executed notebook."""
     nb = json.loads((out / name).read_text())
-    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    return "\n".join("".join(c["source"]) for c in lesson_cells(nb)
+                     if c["cell_type"] == "markdown")
 
 
 def _data_kinds(out: Path, name: str) -> set[str]:

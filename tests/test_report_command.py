@@ -107,6 +107,8 @@ def test_the_run_builds_the_site_and_says_so(run: tuple[Path, int, str]) -> None
     assert "your data" in index and "synthetic data" in index  # the data kinds said plainly
     record = json.loads((out / "report.json").read_text())
     assert [r["notebook"] for r in record["runs"]] == ["01_measuring_cx"]
+    page = (site / "notebooks" / "01_measuring_cx.html").read_text()
+    assert "What this shows" in page and "Exercise 01.1" not in page  # course material left out
 
 
 def test_every_local_link_and_image_resolves_and_every_image_has_alt(

@@ -83,6 +83,8 @@ _KIND_LABEL: dict[str, str] = {
 }
 _LABEL_RE = re.compile(r"\((your|synthetic|real|fictional) data\)")
 _LABEL_KIND = {"your": "user", "synthetic": "synthetic", "real": "real", "fictional": "fictional"}
+#: the heading of a notebook's exercises (issue 23): a report of the analyst's data ends before it
+_EXERCISES_HEADING = "## Exercises"
 _SAVE_RE = re.compile(r"save_figure\(\s*\w+\s*,\s*[\"']([A-Za-z0-9][A-Za-z0-9_\-]*)[\"']")
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -517,6 +519,8 @@ def _render_notebook(path: Path, stem: str, manifest: Mapping[str, Mapping[str, 
         source = _text(cell.get("source"))
         tags = (cell.get("metadata") or {}).get("tags") or []
         if cell.get("cell_type") == "markdown":
+            if source.lstrip().startswith(_EXERCISES_HEADING):
+                break  # the exercises are course material on the bundled data, not a finding
             if "papermill-error-cell-tag" in tags:
                 continue
             body = _markdown_it().render(_scrub(source, redact))

@@ -888,6 +888,10 @@ Markdown("\n".join(f"- {c}" for c in caveats))
 # solution is folded under it (in JupyterLab click the collapsed cell; on the site, "Solution").
 # Exercise 01.4 asks you to predict: check your prediction with the parameters `n_firms` and
 # `answers_per_firm` of the section on the design.
+#
+# The exercises use the bundled **synthetic** study, seeded simulations or numbers given in
+# the question, whatever data the notebook read above; a report of your own data leaves
+# them out.
 
 # %% [markdown]
 # **Exercise 01.1.** Of 100 answers to the recommend question, 45 are promoters (9-10), 30

@@ -644,6 +644,10 @@ display(Markdown("\n".join(f"- {line}" for line in s02.limits(
 # Answer each in the cell under it: replace `None` with your answer and run the cell.
 # The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
 # "Solution").
+#
+# The exercises use the bundled **synthetic** study, seeded simulations or numbers given in
+# the question, whatever data the notebook read above; a report of your own data leaves
+# them out.
 
 # %% [markdown]
 # **Exercise 02.1.** Cronbach's alpha of the bundled study's six culture items, with culture_4

@@ -329,6 +329,10 @@ Markdown("\n".join(f"- {line}" for line in c03.closing_notes(synthetic))) if run
 # Answer each in the cell under it: replace `None` with your answer and run the cell.
 # The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
 # "Solution").
+#
+# The exercises use the bundled **synthetic** study, seeded simulations or numbers given in
+# the question, whatever data the notebook read above; a report of your own data leaves
+# them out.
 
 # %% [markdown]
 # **Exercise 03.1.** On notebook 03's synthetic ECSI survey

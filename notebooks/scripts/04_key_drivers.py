@@ -483,6 +483,10 @@ if analyse:
 # Answer each in the cell under it: replace `None` with your answer and run the cell.
 # The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
 # "Solution").
+#
+# The exercises use the bundled **synthetic** study, seeded simulations or numbers given in
+# the question, whatever data the notebook read above; a report of your own data leaves
+# them out.
 
 # %% [markdown]
 # **Exercise 04.1.** On the synthetic ECSI survey (simulate_ecsi_survey(n=1000, seed=0) from cxresearch.simulate; satisfaction = mean of CUSA1-CUSA3; drivers: the PERQ, PERV and IMAG items), which driver has the largest Shapley (LMG) share of the explained variance? Give its code.

@@ -1081,6 +1081,10 @@ synthetic_note(
 # Answer each in the cell under it: replace `None` with your answer and run the cell.
 # The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
 # "Solution").
+#
+# The exercises use the bundled **synthetic** study, seeded simulations or numbers given in
+# the question, whatever data the notebook read above; a report of your own data leaves
+# them out.
 
 # %% [markdown]
 # **Exercise 05.1.** A synthetic panel of 300 firms over 5 years: within firms, growth(t) lifts EX(t+1) by 0.2 and EX has no path to growth; a stable firm trait lifts both, so the firms' stable levels correlate 0.6: `p = simulate_ri_clpm_panel(n_units=300, n_periods=5, variables=('ex', 'growth'), coefs={('growth', 'ex'): 0.2}, intercept_corr=0.6, seed=5)` (from `cxresearch.simulate.linkage`). Fit `cx.ri_clpm(p, 'unit', 'time', ['ex', 'growth'], standardize_vars=False)`. What is its within-firm EX(t) → growth(t+1) cross-lag? Two decimals.

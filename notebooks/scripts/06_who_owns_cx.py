@@ -468,6 +468,10 @@ Conclusions(
 # Answer each in the cell under it: replace `None` with your answer and run the cell.
 # The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
 # "Solution").
+#
+# The exercises use the bundled **synthetic** study, seeded simulations or numbers given in
+# the question, whatever data the notebook read above; a report of your own data leaves
+# them out.
 
 # %% [markdown]
 # **Exercise 06.1.** In the bundled synthetic study (cx.load_study(None)), take the firms whose

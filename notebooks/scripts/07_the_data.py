@@ -403,6 +403,10 @@ cx.Conclusions(findings, heading="What the data look like", data_kind=data_kind,
 # Answer each in the cell under it: replace `None` with your answer and run the cell.
 # The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
 # "Solution").
+#
+# The exercises use the bundled **synthetic** study, seeded simulations or numbers given in
+# the question, whatever data the notebook read above; a report of your own data leaves
+# them out.
 
 # %% [markdown]
 # **Exercise 07.1.** In the bundled synthetic study's customers table, how many customer answers does one firm give in one year, on average (rows per firm × year cell)? One decimal.

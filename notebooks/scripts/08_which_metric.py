@@ -782,6 +782,10 @@ Markdown(governance_checklist(
 # Answer each in the cell under it: replace `None` with your answer and run the cell.
 # The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
 # "Solution").
+#
+# The exercises use the bundled **synthetic** study, seeded simulations or numbers given in
+# the question, whatever data the notebook read above; a report of your own data leaves
+# them out.
 
 # %% [markdown]
 # **Exercise 08.1.** On the bundled synthetic study (the customers of §1, who answered all three questions), what is the AUC of the mean of the 0–10 answer for churn, where a lower answer should mean a customer more likely to churn? Three decimals.

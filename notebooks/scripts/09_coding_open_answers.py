@@ -373,6 +373,10 @@ Conclusions(tuple(findings), heading=f"The poll ({len(final)} answers)", data_ki
 # Answer each in the cell under it: replace `None` with your answer and run the cell.
 # The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
 # "Solution").
+#
+# The exercises use the bundled **synthetic** study, seeded simulations or numbers given in
+# the question, whatever data the notebook read above; a report of your own data leaves
+# them out.
 
 # %% [markdown]
 # **Exercise 09.1.** What is Cohen's kappa of the two coders of the notebook's synthetic poll (`simulate_poll(n=110, seed=0)`)? Three decimals.

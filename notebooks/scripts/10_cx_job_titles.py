@@ -342,6 +342,10 @@ Conclusions(tuple(findings), heading=f"Job postings ({len(postings):,})", data_k
 # Answer each in the cell under it: replace `None` with your answer and run the cell.
 # The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
 # "Solution").
+#
+# The exercises use the bundled **synthetic** study, seeded simulations or numbers given in
+# the question, whatever data the notebook read above; a report of your own data leaves
+# them out.
 
 # %% [markdown]
 # **Exercise 10.1.** On the hand-coded postings of the notebook's synthetic corpus, what is the keyword dictionary's recall for the class 'never mentions the customer': of the postings the hand coder says never mention the customer, what share does the dictionary find? Three decimals.

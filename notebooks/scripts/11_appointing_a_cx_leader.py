@@ -661,6 +661,10 @@ Conclusions(
 # Answer each in the cell under it: replace `None` with your answer and run the cell.
 # The solution is folded under it (in JupyterLab click the collapsed cell; on the site,
 # "Solution").
+#
+# The exercises use the bundled **synthetic** study, seeded simulations or numbers given in
+# the question, whatever data the notebook read above; a report of your own data leaves
+# them out.
 
 # %% [markdown]
 # **Exercise 11.1.** Predict: firms that appoint a CX leader were already improving: a firm
