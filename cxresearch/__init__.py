@@ -295,6 +295,7 @@ _FACE: dict[str, str] = {
     'read_coded_answers':            'cxresearch.text.coding',
     'read_ecsi_survey':              'cxresearch.measurement.csi',
     'read_export':                   'cxresearch.io.exports',
+    'read_population':               'cxresearch.io.instrument',
     'read_postings':                 'cxresearch.text.postings',
     'read_survey':                   'cxresearch.io.readers',
     'redact_text':                   'cxresearch.io.pii',

@@ -22,7 +22,7 @@ NOTEBOOKS = sorted(nb.stem for nb in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipyn
 
 def test_the_order_is_the_courses():
     assert [lesson.number for lesson in LESSONS] == [
-        "07", "00", "01", "02", "03", "04", "05", "08", "06", "11", "09", "10"]
+        "07", "00", "01", "02", "03", "04", "05", "08", "12", "06", "11", "09", "10"]
 
 
 def test_every_notebook_is_on_the_path_exactly_once():

@@ -25,7 +25,7 @@ REQUIRED = (
     "reverse-scored-item", "pls-sem", "shapley", "relative-weights", "collinearity",
     "cross-lagged-panel", "ri-clpm", "mediation", "event-study", "parallel-trends", "dr",
     "rmspe", "synthetic-control", "mbar", "power", "mde", "auc", "kappa", "krippendorff-alpha",
-    "latent-variable", "multilevel-model", "effect-size",
+    "latent-variable", "multilevel-model", "effect-size", "raking", "calibration",
 )
 _LINK_RE = re.compile(r"glossary\.md#([A-Za-z0-9_\-]+)")
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*$", re.MULTILINE)

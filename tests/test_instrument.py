@@ -115,7 +115,7 @@ def test_bundled_instrument_fits_the_bundled_data() -> None:
 BAD = {
     "bad_unknown_key.yml":
         "bad_unknown_key.yml: unknown key 'scale'; did you mean 'scales'? (allowed: [unit, "
-        "time, weight, scales, metrics, drivers, segments])",
+        "time, weight, scales, metrics, drivers, segments, population])",
     "bad_item_in_two_scales.yml":
         "bad_item_in_two_scales.yml: scales.engagement.items: 'c2' is also an item of scale "
         "'culture'; an item belongs to one scale",
@@ -172,7 +172,7 @@ def test_every_problem_is_reported_at_once() -> None:
     ("d", "message"),
     [
         (None, "the file must be a mapping of keys [unit, time, weight, scales, metrics, "
-               "drivers, segments], got nothing"),
+               "drivers, segments, population], got nothing"),
         (["unit"], "got list"),
         ({"unit": "s"}, "declares nothing to analyse"),
         ({"unit": "s", "scales": ["c1"]}, "scales: must be a mapping of scale names"),

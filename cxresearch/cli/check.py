@@ -71,6 +71,8 @@ SECTIONS: dict[str, str] = {
     "05:unit_means": "the unit-level linkage corrected for noisy means",
     "05:outcomes": "EX and CX with the units' outcomes",
     "05:firm_panel": "the firm-year panel (cross-lagged paths, CX executives, the SEM)",
+    "12:tracking": "NPS over time (wave-over-wave change and trend)",
+    "12:raking": "weights to the customer base (raking to the population's margins)",
 }
 
 #: the bundled firm-year design that notebook 05's firm sections need: table -> columns
@@ -101,6 +103,7 @@ NOTEBOOK_TABLES: dict[str, dict[str, Any]] = {
                                  "tables: not checked here"},
     "11_appointing_a_cx_leader": {"tables": ("firms", "firm_years", "employees", "customers"),
                                   "strict": True},
+    "12_tracking_cx_over_time": {"tables": ("customers",)},
 }
 
 _OWNER_COLUMNS = ("cx_owner", "cx_leader_year")
@@ -178,6 +181,8 @@ def needs(study: LoadedStudy, section: str) -> list[str]:
               "05:linkage": _broken(inst, "scales") + _broken(inst, "metrics")}.get(section)
     if broken:
         return broken
+    if nb == "12":
+        return _needs_12(study, part)
     if nb == "01" or part == "drivers":
         if study.customers is None:
             return ["the data have no customers table"]
@@ -238,6 +243,58 @@ def needs(study: LoadedStudy, section: str) -> list[str]:
     except DataError as exc:  # e.g. a driver column that is not numeric
         reason = str(exc)
     return [reason] if reason else []
+
+
+def _needs_12(study: LoadedStudy, part: str) -> list[str]:
+    """Notebook 12: NPS by period (``tracking``), and the raking to the population's margins
+    (``raking``), which needs ``population:`` in the instrument and margins that fit the
+    answers."""
+    inst = study.instrument
+    assert inst is not None
+    if study.customers is None:
+        return ["the data have no customers table"]
+    cust = _columns(study, "customers")
+    if part == "tracking":
+        out = _broken(inst, "metrics")
+        nps = inst.metrics.get("nps")
+        if not out and nps is None:
+            out.append("the instrument declares no NPS metric (metrics: nps: {column, range})")
+        elif not out and nps.column not in cust:
+            out.append(f"the customers have no NPS column {nps.column!r}")
+        time = study.time
+        if time is None:
+            out.append("the instrument declares no period column (time: month)")
+        elif time not in cust:
+            out.append(f"the customers have no period column {time!r} (the instrument's time)")
+        elif study.customers[time].nunique() < 2:
+            out.append(f"the customers' period column {time!r} has fewer than 2 periods")
+        return out
+    # raking
+    if inst.population is None:
+        if inst.problem("population"):
+            return _broken(inst, "population")
+        return ["the instrument declares no population (population: a CSV of the customer "
+                "base's margins, with columns variable, category and count or share)"]
+    from cxresearch.metrics.weighting import rake
+
+    try:
+        margins = inst.population_margins()
+    except (DataError, FileNotFoundError) as exc:
+        return [f"the population file cannot be used ({exc})"]
+    assert margins is not None
+    absent = [v for v in margins if v not in cust]
+    if absent:
+        return [f"the population's variable(s) {absent} are not columns of the customers"]
+    data = study.answers("customers")
+    frame = pd.DataFrame({v: data[v].astype(str) for v in margins}, index=data.index)
+    weight = inst.weight if inst.weight in data.columns else None
+    if weight:
+        frame[weight] = data[weight]
+    try:
+        rake(frame, margins, weight=weight)
+    except DataError as exc:
+        return [f"the answers cannot be raked to the population ({exc})"]
+    return []
 
 
 def _needs_05(study: LoadedStudy, part: str) -> list[str]:
@@ -507,6 +564,24 @@ def _uses_01(study: LoadedStudy) -> tuple[str, str]:
     return "; ".join(uses), notes
 
 
+def _uses_12(study: LoadedStudy) -> dict[str, Any]:
+    inst = study.instrument
+    assert inst is not None and study.time is not None
+    cust = _columns(study, "customers")
+    uses = [f"NPS = {inst.metrics['nps'].column} by {study.time} "
+            f"({study.customers[study.time].nunique()} periods)"]
+    uses.append(f"clusters {study.unit}" if study.unit in cust
+                else "no clusters (answers treated as independent)")
+    segs = [s for s in study.available_segments() if s != "cx_owner"]
+    if segs:
+        uses.append("segments " + _join(segs))
+    raking = needs(study, "12:raking")
+    if not raking:
+        uses.append(f"raked to the margins of {inst.population}")
+    notes = f"skips {SECTIONS['12:raking']}: {_join(raking)}" if raking else ""
+    return {"can_run": True, "uses": "; ".join(uses), "missing": notes}
+
+
 def _uses_02(study: LoadedStudy) -> tuple[str, str]:
     inst = study.instrument
     assert inst is not None
@@ -716,6 +791,11 @@ def _check_tables(nb: str, spec: dict[str, Any], study: LoadedStudy | None,
             return {"can_run": False, "uses": "", "missing": cache[key]}
         return {"can_run": True, "uses": "the bundled study's tables and columns: "
                                          + _join(tables), "missing": ""}
+    if nb == "12_tracking_cx_over_time":
+        missing = needs(study, "12:tracking")
+        if missing:
+            return {"can_run": False, "uses": "", "missing": _join(missing)}
+        return _uses_12(study)
     if nb == "01_measuring_cx":
         missing = needs(study, "01:metrics")
         if missing:

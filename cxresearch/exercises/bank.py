@@ -30,6 +30,7 @@ from cxresearch.exercises import (
     satisfaction_index,
     scales,
     the_data,
+    tracking,
     which_metric,
 )
 from cxresearch.exercises.base import KINDS, Exercise, Feedback
@@ -37,7 +38,7 @@ from cxresearch.exercises.base import KINDS, Exercise, Feedback
 __all__ = ["EXERCISES", "Exercise", "Feedback", "catalog", "check", "solution"]
 
 _TOPICS = (measuring, scales, satisfaction_index, key_drivers, linkage, ownership, the_data,
-           which_metric, coding, job_titles, appointing_a_leader)
+           which_metric, coding, job_titles, appointing_a_leader, tracking)
 EXERCISES: tuple[Exercise, ...] = tuple(sorted(
     (e for topic in _TOPICS for e in topic.EXERCISES),
     key=lambda e: (e.notebook, int(e.id.split(".")[1]))))

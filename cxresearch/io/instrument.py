@@ -19,6 +19,7 @@ data (or ``-p instrument=PATH``). The public format::
       outcome: sat
       items: [d1, d2, d3, d4, d5, d6, d7, d8]
     segments: [region, channel]
+    population: population.csv  # optional: the customer base's margins, for weighting (12)
 
 Rules for the file (each broken rule is an :class:`InstrumentError` naming the file and the key
 path, e.g. ``instrument.yml: scales.culture.reverse: 'c9' is not one of the scale's items [c1,
@@ -43,12 +44,18 @@ c2, c3, c4]``; every problem in the file is reported at once):
   optional ``range`` of the items (for importance-performance maps). The outcome may be a
   metric's column (``outcome: sat``) and the items may be scale items;
 - ``unit``, ``time``, ``weight`` and ``segments`` are distinct columns, none of them an item,
-  a metric's column or a driver (the tables' period columns may share a name).
+  a metric's column or a driver (the tables' period columns may share a name);
+- ``population`` is the path of a CSV file (relative to the instrument file's folder) of the
+  customer base's margins, read by :func:`read_population`: columns ``variable`` (a column of
+  the customers, e.g. ``region``), ``category`` (one of its values) and ``count`` (customers)
+  or ``share`` (of the customers; each variable's shares sum to 1). Notebook 12 rakes the
+  answers to these margins; a problem with it leaves out only the weighting.
 
-A problem confined to one section -- ``drivers``, ``segments``, one scale (``scales.culture``)
-or one metric (``metrics.csat``) -- need not stop everything. Read with ``strict=False`` (as
-:func:`cxresearch.io.readers.load_study`, :func:`cxresearch.linkage.units.load_linkage_study`
-and ``python -m cxresearch check`` read a folder's file) the section is left out and its
+A problem confined to one section -- ``drivers``, ``segments``, ``population``, one scale
+(``scales.culture``) or one metric (``metrics.csat``) -- need not stop everything. Read with
+``strict=False`` (as :func:`cxresearch.io.readers.load_study`,
+:func:`cxresearch.linkage.units.load_linkage_study` and ``python -m cxresearch check`` read a
+folder's file) the section is left out and its
 problems are kept in ``Instrument.section_problems`` (:meth:`Instrument.problem`); only the
 notebooks and sections that use it stop, with the problem as the reason (a drivers typo stops
 notebook 04, not 01, 02 or 05). A file that is not YAML, a problem with ``unit``, ``time`` or
@@ -130,6 +137,7 @@ __all__ = [
     "Metric",
     "Scale",
     "find_instrument",
+    "read_population",
     "validate_data",
 ]
 
@@ -138,7 +146,7 @@ INSTRUMENT_FILES: tuple[str, ...] = ("instrument.yml", "instrument.yaml")
 #: the metric names an instrument may declare, with the range each requires (None: any)
 METRICS: dict[str, tuple[float, float] | None] = {"nps": (0, 10), "csat": None, "ces": None}
 _TOP_KEYS: tuple[str, ...] = ("unit", "time", "weight", "scales", "metrics", "drivers",
-                              "segments")
+                              "segments", "population")
 _TABLES: tuple[str | None, ...] = ("customers", "employees", None)
 #: the tables ``time:`` may name one by one (``time: {customers: month, employees: quarter}``)
 TIME_TABLES: tuple[str, ...] = ("customers", "employees", "outcomes")
@@ -362,7 +370,7 @@ def _section_of(path: str) -> str | None:
     """The section a key path belongs to (``scales.culture``, ``drivers``), None for the rest."""
     head, _, rest = path.partition(".")
     head = head.split("[")[0]
-    if head in ("drivers", "segments"):
+    if head in ("drivers", "segments", "population"):
         return head
     if head in ("scales", "metrics"):
         return f"{head}.{rest.split('.')[0]}" if rest else head
@@ -504,6 +512,21 @@ def _parse(d: Any) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
     segments: tuple[str, ...] = ()
     if d.get("segments") is not None:
         segments = p.columns(d.get("segments"), "segments", minimum=0)
+    # population: a CSV of the customer base's margins (read when used: read_population)
+    p.section = "population"
+    population = None
+    raw_pop = d.get("population")
+    if raw_pop is not None:
+        if isinstance(raw_pop, str) and raw_pop.strip():
+            population = raw_pop.strip()
+            if not population.lower().endswith(".csv"):
+                p.fail("population", f"{population!r} must be a .csv file of margins (columns "
+                                     "variable, category, and count or share)")
+                population = None
+        else:
+            p.fail("population", f"must be the path of a CSV file of margins (columns variable, "
+                                 f"category, and count or share), got {type(raw_pop).__name__} "
+                                 f"{raw_pop!r}")
     # roles
     answer_cols = {**{it: f"an item of scale {s!r}" for it, s in owner.items()},
                    **{c: f"the column of metric {n!r}" for c, n in metric_of.items()}}
@@ -533,6 +556,7 @@ def _parse(d: Any) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
                       if "metrics" not in broken and f"metrics.{n}" not in broken}
     out["drivers"] = None if "drivers" in broken else drivers
     out["segments"] = () if "segments" in broken else segments
+    out["population"] = None if "population" in broken else population
     if not p.found and not (scales or metrics or drivers):
         p.fatal("declares nothing to analyse: give at least one of scales, metrics or drivers")
     return out, p.found
@@ -577,6 +601,11 @@ class Instrument(Result):
         The sections left out because of a problem confined to them (``"drivers"``,
         ``"segments"``, ``"scales.culture"``, ``"metrics.csat"``), with the problems; empty
         unless read with ``strict=False``. See :meth:`problem`.
+    population : str, optional
+        The CSV of the customer base's margins, as the file gives it (relative to the
+        instrument's folder; :meth:`population_path`, :meth:`population_margins`).
+    base_dir : str, optional
+        The folder of the instrument file (set by :meth:`read`): where ``population`` is found.
 
     Examples
     --------
@@ -601,6 +630,8 @@ class Instrument(Result):
     source: str = field(default="instrument", compare=False)
     time_by_table: dict[str, str] = field(default_factory=dict)
     section_problems: dict[str, list[str]] = field(default_factory=dict, compare=False)
+    population: str | None = None
+    base_dir: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         unknown = [t for t in self.time_by_table if t not in TIME_TABLES]
@@ -718,7 +749,10 @@ class Instrument(Result):
             raise InstrumentError(f"{p.name}: not valid YAML: {where}{problem}") from None
         except UnicodeDecodeError as exc:
             raise InstrumentError(f"{p.name}: not UTF-8 text ({exc.reason})") from None
-        return cls.from_dict(d, source=p.name, strict=strict)
+        import dataclasses
+
+        inst = cls.from_dict(d, source=p.name, strict=strict)
+        return dataclasses.replace(inst, base_dir=str(p.resolve().parent))
 
     @classmethod
     def bundled(cls) -> Instrument:
@@ -821,6 +855,8 @@ class Instrument(Result):
                 d["drivers"]["range"] = [_num(v) for v in self.drivers.range]
         if self.segments:
             d["segments"] = list(self.segments)
+        if self.population is not None:
+            d["population"] = self.population
         return d
 
     def to_yaml(self, header: str | None = None) -> str:
@@ -870,6 +906,8 @@ class Instrument(Result):
             parts.append(f"drivers of {self.drivers.outcome}: {len(self.drivers.items)} items")
         if self.segments:
             parts.append(f"segments {_flow(self.segments)}")
+        if self.population:
+            parts.append(f"population {self.population}")
         if self.section_problems:
             parts.append(f"left out (problems): {', '.join(self.section_problems)}")
         return f"{self.source}: " + "; ".join(parts)
@@ -979,6 +1017,39 @@ class Instrument(Result):
             return self.time
         return self.time_by_table.get(table)
 
+    def population_path(self) -> Path | None:
+        """The file of the customer base's margins (``population:``), resolved against the
+        instrument file's folder; None when the instrument gives none.
+
+        >>> inst = Instrument.from_dict({"unit": "store", "population": "pop.csv",
+        ...     "metrics": {"nps": {"column": "ltr", "range": [0, 10]}}})
+        >>> inst.population_path().name
+        'pop.csv'
+        """
+        if self.population is None:
+            return None
+        path = Path(self.population)
+        if not path.is_absolute() and self.base_dir is not None:
+            path = Path(self.base_dir) / path
+        return path
+
+    def population_margins(self) -> dict[str, dict[str, float]] | None:
+        """The customer base's margins (:func:`read_population` of :meth:`population_path`),
+        as :func:`cxresearch.metrics.weighting.rake` takes them; None without ``population:``.
+
+        Raises
+        ------
+        InstrumentError
+            When the file is missing or malformed, naming the file, column and row.
+        """
+        path = self.population_path()
+        if path is None:
+            return None
+        if not path.is_file():
+            raise InstrumentError(f"{self.source}: population: no such file {str(path)!r} "
+                                  "(the path is relative to the instrument file's folder)")
+        return read_population(path)
+
     def problem(self, section: str) -> str | None:
         """Why a section was left out (``strict=False``), in one sentence naming the file and
         the key paths; None when it is usable.
@@ -1003,6 +1074,126 @@ class Instrument(Result):
         texts = [t for s, found in self.section_problems.items()
                  if s == section or s.startswith(f"{section}.") for t in found]
         return f"{self.source}: " + "; ".join(texts) if texts else None
+
+
+def _csv_lines(rows: Any) -> str:
+    """``line 3`` / ``lines 2, 3``: rows of a CSV (0-based, after the header) as file lines."""
+    lines = [int(r) + 2 for r in rows]
+    shown = ", ".join(map(str, lines[:_MAX_ROWS_SHOWN])) + (", ..." if len(lines) >
+                                                            _MAX_ROWS_SHOWN else "")
+    return f"line{'s' if len(lines) > 1 else ''} {shown}"
+
+
+def read_population(path: str | Path) -> dict[str, dict[str, float]]:
+    """Read a CSV of the customer base's margins (an instrument's ``population:`` file).
+
+    The file has one row per variable and category: columns ``variable`` (a column of the
+    customers, e.g. ``region``), ``category`` (one of its values, read as text) and either
+    ``count`` (customers in the category) or ``share`` (their share; each variable's shares sum
+    to 1). Every variable's counts must add up to the same total (the customer base). Each
+    problem is an :class:`InstrumentError` naming the file, the column and the CSV line.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The CSV file.
+
+    Returns
+    -------
+    dict
+        ``{variable: {category: count or share}}``, the ``margins`` of
+        :func:`cxresearch.metrics.weighting.rake`.
+
+    Raises
+    ------
+    InstrumentError
+        A missing column, a missing, non-numeric or non-positive value, a repeated category,
+        shares that do not sum to 1 or counts whose totals differ by variable.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "population.csv"
+    >>> _ = p.write_text("variable,category,share\\nregion,north,0.6\\nregion,south,0.4\\n"
+    ...                  "channel,web,0.3\\nchannel,phone,0.7\\n")
+    >>> read_population(p)
+    {'region': {'north': 0.6, 'south': 0.4}, 'channel': {'web': 0.3, 'phone': 0.7}}
+    >>> _ = p.write_text("variable,category,share\\nregion,north,0.6\\nregion,south,0.3\\n")
+    >>> read_population(p)
+    Traceback (most recent call last):
+    ...
+    cxresearch.io.instrument.InstrumentError: population.csv: column 'share': the shares of
+        variable 'region' sum to 0.9, not 1 (lines 2, 3)
+    """
+    p = Path(path)
+    name = p.name
+    if not p.is_file():
+        raise FileNotFoundError(f"argument 'path': no such population file {str(p)!r}")
+    try:
+        raw = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InstrumentError(f"{name}: not a readable CSV file ({exc})") from None
+    raw.columns = [str(c).strip() for c in raw.columns]
+    value_cols = [c for c in ("count", "share") if c in raw.columns]
+    missing = [c for c in ("variable", "category") if c not in raw.columns]
+    if missing or len(value_cols) != 1:
+        need = (f"no column(s) {missing}" if missing else
+                "both 'count' and 'share' (give one)" if value_cols else
+                "no column 'count' or 'share'")
+        raise InstrumentError(f"{name}: {need}; a population file has the columns variable, "
+                              f"category and count (or share); found {list(raw.columns)}")
+    if raw.empty:
+        raise InstrumentError(f"{name}: the file has a header but no rows")
+    col = value_cols[0]
+    problems = []
+    for c in ("variable", "category", col):
+        blank = raw[c].str.strip().eq("").to_numpy()
+        if blank.any():
+            problems.append(f"column {c!r}: missing at {_csv_lines(np.flatnonzero(blank))}")
+    values = pd.to_numeric(raw[col].str.strip(), errors="coerce")
+    bad = (values.isna() & raw[col].str.strip().ne("")).to_numpy()
+    if bad.any():
+        first = raw[col].to_numpy()[np.argmax(bad)]
+        problems.append(f"column {col!r}: not a number ({first!r}) at "
+                        f"{_csv_lines(np.flatnonzero(bad))}")
+    neg = (values.notna() & ~(np.isfinite(values) & (values > 0))).to_numpy()
+    if neg.any():
+        problems.append(f"column {col!r}: {'counts' if col == 'count' else 'shares'} must be "
+                        f"positive at {_csv_lines(np.flatnonzero(neg))} (leave out a "
+                        "category with no customers)")
+    if col == "share":
+        big = (values > 1).to_numpy()
+        if big.any():
+            problems.append(f"column 'share': shares above 1 at "
+                            f"{_csv_lines(np.flatnonzero(big))} (give counts in a "
+                            "'count' column)")
+    if problems:
+        raise InstrumentError(f"{name}: " + "; ".join(problems), problems)
+    frame = pd.DataFrame({"variable": raw["variable"].str.strip(),
+                          "category": raw["category"].str.strip(), "value": values})
+    dup = frame.duplicated(["variable", "category"], keep=False).to_numpy()
+    if dup.any():
+        first = frame.loc[np.argmax(dup)]
+        raise InstrumentError(f"{name}: variable {first['variable']!r}, category "
+                              f"{first['category']!r} is listed more than once "
+                              f"({_csv_lines(np.flatnonzero(dup))})")
+    out: dict[str, dict[str, float]] = {}
+    totals = {}
+    for var, g in frame.groupby("variable", sort=False):
+        rows = list(g.index)
+        total = float(g["value"].sum())
+        if col == "share" and abs(total - 1.0) > 1e-6:
+            raise InstrumentError(f"{name}: column 'share': the shares of variable {var!r} sum "
+                                  f"to {total:.6g}, not 1 ({_csv_lines(rows)})")
+        totals[var] = total
+        out[str(var)] = dict(zip(g["category"], g["value"].astype(float)))
+    if col == "count" and len(totals) > 1:
+        lo, hi = min(totals.values()), max(totals.values())
+        if hi - lo > 1e-6 * hi:
+            listed = ", ".join(f"{v} {t:,.6g}" for v, t in totals.items())
+            raise InstrumentError(f"{name}: column 'count': each variable's counts must add up "
+                                  f"to the same customer base, but they add up to {listed}")
+    return out
 
 
 def _applies(role: str, name: str, table: str | None) -> bool:

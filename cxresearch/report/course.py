@@ -9,11 +9,11 @@ notebook's learning goals (the "After this notebook you can" cell at its top);
 missing or listed twice, a prerequisite that comes later), for the tests.
 
 The order: the data first (07), then the short start (00), measurement (01--04), linkage (05),
-which metric (08), ownership and what appointing a leader does (06, 11), and the two content
-analyses (09, 10).
+which metric (08), tracking CX over time (12), ownership and what appointing a leader does (06,
+11), and the two content analyses (09, 10).
 
 >>> [lesson.stem[:2] for lesson in LESSONS]
-['07', '00', '01', '02', '03', '04', '05', '08', '06', '11', '09', '10']
+['07', '00', '01', '02', '03', '04', '05', '08', '12', '06', '11', '09', '10']
 >>> path_problems([lesson.stem for lesson in LESSONS])
 []
 """
@@ -111,6 +111,10 @@ LESSONS: tuple[Lesson, ...] = (
            55,
            "how NPS, the mean, top-2-box, CSAT, CES and an index predict churn, spend and "
            "growth (AUC), what the NPS cut costs, and how a bonus tied to a metric bends it."),
+    Lesson("12_tracking_cx_over_time", "Tracking CX over time", ("01_measuring_cx",), 40,
+           "raking answers to the customer base with calibration-aware intervals, the design "
+           "effect of weights, and which month-on-month changes by segment hold (Holm, small "
+           "cells, a trend with its band)."),
     Lesson("06_who_owns_cx", "Who owns CX?", ("05_linkage_ex_cx_outcomes",), 35,
            "how outcomes differ by who owns CX (a CX leader, the CEO, COO or CMO, everyone), "
            "and why a comparison across firms is an association, not an owner's effect."),
@@ -309,7 +313,8 @@ def course_markdown(notebooks_dir: str | Path | None = None, *,
         "",
         f"The {len(table)} notebooks in the order a course takes them: the data first, then "
         "measurement (scores, scales, an index model, key drivers), linkage, which metric to "
-        "use, who owns CX and what appointing a leader does, and two content analyses. The "
+        "use, tracking CX over time, who owns CX and what appointing a leader does, and two "
+        "content analyses. The "
         "lessons' learning goals below come from the top of each notebook; the exercises are "
         "at a notebook's end, answered with `cx.exercises.check`, with each solution folded "
         f"under it (\"Solution\"): {n_ex} exercises in all.",

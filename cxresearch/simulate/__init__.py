@@ -13,6 +13,8 @@
 - :mod:`cxresearch.simulate.poll`, :mod:`cxresearch.simulate.postings` -- a self-selected poll
   of open answers and a labelled corpus of job postings;
 - :mod:`cxresearch.simulate.metrics` -- repeated survey samples with a known NPS (if present).
+- :mod:`cxresearch.simulate.tracker` -- a monthly NPS tracker (stores in regions, channels,
+  web over-represented) with the customer base's margins and one known change.
 """
 
 from cxresearch.simulate.answers import (

@@ -51,6 +51,7 @@
 # | `09_coding_open_answers` | who should drive CX? coding open answers, agreement, shares with simultaneous intervals | synthetic poll |
 # | `10_cx_job_titles` | do CX-titled postings mention the customer? a validated content-analysis protocol | synthetic postings |
 # | `11_appointing_a_cx_leader` | what changes after a CX leader is appointed: the event study, its threats, one firm's appointment, power | synthetic study |
+# | `12_tracking_cx_over_time` | did NPS really change this month, and where? raking to the customer base, month-on-month changes with intervals, Holm and small cells, a trend with its band | synthetic monthly tracker |
 #
 # Every notebook keeps its logic in the package (`cxresearch/`, unit-tested against published
 # values and simulations with a known answer); the notebooks tell the story. **Synthetic** data
