@@ -198,6 +198,19 @@ LEDGER: tuple[Claim, ...] = (
         "title and work, which a cross-section of postings cannot show.",
     ),
     Claim(
+        "Did our NPS really change this month, and in which segments?",
+        "12 §1 (raking to the customer base), §3 (month-on-month changes by segment), §4 "
+        "(trend), §5 (a chart without intervals)",
+        "synthetic, known truth (a real change in one region from month 4); your own tracker "
+        "with population margins",
+        "How to tell a real change from noise: weight the answers to the customer base with "
+        "calibration-aware intervals, compare consecutive months with the stores as clusters, "
+        "Holm over all the segments' changes, suppress small cells. In the synthetic tracker a "
+        "chart without intervals reports many 5-point moves of which only the real change holds.",
+        "That any real firm's NPS moved: the tracker is simulated. A change that holds is an "
+        "association in time, not its cause; raking corrects only for the margins it is given.",
+    ),
+    Claim(
         "Who should drive CX? (a self-selected poll)",
         "09 (agreement: kappa, alpha; shares with simultaneous intervals; self-selection)",
         "synthetic, known truth",
