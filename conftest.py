@@ -24,11 +24,19 @@ def pytest_configure(config) -> None:
         scratch = tempfile.mkdtemp(prefix="cxresearch-test-figures-")
         _SCRATCH.append(scratch)
         os.environ["CXRESEARCH_FIGURES_DIR"] = scratch
+    # the notebooks the tests execute (nbval, papermill) skip the print PDF: a quarter of a
+    # minute on 2 workers; the unit tests of save_figure and export unset it (tests/test_figures.py)
+    if "CXRESEARCH_FIGURE_DRAFT" not in os.environ:
+        os.environ["CXRESEARCH_FIGURE_DRAFT"] = "1"
+        _SCRATCH.append("draft")
     # debugpy's notice about frozen modules is written to kernel stderr on Python 3.11
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
 def pytest_unconfigure(config) -> None:
+    if "draft" in _SCRATCH:
+        _SCRATCH.remove("draft")
+        os.environ.pop("CXRESEARCH_FIGURE_DRAFT", None)
     for scratch in _SCRATCH:
         shutil.rmtree(scratch, ignore_errors=True)
         if os.environ.get("CXRESEARCH_FIGURES_DIR") == scratch:
@@ -46,7 +54,8 @@ SLOW_FILES: dict[str, float] = {
     "05_linkage_ex_cx_outcomes.ipynb": 12, "08_which_metric.ipynb": 12,
     "02_culture_and_engagement_scales.ipynb": 10, "06_who_owns_cx.ipynb": 10,
     "test_check_run_agree.py": 8,
-    "test_data_07.py": 8,
+    "test_data_07.py": 8, "test_tracking_12.py": 20, "test_ri_clpm.py": 10,
+    "01_measuring_cx.ipynb": 12, "12_tracking_cx_over_time.ipynb": 8,
 }
 
 

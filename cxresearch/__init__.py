@@ -98,6 +98,7 @@ _FACE: dict[str, str] = {
     'count_answers':                 'cxresearch.metrics.engines',
     'count_sentence':                'cxresearch.report.conclusions',
     'count_sql':                     'cxresearch.metrics.engines',
+    'COURSE_HEADINGS':               'cxresearch.report.run_site',
     'course_markdown':               'cxresearch.report.course',
     'criterion_sentence':            'cxresearch.report.conclusions',
     'cronbach_alpha':                'cxresearch.measurement.psychometrics',

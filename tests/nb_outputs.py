@@ -15,13 +15,16 @@ import pandas as pd
 
 
 def lesson_cells(nb: dict) -> list[dict]:
-    """The cells before the notebook's ``## Exercises`` heading: the exercises use the bundled
-    synthetic study and simulations whatever data the notebook read, so what a run on other data
-    shows is checked up to them."""
+    """The cells before the notebook's course material (``## What failure looks like``,
+    ``## Exercises``, after its conclusion): those use seeded simulations and the bundled
+    synthetic study whatever data the notebook read, so what a run on other data shows is
+    checked up to them (a report of the analyst's data leaves them out)."""
+    from cxresearch.report.run_site import COURSE_HEADINGS
+
     cells = nb["cells"]
     for i, cell in enumerate(cells):
         if cell["cell_type"] == "markdown" and "".join(cell["source"]).lstrip().startswith(
-                "## Exercises"):
+                COURSE_HEADINGS):
             return cells[:i]
     return cells
 

@@ -114,7 +114,8 @@ def test_notebooks_on_a_null_study_claim_no_effect(tmp_path) -> None:
     out = tmp_path / "runs"
     # smaller simulations than the record's (the lessons' draws; the data are the null study's)
     run_notebooks(NULL_NOTEBOOKS, parameters={"data_dir": str(data), "n_sim": 500,
-                                              "n_boot": 200, "power_boot": 500},
+                                              "n_boot": 200, "power_boot": 500,
+                                              "threat_units": 200, "threat_years": 8},
                   output_dir=out, progress=False)
     for nb in sorted(out.glob("*.ipynb")):
         claims = _claims(nb)

@@ -11,6 +11,12 @@ from cxresearch.report.figures import FIGSIZE, save_figure, use_style
 from cxresearch.report.site import export_figures
 
 
+@pytest.fixture(autouse=True)
+def _print_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests need save_figure's print PDF (the session drafts it: conftest.py)."""
+    monkeypatch.delenv("CXRESEARCH_FIGURE_DRAFT", raising=False)
+
+
 @pytest.fixture
 def figures_dir(tmp_path, monkeypatch):
     """Two figures saved the usual way, in their own folder (CXRESEARCH_FIGURES_DIR)."""

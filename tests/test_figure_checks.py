@@ -30,6 +30,12 @@ from cxresearch.report.figure_checks import (
 from cxresearch.report.figures import FIGSIZE, save_figure, use_style
 from cxresearch.report.manifest import load_manifest
 
+
+@pytest.fixture(autouse=True)
+def _print_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests need save_figure's print PDF (the session drafts it: conftest.py)."""
+    monkeypatch.delenv("CXRESEARCH_FIGURE_DRAFT", raising=False)
+
 MANIFEST = load_manifest(paths.FIGURES_DIR)
 
 

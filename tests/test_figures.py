@@ -13,6 +13,12 @@ from cxresearch.report.figures import FIGSIZE, OKABE_ITO, save_figure, use_style
 from cxresearch.report.manifest import load_manifest
 
 
+@pytest.fixture(autouse=True)
+def _print_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests need save_figure's print PDF (the session drafts it: conftest.py)."""
+    monkeypatch.delenv("CXRESEARCH_FIGURE_DRAFT", raising=False)
+
+
 def _draw() -> tuple[plt.Figure, pd.DataFrame]:
     use_style()
     data = pd.DataFrame({"segment": ["A", "B", "C"], "nps": [12.5, 30.0, -4.25]})

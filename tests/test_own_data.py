@@ -136,7 +136,7 @@ def _data_kinds(out: Path, name: str) -> set[str]:
     """The data kinds the generated results of an executed notebook carry (their metadata)."""
     nb = json.loads((out / name).read_text())
     kinds: set[str] = set()
-    for cell in nb["cells"]:
+    for cell in lesson_cells(nb):
         for o in cell.get("outputs", []):
             meta = o.get("metadata", {})
             info = meta.get("text/markdown", meta).get("cxresearch", {})

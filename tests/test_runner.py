@@ -251,9 +251,20 @@ def test_skip_notices_are_the_ones_check_writes():
 def test_only_the_published_run_writes_figures_dir(tmp_path, monkeypatch):
     """Without -p the kernel is pointed at figures/; the variable is restored afterwards."""
     monkeypatch.delenv("CXRESEARCH_FIGURES_DIR", raising=False)
+    monkeypatch.delenv("CXRESEARCH_FIGURE_DRAFT", raising=False)
     path = _notebook(tmp_path, "94_where.ipynb", ["n = 1", "import os\n"
                      "print(os.environ.get('CXRESEARCH_FIGURES_DIR'))"])
     run_notebooks([path], progress=False)
     printed = json.loads(path.read_text())["cells"][-1]["outputs"][0]["text"]
     assert "".join(printed).strip() == str(paths.FIGURES_DIR)
+    assert "CXRESEARCH_FIGURES_DIR" not in os.environ
+
+
+def test_a_published_run_refuses_draft_figures(tmp_path, monkeypatch):
+    """Draft figures (stub PDFs, for tests) never reach figures/."""
+    monkeypatch.delenv("CXRESEARCH_FIGURES_DIR", raising=False)
+    monkeypatch.setenv("CXRESEARCH_FIGURE_DRAFT", "1")
+    path = _notebook(tmp_path, "93_draft.ipynb", ["n = 1", "print(n)"])
+    with pytest.raises(ValueError, match="CXRESEARCH_FIGURE_DRAFT=1"):
+        run_notebooks([path], progress=False)
     assert "CXRESEARCH_FIGURES_DIR" not in os.environ

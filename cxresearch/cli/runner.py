@@ -440,6 +440,12 @@ def run_notebooks(
             os.environ["CXRESEARCH_RUN_DIR"] = str(out_dir)
     elif env_backup is None:  # the published run: the only one that writes figures/
         os.environ["CXRESEARCH_FIGURES_DIR"] = str(paths.FIGURES_DIR)
+    if os.environ.get("CXRESEARCH_FIGURE_DRAFT") == "1" and Path(
+            os.environ.get("CXRESEARCH_FIGURES_DIR", "")) == paths.FIGURES_DIR:
+        if env_backup is None:
+            os.environ.pop("CXRESEARCH_FIGURES_DIR", None)
+        raise ValueError("CXRESEARCH_FIGURE_DRAFT=1 (draft figures, for tests) would write stub "
+                         "PDFs into figures/: unset it for a published run")
 
 
     # partly executed copies of failed notebooks: under the output directory when there is one

@@ -61,6 +61,7 @@ from cxresearch.core.results import Result
 from cxresearch.report.manifest import load_manifest
 
 __all__ = [
+    "COURSE_HEADINGS",
     "SKIP_MARKER",
     "PersonalDataScan",
     "build_run_site",
@@ -83,8 +84,10 @@ _KIND_LABEL: dict[str, str] = {
 }
 _LABEL_RE = re.compile(r"\((your|synthetic|real|fictional) data\)")
 _LABEL_KIND = {"your": "user", "synthetic": "synthetic", "real": "real", "fictional": "fictional"}
-#: the heading of a notebook's exercises (issue 23): a report of the analyst's data ends before it
-_EXERCISES_HEADING = "## Exercises"
+#: the headings of a notebook's course material after its conclusion (issue 23): lessons on
+#: simulated data and exercises on the bundled study; a report of the analyst's data ends
+#: before the first of them
+COURSE_HEADINGS: tuple[str, ...] = ("## What failure looks like", "## Exercises")
 _SAVE_RE = re.compile(r"save_figure\(\s*\w+\s*,\s*[\"']([A-Za-z0-9][A-Za-z0-9_\-]*)[\"']")
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -277,6 +280,9 @@ def notebook_findings(nb: Any) -> pd.DataFrame:
     singles: dict[str, bool] = {}
     collected: list[tuple[int, dict[str, Any], str]] = []
     for index, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") == "markdown" and _text(cell.get("source")).lstrip().startswith(
+                COURSE_HEADINGS):
+            break  # the course material after the conclusion states no finding of these data
         if cell.get("cell_type") != "code":
             continue
         for output in cell.get("outputs", []):
@@ -519,8 +525,8 @@ def _render_notebook(path: Path, stem: str, manifest: Mapping[str, Mapping[str, 
         source = _text(cell.get("source"))
         tags = (cell.get("metadata") or {}).get("tags") or []
         if cell.get("cell_type") == "markdown":
-            if source.lstrip().startswith(_EXERCISES_HEADING):
-                break  # the exercises are course material on the bundled data, not a finding
+            if source.lstrip().startswith(COURSE_HEADINGS):
+                break  # course material on simulated and bundled data, not a finding
             if "papermill-error-cell-tag" in tags:
                 continue
             body = _markdown_it().render(_scrub(source, redact))

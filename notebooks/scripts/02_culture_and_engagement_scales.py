@@ -405,10 +405,82 @@ if show_public:
         "index\" would add noise, not reliability.", False, kind="check").labelled("fictional"))
 
 # %% [markdown]
+# ## What this shows, and what it doesn't
+#
+# First what these data show, written from the numbers above, then the closing summary: every
+# criterion passed or failed, the notebook's own warnings and, on the bundled synthetic survey,
+# which results hit or miss the simulation's truth.
+
+# %%
+rel = pd.DataFrame(rows).set_index("scale")
+cut = {"cfi": s02.CFI_MIN, "rmsea": s02.RMSEA_MAX}  # the criteria stated in the CFA section
+fit_ok = cfa.fit["cfi"] >= cut["cfi"] and cfa.fit["rmsea"] <= cut["rmsea"]
+Conclusions(
+    own.level_findings(overall, by_group, {n: sc.range for n, sc in inst.scales.items()},
+                       units=unit_name or "units")
+    + tuple(
+        Finding(f"**{name}**: alpha {r.alpha:.3f} ({level_label} CI {r.ci_low:.3f} to "
+                f"{r.ci_high:.3f}, treating employees as independent), omega {r.omega:.3f}; "
+                + ("above the usual .70 across the whole interval."
+                   if r.ci_low >= 0.70 else "not reliably above the usual .70."),
+                claims_effect=False, kind="measurement")
+        for name, r in rel.iterrows()
+    )
+    + (Finding(f"**{number.get(len(scales), len(scales)).capitalize()}-factor CFA**: "
+               f"CFI {cfa.fit['cfi']:.3f}, RMSEA {cfa.fit['rmsea']:.3f}; "
+               + ("meets" if fit_ok else "misses")
+               + " the customary cut-offs (CFI ≥ .95, RMSEA ≤ .06)"
+               + ("; the survey was simulated from this two-factor model, so the fit shows that "
+                  "the code works, not that real scales fit." if synthetic else "."),
+               claims_effect=False, kind="measurement"),)
+    + s02.validity_findings(verdicts)[-1:]  # the reading; each criterion is listed below
+    + ((Finding(f"**Measurement invariance across {group_words}**: the largest "
+                f"CFI drop from one level to the next is {max(0.0, -mi.to_frame()['delta_cfi'].min()):.3f}; "
+                + ("metric and scalar invariance hold by the ΔCFI ≤ .01 rule (Cheung & "
+                   "Rensvold 2002), treating employees as independent."
+                   if (-mi.to_frame()["delta_cfi"].dropna() <= 0.01).all() else
+                   "invariance fails the ΔCFI ≤ .01 rule (Cheung & Rensvold 2002), so means "
+                   "should not be compared across these groups."),
+                claims_effect=False, kind="measurement"),) if mi is not None else ()),
+    heading=("What the synthetic employee survey shows" if synthetic
+             else "What your employee survey shows"),
+    data_kind=data_kind,
+)
+
+# %%
+ia = cx.item_analysis(employees[scales[first]])  # before rescoring
+nest = "teams and firms" if synthetic else (unit_name if unit else "groups")
+mi_holds = (None if mi is None else
+            bool((-mi.to_frame()["delta_cfi"].dropna() <= 0.01).all()))
+warnings = [
+    f"Alpha intervals treat employees as independent; they are nested in {nest}, so the "
+    "intervals are too narrow.",
+    f"The last factor kept beats random data by only {margin:.3f} in eigenvalue."
+    if margin < 0.1 else "",
+    ("The CFA fits by construction (the survey was simulated from this model)." if synthetic
+     else ""),
+    f"Employee-level fit and invariance ignore the nesting in {nest}.",
+]
+truth = None
+if synthetic:
+    truth = s02.truth_table(
+        s02.scale_truth(processed_dir() / "params.json", scales, reversed_items),
+        reverse_found=list(ia.index[ia["r_drop"] < 0]), n_retained=kept,
+        factor_corr=float(cfa.factor_corr.iloc[0, 1]) if len(scales) > 1 else float("nan"),
+        std_loadings=cfa.loadings, ave=cfa.reliability["ave"], invariance_holds=mi_holds)
+Conclusions(s02.summary_findings(verdicts, [w for w in warnings if w], truth),
+            heading="Closing summary", data_kind=data_kind)
+
+# %%
+display(Markdown("\n".join(f"- {line}" for line in s02.limits(
+    scales=list(scales), by=group_words, invariance_holds=mi_holds, nest=nest,
+    synthetic=synthetic, reversed_items=reversed_items, fictional_shown=show_public))))
+
+# %% [markdown]
 # ## What failure looks like (synthetic data)
 #
-# A survey simulated from a model fits that model, and the bundled survey was simulated from
-# the two-factor model above. Real scales fail, and a student should see how. Each case below is a **synthetic**
+# A survey simulated from a model fits that model, as the bundled survey (simulated from the
+# model this notebook fits to it) does. Real scales fail, and a student should see how. Each case below is a **synthetic**
 # data set built to break one method for a known reason (`cxresearch.simulate.failures`,
 # seeded, 1–5 ratings), judged by the criteria stated above: CFI ≥ .95 and RMSEA ≤ .06 for
 # fit, a CFI drop of at most .01 for invariance. None of these data are the bundled survey or
@@ -565,78 +637,6 @@ s02.reverse_finding("y", flip_before, flip_after, cx.cronbach_alpha(flipped.data
 # before alpha, factor analysis or any score; an item that stays negative after rescoring does
 # not belong in the scale.
 # :::
-
-# %% [markdown]
-# ## What this shows, and what it doesn't
-#
-# First what these data show, written from the numbers above, then the closing summary: every
-# criterion passed or failed, the notebook's own warnings and, on the bundled synthetic survey,
-# which results hit or miss the simulation's truth.
-
-# %%
-rel = pd.DataFrame(rows).set_index("scale")
-cut = {"cfi": s02.CFI_MIN, "rmsea": s02.RMSEA_MAX}  # the criteria stated in the CFA section
-fit_ok = cfa.fit["cfi"] >= cut["cfi"] and cfa.fit["rmsea"] <= cut["rmsea"]
-Conclusions(
-    own.level_findings(overall, by_group, {n: sc.range for n, sc in inst.scales.items()},
-                       units=unit_name or "units")
-    + tuple(
-        Finding(f"**{name}**: alpha {r.alpha:.3f} ({level_label} CI {r.ci_low:.3f} to "
-                f"{r.ci_high:.3f}, treating employees as independent), omega {r.omega:.3f}; "
-                + ("above the usual .70 across the whole interval."
-                   if r.ci_low >= 0.70 else "not reliably above the usual .70."),
-                claims_effect=False, kind="measurement")
-        for name, r in rel.iterrows()
-    )
-    + (Finding(f"**{number.get(len(scales), len(scales)).capitalize()}-factor CFA**: "
-               f"CFI {cfa.fit['cfi']:.3f}, RMSEA {cfa.fit['rmsea']:.3f}; "
-               + ("meets" if fit_ok else "misses")
-               + " the customary cut-offs (CFI ≥ .95, RMSEA ≤ .06)"
-               + ("; the survey was simulated from this two-factor model, so the fit shows that "
-                  "the code works, not that real scales fit." if synthetic else "."),
-               claims_effect=False, kind="measurement"),)
-    + s02.validity_findings(verdicts)[-1:]  # the reading; each criterion is listed below
-    + ((Finding(f"**Measurement invariance across {group_words}**: the largest "
-                f"CFI drop from one level to the next is {max(0.0, -mi.to_frame()['delta_cfi'].min()):.3f}; "
-                + ("metric and scalar invariance hold by the ΔCFI ≤ .01 rule (Cheung & "
-                   "Rensvold 2002), treating employees as independent."
-                   if (-mi.to_frame()["delta_cfi"].dropna() <= 0.01).all() else
-                   "invariance fails the ΔCFI ≤ .01 rule (Cheung & Rensvold 2002), so means "
-                   "should not be compared across these groups."),
-                claims_effect=False, kind="measurement"),) if mi is not None else ()),
-    heading=("What the synthetic employee survey shows" if synthetic
-             else "What your employee survey shows"),
-    data_kind=data_kind,
-)
-
-# %%
-ia = cx.item_analysis(employees[scales[first]])  # before rescoring
-nest = "teams and firms" if synthetic else (unit_name if unit else "groups")
-mi_holds = (None if mi is None else
-            bool((-mi.to_frame()["delta_cfi"].dropna() <= 0.01).all()))
-warnings = [
-    f"Alpha intervals treat employees as independent; they are nested in {nest}, so the "
-    "intervals are too narrow.",
-    f"The last factor kept beats random data by only {margin:.3f} in eigenvalue."
-    if margin < 0.1 else "",
-    ("The CFA fits by construction (the survey was simulated from this model)." if synthetic
-     else ""),
-    f"Employee-level fit and invariance ignore the nesting in {nest}.",
-]
-truth = None
-if synthetic:
-    truth = s02.truth_table(
-        s02.scale_truth(processed_dir() / "params.json", scales, reversed_items),
-        reverse_found=list(ia.index[ia["r_drop"] < 0]), n_retained=kept,
-        factor_corr=float(cfa.factor_corr.iloc[0, 1]) if len(scales) > 1 else float("nan"),
-        std_loadings=cfa.loadings, ave=cfa.reliability["ave"], invariance_holds=mi_holds)
-Conclusions(s02.summary_findings(verdicts, [w for w in warnings if w], truth),
-            heading="Closing summary", data_kind=data_kind)
-
-# %%
-display(Markdown("\n".join(f"- {line}" for line in s02.limits(
-    scales=list(scales), by=group_words, invariance_holds=mi_holds, nest=nest,
-    synthetic=synthetic, reversed_items=reversed_items, fictional_shown=show_public))))
 
 # %% [markdown]
 # ## Exercises

@@ -345,6 +345,57 @@ if ipm is not None:
     plt.show()
 
 # %% [markdown]
+# ## What this shows, and what it doesn't
+
+# %%
+high_low = ([] if ipm is None else
+            list(ipm_table.index[ipm_table["quadrant"] == QUADRANT_ORDER[0]]))
+n_unclear = int((ipm_table["quadrant"] == UNCLEAR).sum()) if ipm is not None else 0
+if synthetic and ipm is not None:  # the model's population values: a very large draw
+    big = simulate_ecsi_survey(n=200_000, seed=seed + 1).data
+    population = cx.importance_performance(
+        big[drivers].assign(satisfaction=big[["CUSA1", "CUSA2", "CUSA3"]].mean(axis=1)),
+        outcome, drivers, scale_range=scale_range).to_frame()
+    against = population_findings(ipm_table, population, words,
+                                  source="from a draw of 200,000 respondents of the same "
+                                         "synthetic model")
+else:
+    against = ()
+display(Finding(
+    "**Check against published values**: the relative weights and Shapley (LMG) values for "
+    "mtcars " + ("match" if check_ok else "do **not** match") + " the published values to the "
+    "four decimals given (rwa and relaimpo).", False, kind="check").labelled("real"))
+if analyse:
+    display(Conclusions(
+        (count_sentence(n_neighbours_held, len(neighbours),
+                        "differences between drivers next to each other in the ranking",
+                        n_family=len(pairs)),
+         *((Finding(f"**Importance-performance map**: {len(high_low)} of {len(ipm_table)} "
+                    f"attributes combine{'s' * (len(high_low) == 1)} "
+                    "a high share of explained variance with a lower rating"
+                    + (f" ({', '.join(words[c] for c in high_low)})" if high_low else "")
+                    + f"; for {n_unclear} the importance interval crosses the line, so their "
+                    "side is not established. Quadrant membership near the dashed lines is not "
+                    "stable.", False, kind="level"),) if ipm is not None else ()),
+         *against),
+        heading=f"What the {len(drivers)} drivers show",
+        data_kind=data_kind,
+        notes=("Separate intervals per driver cannot show that two ranks differ; the rank "
+               "intervals and the Holm-adjusted differences above can.",
+               f"It does **not** show that improving an attribute would raise {outcome_label}: "
+               "importance is a share of *explained variance* in a cross-section, not a causal "
+               "effect, and an attribute everyone rates the same can matter a lot yet show "
+               "little importance. Shares also depend on which drivers are included."
+               + (" The item means of the synthetic survey are assumptions, not findings."
+                  if synthetic else ""),
+               *(("The correlations rest on different answers (pairwise deletion): they are "
+                  "consistent when the skipped answers are missing completely at random; when "
+                  "skipping depends on the answers themselves, neither pairwise nor listwise "
+                  "deletion is safe (multiple imputation is the usual remedy).",)
+                 if missing == "pairwise" else ())),
+    ))
+
+# %% [markdown]
 # ## What failure looks like: drivers too collinear to rank
 #
 # Not about the data above, and the same in every run unless `collinear_r` is changed: a seeded
@@ -425,57 +476,6 @@ plt.show()
 #   rank intervals overlap and the difference does not hold after Holm: report such drivers as
 #   tied (“the top two, in no established order”), as the simulation's truth says they are.
 # :::
-
-# %% [markdown]
-# ## What this shows, and what it doesn't
-
-# %%
-high_low = ([] if ipm is None else
-            list(ipm_table.index[ipm_table["quadrant"] == QUADRANT_ORDER[0]]))
-n_unclear = int((ipm_table["quadrant"] == UNCLEAR).sum()) if ipm is not None else 0
-if synthetic and ipm is not None:  # the model's population values: a very large draw
-    big = simulate_ecsi_survey(n=200_000, seed=seed + 1).data
-    population = cx.importance_performance(
-        big[drivers].assign(satisfaction=big[["CUSA1", "CUSA2", "CUSA3"]].mean(axis=1)),
-        outcome, drivers, scale_range=scale_range).to_frame()
-    against = population_findings(ipm_table, population, words,
-                                  source="from a draw of 200,000 respondents of the same "
-                                         "synthetic model")
-else:
-    against = ()
-display(Finding(
-    "**Check against published values**: the relative weights and Shapley (LMG) values for "
-    "mtcars " + ("match" if check_ok else "do **not** match") + " the published values to the "
-    "four decimals given (rwa and relaimpo).", False, kind="check").labelled("real"))
-if analyse:
-    display(Conclusions(
-        (count_sentence(n_neighbours_held, len(neighbours),
-                        "differences between drivers next to each other in the ranking",
-                        n_family=len(pairs)),
-         *((Finding(f"**Importance-performance map**: {len(high_low)} of {len(ipm_table)} "
-                    f"attributes combine{'s' * (len(high_low) == 1)} "
-                    "a high share of explained variance with a lower rating"
-                    + (f" ({', '.join(words[c] for c in high_low)})" if high_low else "")
-                    + f"; for {n_unclear} the importance interval crosses the line, so their "
-                    "side is not established. Quadrant membership near the dashed lines is not "
-                    "stable.", False, kind="level"),) if ipm is not None else ()),
-         *against),
-        heading=f"What the {len(drivers)} drivers show",
-        data_kind=data_kind,
-        notes=("Separate intervals per driver cannot show that two ranks differ; the rank "
-               "intervals and the Holm-adjusted differences above can.",
-               f"It does **not** show that improving an attribute would raise {outcome_label}: "
-               "importance is a share of *explained variance* in a cross-section, not a causal "
-               "effect, and an attribute everyone rates the same can matter a lot yet show "
-               "little importance. Shares also depend on which drivers are included."
-               + (" The item means of the synthetic survey are assumptions, not findings."
-                  if synthetic else ""),
-               *(("The correlations rest on different answers (pairwise deletion): they are "
-                  "consistent when the skipped answers are missing completely at random; when "
-                  "skipping depends on the answers themselves, neither pairwise nor listwise "
-                  "deletion is safe (multiple imputation is the usual remedy).",)
-                 if missing == "pairwise" else ())),
-    ))
 
 # %% [markdown]
 # ## Exercises
