@@ -28,9 +28,18 @@ def _r2(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def _shapley(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """LMG by brute force: R^2 of every subset by least squares, Shapley weights."""
+    """LMG by brute force: R^2 of every subset by least squares (the normal equations of the
+    centred data: R^2 = c_S' G_SS^-1 c_S / y'y), Shapley weights."""
     p = x.shape[1]
-    r2 = {s: _r2(x[:, list(s)], y) for k in range(p + 1) for s in combinations(range(p), k)}
+    xc, yc = x - x.mean(axis=0), y - y.mean()
+    gram, cross, tss = xc.T @ xc, xc.T @ yc, yc @ yc
+
+    def r2_of(s: tuple[int, ...]) -> float:
+        idx = list(s)
+        return float(cross[idx] @ np.linalg.solve(gram[np.ix_(idx, idx)], cross[idx]) / tss
+                     ) if idx else 0.0
+
+    r2 = {s: r2_of(s) for k in range(p + 1) for s in combinations(range(p), k)}
     out = np.zeros(p)
     for j in range(p):
         for s, v in r2.items():

@@ -268,3 +268,21 @@ def test_a_published_run_refuses_draft_figures(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="CXRESEARCH_FIGURE_DRAFT=1"):
         run_notebooks([path], progress=False)
     assert "CXRESEARCH_FIGURES_DIR" not in os.environ
+
+
+def test_a_run_on_other_data_ends_before_the_course_material(tmp_path):
+    """With data_dir the failure lessons and exercises (bundled data, whatever the run read)
+    are left out of the executed copy; the notebook itself keeps them."""
+    path = _notebook(tmp_path, "92_course.ipynb", ["data_dir = None", "print('analysis')"])
+    nb = nbformat.read(path, as_version=4)
+    nb.cells += [nbformat.v4.new_markdown_cell("## What this shows, and what it doesn't"),
+                 nbformat.v4.new_markdown_cell("## Exercises\n\nAnswer each..."),
+                 nbformat.v4.new_code_cell("print('solution')")]
+    nbformat.write(nb, path)
+    out = tmp_path / "out"
+    run_notebooks([path], parameters={"data_dir": str(tmp_path)}, output_dir=out,
+                  progress=False)
+    ran = json.loads((out / path.name).read_text())
+    sources = ["".join(c["source"]) for c in ran["cells"]]
+    assert sources[-1].startswith("## What this shows") and "solution" not in str(ran)
+    assert len(nbformat.read(path, as_version=4).cells) == len(nb.cells)  # input untouched

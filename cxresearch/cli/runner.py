@@ -7,8 +7,11 @@ It is the only way figures are written into ``figures/``: a notebook executed an
 (:func:`cxresearch.core.paths.figure_output_dir`).
 
 Runs with parameters (``-p data_dir=PATH``) are runs on *other* data: they must not overwrite the
-committed record. Unless an output directory is given, the executed notebooks go to ``runs/`` and
-their figures to ``runs/figures/`` (``$CXRESEARCH_FIGURES_DIR``).
+committed record. A run with ``data_dir`` ends each notebook at its conclusion: the course
+material after it (the failure lessons and the exercises, which use the bundled synthetic study
+and simulations whatever the data) is left out. Unless an output directory is given, the
+executed notebooks go to ``runs/`` and their figures to ``runs/figures/``
+(``$CXRESEARCH_FIGURES_DIR``).
 
 A notebook is executed into a temporary file first; only a successful run replaces the target.
 A failure raises :class:`NotebookExecutionError`, which names the notebook, the cell (its index
@@ -29,6 +32,7 @@ Example
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import shutil
@@ -351,6 +355,24 @@ def _absolute_paths(parameters: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _without_course(nb_path: Path, tmp: Path) -> Path:
+    """A copy of the notebook that ends before its course material (the failure lessons and the
+    exercises after its conclusion, :data:`cxresearch.report.run_site.COURSE_HEADINGS`): they
+    use the bundled synthetic study and simulations whatever the data, so a run on other data
+    (``data_dir``) leaves them out. The notebook itself when it has none."""
+    from cxresearch.report.run_site import COURSE_HEADINGS
+
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb.get("cells", [])):
+        source = "".join(cell.get("source", ""))
+        if cell.get("cell_type") == "markdown" and source.lstrip().startswith(COURSE_HEADINGS):
+            nb["cells"] = nb["cells"][:i]
+            copy = tmp / f"input_{nb_path.name}"
+            copy.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+            return copy
+    return nb_path
+
+
 def run_notebooks(
     notebooks: Sequence[str | Path] | None = None,
     parameters: dict[str, Any] | None = None,
@@ -464,9 +486,11 @@ def run_notebooks(
             started = time.perf_counter()
             with tempfile.TemporaryDirectory(prefix="cxresearch-run-") as tmp:
                 scratch = Path(tmp) / nb_path.name
+                source = (_without_course(nb_path, Path(tmp))
+                          if parameters.get("data_dir") is not None else nb_path)
                 try:
                     nb = pm.execute_notebook(
-                        str(nb_path),
+                        str(source),
                         str(scratch),
                         # each notebook gets only the parameters it declares
                         parameters={k: v for k, v in parameters.items() if k in accepted[nb_path]}
