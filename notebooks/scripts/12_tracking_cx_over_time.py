@@ -305,7 +305,7 @@ display(Markdown(
     f"would have reported {naive_row['changes']} moves of {move_threshold:g} points or more "
     f"among {naive_row['of']} {time}-on-{time} changes ({data_label}){false_part}; each would "
     f"have sent someone to explain it. With intervals that respect the stores and a Holm "
-    f"adjustment, {held_row['changes']} hold"
+    f"adjustment, {held_row['changes']} {'holds' if held_row['changes'] == 1 else 'hold'}"
     + (f" ({held_row['false_alarms']} false alarms)" if "real" in counts else "")
     + ". Test a change before explaining it, and show the interval on the chart."))
 
