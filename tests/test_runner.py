@@ -286,3 +286,14 @@ def test_a_run_on_other_data_ends_before_the_course_material(tmp_path):
     sources = ["".join(c["source"]) for c in ran["cells"]]
     assert sources[-1].startswith("## What this shows") and "solution" not in str(ran)
     assert len(nbformat.read(path, as_version=4).cells) == len(nb.cells)  # input untouched
+
+
+def test_course_false_leaves_the_course_material_out_of_any_run(tmp_path):
+    path = _notebook(tmp_path, "91_course.ipynb", ["seed = 0", "print('analysis')"])
+    nb = nbformat.read(path, as_version=4)
+    nb.cells += [nbformat.v4.new_markdown_cell("## Exercises"),
+                 nbformat.v4.new_code_cell("print('solution')")]
+    nbformat.write(nb, path)
+    out = tmp_path / "out"
+    run_notebooks([path], parameters={"seed": 1}, output_dir=out, progress=False, course=False)
+    assert "solution" not in (out / path.name).read_text()

@@ -128,7 +128,8 @@ def _claims(path: Path) -> list[tuple[str, bool]]:
 
 def _run(params: dict, out: Path) -> tuple[Path, str]:
     with figures_in(out):
-        table = run_notebooks(["12"], params, out, progress=False, keep_going=True)
+        table = run_notebooks(["12"], params, out, progress=False, keep_going=True,
+                              course=False)
     assert table["status"].tolist() == ["ok"], table["error"].tolist()
     path = out / f"{NB}.ipynb"
     return path, notebook_text(path, errors=True)

@@ -33,8 +33,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, dict[str,
     os.environ["CXRESEARCH_FIGURES_DIR"] = str(out / "figures")
     try:
         result = run_notebooks(["04"], parameters={"seed": SEED, "n_bootstrap": 100},
-                               output_dir=out,
-                               progress=False)
+                               output_dir=out, progress=False, course=False)
     finally:
         if old is None:
             os.environ.pop("CXRESEARCH_FIGURES_DIR", None)

@@ -28,7 +28,7 @@ def nb(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("run11")
     result = run_notebooks(["11"], parameters={"seed": SEED, "power_boot": 200,
                                                "threat_units": 200, "threat_years": 8},
-                           output_dir=out, progress=False)
+                           output_dir=out, progress=False, course=False)
     assert result["status"].tolist() == ["ok"]
     return json.loads((out / "11_appointing_a_cx_leader.ipynb").read_text(encoding="utf-8"))
 

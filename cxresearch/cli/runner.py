@@ -383,6 +383,7 @@ def run_notebooks(
     start_timeout: int = 120,
     keep_going: bool = False,
     only_runnable: bool = True,
+    course: bool | None = None,
 ) -> pd.DataFrame:
     """Execute notebooks in order; return one row per notebook.
 
@@ -409,6 +410,10 @@ def run_notebooks(
         cannot run on that folder; its row says ``not run`` and why (``check`` predicts ``run``).
         Notebooks that read other files (09 a poll export, 10 job postings) run only when named.
         False: execute every selected notebook.
+    course : bool, optional
+        Execute the course material after a notebook's conclusion (the failure lessons and
+        the exercises, which use the bundled study and simulations whatever the data)? Default:
+        yes, unless ``parameters`` has a ``data_dir`` (a run on other data leaves it out).
 
     Returns
     -------
@@ -486,8 +491,8 @@ def run_notebooks(
             started = time.perf_counter()
             with tempfile.TemporaryDirectory(prefix="cxresearch-run-") as tmp:
                 scratch = Path(tmp) / nb_path.name
-                source = (_without_course(nb_path, Path(tmp))
-                          if parameters.get("data_dir") is not None else nb_path)
+                keep_course = (parameters.get("data_dir") is None) if course is None else course
+                source = nb_path if keep_course else _without_course(nb_path, Path(tmp))
                 try:
                     nb = pm.execute_notebook(
                         str(source),
