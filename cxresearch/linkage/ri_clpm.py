@@ -23,7 +23,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,12 +37,9 @@ from cxresearch.core.validation import (
     require_frame,
     require_numeric,
 )
+from cxresearch.linkage.mediation import sem_fit
 
-__all__ = ["RI_CLPM_FTOL", "RiClpmResult", "ri_clpm"]
-
-#: SLSQP stopping tolerance of the ML fit (as :data:`cxresearch.linkage.mediation.SEM_FTOL`):
-#: tight enough, on standardized inputs, that every printed digit is the optimum's
-RI_CLPM_FTOL = 1e-12
+__all__ = ["RiClpmResult", "ri_clpm"]
 
 #: the kinds of rows in :meth:`RiClpmResult.to_frame`, in display order
 _KINDS = ("autoregression", "cross-lag", "contemporaneous", "intercept variance",
@@ -241,19 +237,6 @@ def _fit_indices(x: np.ndarray, sigma: np.ndarray, n_free: int) -> dict[str, flo
             "rmsea": float(np.sqrt(excess / (n * df))) if df > 0 else float("nan")}
 
 
-def _fit_sem(wide: pd.DataFrame, desc: str) -> Any:
-    import semopy
-
-    model = semopy.Model(desc)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = model.fit(wide, obj="MLW", solver="SLSQP",
-                        options={"ftol": RI_CLPM_FTOL, "maxiter": 100_000})
-    if not res.success:
-        raise RuntimeError(f"ri_clpm: the ML fit did not converge ({res.message})")
-    return model
-
-
 def ri_clpm(
     data: pd.DataFrame,
     unit: str,
@@ -297,10 +280,11 @@ def ri_clpm(
     are counted in ``n_dropped``), each series is scaled to SD units of its true score over all
     rows (``var - mean error variance``, as :func:`cross_lagged_panel` does), and the model is
     fitted by maximum likelihood on the covariance matrix (divisor N, as lavaan) with semopy's
-    SLSQP at ``ftol = RI_CLPM_FTOL``; an unconverged fit raises. Standard errors come from the
-    expected information (as lavaan's default), the intercept correlations' by the delta
-    method. ML is scale-equivariant, so ``standardize_vars=False`` returns the same fit in raw
-    units (paths ``b * sd_to / sd_from``). Checked against lavaan 0.6 in the tests.
+    SLSQP at ``ftol = SEM_FTOL`` (:func:`cxresearch.linkage.mediation.sem_fit`); an unconverged
+    fit raises. Standard errors come from the expected information (as lavaan's default), the
+    intercept correlations' by the delta method. ML is scale-equivariant, so
+    ``standardize_vars=False`` returns the same fit in raw units (paths ``b * sd_to /
+    sd_from``). Checked against lavaan 0.6 in the tests.
 
     The cross-lags are **within-unit** associations ordered in time. Stable differences between
     units are in the random intercepts and no longer bias them, but time-varying confounders
@@ -416,7 +400,7 @@ def ri_clpm(
     # one BLAS thread: the matrices are small, and threads fighting over busy cores made the fit
     # ten times slower (and its last digits depend on the thread count)
     with threadpool_limits(limits=1, user_api="blas"):
-        model = _fit_sem(obs, _description(k, n_t, contemp_idx, err))
+        model = sem_fit(obs, _description(k, n_t, contemp_idx, err), name="ri_clpm")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             _, fim_inv = model.calc_fim(inverse=True)
